@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine:  make demo  and  make test.
+# Everything else here is a step they share.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup system-deps demo test test-fast bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "pip==26.3"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages: chromium (browser tests, PDF handouts) and bubblewrap (grading sandbox).
+system-deps:
+	@bash .ci/system-deps.sh
+
+demo: setup
+	$(BIN)/ukm demo
+
+test: setup system-deps
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
+
+# Domain-only tests: seconds, no browser, no nbgrader.
+test-fast: setup
+	$(BIN)/python -m pytest -p no:cacheprovider tests/domain $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) book/_build test-artifacts

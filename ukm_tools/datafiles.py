@@ -1,0 +1,42 @@
+"""Reading the packaged data files (and a trainer's replacements) with clear errors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ukm_tools.errors import UkmError
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise UkmError("file_not_found", "file", str(p))
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise UkmError("malformed_file", "file", str(p), detail=f"not UTF-8 text ({e.reason})") from None
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise UkmError("malformed_file", "file", name, detail=f"{where}{getattr(e, 'problem', e)}") from None
+
+
+def load_yaml(path: str | Path) -> Any:
+    return parse_yaml(read_text(path), str(path))
+
+
+@lru_cache(maxsize=None)
+def packaged_yaml(name: str) -> Any:
+    """A YAML file from ``ukm_tools/data`` (cached: the data are read-only)."""
+    text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")
+    return parse_yaml(text, name)

@@ -1,0 +1,198 @@
+"""Exchange-rate sheets and conversions that always say which rate they used.
+
+A bank quotes rupiah per unit of foreign currency: it *buys* foreign currency from an
+exporter at the buying rate (lower) and *sells* it at the selling rate (higher). So:
+
+* an exporter's foreign proceeds become rupiah at the **buying** rate, and an IDR cost
+  turns into a foreign price at the buying rate too (that is what the proceeds will fetch);
+* a foreign cost the exporter pays (freight in USD) costs rupiah at the **selling** rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Mapping
+
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.money import Money, Number, check_currency, to_decimal
+
+BASE = "IDR"
+
+
+class RateKind(str, Enum):
+    BUY = "buy"
+    SELL = "sell"
+    MID = "mid"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Rupiah per one unit of ``currency``."""
+
+    currency: str
+    buy: Decimal
+    sell: Decimal
+    mid: Decimal
+
+    def value(self, kind: RateKind) -> Decimal:
+        return getattr(self, RateKind(kind).value)
+
+    @property
+    def spread_pct(self) -> Decimal:
+        """Selling minus buying rate, in percent of the middle rate."""
+        return (self.sell - self.buy) / self.mid * 100
+
+
+@dataclass(frozen=True)
+class AppliedRate:
+    """The rate a converted figure used: currency, kind, value, date and source."""
+
+    currency: str
+    kind: RateKind
+    value: Decimal
+    date: dt.date
+    source: str
+
+    def describe(self, lang: str = "id") -> str:
+        from ukm_tools.money import format_number
+
+        kinds = {
+            "id": {"buy": "kurs beli bank", "sell": "kurs jual bank", "mid": "kurs tengah"},
+            "en": {"buy": "bank buying rate", "sell": "bank selling rate", "mid": "middle rate"},
+        }[lang if lang in ("id", "en") else "id"]
+        date = self.date.strftime("%d-%m-%Y") if lang == "id" else self.date.isoformat()
+        return f"{kinds[self.kind.value]} {self.currency} {format_number(self.value, lang)} ({date}, {self.source})"
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A converted amount and the rate that produced it."""
+
+    money: Money
+    rate: AppliedRate
+
+
+@dataclass(frozen=True)
+class RateSheet:
+    """Buy/sell/mid rates against IDR on one date from one source."""
+
+    date: dt.date
+    source: str
+    rates: Mapping[str, Rate]
+    note: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "RateSheet":
+        problems: list[Problem] = []
+        try:
+            date = data["date"]
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            if not isinstance(date, dt.date):
+                raise ValueError
+        except (KeyError, ValueError):
+            raise UkmError("wrong_type", "rate_sheet.date", data.get("date"), "YYYY-MM-DD") from None
+        source = str(data.get("source") or "").strip()
+        if not source:
+            raise UkmError("missing_field", "rate_sheet.source")
+        rates: dict[str, Rate] = {}
+        for code, r in (data.get("rates") or {}).items():
+            try:
+                ccy = check_currency(code, f"rates.{code}")
+                vals = {}
+                for kind in ("buy", "sell", "mid"):
+                    raw = r.get(kind) if isinstance(r, Mapping) else None
+                    if raw is None and kind == "mid" and isinstance(r, Mapping) and "buy" in r and "sell" in r:
+                        raw = (to_decimal(str(r["buy"])) + to_decimal(str(r["sell"]))) / 2
+                    if raw is None:
+                        raise UkmError("missing_field", f"rates.{ccy}.{kind}")
+                    vals[kind] = to_decimal(str(raw), f"rates.{ccy}.{kind}")
+                rates[ccy] = make_rate(ccy, **vals)
+            except UkmError as e:
+                problems.extend(e.problems)
+        if problems:
+            raise UkmError(problems=problems)
+        if not rates:
+            raise UkmError("missing_field", "rate_sheet.rates")
+        return cls(date=date, source=source, rates=rates, note=str(data.get("note") or ""))
+
+    def rate(self, currency: str) -> Rate:
+        ccy = currency.upper()
+        if ccy not in self.rates:
+            raise UkmError("missing_rate", "currency", ccy, sorted(self.rates), source=self.source)
+        return self.rates[ccy]
+
+    def applied(self, currency: str, kind: RateKind) -> AppliedRate:
+        r = self.rate(currency)
+        return AppliedRate(r.currency, RateKind(kind), r.value(kind), self.date, self.source)
+
+    def age_days(self, today: dt.date | None = None) -> int:
+        return ((today or dt.date.today()) - self.date).days
+
+    def is_stale(self, max_age_days: int, today: dt.date | None = None) -> bool:
+        return self.age_days(today) > max_age_days
+
+
+def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:
+    """A validated :class:`Rate` (all > 0, buy ≤ mid ≤ sell)."""
+    b, s = to_decimal(buy, f"{currency}.buy"), to_decimal(sell, f"{currency}.sell")
+    m = to_decimal(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
+    for name, v in (("buy", b), ("sell", s), ("mid", m)):
+        if v <= 0:
+            raise UkmError("rate_not_positive", f"rates.{currency}.{name}", v)
+    if not (b <= m <= s):
+        raise UkmError("rate_order", f"rates.{currency}", f"{b} / {m} / {s}")
+    return Rate(currency, b, s, m)
+
+
+def convert(amount: Money, to: str, sheet: RateSheet, kind: RateKind) -> Converted:
+    """Convert between IDR and a foreign currency at the given kind of rate.
+
+    Full precision is kept; round the result where it is shown.
+    """
+    to = check_currency(to, "currency")
+    if amount.currency == to:
+        raise UkmError("currency_mismatch", "currency", amount.currency, to)
+    if amount.currency == BASE:
+        applied = sheet.applied(to, kind)
+        return Converted(Money(amount.amount / applied.value, to), applied)
+    if to == BASE:
+        applied = sheet.applied(amount.currency, kind)
+        return Converted(Money(amount.amount * applied.value, BASE), applied)
+    raise UkmError("unknown_choice", "currency", f"{amount.currency}->{to}", ["IDR<->foreign"])
+
+
+def price_from_idr(cost: Money, currency: str, sheet: RateSheet) -> Converted:
+    """An IDR figure as a foreign-currency price, at the bank's buying rate."""
+    return convert(cost, currency, sheet, RateKind.BUY)
+
+
+def proceeds_to_idr(proceeds: Money, sheet: RateSheet) -> Converted:
+    """Foreign proceeds sold to the bank: rupiah at the buying rate."""
+    return convert(proceeds, BASE, sheet, RateKind.BUY)
+
+
+def cost_to_idr(cost: Money, sheet: RateSheet) -> Converted:
+    """A foreign cost the exporter pays: rupiah at the bank's selling rate."""
+    if cost.currency == BASE:
+        raise UkmError("currency_mismatch", "currency", cost.currency, "foreign")
+    return convert(cost, BASE, sheet, RateKind.SELL)
+
+
+def spread_cost(amount: Money, sheet: RateSheet) -> Money:
+    """Rupiah lost to the bank's spread when foreign ``amount`` is sold at buy instead of mid."""
+    r = sheet.rate(amount.currency)
+    return Money(amount.amount * (r.mid - r.buy), BASE)
+
+
+def load_rate_sheet(path: str | None = None) -> RateSheet:
+    """The packaged default sheet, or one from a YAML file a trainer supplies."""
+    from ukm_tools.datafiles import load_yaml, packaged_yaml
+
+    data = packaged_yaml("rates.yaml") if path is None else load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise UkmError("malformed_file", "file", path or "rates.yaml", detail="expected a mapping with date, source, rates")
+    return RateSheet.from_mapping(data)

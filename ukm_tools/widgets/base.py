@@ -208,11 +208,12 @@ class Calculator:
         case: "Case | None" = None,
         *,
         extras: Mapping[str, Any] | None = None,
-        lang: str = "id",
+        lang: str | None = None,
         today: dt.date | None = None,
         max_rate_age_days: int | None = None,
         save_dir: str | Path | None = None,
     ):
+        lang = lang or os.environ.get("UKM_LANG") or "id"
         self.lang = lang if lang in ("id", "en") else "id"
         self.today = today or dt.date.today()
         self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
@@ -374,10 +375,10 @@ class Calculator:
 
     # --- assembly ----------------------------------------------------------------------------
     def build(self) -> W.VBox:
+        children = [self.lang_switch, self.heading, *self.body(), self.case_panel.box]
         with self.holding():
             self.relabel()
         self.refresh()
-        children = [self.lang_switch, self.heading, *self.body(), self.case_panel.box]
         box = W.VBox(children, layout=W.Layout(width="100%", max_width="900px", padding="0 4px"))
         box.add_class("ukm-calculator")
         box.add_class(f"ukm-{self.key}")

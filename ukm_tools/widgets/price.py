@@ -290,8 +290,9 @@ class PriceBuildUpCalculator(Calculator):
         header = [t(("Incoterm", "Incoterm")), t(("Biaya ditambahkan", "Costs added")), t(("Per unit (IDR)", "Per unit (IDR)")),
                   t((f"Per unit ({cur})", f"Per unit ({cur})")), t(("Per kiriman (IDR)", "Per shipment (IDR)")), t((f"Per kiriman ({cur})", f"Per shipment ({cur})"))]
         rows = []
-        for s in result.steps:
-            added = ", ".join(a.name for a in s.added) or t(("HPP + kemasan + markup", "cost + packing + markup"))
+        for i, s in enumerate(result.steps):
+            nothing = ("HPP + kemasan + markup", "cost + packing + markup") if i == 0 else ("(tidak ada biaya baru)", "(no new cost)")
+            added = ", ".join(a.name for a in s.added) or t(nothing)
             rows.append([s.rule, added, format_money(s.unit_idr, lang), format_money(s.unit_quote, lang), format_money(s.shipment_idr, lang), format_money(s.shipment_quote, lang)])
         self.table.value = html_table(header, rows, numeric_from=2, highlight_last=True)
         parts = []

@@ -1,0 +1,100 @@
+"""The Voila gallery in headless Chromium: real typing, rendered results, offline, phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+from ukm_tools.case import case_from_mapping, packaged_case
+from ukm_tools.money import format_money
+from ukm_tools.widgets import case_io
+from tests.browser.conftest import type_into
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+def render(open_page, voila_url, slug, ready_selector, width=1024, height=2000):
+    p = open_page(width, height)
+    p.page.goto(f"{voila_url}/voila/render/{slug}.ipynb")
+    p.page.wait_for_selector(ready_selector)
+    return p
+
+
+def price_texts(mutate=None):
+    m = case_io.case_to_mapping(packaged_case())
+    if mutate:
+        mutate(m)
+    final = case_from_mapping(m).quote().final
+    return format_money(final.unit_quote, "id"), format_money(final.shipment_quote, "id")
+
+
+def test_index_links_every_calculator(open_page, voila_url):
+    p = open_page()
+    p.page.goto(f"{voila_url}/voila/render/00-daftar-kalkulator.ipynb")
+    p.page.wait_for_selector("text=Kalkulator ekspor UKM")
+    links = p.page.locator("a[href$='.ipynb']").all_inner_texts()
+    assert "Harga ekspor (Incoterms)" in links
+    p.screenshot("00-daftar-kalkulator")
+    assert p.external_requests() == []
+
+
+def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
+    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote")
+    page = p.page
+    unit, total = price_texts()
+    assert page.inner_text(".ukm-unit-quote") == unit
+    assert page.inner_text(".ukm-shipment-quote") == total
+    assert "Rp" in page.inner_text(".ukm-price-table")
+    assert page.locator(".ukm-chart").count() == 1
+    assert "01-12-2025" in page.inner_text(".ukm-sources")
+    # no code is shown
+    assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor").count() == 0
+
+    type_into(page, ".ukm-field-hpp input", "20.000")
+    unit2, total2 = price_texts(lambda m: m["unit_costs"].update(hpp=20000))
+    page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total2)
+    assert page.inner_text(".ukm-unit-quote") == unit2
+
+    type_into(page, ".ukm-field-quantity input", "banyak", key="Enter")
+    page.wait_for_selector(".ukm-error")
+    assert "bukan angka" in page.inner_text(".ukm-error")
+    assert page.inner_text(".ukm-shipment-quote") == total2  # last good result stays
+
+    type_into(page, ".ukm-field-quantity input", "1.200")
+    unit3, total3 = price_texts(lambda m: (m["unit_costs"].update(hpp=20000), m.update(quantity=1200)))
+    page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total3)
+    assert page.locator(".ukm-error").count() == 0
+
+    page.locator(".ukm-pdf-quotation").click()
+    page.wait_for_selector(".ukm-pdf-status a.ukm-download")
+    assert page.locator(".ukm-pdf-status a.ukm-download").get_attribute("href").startswith("data:application/pdf;base64,")
+    page.locator(".ukm-save").click()
+    page.wait_for_selector(".ukm-case-status a.ukm-download")
+    p.screenshot("01-harga-ekspor")
+    assert p.external_requests() == [], p.external_requests()
+    assert p.errors == []
+
+
+def test_price_buildup_saved_case_survives_reload(open_page, voila_url):
+    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote")
+    type_into(p.page, ".ukm-field-markup_pct input", "45")
+    _, total = price_texts(lambda m: m["unit_costs"].update(markup_pct=45))
+    p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
+    type_into(p.page, ".ukm-save-name input", "reload-test")
+    p.page.locator(".ukm-save").click()
+    p.page.wait_for_selector(".ukm-case-status a.ukm-download[download='reload-test.yaml']")
+    # a reload starts from the trainer's case, and the saved file is there to open
+    p.page.reload()
+    p.page.wait_for_selector(".ukm-unit-quote")
+    assert p.page.inner_text(".ukm-shipment-quote") != total
+    p.page.locator(".ukm-case-panel select").select_option(label="reload-test.yaml")
+    p.page.locator(".ukm-open").click()
+    p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
+
+
+def test_price_buildup_fits_a_360px_phone(open_page, voila_url):
+    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote", width=360, height=2400)
+    overflow = p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 2, f"page is {overflow}px wider than a 360px screen"
+    box = p.page.locator(".ukm-field-hpp input").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    p.screenshot("01-harga-ekspor-360px")

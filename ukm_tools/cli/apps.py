@@ -1,0 +1,42 @@
+"""`ukm apps`: the calculator gallery as web apps (Voila on 127.0.0.1, no code shown)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
+
+
+@app.command()
+def apps(
+    folder: Path = typer.Option(Path("ukm-apps"), "--dir", help="Folder untuk halaman kalkulator dan berkas kasus tersimpan. / Folder for the app pages and saved case files."),
+    port: int = typer.Option(8866, "--port", help="Port di 127.0.0.1."),
+    case: Path = typer.Option(None, "--case", help="Berkas kasus untuk mengisi awal semua kalkulator. / Case file that pre-fills every calculator."),
+    max_rate_age_days: int = typer.Option(7, "--max-rate-age-days", help="Peringatkan bila kurs lebih tua dari ini (hari). / Warn when rates are older (days)."),
+    lang: str = LangOption,
+) -> None:
+    """Jalankan galeri kalkulator (Voila). / Serve the calculator gallery (Voila)."""
+    lang = resolve_lang(lang)
+    from ukm_tools.widgets.gallery import voila_command, write_gallery
+
+    env = dict(os.environ)
+    with user_errors(lang):
+        if case is not None:
+            from ukm_tools.widgets.case_io import read_case_file
+
+            read_case_file(case)  # refuse a broken case now, not in every page
+            env["UKM_CASE"] = str(case.resolve())
+        pages = write_gallery(folder)
+    env["UKM_SAVE_DIR"] = str((folder / "kasus-tersimpan").resolve())
+    env["UKM_MAX_RATE_AGE_DAYS"] = str(max_rate_age_days)
+    env["UKM_LANG"] = lang
+    console.print(f"{len(pages) - 1} kalkulator di http://127.0.0.1:{port}/ (Ctrl+C untuk berhenti)", highlight=False)
+    try:
+        sys.exit(subprocess.call(voila_command(folder, port), env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,9 +22,9 @@ def apps(
 ) -> None:
     """Jalankan galeri kalkulator (Voila). / Serve the calculator gallery (Voila)."""
     lang = resolve_lang(lang)
-    from ukm_tools.widgets.gallery import voila_command, write_gallery
+    from ukm_tools.widgets.gallery import voila_command, voila_env, write_gallery
 
-    env = dict(os.environ)
+    env = voila_env()
     with user_errors(lang):
         if case is not None:
             from ukm_tools.widgets.case_io import read_case_file
@@ -36,7 +36,18 @@ def apps(
     env["UKM_MAX_RATE_AGE_DAYS"] = str(max_rate_age_days)
     env["UKM_LANG"] = lang
     console.print(f"{len(pages) - 1} kalkulator di http://127.0.0.1:{port}/ (Ctrl+C untuk berhenti)", highlight=False)
+    proc = subprocess.Popen(voila_command(folder, port), env=env)
+
+    def _stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # stopping `ukm apps` stops its Voila too
     try:
-        sys.exit(subprocess.call(voila_command(folder, port), env=env))
+        sys.exit(proc.wait())
     except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         sys.exit(0)

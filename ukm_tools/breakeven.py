@@ -19,7 +19,7 @@ from decimal import Decimal
 from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, format_money, format_number, format_percent
+from ukm_tools.money import Money, format_money, format_number, format_percent, round_half_up
 
 __all__ = ["BreakEven", "break_even"]
 
@@ -72,6 +72,18 @@ class BreakEven:
         ]
         cols = ("Item", "Value") if en else ("Pos", "Nilai")
         return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+
+    def to_json(self) -> dict:
+        money = ("fixed_costs", "unit_price", "unit_variable_cost", "target_profit", "contribution_per_unit",
+                 "revenue", "profit_at_units", "profit_at_cartons")
+        return {
+            **{k: getattr(self, k).to_json() for k in money},
+            "margin_pct": str(round_half_up(self.margin_pct, 2)),
+            "units_per_carton": self.units_per_carton,
+            "units": self.units,
+            "cartons": self.cartons,
+            "units_in_cartons": self.units_in_cartons,
+        }
 
 
 def break_even(

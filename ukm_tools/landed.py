@@ -59,6 +59,14 @@ class LandedScenario:
             [dict(zip(cols, (name, rate, format_money(m, lang), m.amount))) for name, rate, m in self.items(lang)]
         )
 
+    def to_json(self) -> dict:
+        return {
+            "quantity": self.quantity,
+            "duty_pct": str(self.duty_pct),
+            "vat_pct": str(self.vat_pct),
+            **{k: getattr(self, k).to_json() for k in ("cif", "duty", "vat_base", "vat", "destination_charges", "total", "per_unit")},
+        }
+
 
 @dataclass(frozen=True)
 class LandedCost:
@@ -84,6 +92,15 @@ class LandedCost:
             rows.append(dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang)))))
         rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
         return pd.DataFrame(rows)
+
+    def to_json(self) -> dict:
+        return {
+            "preference": self.preference,
+            "standard": self.standard.to_json(),
+            "preferential": self.preferential.to_json(),
+            "saving": self.saving.to_json(),
+            "saving_per_unit": self.saving_per_unit.to_json(),
+        }
 
 
 def landed_scenario(

@@ -109,6 +109,21 @@ def get_method(code: str, field: str = "method") -> PaymentMethod:
     return methods[code]
 
 
+def methods_dataframe(lang: str = "id"):
+    """The payment methods side by side: risks, rules, what each party needs."""
+    en = lang == "en"
+    lang = lang if lang in LANGS else "id"
+    cols = ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs") if en else (
+        "Cara bayar", "Risiko eksportir", "Risiko importir", "Aturan", "Yang perlu disiapkan eksportir", "Yang perlu disiapkan importir")
+    return _frame([
+        dict(zip(cols, (
+            m.label[lang], m.exporter_risk, m.importer_risk, ", ".join(m.rules),
+            "; ".join(m.exporter_needs[lang]), "; ".join(m.importer_needs[lang]),
+        )))
+        for m in load_payment_methods().values()
+    ])
+
+
 # --------------------------------------------------------------------------- fees
 
 
@@ -198,6 +213,20 @@ class FeeLine:
             text += f" x {self.count} {what}"
         return text
 
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label(lang),
+            "count": self.count,
+            "unit": self.unit.to_json(),
+            "amount": self.amount.to_json(),
+            "applied": self.applied,
+            "rule": self.rule_text(lang),
+            "example": self.fee.example,
+            "source": self.fee.source,
+            "date": self.fee.date.isoformat(),
+        }
+
 
 @dataclass(frozen=True)
 class FeeSchedule:
@@ -218,6 +247,34 @@ class FeeSchedule:
 
     def for_families(self, families: Sequence[str]) -> tuple[Fee, ...]:
         return tuple(f for f in self.fees if any(a in families for a in f.applies_to))
+
+    def to_dataframe(self, lang: str = "id"):
+        """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
+        en = lang == "en"
+        cols = ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date") if en else (
+            "Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
+        per = {
+            "once": ("once", "sekali"), "amendment": ("each amendment", "per amendemen"),
+            "discrepancy": ("each discrepancy", "per diskrepansi"), "period": ("per period", "per periode"),
+        }
+        rows = []
+        for f in self.fees:
+            if f.kind is FeeKind.FIXED:
+                tariff = format_money(Money(f.amount, f.currency), lang)
+            else:
+                tariff = format_percent(f.rate_pct, lang, 4)
+                if f.minimum is not None:
+                    tariff += f" min {format_money(Money(f.minimum, f.currency), lang)}"
+                if f.maximum is not None:
+                    tariff += f" max {format_money(Money(f.maximum, f.currency), lang)}"
+            charged = per[f.per.value][0 if en else 1]
+            if f.per is FeeEvent.PERIOD:
+                charged = f"per {f.period_days} {'days' if en else 'hari'}"
+            rows.append(dict(zip(cols, (
+                f.label.get(lang, f.label["id"]), ", ".join(f.applies_to), charged, tariff,
+                ("yes" if en else "ya") if f.example else "", f.source, f.date.isoformat(),
+            ))))
+        return _frame(rows)
 
 
 _SCHEDULE_KEYS = {"bank", "currency", "date", "source", "note", "fees"}
@@ -436,6 +493,15 @@ class CostBreakdown:
         rows.append(dict(zip(cols, ("Total" if en else "Jumlah biaya", "", format_money(self.total, lang), self.total.amount, self.bank))))
         return _frame(rows)
 
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "method": self.method.code,
+            "bank": self.bank,
+            "invoice": self.invoice.to_json(),
+            "lines": [ln.to_json(lang) for ln in self.lines],
+            "total": self.total.to_json(),
+        }
+
 
 def _periods(days: int, period_days: int) -> int:
     return max(1, math.ceil(days / period_days))
@@ -532,6 +598,17 @@ class DraftDiscount:
         ]
         cols = ("Item", "Amount", "Value", "Calculation") if en else ("Pos", "Jumlah", "Nilai", "Perhitungan")
         return _frame([dict(zip(cols, (name, format_money(m, lang), m.amount, how))) for name, m, how in items])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "face": self.face.to_json(),
+            "annual_rate_pct": str(self.annual_rate_pct),
+            "days": self.days,
+            "day_count": DAY_COUNT,
+            "interest": self.interest.to_json(),
+            "fees": self.fees.to_json(),
+            "net": self.net.to_json(),
+        }
 
 
 def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None):
@@ -630,6 +707,25 @@ class MethodComparison:
                 for r in self.rows
             ]
         )
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "invoice": self.invoice.to_json(),
+            "tenor_days": self.tenor_days,
+            "annual_rate_pct": None if self.annual_rate_pct is None else str(self.annual_rate_pct),
+            "methods": [
+                {
+                    "method": r.method.code,
+                    "exporter_risk": r.method.exporter_risk,
+                    "importer_risk": r.method.importer_risk,
+                    "fees": r.fees.to_json(),
+                    "financing": r.financing.to_json(),
+                    "total": r.total.to_json(),
+                    "breakdown": r.breakdown.to_json(lang),
+                }
+                for r in self.rows
+            ],
+        }
 
 
 def compare_methods(

@@ -112,6 +112,21 @@ class RequirementCatalog:
         product_type, market = self.check_choice(product_type, market)
         return tuple(r for r in self.requirements if self.applies(r, product_type, market))
 
+    def questions_dataframe(self, product_type: str, market: str, lang: str = "id"):
+        """The yes/no questions for this product type and market, in asking order."""
+        import pandas as pd
+
+        en = lang == "en"
+        cols = ("Code", "Question", "Typical cost", "Days", "Source") if en else (
+            "Kode", "Pertanyaan", "Perkiraan biaya", "Lama (hari)", "Sumber")
+        return pd.DataFrame(
+            [
+                dict(zip(cols, (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source)))
+                for r in self.applicable(product_type, market)
+            ],
+            columns=list(cols),
+        )
+
 
 # --------------------------------------------------------------------------- loading
 
@@ -351,6 +366,33 @@ class Assessment:
                 a.start_day, a.finish_day, ", ".join(a.waits_for), r.source,
             ))))
         return pd.DataFrame(rows, columns=list(cols))
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "product_type": self.product_type,
+            "market": self.market,
+            "score": self.score,
+            "met": list(self.met),
+            "ready_in_days": self.ready_in_days,
+            "known_cost": self.known_cost.to_json(),
+            "plan": [
+                {
+                    "step": a.step,
+                    "code": a.requirement.code,
+                    "label": a.requirement.text("label", lang),
+                    "where": a.requirement.text("where", lang),
+                    "typical_cost": None if a.requirement.typical_cost is None else a.requirement.typical_cost.to_json(),
+                    "typical_cost_max": None if a.requirement.typical_cost_max is None else a.requirement.typical_cost_max.to_json(),
+                    "lead_time_days": a.requirement.lead_time_days,
+                    "lead_time_estimate": a.requirement.lead_time_estimate,
+                    "waits_for": list(a.waits_for),
+                    "start_day": a.start_day,
+                    "finish_day": a.finish_day,
+                    "source": a.requirement.source,
+                }
+                for a in self.plan
+            ],
+        }
 
 
 def _check_answers(answers: Any, catalog: RequirementCatalog) -> dict[str, bool]:

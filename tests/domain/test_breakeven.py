@@ -107,3 +107,9 @@ def test_break_even_is_the_smallest_covering_quantity(fixed, vc, extra, upc):
     if b.units:
         assert b.profit(b.units - 1).amount < 0
     assert b.units_in_cartons >= b.units > b.units_in_cartons - upc or b.units == 0 == b.cartons
+
+
+def test_json_view():
+    j = break_even(idr(5_000_000), idr(25_000), idr(15_500), units_per_carton=12).to_json()
+    assert (j["units"], j["cartons"], j["units_in_cartons"], j["margin_pct"]) == (527, 44, 528, "38.00")
+    assert j["profit_at_units"] == {"amount": "6500", "currency": "IDR"}

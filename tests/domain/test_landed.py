@@ -111,3 +111,11 @@ def test_higher_duty_never_lowers_landed_cost(cif, qty, d1, d2, vat, charges):
     assert a.total <= b.total and a.per_unit <= b.per_unit
     r = landed_cost(cif, qty, duty_pct=high, vat_pct=vat, destination_charges=charges, preferential_duty_pct=low)
     assert r.saving.amount >= 0
+
+
+def test_json_view():
+    r = landed_cost(usd(5_000), 1_000, duty_pct=5, vat_pct=10, destination_charges=usd(150))
+    j = r.to_json()
+    assert j["standard"]["total"] == {"amount": "5925.00", "currency": "USD"}
+    assert j["preferential"]["duty"] == {"amount": "0.00", "currency": "USD"}
+    assert j["saving_per_unit"] == {"amount": "0.28", "currency": "USD"}

@@ -333,3 +333,31 @@ def test_lc_cost_never_falls_as_invoice_rises(a, b):
     schedule = load_fee_schedule()
     small, big = sorted((a, b), key=lambda m: m.amount)
     assert lc_cost(small, schedule).total <= lc_cost(big, schedule).total
+
+
+def test_tables_and_json_views(jatim):
+    import json
+
+    df = jatim.to_dataframe("id").set_index("Biaya")
+    assert df.loc["Komisi negosiasi dokumen", "Tarif"] == "0,125% min US$ 25,00 max US$ 150,00"
+    assert df.loc["Komisi konfirmasi (per 90 hari)", "Dikenakan"] == "per 90 hari"
+    assert df.loc["Komisi konfirmasi (per 90 hari)", "Contoh"] == "ya"
+    from ukm_tools.payments import methods_dataframe
+
+    m = methods_dataframe("en")
+    assert m["Importer risk"].tolist() == [5, 4, 4, 3, 2, 1]
+    data = json.loads(json.dumps(compare_methods(usd(10_000), jatim, 60, annual_rate_pct=8).to_json()))
+    lcu = next(r for r in data["methods"] if r["method"] == "lc_unconfirmed")
+    assert lcu["total"] == {"amount": "213.33", "currency": "USD"}
+    neg = next(ln for ln in lcu["breakdown"]["lines"] if ln["code"] == "negotiation")
+    assert neg["applied"] == "minimum" and neg["rule"].endswith("min $25.00 applied")
+    assert discount_draft(usd(10_000), 8, 90).to_json()["net"] == {"amount": "9800.00", "currency": "USD"}
+
+
+def test_rates_from_a_slider_may_be_floats():
+    # A float rate is read by its shortest decimal form: 8.1 -> 8.1 exactly, not 8.0999999...
+    # 10,000 x 8.1 % x 90 / 360 = 202.50
+    assert discount_draft(usd(10_000), 8.1, 90).interest == usd("202.50")
+    with pytest.raises(UkmError) as e:
+        discount_draft(usd(10_000), float("nan"), 90)
+    assert e.value.code == "not_a_number"

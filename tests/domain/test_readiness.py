@@ -190,3 +190,16 @@ def test_plan_properties(product, market, data):
     if a.unmet:
         better = dict(answers, **{a.unmet[0]: True})
         assert assess(better, product, market, catalog).score >= a.score
+
+
+def test_json_and_question_views(catalog):
+    a = assess({"nib": True, "npwp": True, "hs_code": True}, "processed_food", "MY")
+    j = a.to_json("id")
+    assert j["score"] == 29 and j["ready_in_days"] == 44
+    assert j["plan"][0]["code"] == "bpom_md"
+    assert j["plan"][0]["typical_cost"] == {"amount": "200000", "currency": "IDR"}
+    assert j["plan"][0]["typical_cost_max"] == {"amount": "3000000", "currency": "IDR"}
+    q = catalog.questions_dataframe("craft", "MY", "id")
+    assert q["Kode"].tolist()[:3] == ["nib", "npwp", "hs_code"]
+    assert q.set_index("Kode").loc["nib", "Pertanyaan"] == "Apakah usaha Anda sudah punya NIB dari OSS?"
+    assert "form_d" in q["Kode"].tolist()

@@ -753,6 +753,7 @@ def compare_methods(
     }
     if sort_by not in keys:
         raise UkmError("unknown_choice", "sort_by", sort_by, list(keys))
+    tenor_days = checks.whole_number(tenor_days, "tenor_days", minimum=0)
     rate = None
     if annual_rate_pct is not None:
         rate = checks.percent(annual_rate_pct, "annual_rate_pct", positive=True)

@@ -252,6 +252,12 @@ def test_compare_methods_without_rate_has_no_financing(jatim):
     with pytest.raises(UkmError) as e:
         compare_methods(usd(10_000), jatim, 60, sort_by="colour")
     assert (e.value.code, e.value.field) == ("unknown_choice", "sort_by")
+    with pytest.raises(UkmError) as e:
+        compare_methods(usd(10_000), jatim, -30)
+    assert (e.value.code, e.value.field) == ("negative", "tenor_days")
+    with pytest.raises(UkmError) as e:
+        compare_methods(usd(10_000), jatim, 60, annual_rate_pct=0)
+    assert (e.value.code, e.value.field) == ("not_positive", "annual_rate_pct")
 
 
 # ------------------------------------------------------------------ discounting

@@ -49,8 +49,8 @@ def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
     # no code is shown
     assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor").count() == 0
 
-    type_into(page, ".ukm-field-hpp input", "20.000")
-    unit2, total2 = price_texts(lambda m: m["unit_costs"].update(hpp=20000))
+    type_into(page, ".ukm-field-hpp input", "240.000")
+    unit2, total2 = price_texts(lambda m: m["unit_costs"].update(hpp=240000))
     page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total2)
     assert page.inner_text(".ukm-unit-quote") == unit2
 
@@ -60,7 +60,7 @@ def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
     assert page.inner_text(".ukm-shipment-quote") == total2  # last good result stays
 
     type_into(page, ".ukm-field-quantity input", "1.200")
-    unit3, total3 = price_texts(lambda m: (m["unit_costs"].update(hpp=20000), m.update(quantity=1200)))
+    unit3, total3 = price_texts(lambda m: (m["unit_costs"].update(hpp=240000), m.update(quantity=1200)))
     page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total3)
     assert page.locator(".ukm-error").count() == 0
 

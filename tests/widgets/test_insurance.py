@@ -60,9 +60,11 @@ def test_english_and_save_roundtrip(calc, kw):
     calc.set_lang("en")
     calc.f_cfr.input.value = "10,000.50"
     calc.f_clause.input.value = "A"
-    assert calc.shown == figures(Money.of("10000.50", "USD"), Decimal("0.2"), "A", lang="en")
+    assert calc.f_rate.raw == "0.35"  # the case's rate for ICC (A)
+    calc.f_rate.input.value = "0.4"
+    assert calc.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A", lang="en")
     path = calc.case_panel.save()
     again = InsuranceCalculator.from_case_file(path, **kw)
     again.widget
-    assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.2"), "A")
-    assert again.case.insurance.clause == "A"
+    assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A")
+    assert again.case.insurance.rates_pct == {"A": Decimal("0.4"), "C": Decimal("0.2")}

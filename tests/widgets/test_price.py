@@ -51,10 +51,10 @@ def test_initial_figures_are_the_domain_quote_and_are_on_screen(calc):
 
 
 def test_indonesian_typed_input_recomputes_with_domain(calc):
-    calc.f_hpp.input.value = "20.000"
+    calc.f_hpp.input.value = "240.000"
     calc.f_markup.input.value = "27,5"
     assert calc.error is None
-    assert calc.shown == expected(lambda m: m["unit_costs"].update(hpp=20000, markup_pct=Decimal("27.5")))
+    assert calc.shown == expected(lambda m: m["unit_costs"].update(hpp=240000, markup_pct=Decimal("27.5")))
 
 
 @pytest.mark.parametrize("rule", incoterms.RULE_ORDER)
@@ -64,7 +64,7 @@ def test_every_incoterm_matches_domain(calc, rule):
     assert calc.error is None, calc.message.value
 
     def mutate(m):
-        m["insurance"].pop("clause")
+        m["insurance"].pop("clause", None)
         m["incoterm"] = rule
 
     assert calc.shown == expected(mutate)
@@ -79,26 +79,29 @@ def test_every_incoterm_matches_domain(calc, rule):
         ("f_packing", "-1.500", "tidak boleh negatif"),
         ("f_qty", "0", "harus lebih dari 0"),
         ("f_qty", "12,5", "bilangan bulat"),
-        ("f_ins_rate", "95", "terlalu tinggi"),
+        ("f_ins_c", "95", "terlalu tinggi"),
         ("f_hpp", "18,000.50", "format Inggris"),
     ],
 )
 def test_bad_input_shows_message_and_keeps_last_result(calc, field, text, fragment):
+    if field == "f_ins_c":
+        calc.f_ins_c = calc.f_ins_rates["C"]
     before = dict(calc.shown)
     summary = calc.summary.value
+    original = getattr(calc, field).raw
     getattr(calc, field).input.value = text
     assert fragment in calc.message.value
     assert "Traceback" not in calc.message.value
     assert "Hasil di bawah masih dari isian benar yang terakhir" in calc.message.value
     assert calc.shown == before and calc.summary.value == summary
     # fixing it clears the message
-    getattr(calc, field).input.value = {"f_hpp": "18.000", "f_packing": "1.500", "f_qty": "2.400", "f_ins_rate": "0,2"}[field]
+    getattr(calc, field).input.value = original
     assert calc.message.value == "" and calc.shown == before
 
 
 def test_english_switch_relabels_and_reformats(calc):
     calc.set_lang("en")
-    assert calc.f_hpp.raw == "18,000"
+    assert calc.f_hpp.raw == "216,000"
     assert "Unit cost HPP" in calc.f_hpp.label.value
     assert calc.shown == expected(lang="en")
     assert calc.shown["shipment_quote"].startswith("$") and "," in calc.shown["shipment_idr"]
@@ -150,7 +153,7 @@ def test_stale_rates_warning_follows_configured_age(kw):
 
 
 def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
-    calc.f_hpp.input.value = "21.000"
+    calc.f_hpp.input.value = "221.000"
     calc.f_rule.input.value = "FOB"
     calc.f_place.input.value = "Belawan"
     shown = dict(calc.shown)
@@ -160,14 +163,14 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
     assert "data:application/x-yaml;base64," in calc.case_panel.status.value
     # the saved file is an ordinary case file
     case = load_case(path)
-    assert case.unit_costs.hpp == 21000 and case.incoterm == "FOB" and case.named_place == "Belawan"
+    assert case.unit_costs.hpp == 221000 and case.incoterm == "FOB" and case.named_place == "Belawan"
     # a new page (fresh calculator, same folder) lists it and opens it
     again = PriceBuildUpCalculator(**kw)
     again.widget
     assert again.shown != shown
     assert again.case_panel.saved.value == path
     assert again.case_panel.open_selected()
-    assert again.shown == shown and again.f_hpp.raw == "21.000"
+    assert again.shown == shown and again.f_hpp.raw == "221.000"
     # and a trainer can start a calculator from the file
     third = PriceBuildUpCalculator.from_case_file(path, **kw)
     third.widget
@@ -179,10 +182,10 @@ def test_upload_of_a_broken_file_keeps_inputs(calc):
     calc.case_panel._on_upload({"new": [{"name": "rusak.yaml", "content": memoryview(b"case: [unclosed")}]})
     assert "rusak.yaml" in calc.message.value
     assert calc.shown == before
-    good = case_io.dump(case_io.case_to_mapping(packaged_case()) | {"quantity": 1200})
+    good = case_io.dump(case_io.case_to_mapping(packaged_case()) | {"quantity": 120})
     calc.case_panel._on_upload({"new": [{"name": "baik.yaml", "content": memoryview(good.encode())}]})
-    assert calc.f_qty.raw == "1.200"
-    assert calc.shown == expected(lambda m: m.update(quantity=1200))
+    assert calc.f_qty.raw == "120"
+    assert calc.shown == expected(lambda m: m.update(quantity=120))
 
 
 def test_invalid_inputs_are_not_saved(calc):

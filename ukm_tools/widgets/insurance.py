@@ -41,6 +41,7 @@ class InsuranceCalculator(Calculator):
         self.f_currency = self.field(ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px"))
         self.f_rate = self.field(NumberField("insurance_rate_pct", ("Tarif premi (%)", "Premium rate (%)")))
         self.f_clause = self.field(ChoiceField("clause", ("Klausul", "Clause"), [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], "C"))
+        self.f_clause.input.observe(self._on_clause, "value")
         self.f_cover = self.field(NumberField("cover_pct", ("Pertanggungan (% dari CIF)", "Cover (% of CIF)"), min_width="110px"))
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
@@ -70,9 +71,22 @@ class InsuranceCalculator(Calculator):
         self.f_cfr.show(cfr.amount, lang)
         self.f_currency.input.value = cfr.currency if cfr.currency in currencies else "USD"
         ins = case.insurance
-        self.f_rate.show(ins.rate_pct if ins else Decimal("0.2"), lang)
-        self.f_clause.input.value = (ins.clause or "C") if ins else "C"
+        self.f_clause.input.value = extras.get("clause") or ((ins.clause or "C") if ins else "C")
+        self._fill_rate(self.f_clause.input.value)
         self.f_cover.show(extras.get("cover_pct", 110), lang)
+
+    def _fill_rate(self, clause: str) -> None:
+        """The case's premium rate for ``clause`` (per-clause rate, else its single rate)."""
+        ins = self.case.insurance
+        rate = (ins.rates_pct.get(clause, ins.rate_pct) if ins else None) or Decimal("0.2")
+        self.f_rate.show(rate, self.lang)
+
+    def _on_clause(self, change: dict) -> None:
+        if self._hold:
+            return
+        with self.holding():
+            self._fill_rate(change["new"])
+        self.refresh()
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
@@ -86,8 +100,8 @@ class InsuranceCalculator(Calculator):
         v = self._inputs()
         m = case_io.case_to_mapping(self.case)
         old = m.get("insurance") or {}
-        m["insurance"] = {**old, "rate_pct": v["rate"], "clause": self.f_clause.read()}
-        return m, {"cfr": v["cfr"], "currency": self.f_currency.read(), "cover_pct": v["cover"]}
+        m["insurance"] = {**old, "rates_pct": {**(old.get("rates_pct") or {}), self.f_clause.read(): v["rate"]}}
+        return m, {"cfr": v["cfr"], "currency": self.f_currency.read(), "cover_pct": v["cover"], "clause": self.f_clause.read()}
 
     def compute(self):
         v = self._inputs()

@@ -86,7 +86,11 @@ class PriceBuildUpCalculator(Calculator):
         self.f_place = self.field(Field("named_place", ("Tempat yang disebut", "Named place")))
         self.f_currency = self.field(ChoiceField("quote_currency", ("Mata uang penawaran", "Quote currency"), [("USD", "USD")], "USD", min_width="90px"))
         self.rates = RateFields(self)
-        self.f_ins_rate = self.field(NumberField("insurance_rate_pct", ("Tarif premi asuransi (%)", "Insurance premium rate (%)")))
+        self.f_ins_rates = {
+            c: self.field(NumberField(f"insurance_rates_pct.{c}", (f"Tarif premi ICC ({c}) %", f"Premium rate ICC ({c}) %"),
+                                      hint=("boleh kosong", "may be blank") if c == "B" else None, min_width="110px"))
+            for c in ("A", "B", "C")
+        }
         self.f_clause = self.field(ChoiceField("clause", ("Klausul asuransi", "Insurance clause"),
                                                [(("Minimum aturan (C untuk CIF, A untuk CIP)", "Rule's minimum (C for CIF, A for CIP)"), "")] +
                                                [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], ""))
@@ -147,7 +151,8 @@ class PriceBuildUpCalculator(Calculator):
             self._section(("Biaya pengiriman (per kiriman)", "Shipment costs (per shipment)")),
             self.costs_box, self.add_cost,
             self._section(("Asuransi", "Insurance")),
-            wrap_row([self.f_ins_rate.box, self.f_clause.box, self.f_method.box]),
+            wrap_row([f.box for f in self.f_ins_rates.values()]),
+            wrap_row([self.f_clause.box, self.f_method.box]),
             extra,
             self.message,
             self._section(("Hasil", "Result")),
@@ -176,7 +181,12 @@ class PriceBuildUpCalculator(Calculator):
         self.f_place.raw = case.named_place
         self.rates.fill(self.base_sheet, self.f_currency.input.value, lang)
         ins = case.insurance
-        self.f_ins_rate.show(ins.rate_pct if ins else Decimal("0.2"), lang)
+        for clause, f in self.f_ins_rates.items():
+            rate = (ins.rates_pct.get(clause, ins.rate_pct) if ins else None)
+            if rate is None:
+                f.raw = ""
+            else:
+                f.show(rate, lang)
         self.f_clause.input.value = (ins.clause or "") if ins else ""
         self.f_method.input.value = ins.method.value if ins else Method.INCLUSIVE.value
         self.f_duty.show(case.import_.duty_pct, lang)
@@ -235,7 +245,7 @@ class PriceBuildUpCalculator(Calculator):
             "packing": lambda: self.f_packing.read(lang),
             "markup_pct": lambda: self.f_markup.read(lang),
             "quantity": lambda: self.f_qty.read_int(lang),
-            "rate_pct": lambda: self.f_ins_rate.read(lang),
+            "rates_pct": lambda: self.read_all({c: (lambda f=f: f.read(lang)) for c, f in self.f_ins_rates.items() if f.raw.strip()}),
             "duty_pct": lambda: self.f_duty.read(lang),
             "vat_pct": lambda: self.f_vat.read(lang),
             "validity_days": lambda: self.f_validity.read_int(lang),
@@ -248,7 +258,7 @@ class PriceBuildUpCalculator(Calculator):
             named_place=self.f_place.raw.strip(), mode=self.f_mode.read(),
             unit_costs={"hpp": v["hpp"], "packing": v["packing"], "markup_pct": v["markup_pct"]},
             costs=list(v["costs"].values()),
-            insurance={"rate_pct": v["rate_pct"], "method": self.f_method.read(), **({"clause": self.f_clause.read()} if self.f_clause.read() else {}),
+            insurance={"rates_pct": v["rates_pct"], "method": self.f_method.read(), **({"clause": self.f_clause.read()} if self.f_clause.read() else {}),
                        "insure_under_d_rules": self.case.insurance.insure_under_d_rules if self.case.insurance else True},
             payment_terms=self.f_payment.raw.strip(), validity_days=v["validity_days"],
         )

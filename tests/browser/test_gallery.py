@@ -98,3 +98,51 @@ def test_price_buildup_fits_a_360px_phone(open_page, voila_url):
     box = p.page.locator(".ukm-field-hpp input").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     p.screenshot("01-harga-ekspor-360px")
+
+
+def test_payment_comparator_typing(open_page, voila_url):
+    from decimal import Decimal
+
+    from ukm_tools.money import Money
+    from ukm_tools.payments import compare_methods, load_fee_schedule
+
+    p = render(open_page, voila_url, "04-pembayaran", ".ukm-payments-table")
+    page = p.page
+    type_into(page, ".ukm-field-invoice input", "10.000")
+    type_into(page, ".ukm-field-tenor_days input", "90", key="Enter")
+    comp = compare_methods(Money.of(10000, "USD"), load_fee_schedule(), 90, annual_rate_pct=Decimal(8), amendments=1)
+    want = format_money(comp.row("lc_confirmed").total, "id")
+    page.wait_for_function("t => document.querySelector('.ukm-payments-table').innerText.includes(t)", arg=want)
+    text = page.inner_text(".ukm-payments-table")
+    for row in comp.rows:
+        assert format_money(row.total, "id") in text
+    assert "Rincian biaya bank" in page.inner_text(".ukm-breakdown")
+    assert "Diskonto wesel D/A" in page.inner_text(".ukm-discount")
+    type_into(page, ".ukm-field-tenor_days input", "-1")
+    page.wait_for_selector(".ukm-error")
+    assert "tidak boleh negatif" in page.inner_text(".ukm-error")
+    assert want in page.inner_text(".ukm-payments-table")
+    assert "Bank Jatim" in page.inner_text(".ukm-sources")
+    p.screenshot("04-pembayaran")
+    assert p.external_requests() == []
+    assert p.errors == []
+
+
+def test_readiness_answers_give_score_and_plan(open_page, voila_url):
+    from ukm_tools.readiness import assess
+
+    p = render(open_page, voila_url, "08-kesiapan-ekspor", ".ukm-score")
+    page = p.page
+    assert page.inner_text(".ukm-score") == str(assess({}, "processed_food", "MY").score)
+    for code in ("nib", "npwp", "hs_code"):
+        page.locator(f".ukm-q-{code} button", has_text="Ya, sudah").click()
+    want = assess({"nib": True, "npwp": True, "hs_code": True}, "processed_food", "MY")
+    page.wait_for_function("t => document.querySelector('.ukm-score').innerText === t", arg=str(want.score))
+    plan = page.inner_text(".ukm-plan")
+    assert want.plan[0].requirement.label["id"] in plan
+    assert "NIB (Nomor Induk Berusaha)" not in plan
+    page.locator(".ukm-lang button", has_text="English").click()
+    page.wait_for_selector("text=Your action plan")
+    p.screenshot("08-kesiapan-ekspor")
+    assert p.external_requests() == []
+    assert p.errors == []

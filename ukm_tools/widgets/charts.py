@@ -37,7 +37,7 @@ def _png(fig: Figure) -> bytes:
 
 
 def _axis_format(lang: str) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: format_number(Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 else 2))
+    return FuncFormatter(lambda v, _pos: format_number(Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
 
 
 def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, title: str, ylabel: str) -> bytes:

@@ -65,3 +65,13 @@ def test_english_and_saved_case(calc, kw):
     again.widget
     assert again.f_rule.read() == "DAP" and again.buyer_door.value is True
     assert again.case.conditions.named_place_is_buyer_door is True
+
+
+def test_origin_thc_choice(calc):
+    calc.f_rule.input.value = "FAS"
+    default = incoterms.rule("FAS").payer("origin_thc", Conditions())
+    assert calc.shown["origin_thc"] == payer_labels("id")[default]
+    calc.f_thc.input.value = "seller"
+    assert calc.shown["origin_thc"] == "Penjual"
+    calc.f_thc.input.value = "buyer"
+    assert calc.shown["origin_thc"] == "Pembeli"

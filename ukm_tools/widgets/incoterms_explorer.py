@@ -33,7 +33,7 @@ class IncotermsExplorer(Calculator):
         self.f_fca = self.field(ChoiceField("fca_place", ("Tempat serah FCA", "FCA delivery place"), [
             (("Di tempat penjual", "Seller's premises"), "seller_premises"), (("Di tempat lain (mis. terminal)", "Elsewhere (e.g. a terminal)"), "elsewhere")], "seller_premises"))
         self.f_thc = self.field(ChoiceField("origin_thc_by_seller", ("THC asal (FCA/FAS)", "Origin THC (FCA/FAS)"), [
-            (("Menurut aturan", "Rule's default"), None), (("Dibayar penjual", "Paid by seller"), True), (("Dibayar pembeli", "Paid by buyer"), False)], None))
+            (("Menurut aturan", "Rule's default"), "default"), (("Dibayar penjual", "Paid by seller"), "seller"), (("Dibayar pembeli", "Paid by buyer"), "buyer")], "default"))
         self.unloading = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
         self.buyer_door = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
         self.label(self.unloading, "description", ("Kontrak angkut penjual termasuk bongkar", "Seller's carriage contract includes unloading"))
@@ -55,14 +55,18 @@ class IncotermsExplorer(Calculator):
 
     def conditions(self) -> Conditions:
         return Conditions(fca_place=self.f_fca.read(), carriage_includes_unloading=self.unloading.value,
-                          named_place_is_buyer_door=self.buyer_door.value, origin_thc_by_seller=self.f_thc.read())
+                          named_place_is_buyer_door=self.buyer_door.value, origin_thc_by_seller=self.thc_by_seller())
+
+    def thc_by_seller(self) -> bool | None:
+        # A drop-down cannot hold None as a value, so the three choices are words.
+        return {"default": None, "seller": True, "buyer": False}[self.f_thc.read()]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         self.f_rule.input.value = case.incoterm.upper()
         self.f_mode.input.value = case.mode
         c = case.conditions
         self.f_fca.input.value = c.fca_place
-        self.f_thc.input.value = c.origin_thc_by_seller
+        self.f_thc.input.value = {None: "default", True: "seller", False: "buyer"}[c.origin_thc_by_seller]
         self.unloading.value = c.carriage_includes_unloading
         self.buyer_door.value = c.named_place_is_buyer_door
 
@@ -70,8 +74,8 @@ class IncotermsExplorer(Calculator):
         m = case_io.case_to_mapping(self.case)
         m.update(incoterm=self.f_rule.read(), mode=self.f_mode.read())
         cond = {"fca_place": self.f_fca.read(), "carriage_includes_unloading": self.unloading.value, "named_place_is_buyer_door": self.buyer_door.value}
-        if self.f_thc.read() is not None:
-            cond["origin_thc_by_seller"] = self.f_thc.read()
+        if self.thc_by_seller() is not None:
+            cond["origin_thc_by_seller"] = self.thc_by_seller()
         m["conditions"] = cond
         return m, {}
 

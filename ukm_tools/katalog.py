@@ -366,7 +366,8 @@ def _flag(v: Any, name: str, yes: set[str], no: set[str]) -> bool:
 def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | None = None) -> Listing:
     """A :class:`Listing` from loosely typed values keyed by :data:`FIELD_KEYS`.
 
-    Numbers typed as text are read the ``lang`` way (``25.000`` in Indonesian);
+    Numbers typed as text are read the ``lang`` way (``25.000`` in Indonesian) —
+    the convention of the input, not the language messages are shown in;
     spreadsheet numbers and dates are taken as they are. ``valid_from`` defaults to
     ``today`` (which the caller passes: the domain does not read the clock).
 
@@ -568,6 +569,7 @@ _LABELS = {
     "ppn_included": ("PPN termasuk", "PPN included"),
     "ppn_statement": ("Keterangan PPN", "PPN statement"),
     "have": ("Yang sudah dimiliki", "Already have"),
+    "sheet": ("Lembar produk", "Product sheet"),
 }
 
 

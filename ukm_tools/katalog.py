@@ -451,6 +451,30 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
     )
 
 
+@dataclass(frozen=True)
+class ListingCheck:
+    """A listing checked as far as it goes: the listing when valid, every problem, what it proves."""
+
+    listing: Listing | None
+    problems: tuple[Problem, ...]
+    have: frozenset[str]
+
+
+def check_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | None = None) -> ListingCheck:
+    """Like :func:`validate_listing` but never raises: also says which identity items are
+    already in order (a valid NIB proves ``nib`` even while the price is still missing)."""
+    try:
+        listing = validate_listing(raw, lang, today)
+        return ListingCheck(listing, (), frozenset(have_from_listings([listing])))
+    except UkmError as e:
+        bad = {p.field for p in e.problems}
+        have = {k for k in ("nib", "kbli", "npwp") if k not in bad and not _is_blank(raw.get(k))}
+        kswp = raw.get("kswp_status")
+        if "kswp_status" not in bad and not _is_blank(kswp) and _text(kswp).lower() == "valid":
+            have.add("kswp_valid")
+        return ListingCheck(None, tuple(e.problems), frozenset(have))
+
+
 # --------------------------------------------------------------------------- checklist
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ukm_tools.errors import UkmError
 from ukm_tools.katalog import (
     PriceInput,
+    check_listing,
     checklist,
     government_price,
     have_from_listings,
@@ -200,3 +201,12 @@ def test_ppn_burden_is_11_pct_of_rounded_price(price, delivery, moq):
     assert p.unit_price == p.unit_before_ppn + p.ppn
     q = government_price(price_input(price_before_ppn=idr(price), delivery_per_order=idr(delivery), min_order=moq, pkp=False))
     assert q.unit_price == p.unit_before_ppn
+
+
+def test_check_listing_reports_partial_haves():
+    c = check_listing(dict(GOOD_ROW, price_before_ppn="", kbli="12"), "id")
+    assert c.listing is None
+    assert [p.field for p in c.problems] == ["price_before_ppn", "kbli"]
+    assert c.have == {"nib", "npwp", "kswp_valid"}
+    ok = check_listing(GOOD_ROW, "id")
+    assert ok.listing is not None and ok.problems == () and "product_data" in ok.have

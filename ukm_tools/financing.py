@@ -10,6 +10,9 @@
   to principal + interest.
 * :func:`finance_order` — the peak working capital borrowed under a KUR-style scheme
   (``data/financing/kur.yaml``: rates with their basis and source) for the months it is tied up.
+* :func:`discount_order` — instead, sell the accepted draft (D/A, usance L/C) to the bank at
+  acceptance: :func:`ukm_tools.payments.discount_draft` (face x rate x days / 360) gives the
+  net proceeds, which arrive at acceptance instead of maturity.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ class PaymentMethod:
     lag_days: int
     risk_rank: int
     lag_note: dict[str, str]
+    draft: bool = False  # a time draft the exporter can discount at acceptance
+    payments_code: str | None = None  # the method in ukm_tools.payments (fees, risks)
+
+    def acceptance_day(self, shipment_day: int) -> int:
+        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
+        return shipment_day + self.lag_days
 
 
 def payment_methods() -> tuple[PaymentMethod, ...]:
@@ -174,16 +183,21 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     if problems:
         raise UkmError(problems=problems)
     tenor = method.tenor_days if tenor is None else tenor
-
     ship = inp.production_days + inp.days_to_ship
     receipt = 0 if method.anchor == "order" else ship + tenor + method.lag_days
+    label = {"id": f"Pembayaran pembeli ({method.name['id']})", "en": f"Buyer's payment ({method.name['en']})"}
+    return _timeline(inp, method, tenor, receipt, inp.order_value, label)
+
+
+def _timeline(inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money,
+              receipt_label: dict[str, str]) -> CashFlowTimeline:
+    ship = inp.production_days + inp.days_to_ship
     flows: list[tuple[int, int, str, dict[str, str], Money]] = [
         (0, 1, "materials", {"id": "Beli bahan baku", "en": "Buy materials"}, -inp.materials),
         (inp.production_days, 1, "production", {"id": "Biaya produksi", "en": "Production costs"}, -inp.production_costs),
         (ship, 1, "export", {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"}, -inp.export_costs),
         # A receipt with the order precedes day-0 purchases; any other comes after its day's costs.
-        (receipt, 0 if method.anchor == "order" else 2, "receipt",
-         {"id": f"Pembayaran pembeli ({method.name['id']})", "en": f"Buyer's payment ({method.name['en']})"}, inp.order_value),
+        (receipt, 0 if method.anchor == "order" else 2, "receipt", receipt_label, received),
     ]
     flows.sort(key=lambda f: (f[0], f[1]))
     events, bal = [], Money.zero(IDR)
@@ -463,8 +477,57 @@ def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None
     return OrderFinancing(timeline, principal, n, rate, basis, schedule, sch, tuple(notes))
 
 
+# --------------------------------------------------------------------------- draft discounting
+
+
+@dataclass(frozen=True)
+class OrderDiscounting:
+    """The order paid by discounting its accepted draft: money at acceptance, less interest."""
+
+    undiscounted: CashFlowTimeline  # waiting for maturity
+    timeline: CashFlowTimeline  # with the net proceeds at acceptance
+    discount: Any  # ukm_tools.payments.DraftDiscount
+    acceptance_day: int
+
+    @property
+    def cost(self) -> Money:
+        return self.discount.interest + self.discount.fees
+
+    @property
+    def margin_after_financing(self) -> Money:
+        return self.undiscounted.margin - self.cost
+
+
+def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None = None) -> OrderDiscounting:
+    """Discount the order's draft at acceptance for its tenor (D/A, usance L/C only).
+
+    The face is the order value; discount interest = face x rate x tenor / 360 (the
+    money-market day count, from :mod:`ukm_tools.payments`); the net proceeds arrive on
+    the acceptance day (shipment + the method's document lag).
+
+    Raises:
+        UkmError: the order's own problems, ``not_discountable`` for a method without a
+        time draft, the discount's problems (rate, days).
+    """
+    from ukm_tools.payments import discount_draft
+
+    base = cash_flow(inp)
+    method = base.method
+    if not method.draft:
+        raise UkmError("not_discountable", "method", method.key,
+                       [m.key for m in payment_methods() if m.draft], method_name=method.name["en"])
+    d = discount_draft(inp.order_value, annual_rate_pct, base.tenor_days, fees)
+    accept = method.acceptance_day(base.shipment_day)
+    label = {"id": f"Hasil diskonto wesel ({method.name['id']})", "en": f"Discounted draft proceeds ({method.name['en']})"}
+    return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)
+
+
 register(
     {
+        "not_discountable": {
+            "id": "{field}: {method_name} tidak memakai wesel berjangka yang bisa didiskonto. Yang bisa: {allowed}.",
+            "en": "{field}: {method_name} has no time draft to discount. Methods that do: {allowed}.",
+        },
         "tenor_fixed": {
             "id": "{field}: {method} tidak punya jangka waktu yang bisa diubah (selalu {allowed} hari; diisi {value}).",
             "en": "{field}: {method} has no adjustable tenor (always {allowed} days; got {value}).",

@@ -12,6 +12,7 @@ from ukm_tools.financing import (
     OrderInput,
     add_months,
     cash_flow,
+    discount_order,
     equivalent_flat_rate,
     finance_order,
     instalment_schedule,
@@ -207,3 +208,36 @@ def test_instalments_sum_exactly_to_principal_plus_interest(principal, rate, mon
     # the last instalment differs from the others only by rounding
     if months > 1 and basis == "effective":
         assert abs(s.rows[-1].instalment.amount - s.rows[0].instalment.amount) <= months
+
+
+def test_discount_da_draft_exact():
+    # D/A 60: accepted at shipment 35 + 14 = day 49; interest 60m x 8% x 60/360 = 800,000;
+    # fees 250,000 -> net 58,950,000 on day 49 instead of 60m on day 109.
+    d = discount_order(order(), 8, fees=idr(250_000))
+    assert d.acceptance_day == 49
+    assert d.discount.interest == idr(800_000) and d.discount.net == idr(58_950_000)
+    assert d.cost == idr(1_050_000)
+    assert [(e.day, e.kind) for e in d.timeline.events][-1] == (49, "receipt")
+    assert d.timeline.peak_working_capital == idr(35_000_000) and d.timeline.days_tied_up == 49
+    assert d.undiscounted.days_tied_up == 109
+    assert d.margin_after_financing == idr(25_000_000 - 1_050_000) == d.timeline.margin
+    # The remaining 49 days can be bridged with KUR: 2 months at 6% effective.
+    f = finance_order(d.timeline, scheme="kur_mikro")
+    assert f.months == 2 and f.principal == idr(35_000_000)
+
+
+def test_discount_needs_a_time_draft():
+    with pytest.raises(UkmError) as e:
+        discount_order(order("open_account"), 8)
+    assert e.value.code == "not_discountable"
+    assert "lc_usance, da" in e.value.message("en")
+    assert discount_order(order("lc_usance", tenor_days=90), 8).discount.days == 90
+
+
+@settings(max_examples=100, deadline=None)
+@given(tenor=st.integers(0, 360), rate=st.decimals("0.5", "20", places=2), method=st.sampled_from(["da", "lc_usance"]))
+def test_discounting_never_ties_money_up_longer(tenor, rate, method):
+    d = discount_order(order(method, tenor_days=tenor), rate)
+    assert d.timeline.days_tied_up <= d.undiscounted.days_tied_up
+    assert d.timeline.peak_working_capital == d.undiscounted.peak_working_capital
+    assert d.cost == d.discount.interest

@@ -106,3 +106,23 @@ def test_dated_schedule(calc):
 def test_app_returns_widget():
     w = app("en")
     assert w.children
+
+
+def test_draft_discounting_route(calc):
+    calc.route.value = "discount"
+    calc.inputs["discount_rate_pct"].value = "8"
+    calc.inputs["discount_fees"].value = "250.000"
+    t, f = calc.result
+    d = calc.discounting
+    order = fin.OrderInput(idr(64_800_000), idr(21_600_000), idr(9_600_000), idr(5_000_000), 30, "da", days_to_ship=5)
+    assert d == fin.discount_order(order, 8, idr(250_000))
+    # 64.8m x 8% x 60/360 = 864,000 interest; net 64,800,000 - 864,000 - 250,000 = 63,686,000 on day 49
+    assert d.discount.interest == idr(864_000) and d.discount.net == idr(63_686_000)
+    assert t == d.timeline and t.days_tied_up == 49
+    assert f == fin.finance_order(d.timeline, scheme="kur_mikro") and f.months == 2
+    html = calc.summary.value
+    assert "Rp64.800.000" in html and "Rp63.686.000" in html and "hari ke-49" in html
+    assert f"Rp{f.cost.amount + 1_114_000:,}".replace(",", ".") in html  # total = loan + discount
+    calc.method.value = "open_account"
+    assert "tidak memakai wesel berjangka" in calc.messages.value
+    assert calc.discounting is d  # last good result kept

@@ -38,6 +38,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "tenor_days": ("Jangka waktu pembayaran (hari)", "Payment tenor (days)", "60"),
     "rate_pct": ("Suku bunga (% per tahun, kosong = skema)", "Interest rate (% a year, blank = scheme)", ""),
     "months": ("Jangka pinjaman (bulan, kosong = otomatis)", "Loan term (months, blank = automatic)", ""),
+    "discount_rate_pct": ("Suku bunga diskonto (% per tahun)", "Discount rate (% a year)", "8"),
+    "discount_fees": ("Biaya bank diskonto (Rp)", "Bank fees for discounting (IDR)", "0"),
 }
 
 register({}, fields={k: {"id": v[0], "en": v[1]} for k, v in FIELDS.items()})
@@ -49,6 +51,12 @@ TEXT = {
     "access": ("Akses KUR ke-", "KUR loan number"),
     "basis": ("Dasar bunga", "Interest basis"),
     "start": ("Tanggal mulai (opsional)", "Start date (optional)"),
+    "route": ("Cara membiayai", "How to finance"),
+    "route_loan": ("Pinjaman (KUR) sampai dibayar", "Loan (KUR) until paid"),
+    "route_discount": ("Diskonto wesel + pinjaman sampai diaksep", "Discount the draft + loan until acceptance"),
+    "discount": ("Diskonto wesel", "Draft discounting"),
+    "discount_line": ("bunga {interest} + biaya {fees}; diterima {net} pada hari ke-{day}", "interest {interest} + fees {fees}; {net} received on day {day}"),
+    "total_cost": ("Total biaya pembiayaan", "Total financing cost"),
     "basis_scheme": ("menurut skema", "as the scheme"),
     "effective": ("efektif (anuitas)", "effective (annuity)"),
     "flat": ("flat", "flat"),
@@ -94,6 +102,7 @@ class FinancingCalculator:
     def __init__(self, lang: str = "id") -> None:
         self.lang = lang if lang in ("id", "en") else "id"
         self.result: tuple[fin.CashFlowTimeline, fin.OrderFinancing] | None = None
+        self.discounting: fin.OrderDiscounting | None = None  # with the last result, when chosen
         self.problems: list[Problem] = []
         self.chart_png: bytes = b""
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
@@ -102,6 +111,7 @@ class FinancingCalculator:
         self.scheme = W.Dropdown(value=None)
         self.access = W.Dropdown(options=[("1", 1), ("2", 2), ("3", 3), ("4+", 4)], value=1)
         self.basis = W.Dropdown(value=None)
+        self.route = W.Dropdown(value=None)
         self.start = W.DatePicker(value=None)
         self.title = W.HTML()
         self.messages = W.HTML()
@@ -109,16 +119,17 @@ class FinancingCalculator:
         self.chart = W.Image(format="png")
         self.table = W.HTML()
         self._busy = False
-        self._set_options(method="da", scheme="kur_mikro", basis="")
+        self._set_options(method="da", scheme="kur_mikro", basis="", route="loan")
         self._relabel()
-        for w in [*self.inputs.values(), self.scheme, self.access, self.basis, self.start]:
+        for w in [*self.inputs.values(), self.scheme, self.access, self.basis, self.route, self.start]:
             w.observe(self._changed, names="value")
         self.method.observe(self._method_changed, names="value")
         self.lang_toggle.observe(self._lang_changed, names="value")
         inputs = [self.inputs[k] for k in ("order_quantity", "order_unit_price", "material_per_unit", "production_per_unit",
                                              "export_costs", "production_days", "days_to_ship")]
         pay = [self.method, self.inputs["tenor_days"], self.start]
-        loan = [self.scheme, self.access, self.basis, self.inputs["rate_pct"], self.inputs["months"]]
+        loan = [self.route, self.scheme, self.access, self.basis, self.inputs["rate_pct"], self.inputs["months"],
+                self.inputs["discount_rate_pct"], self.inputs["discount_fees"]]
         box = W.Layout(display="flex", flex_flow="row wrap", width="100%")
         self.widget = W.VBox([
             self.lang_toggle, self.title,
@@ -129,7 +140,7 @@ class FinancingCalculator:
 
     # ---------------------------------------------------------------- labels
 
-    def _set_options(self, method: str, scheme: str, basis: str) -> None:
+    def _set_options(self, method: str, scheme: str, basis: str, route: str) -> None:
         lang = self.lang
         self._busy = True
         try:
@@ -139,6 +150,8 @@ class FinancingCalculator:
             self.scheme.value = scheme
             self.basis.options = [(_t("basis_scheme", lang), ""), (_t("effective", lang), "effective"), (_t("flat", lang), "flat")]
             self.basis.value = basis
+            self.route.options = [(_t("route_loan", lang), "loan"), (_t("route_discount", lang), "discount")]
+            self.route.value = route
         finally:
             self._busy = False
         self.inputs["tenor_days"].disabled = not fin.payment_method(method).tenor_adjustable
@@ -149,7 +162,7 @@ class FinancingCalculator:
         for k, w in self.inputs.items():
             w.description = FIELDS[k][1 if lang == "en" else 0]
             w.style = style
-        for key, w in (("method", self.method), ("scheme", self.scheme), ("access", self.access),
+        for key, w in (("method", self.method), ("scheme", self.scheme), ("access", self.access), ("route", self.route),
                        ("basis", self.basis), ("start", self.start)):
             w.description = _t(key, lang)
             w.style = style
@@ -169,7 +182,7 @@ class FinancingCalculator:
         finally:
             self._busy = False
         self.lang = new
-        self._set_options(self.method.value, self.scheme.value, self.basis.value)
+        self._set_options(self.method.value, self.scheme.value, self.basis.value, self.route.value)
         self._relabel()
         self.refresh()
 
@@ -210,8 +223,11 @@ class FinancingCalculator:
             return None
         return int(d)
 
-    def compute(self) -> tuple[fin.CashFlowTimeline, fin.OrderFinancing]:
-        """Read the inputs and ask the domain; raises UkmError with every problem."""
+    def compute(self) -> tuple[fin.CashFlowTimeline, fin.OrderFinancing, fin.OrderDiscounting | None]:
+        """Read the inputs and ask the domain; raises UkmError with every problem.
+
+        Returns the timeline the loan finances (with the discounted proceeds when the
+        draft is discounted), the loan, and the discounting (or None)."""
         p: list[Problem] = []
         qty = self._whole("order_quantity", p)
         if qty is not None and qty <= 0:
@@ -225,10 +241,14 @@ class FinancingCalculator:
         tenor = self._whole("tenor_days", p)
         rate = self._number("rate_pct", p, blank_ok=True)
         months = self._whole("months", p, blank_ok=True)
+        discounting = self.route.value == "discount"
+        if discounting:
+            d_rate = self._number("discount_rate_pct", p)
+            d_fees = self._number("discount_fees", p, blank_ok=True)
         if p:
             raise UkmError(problems=p)
         method = fin.payment_method(self.method.value)
-        timeline = fin.cash_flow(fin.OrderInput(
+        order = fin.OrderInput(
             order_value=Money.of(price, IDR) * qty,
             materials=Money.of(mat, IDR) * qty,
             production_costs=Money.of(prod, IDR) * qty,
@@ -238,14 +258,22 @@ class FinancingCalculator:
             method=method.key,
             tenor_days=tenor if method.tenor_adjustable else None,
             start=self.start.value,
-        ))
+        )
+        disc = None
+        if discounting:
+            fees = None if d_fees is None else Money.of(d_fees, IDR)
+            disc = fin.discount_order(order, d_rate, fees)
+            timeline = disc.timeline
+        else:
+            timeline = fin.cash_flow(order)
         financing = fin.finance_order(timeline, scheme=self.scheme.value, rate_pct=rate,
                                       basis=self.basis.value or None, months=months, access=self.access.value)
-        return timeline, financing
+        return timeline, financing, disc
 
     def refresh(self) -> None:
         try:
-            self.result = self.compute()
+            timeline, financing, self.discounting = self.compute()
+            self.result = (timeline, financing)
             self.problems = []
         except UkmError as e:
             self.problems = list(e.problems)
@@ -270,12 +298,13 @@ class FinancingCalculator:
     def _summary_html(self, t: fin.CashFlowTimeline, f: fin.OrderFinancing) -> str:
         lang = self.lang
         fm = lambda m: format_money(m, lang)  # noqa: E731
+        d = self.discounting
         receipt = next(e for e in t.events if e.kind == "receipt")
         costs = sum((-e.amount for e in t.events if e.kind != "receipt"), Money.zero(IDR))
         rows = [
-            (_t("order_value", lang), fm(receipt.amount)),
+            (_t("order_value", lang), fm(d.discount.face if d else receipt.amount)),
             (_t("total_costs", lang), fm(costs)),
-            (_t("margin", lang), fm(t.margin)),
+            (_t("margin", lang), fm(d.undiscounted.margin if d else t.margin)),
             (_t("peak", lang), f"{fm(t.peak_working_capital)} ({_t('day', lang)}{t.peak_day})"),
             (_t("tied", lang), f"{t.days_tied_up} {_t('days', lang)}"),
             (_t("receipt", lang), f"{_t('day', lang)}{t.receipt_day}" + (f" ({receipt.date.isoformat()})" if receipt.date else "")),
@@ -290,7 +319,13 @@ class FinancingCalculator:
                 loan += f" ({_t('flat_eq', lang)} {format_percent(eq, lang)})"
             rows.append((_t("loan", lang), loan))
             rows.append((_t("cost", lang), fm(f.cost)))
-            rows.append((_t("after", lang), fm(f.margin_after_financing)))
+        if d is not None:
+            line = _t("discount_line", lang).format(interest=fm(d.discount.interest), fees=fm(d.discount.fees),
+                                                    net=fm(d.discount.net), day=d.acceptance_day)
+            rows.append((_t("discount", lang), line))
+            rows.append((_t("total_cost", lang), fm(d.cost + f.cost)))
+        # t.margin already has the discount taken off (net proceeds); the loan's interest comes off here.
+        rows.append((_t("after", lang), fm(f.margin_after_financing)))
         body = "".join(f"<tr><td>{_esc(a)}</td><td style='text-align:right'><b>{_esc(b)}</b></td></tr>" for a, b in rows)
         notes = [n[lang] for n in (*t.notes, *f.notes)]
         src = f.scheme.source if f.scheme else ""

@@ -120,6 +120,20 @@ class CashFlowTimeline:
             bal = e.balance
         return bal
 
+    def to_dataframe(self, lang: str = "id"):
+        """One row per event: day, date, what, amount, running balance (whole rupiah)."""
+        import pandas as pd
+
+        cols = {
+            "id": ["Hari", "Tanggal", "Kejadian", "Jumlah", "Saldo"],
+            "en": ["Day", "Date", "Event", "Amount", "Balance"],
+        }["en" if lang == "en" else "id"]
+        return pd.DataFrame(
+            [[e.day, e.date, e.label["en" if lang == "en" else "id"], e.amount.rounded().amount, e.balance.rounded().amount]
+             for e in self.events],
+            columns=cols,
+        )
+
     def steps(self) -> list[tuple[int, Decimal]]:
         """(day, balance) corner points of the step chart, from day 0 to the last event."""
         pts: list[tuple[int, Decimal]] = [(0, Decimal(0))]

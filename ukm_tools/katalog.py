@@ -327,9 +327,13 @@ def _number(v: Any, name: str, lang: str) -> Decimal:
 
 
 def _digits(v: Any, name: str, lengths: tuple[int, ...]) -> str:
+    numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     raw = str(v).strip()
+    if numeric and len(raw) > 15:
+        # Excel keeps 15 significant digits of a number: digit 16 is already lost.
+        raise UkmError("digits_as_number", name, raw)
     # People write NPWP as 01.234.567.8-901.000; punctuation and spaces are not digits.
     digits = re.sub(r"[\s.\-/]", "", raw)
     if not digits.isdigit() or len(digits) not in lengths:
@@ -609,6 +613,10 @@ register(
         "digits_length": {
             "id": "{field}: '{value}' harus terdiri dari {allowed} digit angka (terbaca {count} digit).",
             "en": "{field}: '{value}' must have {allowed} digits (found {count}).",
+        },
+        "digits_as_number": {
+            "id": "{field}: '{value}' tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit angka. Ubah format sel menjadi Teks lalu ketik ulang.",
+            "en": "{field}: '{value}' is stored as a number, and Excel keeps only 15 digits of a number. Format the cell as Text and type it again.",
         },
         "not_a_date": {
             "id": "{field}: '{value}' bukan tanggal. Tulis seperti 31-12-2025 atau 2025-12-31.",

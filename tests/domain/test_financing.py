@@ -61,6 +61,10 @@ def test_da_60_timeline_exact():
     assert t.margin == idr(25_000_000)
     assert t.balance_on(34) == idr(-30_000_000)
     assert t.steps()[:3] == [(0, 0), (0, 0), (0, -20_000_000)]
+    df = t.to_dataframe("en")
+    assert list(df.columns) == ["Day", "Date", "Event", "Amount", "Balance"]
+    assert df["Balance"].tolist() == [-20_000_000, -30_000_000, -35_000_000, 25_000_000]
+    assert df["Event"].iloc[-1] == "Buyer's payment (D/A (documents against acceptance))"
 
 
 @pytest.mark.parametrize("method,tenor,receipt", [

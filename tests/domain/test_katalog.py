@@ -210,3 +210,11 @@ def test_check_listing_reports_partial_haves():
     assert c.have == {"nib", "npwp", "kswp_valid"}
     ok = check_listing(GOOD_ROW, "id")
     assert ok.listing is not None and ok.problems == () and "product_data" in ok.have
+
+
+def test_sixteen_digit_npwp_typed_as_excel_number_is_refused():
+    with pytest.raises(UkmError) as e:
+        validate_listing(dict(GOOD_ROW, npwp=1234567890123456.0), "id")
+    assert e.value.code == "digits_as_number"
+    assert "format sel menjadi Teks" in e.value.message("id")
+    assert validate_listing(dict(GOOD_ROW, npwp=123456789012345), "id").identity.npwp == "123456789012345"

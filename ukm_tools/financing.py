@@ -234,6 +234,39 @@ def _timeline(inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, 
     return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
 
 
+def order_from_quote(quote: Any, pricing: Any, *, materials_share_pct: Number, production_days: int,
+                     method: str, tenor_days: int | None = None, days_to_ship: int = 0,
+                     start: dt.date | None = None) -> OrderInput:
+    """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
+
+    Order value: the shipment total in IDR of the quoted rule (what the price was built to
+    recover). HPP x quantity is split into materials (``materials_share_pct``, bought on
+    day 0) and other production costs; export packing and every seller-paid shipment cost
+    of the build-up are paid at shipment.
+
+    Args:
+        quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
+        pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
+    """
+    share = to_decimal(materials_share_pct, "materials_share_pct")
+    if not 0 <= share <= 100:
+        raise UkmError("out_of_range", "materials_share_pct", share, "0-100")
+    hpp_total = pricing.hpp * pricing.quantity
+    materials = hpp_total * share / 100
+    shipment_costs = sum((a.per_shipment for s in quote.steps for a in s.added), Money.zero(IDR))
+    return OrderInput(
+        order_value=quote.final.shipment_idr,
+        materials=materials.rounded(),
+        production_costs=(hpp_total - materials).rounded(),
+        export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),
+        production_days=production_days,
+        method=method,
+        tenor_days=tenor_days,
+        days_to_ship=days_to_ship,
+        start=start,
+    )
+
+
 # --------------------------------------------------------------------------- loans
 
 
@@ -562,5 +595,6 @@ register(
         "basis": {"id": "Dasar bunga", "en": "Interest basis"},
         "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
         "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
+        "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
     },
 )

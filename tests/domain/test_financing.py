@@ -19,6 +19,7 @@ from ukm_tools.financing import (
     loan_months,
     loan_scheme,
     loan_schemes,
+    order_from_quote,
     payment_method,
     payment_methods,
     programmes,
@@ -245,3 +246,24 @@ def test_discounting_never_ties_money_up_longer(tenor, rate, method):
     assert d.timeline.days_tied_up <= d.undiscounted.days_tied_up
     assert d.timeline.peak_working_capital == d.undiscounted.peak_working_capital
     assert d.cost == d.discount.interest
+
+
+def test_order_from_the_kasturi_case_quote():
+    from ukm_tools.case import packaged_case
+
+    case = packaged_case("kasturi-syrup")
+    quote = case.quote("CIF", None)
+    o = order_from_quote(quote, case.pricing_input(), materials_share_pct=60, production_days=21,
+                         method="lc_sight", days_to_ship=4)
+    # 200 cartons x HPP 216,000 = 43,200,000: 60% materials 25,920,000, 40% other 17,280,000.
+    assert (o.materials, o.production_costs) == (idr(25_920_000), idr(17_280_000))
+    # Export: packing 200 x 18,000 = 3,600,000 + FAS items 5,200,000 + freight USD 270 x 16,580
+    # = 4,476,600 + CIF premium 155,478.57 -> 13,432,078.57 -> 13,432,079.
+    assert o.export_costs == idr(13_432_079)
+    assert o.order_value == quote.final.shipment_idr == idr(70_672_000)
+    t = cash_flow(o)
+    # L/C at sight: paid day 21 + 4 + 12 = 37; peak = all costs 56,632,079
+    assert t.receipt_day == 37 and t.peak_working_capital == idr(56_632_079)
+    assert t.margin == idr(14_039_921)
+    with pytest.raises(UkmError):
+        order_from_quote(quote, case.pricing_input(), materials_share_pct=120, production_days=21, method="da")

@@ -126,3 +126,17 @@ def test_draft_discounting_route(calc):
     calc.method.value = "open_account"
     assert "tidak memakai wesel berjangka" in calc.messages.value
     assert calc.discounting is d  # last good result kept
+
+
+def test_set_order_from_case_reproduces_domain(calc):
+    from ukm_tools.case import packaged_case
+
+    case = packaged_case("kasturi-syrup")
+    order = fin.order_from_quote(case.quote("CIF", None), case.pricing_input(), materials_share_pct=60,
+                                 production_days=21, method="da", tenor_days=90, days_to_ship=4)
+    calc.set_order(order, quantity=200)
+    assert calc.inputs["order_unit_price"].value == "353.360"
+    assert calc.inputs["tenor_days"].value == "90"
+    t, f = calc.result
+    assert t == fin.cash_flow(order)
+    assert f == fin.finance_order(fin.cash_flow(order), scheme="kur_mikro")

@@ -106,7 +106,8 @@ class FinancingCalculator:
         self.problems: list[Problem] = []
         self.chart_png: bytes = b""
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
-        self.inputs: dict[str, W.Text] = {k: W.Text(value=v[2]) for k, v in FIELDS.items()}
+        # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
+        self.inputs: dict[str, W.Text] = {k: W.Text(value=v[2], continuous_update=False) for k, v in FIELDS.items()}
         self.method = W.Dropdown(value=None)
         self.scheme = W.Dropdown(value=None)
         self.access = W.Dropdown(options=[("1", 1), ("2", 2), ("3", 3), ("4+", 4)], value=1)
@@ -201,6 +202,37 @@ class FinancingCalculator:
     def _changed(self, change) -> None:
         if not self._busy:
             self.refresh()
+
+    def set_order(self, order: fin.OrderInput, quantity: int = 1) -> None:
+        """Fill the inputs from a domain order (e.g. :func:`ukm_tools.financing.order_from_quote`).
+
+        Amounts are shown per unit for ``quantity`` units; choose a quantity that divides
+        the totals (the case's cartons) so the widget reproduces the order exactly.
+        """
+        lang = self.lang
+        per_unit = lambda m: format_number((m / quantity).amount.normalize(), lang)  # noqa: E731
+        values = {
+            "order_quantity": format_number(quantity, lang),
+            "order_unit_price": per_unit(order.order_value),
+            "material_per_unit": per_unit(order.materials),
+            "production_per_unit": per_unit(order.production_costs),
+            "export_costs": format_number(order.export_costs.amount, lang),
+            "production_days": str(order.production_days),
+            "days_to_ship": str(order.days_to_ship),
+        }
+        self._busy = True
+        try:
+            for k, v in values.items():
+                self.inputs[k].value = v
+            self.method.value = order.method
+            m = fin.payment_method(order.method)
+            tenor = m.tenor_days if order.tenor_days is None else order.tenor_days
+            self.inputs["tenor_days"].value = str(tenor)
+            self.inputs["tenor_days"].disabled = not m.tenor_adjustable
+            self.start.value = order.start
+        finally:
+            self._busy = False
+        self.refresh()
 
     # ---------------------------------------------------------------- reading
 

@@ -90,7 +90,9 @@ class KatalogCalculator:
         self.checklist: kt.Checklist | None = None
         self._busy = False
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
-        self.inputs: dict[str, W.Text] = {k: W.Text(value=DEFAULTS.get(k, "")) for k in (*TEXT_KEYS, *NUMBER_KEYS)}
+        # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
+        self.inputs: dict[str, W.Text] = {k: W.Text(value=DEFAULTS.get(k, ""), continuous_update=False)
+                                          for k in (*TEXT_KEYS, *NUMBER_KEYS)}
         self.valid_from = W.DatePicker(value=self.today)
         self.valid_until = W.DatePicker(value=dt.date(self.today.year, 12, 31))
         self.kswp = W.Dropdown(value=None)

@@ -176,3 +176,24 @@ def test_unwritable_output_leaves_nothing(tmp_path):
     r = run(sheet, "--out", out)
     assert r.exit_code == 2 and "Tidak bisa menulis" in " ".join(r.stderr.split())
     assert sorted(p.name for p in out.iterdir()) == ["p-checklist.md"]
+
+
+def test_ansi_csv_from_excel_is_read(tmp_path):
+    row = list(GOOD)
+    row[1] = "Botol 620 ml – café"  # en dash and é: not UTF-8 in an ANSI (cp1252) file
+    sheet = tmp_path / "ansi.csv"
+    with open(sheet, "w", encoding="cp1252", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(HEADERS)
+        w.writerow(row)
+    assert run(sheet).exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "ansi-listing.xlsx")["Produk"]
+    assert ws["B2"].value == "Botol 620 ml – café"
+
+
+def test_unknown_have_key_is_named(tmp_path):
+    sheet = write_csv(tmp_path / "p.csv", [GOOD])
+    r = run(sheet, "--have", "ktp,sertifikat_sni")
+    assert r.exit_code == 2
+    assert "Yang sudah dimiliki: 'sertifikat_sni' tidak dikenal" in " ".join(r.stderr.split())
+    assert list(tmp_path.iterdir()) == [sheet]

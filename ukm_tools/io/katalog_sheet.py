@@ -90,7 +90,13 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    text = read_text(path)
+    try:
+        text = read_text(path)
+    except UkmError as e:
+        if e.code != "malformed_file":
+            raise
+        # Excel's plain "CSV" on Windows is the ANSI code page, not UTF-8.
+        text = path.read_bytes().decode("cp1252", errors="replace")
     # Indonesian Excel writes ';'-separated CSV (the comma is the decimal mark).
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")

@@ -198,6 +198,8 @@ def test_longer_tenor_never_lowers_working_capital(method, t1, t2, value, mat, p
     b = cash_flow(order(method, tenor_days=long_, **kw))
     assert b.peak_working_capital >= a.peak_working_capital
     assert b.days_tied_up >= a.days_tied_up
+    # ...and so never lowers the cost of borrowing it under the same scheme
+    assert finance_order(b, scheme="kur_mikro").cost >= finance_order(a, scheme="kur_mikro").cost
 
 
 @settings(max_examples=300, deadline=None)

@@ -120,6 +120,23 @@ class CashFlowTimeline:
             bal = e.balance
         return bal
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method.key,
+            "tenor_days": self.tenor_days,
+            "shipment_day": self.shipment_day,
+            "receipt_day": self.receipt_day,
+            "peak_working_capital": self.peak_working_capital.to_json(),
+            "peak_day": self.peak_day,
+            "days_tied_up": self.days_tied_up,
+            "margin": self.margin.to_json(),
+            "events": [
+                {"day": e.day, "date": e.date.isoformat() if e.date else None, "kind": e.kind,
+                 "amount": e.amount.to_json(), "balance": e.balance.to_json()}
+                for e in self.events
+            ],
+        }
+
     def to_dataframe(self, lang: str = "id"):
         """One row per event: day, date, what, amount, running balance (whole rupiah)."""
         import pandas as pd
@@ -343,6 +360,22 @@ class Schedule:
     def total_paid(self) -> Money:
         return sum((r.instalment for r in self.rows), Money.zero(self.principal.currency))
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal.to_json(),
+            "rate_pct": str(self.rate_pct),
+            "basis": self.basis,
+            "months": self.months,
+            "total_interest": self.total_interest.to_json(),
+            "total_paid": self.total_paid.to_json(),
+            "rows": [
+                {"number": r.number, "date": r.date.isoformat() if r.date else None,
+                 "instalment": str(r.instalment.amount), "interest": str(r.interest.amount),
+                 "principal": str(r.principal.amount), "balance": str(r.balance.amount)}
+                for r in self.rows
+            ],
+        }
+
     def to_dataframe(self, lang: str = "id"):
         import pandas as pd
 
@@ -465,6 +498,19 @@ class OrderFinancing:
     @property
     def margin_after_financing(self) -> Money:
         return self.timeline.margin - self.cost
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme.key if self.scheme else None,
+            "principal": self.principal.to_json(),
+            "months": self.months,
+            "rate_pct": str(self.rate_pct),
+            "basis": self.basis,
+            "cost": self.cost.to_json(),
+            "margin_after_financing": self.margin_after_financing.to_json(),
+            "schedule": None if self.schedule is None else self.schedule.to_json(),
+            "notes": [n["en"] for n in self.notes],
+        }
 
 
 def loan_months(days_tied_up: int) -> int:

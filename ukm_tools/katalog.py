@@ -141,6 +141,22 @@ class GovernmentPrice:
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "unit_before_ppn": self.unit_before_ppn.to_json(),
+            "delivery_per_unit": self.delivery_per_unit.to_json(),
+            "ppn": self.ppn.to_json(),
+            "unit_price": self.unit_price.to_json(),
+            "ppn_included": self.ppn_included,
+            "ppn_rate_pct": str(self.rule.rate_pct),
+            "tax_base": f"{self.rule.tax_base.numerator}/{self.rule.tax_base.denominator}",
+            "ppn_source": self.rule.source,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "min_order": self.min_order,
+            "notes": [n["en"] for n in self.notes],
+        }
+
     def statement(self, lang: str = "id") -> str:
         """The sentence a listing must carry about PPN."""
         r = self.rule
@@ -516,6 +532,16 @@ class Checklist:
     @property
     def next_step(self) -> Step | None:
         return next((s for s in self.steps if not s.done), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "next_step": self.next_step.key if self.next_step else None,
+            "steps": [
+                {"key": s.key, "done": s.done, "ready": s.ready,
+                 "needs": {n.key: n.have for n in s.needs}}
+                for s in self.steps
+            ],
+        }
 
     def to_markdown(self, lang: str = "id") -> str:
         t = (lambda i, e: i if lang == "id" else e)

@@ -169,6 +169,9 @@ def test_finance_order_with_kur():
     assert f.cost == idr(438_591)
     assert f.margin_after_financing == idr(25_000_000 - 438_591)
     assert f.notes == ()
+    j = f.to_json()
+    assert j["cost"] == {"amount": "438591", "currency": "IDR"} and j["schedule"]["rows"][-1]["instalment"] == "8859647"
+    assert t.to_json()["days_tied_up"] == 109 and t.to_json()["events"][-1]["balance"]["amount"] == "25000000"
     # Second KUR loan: 7%; super micro plafond Rp10m is exceeded -> noted
     assert finance_order(t, scheme="kur_mikro", access=2).rate_pct == 7
     small = finance_order(t, scheme="kur_super_mikro")

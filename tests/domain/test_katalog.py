@@ -82,6 +82,8 @@ def test_pkp_price_includes_ppn_exact():
     assert p.order_total(50) == idr(1_554_000)
     assert "termasuk PPN 12%" in p.statement("id") and "11/12" in p.statement("id")
     assert "includes PPN" in p.statement("en")
+    j = p.to_json()
+    assert (j["unit_price"]["amount"], j["ppn"]["amount"], j["tax_base"], j["ppn_rate_pct"]) == ("31080", "3080", "11/12", "12")
 
 
 def test_non_pkp_price_has_no_ppn_and_says_so():
@@ -183,6 +185,8 @@ def test_checklist_ticks_what_participant_has():
     assert c.next_step.key == "spse_account"
     c2 = checklist(have | {"ktp", "email", "spse_account", "sikap_complete"})
     assert c2.steps[0].done and c2.steps[1].done and c2.next_step.key == "etalase"
+    assert c2.to_json()["next_step"] == "etalase"
+    assert c2.to_json()["steps"][3]["needs"]["product_photos"] is False
     md = c2.to_markdown("en")
     assert "- [x] Valid tax-compliance status (KSWP)" in md and "- [ ] Product photos" in md
 

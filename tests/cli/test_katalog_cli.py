@@ -43,6 +43,7 @@ def test_good_csv_writes_listing_and_checklist(tmp_path):
     r = run(sheet, "--out", out, "--have", "ktp,email")
     assert r.exit_code == 0, r.output
     assert "2 produk ditulis" in r.stdout
+    assert "Rp28.000" in r.stdout and "Rp44.400" in r.stdout  # the listing table
     assert "Langkah berikutnya: Buat akun SPSE di kantor LPSE" in r.stdout
     wb = openpyxl.load_workbook(out / "produk-listing.xlsx")
     ws = wb["Produk"]

@@ -51,6 +51,20 @@ def katalog(
         listing_path = folder / f"{sheet.stem}-listing.xlsx"
         checklist_path = folder / f"{sheet.stem}-checklist.md"
         ks.write_outputs(checked.listings, chk, listing_path, checklist_path, lang)
+    from rich.table import Table
+
+    from ukm_tools.money import format_money
+
+    table = Table(title=t("Daftar produk e-Katalog", "e-Katalog listing"))
+    for col, right in ((t("Baris", "Row"), True), (t("Produk", "Product"), False), (t("Satuan", "Unit"), False),
+                       (t("Harga/satuan", "Unit price"), True), (t("PPN termasuk", "PPN included"), False),
+                       (t("Pesanan min.", "Min. order"), True)):
+        table.add_column(col, justify="right" if right else "left")
+    for row, lst in checked.good:
+        p = lst.price
+        table.add_row(str(row), lst.product_name, lst.sale_unit, format_money(p.unit_price, lang),
+                      t("ya", "yes") if p.ppn_included else t("tidak", "no"), str(p.min_order))
+    console.print(table)
     for line in (p.message(lang) for p in checked.bad):
         err_console.print(f"[yellow]{t('Dilewati', 'Skipped')}:[/] {line}", highlight=False)
     console.print(

@@ -30,6 +30,8 @@ APPS: tuple[App, ...] = (
     App("06-titik-impas", "breakeven", ("Titik impas dan margin", "Break-even and margin")),
     App("07-biaya-sampai-tujuan", "landed", ("Biaya sampai di tujuan (Form D)", "Landed cost (Form D)")),
     App("08-kesiapan-ekspor", "readiness", ("Cek kesiapan ekspor", "Export readiness check")),
+    App("09-pembiayaan", "financing", ("Pembiayaan pesanan ekspor", "Export order financing")),
+    App("10-e-katalog", "katalog", ("Harga e-Katalog", "e-Katalog price")),
 )
 
 

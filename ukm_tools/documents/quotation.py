@@ -37,7 +37,7 @@ _TEXT = {
         "insurance": "Asuransi", "origin": "Negara asal barang: Indonesia",
         "note_q": "Harga di atas adalah penawaran dan berlaku sampai tanggal di atas.",
         "note_p": "Faktur proforma ini bukan tagihan final; dipakai untuk membuka L/C atau izin impor.",
-        "signature": "Hormat kami,",
+        "signature": "Hormat kami,", "risk": "Risiko berpindah", "grand_total": "Total",
     },
     "en": {
         "quotation": "QUOTATION",
@@ -49,7 +49,7 @@ _TEXT = {
         "insurance": "Insurance", "origin": "Country of origin: Indonesia",
         "note_q": "The prices above are an offer valid until the date shown.",
         "note_p": "This pro-forma invoice is not a final invoice; it serves to open an L/C or obtain an import licence.",
-        "signature": "Yours faithfully,",
+        "signature": "Yours faithfully,", "risk": "Risk passes", "grand_total": "Total",
     },
 }
 
@@ -63,7 +63,7 @@ def _party(p) -> str:
 
 def document_number(case: Case, kind: Kind, today: dt.date) -> str:
     prefix = "Q" if kind == "quotation" else "PI"
-    return f"{prefix}-{today:%Y%m%d}-{case.case.upper()[:12]}"
+    return f"{prefix}-{today:%Y%m%d}-{case.case.upper()[:24]}"
 
 
 def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kind = "quotation", lang: str = "id", compress: bool = True) -> bytes:
@@ -100,7 +100,7 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
             format_money(final.unit_quote, lang),
             format_money(final.shipment_quote, lang),
         ],
-        ["", "", "", Paragraph(f"<b>{escape(result.rule)}</b>", small), Paragraph(f"<b>{escape(format_money(final.shipment_quote, lang))}</b>", small)],
+        ["", "", "", Paragraph(f"<b>{escape(t['grand_total'])} {escape(result.rule)}</b>", small), Paragraph(f"<b>{escape(format_money(final.shipment_quote, lang))}</b>", small)],
     ]
     story.append(
         Table(
@@ -126,7 +126,7 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
         Spacer(1, 4 * mm),
         Paragraph(escape(t["origin"]), small),
         Paragraph(escape(t["note_q"] if kind == "quotation" else t["note_p"]), small),
-        Paragraph(escape(incoterm_rule(result.rule).risk[lang]), small),
+        Paragraph(f"{escape(t['risk'])}: {escape(incoterm_rule(result.rule).risk[lang])}", small),
         Spacer(1, 10 * mm),
         Paragraph(escape(t["signature"]), normal),
         Spacer(1, 14 * mm),

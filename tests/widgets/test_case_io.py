@@ -53,3 +53,14 @@ def test_extras_survive_and_stay_out_of_the_case():
 def test_save_names_stay_in_the_folder(tmp_path, name, saved):
     path = case_io.save_text(tmp_path, name, "x: 1\n")
     assert path.parent == tmp_path and path.name == saved
+
+
+def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    before = dict(calc.shown)
+    monkeypatch.setattr(PriceBuildUpCalculator, "compute", lambda self: 1 / 0)
+    calc.f_hpp.input.value = "1.000"
+    assert "kesalahan program (ZeroDivisionError)" in calc.message.value
+    assert calc.shown == before
+    assert "compute failed" in caplog.text

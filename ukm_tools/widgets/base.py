@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import os
 from contextlib import contextmanager
 from decimal import Decimal
@@ -36,9 +37,14 @@ if TYPE_CHECKING:  # pragma: no cover
 Text = tuple[str, str]  # (Bahasa Indonesia, English)
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 DEFAULT_MAX_RATE_AGE_DAYS = 7
+log = logging.getLogger(__name__)
 
 register(
     {
+        "unexpected_error": {
+            "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
+            "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
+        },
         "stale_rates": {
             "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
             "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
@@ -321,6 +327,10 @@ class Calculator:
             result = self.compute()
         except UkmError as e:
             self.show_error(e)
+            return False
+        except Exception as e:  # a bug must not leave a participant with a frozen page
+            log.exception("%s: compute failed", type(self).__name__)
+            self.show_error(UkmError("unexpected_error", None, type(e).__name__))
             return False
         self.error = None
         self.message.value = ""

@@ -46,3 +46,13 @@ def test_apps_serves_gallery_and_stops_on_sigterm(tmp_path):
     time.sleep(0.5)
     with pytest.raises(OSError):  # Voila went away with it
         get(f"http://127.0.0.1:{port}/")
+
+
+def test_apps_refuses_a_broken_case_file(tmp_path):
+    bad = tmp_path / "rusak.yaml"
+    bad.write_text("case: x\nquantity: nol\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", "from ukm_tools.cli import main; main()", "apps", "--case", str(bad), "--dir", str(tmp_path / "a")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "Galat:" in r.stderr and "Jumlah" in r.stderr  # field named in Indonesian
+    assert "Traceback" not in r.stderr

@@ -7,6 +7,7 @@ reads a saved file back, "Unggah" reads a case file from the participant's devic
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import ipywidgets as W
@@ -49,7 +50,7 @@ class CasePanel:
         self.save_button.description = t(("Simpan", "Save"))
         self.open_button.description = t(("Buka", "Open"))
         self.upload.description = t(("Unggah berkas", "Upload file"))
-        self.name.placeholder = t(("nama berkas", "file name"))
+        self.name.placeholder = t(("nama berkas, mis. nama Anda", "file name, e.g. your name"))
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -69,7 +70,9 @@ class CasePanel:
             self.calc.show_error(e)
             self.status.value = t(("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first."))
             return None
-        path = case_io.save_text(self.calc.save_dir, self.name.value or self.calc.case.case, text)
+        # Without a name, a time stamp keeps participants sharing one server from overwriting each other.
+        name = self.name.value.strip() or f"{self.calc.case.case}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        path = case_io.save_text(self.calc.save_dir, name, text)
         link = case_io.data_link(text.encode("utf-8"), path.name, "application/x-yaml", t(("Unduh berkas", "Download file")))
         self.status.value = f"{t(('Tersimpan di', 'Saved to'))} <code>{path}</code> — {link}"
         self.refresh_list()

@@ -93,13 +93,18 @@ def test_price_buildup_saved_case_survives_reload(open_page, voila_url):
     p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
 
 
-def test_price_buildup_fits_a_360px_phone(open_page, voila_url):
-    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote", width=360, height=2400)
+@pytest.mark.parametrize("slug, ready, field", [
+    ("01-harga-ekspor", ".ukm-unit-quote", ".ukm-field-hpp input"),
+    ("04-pembayaran", ".ukm-payments-table", ".ukm-field-invoice input"),
+    ("08-kesiapan-ekspor", ".ukm-score", ".ukm-q-nib"),
+])
+def test_fits_a_360px_phone(open_page, voila_url, slug, ready, field):
+    p = render(open_page, voila_url, slug, ready, width=360, height=2400)
     overflow = p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 2, f"page is {overflow}px wider than a 360px screen"
-    box = p.page.locator(".ukm-field-hpp input").bounding_box()
+    box = p.page.locator(field).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    p.screenshot("01-harga-ekspor-360px")
+    p.screenshot(f"{slug}-360px")
 
 
 def test_payment_comparator_typing(open_page, voila_url):

@@ -157,6 +157,13 @@ class ChoiceField(Field):
         self.input.options = [(tr(t, lang), v) for t, v in self.options]
         self.input.value = current
 
+    def set_options(self, options: Sequence[tuple[Text | str, Any]], value: Any, lang: str) -> None:
+        """Replace the choices (e.g. the currencies of a newly loaded rate sheet) and select ``value``."""
+        self.options = list(options)
+        values = [v for _, v in self.options]
+        self.input.options = [(tr(t, lang), v) for t, v in self.options]
+        self.input.value = value if value in values else values[0]
+
     def read(self, lang: str = "id") -> Any:
         return self.input.value
 
@@ -416,9 +423,3 @@ class Calculator:
         if problems:
             raise UkmError(problems=problems)
         return values
-
-
-def require(condition: bool, code: str, field: str, value: Any, allowed: Any = None) -> None:
-    """Raise a one-problem UkmError unless ``condition`` (input checks the domain does not make)."""
-    if not condition:
-        raise UkmError(code, field, value, allowed)

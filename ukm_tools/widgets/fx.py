@@ -55,11 +55,7 @@ class FxCalculator(Calculator):
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         lang = self.lang
         self.base_sheet = case.rate_sheet()
-        options = [(c, c) for c in sorted(self.base_sheet.rates)]
-        self.f_currency.options = options
-        self.f_currency.input.options = options
-        currency = extras.get("currency") or case.quote_currency
-        self.f_currency.input.value = currency if currency in self.base_sheet.rates else options[0][1]
+        self.f_currency.set_options([(c, c) for c in sorted(self.base_sheet.rates)], extras.get("currency") or case.quote_currency, lang)
         amount = extras.get("amount")
         if amount is None:
             try:

@@ -59,8 +59,6 @@ class InsuranceCalculator(Calculator):
         lang = self.lang
         self.sheet = case.rate_sheet()
         currencies = sorted(set(self.sheet.rates) | {"IDR"})
-        self.f_currency.options = [(c, c) for c in currencies]
-        self.f_currency.input.options = self.f_currency.options
         if "cfr" in extras:
             cfr = Money(Decimal(str(extras["cfr"])), extras.get("currency", case.quote_currency))
         else:
@@ -69,7 +67,7 @@ class InsuranceCalculator(Calculator):
             except UkmError:
                 cfr = Money(Decimal(0), case.quote_currency)
         self.f_cfr.show(cfr.amount, lang)
-        self.f_currency.input.value = cfr.currency if cfr.currency in currencies else "USD"
+        self.f_currency.set_options([(c, c) for c in currencies], cfr.currency, lang)
         ins = case.insurance
         self.f_clause.input.value = extras.get("clause") or ((ins.clause or "C") if ins else "C")
         self._fill_rate(self.f_clause.input.value)

@@ -62,8 +62,6 @@ class LandedCostCalculator(Calculator):
         lang = self.lang
         self.sheet = case.rate_sheet()
         currencies = sorted(set(self.sheet.rates) | {"IDR"})
-        self.f_currency.options = [(c, c) for c in currencies]
-        self.f_currency.input.options = self.f_currency.options
         if "cif" in extras:
             cif = Money(Decimal(str(extras["cif"])), extras.get("currency", case.quote_currency))
         else:
@@ -72,7 +70,7 @@ class LandedCostCalculator(Calculator):
             except UkmError:
                 cif = Money(Decimal(10000), case.quote_currency)
         self.f_cif.show(cif.amount, lang)
-        self.f_currency.input.value = cif.currency if cif.currency in currencies else currencies[0]
+        self.f_currency.set_options([(c, c) for c in currencies], cif.currency, lang)
         self.f_qty.show(extras.get("quantity", case.quantity), lang)
         self.f_duty.show(extras.get("duty_pct", case.import_.duty_pct or 5), lang)
         self.f_pref.show(extras.get("preferential_duty_pct", 0), lang)

@@ -168,10 +168,7 @@ class PriceBuildUpCalculator(Calculator):
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         lang = self.lang
         self.base_sheet = case.rate_sheet()
-        cur_options = [(c, c) for c in self.currencies()]
-        self.f_currency.options = cur_options
-        self.f_currency.input.options = cur_options
-        self.f_currency.input.value = case.quote_currency if case.quote_currency in self.currencies() else self.currencies()[0]
+        self.f_currency.set_options([(c, c) for c in self.currencies()], case.quote_currency, lang)
         self.f_hpp.show(case.unit_costs.hpp, lang)
         self.f_packing.show(case.unit_costs.packing, lang)
         self.f_markup.show(case.unit_costs.markup_pct, lang)

@@ -8,7 +8,6 @@ it is older than ``max_fee_age_days``.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from decimal import Decimal
 from typing import Any

@@ -7,7 +7,6 @@ The same case is what "Simpan" writes and what the quotation / pro-forma PDF sho
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W

@@ -64,3 +64,9 @@ def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
     assert "kesalahan program (ZeroDivisionError)" in calc.message.value
     assert calc.shown == before
     assert "compute failed" in caplog.text
+
+
+def test_calculator_displays_itself_in_a_notebook(kw):
+    calc = PriceBuildUpCalculator(**kw)
+    bundle = calc._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == calc.widget.model_id

@@ -70,3 +70,21 @@ def test_calculator_displays_itself_in_a_notebook(kw):
     calc = PriceBuildUpCalculator(**kw)
     bundle = calc._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == calc.widget.model_id
+
+
+def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
+    from ukm_tools.widgets import charts
+
+    charts.clear_cache()  # other tests may have drawn the same figures
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    drawn = []
+    real = charts.Figure
+    monkeypatch.setattr(charts, "Figure", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    calc.f_seller.input.value = "CV Jeruk Manis"  # no figure changes
+    assert drawn == []
+    calc.f_hpp.input.value = "250.000"
+    assert drawn == [1]
+    calc.f_hpp.input.value = "216.000"  # back to the first state: from the cache
+    calc.f_hpp.input.value = "250.000"
+    assert drawn == [1]

@@ -3,12 +3,16 @@
 No pyplot: a bare Figure with the Agg canvas, so nothing depends on a GUI backend and
 repeated redraws do not pile up figures. Values arrive already computed by the domain
 core; these functions only draw them. Axis numbers use the Indonesian or English format.
+Drawing costs 100-200 ms, so the PNG of the same data is cached: typing a name or going
+back to an earlier value does not redraw.
 """
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
+from collections import OrderedDict
+from functools import wraps
 from typing import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -37,10 +41,38 @@ def _png(fig: Figure, left: float = 0.16) -> bytes:
     return buf.getvalue()
 
 
+def _cached(draw, size: int = 64):
+    """Memoise a chart function on its arguments (sequences and dicts frozen into the key)."""
+
+    def freeze(v):
+        if isinstance(v, dict):
+            return tuple((k, freeze(x)) for k, x in v.items())
+        if isinstance(v, (list, tuple)):
+            return tuple(freeze(x) for x in v)
+        return v
+
+    cache: OrderedDict = OrderedDict()
+
+    @wraps(draw)
+    def wrapper(*args, **kwargs):
+        key = (freeze(args), freeze(sorted(kwargs.items())))
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        png = cache[key] = draw(*args, **kwargs)
+        if len(cache) > size:
+            cache.popitem(last=False)
+        return png
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
+
+
 def _axis_format(lang: str) -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: format_number(Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
 
 
+@_cached
 def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, title: str, ylabel: str) -> bytes:
     """A bar per step: the first from zero, each next one floating from the previous total."""
     fig = _figure()
@@ -62,6 +94,7 @@ def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, ti
     return _png(fig)
 
 
+@_cached
 def bars(labels: Sequence[str], values: Sequence[Decimal], *, lang: str, title: str, ylabel: str, colors: Sequence[str] | None = None, horizontal: bool = True) -> bytes:
     fig = _figure(6.4, max(2.4, 0.5 * len(labels) + 1))
     ax = fig.add_subplot()
@@ -84,6 +117,7 @@ def bars(labels: Sequence[str], values: Sequence[Decimal], *, lang: str, title: 
     return _png(fig, left=0.42 if horizontal else 0.16)
 
 
+@_cached
 def lines(x: Sequence[Decimal], series: dict[str, Sequence[Decimal]], *, lang: str, title: str, xlabel: str, ylabel: str, marker_x: Decimal | None = None) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
@@ -101,6 +135,12 @@ def lines(x: Sequence[Decimal], series: dict[str, Sequence[Decimal]], *, lang: s
     if len(series) > 1:
         ax.legend(fontsize=7)
     return _png(fig)
+
+
+def clear_cache() -> None:
+    """Forget drawn charts (benchmarks time real redraws)."""
+    for f in (waterfall, bars, lines):
+        f.cache_clear()
 
 
 def image_widget():

@@ -1,12 +1,16 @@
 """What every calculator shares: language switch, number fields, inline messages,
 the rate-sheet banner, a phone-friendly layout and saving/loading case files.
 
-A calculator subclasses :class:`Calculator` and writes three methods:
+A calculator subclasses :class:`Calculator` and writes:
 
+* ``setup()`` / ``body()``: its fields and result widgets, and their order on the page;
+* ``apply_case(case, extras)`` / ``case_mapping()``: case file -> inputs and back (saving);
 * ``compute()`` reads the inputs and returns the domain core's result (or raises
   :class:`~ukm_tools.errors.UkmError`); no formula lives here;
-* ``render(result)`` shows it (tables as HTML, figures formatted by :mod:`ukm_tools.money`);
-* ``draw_chart(result)`` (optional) redraws the chart, kept apart so its cost is measured apart.
+* ``render(result)`` shows it (tables as HTML, figures formatted by :mod:`ukm_tools.money`)
+  and records the key figures as displayed in ``shown`` (what tests compare);
+* ``draw_chart(result)`` (optional) redraws the chart, kept apart so its cost is measured apart;
+* ``sources_html()``: date and source of the data used, with the staleness warning.
 
 When an input is wrong the message appears above the result and the last good result
 stays visible, marked as such.

@@ -56,3 +56,11 @@ def test_apps_refuses_a_broken_case_file(tmp_path):
     assert r.returncode == 2
     assert "Galat:" in r.stderr and "Jumlah" in r.stderr  # field named in Indonesian
     assert "Traceback" not in r.stderr
+
+
+def test_apps_refuses_a_broken_fee_schedule(tmp_path):
+    bad = tmp_path / "bank.yaml"
+    bad.write_text("bank: X\ncurrency: USD\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", "from ukm_tools.cli import main; main()", "apps", "--fees", str(bad), "--dir", str(tmp_path / "a")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Galat: source: wajib diisi." in r.stderr and "Traceback" not in r.stderr

@@ -97,3 +97,23 @@ def test_save_and_reopen_in_english(calc, kw):
     assert again.f_invoice.raw == "12,345.67" and again.f_tenor.raw == "120"
     inv = Money.of("12345.67", "USD")
     assert {k: again.shown[k] for k in totals(inv, 120, 8)} == totals(inv, 120, Decimal(8), lang="en")
+
+
+def test_trainer_fee_schedule_from_environment(kw, tmp_path, monkeypatch):
+    import yaml
+    from importlib import resources
+
+    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("fees/bank_jatim.yaml").read_text(encoding="utf-8"))
+    data["bank"] = "Bank Contoh Medan"
+    data["fees"][0]["amount"] = 30  # advising doubled
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("UKM_FEES", str(path))
+    c = PaymentsCalculator(**kw)
+    c.widget
+    assert "Bank Contoh Medan" in c.source_info.value
+    inv = Money.of(c.f_invoice.read("id"), "USD")
+    mine = load_fee_schedule(str(path))
+    want = compare_methods(inv, mine, 60, annual_rate_pct=8, amendments=1)
+    assert c.shown["lc_confirmed"] == format_money(want.row("lc_confirmed").total, "id")
+    assert c.shown["lc_confirmed"] != totals(inv, 60, 8)["lc_confirmed"]

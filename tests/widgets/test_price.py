@@ -102,13 +102,13 @@ def test_bad_input_shows_message_and_keeps_last_result(calc, field, text, fragme
 def test_english_switch_relabels_and_reformats(calc):
     calc.set_lang("en")
     assert calc.f_hpp.raw == "216,000"
-    assert "Unit cost HPP" in calc.f_hpp.label.value
+    assert "Unit cost HPP per karton" in calc.f_hpp.label.value
     assert calc.shown == expected(lang="en")
     assert calc.shown["shipment_quote"].startswith("$") and "," in calc.shown["shipment_idr"]
     calc.f_hpp.input.value = "1.234.567,5"  # Indonesian way while in English: refused with a hint
     assert "Indonesian way" in calc.message.value
     calc.set_lang("id")
-    assert "HPP per unit (Rp)" in calc.f_hpp.label.value
+    assert "HPP per karton (Rp)" in calc.f_hpp.label.value
 
 
 def test_add_and_remove_cost_lines(calc):

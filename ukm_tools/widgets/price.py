@@ -166,6 +166,12 @@ class PriceBuildUpCalculator(Calculator):
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         lang = self.lang
+        unit = case.product.unit or "unit"  # the case prices per bottle, carton...: say so in the labels
+        self.f_hpp.label_text = (f"HPP per {unit} (Rp)", f"Unit cost HPP per {unit} (Rp)")
+        self.f_packing.label_text = (f"Kemasan ekspor per {unit} (Rp)", f"Export packing per {unit} (Rp)")
+        self.f_qty.label_text = (f"Jumlah {unit} per kiriman", f"{unit.capitalize()}s per shipment")
+        for f in (self.f_hpp, self.f_packing, self.f_qty):
+            f.relabel(lang)
         self.base_sheet = case.rate_sheet()
         self.f_currency.set_options([(c, c) for c in self.currencies()], case.quote_currency, lang)
         self.f_hpp.show(case.unit_costs.hpp, lang)

@@ -135,7 +135,7 @@ class ReadinessCalculator(Calculator):
             self.plan.value = ""
             return
         header = [t(("Langkah", "Step")), t(("Yang perlu diurus", "What to do")), t(("Ke mana", "Where")), t(("Perkiraan biaya", "Typical cost")),
-                  t(("Hari ke", "Days"))]
+                  t(("Hari ke (mulai-selesai)", "Day (start-end)"))]
         rows = []
         for step in a.plan:
             r = step.requirement

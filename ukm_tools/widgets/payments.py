@@ -185,9 +185,9 @@ class PaymentsCalculator(Calculator):
 
     def sources_html(self) -> str:
         s = self.schedule
-        age = (self.today - s.date).days
         return rate_banner(s.date, f"{s.bank} — {s.source}", ("tarif biaya bank", "bank fee schedule"),
-                           age_days=age, stale=age > self.max_fee_age_days, max_age_days=self.max_fee_age_days, lang=self.lang)
+                           age_days=s.age_days(self.today), stale=s.is_stale(self.max_fee_age_days, self.today),
+                           max_age_days=self.max_fee_age_days, lang=self.lang)
 
 
 def app(**kw) -> W.Widget:

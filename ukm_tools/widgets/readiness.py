@@ -144,10 +144,9 @@ class ReadinessCalculator(Calculator):
         self.plan.value = f"<h4 style='margin:8px 0 2px'>{esc(t(('Rencana langkah Anda', 'Your action plan')))}</h4>" + html_table(header, rows, numeric_from=5)
 
     def sources_html(self) -> str:
-        date = dt.date.fromisoformat(str(self.catalog.date))
-        age = (self.today - date).days
-        return rate_banner(date, self.catalog.source, ("daftar persyaratan", "requirements list"), age_days=age,
-                           stale=age > self.max_req_age_days, max_age_days=self.max_req_age_days, lang=self.lang)
+        c = self.catalog
+        return rate_banner(c.date, c.source, ("daftar persyaratan", "requirements list"), age_days=c.age_days(self.today),
+                           stale=c.is_stale(self.max_req_age_days, self.today), max_age_days=self.max_req_age_days, lang=self.lang)
 
 
 def app(**kw) -> W.Widget:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Mapping
 
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import Money, Number, check_currency, to_decimal
 
@@ -87,30 +87,35 @@ class RateSheet(Dated):
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RateSheet":
-        problems: list[Problem] = []
-        try:
-            date = data["date"]
-            if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
-            if not isinstance(date, dt.date):
-                raise ValueError
-        except (KeyError, ValueError):
-            raise UkmError("wrong_type", "rate_sheet.date", data.get("date"), "YYYY-MM-DD") from None
+        """A validated sheet from parsed YAML (``date``, ``source``, ``rates: {USD: {buy, sell, mid}}``).
+
+        Raises:
+            UkmError: every problem at once, each naming its field (``rates.USD.buy``...).
+        """
+        if not isinstance(data, Mapping):
+            raise UkmError("wrong_type", "rate_sheet", type(data).__name__, "date, source, rates")
+        date = as_date(data.get("date"), "rate_sheet.date")
         source = str(data.get("source") or "").strip()
         if not source:
             raise UkmError("missing_field", "rate_sheet.source")
+        raw_rates = data.get("rates") or {}
+        if not isinstance(raw_rates, Mapping):
+            raise UkmError("wrong_type", "rate_sheet.rates", type(raw_rates).__name__, "{USD: {buy: ..., sell: ..., mid: ...}}")
+        problems: list[Problem] = []
         rates: dict[str, Rate] = {}
-        for code, r in (data.get("rates") or {}).items():
+        for code, r in raw_rates.items():
             try:
                 ccy = check_currency(code, f"rates.{code}")
+                if not isinstance(r, Mapping):
+                    raise UkmError("wrong_type", f"rates.{ccy}", r, "{buy: ..., sell: ..., mid: ...}")
                 vals = {}
                 for kind in ("buy", "sell", "mid"):
-                    raw = r.get(kind) if isinstance(r, Mapping) else None
-                    if raw is None and kind == "mid" and isinstance(r, Mapping) and "buy" in r and "sell" in r:
-                        raw = (to_decimal(str(r["buy"])) + to_decimal(str(r["sell"]))) / 2
+                    raw = r.get(kind)
+                    if raw is None and kind == "mid" and "buy" in r and "sell" in r:
+                        raw = (_rate_number(r["buy"], f"rates.{ccy}.buy") + _rate_number(r["sell"], f"rates.{ccy}.sell")) / 2
                     if raw is None:
                         raise UkmError("missing_field", f"rates.{ccy}.{kind}")
-                    vals[kind] = to_decimal(str(raw), f"rates.{ccy}.{kind}")
+                    vals[kind] = _rate_number(raw, f"rates.{ccy}.{kind}")
                 rates[ccy] = make_rate(ccy, **vals)
             except UkmError as e:
                 problems.extend(e.problems)
@@ -129,6 +134,11 @@ class RateSheet(Dated):
     def applied(self, currency: str, kind: RateKind) -> AppliedRate:
         r = self.rate(currency)
         return AppliedRate(r.currency, RateKind(kind), r.value(kind), self.date, self.source)
+
+
+def _rate_number(raw: Any, field: str) -> Decimal:
+    # YAML gives 16420.5 as a float; its repr is the decimal the author typed.
+    return to_decimal(repr(raw) if isinstance(raw, float) else raw, field)
 
 
 def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ukm_tools import checks
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
@@ -285,15 +285,6 @@ _FEE_KEYS = {
 }
 
 
-def _date(raw: Any, field: str) -> dt.date:
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise UkmError("wrong_type", field, raw, "YYYY-MM-DD") from None
-
-
 def _text(raw: Any, field: str) -> str:
     if raw is None or not str(raw).strip():
         raise UkmError("missing_field", field)
@@ -344,7 +335,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
     per = attempt(_choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
     kind = attempt(_choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
     source = attempt(_text, raw.get("source"), f"{where}.source")
-    date = attempt(_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
+    date = attempt(as_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
     if raw.get("date") is None:
         problems.append(Problem("missing_field", f"{where}.date"))
     amount = rate = minimum = maximum = None
@@ -408,7 +399,7 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
         if key not in _SCHEDULE_KEYS:
             problems.append(Problem("unknown_field", str(key), key, sorted(_SCHEDULE_KEYS)))
     header: dict[str, Any] = {}
-    for key, fn in (("bank", _text), ("source", _text), ("date", _date)):
+    for key, fn in (("bank", _text), ("source", _text), ("date", as_date)):
         try:
             if data.get(key) is None:
                 raise UkmError("missing_field", key)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ukm_tools.datafiles import load_yaml, packaged_yaml
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
@@ -182,12 +182,12 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
         raise UkmError("malformed_file", "file", name, detail="expected product_types, markets, requirements")
     problems: list[Problem] = []
     product_types = {}
-    for code, labels in (data.get("product_types") or {}).items():
+    for code, labels in _mapping(data.get("product_types"), "product_types", problems).items():
         product_types[str(code)] = _bilingual(labels, f"product_types.{code}", problems)
     if not product_types:
         problems.append(Problem("missing_field", "product_types"))
     markets: dict[str, Market] = {}
-    for code, m in (data.get("markets") or {}).items():
+    for code, m in _mapping(data.get("markets"), "markets", problems).items():
         m = m if isinstance(m, Mapping) else {}
         markets[str(code)] = Market(
             str(code),
@@ -271,13 +271,20 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
 
 
 def _catalog_date(raw: Any, problems: list[Problem]) -> dt.date:
-    if isinstance(raw, dt.date):
-        return raw
     try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        problems.append(Problem("wrong_type", "date", raw, "YYYY-MM-DD"))
+        return as_date(raw, "date")
+    except UkmError as e:
+        problems.extend(e.problems)
         return dt.date.min
+
+
+def _mapping(raw: Any, field: str, problems: list[Problem]) -> Mapping[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("wrong_type", field, type(raw).__name__, "{code: ...}"))
+        return {}
+    return raw
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:

@@ -157,7 +157,7 @@ class Case(_Model):
     insurance: InsuranceTerms | None = None
     import_: ImportTerms = Field(default=ImportTerms(), alias="import")
     payment_terms: str = ""
-    validity_days: int = Field(default=30, gt=0)
+    validity_days: int = Field(default=30, gt=0, le=3660)  # a quotation valid for ten years at most
     rates: dict[str, Any] | None = None
     source: str = ""  # where the figures come from, with a date
     # Inputs the calculators save beside the case (FX range, readiness answers...): kept, not priced.
@@ -237,6 +237,7 @@ _PYDANTIC_CODES = {
     "literal_error": "unknown_choice",
     "enum": "unknown_choice",
     "greater_than": "not_positive",
+    "less_than_equal": "out_of_range",
     "int_parsing": "not_integer",
     "int_from_float": "not_integer",
     "decimal_parsing": "not_a_number",
@@ -250,6 +251,8 @@ def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
         code = _PYDANTIC_CODES.get(e["type"], "wrong_type")
         ctx = e.get("ctx") or {}
         allowed = ctx.get("expected") or e["msg"]
+        if e["type"] == "less_than_equal":  # bounded counts (validity_days) also have gt=0
+            allowed = f"1-{ctx['le']}"
         if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
             for p in ctx["error"].problems:
                 problems.append(Problem(p.code, loc, p.value, p.allowed, p.params))

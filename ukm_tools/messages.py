@@ -148,6 +148,10 @@ register(
             "id": "{field}: harga jual ({value}) harus lebih besar dari biaya variabel per unit ({allowed}); kalau tidak, titik impas tidak pernah tercapai.",
             "en": "{field}: the selling price ({value}) must exceed the variable cost per unit ({allowed}), or break-even is never reached.",
         },
+        "too_large": {
+            "id": "{field}: angka {value} terlalu besar untuk dihitung (paling banyak {allowed} digit sebelum koma). Periksa angka nol yang berlebih.",
+            "en": "{field}: the number {value} is too large to compute with (at most {allowed} digits before the decimal point). Check for extra zeros.",
+        },
         "mode_not_allowed": {
             "id": "Incoterm {value} hanya untuk angkutan laut/perairan darat, bukan {mode}. Untuk moda lain gunakan: {allowed}.",
             "en": "Incoterm {value} is for sea and inland waterway only, not {mode}. For other modes use: {allowed}.",

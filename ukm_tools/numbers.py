@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from ukm_tools.errors import UkmError
-from ukm_tools.money import format_number
+from ukm_tools.money import MAX_DIGITS, format_number
 
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (group, decimal)
 _PREFIX = re.compile(r"^(rp\.?|idr|usd|us\$|\$|sgd|s\$|myr|rm)\s*", re.IGNORECASE)
@@ -62,6 +62,9 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
     other = "en" if lang == "id" else "id"
     if _PATTERNS[lang].match(s):
         group, decimal = _SEPARATORS[lang]
+        whole_digits = s.split(decimal)[0].replace(group, "").lstrip("0")
+        if len(whole_digits) > MAX_DIGITS:
+            raise UkmError("too_large", field, raw, MAX_DIGITS)
         # "1,234" in Indonesian is 1,234 (one and a bit) but looks like English 1234.
         if group not in s and s.count(decimal) == 1:
             whole, frac = s.split(decimal)

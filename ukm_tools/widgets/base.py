@@ -336,18 +336,31 @@ class Calculator:
         """Read inputs, compute, show results; on bad input show the message and keep the last result."""
         try:
             result = self.compute()
-        except UkmError as e:
-            self.show_error(e)
-            return False
         except Exception as e:  # a bug must not leave a participant with a frozen page
-            log.exception("%s: compute failed", type(self).__name__)
-            self.show_error(UkmError("unexpected_error", None, type(e).__name__))
+            self.show_error(self._as_user_error(e, "compute"))
+            return False
+        try:
+            self.render(result)
+        except Exception as e:
+            # Formatting can still fail (a figure too large to show): put the last good
+            # result back so no half-drawn new one stays on screen.
+            if self.result is not None:
+                try:
+                    self.render(self.result)
+                except Exception:
+                    log.exception("%s: redrawing the last result failed", type(self).__name__)
+            self.show_error(self._as_user_error(e, "render"))
             return False
         self.error = None
         self.message.value = ""
         self.result = result
-        self.render(result)
         return True
+
+    def _as_user_error(self, e: Exception, stage: str) -> UkmError:
+        if isinstance(e, UkmError):
+            return e
+        log.exception("%s: %s failed", type(self).__name__, stage)
+        return UkmError("unexpected_error", None, type(e).__name__)
 
     def refresh(self) -> bool:
         ok = self.recompute()

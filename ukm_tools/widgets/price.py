@@ -127,6 +127,7 @@ class PriceBuildUpCalculator(Calculator):
         self.pdf_status = W.HTML(layout=full_width())
         self.pdf_status.add_class("ukm-pdf-status")
         self.section_titles: list[tuple[W.HTML, tuple[str, str]]] = []
+        self._priced: dict[int, Any] = {}  # id(result) -> the case it prices
 
     # --- layout ------------------------------------------------------------------------------
     def _section(self, text: tuple[str, str]) -> W.HTML:
@@ -277,12 +278,16 @@ class PriceBuildUpCalculator(Calculator):
     def compute(self) -> PriceBuildUp:
         mapping, _ = self.case_mapping()
         case, _ = case_io.split(mapping)
-        self.priced_case = case
-        return case.quote()
+        result = case.quote()
+        # render() shows a result beside its own case: the new one, or the last good one
+        # again when the new one cannot be shown.
+        keep = {k: v for k, v in self._priced.items() if self.result is not None and k == id(self.result)}
+        self._priced = {**keep, id(result): case}
+        return result
 
     def render(self, result: PriceBuildUp) -> None:
         lang, t = self.lang, self.t
-        case = self.priced_case
+        case = self.priced_case = self._priced[id(result)]
         cur = result.quote_currency
         f = result.final
         unit = case.product.unit

@@ -28,15 +28,23 @@ def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
     return int(d)
 
 
-def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
-    """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
+def number(value: Number | float, field: str) -> Decimal:
+    """A rate or percentage (not money) as a Decimal.
 
-    Unlike money, a rate may arrive as a float (a slider's value); it is read through its
-    shortest decimal form, so ``0.125`` stays exactly 0.125.
+    A rate may arrive as a float (a slider's value, a notebook's ``0.55``); it is read
+    through its shortest decimal form, so ``0.125`` stays exactly 0.125.
     """
     if isinstance(value, float):
         value = repr(value)
-    d = to_decimal(value, field)
+    return to_decimal(value, field)
+
+
+def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
+    """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
+
+    Unlike money, a rate may arrive as a float (see :func:`number`).
+    """
+    d = number(value, field)
     if positive and d <= 0:
         raise UkmError("not_positive", field, value)
     if d < 0:

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, format_money, to_decimal
+from ukm_tools.money import Money, Number, format_money
 
 IDR = "IDR"
 BASES = ("effective", "flat")
@@ -183,6 +184,11 @@ def _check_days(value: Any, name: str, problems: list[Problem]) -> None:
         problems.append(Problem("negative", name, value))
 
 
+def _check_start(start: Any, problems: list[Problem]) -> None:
+    if start is not None and not isinstance(start, dt.date):
+        problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
+
+
 def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     """The cash-flow timeline of one export order.
 
@@ -201,6 +207,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
         problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
     _check_days(inp.production_days, "production_days", problems)
     _check_days(inp.days_to_ship, "days_to_ship", problems)
+    _check_start(inp.start, problems)
     method = None
     try:
         method = payment_method(inp.method)
@@ -265,7 +272,7 @@ def order_from_quote(quote: Any, pricing: Any, *, materials_share_pct: Number, p
         quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
         pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
     """
-    share = to_decimal(materials_share_pct, "materials_share_pct")
+    share = checks.number(materials_share_pct, "materials_share_pct")
     if not 0 <= share <= 100:
         raise UkmError("out_of_range", "materials_share_pct", share, "0-100")
     hpp_total = pricing.hpp * pricing.quantity
@@ -403,7 +410,7 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
     elif principal.amount <= 0:
         problems.append(Problem("not_positive", "principal", principal.amount))
     try:
-        r = to_decimal(rate_pct, "rate_pct")
+        r = checks.number(rate_pct, "rate_pct")
         if r < 0:
             problems.append(Problem("negative", "rate_pct", r))
         elif r > 100:
@@ -433,9 +440,10 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
         UkmError: bad principal, rate, months or basis.
     """
     problems = _check_loan(principal, rate_pct, months, basis)
+    _check_start(start, problems)
     if problems:
         raise UkmError(problems=problems)
-    rate = to_decimal(rate_pct, "rate_pct")
+    rate = checks.number(rate_pct, "rate_pct")
     cur = principal.currency
     P = principal.rounded()
     rows: list[Instalment] = []
@@ -532,12 +540,12 @@ def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None
     """
     sch = loan_scheme(scheme) if isinstance(scheme, str) else scheme
     if sch is not None:
-        rate = sch.rate_for_access(access) if rate_pct is None else to_decimal(rate_pct, "rate_pct")
+        rate = sch.rate_for_access(access) if rate_pct is None else checks.number(rate_pct, "rate_pct")
         basis = basis or sch.basis
     else:
         if rate_pct is None:
             raise UkmError("missing_field", "rate_pct")
-        rate = to_decimal(rate_pct, "rate_pct")
+        rate = checks.number(rate_pct, "rate_pct")
         basis = basis or "effective"
     n = loan_months(timeline.days_tied_up) if months is None else months
     principal = timeline.peak_working_capital.rounded_up()
@@ -641,6 +649,7 @@ register(
         "basis": {"id": "Dasar bunga", "en": "Interest basis"},
         "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
         "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
+        "start": {"id": "Tanggal mulai", "en": "Start date"},
         "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
     },
 )

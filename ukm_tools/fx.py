@@ -18,7 +18,8 @@ from typing import Any, Mapping
 
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, Number, check_currency, to_decimal
+from ukm_tools import checks
+from ukm_tools.money import Money, Number, check_currency
 
 BASE = "IDR"
 
@@ -112,10 +113,10 @@ class RateSheet(Dated):
                 for kind in ("buy", "sell", "mid"):
                     raw = r.get(kind)
                     if raw is None and kind == "mid" and "buy" in r and "sell" in r:
-                        raw = (_rate_number(r["buy"], f"rates.{ccy}.buy") + _rate_number(r["sell"], f"rates.{ccy}.sell")) / 2
+                        raw = (checks.number(r["buy"], f"rates.{ccy}.buy") + checks.number(r["sell"], f"rates.{ccy}.sell")) / 2
                     if raw is None:
                         raise UkmError("missing_field", f"rates.{ccy}.{kind}")
-                    vals[kind] = _rate_number(raw, f"rates.{ccy}.{kind}")
+                    vals[kind] = checks.number(raw, f"rates.{ccy}.{kind}")
                 rates[ccy] = make_rate(ccy, **vals)
             except UkmError as e:
                 problems.extend(e.problems)
@@ -126,25 +127,28 @@ class RateSheet(Dated):
         return cls(date=date, source=source, rates=rates, note=str(data.get("note") or ""))
 
     def rate(self, currency: str) -> Rate:
-        ccy = currency.upper()
+        ccy = str(currency).strip().upper()
         if ccy not in self.rates:
             raise UkmError("missing_rate", "currency", ccy, sorted(self.rates), source=self.source)
         return self.rates[ccy]
 
     def applied(self, currency: str, kind: RateKind) -> AppliedRate:
         r = self.rate(currency)
-        return AppliedRate(r.currency, RateKind(kind), r.value(kind), self.date, self.source)
+        kind = rate_kind(kind)
+        return AppliedRate(r.currency, kind, r.value(kind), self.date, self.source)
 
 
-def _rate_number(raw: Any, field: str) -> Decimal:
-    # YAML gives 16420.5 as a float; its repr is the decimal the author typed.
-    return to_decimal(repr(raw) if isinstance(raw, float) else raw, field)
+def rate_kind(kind: RateKind | str) -> RateKind:
+    try:
+        return RateKind(kind)
+    except ValueError:
+        raise UkmError("unknown_choice", "rate_kind", kind, [k.value for k in RateKind]) from None
 
 
 def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:
     """A validated :class:`Rate` (all > 0, buy ≤ mid ≤ sell)."""
-    b, s = to_decimal(buy, f"{currency}.buy"), to_decimal(sell, f"{currency}.sell")
-    m = to_decimal(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
+    b, s = checks.number(buy, f"{currency}.buy"), checks.number(sell, f"{currency}.sell")
+    m = checks.number(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
     for name, v in (("buy", b), ("sell", s), ("mid", m)):
         if v <= 0:
             raise UkmError("rate_not_positive", f"rates.{currency}.{name}", v)

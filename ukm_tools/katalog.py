@@ -394,6 +394,8 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
     Raises:
         UkmError: one problem per bad or missing field, each naming the field.
     """
+    if not isinstance(raw, Mapping):
+        raise UkmError("wrong_type", "sheet", type(raw).__name__, list(FIELD_KEYS))
     problems: list[Problem] = []
     for key in raw:
         if key not in FIELD_KEYS:
@@ -573,10 +575,11 @@ def checklist(have: Iterable[str]) -> Checklist:
     """
     data = packaged_yaml("katalog/registration.yaml")
     reqs = data["requirements"]
-    have = set(have)
-    unknown = sorted(have - set(reqs))
+    have = list(have)
+    unknown = [k for k in have if not isinstance(k, str) or k not in reqs]
     if unknown:
         raise UkmError(problems=[Problem("unknown_choice", "have", k, sorted(reqs)) for k in unknown])
+    have = set(have)
     steps = []
     for s in data["steps"]:
         needs = tuple(Need(k, reqs[k], k in have) for k in s["needs"])

@@ -148,6 +148,10 @@ register(
             "id": "{field}: harga jual ({value}) harus lebih besar dari biaya variabel per unit ({allowed}); kalau tidak, titik impas tidak pernah tercapai.",
             "en": "{field}: the selling price ({value}) must exceed the variable cost per unit ({allowed}), or break-even is never reached.",
         },
+        "float_money": {
+            "id": "{field}: jumlah uang {value} diberikan sebagai float, yang tidak tepat untuk uang. Tulis sebagai teks atau Decimal, misalnya Money.of('{value}', 'USD').",
+            "en": "{field}: the amount {value} was given as a float, which is inexact for money. Pass it as text or a Decimal, e.g. Money.of('{value}', 'USD').",
+        },
         "too_large": {
             "id": "{field}: angka {value} terlalu besar untuk dihitung (paling banyak {allowed} digit sebelum koma). Periksa angka nol yang berlebih.",
             "en": "{field}: the number {value} is too large to compute with (at most {allowed} digits before the decimal point). Check for extra zeros.",

@@ -53,7 +53,7 @@ def to_decimal(value: Number, field: str = "amount") -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         # Money must never pass through binary floats; say so instead of guessing.
-        raise TypeError(f"{field}: pass money as Decimal, int or str, not float ({value!r})")
+        raise UkmError("float_money", field, repr(value))
     if isinstance(value, str):
         try:
             d = Decimal(value.strip())

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from ukm_tools.errors import UkmError
-from ukm_tools.money import MAX_DIGITS, format_number
+from ukm_tools.money import MAX_DIGITS, format_number, to_decimal
 
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (group, decimal)
 _PREFIX = re.compile(r"^(rp\.?|idr|usd|us\$|\$|sgd|s\$|myr|rm)\s*", re.IGNORECASE)
@@ -41,7 +41,7 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
         UkmError: ``empty``, ``not_a_number``, ``number_other_convention`` or ``number_ambiguous``.
     """
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
-        return Decimal(text)
+        return to_decimal(text, field)  # refuses NaN and infinities
     if text is None:
         raise UkmError("empty", field, "")
     if not isinstance(text, str):

@@ -31,7 +31,7 @@ from ukm_tools.dated import Dated, as_date
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units, to_decimal
+from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
 
 LANGS = ("id", "en")
 DAY_COUNT = 360  # money-market convention for USD discounting
@@ -301,7 +301,7 @@ def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
 
 def _amount(raw: Any, field: str) -> Decimal:
     # YAML gives floats for "0.125"; go through str so 0.125 stays exactly 0.125.
-    d = to_decimal(str(raw) if isinstance(raw, float) else raw, field)
+    d = checks.number(raw, field)
     if d < 0:
         raise UkmError("negative", field, raw)
     return d
@@ -468,7 +468,7 @@ class CostBreakdown:
         for ln in self.lines:
             if ln.code == code:
                 return ln
-        raise KeyError(code)
+        raise UkmError("unknown_choice", "fee", code, [ln.code for ln in self.lines])
 
     @property
     def total_pct(self) -> Decimal:
@@ -617,7 +617,7 @@ def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: i
 
 def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
     """face x annual rate x days / 360, rounded half-up to the minor unit."""
-    return (face * to_decimal(annual_rate_pct) / 100 * days / DAY_COUNT).rounded()
+    return (face * checks.number(annual_rate_pct, "annual_rate_pct") / 100 * days / DAY_COUNT).rounded()
 
 
 def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
@@ -680,7 +680,7 @@ class MethodComparison:
         for r in self.rows:
             if r.method.code == code:
                 return r
-        raise KeyError(code)
+        raise UkmError("unknown_choice", "method", code, [r.method.code for r in self.rows])
 
     def to_dataframe(self, lang: str = "id"):
         en = lang == "en"

@@ -59,3 +59,58 @@ def test_validity_beyond_ten_years_is_out_of_range():
     p = e.value.problems[0]
     assert (p.code, p.field, p.allowed) == ("out_of_range", "validity_days", "1-3660")
     assert kasturi(validity_days=3660).valid_until(dt.date(2025, 1, 1)) == dt.date(2035, 1, 9)
+
+
+# --------------------------------------------------------------------------- choices and types
+
+from ukm_tools import financing, incoterms, insurance, katalog, payments  # noqa: E402
+from ukm_tools.fx import convert, load_rate_sheet, make_rate  # noqa: E402
+
+USD = Money.of(1000, "USD")
+
+
+def _sheet():
+    return load_rate_sheet()
+
+
+def _order():
+    idr = lambda n: Money.of(n, "IDR")  # noqa: E731
+    return financing.OrderInput(idr(10_000_000), idr(3_000_000), idr(2_000_000), idr(1_000_000), 20, "da")
+
+
+BAD_CALLS = {
+    "insure: unknown method": (lambda: insurance.insure(USD, "0.5", method="bogus"), "unknown_choice", "method"),
+    "insure: clause not text": (lambda: insurance.insure(USD, "0.5", clause=1), "unknown_choice", "clause"),
+    "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),
+    "insure: rate 1/1.1": (lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")), "insurance_rate_too_high", "insurance_rate_pct"),
+    "incoterm not text": (lambda: incoterms.rule(5), "unknown_choice", "incoterm"),
+    "rate of a number": (lambda: _sheet().rate(5), "missing_rate", "currency"),
+    "convert: unknown rate kind": (lambda: convert(Money.of(1, "IDR"), "USD", _sheet(), "bogus"), "unknown_choice", "rate_kind"),
+    "fee line not charged": (lambda: payments.method_cost("dp", USD, payments.load_fee_schedule()).line("zzz"), "unknown_choice", "fee"),
+    "comparison row unknown": (lambda: payments.compare_methods(USD, payments.load_fee_schedule()).row("zzz"), "unknown_choice", "method"),
+    "listing not a mapping": (lambda: katalog.validate_listing([1, 2]), "wrong_type", "sheet"),
+    "checklist item a list": (lambda: katalog.checklist([["nib"]]), "unknown_choice", "have"),
+    "cash flow start not a date": (lambda: financing.cash_flow(financing.OrderInput(**{**_order().__dict__, "start": "2025-01-01"})), "wrong_type", "start"),
+    "schedule start not a date": (lambda: financing.instalment_schedule(Money.of(1000, "IDR"), 6, 12, start="x"), "wrong_type", "start"),
+    "parse_number NaN": (lambda: parse_number(Decimal("NaN")), "not_a_number", "amount"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_CALLS)
+def test_bad_call_is_a_ukm_error_naming_the_field(name):
+    call, code, field = BAD_CALLS[name]
+    with pytest.raises(UkmError) as e:
+        call()
+    assert (e.value.code, e.value.field) == (code, field)
+
+
+def test_rates_may_be_floats_but_money_may_not():
+    """A rate typed in a notebook as 0.55 is read as exactly 0.55; money as a float is refused."""
+    assert insurance.insure(Money.of("19550", "USD"), 0.55).premium == insurance.insure(Money.of("19550", "USD"), "0.55").premium
+    assert payments.discount_interest(USD, 5.5, 90) == payments.discount_interest(USD, "5.5", 90) == Money.of("13.75", "USD")
+    assert make_rate("USD", 16420.5, 16580.5).mid == Decimal("16500.5")
+    s = financing.instalment_schedule(Money.of(12_000_000, "IDR"), 6.5, 12)
+    assert s.rate_pct == Decimal("6.5") and s.total_paid == s.principal + s.total_interest
+    with pytest.raises(UkmError) as e:
+        insurance.insure(Money.of(19550, "USD"), "0.55", cover_pct=110.0) and Money.of(0.1, "USD")
+    assert e.value.code == "float_money"

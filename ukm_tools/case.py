@@ -29,6 +29,7 @@ Amounts may be numbers or strings ("1.500.000" is read the Indonesian way).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -201,26 +202,32 @@ class Case(_Model):
 
     def to_mapping(self) -> dict[str, Any]:
         """A plain mapping that :func:`case_from_mapping` reads back (for saving a participant's inputs)."""
-        return _plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+        return plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
 
 
-def _plain(value: Any) -> Any:
-    """YAML-ready values: whole Decimals as int, others as float only where repr round-trips."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def plain(value: Any) -> Any:
+    """Python values YAML writes as plain scalars that :func:`case_from_mapping` reads back exactly.
+
+    Decimals become ints, or floats whose repr is the same decimal (the reader turns a float
+    back into ``Decimal(repr(x))``); a fraction no float holds exactly (``33.333...`` typed
+    with 20 digits) becomes a string written the Indonesian way, which the reader parses
+    exactly. Enums become their values, dates ISO text, tuples lists.
+    """
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)
         f = float(value)
         if Decimal(repr(f)) == value:
             return f
-        return str(value).replace(".", ",")  # still exact, read back the Indonesian way
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (dt.date,)):
+    if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     return value
 
 

@@ -34,7 +34,11 @@ def test_broken_trainer_case_is_a_clear_error(tmp_path, monkeypatch):
     assert "seller" in e.value.message("en")
 
 
-@pytest.mark.parametrize("value", [Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3")])
+@pytest.mark.parametrize("value", [
+    Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3"),
+    # no float holds these: written as an exact Indonesian-style string
+    Decimal("33.33333333333333333333"), Decimal("123456789012345.678901"),
+])
 def test_decimals_round_trip_exactly(value):
     m = case_io.case_to_mapping(packaged_case())
     m["unit_costs"]["markup_pct"] = value
@@ -88,3 +92,13 @@ def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
     calc.f_hpp.input.value = "216.000"  # back to the first state: from the cache
     calc.f_hpp.input.value = "250.000"
     assert drawn == [1]
+
+
+def test_a_long_fraction_typed_in_a_calculator_can_be_saved_and_opened(kw):
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    calc.f_markup.raw = "33,33333333333333333333"
+    assert calc.error is None
+    case, _ = case_io.read_case_text(calc.saved_text())
+    assert case.unit_costs.markup_pct == Decimal("33.33333333333333333333")
+    assert case.quote().final == calc.result.final

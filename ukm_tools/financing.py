@@ -45,10 +45,21 @@ class PaymentMethod:
     tenor_days: int  # default tenor
     tenor_adjustable: bool
     lag_days: int
-    risk_rank: int
     lag_note: dict[str, str]
+    payments_code: str  # the method in ukm_tools.payments: bank fees and risk ranks live there
     draft: bool = False  # a time draft the exporter can discount at acceptance
-    payments_code: str | None = None  # the method in ukm_tools.payments (fees, risks)
+
+    @property
+    def terms(self):
+        """The :class:`ukm_tools.payments.PaymentMethod` (risks, what each party needs, fees)."""
+        from ukm_tools.payments import get_method
+
+        return get_method(self.payments_code, "payments_code")
+
+    @property
+    def exporter_risk(self) -> int:
+        """1 = safest for the exporter, on the scale of :mod:`ukm_tools.payments`."""
+        return self.terms.exporter_risk
 
     def acceptance_day(self, shipment_day: int) -> int:
         """When documents have arrived and the draft is accepted (payment due tenor days later)."""

@@ -276,3 +276,16 @@ def test_order_from_the_kasturi_case_quote():
     assert t.margin == idr(14_039_921)
     with pytest.raises(UkmError):
         order_from_quote(quote, case.pricing_input(), materials_share_pct=120, production_days=21, method="da")
+
+
+def test_financing_methods_take_their_risks_from_the_payments_list():
+    """One source for a method's risk: the payments list, reached through payments_code."""
+    from ukm_tools.payments import get_method, load_payment_methods
+
+    methods = payment_methods()
+    assert {m.payments_code for m in methods} <= set(load_payment_methods())
+    for m in methods:
+        assert m.exporter_risk == get_method(m.payments_code).exporter_risk
+    ranks = [m.exporter_risk for m in methods]
+    assert ranks == sorted(ranks)  # listed from safest to riskiest for the exporter
+    assert payment_method("lc_sight").terms.code == payment_method("lc_usance").terms.code == "lc_unconfirmed"

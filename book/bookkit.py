@@ -1,0 +1,179 @@
+"""Presentation helpers for the book's pages: tables, charts and calculator links.
+
+Only display lives here. Every figure a page shows is computed by ``ukm_tools``; this
+module formats it (Indonesian number format through ``ukm_tools.money``), marks tables
+with a ``data-ukm-table`` key so tests can find them in the built HTML, and renders the
+link to the live calculator of a module (the built book has no Python behind it, so the
+book never shows input widgets).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import warnings
+from typing import Iterable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
+from IPython.display import HTML, display  # noqa: E402
+
+from ukm_tools.money import Money, format_money  # noqa: E402
+
+# Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
+# sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
+DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
+
+# Module -> (notebook of the calculator app, label). One place to rename an app.
+CALCULATORS = {
+    "ekatalog": ("ekatalog", "Kalkulator harga e-Katalog"),
+    "syarat-ekspor": ("kesiapan-ekspor", "Cek kesiapan ekspor"),
+    "harga-incoterms": ("harga-ekspor", "Kalkulator harga ekspor dan Incoterms"),
+    "pembayaran": ("pembayaran", "Pembanding cara pembayaran"),
+    "pembiayaan": ("pembiayaan", "Kalkulator modal kerja ekspor"),
+}
+
+# Exercise (nbgrader assignment) of each module.
+EXERCISES = {
+    "ekatalog": "ekatalog",
+    "syarat-ekspor": "syarat-ekspor",
+    "harga-incoterms": "harga-incoterms",
+    "pembayaran": "pembayaran",
+    "pembiayaan": "pembiayaan",
+}
+
+PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
+
+
+def setup() -> None:
+    """Chart defaults for every page; warnings raised while a page computes fail the build."""
+    plt.rcParams.update({
+        "figure.figsize": (7.5, 3.6),
+        "figure.dpi": 110,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "font.size": 10,
+    })
+    # A warning while a page computes (pandas, matplotlib, ukm_tools) fails the build;
+    # deprecation notices from the kernel machinery itself do not.
+    warnings.simplefilter("error")
+    warnings.simplefilter("default", DeprecationWarning)
+    warnings.simplefilter("default", PendingDeprecationWarning)
+
+
+class Text:
+    """A value for ``glue`` whose plain-text form is the text itself (no quotes): ``{glue:text}`name```."""
+
+    def __init__(self, text: str) -> None:
+        self.text = str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(self.text)
+
+
+def say(name: str, text: str) -> None:
+    """Glue ``text`` under ``name`` for inline use in the page's prose."""
+    from myst_nb import glue
+
+    glue(name, Text(text), display=False)
+
+
+def number(value, places: int | None = None) -> str:
+    from ukm_tools.money import format_number
+
+    return format_number(value, "id", places)
+
+
+def money(m: Money) -> str:
+    """Indonesian display of an amount (Rp1.234.567, US$ 1.234,56)."""
+    return format_money(m, "id")
+
+
+def table(rows: Sequence[Sequence[object]], columns: Sequence[str], key: str, caption: str = "",
+          numeric: Iterable[int] = ()) -> None:
+    """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests."""
+    import pandas as pd
+
+    df = pd.DataFrame([[str(c) for c in r] for r in rows], columns=list(columns))
+    show_frame(df, key, caption, numeric)
+
+
+def show_frame(df, key: str, caption: str = "", numeric: Iterable[int] = ()) -> None:
+    """Show a DataFrame of formatted cells; ``numeric`` column indexes are right-aligned."""
+    right = set(numeric)
+    num = ' class="num"'
+    head = "".join(f"<th{num if i in right else ''}>{html.escape(str(c))}</th>" for i, c in enumerate(df.columns))
+    body = []
+    for row in df.itertuples(index=False):
+        cells = "".join(f"<td{num if i in right else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    display(HTML(
+        f'<div class="ukm-table-wrap"><table class="ukm-table" data-ukm-table="{html.escape(key)}">'
+        f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    ))
+
+
+def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
+    """Notes a domain result carries (which rate was used, footnotes) as a small paragraph list."""
+    lis = "".join(f"<li>{html.escape(n[lang])}</li>" for n in items)
+    if lis:
+        display(HTML(f'<ul class="ukm-notes">{lis}</ul>'))
+
+
+def apps_url() -> str:
+    return os.environ.get("UKM_APPS_URL", DEFAULT_APPS_URL).rstrip("/")
+
+
+def calculator_link(module: str) -> None:
+    """The box linking a module to its live calculator (Voila app of `ukm apps`)."""
+    app, label = CALCULATORS[module]
+    url = f"{apps_url()}/{app}.ipynb"
+    display(HTML(
+        '<div class="ukm-calculator admonition tip">'
+        '<p class="admonition-title">Kalkulator langsung</p>'
+        f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
+        f"{html.escape(label)}</a>.</p>"
+        "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih. Jalankan "
+        "<code>ukm apps</code> lalu buka tautan di atas; di JupyterHub pelatihan, buka "
+        f"<code>apps/{app}.ipynb</code> lewat tombol <em>Voila</em> atau tautan yang diberikan pelatih.</p>"
+        "</div>"
+    ))
+
+
+def exercise(module: str) -> None:
+    name = EXERCISES[module]
+    display(HTML(
+        f'<div class="ukm-exercise admonition note" data-assignment="{name}">'
+        '<p class="admonition-title">Latihan</p>'
+        f"<p>Kerjakan tugas <strong><code>{name}</code></strong> di JupyterLab: menu "
+        "<em>Nbgrader &rarr; Assignments</em>, klik <em>Fetch</em>, kerjakan, lalu <em>Submit</em>. "
+        "Nilai dan umpan balik muncul setelah diperiksa.</p></div>"
+    ))
+
+
+def bar_ladder(labels: Sequence[str], parts: Sequence[Sequence[float]], part_names: Sequence[str],
+               ylabel: str, title: str):
+    """Stacked bars, one per label, one layer per part (for price build-ups and cost splits)."""
+    fig, ax = plt.subplots()
+    bottom = [0.0] * len(labels)
+    for name, values, color in zip(part_names, parts, PALETTE):
+        ax.bar(labels, values, bottom=bottom, label=name, color=color, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def thousands(x: float, _pos=None) -> str:
+    """Axis tick label in Indonesian grouping (12.500)."""
+    return f"{x:,.0f}".replace(",", ".")

@@ -15,9 +15,7 @@ import warnings
 from typing import Iterable, Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
 from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 from IPython.display import HTML, display  # noqa: E402
 

@@ -1,0 +1,70 @@
+"""The book builds clean (-W -n) from an empty cache, loads nothing from the internet, and
+a page that raises fails the build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.book.conftest import BOOK, MODULES, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.timeout(600)
+def test_clean_build_has_every_page_and_no_reports(built_book):
+    for name in MODULES:
+        assert (built_book / "modul" / f"{name}.html").is_file(), name
+    for page in ("intro", "studi-kasus", "glosarium", "sumber"):
+        assert (built_book / f"{page}.html").is_file(), page
+    # myst-nb writes a report for every notebook that failed to execute
+    assert not (built_book / "reports").exists()
+
+
+def test_no_page_loads_an_external_url(built_book):
+    import build
+
+    assert build.external_loads(built_book) == []
+    # and the widget manager the pages would use is the vendored copy
+    assert (built_book / "vendor-js" / "require.min.js").stat().st_size > 10_000
+    assert (built_book / "vendor-js" / "embed-amd.js").stat().st_size > 100_000
+
+
+def test_code_is_hidden_from_readers(built_book):
+    html = (built_book / "modul" / "harga-incoterms.html").read_text(encoding="utf-8")
+    assert "bookkit.table(" not in html
+    assert "packaged_case(" not in html
+
+
+@pytest.mark.timeout(300)
+def test_a_page_that_raises_fails_the_build(tmp_path):
+    """A minimal copy of the book with one failing page: -W must turn it into exit 1."""
+    src = tmp_path / "book"
+    src.mkdir()
+    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
+    shutil.copy(BOOK / "bookkit.py", src / "bookkit.py")
+    shutil.copytree(BOOK / "_vendor", src / "_vendor")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: broken\n")
+    (src / "intro.md").write_text("# Intro\n\nText.\n")
+    (src / "broken.md").write_text(textwrap.dedent("""\
+        ---
+        kernelspec: {display_name: Python 3, language: python, name: python3}
+        jupytext: {text_representation: {format_name: myst}}
+        ---
+        # Broken
+
+        ```{code-cell} ipython3
+        1 / 0
+        ```
+        """))
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "jupyter-book") if (ROOT / ".venv").exists() else "jupyter-book",
+         "build", str(src), "-W", "-n", "--keep-going", "--path-output", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=280,
+    )
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in (tmp_path / "out" / "_build" / "html" / "reports" / "broken.err.log").read_text()

@@ -46,3 +46,33 @@ def test_responsibility_matrix_matches_incoterms_data(built_book):
     assert [r[0] for r in rows[1:]] == list(expected.index)
     for r in rows[1:]:
         assert r[1:] == list(expected.loc[r[0]]), r[0]
+
+
+def test_readiness_plan_matches_assess(built_book):
+    from ukm_tools import readiness
+
+    plan = readiness.assess({"nib": True, "npwp": True}, "processed_food", "MY")
+    rows = tables(built_book / "modul" / "syarat-ekspor.html")["syarat-rencana"]
+    frame = plan.to_dataframe("id")
+    assert len(rows) - 1 == len(plan.plan)
+    for shown, (_, expected) in zip(rows[1:], frame.iterrows()):
+        assert shown[1] == expected["Persyaratan"]
+        assert shown[3] == expected["Perkiraan biaya"]
+        assert shown[5] == str(expected["Selesai hari ke"])
+
+
+def test_payment_comparison_matches_compare_methods(built_book):
+    from ukm_tools import payments
+
+    quote = packaged_case("kasturi-syrup").quote("CIF")
+    invoice = quote.final.shipment_quote
+    schedule = payments.load_fee_schedule()
+    cmp = payments.compare_methods(invoice, schedule, 60, annual_rate_pct=9)
+    page = tables(built_book / "modul" / "pembayaran.html")
+    rows = page["bayar-banding"][1:]
+    assert [r[1] for r in rows] == [r.method.label["id"] for r in cmp.rows]
+    assert [r[4] for r in rows] == [format_money(r.total, "id") for r in cmp.rows]
+    lc = payments.lc_cost(invoice, schedule, amendments=1)
+    assert page["bayar-lc"][-1][-1] == format_money(lc.total, "id")
+    draft = payments.discount_draft(invoice, 9, 60)
+    assert page["bayar-diskonto"][-1][1] == format_money(draft.net, "id")

@@ -76,3 +76,25 @@ def test_payment_comparison_matches_compare_methods(built_book):
     assert page["bayar-lc"][-1][-1] == format_money(lc.total, "id")
     draft = payments.discount_draft(invoice, 9, 60)
     assert page["bayar-diskonto"][-1][1] == format_money(draft.net, "id")
+
+
+def test_case_study_quotes_match_build_up(built_book):
+    case = packaged_case("kasturi-syrup")
+    rows = tables(built_book / "studi-kasus.html")["kasus-harga"][1:]
+    for row, rule in zip(rows, ("FOB", "CIF")):
+        q = case.quote(rule)
+        assert row[0].startswith(rule)
+        assert row[1:] == [format_money(q.final.unit_idr, "id"), format_money(q.final.unit_quote, "id"),
+                           format_money(q.final.shipment_quote, "id")]
+
+
+def test_every_module_has_its_exercise_and_calculator(built_book):
+    from bs4 import BeautifulSoup
+
+    from tests.book.conftest import MODULES
+
+    for name in MODULES:
+        soup = BeautifulSoup((built_book / "modul" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one(f'.ukm-exercise[data-assignment="{name}"]'), name
+        assert soup.select_one("a.ukm-calculator-link[href$='.ipynb']"), name
+        assert soup.select(".admonition.ukm-mistake"), name

@@ -98,3 +98,38 @@ def test_every_module_has_its_exercise_and_calculator(built_book):
         assert soup.select_one(f'.ukm-exercise[data-assignment="{name}"]'), name
         assert soup.select_one("a.ukm-calculator-link[href$='.ipynb']"), name
         assert soup.select(".admonition.ukm-mistake"), name
+
+
+def test_katalog_price_matches_government_price(built_book):
+    import datetime as dt
+
+    from ukm_tools import katalog
+    from ukm_tools.money import Money
+
+    case = packaged_case("kasturi-syrup")
+    price = (Money(case.unit_costs.hpp, "IDR") * (1 + case.unit_costs.markup_pct / 100)).rounded()
+    rows = {r[0]: r[1:] for r in tables(built_book / "modul" / "ekatalog.html")["ekatalog-harga"][1:]}
+    shown = rows["Harga di e-Katalog"]
+    for pkp, cell in zip((False, True), shown):
+        offer = katalog.government_price(katalog.PriceInput(
+            price_before_ppn=price, min_order=5, pkp=pkp, valid_from=dt.date(2026, 1, 1),
+            valid_until=dt.date(2026, 6, 30), delivery_per_order=Money.of(60_000, "IDR")))
+        assert cell == format_money(offer.unit_price, "id")
+        assert rows["Keterangan di katalog"][int(pkp)] == offer.statement("id")
+
+
+def test_working_capital_matches_financing(built_book):
+    from ukm_tools import financing
+
+    case = packaged_case("kasturi-syrup")
+    quote = case.quote("CIF")
+    rows = tables(built_book / "modul" / "pembiayaan.html")["biaya-modal"][1:]
+    methods = financing.payment_methods()
+    assert [r[0] for r in rows] == [m.name["id"] for m in methods]
+    for row, m in zip(rows, methods):
+        t = financing.cash_flow(financing.order_from_quote(
+            quote, case.pricing_input(), materials_share_pct=60, production_days=14, method=m.key))
+        loan = financing.finance_order(t, scheme="kur_kecil")
+        assert row[1:] == [str(t.receipt_day), format_money(t.peak_working_capital, "id"), str(t.days_tied_up),
+                           str(loan.months), format_money(loan.cost, "id"),
+                           format_money(loan.margin_after_financing, "id")], m.key

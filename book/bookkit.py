@@ -175,3 +175,94 @@ def bar_ladder(labels: Sequence[str], parts: Sequence[Sequence[float]], part_nam
 def thousands(x: float, _pos=None) -> str:
     """Axis tick label in Indonesian grouping (12.500)."""
     return f"{x:,.0f}".replace(",", ".")
+
+
+# --------------------------------------------------------------------------- charts shared by pages and slides
+
+
+def _money_axis(ax, axis: str = "y") -> None:
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(thousands))
+
+
+def price_composition_chart(quote, case):
+    """Stacked bars: what each Incoterms step's unit price is made of (rupiah per unit)."""
+    from decimal import Decimal
+
+    origin = {"loading_at_seller", "inland_to_port", "export_clearance", "origin_thc", "loading_on_vessel"}
+
+    def part(i, items):
+        return float(sum((a.per_unit.amount for s in quote.steps[: i + 1] for a in s.added if a.item in items),
+                         Decimal(0)))
+
+    n = len(quote.steps)
+    fig = bar_ladder(
+        [s.rule for s in quote.steps],
+        [[float(case.unit_costs.hpp + case.unit_costs.packing)] * n, [float(quote.markup_per_unit.amount)] * n,
+         [part(i, origin) for i in range(n)], [part(i, {"main_carriage"}) for i in range(n)],
+         [part(i, {"insurance"}) for i in range(n)]],
+        ["HPP + kemasan", "Laba", "Biaya di Indonesia", "Ongkos kapal", "Asuransi"],
+        f"Rupiah per {case.product.unit}", f"Dari mana harga per {case.product.unit} berasal",
+    )
+    _money_axis(fig.axes[0])
+    return fig
+
+
+def payment_cost_chart(comparison):
+    """Horizontal stacked bars: bank fees and cost of waiting for each payment method."""
+    fig, ax = plt.subplots()
+    rows = comparison.rows
+    names = [f"{r.method.exporter_risk}. {r.method.label['id'].split(' (')[0]}" for r in rows]
+    fees = [float(r.fees.amount) for r in rows]
+    funding = [float(r.financing.amount) for r in rows]
+    ax.barh(names, fees, color=PALETTE[0], label="Biaya bank")
+    ax.barh(names, funding, left=fees, color=PALETTE[1], label="Biaya dana")
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{comparison.invoice.currency} per faktur (1 = paling aman bagi eksportir)")
+    ax.set_title("Biaya setiap cara bayar", loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def readiness_chart(plan):
+    """Gantt-like bars: when each step of a readiness plan can start and finish."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(plan.plan) + 1.0))
+    labels = [a.requirement.text("label", "id") for a in plan.plan]
+    ax.barh(labels, [a.finish_day - a.start_day for a in plan.plan], left=[a.start_day for a in plan.plan],
+            color=[PALETTE[0] if not a.waits_for else PALETTE[1] for a in plan.plan])
+    ax.invert_yaxis()
+    ax.set_xlabel("Hari sejak mulai")
+    ax.set_title("Kapan setiap langkah selesai (oranye: menunggu langkah lain)", loc="left", fontsize=11)
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def cash_balance_chart(timelines):
+    """Step lines of an order's running cash balance, one per payment method."""
+    fig, ax = plt.subplots()
+    for t, color in zip(timelines, PALETTE):
+        days = [0] + [e.day for e in t.events]
+        bal = [0.0] + [float(e.balance.amount) for e in t.events]
+        ax.step(days, bal, where="post", label=t.method.name["id"], color=color)
+    ax.axhline(0, color="#999", linewidth=0.8)
+    _money_axis(ax)
+    ax.set_xlabel("Hari sejak membeli bahan baku")
+    ax.set_ylabel("Saldo kas pesanan (Rp)")
+    ax.set_title("Makin lama menunggu, makin lama modal tertahan", loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def katalog_price_chart(plain, taxed, unit: str):
+    """Stacked bars of an e-Katalog price without and with PPN."""
+    fig = bar_ladder(
+        ["Bukan PKP", "PKP"],
+        [[float(plain.price_before_ppn.amount)] * 2, [float(plain.delivery_per_unit.amount)] * 2,
+         [0.0, float(taxed.ppn.amount)]],
+        ["Harga jual", "Ongkos antar", "PPN"],
+        f"Rupiah per {unit}", "Susunan harga di e-Katalog",
+    )
+    _money_axis(fig.axes[0])
+    return fig

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,7 +128,11 @@ class _Loads(html.parser.HTMLParser):
             self.urls.append(url)
 
 
+_CSS_REMOTE = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*['"]?((?:https?:)?//[^'")\s]+)""")
+
+
 def external_loads(html_dir: Path) -> list[tuple[str, str]]:
+    """(file, url) for every resource a page or stylesheet would fetch from outside the folder."""
     found = []
     for page in sorted(html_dir.rglob("*.html")):
         p = _Loads()
@@ -135,6 +140,10 @@ def external_loads(html_dir: Path) -> list[tuple[str, str]]:
         for url in p.urls:
             if "://" in url or url.startswith("//"):
                 found.append((str(page.relative_to(html_dir)), url))
+    for css in sorted(html_dir.rglob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8", errors="replace"), flags=re.S)
+        for url in _CSS_REMOTE.findall(text):
+            found.append((str(css.relative_to(html_dir)), url))
     return found
 
 

@@ -35,3 +35,18 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
         rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")]
         found[t["data-ukm-table"]] = rows
     return found
+
+
+@pytest.fixture(scope="session")
+def built_slides(tmp_path_factory) -> Path:
+    """Every slide deck rendered into a temporary folder (reveal.js copied beside them)."""
+    import build
+
+    return build.build_slides(tmp_path_factory.mktemp("slides"))
+
+
+@pytest.fixture(scope="session")
+def handouts(built_book, tmp_path_factory) -> Path:
+    import build
+
+    return build.build_handouts(tmp_path_factory.mktemp("handouts"), html_dir=built_book)

@@ -3,14 +3,14 @@ a page that raises fails the build."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from tests.book.conftest import BOOK, MODULES, ROOT
+from tests.book.conftest import BOOK, MODULES
 
 pytestmark = pytest.mark.slow
 
@@ -61,10 +61,11 @@ def test_a_page_that_raises_fails_the_build(tmp_path):
         1 / 0
         ```
         """))
+    import build
+
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "jupyter-book") if (ROOT / ".venv").exists() else "jupyter-book",
-         "build", str(src), "-W", "-n", "--keep-going", "--path-output", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=280,
+        build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going", "--path-output", str(tmp_path / "out")),
+        capture_output=True, text=True, timeout=280, env=dict(os.environ, PYTHONPATH=str(src)),
     )
     assert result.returncode != 0
     assert "ZeroDivisionError" in (tmp_path / "out" / "_build" / "html" / "reports" / "broken.err.log").read_text()

@@ -130,19 +130,38 @@ def apps_url() -> str:
     return os.environ.get("UKM_APPS_URL", DEFAULT_APPS_URL).rstrip("/")
 
 
+def hub_launch_url(app: str) -> str | None:
+    """JupyterHub link opening the calculator notebook in the participant's JupyterLab, if a hub is set.
+
+    UKM_HUB_URL is the hub's base address; UKM_HUB_APPS_DIR the folder of the app notebooks in
+    each participant's home (default ``apps``). ``/hub/user-redirect/`` sends each participant
+    to their own server.
+    """
+    hub = os.environ.get("UKM_HUB_URL", "").rstrip("/")
+    if not hub:
+        return None
+    folder = os.environ.get("UKM_HUB_APPS_DIR", "apps").strip("/")
+    return f"{hub}/hub/user-redirect/lab/tree/{folder}/{app}.ipynb"
+
+
 def calculator_link(module: str) -> None:
-    """The box linking a module to its live calculator (Voila app of `ukm apps`)."""
+    """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
     app, label = CALCULATORS[module]
     url = f"{apps_url()}/{app}.ipynb"
+    hub = hub_launch_url(app)
+    hub_html = (
+        f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
+        "buka kalkulator di JupyterLab Anda</a>.</p>" if hub else
+        f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
+    )
     display(HTML(
         '<div class="ukm-calculator admonition tip">'
         '<p class="admonition-title">Kalkulator langsung</p>'
         f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
         f"{html.escape(label)}</a>.</p>"
-        "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih. Jalankan "
-        "<code>ukm apps</code> lalu buka tautan di atas; di JupyterHub pelatihan, buka "
-        f"<code>apps/{app}.ipynb</code> lewat tombol <em>Voila</em> atau tautan yang diberikan pelatih.</p>"
-        "</div>"
+        "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
+        "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
+        f"{hub_html}</div>"
     ))
 
 

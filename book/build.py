@@ -98,9 +98,25 @@ def jupyter_book_cmd(*args: str) -> list[str]:
     return [sys.executable, "-c", _JB_LAUNCH, *args]
 
 
+# Environment that page outputs depend on (calculator and hub links, see bookkit.py). The
+# execution cache keys on code only, so a change here must clear it.
+LINK_ENV = ("UKM_APPS_URL", "UKM_HUB_URL", "UKM_HUB_APPS_DIR")
+
+
+def _reset_cache_if_links_changed(build_dir: Path) -> None:
+    stamp = build_dir / ".ukm-link-env"
+    now = "\n".join(f"{k}={os.environ.get(k, '')}" for k in LINK_ENV)
+    if stamp.is_file() and stamp.read_text() != now:
+        shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+        print("calculator link settings changed: execution cache cleared")
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(now)
+
+
 def build_html(output: Path | None = None) -> Path:
     """Jupyter Book HTML; exits non-zero on any error or warning. Returns the html folder."""
     vendor_js()
+    _reset_cache_if_links_changed((output or BOOK) / "_build")
     cmd = jupyter_book_cmd("build", str(BOOK), "-W", "-n", "--keep-going")
     if output is not None:
         cmd += ["--path-output", str(output)]

@@ -25,13 +25,15 @@ from ukm_tools.money import Money, format_money  # noqa: E402
 # sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
 DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
 
-# Module -> (notebook of the calculator app, label). One place to rename an app.
+# Module -> (notebook of the calculator app, label). The notebook names are the slugs of the
+# calculator gallery that `ukm apps` writes (ukm_tools/widgets/gallery.py on the calculators
+# branch); one place to follow a rename.
 CALCULATORS = {
-    "ekatalog": ("ekatalog", "Kalkulator harga e-Katalog"),
-    "syarat-ekspor": ("kesiapan-ekspor", "Cek kesiapan ekspor"),
-    "harga-incoterms": ("harga-ekspor", "Kalkulator harga ekspor dan Incoterms"),
-    "pembayaran": ("pembayaran", "Pembanding cara pembayaran"),
-    "pembiayaan": ("pembiayaan", "Kalkulator modal kerja ekspor"),
+    "ekatalog": ("10-e-katalog", "Kalkulator harga e-Katalog"),
+    "syarat-ekspor": ("08-kesiapan-ekspor", "Cek kesiapan ekspor"),
+    "harga-incoterms": ("01-harga-ekspor", "Kalkulator harga ekspor dan Incoterms"),
+    "pembayaran": ("04-pembayaran", "Pembanding cara pembayaran"),
+    "pembiayaan": ("09-pembiayaan", "Kalkulator modal kerja ekspor"),
 }
 
 # Exercise (nbgrader assignment) of each module.

@@ -15,10 +15,10 @@ def test_calculator_url_defaults_to_local_voila(monkeypatch):
 
 def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
     monkeypatch.delenv("UKM_HUB_URL", raising=False)
-    assert bookkit.hub_launch_url("harga-ekspor") is None
+    assert bookkit.hub_launch_url("01-harga-ekspor") is None
     monkeypatch.setenv("UKM_HUB_URL", "https://hub.example/")
-    assert bookkit.hub_launch_url("harga-ekspor") == \
-        "https://hub.example/hub/user-redirect/lab/tree/apps/harga-ekspor.ipynb"
+    assert bookkit.hub_launch_url("01-harga-ekspor") == \
+        "https://hub.example/hub/user-redirect/lab/tree/apps/01-harga-ekspor.ipynb"
     monkeypatch.setenv("UKM_HUB_APPS_DIR", "/kalkulator/")
     assert bookkit.hub_launch_url("pembayaran").endswith("/lab/tree/kalkulator/pembayaran.ipynb")
 

@@ -133,3 +133,27 @@ def test_working_capital_matches_financing(built_book):
         assert row[1:] == [str(t.receipt_day), format_money(t.peak_working_capital, "id"), str(t.days_tied_up),
                            str(loan.months), format_money(loan.cost, "id"),
                            format_money(loan.margin_after_financing, "id")], m.key
+
+
+def test_case_study_landed_cost_and_proceeds_match_the_core(built_book):
+    from ukm_tools import fx, landed, payments
+    from ukm_tools.money import Money
+
+    case = packaged_case("kasturi-syrup")
+    cif = case.quote("CIF")
+    dest = Money.zero("USD")
+    for c in case.costs:
+        if c.item in ("destination_thc", "unloading_at_destination", "delivery_to_buyer"):
+            dest = dest + Money(c.amount, c.currency)
+    expected = landed.landed_cost(cif.final.shipment_quote, case.quantity, duty_pct=5, vat_pct=10,
+                                  destination_charges=dest)
+    page = tables(built_book / "studi-kasus.html")
+    total_row = page["kasus-landed"][-1]
+    assert total_row[2] == format_money(expected.standard.per_unit, "id")
+    assert total_row[4] == format_money(expected.preferential.per_unit, "id")
+
+    lc = payments.lc_cost(cif.final.shipment_quote, payments.load_fee_schedule())
+    idr = fx.proceeds_to_idr(cif.final.shipment_quote - lc.total, case.rate_sheet()).money
+    profit = idr - (cif.final.shipment_idr - cif.markup_per_unit * case.quantity)
+    rows = {r[0]: r[1] for r in page["kasus-hasil"][1:]}
+    assert rows["Laba kiriman setelah biaya bank"] == format_money(profit, "id")

@@ -67,7 +67,7 @@ def render_decks(slides_dir: Path, out_dir: Path, reveal: Path) -> Path:
     shutil.copy(reveal / "dist" / "theme" / f"{THEME}.css", target / "dist" / "theme" / f"{THEME}.css")
     shutil.copytree(reveal / "dist" / "theme" / "fonts", target / "dist" / "theme" / "fonts")
     shutil.copytree(reveal / "plugin" / "notes", target / "plugin" / "notes")
-    shutil.copy(HERE / "_static" / "ukm.css", out_dir / "ukm.css")
+    shutil.copy(HERE / "_assets" / "ukm.css", out_dir / "ukm.css")
     for src in sorted(slides_dir.glob("*.md")):
         print(f"slides {render_deck(src, out_dir).relative_to(out_dir.parent)}")
     return out_dir

@@ -26,13 +26,13 @@ from pathlib import Path
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
-VENDOR = BOOK / "_vendor"  # copied to the HTML root through html_extra_path
+VENDOR = BOOK / "_vendor"  # a static path of the book: ends up in _build/html/_static/
 VENDOR_JS = VENDOR / "vendor-js"
 REVEAL = BOOK / "_reveal"  # reveal.js package for the slides (not part of the book's HTML)
 
 # npm package -> files to keep (path inside the package -> name under vendor-js/).
 NPM_JS = {
-    "requirejs@2.3.8": {"require.js": "require.min.js"},
+    "requirejs@2.3.8": {"require.js": "require.js"},
     "@jupyter-widgets/html-manager@1.0.15": {"dist/embed-amd.js": "embed-amd.js"},
 }
 REVEAL_PKG = "reveal.js@5.2.1"

@@ -64,3 +64,49 @@ def test_module_page_renders_offline(built_book, browser, name):
     assert link.get_attribute("href").endswith(".ipynb")
     assert "/voila/render/" in link.get_attribute("href")
     page.close()
+
+
+@pytest.mark.timeout(300)
+def test_widget_output_would_render_offline_with_the_vendored_js(tmp_path, browser):
+    """The book shows no widgets (a static page cannot recompute), but if a page ever saves widget
+    state, the vendored require.js + embed manager must render it from file:// with no network."""
+    import os
+    import shutil
+    import subprocess
+    import textwrap
+
+    import build
+    from tests.book.conftest import BOOK
+
+    build.vendor_js()
+    src = tmp_path / "book"
+    src.mkdir()
+    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
+    shutil.copytree(BOOK / "_vendor", src / "_vendor")
+    shutil.copytree(BOOK / "_assets", src / "_assets")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (src / "intro.md").write_text(textwrap.dedent("""\
+        ---
+        kernelspec: {display_name: Python 3, language: python, name: python3}
+        jupytext: {text_representation: {format_name: myst}}
+        ---
+        # Widget
+
+        ```{code-cell} ipython3
+        import ipywidgets
+        ipywidgets.IntSlider(value=7, description="Jumlah")
+        ```
+        """))
+    subprocess.run(build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going"), check=True,
+                   capture_output=True, timeout=280, env=dict(os.environ))
+    html = src / "_build" / "html" / "intro.html"
+    assert build.external_loads(html.parent) == []
+    page = browser.new_page()
+    blocked = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+               else (blocked.append(r.request.url), r.abort()))
+    page.goto(html.as_uri(), wait_until="load")
+    page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=20_000)
+    assert "Jumlah" in page.inner_text("article")
+    assert blocked == []
+    page.close()

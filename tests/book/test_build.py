@@ -30,8 +30,10 @@ def test_no_page_loads_an_external_url(built_book):
 
     assert build.external_loads(built_book) == []
     # and the widget manager the pages would use is the vendored copy
-    assert (built_book / "vendor-js" / "require.min.js").stat().st_size > 10_000
-    assert (built_book / "vendor-js" / "embed-amd.js").stat().st_size > 100_000
+    assert (built_book / "_static" / "vendor-js" / "require.js").stat().st_size > 10_000
+    assert (built_book / "_static" / "vendor-js" / "embed-amd.js").stat().st_size > 100_000
+    # and, with no widget on a page, the widget manager is not loaded at all
+    assert "embed-amd.js" not in (built_book / "modul" / "pembayaran.html").read_text(encoding="utf-8")
 
 
 def test_code_is_hidden_from_readers(built_book):
@@ -63,6 +65,7 @@ def test_a_broken_page_fails_the_build(tmp_path, case):
     shutil.copy(BOOK / "_config.yml", src / "_config.yml")
     shutil.copy(BOOK / "bookkit.py", src / "bookkit.py")
     shutil.copytree(BOOK / "_vendor", src / "_vendor")
+    shutil.copytree(BOOK / "_assets", src / "_assets")
     (src / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: broken\n")
     (src / "intro.md").write_text("# Intro\n\nText.\n")
     (src / "broken.md").write_text(textwrap.dedent("""\

@@ -128,6 +128,17 @@ def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
         display(HTML(f'<ul class="ukm-notes">{lis}</ul>'))
 
 
+def plan_rows(plan, lang: str = "id") -> list[list[str]]:
+    """Rows of a readiness action plan: step, requirement, where, cost, days, ready by day."""
+    est = " (perkiraan)" if lang == "id" else " (estimate)"
+    return [[str(a.step), a.requirement.text("label", lang), a.requirement.text("where", lang),
+             a.requirement.cost_text(lang), f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
+             str(a.finish_day)] for a in plan.plan]
+
+
+PLAN_COLUMNS = ["Langkah", "Persyaratan", "Ke mana", "Perkiraan biaya", "Lama (hari)", "Selesai hari ke"]
+
+
 def apps_url() -> str:
     return os.environ.get("UKM_APPS_URL", DEFAULT_APPS_URL).rstrip("/")
 

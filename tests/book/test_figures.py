@@ -53,12 +53,11 @@ def test_readiness_plan_matches_assess(built_book):
 
     plan = readiness.assess({"nib": True, "npwp": True}, "processed_food", "MY")
     rows = tables(built_book / "modul" / "syarat-ekspor.html")["syarat-rencana"]
-    frame = plan.to_dataframe("id")
     assert len(rows) - 1 == len(plan.plan)
-    for shown, (_, expected) in zip(rows[1:], frame.iterrows()):
-        assert shown[1] == expected["Persyaratan"]
-        assert shown[3] == expected["Perkiraan biaya"]
-        assert shown[5] == str(expected["Selesai hari ke"])
+    for shown, action in zip(rows[1:], plan.plan):
+        assert shown[1] == action.requirement.text("label", "id")
+        assert shown[3] == action.requirement.cost_text("id")
+        assert shown[5] == str(action.finish_day)
 
 
 def test_payment_comparison_matches_compare_methods(built_book):

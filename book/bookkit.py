@@ -25,16 +25,25 @@ from ukm_tools.money import Money, format_money  # noqa: E402
 # sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
 DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
 
-# Module -> (notebook of the calculator app, label). The notebook names are the slugs of the
-# calculator gallery that `ukm apps` writes (ukm_tools/widgets/gallery.py on the calculators
-# branch); one place to follow a rename.
-CALCULATORS = {
-    "ekatalog": ("10-e-katalog", "Kalkulator harga e-Katalog"),
-    "syarat-ekspor": ("08-kesiapan-ekspor", "Cek kesiapan ekspor"),
-    "harga-incoterms": ("01-harga-ekspor", "Kalkulator harga ekspor dan Incoterms"),
-    "pembayaran": ("04-pembayaran", "Pembanding cara pembayaran"),
-    "pembiayaan": ("09-pembiayaan", "Kalkulator modal kerja ekspor"),
+# Module -> the calculator of `ukm apps` (ukm_tools.widgets.gallery.APPS) it links to, by the
+# widget module name; the gallery gives the notebook name and title, so a rename there follows.
+CALCULATOR_WIDGETS = {
+    "ekatalog": "katalog",
+    "syarat-ekspor": "readiness",
+    "harga-incoterms": "price",
+    "pembayaran": "payments",
+    "pembiayaan": "financing",
 }
+
+
+def calculator(module: str) -> tuple[str, str]:
+    """(notebook name without .ipynb, Indonesian title) of a module's calculator app."""
+    from ukm_tools.widgets.gallery import APPS
+
+    widget = CALCULATOR_WIDGETS[module]
+    app = next(a for a in APPS if a.module == widget)
+    return app.slug, app.title[0]
+
 
 # Exercise (nbgrader assignment) of each module.
 EXERCISES = {
@@ -159,7 +168,7 @@ def hub_launch_url(app: str) -> str | None:
 
 def calculator_link(module: str) -> None:
     """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
-    app, label = CALCULATORS[module]
+    app, label = calculator(module)
     url = f"{apps_url()}/{app}.ipynb"
     hub = hub_launch_url(app)
     hub_html = (

@@ -23,9 +23,13 @@ def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
     assert bookkit.hub_launch_url("pembayaran").endswith("/lab/tree/kalkulator/pembayaran.ipynb")
 
 
-@pytest.mark.parametrize("module", sorted(bookkit.CALCULATORS))
-def test_every_module_has_a_calculator_and_an_exercise(module):
-    assert module in bookkit.EXERCISES
+@pytest.mark.parametrize("module", sorted(bookkit.EXERCISES))
+def test_every_module_links_a_calculator_of_the_gallery(module):
+    from ukm_tools.widgets.gallery import available_apps
+
+    slug, title = bookkit.calculator(module)
+    assert slug in {a.slug for a in available_apps()}
+    assert title
 
 
 def test_changed_link_settings_clear_the_execution_cache(tmp_path, monkeypatch):

@@ -82,3 +82,18 @@ def test_rate_sheet_with_a_time_of_day_is_read(tmp_path):
     r = ukm("quote", CASE, "--rates", str(sheet))
     assert r.returncode == 0, r.stderr
     assert "16.000 (01-01-2025, papan kurs)" in r.stdout
+
+
+def test_quote_text_writes_numbers_the_indonesian_way(tmp_path):
+    case = packaged_case().to_mapping()
+    case["quantity"] = 2400
+    case["insurance"] = {"rate_pct": 0.35}
+    path = tmp_path / "case.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    r = ukm("quote", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "2.400 karton" in r.stdout and "ICC (C) 0,35%" in r.stdout
+    r = ukm("quote", str(path), "--lang", "en")
+    assert "2,400 karton" in r.stdout and "ICC (C) 0.35%" in r.stdout

@@ -140,3 +140,11 @@ def test_set_order_from_case_reproduces_domain(calc):
     t, f = calc.result
     assert t == fin.cash_flow(order)
     assert f == fin.finance_order(fin.cash_flow(order), scheme="kur_mikro")
+
+
+def test_a_program_error_is_a_message_and_the_last_result_stays(calc, monkeypatch):
+    before, summary = calc.result, calc.summary.value
+    monkeypatch.setattr(fin, "cash_flow", lambda order: 1 / 0)
+    calc.inputs["order_quantity"].value = "1.500"
+    assert "kesalahan program (ZeroDivisionError)" in calc.messages.value
+    assert calc.result is before and calc.summary.value == summary

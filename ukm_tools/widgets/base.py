@@ -57,6 +57,15 @@ register(
 )
 
 
+def as_user_error(e: Exception, where: str) -> UkmError:
+    """``e`` itself when it is a UkmError; otherwise logged, and the 'program error' message
+    (a bug must not leave a participant with a traceback or a frozen page)."""
+    if isinstance(e, UkmError):
+        return e
+    log.error("%s failed", where, exc_info=e)
+    return UkmError("unexpected_error", None, type(e).__name__)
+
+
 def tr(text: Text | str, lang: str) -> str:
     if isinstance(text, str):
         return text
@@ -357,10 +366,7 @@ class Calculator:
         return True
 
     def _as_user_error(self, e: Exception, stage: str) -> UkmError:
-        if isinstance(e, UkmError):
-            return e
-        log.exception("%s: %s failed", type(self).__name__, stage)
-        return UkmError("unexpected_error", None, type(e).__name__)
+        return as_user_error(e, f"{type(self).__name__}: {stage}")
 
     def refresh(self) -> bool:
         ok = self.recompute()

@@ -22,6 +22,7 @@ from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
+from ukm_tools.widgets.base import as_user_error
 
 IDR = "IDR"
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
@@ -307,8 +308,8 @@ class FinancingCalculator:
             timeline, financing, self.discounting = self.compute()
             self.result = (timeline, financing)
             self.problems = []
-        except UkmError as e:
-            self.problems = list(e.problems)
+        except Exception as e:
+            self.problems = list(as_user_error(e, "financing calculator").problems)
         self._render()
 
     # ---------------------------------------------------------------- showing

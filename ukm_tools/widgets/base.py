@@ -85,6 +85,12 @@ def full_width(**kw) -> W.Layout:
     return W.Layout(width="100%", max_width="100%", **kw)
 
 
+def input_layout() -> W.Layout:
+    # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
+    # past its column, which clipped the box's right border on a phone.
+    return W.Layout(width="100%", margin="2px 0px")
+
+
 def env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))
@@ -115,7 +121,7 @@ class Field:
     def _make_input(self, value: str) -> W.Widget:
         # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
         # so a half-typed number never triggers a message.
-        return W.Text(value=value, continuous_update=False, layout=W.Layout(width="100%"))
+        return W.Text(value=value, continuous_update=False, layout=input_layout())
 
     def relabel(self, lang: str) -> None:
         hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
@@ -162,7 +168,7 @@ class ChoiceField(Field):
         super().__init__(name, label, **kw)
 
     def _make_input(self, value: str) -> W.Widget:
-        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=W.Layout(width="100%"))
+        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=input_layout())
 
     def relabel(self, lang: str) -> None:
         super().relabel(lang)

@@ -165,6 +165,8 @@ class Case(_Model):
     calculators: dict[str, Any] = {}
 
     _ccy = field_validator("quote_currency")(lambda cls, v: check_currency(v))
+    # A broken `rates:` section is reported when the file is read, not when a page first prices it.
+    _rates = field_validator("rates")(lambda cls, v: v if v is None or prefixed_sheet(v) else v)
     _rule = field_validator("incoterm")(lambda cls, v: _check_choice(incoterms.RULE_ORDER, upper=True)(v))
     _mode = field_validator("mode")(lambda cls, v: _check_choice(incoterms.MODES)(v))
 
@@ -262,7 +264,9 @@ def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
             allowed = f"1-{ctx['le']}"
         if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
             for p in ctx["error"].problems:
-                problems.append(Problem(p.code, loc, p.value, p.allowed, p.params))
+                # keep a nested field the check already named in full (rates.USD.buy)
+                where = p.field if p.field and loc and p.field.startswith(loc + ".") else loc
+                problems.append(Problem(p.code, where, p.value, p.allowed, p.params))
             continue
         problems.append(Problem(code, loc, e.get("input") if code != "missing_field" else None, allowed))
     return problems

@@ -114,3 +114,14 @@ def test_rates_may_be_floats_but_money_may_not():
     with pytest.raises(UkmError) as e:
         insurance.insure(Money.of(19550, "USD"), "0.55", cover_pct=110.0) and Money.of(0.1, "USD")
     assert e.value.code == "float_money"
+
+
+def test_a_broken_rates_section_is_reported_when_the_case_is_read():
+    rates = {"date": "kemarin", "source": "papan kurs", "rates": {"USD": {"buy": 16000, "sell": "abc"}}}
+    with pytest.raises(UkmError) as e:
+        kasturi(rates=rates)
+    assert {p.field for p in e.value.problems} == {"rates.rate_sheet.date"}
+    rates["date"] = "2025-12-01"
+    with pytest.raises(UkmError) as e:
+        kasturi(rates=rates)
+    assert [(p.code, p.field) for p in e.value.problems] == [("not_a_number", "rates.rates.USD.sell")]  # the path in the case file

@@ -102,3 +102,28 @@ def test_a_long_fraction_typed_in_a_calculator_can_be_saved_and_opened(kw):
     case, _ = case_io.read_case_text(calc.saved_text())
     assert case.unit_costs.markup_pct == Decimal("33.33333333333333333333")
     assert case.quote().final == calc.result.final
+
+
+@pytest.mark.parametrize("calculator, extras", [
+    ("insurance", {"cfr": "banyak"}),
+    ("landed", {"cif": [1, 2]}),
+    ("fx", {"amount": "abc"}),
+    ("readiness", {"answers": "ya semua"}),
+    ("price", "not a mapping"),
+])
+def test_opening_a_file_with_bad_saved_inputs_keeps_the_calculator_as_it_was(kw, calculator, extras):
+    from ukm_tools.widgets import fx, insurance, landed, readiness
+
+    cls = {"insurance": insurance.InsuranceCalculator, "landed": landed.LandedCostCalculator, "fx": fx.FxCalculator,
+           "readiness": readiness.ReadinessCalculator, "price": PriceBuildUpCalculator}[calculator]
+    calc = cls(**kw)
+    calc.widget
+    before_case, before_shown, before_inputs = calc.case, dict(calc.shown), [f.raw for f in calc._fields]
+    m = case_io.case_to_mapping(packaged_case())
+    m["quantity"] = 999  # would show if the file were half-applied
+    text = case_io.dump(m, {calculator: extras})
+    assert calc.case_panel._load(lambda: case_io.read_case_text(text, "bad.yaml"), "bad.yaml") is False
+    assert calc.error is not None and calc.error.code in ("not_a_number", "wrong_type")
+    assert "ukm-error" in calc.message.value and "tidak bisa dibuka" in calc.case_panel.status.value
+    assert calc.case is before_case and calc.shown == before_shown
+    assert [f.raw for f in calc._fields] == before_inputs

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as W
 
+from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import format_number
@@ -149,7 +150,12 @@ class NumberField(Field):
         return int(value)
 
     def show(self, value: Decimal | int | str, lang: str) -> None:
-        self.input.value = format_number(Decimal(str(value)), lang)
+        """Put a value (from a case file, a saved calculator) into the box, formatted the ``lang`` way.
+
+        Raises:
+            UkmError: ``not_a_number`` naming this field for a value that is not a number.
+        """
+        self.input.value = format_number(checks.number(value, self.name), lang)
 
     def switch_lang(self, old: str, new: str) -> None:
         """Rewrite the typed number in the new language's convention (left alone if unreadable)."""
@@ -278,13 +284,30 @@ class Calculator:
         return cls(case, extras=extras, **kw)
 
     def set_case(self, case: "Case", extras: Mapping[str, Any] | None = None) -> None:
-        """Fill the inputs from a case (and this calculator's saved extras), then recompute."""
-        self.case = case
-        self.extras_all = dict(extras or {})
-        with self.holding():
-            self.apply_case(case, dict(self.extras_all.get(self.key) or {}))
+        """Fill the inputs from a case (and this calculator's saved extras), then recompute.
+
+        Raises:
+            UkmError: the case or the extras cannot fill the inputs (a saved value that is not
+            a number...); the calculator then keeps its previous case and inputs.
+        """
+        previous = (self.case, self.extras_all) if hasattr(self, "case") else None
+        try:
+            self._fill(case, extras)
+        except Exception as e:
+            if previous is not None:
+                self._fill(*previous)  # a half-applied file must not stay on screen
+            raise as_user_error(e, f"{type(self).__name__}: opening a case") from None
         if hasattr(self, "_widget"):
             self.refresh()
+
+    def _fill(self, case: "Case", extras: Mapping[str, Any] | None) -> None:
+        self.case = case
+        self.extras_all = dict(extras or {})
+        own = self.extras_all.get(self.key) or {}
+        if not isinstance(own, Mapping):
+            raise UkmError("wrong_type", f"{case_io.EXTRAS_KEY}.{self.key}", type(own).__name__, "mapping")
+        with self.holding():
+            self.apply_case(case, dict(own))
 
     def saved_text(self) -> str:
         """The inputs as case-file YAML; UkmError when they are not valid."""

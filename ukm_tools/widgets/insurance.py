@@ -11,6 +11,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
 from ukm_tools.messages import register
@@ -60,7 +61,7 @@ class InsuranceCalculator(Calculator):
         self.sheet = case.rate_sheet()
         currencies = sorted(set(self.sheet.rates) | {"IDR"})
         if "cfr" in extras:
-            cfr = Money(Decimal(str(extras["cfr"])), extras.get("currency", case.quote_currency))
+            cfr = Money(checks.number(extras["cfr"], "cfr"), extras.get("currency", case.quote_currency))
         else:
             try:
                 cfr = case_cfr(case)

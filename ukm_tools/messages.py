@@ -73,8 +73,8 @@ register(
             "en": "{field}: '{value}' is not a number. Write it like 1,234,567.50.",
         },
         "number_other_convention": {
-            "id": "{field}: '{value}' ditulis dengan format Inggris. Dalam bahasa Indonesia titik = ribuan, koma = desimal: tulis {suggestion}.",
-            "en": "{field}: '{value}' is written the Indonesian way. In English, comma = thousands, point = decimal: write {suggestion}.",
+            "id": "{field}: '{value}' ditulis dengan format {written_id}. Di sini angka ditulis dengan format {expected_id} ({rule_id}): tulis {suggestion}.",
+            "en": "{field}: '{value}' is written the {written_en} way. Here numbers are written the {expected_en} way ({rule_en}): write {suggestion}.",
         },
         "number_ambiguous": {
             "id": "{field}: '{value}' bisa dibaca dua cara ({reading_a} atau {reading_b}). Tulis tanpa pemisah ribuan, misalnya {plain}.",

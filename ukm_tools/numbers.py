@@ -24,6 +24,13 @@ def _pattern(group: str, decimal: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {lang: _pattern(*seps) for lang, seps in _SEPARATORS.items()}
+# How a convention is named in a message of each language: the message language (the CLI's
+# --lang) need not be the convention a file's numbers are read in (always Indonesian).
+_CONVENTION_NAMES = {"id": {"id": "Indonesia", "en": "Inggris"}, "en": {"id": "Indonesian", "en": "English"}}
+_CONVENTION_RULES = {
+    "id": {"id": "titik = ribuan, koma = desimal", "en": "koma = ribuan, titik = desimal"},
+    "en": {"id": "point = thousands, comma = decimal", "en": "comma = thousands, point = decimal"},
+}
 
 
 def _to_decimal(body: str, lang: str) -> Decimal:
@@ -78,5 +85,10 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
         return sign * _to_decimal(s, lang)
     if _PATTERNS[other].match(s):
         value = sign * _to_decimal(s, other)
-        raise UkmError("number_other_convention", field, raw, suggestion=format_number(value, lang))
+        raise UkmError(
+            "number_other_convention", field, raw, suggestion=format_number(value, lang),
+            **{f"written_{m}": _CONVENTION_NAMES[m][other] for m in _SEPARATORS},
+            **{f"expected_{m}": _CONVENTION_NAMES[m][lang] for m in _SEPARATORS},
+            **{f"rule_{m}": _CONVENTION_RULES[m][lang] for m in _SEPARATORS},
+        )
     raise UkmError("not_a_number", field, raw)

@@ -467,7 +467,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
             payment = (P * i / (1 - (1 + i) ** -months)).rounded()
         for k in range(1, months + 1):
             interest = (balance * i).rounded()
-            part = balance if k == months else payment - interest
+            # min(): on a tiny loan over many months the rounded instalment would repay more
+            # than is left; the balance then stops at zero instead of going negative.
+            part = balance if k == months else min(payment - interest, balance)
             balance = balance - part
             rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
     else:
@@ -477,8 +479,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
         interest_left = total_interest
         for k in range(1, months + 1):
             last = k == months
-            interest = interest_left if last else interest_each
-            part = balance if last else part_each
+            # min(): rounded equal shares of a tiny loan can add up to more than the total
+            interest = interest_left if last else min(interest_each, interest_left)
+            part = balance if last else min(part_each, balance)
             interest_left = interest_left - interest
             balance = balance - part
             rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))

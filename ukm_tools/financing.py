@@ -188,13 +188,6 @@ def _check_money(inp: Any, names: tuple[str, ...], problems: list[Problem]) -> N
             problems.append(Problem("negative", name, m.amount))
 
 
-def _check_days(value: Any, name: str, problems: list[Problem]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(Problem("not_integer", name, value))
-    elif value < 0:
-        problems.append(Problem("negative", name, value))
-
-
 def _check_start(start: Any, problems: list[Problem]) -> None:
     if start is not None and not isinstance(start, dt.date):
         problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
@@ -216,8 +209,8 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     _check_money(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
     if isinstance(inp.order_value, Money) and inp.order_value.amount == 0:
         problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
-    _check_days(inp.production_days, "production_days", problems)
-    _check_days(inp.days_to_ship, "days_to_ship", problems)
+    checks.collect(problems, checks.exact_int, inp.production_days, "production_days")
+    checks.collect(problems, checks.exact_int, inp.days_to_ship, "days_to_ship")
     _check_start(inp.start, problems)
     method = None
     try:
@@ -226,7 +219,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
         problems.extend(e.problems)
     tenor = inp.tenor_days
     if tenor is not None:
-        _check_days(tenor, "tenor_days", problems)
+        checks.collect(problems, checks.exact_int, tenor, "tenor_days")
         if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
             problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]}))
     if problems:

@@ -312,17 +312,10 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         raise UkmError("wrong_type", where, raw, "mapping (code, label, applies_to, per, kind, ...)")
     problems: list[Problem] = []
 
-    def attempt(fn, *args):
-        try:
-            return fn(*args)
-        except UkmError as e:
-            problems.extend(e.problems)
-            return None
-
     for key in raw:
         if key not in _FEE_KEYS:
             problems.append(Problem("unknown_field", f"{where}.{key}", key, sorted(_FEE_KEYS)))
-    code = attempt(_text, raw.get("code"), f"{where}.code")
+    code = checks.collect(problems, _text, raw.get("code"), f"{where}.code")
     label = raw.get("label")
     if not isinstance(label, Mapping) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
         problems.append(Problem("wrong_type", f"{where}.label", label, "{id: ..., en: ...}"))
@@ -331,11 +324,11 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         problems.append(Problem("wrong_type", f"{where}.applies_to", applies, list(FAMILIES)))
         applies = []
     for a in applies:
-        attempt(_choice, a, f"{where}.applies_to", FAMILIES)
-    per = attempt(_choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
-    kind = attempt(_choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
-    source = attempt(_text, raw.get("source"), f"{where}.source")
-    date = attempt(as_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
+        checks.collect(problems, _choice, a, f"{where}.applies_to", FAMILIES)
+    per = checks.collect(problems, _choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
+    kind = checks.collect(problems, _choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
+    source = checks.collect(problems, _text, raw.get("source"), f"{where}.source")
+    date = checks.collect(problems, as_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
     if raw.get("date") is None:
         problems.append(Problem("missing_field", f"{where}.date"))
     amount = rate = minimum = maximum = None
@@ -343,7 +336,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("amount") is None:
             problems.append(Problem("missing_field", f"{where}.amount"))
         else:
-            amount = attempt(_amount, raw["amount"], f"{where}.amount")
+            amount = checks.collect(problems, _amount, raw["amount"], f"{where}.amount")
         for key in ("rate_pct", "min", "max"):
             if raw.get(key) is not None:
                 problems.append(Problem("unknown_field", f"{where}.{key}", key, ["amount"]))
@@ -351,11 +344,11 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("rate_pct") is None:
             problems.append(Problem("missing_field", f"{where}.rate_pct"))
         else:
-            rate = attempt(_amount, raw["rate_pct"], f"{where}.rate_pct")
+            rate = checks.collect(problems, _amount, raw["rate_pct"], f"{where}.rate_pct")
         if raw.get("min") is not None:
-            minimum = attempt(_amount, raw["min"], f"{where}.min")
+            minimum = checks.collect(problems, _amount, raw["min"], f"{where}.min")
         if raw.get("max") is not None:
-            maximum = attempt(_amount, raw["max"], f"{where}.max")
+            maximum = checks.collect(problems, _amount, raw["max"], f"{where}.max")
         if minimum is not None and maximum is not None and minimum > maximum:
             problems.append(Problem("min_above_max", f"{where}.min", minimum, maximum))
         if raw.get("amount") is not None:
@@ -365,7 +358,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("period_days") is None:
             problems.append(Problem("missing_field", f"{where}.period_days"))
         else:
-            period_days = attempt(checks.whole_number, raw["period_days"], f"{where}.period_days")
+            period_days = checks.collect(problems, checks.whole_number, raw["period_days"], f"{where}.period_days")
     example = raw.get("example", False)
     if not isinstance(example, bool):
         problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
@@ -147,15 +148,6 @@ def _bilingual(raw: Any, field: str, problems: list[Problem], required: bool = T
     return {lang: str(raw[lang]).strip() for lang in LANGS}
 
 
-def _whole(raw: Any, field: str, problems: list[Problem], minimum: int) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        problems.append(Problem("not_integer", field, raw))
-        return minimum
-    if raw < minimum:
-        problems.append(Problem("not_positive" if minimum else "negative", field, raw))
-    return raw
-
-
 def _rupiah(raw: Any, field: str, problems: list[Problem]) -> Money | None:
     if raw is None:
         return None
@@ -243,12 +235,12 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
                 product_types=types,
                 markets=mkts,
                 prerequisites=_list(r.get("prerequisites", []), f"{where}.prerequisites", problems),
-                weight=_whole(r.get("weight"), f"{where}.weight", problems, 1),
+                weight=checks.collect(problems, checks.exact_int, r.get("weight"), f"{where}.weight", minimum=1, default=1),
                 where=_bilingual(r.get("where"), f"{where}.where", problems),
                 typical_cost=cost,
                 typical_cost_max=cost_max,
                 cost_note=_bilingual(r.get("cost_note"), f"{where}.cost_note", problems, required=False),
-                lead_time_days=_whole(r.get("lead_time_days"), f"{where}.lead_time_days", problems, 0),
+                lead_time_days=checks.collect(problems, checks.exact_int, r.get("lead_time_days"), f"{where}.lead_time_days", default=0),
                 lead_time_estimate=bool(estimate),
                 source=source,
             )

@@ -125,3 +125,40 @@ def test_a_broken_rates_section_is_reported_when_the_case_is_read():
     with pytest.raises(UkmError) as e:
         kasturi(rates=rates)
     assert [(p.code, p.field) for p in e.value.problems] == [("not_a_number", "rates.rates.USD.sell")]  # the path in the case file
+
+
+@pytest.mark.parametrize("value, minimum, code", [
+    ("5", 0, "not_integer"), (5.0, 0, "not_integer"), (True, 0, "not_integer"), (None, 0, "not_integer"),
+    (-1, 0, "negative"), (0, 1, "not_positive"),
+])
+def test_exact_int_reports_through_collect(value, minimum, code):
+    from ukm_tools import checks
+
+    problems = []
+    assert checks.collect(problems, checks.exact_int, value, "days", minimum=minimum, default=-9) == -9
+    assert [(p.code, p.field) for p in problems] == [(code, "days")]
+    assert checks.collect(problems, checks.exact_int, 7, "days", minimum=minimum) == 7 and len(problems) == 1
+
+
+def test_order_days_and_min_order_and_weights_use_the_shared_check():
+    import dataclasses
+
+    from ukm_tools.readiness import load_requirements, parse_catalog
+
+    with pytest.raises(UkmError) as e:
+        financing.cash_flow(dataclasses.replace(_order(), production_days="30", days_to_ship=-1))
+    assert [(p.code, p.field) for p in e.value.problems] == [("not_integer", "production_days"), ("negative", "days_to_ship")]
+    with pytest.raises(UkmError) as e:
+        katalog.government_price(katalog.PriceInput(Money.of(1000, "IDR"), 0, False, dt.date(2025, 6, 1), dt.date(2025, 12, 31)))
+    assert [(p.code, p.field) for p in e.value.problems] == [("not_positive", "min_order")]
+    import yaml
+    from importlib import resources
+
+    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8"))
+    data["requirements"][0]["weight"] = 0
+    data["requirements"][1]["lead_time_days"] = "3"
+    with pytest.raises(UkmError) as e:
+        parse_catalog(data)
+    assert [(p.code, p.field) for p in e.value.problems] == [
+        ("not_positive", "requirements[0].weight"), ("not_integer", "requirements[1].lead_time_days")]
+    assert load_requirements().requirements

@@ -66,5 +66,8 @@ def test_every_input_box_is_usable_on_a_360px_phone(voila_url, open_page, slug, 
         .map(e => [e.closest('.widget-inline-hbox').querySelector('label').innerText, Math.round(e.getBoundingClientRect().width)])
         .filter(([label, w]) => w < 80)""")
     assert narrow == [], f"input boxes too narrow to type in: {narrow}"
+    cut = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-checkbox span'))
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.innerText)""")
+    assert cut == [], f"checkbox texts cut off: {cut}"
     assert p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 2
     p.screenshot(f"{slug}-360px")

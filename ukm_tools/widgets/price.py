@@ -140,8 +140,8 @@ class PriceBuildUpCalculator(Calculator):
             wrap_row([self.f_seller.box, self.f_buyer.box]), wrap_row([self.f_product.box, self.f_unit.box]),
             wrap_row([self.f_payment.box, self.f_validity.box]), wrap_row([self.f_duty.box, self.f_vat.box]),
         ], layout=full_width())], layout=full_width())
-        extra.set_title(0, "Data penawaran (penjual, pembeli, pembayaran) / Offer details")
         extra.selected_index = None
+        self.offer_details = extra  # titled in relabel(), in the chosen language
         return [
             self._section(("Barang dan harga pokok", "Goods and cost")),
             wrap_row([self.f_hpp.box, self.f_packing.box, self.f_markup.box, self.f_qty.box]),
@@ -160,6 +160,11 @@ class PriceBuildUpCalculator(Calculator):
             wrap_row([self.pdf_quote, self.pdf_proforma]), self.pdf_status,
             self.source_info,
         ]
+
+    def relabel(self) -> None:
+        super().relabel()
+        if hasattr(self, "offer_details"):
+            self.offer_details.set_title(0, self.t(("Data penawaran (penjual, pembeli, pembayaran)", "Offer details (seller, buyer, payment)")))
 
     # --- case <-> inputs ------------------------------------------------------------------------
     def currencies(self) -> list[str]:

@@ -98,7 +98,9 @@ class ReadinessCalculator(Calculator):
         product = extras.get("product_type", "processed_food")
         self.f_product.input.value = product if product in self.catalog.product_types else next(iter(self.catalog.product_types))
         market = extras.get("market") or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
-        self.f_market.input.value = market if market in self.catalog.markets else "OTHER"
+        markets = self.catalog.markets
+        # A trainer's requirements file need not have an OTHER market: then its first one.
+        self.f_market.input.value = market if market in markets else ("OTHER" if "OTHER" in markets else next(iter(markets)))
         answers = extras.get("answers") or {}
         if not isinstance(answers, Mapping):
             raise UkmError("wrong_type", "calculators.readiness.answers", type(answers).__name__, "{code: true/false}")

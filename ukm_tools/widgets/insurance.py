@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import checks
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
 from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
 from ukm_tools.messages import register
@@ -27,7 +28,7 @@ register({}, fields={
 
 def case_cfr(case) -> Money:
     """The case's CFR shipment total (CPT when the mode is not by sea), from the domain quote."""
-    rule = "CFR" if case.mode in ("sea", "inland_waterway") else "CPT"
+    rule = "CFR" if case.mode in SEA_MODES else "CPT"
     return case.quote(rule).final.shipment_quote
 
 

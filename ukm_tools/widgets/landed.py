@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import checks
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
 from ukm_tools.landed import LandedCost, landed_cost
 from ukm_tools.messages import register
@@ -23,7 +24,7 @@ register({}, fields={"preference": {"id": "Sertifikat preferensi", "en": "Prefer
 
 
 def case_cif(case) -> Money:
-    rule = "CIF" if case.mode in ("sea", "inland_waterway") else "CIP"
+    rule = "CIF" if case.mode in SEA_MODES else "CIP"
     return case.quote(rule).final.shipment_quote
 
 

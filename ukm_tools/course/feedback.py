@@ -1,0 +1,47 @@
+"""Feedback HTML without hidden tests (nbgrader issue 917 shows them by default).
+
+:class:`StripHiddenTests` runs in ``GenerateFeedback.preprocessors`` (see the course's
+nbgrader_config.py). It removes the ``BEGIN/END HIDDEN TESTS`` regions from every cell,
+drops the answer records the grader read, and reduces error tracebacks in test cells
+to their message — an IPython traceback quotes the failing line of hidden test code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbgrader import utils
+from nbgrader.preprocessors import ClearHiddenTests
+
+from ukm_tools.exercises import ANSWERS_MIME
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class StripHiddenTests(ClearHiddenTests):
+    """ClearHiddenTests for feedback: never fails on a participant's stray markers."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        try:
+            self._remove_hidden_test_region(cell)
+        except RuntimeError:
+            # Unbalanced markers typed by a participant in their own cell; test cells are
+            # restored from the source by OverwriteCells, so theirs are always balanced.
+            if utils.is_grade(cell) and not utils.is_solution(cell):
+                raise
+        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+            outputs = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") in ("display_data", "execute_result", "update_display_data"):
+                    data = out.get("data", {})
+                    data.pop(ANSWERS_MIME, None)
+                    if not data:
+                        continue
+                    if set(data) == {"text/plain"} and data["text/plain"].startswith("(jawaban tercatat"):
+                        continue
+                if out.get("output_type") == "error":
+                    message = _ANSI.sub("", f"{out.get('ename', '')}: {out.get('evalue', '')}")
+                    out["traceback"] = [message]
+                outputs.append(out)
+            cell.outputs = outputs
+        return cell, resources

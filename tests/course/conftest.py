@@ -3,3 +3,40 @@
 from ukm_tools.course.environment import ensure_tools_on_path
 
 ensure_tools_on_path()
+
+import os
+
+import pytest
+
+from tests.course.helpers import participant_notebook, submit
+from ukm_tools.course import ops
+from ukm_tools.course.participants import store_participants
+from ukm_tools.course.roster import Participant
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """A course where harga-incoterms was released, handed in by six participants (one
+    honest owner, five tricks), collected and graded by plain nbgrader with the course's
+    preprocessors; one more participant on the roster never submitted."""
+    from tests.course.test_anticheat import A, CASES, OWNER, _literal_answers, _owner_values
+
+    root = tmp_path_factory.mktemp("anticheat")
+    course = ops.init_course(root / "course")
+    others = [Participant(s, s.title(), phone="0812 0000 0000", email=f"{s}@contoh.id") for s in CASES if s != "pemilik"]
+    store_participants(ops.db_url(course), [OWNER, *others, Participant("absen", "Tidak Hadir")])
+    ops.release(course, A)
+    literal = _literal_answers(_owner_values())
+    for student, (answers, prelude) in CASES.items():
+        submit(course, A, student, participant_notebook(course, A, answers or literal, prelude), root / "work")
+    assert set(ops.collect(course, A)) == set(CASES)
+    api = ops.api(course, **{"Execute.timeout": 20})
+    old = os.getcwd()
+    os.chdir(course)
+    try:
+        for student in CASES:
+            result = api.autograde(A, student, force=True, create=True)
+            assert result["success"], result.get("error")
+    finally:
+        os.chdir(old)
+    return course

@@ -78,29 +78,6 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("anticheat")
-    course = ops.init_course(root / "course")
-    store_participants(ops.db_url(course), [OWNER] + [Participant(s, s.title()) for s in CASES if s != "pemilik"])
-    ops.release(course, A)
-    literal = _literal_answers(_owner_values())
-    for student, (answers, prelude) in CASES.items():
-        nb = participant_notebook(course, A, answers or literal, prelude)
-        submit(course, A, student, nb, root / "work")
-    assert set(ops.collect(course, A)) == set(CASES)
-    api = ops.api(course, **{"Execute.timeout": 20})
-    old = os.getcwd()
-    os.chdir(course)
-    try:
-        for student in CASES:
-            result = api.autograde(A, student, force=True, create=True)
-            assert result["success"], result.get("error")
-    finally:
-        os.chdir(old)
-    return course
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_owner_correct_answers_get_full_marks(graded):

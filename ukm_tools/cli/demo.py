@@ -32,7 +32,7 @@ def demo_cmd(
         console.rule("Siklus pelatihan (nbgrader)" if lang != "en" else "Workshop cycle (nbgrader)")
         names = tuple(assignment) if assignment else DEFAULT_ASSIGNMENTS
         result = run_demo(out, names, cell_timeout=timeout, workers=workers, sandbox=not no_sandbox,
-                          say=lambda s: console.print(s, highlight=False))
+                          say=lambda s: console.print(s, highlight=False, markup=False))
         for name in names:
             rows = assignment_rows(result.course, name)
             bad = [r for r in rows if r.status not in ("graded",)]

@@ -1,17 +1,16 @@
-"""Shared fixtures for course tests."""
-
-from ukm_tools.course.environment import ensure_tools_on_path
-
-ensure_tools_on_path()
+"""Shared fixtures for course tests (session-scoped: one graded course for many tests)."""
 
 import os
 
 import pytest
 
-from tests.course.helpers import participant_notebook, submit
+from course_helpers import participant_notebook, submit
 from ukm_tools.course import ops
+from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.course.participants import store_participants
 from ukm_tools.course.roster import Participant
+
+ensure_tools_on_path()
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +18,7 @@ def graded(tmp_path_factory):
     """A course where harga-incoterms was released, handed in by six participants (one
     honest owner, five tricks), collected and graded by plain nbgrader with the course's
     preprocessors; one more participant on the roster never submitted."""
-    from tests.course.test_anticheat import A, CASES, OWNER, _literal_answers, _owner_values
+    from course_helpers import A, CASES, OWNER, _literal_answers, _owner_values
 
     root = tmp_path_factory.mktemp("anticheat")
     course = ops.init_course(root / "course")

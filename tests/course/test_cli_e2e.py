@@ -8,18 +8,43 @@ from pathlib import Path
 
 import pytest
 
-from tests.course.helpers import participant_notebook, submit
+from course_helpers import participant_notebook, submit
 from ukm_tools.course import ops
 
 A = "syarat-ekspor"
 UKM = [sys.executable, "-c", "from ukm_tools.cli import main; main()"]
 
 
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def ukm(*args, check=True):
+    """Run `ukm ARGS` in this process (Typer's runner: the same parsing and output)."""
+    from typer.testing import CliRunner
+
+    from ukm_tools.cli import _COMMAND_MODULES, app
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name)
+    old = os.getcwd()
+    try:
+        r = CliRunner().invoke(app, list(args), env={"UKM_LANG": "id", "COLUMNS": "200"})
+    finally:
+        os.chdir(old)
+    out = Result(r.exit_code, r.stdout, r.stderr)
+    if check and r.exit_code != 0:
+        raise AssertionError(f"ukm {' '.join(args)} -> {r.exit_code}\n{r.stdout}\n{r.stderr}\n{r.exception!r}")
+    return out
+
+
+def ukm_process(*args):
+    """Run the installed console entry point in a fresh process."""
     env = {**os.environ, "UKM_LANG": "id", "COLUMNS": "200"}
     r = subprocess.run([*UKM, *args], capture_output=True, text=True, env=env, timeout=240)
-    if check and r.returncode != 0:
-        raise AssertionError(f"ukm {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
+    assert r.returncode == 0, r.stderr
     return r
 
 
@@ -48,7 +73,7 @@ def cli_course(tmp_path_factory):
     collected = ukm("collect", A, "--course", str(course))
     graded = ukm("grade", A, "--course", str(course), "--workers", "2", "--timeout", "10")
     feedback = ukm("feedback", A, "--course", str(course))
-    status = ukm("status", A, "--course", str(course))
+    status = ukm_process("status", A, "--course", str(course))
     exported = ukm("export", "--course", str(course), "--out", str(root / "ekspor"), "-a", A)
     return {"course": course, "root": root, "refused": refused, "imported": imported, "released": released,
             "collected": collected, "graded": graded, "feedback": feedback, "status": status, "exported": exported}

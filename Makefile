@@ -23,7 +23,7 @@ system-deps:
 	@bash .ci/system-deps.sh
 
 demo: setup
-	$(BIN)/ukm demo
+	$(BIN)/ukm quote ukm_tools/data/cases/kasturi-syrup.yaml
 
 test: setup system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)

@@ -83,6 +83,22 @@ class UnitCosts(_Model):
     _n = field_validator("hpp", "packing", "markup_pct", mode="before")(lambda cls, v: _num(v))
 
 
+def _check_item(v: str) -> str:
+    if v not in PRICED_ITEMS:
+        raise UkmError("unknown_choice", None, v, list(PRICED_ITEMS))
+    return v
+
+
+def _check_choice(allowed: tuple[str, ...], upper: bool = False):
+    def check(v: str) -> str:
+        key = v.strip().upper() if upper and isinstance(v, str) else v
+        if key not in allowed:
+            raise UkmError("unknown_choice", None, v, list(allowed))
+        return key
+
+    return check
+
+
 class Cost(_Model):
     name: str
     item: str
@@ -91,15 +107,21 @@ class Cost(_Model):
     per_unit: bool = False
 
     _n = field_validator("amount", mode="before")(lambda cls, v: _num(v))
+    _i = field_validator("item")(lambda cls, v: _check_item(v))
+    _c = field_validator("currency")(lambda cls, v: check_currency(v))
 
 
 class InsuranceTerms(_Model):
-    rate_pct: Decimal
-    clause: Literal["A", "B", "C"] | None = None
+    rate_pct: Decimal | None = None  # one rate for whatever clause applies
+    rates_pct: dict[Literal["A", "B", "C"], Decimal] = {}  # or a rate per clause
+    clause: Literal["A", "B", "C"] | None = None  # None: the rule's minimum
     method: Method = Method.INCLUSIVE
     insure_under_d_rules: bool = True
 
-    _n = field_validator("rate_pct", mode="before")(lambda cls, v: _num(v))
+    _n = field_validator("rate_pct", mode="before")(lambda cls, v: None if v is None else _num(v))
+    _m = field_validator("rates_pct", mode="before")(
+        lambda cls, v: {k: _num(x) for k, x in v.items()} if isinstance(v, dict) else v
+    )
 
 
 class ImportTerms(_Model):
@@ -124,7 +146,7 @@ class Case(_Model):
     seller: Party
     buyer: Party | None = None
     product: Product
-    quantity: int
+    quantity: int = Field(gt=0)
     quote_currency: str = "USD"
     incoterm: str = "FOB"
     named_place: str = ""
@@ -139,6 +161,10 @@ class Case(_Model):
     rates: dict[str, Any] | None = None
     source: str = ""  # where the figures come from, with a date
 
+    _ccy = field_validator("quote_currency")(lambda cls, v: check_currency(v))
+    _rule = field_validator("incoterm")(lambda cls, v: _check_choice(incoterms.RULE_ORDER, upper=True)(v))
+    _mode = field_validator("mode")(lambda cls, v: _check_choice(incoterms.MODES)(v))
+
     def pricing_input(self) -> PricingInput:
         return PricingInput(
             hpp=Money(self.unit_costs.hpp, "IDR"),
@@ -148,6 +174,7 @@ class Case(_Model):
             quote_currency=self.quote_currency,
             costs=tuple(CostLine(c.name, c.item, Money(c.amount, c.currency), c.per_unit) for c in self.costs),
             insurance_rate_pct=self.insurance.rate_pct if self.insurance else None,
+            insurance_rates_pct=dict(self.insurance.rates_pct) if self.insurance else {},
             insurance_clause=self.insurance.clause if self.insurance else None,
             insurance_method=self.insurance.method if self.insurance else Method.INCLUSIVE,
             insure_under_d_rules=self.insurance.insure_under_d_rules if self.insurance else True,
@@ -172,8 +199,27 @@ class Case(_Model):
 
     def to_mapping(self) -> dict[str, Any]:
         """A plain mapping that :func:`case_from_mapping` reads back (for saving a participant's inputs)."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return data
+        return _plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+
+
+def _plain(value: Any) -> Any:
+    """YAML-ready values: whole Decimals as int, others as float only where repr round-trips."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        f = float(value)
+        if Decimal(repr(f)) == value:
+            return f
+        return str(value).replace(".", ",")  # still exact, read back the Indonesian way
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+        return value.value
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    return value
 
 
 def prefixed_sheet(data: Mapping[str, Any]) -> RateSheet:
@@ -218,28 +264,6 @@ def case_from_mapping(data: Any, name: str = "case") -> Case:
         case = Case.model_validate(data)
     except ValidationError as e:
         raise UkmError(problems=_problems_from_pydantic(e)) from None
-    except UkmError as e:
-        raise e
-    problems: list[Problem] = []
-    if case.quantity <= 0:
-        problems.append(Problem("not_positive", "quantity", case.quantity))
-    for i, c in enumerate(case.costs):
-        if c.item not in PRICED_ITEMS:
-            problems.append(Problem("unknown_choice", f"costs[{i}].item", c.item, list(PRICED_ITEMS)))
-        try:
-            check_currency(c.currency, f"costs[{i}].currency")
-        except UkmError as err:
-            problems.extend(err.problems)
-    try:
-        check_currency(case.quote_currency, "quote_currency")
-    except UkmError as err:
-        problems.extend(err.problems)
-    if case.incoterm.upper() not in incoterms.RULE_ORDER:
-        problems.append(Problem("unknown_choice", "incoterm", case.incoterm, list(incoterms.RULE_ORDER)))
-    if case.mode not in incoterms.MODES:
-        problems.append(Problem("unknown_choice", "mode", case.mode, list(incoterms.MODES)))
-    if problems:
-        raise UkmError(problems=problems)
     return case
 
 

@@ -18,9 +18,11 @@ from ukm_tools.errors import UkmError
 
 RULE_ORDER = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
 # Price build-up ladders: each rule adds the seller's costs of the one before it.
-# DDP follows DAP (not DPU): under DDP the buyer unloads, so DPU's costs are not a subset.
+# The D rules follow CPT, not CIP: their insurance is the seller's choice (any clause),
+# while CIP demands ICC (A). DDP follows DAP, not DPU: under DDP the buyer unloads.
 SEA_LADDER = ("EXW", "FAS", "FOB", "CFR", "CIF")
-ANY_LADDER = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU")
+ANY_LADDER = ("EXW", "FCA", "CPT", "CIP")
+D_LADDER = ("EXW", "FCA", "CPT", "DAP")
 MODES = ("sea", "inland_waterway", "road", "rail", "air", "multimodal")
 SEA_MODES = ("sea", "inland_waterway")
 
@@ -162,9 +164,9 @@ def ladder(code: str) -> tuple[str, ...]:
     r = rule(code)
     if r.code in SEA_LADDER:
         return SEA_LADDER[: SEA_LADDER.index(r.code) + 1]
-    if r.code == "DDP":
-        return ANY_LADDER[:5] + ("DDP",)
-    return ANY_LADDER[: ANY_LADDER.index(r.code) + 1]
+    if r.code in ANY_LADDER:
+        return ANY_LADDER[: ANY_LADDER.index(r.code) + 1]
+    return D_LADDER if r.code == "DAP" else D_LADDER + (r.code,)
 
 
 def check_mode(code: str, mode: str) -> None:

@@ -11,15 +11,15 @@ rounded unit price x quantity, exactly — what goes on the invoice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from ukm_tools import incoterms
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.fx import AppliedRate, RateSheet, RateKind, convert, cost_to_idr
 from ukm_tools.incoterms import Conditions, Payer
-from ukm_tools.insurance import InsuranceQuote, Method, check_clause, check_rate, premium_factor
+from ukm_tools.insurance import InsuranceQuote, Method, check_clause, check_rate, insure, premium_factor
 from ukm_tools.money import Money, Number, to_decimal
 
 IDR = "IDR"
@@ -46,8 +46,9 @@ class PricingInput:
     quantity: int
     quote_currency: str
     costs: tuple[CostLine, ...] = ()
-    insurance_rate_pct: Decimal | None = None
-    insurance_clause: str | None = None  # None: the rule's minimum (C for CIF, A for CIP)
+    insurance_rate_pct: Decimal | None = None  # premium rate for any clause not in insurance_rates_pct
+    insurance_rates_pct: Mapping[str, Decimal] = field(default_factory=dict)  # per clause: {"A": .., "C": ..}
+    insurance_clause: str | None = None  # None: the rule's minimum (C for CIF, A for CIP, C under D rules)
     insurance_method: Method = Method.INCLUSIVE
     insure_under_d_rules: bool = True
     duty_pct: Decimal = Decimal(0)  # DDP only: % of the CIF/CIP value
@@ -180,9 +181,12 @@ def validate(inp: PricingInput) -> None:
         v = getattr(inp, name)
         if v < 0:
             problems.append(Problem("negative", name, v))
+    rates = dict(inp.insurance_rates_pct)
     if inp.insurance_rate_pct is not None:
+        rates["*"] = inp.insurance_rate_pct
+    for clause, rate in rates.items():
         try:
-            check_rate(inp.insurance_rate_pct)
+            check_rate(rate, field="insurance_rate_pct" if clause == "*" else f"insurance_rates_pct.{clause}")
         except UkmError as e:
             problems.extend(e.problems)
     if problems:
@@ -250,12 +254,8 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
     seen_items: set[str] = {"packing"}
     prev_unit = exw_unit
     ladder = incoterms.ladder(r.code)
-    if inp.insurance_rate_pct is None:
-        if r.insurance_clause:
-            raise UkmError("missing_field", "insurance_rate_pct", rule=r.code)
-        ladder = tuple(c for c in ladder if not incoterms.rule(c).insurance_clause)
-    elif r.is_d_rule and not inp.insure_under_d_rules:
-        ladder = tuple(c for c in ladder if not incoterms.rule(c).insurance_clause)
+    if not _has_insurance(inp) and r.insurance_clause:
+        raise UkmError("missing_field", "insurance_rate_pct", rule=r.code)
     clause_used: str | None = None
     for code in ladder:
         step_rule = incoterms.rule(code)
@@ -274,8 +274,9 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                 inp.insurance_clause or step_rule.insurance_clause or "C",
                 step_rule.insurance_clause, step_rule.code,
             )
+            rate_pct = _rate_for(inp, clause)
             insurable = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
-            premium_unit = insurable * premium_factor(inp.insurance_rate_pct, Decimal(110), inp.insurance_method)
+            premium_unit = insurable * premium_factor(rate_pct, Decimal(110), inp.insurance_method)
             unit = unit + premium_unit
             if insurance_step_value is None:
                 insurance_step_value = (insurable, premium_unit)
@@ -331,8 +332,19 @@ def _sum_units(costs: list[AddedCost], items: set[str]) -> Money:
     return total
 
 
+def _has_insurance(inp: PricingInput) -> bool:
+    return inp.insurance_rate_pct is not None or bool(inp.insurance_rates_pct)
+
+
+def _rate_for(inp: PricingInput, clause: str) -> Decimal:
+    rate = inp.insurance_rates_pct.get(clause, inp.insurance_rate_pct)
+    if rate is None:
+        raise UkmError("missing_field", f"insurance_rates_pct.{clause}", allowed=sorted(inp.insurance_rates_pct))
+    return rate
+
+
 def _includes_insurance(step_rule: incoterms.Rule, inp: PricingInput) -> bool:
-    if inp.insurance_rate_pct is None:
+    if not _has_insurance(inp):
         return False
     if step_rule.payer("insurance") is Payer.SELLER:
         return True
@@ -340,18 +352,18 @@ def _includes_insurance(step_rule: incoterms.Rule, inp: PricingInput) -> bool:
 
 
 def _insurance_panel(steps: list[StepPrice], inp: PricingInput, clause: str) -> InsuranceQuote:
-    """The policy figures in the quote currency, from the invoice totals of the price table."""
+    """The policy in the quote currency: premium on the CFR/CPT invoice value, cover on the invoice.
+
+    The premium is the insurer's figure on the shipment; the unit prices carry the same
+    premium spread per unit and rounded, so invoice CIF - CFR may differ by a few cents.
+    The insured amount is 110% of the invoice CIF total, rounded up: never under-insured.
+    """
     ins_index = next(i for i, s in enumerate(steps) if any(a.item == "insurance" for a in s.added))
-    insured_step, before = steps[ins_index], steps[ins_index - 1]
-    cif = insured_step.shipment_quote
-    cfr = before.shipment_quote  # CFR or CPT: the value the premium was computed on
-    return InsuranceQuote(
-        cfr=cfr,
-        rate_pct=inp.insurance_rate_pct,
-        cover_pct=Decimal(110),
-        clause=clause,
-        method=inp.insurance_method,
-        premium=cif - cfr,
-        cif=cif,
-        insured_amount=(cif * Decimal("1.1")).rounded_up(),
-    )
+    before = steps[ins_index - 1]  # CFR, CPT (or CPT under a D rule): the insurable value
+    policy = insure(before.shipment_quote, _rate_for(inp, clause), clause=clause, method=inp.insurance_method)
+    insured_step = steps[ins_index]
+    if insured_step.rule not in ("CIF", "CIP"):
+        return policy  # D rules: the step also holds destination costs, so the policy stands alone
+    invoice_cif = insured_step.shipment_quote
+    cover = max(policy.insured_amount, (invoice_cif * Decimal("1.1")).rounded_up())
+    return replace(policy, cif=invoice_cif, insured_amount=cover)

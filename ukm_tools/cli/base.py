@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one problem = one line
 
 LangOption = typer.Option(
     None, "--lang", help="Bahasa pesan: id (bawaan) atau en. / Message language: id (default) or en."

@@ -47,7 +47,10 @@ def render_quote(case, result, lang: str) -> None:
     table.add_column(t(f"Per unit ({cur})", f"Per unit ({cur})"), justify="right")
     table.add_column(t(f"Total kiriman ({cur})", f"Shipment ({cur})"), justify="right")
     for s in result.steps:
-        added = ", ".join(a.name for a in s.added) or t("HPP + kemasan + markup", "cost + packing + markup")
+        if s.rule == "EXW":
+            added = t("HPP + kemasan + markup", "cost + packing + markup")
+        else:
+            added = ", ".join(a.name for a in s.added) or t("(tidak ada biaya baru)", "(no new costs)")
         table.add_row(s.rule, added, format_money(s.unit_idr, lang), format_money(s.unit_quote, lang), format_money(s.shipment_quote, lang))
     console.print(table)
     f = result.final

@@ -1,7 +1,8 @@
 """The five course assignments: each question's answer names and expected answers.
 
 Personal assignments (``harga-incoterms``, ``pembayaran``) compute a participant's
-expected answers with the domain core (price build-up, insurance, exchange rates) from
+expected answers with the domain core (price build-up, insurance, exchange rates,
+L/C bank fees) from
 :func:`case_for` — the participant's own product plus per-shipment costs seeded from
 their id. General assignments (``ekatalog``, ``syarat-ekspor``, ``pembiayaan``) ask the
 same questions of everyone for now.
@@ -20,6 +21,7 @@ from ukm_tools.exercises.checks import Expected
 from ukm_tools.exercises.params import Product, Seed
 from ukm_tools.fx import RateSheet, load_rate_sheet, proceeds_to_idr, spread_cost
 from ukm_tools.money import Money, format_money, format_percent
+from ukm_tools.payments import lc_cost, load_fee_schedule
 from ukm_tools.pricing import CostLine, PriceBuildUp, PricingInput, build_up
 
 QUOTE_CURRENCY = "USD"
@@ -112,6 +114,12 @@ def invoice_total(student_id: str, product: Product) -> Money:
     return case_for(student_id, product).build_up("CIF").step("CIF").shipment_quote
 
 
+def net_after_lc(case: PersonalCase, invoice: Money) -> Money:
+    """Rupiah left from the invoice after the exporter's L/C bank fees (packaged fee schedule)."""
+    fees = lc_cost(invoice, load_fee_schedule()).total
+    return proceeds_to_idr(invoice - fees, case.rates).money.rounded()
+
+
 def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expected]:
     case = case_for(student_id, product)
     invoice = case.build_up("CIF").step("CIF").shipment_quote
@@ -120,6 +128,8 @@ def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expecte
                                     "rupiah yang diterima (kurs beli bank)", "Hasil ekspor dijual ke bank dengan kurs beli."),
         "selisih_kurs": Expected("selisih_kurs", "money", spread_cost(invoice, case.rates).rounded(),
                                  "selisih terhadap kurs tengah (Rp)", "Selisih = nilai USD × (kurs tengah − kurs beli)."),
+        "dana_bersih": Expected("dana_bersih", "money", net_after_lc(case, invoice), "rupiah bersih setelah biaya bank L/C",
+                                "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli."),
         "cara_bayar": Expected("cara_bayar", "choice", "b", "cara pembayaran paling aman bagi eksportir baru",
                                "Pikirkan siapa yang menjamin pembayaran bila pembeli belum dikenal.", ("a", "b", "c", "d")),
     }
@@ -166,7 +176,8 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "pembayaran": Assignment(
         "pembayaran", True,
-        {"cek_rupiah": ("rupiah_diterima",), "cek_selisih": ("selisih_kurs",), "cek_cara_bayar": ("cara_bayar",)},
+        {"cek_rupiah": ("rupiah_diterima",), "cek_selisih": ("selisih_kurs",), "cek_bersih": ("dana_bersih",),
+         "cek_cara_bayar": ("cara_bayar",)},
         _pembayaran_expected,
     ),
     "pembiayaan": Assignment(

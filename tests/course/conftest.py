@@ -1,7 +1,5 @@
 """Shared fixtures for course tests (session-scoped: one graded course for many tests)."""
 
-import os
-
 import pytest
 
 from course_helpers import participant_notebook, submit
@@ -16,8 +14,8 @@ ensure_tools_on_path()
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """A course where harga-incoterms was released, handed in by six participants (one
-    honest owner, five tricks), collected and graded by plain nbgrader with the course's
-    preprocessors; one more participant on the roster never submitted."""
+    honest owner, five tricks), collected and graded by the grading engine (sandboxed kernels, the course's
+    preprocessors); one more participant on the roster never submitted."""
     from course_helpers import A, CASES, OWNER, _literal_answers, _owner_values
 
     root = tmp_path_factory.mktemp("anticheat")
@@ -29,13 +27,8 @@ def graded(tmp_path_factory):
     for student, (answers, prelude) in CASES.items():
         submit(course, A, student, participant_notebook(course, A, answers or literal, prelude), root / "work")
     assert set(ops.collect(course, A)) == set(CASES)
-    api = ops.api(course, **{"Execute.timeout": 20})
-    old = os.getcwd()
-    os.chdir(course)
-    try:
-        for student in CASES:
-            result = api.autograde(A, student, force=True, create=True)
-            assert result["success"], result.get("error")
-    finally:
-        os.chdir(old)
+    from ukm_tools.course.grade_run import run_grading
+
+    report = run_grading(course, A, workers=2, cell_timeout=20, sandbox=True, plain=True)
+    assert {r.student: r.status.value for r in report.results} == {s: "graded" for s in CASES}
     return course

@@ -1,7 +1,8 @@
 """The grader decides personal answers: no notebook trick makes a wrong answer pass.
 
-One small course, six submissions of harga-incoterms graded by nbgrader with the
-course's preprocessors (VerifyAnswers runs in the grader process, outside the kernel).
+One small course, six submissions of harga-incoterms graded by the engine through
+nbgrader's pipeline with the course's preprocessors (VerifyAnswers runs in the grader
+process, outside the sandboxed kernel).
 """
 
 import pytest

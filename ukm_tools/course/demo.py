@@ -121,6 +121,13 @@ def run_demo(
     from ukm_tools.course.roster import import_roster
 
     out = prepare_out(out)
+    if sandbox:
+        from ukm_tools.course.grading.sandbox import sandbox_available
+
+        if not sandbox_available():
+            # The demo grades only its own simulated notebooks; staff grading keeps the sandbox on.
+            say("Catatan: bubblewrap tidak terpasang (make system-deps); demo menilai tanpa sandbox.")
+            sandbox = False
     course = ops.init_course(out / "kursus")
     roster = out / "peserta-demo.csv"
     shutil.copy2(demo_roster_path(), roster)

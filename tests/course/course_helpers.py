@@ -81,7 +81,9 @@ WRONG = {"jawab_exw": "harga_exw = 1", "jawab_fob": "harga_fob = 1", "jawab_cif"
 CASES = {
     # the owner computes their own answers: full marks
     "pemilik": (CORRECT, None),
-    # the same correct answers, typed as numbers into another participant's notebook
+    # a participant without a roster product computes their seeded case honestly: full marks
+    "jujur": (CORRECT, None),
+    # the owner's correct answers, typed as numbers into another participant's notebook
     "penyalin": (None, "from decimal import Decimal"),
     # claims to be the owner (environment and parameters file), then computes "their" answers
     "ngaku": (CORRECT, (

@@ -13,8 +13,9 @@ from ukm_tools.course import ops
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_owner_correct_answers_get_full_marks(graded):
-    g = grades(graded, A, "pemilik")
+@pytest.mark.parametrize("student", ["pemilik", "jujur"])
+def test_own_correct_answers_get_full_marks(graded, student):
+    g = grades(graded, A, student)
     assert [g[c] for c in CHECKS] == [2.0, 3.0, 3.0]
 
 

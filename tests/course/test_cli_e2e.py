@@ -103,3 +103,18 @@ def test_cycle_statuses_scores_and_outputs(cli_course):
     assert "telepon" not in rows["benar"]
     html = (cli_course["course"] / "feedback" / "salah" / A / f"{A}.html").read_text()
     assert "BEGIN HIDDEN TESTS" not in html and "periksa</span>" not in html
+
+
+@pytest.mark.slow
+def test_roster_params_for_a_hub(cli_course, monkeypatch):
+    import json
+
+    from ukm_tools.exercises import current_identity
+
+    out = cli_course["root"] / "params"
+    ukm("roster", "params", str(out), "--course", str(cli_course["course"]))
+    assert sorted(p.name for p in out.iterdir()) == ["benar.json", "rusak.json", "salah.json"]
+    monkeypatch.delenv("UKM_STUDENT_ID", raising=False)
+    monkeypatch.setenv("UKM_PARAMS_FILE", str(out / "salah.json"))
+    sid, product = current_identity()
+    assert sid == "salah" and json.loads((out / "salah.json").read_text())["product"]["name"] == product.name

@@ -243,3 +243,30 @@ def formgrader_cmd(
     console.print(_t(lang, f"Formgrader: {url}  (hentikan dengan Ctrl+C)", f"Formgrader: {url}  (stop with Ctrl+C)"), highlight=False)
     os.chdir(path)
     os.execvp(argv[0], argv)
+
+
+@roster_app.command("params")
+def roster_params(
+    out: Path = typer.Argument(..., help="Folder untuk berkas parameter per peserta (<id>.json)."),
+    course: Path = CourseOption,
+    lang: str = LangOption,
+) -> None:
+    """Tulis parameter latihan pribadi per peserta untuk hub. / Per-participant exercise parameters for a hub.
+
+    On a hub, point each participant's server at theirs with
+    ``UKM_PARAMS_FILE=/srv/ukm-params/{username}.json`` so their notebook shows their own
+    product. Grading never reads these files.
+    """
+    lang = resolve_lang(lang)
+    with user_errors(lang):
+        import json
+
+        from ukm_tools.course.ops import db_url
+        from ukm_tools.course.participants import load_participants
+        from ukm_tools.exercises.params import params_document, product_for
+
+        people = load_participants(db_url(course_path(course)))
+        out.mkdir(parents=True, exist_ok=True)
+        for sid, p in sorted(people.items()):
+            (out / f"{sid}.json").write_text(json.dumps(params_document(sid, product_for(sid, p)), ensure_ascii=False), encoding="utf-8")
+    console.print(_t(lang, f"{len(people)} berkas parameter di {out}", f"{len(people)} parameter files in {out}"), highlight=False)

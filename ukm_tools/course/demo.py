@@ -114,6 +114,7 @@ def run_demo(
     sandbox: bool = True,
     say: Callable[[str], None] = print,
     plain_progress: bool = False,
+    roster_file: Path | None = None,
 ) -> DemoResult:
     from ukm_tools.course.grade_run import run_grading
     from ukm_tools.course.participants import store_participants
@@ -130,7 +131,7 @@ def run_demo(
             sandbox = False
     course = ops.init_course(out / "kursus")
     roster = out / "peserta-demo.csv"
-    shutil.copy2(demo_roster_path(), roster)
+    shutil.copy2(roster_file or demo_roster_path(), roster)
     participants = import_roster(roster).participants
     store_participants(ops.db_url(course), participants)
     say(f"1. Kursus dibuat: {course}; {len(participants)} peserta demo diimpor dari {roster}")

@@ -117,7 +117,10 @@ def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
                 row.status = "graded"  # graded by plain nbgrader (no engine status recorded)
             elif (submitted_dir / student.id / assignment).is_dir() or sub is not None:
                 row.status = "submitted"
-            if sub is not None and row.status in SCORED:
+            # nbgrader's score is shown when it means something: a clean grade, a timeout
+            # (later cells still ran), or whatever the engine itself scored (e.g. restored test cells).
+            scored = row.status in SCORED or (st is not None and getattr(st, "score", None) is not None)
+            if sub is not None and scored:
                 row.score = float(sub.score)
                 row.max_score = float(sub.max_score) or row.max_score
                 for nb in sub.notebooks:

@@ -4,12 +4,10 @@ import csv
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from course_helpers import participant_notebook, submit
-from ukm_tools.course import ops
 
 A = "syarat-ekspor"
 UKM = [sys.executable, "-c", "from ukm_tools.cli import main; main()"]

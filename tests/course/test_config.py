@@ -1,7 +1,6 @@
 """course.yml validation: every problem at once, each naming its field."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

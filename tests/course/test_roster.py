@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from ukm_tools.course.participants import load_participants, store_participants
-from ukm_tools.course.roster import COLUMNS, import_roster, read_roster, write_template
+from ukm_tools.course.roster import COLUMNS, import_roster, write_template
 from ukm_tools.errors import UkmError
 
 HEADER = ";".join(COLUMNS)

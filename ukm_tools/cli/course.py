@@ -8,7 +8,6 @@ Bahasa Indonesia (``--lang en`` for English). The course folder is ``--course``,
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import typer

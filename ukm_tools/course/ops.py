@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,11 +224,3 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
             results.append(FeedbackResult(sid, path if ok else None, ok, err))
     return results
 
-
-def wait_for(predicate, timeout: float, interval: float = 0.2) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

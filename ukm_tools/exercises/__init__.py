@@ -24,7 +24,7 @@ from ukm_tools.exercises.tugas import ASSIGNMENTS, PersonalCase, case_for, expec
 ANSWERS_MIME = "application/vnd.ukm.answers+json"
 
 __all__ = [
-    "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "PersonalCase", "Product", "case_for", "cek_bentuk",
+    "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "JawabanBelumTepat", "PersonalCase", "Product", "case_for", "cek_bentuk",
     "current_identity", "expected_for", "kasus_saya", "periksa", "product_for", "record",
     "seeded_product", "verify",
 ]

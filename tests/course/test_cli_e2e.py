@@ -91,6 +91,7 @@ def test_cycle_statuses_scores_and_outputs(cli_course):
     assert "3 jawaban terkumpul" in cli_course["collected"].stdout
     assert "Cadangan gradebook sebelum penilaian:" in cli_course["graded"].stdout
     assert "2 umpan balik" in cli_course["feedback"].stdout
+    assert len(list((cli_course["course"] / "exchange" / "ukm-ekspor" / "feedback").glob("*.html"))) == 2
     status = cli_course["status"].stdout
     assert "notebook rusak" in status and "NotJSONError" in status
     with (cli_course["root"] / "ekspor" / f"nilai-{A}.csv").open(encoding="utf-8-sig") as f:

@@ -180,7 +180,8 @@ def feedback_cmd(
     for r in results:
         if not r.ok:
             err_console.print(_t(lang, f"Gagal untuk {r.student}: {r.error}", f"Failed for {r.student}: {r.error}"), highlight=False)
-    console.print(_t(lang, f"{len(ok)} umpan balik di {path / 'feedback'}", f"{len(ok)} feedback files in {path / 'feedback'}"), highlight=False)
+    console.print(_t(lang, f"{len(ok)} umpan balik di {path / 'feedback'} (juga dirilis ke exchange untuk diambil peserta)",
+                     f"{len(ok)} feedback files in {path / 'feedback'} (also released to the exchange for participants)"), highlight=False)
 
 
 @app.command("status")

@@ -206,8 +206,12 @@ class FeedbackResult:
     error: str = ""
 
 
-def feedback(course_dir: str | Path, assignment: str, students: list[str] | None = None) -> list[FeedbackResult]:
-    """Feedback HTML per graded participant (hidden tests stripped by the course config)."""
+def feedback(course_dir: str | Path, assignment: str, students: list[str] | None = None, *, release: bool = True) -> list[FeedbackResult]:
+    """Feedback HTML per graded participant (hidden tests stripped by the course config).
+
+    With ``release`` the files are also put in the exchange, where each participant
+    fetches their own from the assignment list (``nbgrader release_feedback``).
+    """
     course_dir = check_course_dir(course_dir)
     results: list[FeedbackResult] = []
     with _in_dir(course_dir):
@@ -222,5 +226,8 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
             ok = bool(r.get("success")) and path.is_file()
             err = "" if ok else ((r.get("error") or "").strip().splitlines() or ["?"])[-1]
             results.append(FeedbackResult(sid, path if ok else None, ok, err))
+        if release and any(r.ok for r in results):
+            ensure_exchange(course_dir)
+            _check(a.release_feedback(assignment), "release feedback", assignment)
     return results
 

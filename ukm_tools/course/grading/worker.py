@@ -121,6 +121,7 @@ class Grader:
         self.config = load_course_config(self.course_dir, settings.db_url, settings.cell_timeout)
         self.config.KernelManager.transport = "ipc"
         self.config.KernelManager.ip = str(self.kernel_run / "kernel")
+        self.config.AsyncKernelManager.client_class = "ukm_tools.course.grading.provisioner.PromptKernelClient"
         if self.warm:
             from ukm_tools.course.grading import provisioner
 

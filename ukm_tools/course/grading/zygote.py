@@ -69,6 +69,12 @@ KERNEL_MODULES = [
     "sqlite3",
     "pdb",
     "matplotlib_inline.backend_inline",
+    # Tracebacks (every failing test cell formats one).
+    "IPython.core.ultratb",
+    "stack_data",
+    "executing",
+    "asttokens",
+    "pure_eval",
 ]
 
 BOX = "/box"

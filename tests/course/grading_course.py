@@ -118,6 +118,23 @@ def attack_cells(course: Path) -> dict[str, str]:
     }
 
 
+PERSIST_ATTACK = (
+    "import os, subprocess\n"
+    "startup = os.path.expanduser('~/.ipython/profile_default/startup')\n"
+    "os.makedirs(startup, exist_ok=True)\n"
+    "open(startup + '/00-evil.py', 'w').write('import builtins\\nbuiltins.HACKED = 1\\n')\n"
+    "open('/tmp/evil-marker', 'w').write('x')\n"
+    "open('json.py', 'w').write('raise SystemExit(1)')\n"
+    "subprocess.Popen(['/bin/sh', '-c', 'sleep 2; echo evil > evil.txt; sleep 100'])\n"
+)
+PERSIST_PROBE = (
+    "import os, time, builtins, importlib\n"
+    "time.sleep(3)\n"
+    "print('PROBE', os.path.exists('/tmp/evil-marker'), os.path.exists('evil.txt'), hasattr(builtins, 'HACKED'),"
+    " os.path.exists('json.py'))\n"
+)
+
+
 #: case -> (status, autograde score (None: not graded), max score)
 CASES = {
     "passes-all": ("graded", 5.0, 6.0),
@@ -133,6 +150,8 @@ CASES = {
     "attack-read-source": ("graded", 5.0, 6.0),
     "attack-alter-other": ("graded", 5.0, 6.0),
     "attack-background": ("graded", 5.0, 6.0),
+    "attack-persist": ("graded", 5.0, 6.0),
+    "persist-probe": ("graded", 5.0, 6.0),
 }
 
 
@@ -176,6 +195,7 @@ def build_course(root: Path) -> Path:
     submit("edited-test-cell", edited)
     submit("empty-file", raw=b"")
     submit("wrong-notebook-name", _answer(release), name=f"{ASSIGNMENT}-Copy1.ipynb")
+    attacks = dict(attacks, **{"attack-persist": PERSIST_ATTACK, "persist-probe": PERSIST_PROBE})
     for student, code in attacks.items():
         nb = _answer(release)
         nb.cells.insert(2, new_code_cell(code))

@@ -55,6 +55,7 @@ def test_solutions_and_environment_do_not_leak(graded):
     assert names <= {
         "PATH", "HOME", "LANG", "MPLBACKEND", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
         "PYTHONDONTWRITEBYTECODE", "UKM_STUDENT_ID", "NBGRADER_EXECUTION", "PWD",
+        "TMPDIR", "IPYTHONDIR", "MPLCONFIGDIR",  # per-kernel scratch folders of the warm zygote
         # set by ipykernel itself inside the sandbox
         "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "GIT_PAGER", "PAGER", "TERM", "PYDEVD_USE_FRAME_EVAL",
     }
@@ -92,3 +93,21 @@ def test_wrapper_refuses_an_unannounced_working_folder(tmp_path):
     proc = subprocess.run([str(wrapper), str(conn)], cwd=tmp_path, capture_output=True, text=True, timeout=30,
                           env={"PATH": "/usr/bin:/bin", "UKM_SANDBOX_WORKDIR": "/nonexistent"})
     assert proc.returncode == 97 and "refusing" in proc.stderr
+
+
+@pytest.mark.timeout(200)
+def test_warm_kernel_leaves_nothing_for_the_next_participant(tmp_path_factory, tmp_path):
+    """One worker: the attacker's kernel and then the probe's come from the same zygote."""
+    from grading_course import fresh_copy
+    from ukm_tools.course.grading import grade_assignment
+
+    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["attack-persist", "persist-probe"])
+    # Schedule the attacker first: the engine starts bigger submissions first.
+    probe = course / "submitted" / "persist-probe" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    attack = course / "submitted" / "attack-persist" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert attack.stat().st_size > probe.stat().st_size
+    report = grade_assignment(course, ASSIGNMENT, workers=1, cell_timeout=5)
+    assert {r.student: (r.status.value, r.score) for r in report.results} == {
+        "attack-persist": ("graded", 5.0), "persist-probe": ("graded", 5.0)}
+    assert report.by_student()["attack-persist"].started_at < report.by_student()["persist-probe"].started_at
+    assert "PROBE False False False False" in _outputs(course, "persist-probe")

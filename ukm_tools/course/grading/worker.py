@@ -42,6 +42,10 @@ class WorkerSettings:
     sandbox: bool = True
     limits: SandboxLimits = field(default_factory=SandboxLimits)
     runtime_root: str = "/tmp"
+    warm: bool = True
+    """Fork kernels from a sandboxed zygote (sandbox only); else start each kernel afresh."""
+    preload: tuple[str, ...] = ("numpy", "pandas")
+    """Modules the zygote imports once for all kernels."""
 
 
 @dataclass
@@ -106,8 +110,9 @@ class Grader:
         # Connection files and ipc sockets: the only grader folder a kernel can see.
         self.kernel_run = self.runtime / "run"
         self.kernel_run.mkdir(exist_ok=True)
+        self.warm = settings.sandbox and settings.warm
         kernels = write_kernelspec(
-            self.runtime / "jupyter", self.kernel_run, sandbox=settings.sandbox, limits=settings.limits
+            self.runtime / "jupyter", self.kernel_run, sandbox=settings.sandbox, limits=settings.limits, warm=self.warm
         )
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels), os.environ.get("JUPYTER_PATH", "")]).rstrip(
             os.pathsep
@@ -116,6 +121,13 @@ class Grader:
         self.config = load_course_config(self.course_dir, settings.db_url, settings.cell_timeout)
         self.config.KernelManager.transport = "ipc"
         self.config.KernelManager.ip = str(self.kernel_run / "kernel")
+        self.config.AsyncKernelManager.client_class = "ukm_tools.course.grading.provisioner.PromptKernelClient"
+        if self.warm:
+            from ukm_tools.course.grading import provisioner
+
+            zygote = provisioner.configure(self.runtime / "zygote", settings.limits, tuple(settings.preload))
+            zygote.start()
+            self.config.KernelManager.ip = str(zygote.run / "kernel")
         self.coursedir = CourseDirectory(config=self.config)
         self._notebooks: dict[str, list[str]] = {}
 

@@ -134,3 +134,17 @@ def test_periksa_in_python_and_cek_bentuk(monkeypatch, tmp_path):
     with pytest.raises(JawabanBelumTepat, match="belum diisi"):
         cek_bentuk(None, "money", "harga_exw")
     cek_bentuk(Decimal(1), "money", "harga_exw")
+
+
+def test_readiness_questions_are_personal_and_use_the_domain():
+    from ukm_tools.exercises.tugas import readiness_situation
+    from ukm_tools.readiness import assess
+
+    a, b = readiness_situation("ani"), readiness_situation("budi")
+    assert a != b and set(a) == set(b) and "bpom_md" in a
+    exp = ASSIGNMENTS["syarat-ekspor"].expected("ani", seeded_product("ani"))
+    result = assess(a, "processed_food", "MY")
+    assert (exp["skor_kesiapan"].value, exp["hari_siap"].value) == (result.score, result.ready_in_days)
+    assert ok(result.score, exp["skor_kesiapan"]) and ok(float(result.score), exp["skor_kesiapan"])
+    assert not ok(result.score + 1, exp["skor_kesiapan"]) and not ok(result.score + 0.5, exp["skor_kesiapan"])
+    assert not ok(AlwaysEqual(), exp["hari_siap"])

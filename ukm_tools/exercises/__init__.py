@@ -25,7 +25,7 @@ ANSWERS_MIME = "application/vnd.ukm.answers+json"
 
 __all__ = [
     "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "JawabanBelumTepat", "PersonalCase", "Product", "case_for", "cek_bentuk",
-    "current_identity", "expected_for", "kasus_saya", "periksa", "product_for", "record",
+    "current_identity", "expected_for", "kasus_saya", "kesiapan_saya", "periksa", "product_for", "record",
     "seeded_product", "verify",
 ]
 
@@ -41,6 +41,21 @@ def kasus_saya(tampilkan: bool = True) -> PersonalCase:
     if tampilkan:
         print(case.describe())
     return case
+
+
+def kesiapan_saya(tampilkan: bool = True) -> dict[str, bool]:
+    """This participant's (fictional) export-readiness situation: requirement -> already met?"""
+    from ukm_tools.exercises.tugas import READINESS_MARKET, READINESS_PRODUCT, readiness_situation
+    from ukm_tools.readiness import load_requirements
+
+    sid, _ = current_identity()
+    situation = readiness_situation(sid)
+    if tampilkan:
+        catalog = load_requirements()
+        print(f"Peserta: {sid} — pangan olahan ({READINESS_PRODUCT}), tujuan Malaysia ({READINESS_MARKET})")
+        for code, met in situation.items():
+            print(f"  [{'sudah' if met else 'BELUM'}] {code}: {catalog.requirement(code).text('label', 'id')}")
+    return situation
 
 
 def cek_bentuk(value: Any, kind: str, name: str) -> None:

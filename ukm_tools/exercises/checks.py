@@ -149,6 +149,8 @@ def shape_problem(value: Any, kind: str, name: str) -> str | None:
         return f"`{name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', rec['type'])}."
     if kind == "money" and _number(rec) is not None and _number(rec) <= 0:
         return f"`{name}` harus lebih dari 0."
+    if kind == "integer" and (rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()):
+        return f"`{name}` harus bilangan bulat, misalnya 75."
     if kind == "choice" and rec["type"] != "str":
         return f"`{name}` harus berupa teks pilihan di antara tanda kutip, misalnya \"b\"."
     return None

@@ -1,11 +1,12 @@
 """The five course assignments: each question's answer names and expected answers.
 
-Personal assignments (``harga-incoterms``, ``pembayaran``) compute a participant's
+Personal assignments (``harga-incoterms``, ``pembayaran``, and the readiness part of
+``syarat-ekspor``) compute a participant's
 expected answers with the domain core (price build-up, insurance, exchange rates,
-L/C bank fees) from
-:func:`case_for` — the participant's own product plus per-shipment costs seeded from
-their id. General assignments (``ekatalog``, ``syarat-ekspor``, ``pembiayaan``) ask the
-same questions of everyone for now.
+L/C bank fees, export readiness) from :func:`case_for` — the participant's own product
+plus per-shipment costs seeded from their id — and :func:`readiness_situation`. The
+general assignments (``ekatalog``, ``pembiayaan``) ask the same questions of everyone
+for now.
 
 A question is identified by the nbgrader ``grade_id`` of its test cell; the grader's
 preprocessor looks it up here.
@@ -135,11 +136,45 @@ def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expecte
     }
 
 
+# --- syarat-ekspor (personal part: readiness) -------------------------------------------
+
+READINESS_PRODUCT, READINESS_MARKET = "processed_food", "MY"
+
+
+def readiness_situation(student_id: str) -> dict[str, bool]:
+    """Which export requirements the participant's (fictional) business already meets, seeded from the id."""
+    from ukm_tools.readiness import load_requirements
+
+    s = Seed(student_id, "readiness")
+    return {r.code: s.choice((True, False)) for r in load_requirements().applicable(READINESS_PRODUCT, READINESS_MARKET)}
+
+
+def _readiness_expected(student_id: str) -> dict[str, Expected]:
+    from ukm_tools.readiness import assess
+
+    a = assess(readiness_situation(student_id), READINESS_PRODUCT, READINESS_MARKET)
+    return {
+        "skor_kesiapan": Expected("skor_kesiapan", "integer", a.score, "skor kesiapan ekspor (0-100)",
+                                  "Skor = bobot persyaratan yang sudah dipenuhi dibagi bobot semua persyaratan yang berlaku."),
+        "hari_siap": Expected("hari_siap", "integer", a.ready_in_days, "jumlah hari sampai siap ekspor",
+                              "Langkah yang tidak saling menunggu boleh berjalan bersamaan."),
+    }
+
+
 # --- general assignments ----------------------------------------------------------------
 
 def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
     def expected(student_id: str, product: Product) -> dict[str, Expected]:
         return {e.name: e for e in items}
+
+    return expected
+
+
+def _with_readiness(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
+    fixed = _fixed(*items)
+
+    def expected(student_id: str, product: Product) -> dict[str, Expected]:
+        return {**fixed(student_id, product), **_readiness_expected(student_id)}
 
     return expected
 
@@ -158,9 +193,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
         ),
     ),
     "syarat-ekspor": Assignment(
-        "syarat-ekspor", False,
-        {"cek_peb": ("jawaban_1",), "cek_ska": ("jawaban_2",), "cek_bpom": ("jawaban_3",)},
-        _fixed(
+        "syarat-ekspor", True,
+        {"cek_peb": ("jawaban_1",), "cek_ska": ("jawaban_2",), "cek_bpom": ("jawaban_3",),
+         "cek_skor": ("skor_kesiapan",), "cek_hari": ("hari_siap",)},
+        _with_readiness(
             Expected("jawaban_1", "choice", "b", "dokumen pemberitahuan ekspor ke Bea Cukai",
                      "Dokumen ini diajukan lewat CEISA sebelum barang masuk kawasan pabean.", ABCD),
             Expected("jawaban_2", "choice", "d", "form SKA untuk tarif preferensi ATIGA",

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps demo test test-fast bench clean
+.PHONY: setup system-deps demo test test-fast bench clean apps
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -32,6 +32,10 @@ test: setup system-deps
 # Domain-only tests: seconds, no browser, no nbgrader.
 test-fast: setup
 	$(BIN)/python -m pytest -p no:cacheprovider tests/domain $(PYTEST_ARGS)
+
+# Calculator gallery in the browser: http://127.0.0.1:8866/ (Voila, no code shown).
+apps: setup
+	$(BIN)/ukm apps $(APPS_ARGS)
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

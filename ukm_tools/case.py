@@ -160,6 +160,8 @@ class Case(_Model):
     validity_days: int = Field(default=30, gt=0)
     rates: dict[str, Any] | None = None
     source: str = ""  # where the figures come from, with a date
+    # Inputs the calculators save beside the case (FX range, readiness answers...): kept, not priced.
+    calculators: dict[str, Any] = {}
 
     _ccy = field_validator("quote_currency")(lambda cls, v: check_currency(v))
     _rule = field_validator("incoterm")(lambda cls, v: _check_choice(incoterms.RULE_ORDER, upper=True)(v))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ukm_tools import checks
+from ukm_tools.dated import Dated
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
@@ -229,7 +230,7 @@ class FeeLine:
 
 
 @dataclass(frozen=True)
-class FeeSchedule:
+class FeeSchedule(Dated):
     """A bank's fee tariff in one currency."""
 
     bank: str

@@ -17,6 +17,7 @@ yes/no question in plain Indonesian (and English).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ukm_tools.datafiles import load_yaml, packaged_yaml
+from ukm_tools.dated import Dated
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
@@ -74,10 +76,10 @@ class Market:
 
 
 @dataclass(frozen=True)
-class RequirementCatalog:
+class RequirementCatalog(Dated):
     """Product types, markets and requirements from one data file."""
 
-    date: str
+    date: dt.date
     source: str
     product_types: Mapping[str, Mapping[str, str]]
     markets: Mapping[str, Market]
@@ -262,9 +264,20 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
         cycle = _find_cycle({r.code: r.prerequisites for r in reqs})
         if cycle:
             problems.append(Problem("prerequisite_cycle", "prerequisites", " -> ".join(cycle)))
+    date = _catalog_date(data.get("date"), problems)
     if problems:
         raise UkmError(problems=problems)
-    return RequirementCatalog(str(data.get("date", "")), str(data.get("source", "")), product_types, markets, tuple(reqs))
+    return RequirementCatalog(date, str(data.get("source", "")), product_types, markets, tuple(reqs))
+
+
+def _catalog_date(raw: Any, problems: list[Problem]) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        problems.append(Problem("wrong_type", "date", raw, "YYYY-MM-DD"))
+        return dt.date.min
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:

@@ -87,3 +87,11 @@ def test_inline_rate_sheet_problems_are_prefixed():
     with pytest.raises(UkmError) as e:
         case.quote()
     assert e.value.field.startswith("rates.")
+
+
+def test_calculator_inputs_saved_beside_the_case_do_not_block_quoting():
+    data = kasturi_mapping()
+    data["calculators"] = {"fx": {"range_pct": 5}, "readiness": {"answers": {"nib": True}}}
+    case = case_from_mapping(data)
+    assert case.calculators["fx"] == {"range_pct": 5}
+    assert case.quote().final == packaged_case().quote().final

@@ -203,3 +203,14 @@ def test_json_and_question_views(catalog):
     assert q["Kode"].tolist()[:3] == ["nib", "npwp", "hs_code"]
     assert q.set_index("Kode").loc["nib", "Pertanyaan"] == "Apakah usaha Anda sudah punya NIB dari OSS?"
     assert "form_d" in q["Kode"].tolist()
+
+
+def test_catalog_date_is_a_date_that_can_go_stale():
+    import datetime as dt
+
+    from ukm_tools.readiness import load_requirements
+
+    cat = load_requirements()
+    assert isinstance(cat.date, dt.date)
+    assert cat.is_stale(0, today=cat.date + dt.timedelta(days=1))
+    assert not cat.is_stale(0, today=cat.date)

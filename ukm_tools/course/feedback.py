@@ -48,3 +48,36 @@ class StripHiddenTests(ClearHiddenTests):
                 outputs.append(out)
             cell.outputs = outputs
         return cell, resources
+
+
+# nbgrader's feedback template is in English; these are its fixed labels (nbgrader 0.9.6,
+# server_extensions/formgrader/templates/feedback/index.html.j2) in Bahasa Indonesia.
+_LABELS_ID = (
+    ("<html>", '<html lang="id">'),
+    ("(Score: ", "(Nilai: "),
+    (">Test cell</a>", ">Sel pemeriksaan</a>"),
+    (">Coding free-response</a>", ">Jawaban kode</a>"),
+    (">Written response</a>", ">Jawaban tertulis</a>"),
+    (">Task</a>", ">Tugas</a>"),
+    (">Comment</a>", ">Komentar</a>"),
+    ("Late submission penalty", "Potongan karena terlambat"),
+    ("<span class=\"nbgrader-label\">Student's answer</span>", '<span class="nbgrader-label">Jawaban Anda</span>'),
+    ("<span class=\"nbgrader-label\">Student's task</span>", '<span class="nbgrader-label">Tugas Anda</span>'),
+    ('<span class="nbgrader-label">Grade cell: <code>', '<span class="nbgrader-label">Sel pemeriksaan: <code>'),
+    ('<span class="nbgrader-label">Task: <code>', '<span class="nbgrader-label">Tugas: <code>'),
+    ("<b>Comments:</b>", "<b>Komentar pengajar:</b>"),
+    ('<a href="#top">(Top)</a>', '<a href="#top">(ke atas)</a>'),
+)
+_SCORE_LINE = re.compile(r"^(\s*)Score: (\d)", re.M)
+
+
+def localize_feedback_html(path) -> None:
+    """Rewrite the template's English labels of one feedback file in Bahasa Indonesia."""
+    from pathlib import Path
+
+    p = Path(path)
+    html = p.read_text(encoding="utf-8")
+    for en, id_ in _LABELS_ID:
+        html = html.replace(en, id_)
+    html = _SCORE_LINE.sub(r"\1Nilai: \2", html)
+    p.write_text(html, encoding="utf-8")

@@ -212,6 +212,8 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
     With ``release`` the files are also put in the exchange, where each participant
     fetches their own from the assignment list (``nbgrader release_feedback``).
     """
+    from ukm_tools.course.feedback import localize_feedback_html
+
     course_dir = check_course_dir(course_dir)
     results: list[FeedbackResult] = []
     with _in_dir(course_dir):
@@ -224,6 +226,8 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
             r = a.generate_feedback(assignment, sid, force=True)
             path = course_dir / "feedback" / sid / assignment / f"{assignment}.html"
             ok = bool(r.get("success")) and path.is_file()
+            if ok:
+                localize_feedback_html(path)
             err = "" if ok else ((r.get("error") or "").strip().splitlines() or ["?"])[-1]
             results.append(FeedbackResult(sid, path if ok else None, ok, err))
         if release and any(r.ok for r in results):

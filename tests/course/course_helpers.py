@@ -73,6 +73,7 @@ def _literal_answers(values):
         "jawab_exw": f'harga_exw = Decimal("{values["harga_exw"]}")',
         "jawab_fob": f'harga_fob = Decimal("{values["harga_fob"]}")',
         "jawab_cif": f'harga_cif = Decimal("{values["harga_cif"]}")',
+        "refleksi_harga": "Saya menawarkan FOB Belawan: risiko berpindah saat barang di atas kapal.",
     }
 
 

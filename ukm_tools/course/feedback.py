@@ -18,10 +18,36 @@ from ukm_tools.exercises import ANSWERS_MIME
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def _pending_manual_grades(resources) -> set[str]:
+    """Grade ids of this notebook waiting for a grader (answered, no manual score yet)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    info = resources.get("nbgrader", {})
+    if not info.get("db_url"):
+        return set()
+    try:
+        with Gradebook(info["db_url"]) as gb:
+            nb = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            return {g.name for g in nb.grades if g.needs_manual_grade and g.manual_score is None}
+    except MissingEntry:
+        return set()
+
+
 class StripHiddenTests(ClearHiddenTests):
-    """ClearHiddenTests for feedback: never fails on a participant's stray markers."""
+    """ClearHiddenTests for feedback: never fails on a participant's stray markers; marks
+    manual answers not graded yet as pending (nbgrader would show them as 0 points)."""
+
+    pending_note = "*(Bagian ini belum dinilai pengajar; nilainya menyusul.)*"
+
+    def preprocess(self, nb, resources):
+        self._pending = _pending_manual_grades(resources)
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("grade_id") in self._pending:
+            # nbgrader's template prints an ungraded manual answer as 0 points; say it is pending.
+            cell.source = f"{cell.source}\n\n{self.pending_note}"
         try:
             self._remove_hidden_test_region(cell)
         except RuntimeError:

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps demo test test-fast bench clean apps
+.PHONY: setup system-deps demo test test-fast bench clean apps book book-fresh slides handouts bench-book
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -39,6 +39,25 @@ apps: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
+
+# The training book (book/): HTML with cached execution, failing on any warning; JS
+# (widgets, reveal.js) comes from the npm registry at build time. Output: book/_build/.
+book: setup
+	$(BIN)/python book/build.py html
+
+# Rebuild from an empty execution cache (after changing book/bookkit.py or ukm_tools data).
+book-fresh: setup
+	rm -rf book/_build
+	$(BIN)/python book/build.py html
+
+slides: setup
+	$(BIN)/python book/build.py slides
+
+handouts: book system-deps
+	$(BIN)/python book/build.py handouts
+
+bench-book: setup
+	$(BIN)/python benchmarks/book/bench_build.py
 
 clean:
 	rm -rf $(VENV) book/_build test-artifacts

@@ -177,7 +177,9 @@ def main() -> None:
             report = grade_assignment(engine, A, cell_timeout=args.timeout, sandbox=True, workers=args.workers,
                                       on_progress=on_progress if sys.stderr.isatty() else None)
         engine_s = time.monotonic() - t
-        print(f"grade_assignment (sandbox on, {args.workers or os.cpu_count()} workers): {args.n} submissions in "
+        from ukm_tools.course.grading.engine import default_workers
+
+        print(f"grade_assignment (sandbox on, {args.workers or default_workers(True)} workers): {args.n} submissions in "
               f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses {dict((k.value, v) for k, v in report.counts().items())}")
 
         ps, es = scores(plain), scores(engine)

@@ -141,6 +141,7 @@ CASES = {
     "fails-one": ("graded", 2.0, 6.0),
     "infinite-loop": ("timeout", 2.0, 6.0),
     "memory-bomb": ("graded", 2.0, 6.0),
+    "kernel-crash": ("kernel_died", None, None),
     "corrupt-json": ("corrupt_notebook", None, None),
     "deleted-test-cell": ("tampered_test_cell", 5.0, 6.0),
     "edited-test-cell": ("tampered_test_cell", 2.0, 6.0),
@@ -185,6 +186,7 @@ def build_course(root: Path) -> Path:
     submit("fails-one", _answer(release, total=BAD_TOTAL))
     submit("infinite-loop", _answer(release, total="while True:\n    pass\n"))
     submit("memory-bomb", _answer(release, total="blob = [bytearray(10**8) for _ in range(10**3)]\n" + GOOD_TOTAL))
+    submit("kernel-crash", _answer(release, total="import os\nos._exit(3)\n"))
     good = nbformat.writes(_answer(release))
     submit("corrupt-json", raw=good[: len(good) // 2].encode())
     deleted = _answer(release)

@@ -69,9 +69,10 @@ class ZygoteSandbox:
             "--bind", str(self.box), BOX,
             "--bind", str(self.run), RUN,
             "--chdir", BOX,
-            "--", "/usr/bin/prlimit", f"--as={self.limits.memory_bytes}", f"--cpu={self.limits.cpu_seconds * 10}",
+            "--", "/usr/bin/prlimit", f"--as={self.limits.memory_bytes}", f"--cpu={self.limits.cpu_seconds * 100}",
             f"--nproc={used + self.limits.extra_processes}", f"--fsize={self.limits.file_bytes}",
             sys.executable, "-m", "ukm_tools.course.grading.zygote", f"{RUN}/zygote.sock", ",".join(self.preload),
+            str(self.limits.cpu_seconds),
         ]
         log = open(self.run / "zygote.log", "ab")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)

@@ -92,6 +92,8 @@ def load_course_config(course_dir: Path, db_url: str, cell_timeout: int) -> Conf
     overrides.OverwriteCells.add_missing_cells = True
     overrides.Execute.timeout = int(cell_timeout)
     overrides.Execute.interrupt_on_timeout = True
+    # The kernel's state is thrown away after grading: kill it instead of a polite shutdown.
+    overrides.Execute.shutdown_kernel = "immediate"
     # Always the engine's kernelspec, whatever the notebook's metadata names.
     overrides.Execute.kernel_name = "python3"
     overrides.Autograde.create_student = True
@@ -133,7 +135,7 @@ class Grader:
 
     def expected_notebooks(self, assignment: str) -> list[str]:
         if assignment not in self._notebooks:
-            with Gradebook(self.settings.db_url) as gb:
+            with Gradebook(self.settings.db_url, self.coursedir.course_id) as gb:
                 self._notebooks[assignment] = sorted(nb.name for nb in gb.find_assignment(assignment).notebooks)
         return self._notebooks[assignment]
 
@@ -209,7 +211,7 @@ class Grader:
         return cells
 
     def _score(self, assignment: str, student: str) -> tuple[float | None, float | None]:
-        with Gradebook(self.settings.db_url) as gb:
+        with Gradebook(self.settings.db_url, self.coursedir.course_id) as gb:
             try:
                 sub = gb.find_submission(assignment, student)
             except MissingEntry:

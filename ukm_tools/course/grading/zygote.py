@@ -140,11 +140,15 @@ def _sweep() -> None:
         time.sleep(0.005)
 
 
-def _become_kernel(request: dict, base_env: dict[str, str]) -> None:
+def _become_kernel(request: dict, base_env: dict[str, str], cpu_seconds: int) -> None:
     """In the forked child: turn into an ipykernel for ``request`` (never returns)."""
     code = 1
     try:
         os.setsid()
+        import resource
+
+        # The zygote's own CPU limit is generous (it lives for the whole run); a kernel gets its own.
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         os.closerange(3, 65536)
@@ -179,7 +183,7 @@ def _become_kernel(request: dict, base_env: dict[str, str]) -> None:
         os._exit(code)
 
 
-def serve(sock_path: str, extra_modules: list[str]) -> None:
+def serve(sock_path: str, extra_modules: list[str], cpu_seconds: int = 600) -> None:
     failed = preload(extra_modules)
     if failed:
         print(f"zygote: could not preload {failed}", file=sys.stderr, flush=True)
@@ -207,7 +211,7 @@ def serve(sock_path: str, extra_modules: list[str]) -> None:
             if pid == 0:
                 listener.detach()
                 conn.detach()
-                _become_kernel(request, env)
+                _become_kernel(request, env, cpu_seconds)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
             _, status = os.waitpid(pid, 0)
             _sweep()
@@ -220,4 +224,8 @@ def serve(sock_path: str, extra_modules: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], [m for m in sys.argv[2].split(",") if m] if len(sys.argv) > 2 else [])
+    serve(
+        sys.argv[1],
+        [m for m in sys.argv[2].split(",") if m] if len(sys.argv) > 2 else [],
+        int(sys.argv[3]) if len(sys.argv) > 3 else 600,
+    )

@@ -22,8 +22,9 @@ setup: $(STAMP)
 system-deps:
 	@bash .ci/system-deps.sh
 
+# The kasturi-syrup quote, then the whole workshop cycle into ./demo-output (DEMO_ARGS=--out DIR).
 demo: setup
-	$(BIN)/ukm quote ukm_tools/data/cases/kasturi-syrup.yaml
+	$(BIN)/ukm demo $(DEMO_ARGS)
 
 test: setup system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)

@@ -1,0 +1,106 @@
+"""Fast tests of the grading engine's parts that need no kernel: status table, checks, backup, progress."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import datetime
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+from rich.console import Console
+
+from ukm_tools.course.grading import ProgressEvent, Status, StatusStore, SubmissionStatus, progress_reporter
+from ukm_tools.course.grading.backup import backup_gradebook
+from ukm_tools.course.grading.checks import fingerprint, inspect_submission
+from ukm_tools.course.grading.status import SETTLED
+
+
+def test_status_store_keeps_one_row_per_submission(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with StatusStore(url) as store:
+        t = datetime(2026, 11, 26, 10, 0, 0)
+        store.put(SubmissionStatus("ps1", "bob", Status.RUNNING, attempts=1, started_at=t))
+        store.put(SubmissionStatus("ps1", "alice", Status.TIMEOUT, "stopped after 30 s", 2.0, 6.0, 1, t, t, "abc"))
+        store.put(SubmissionStatus("ps1", "bob", Status.GRADED, "", 5.0, 6.0, 1, t, t, "def"))
+        store.put(SubmissionStatus("ps2", "bob", Status.ERROR, "boom"))
+        rows = store.all("ps1")
+        assert [(r.student, r.status, r.score, r.fingerprint) for r in rows] == [
+            ("alice", Status.TIMEOUT, 2.0, "abc"), ("bob", Status.GRADED, 5.0, "def")]
+        assert store.get("ps2", "bob").reason == "boom"
+        assert store.get("ps2", "nobody") is None
+    con = sqlite3.connect(tmp_path / "gradebook.db")
+    assert con.execute("SELECT COUNT(*) FROM ukm_grading_status").fetchone() == (3,)
+
+
+def test_status_values_and_settled_set():
+    assert str(Status.CORRUPT_NOTEBOOK) == "corrupt_notebook"
+    assert Status.PENDING.in_progress and not Status.GRADED.in_progress
+    assert Status.ERROR not in SETTLED and Status.KERNEL_DIED not in SETTLED and Status.GRADED in SETTLED
+
+
+def test_backup_copies_sqlite_and_skips_servers(tmp_path):
+    db = tmp_path / "gradebook.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+    copy = backup_gradebook(f"sqlite:///{db}")
+    assert copy.parent == tmp_path / "backups" and copy.name.startswith("gradebook-")
+    assert sqlite3.connect(copy).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    assert backup_gradebook("postgresql://grader@localhost/course") is None
+
+
+def _nb(*sources_and_ids):
+    nb = new_notebook()
+    for source, grade_id in sources_and_ids:
+        meta = {"nbgrader": {"grade": True, "solution": False, "grade_id": grade_id, "points": 1, "locked": True}}
+        nb.cells.append(new_code_cell(source, metadata=meta))
+    return nb
+
+
+def test_inspect_finds_missing_corrupt_and_tampered(tmp_path):
+    release, submitted = tmp_path / "release", tmp_path / "submitted"
+    release.mkdir()
+    submitted.mkdir()
+    nbformat.write(_nb(("assert f(1) == 2", "t1"), ("assert g() is None", "t2")), release / "a.ipynb")
+    nbformat.write(_nb(("assert f(1) == 2", "t1"), ("pass", "t2")), submitted / "a.ipynb")
+    nbformat.write(_nb(("assert f(1) == 2", "t1")), release / "b.ipynb")
+    (submitted / "c.ipynb").write_text("{not json")
+    nbformat.write(_nb(), release / "c.ipynb")
+    found = inspect_submission(submitted, release, ["a", "b", "c"])
+    assert found.missing == ["b.ipynb"]
+    assert list(found.corrupt) == ["c.ipynb"]
+    assert found.tampered == ["test cell 't2' in a.ipynb was edited"]
+    nbformat.write(_nb(("assert f(1) == 2", "t1")), submitted / "a.ipynb")
+    assert inspect_submission(submitted, release, ["a"]).tampered == ["test cell 't2' in a.ipynb was deleted"]
+
+
+def test_fingerprint_changes_with_the_submission(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    first = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == first
+    (tmp_path / "timestamp.txt").write_text("2026-11-21 09:00:00 UTC")
+    assert fingerprint(tmp_path) != first
+    assert fingerprint(tmp_path / "missing") == ""
+
+
+def test_progress_reporter_prints_plain_lines_off_terminal():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=200)
+    with progress_reporter(console) as on_progress:
+        on_progress(ProgressEvent(2, 0, {}))
+        on_progress(ProgressEvent(2, 1, {Status.GRADED: 1}, SubmissionStatus("ps1", "alice", Status.GRADED, "", 5.0, 6.0)))
+        on_progress(ProgressEvent(2, 2, {}, SubmissionStatus("ps1", "bob", Status.CORRUPT_NOTEBOOK, "ps1.ipynb: empty")))
+    assert out.getvalue().splitlines() == [
+        "grading 2 submission(s)",
+        "[1/2] alice: graded 5/6",
+        "[2/2] bob: corrupt_notebook (ps1.ipynb: empty)",
+    ]
+
+
+def test_progress_reporter_draws_a_bar_on_a_terminal():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with progress_reporter(console) as on_progress:
+        on_progress(ProgressEvent(4, 0, {}))
+        on_progress(ProgressEvent(4, 1, {}, SubmissionStatus("ps1", "bob", Status.TIMEOUT, "stopped after 30 s")))
+    text = out.getvalue()
+    assert "1/4" in text and "ETA" in text and "bob: timeout" in text

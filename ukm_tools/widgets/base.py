@@ -377,6 +377,10 @@ class Calculator:
         except Exception as e:  # a bug must not leave a participant with a frozen page
             self.show_error(self._as_user_error(e, "compute"))
             return False
+        # The message goes before the new result is drawn, so a page never shows a fresh
+        # result under an old error.
+        self.error = None
+        self.message.value = ""
         try:
             self.render(result)
         except Exception as e:
@@ -389,8 +393,6 @@ class Calculator:
                     log.exception("%s: redrawing the last result failed", type(self).__name__)
             self.show_error(self._as_user_error(e, "render"))
             return False
-        self.error = None
-        self.message.value = ""
         self.result = result
         return True
 

@@ -201,6 +201,8 @@ def status_cmd(
         t.add_column(col)
     for r in rows:
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
+        if r.provisional:
+            score += f" ({r.total_note(lang)})"
         t.add_row(r.student, r.name, status_label(r.status, lang), r.reason, score, ", ".join(r.needs_manual))
     console.print(t)
 

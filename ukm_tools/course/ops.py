@@ -215,8 +215,10 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
     from ukm_tools.course.feedback import localize_feedback_html
 
     course_dir = check_course_dir(course_dir)
+    from ukm_tools.course.quiet import quiet_nbgrader
+
     results: list[FeedbackResult] = []
-    with _in_dir(course_dir):
+    with _in_dir(course_dir), quiet_nbgrader():
         a = api(course_dir)
         graded = sorted(a.get_autograded_students(assignment))
         for sid in students or graded:

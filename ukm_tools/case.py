@@ -29,6 +29,7 @@ Amounts may be numbers or strings ("1.500.000" is read the Indonesian way).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -157,13 +158,15 @@ class Case(_Model):
     insurance: InsuranceTerms | None = None
     import_: ImportTerms = Field(default=ImportTerms(), alias="import")
     payment_terms: str = ""
-    validity_days: int = Field(default=30, gt=0)
+    validity_days: int = Field(default=30, gt=0, le=3660)  # a quotation valid for ten years at most
     rates: dict[str, Any] | None = None
     source: str = ""  # where the figures come from, with a date
     # Inputs the calculators save beside the case (FX range, readiness answers...): kept, not priced.
     calculators: dict[str, Any] = {}
 
     _ccy = field_validator("quote_currency")(lambda cls, v: check_currency(v))
+    # A broken `rates:` section is reported when the file is read, not when a page first prices it.
+    _rates = field_validator("rates")(lambda cls, v: v if v is None or prefixed_sheet(v) else v)
     _rule = field_validator("incoterm")(lambda cls, v: _check_choice(incoterms.RULE_ORDER, upper=True)(v))
     _mode = field_validator("mode")(lambda cls, v: _check_choice(incoterms.MODES)(v))
 
@@ -201,26 +204,32 @@ class Case(_Model):
 
     def to_mapping(self) -> dict[str, Any]:
         """A plain mapping that :func:`case_from_mapping` reads back (for saving a participant's inputs)."""
-        return _plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+        return plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
 
 
-def _plain(value: Any) -> Any:
-    """YAML-ready values: whole Decimals as int, others as float only where repr round-trips."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def plain(value: Any) -> Any:
+    """Python values YAML writes as plain scalars that :func:`case_from_mapping` reads back exactly.
+
+    Decimals become ints, or floats whose repr is the same decimal (the reader turns a float
+    back into ``Decimal(repr(x))``); a fraction no float holds exactly (``33.333...`` typed
+    with 20 digits) becomes a string written the Indonesian way, which the reader parses
+    exactly. Enums become their values, dates ISO text, tuples lists.
+    """
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)
         f = float(value)
         if Decimal(repr(f)) == value:
             return f
-        return str(value).replace(".", ",")  # still exact, read back the Indonesian way
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (dt.date,)):
+    if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     return value
 
 
@@ -237,6 +246,7 @@ _PYDANTIC_CODES = {
     "literal_error": "unknown_choice",
     "enum": "unknown_choice",
     "greater_than": "not_positive",
+    "less_than_equal": "out_of_range",
     "int_parsing": "not_integer",
     "int_from_float": "not_integer",
     "decimal_parsing": "not_a_number",
@@ -250,9 +260,13 @@ def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
         code = _PYDANTIC_CODES.get(e["type"], "wrong_type")
         ctx = e.get("ctx") or {}
         allowed = ctx.get("expected") or e["msg"]
+        if e["type"] == "less_than_equal":  # bounded counts (validity_days) also have gt=0
+            allowed = f"1-{ctx['le']}"
         if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
             for p in ctx["error"].problems:
-                problems.append(Problem(p.code, loc, p.value, p.allowed, p.params))
+                # keep a nested field the check already named in full (rates.USD.buy)
+                where = p.field if p.field and loc and p.field.startswith(loc + ".") else loc
+                problems.append(Problem(p.code, where, p.value, p.allowed, p.params))
             continue
         problems.append(Problem(code, loc, e.get("input") if code != "missing_field" else None, allowed))
     return problems

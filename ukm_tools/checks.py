@@ -28,15 +28,49 @@ def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
     return int(d)
 
 
-def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
-    """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
+def number(value: Number | float, field: str) -> Decimal:
+    """A rate or percentage (not money) as a Decimal.
 
-    Unlike money, a rate may arrive as a float (a slider's value); it is read through its
-    shortest decimal form, so ``0.125`` stays exactly 0.125.
+    A rate may arrive as a float (a slider's value, a notebook's ``0.55``); it is read
+    through its shortest decimal form, so ``0.125`` stays exactly 0.125.
     """
     if isinstance(value, float):
         value = repr(value)
-    d = to_decimal(value, field)
+    return to_decimal(value, field)
+
+
+def exact_int(value: Any, field: str, *, minimum: int = 0) -> int:
+    """A Python int >= ``minimum`` and nothing else (no "5", no 5.0, no True), for typed
+    inputs and data files where a number in another form is a mistake to report.
+
+    Raises ``not_integer``, or ``not_positive`` (``minimum`` >= 1) / ``negative`` below it.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UkmError("not_integer", field, value)
+    if value < minimum:
+        raise UkmError("not_positive" if minimum >= 1 else "negative", field, value)
+    return value
+
+
+def collect(problems: list[Problem], check: Callable[..., T], *args: Any, default: Any = None, **kw: Any) -> T | Any:
+    """``check(*args, **kw)``; on UkmError its problems go to ``problems`` and ``default`` is returned.
+
+    For parsers that report every problem of a record at once (see :func:`gather` for a
+    list of independent checks).
+    """
+    try:
+        return check(*args, **kw)
+    except UkmError as e:
+        problems.extend(e.problems)
+        return default
+
+
+def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
+    """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
+
+    Unlike money, a rate may arrive as a float (see :func:`number`).
+    """
+    d = number(value, field)
     if positive and d <= 0:
         raise UkmError("not_positive", field, value)
     if d < 0:

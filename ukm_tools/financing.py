@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, format_money, to_decimal
+from ukm_tools.money import Money, Number, format_money
 
 IDR = "IDR"
 BASES = ("effective", "flat")
@@ -44,10 +45,21 @@ class PaymentMethod:
     tenor_days: int  # default tenor
     tenor_adjustable: bool
     lag_days: int
-    risk_rank: int
     lag_note: dict[str, str]
+    payments_code: str  # the method in ukm_tools.payments: bank fees and risk ranks live there
     draft: bool = False  # a time draft the exporter can discount at acceptance
-    payments_code: str | None = None  # the method in ukm_tools.payments (fees, risks)
+
+    @property
+    def terms(self):
+        """The :class:`ukm_tools.payments.PaymentMethod` (risks, what each party needs, fees)."""
+        from ukm_tools.payments import get_method
+
+        return get_method(self.payments_code, "payments_code")
+
+    @property
+    def exporter_risk(self) -> int:
+        """1 = safest for the exporter, on the scale of :mod:`ukm_tools.payments`."""
+        return self.terms.exporter_risk
 
     def acceptance_day(self, shipment_day: int) -> int:
         """When documents have arrived and the draft is accepted (payment due tenor days later)."""
@@ -176,11 +188,9 @@ def _check_money(inp: Any, names: tuple[str, ...], problems: list[Problem]) -> N
             problems.append(Problem("negative", name, m.amount))
 
 
-def _check_days(value: Any, name: str, problems: list[Problem]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(Problem("not_integer", name, value))
-    elif value < 0:
-        problems.append(Problem("negative", name, value))
+def _check_start(start: Any, problems: list[Problem]) -> None:
+    if start is not None and not isinstance(start, dt.date):
+        problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
 
 
 def cash_flow(inp: OrderInput) -> CashFlowTimeline:
@@ -199,8 +209,9 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     _check_money(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
     if isinstance(inp.order_value, Money) and inp.order_value.amount == 0:
         problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
-    _check_days(inp.production_days, "production_days", problems)
-    _check_days(inp.days_to_ship, "days_to_ship", problems)
+    checks.collect(problems, checks.exact_int, inp.production_days, "production_days")
+    checks.collect(problems, checks.exact_int, inp.days_to_ship, "days_to_ship")
+    _check_start(inp.start, problems)
     method = None
     try:
         method = payment_method(inp.method)
@@ -208,7 +219,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
         problems.extend(e.problems)
     tenor = inp.tenor_days
     if tenor is not None:
-        _check_days(tenor, "tenor_days", problems)
+        checks.collect(problems, checks.exact_int, tenor, "tenor_days")
         if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
             problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]}))
     if problems:
@@ -265,7 +276,7 @@ def order_from_quote(quote: Any, pricing: Any, *, materials_share_pct: Number, p
         quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
         pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
     """
-    share = to_decimal(materials_share_pct, "materials_share_pct")
+    share = checks.number(materials_share_pct, "materials_share_pct")
     if not 0 <= share <= 100:
         raise UkmError("out_of_range", "materials_share_pct", share, "0-100")
     hpp_total = pricing.hpp * pricing.quantity
@@ -403,7 +414,7 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
     elif principal.amount <= 0:
         problems.append(Problem("not_positive", "principal", principal.amount))
     try:
-        r = to_decimal(rate_pct, "rate_pct")
+        r = checks.number(rate_pct, "rate_pct")
         if r < 0:
             problems.append(Problem("negative", "rate_pct", r))
         elif r > 100:
@@ -433,9 +444,10 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
         UkmError: bad principal, rate, months or basis.
     """
     problems = _check_loan(principal, rate_pct, months, basis)
+    _check_start(start, problems)
     if problems:
         raise UkmError(problems=problems)
-    rate = to_decimal(rate_pct, "rate_pct")
+    rate = checks.number(rate_pct, "rate_pct")
     cur = principal.currency
     P = principal.rounded()
     rows: list[Instalment] = []
@@ -448,7 +460,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
             payment = (P * i / (1 - (1 + i) ** -months)).rounded()
         for k in range(1, months + 1):
             interest = (balance * i).rounded()
-            part = balance if k == months else payment - interest
+            # min(): on a tiny loan over many months the rounded instalment would repay more
+            # than is left; the balance then stops at zero instead of going negative.
+            part = balance if k == months else min(payment - interest, balance)
             balance = balance - part
             rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
     else:
@@ -458,8 +472,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
         interest_left = total_interest
         for k in range(1, months + 1):
             last = k == months
-            interest = interest_left if last else interest_each
-            part = balance if last else part_each
+            # min(): rounded equal shares of a tiny loan can add up to more than the total
+            interest = interest_left if last else min(interest_each, interest_left)
+            part = balance if last else min(part_each, balance)
             interest_left = interest_left - interest
             balance = balance - part
             rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
@@ -532,12 +547,12 @@ def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None
     """
     sch = loan_scheme(scheme) if isinstance(scheme, str) else scheme
     if sch is not None:
-        rate = sch.rate_for_access(access) if rate_pct is None else to_decimal(rate_pct, "rate_pct")
+        rate = sch.rate_for_access(access) if rate_pct is None else checks.number(rate_pct, "rate_pct")
         basis = basis or sch.basis
     else:
         if rate_pct is None:
             raise UkmError("missing_field", "rate_pct")
-        rate = to_decimal(rate_pct, "rate_pct")
+        rate = checks.number(rate_pct, "rate_pct")
         basis = basis or "effective"
     n = loan_months(timeline.days_tied_up) if months is None else months
     principal = timeline.peak_working_capital.rounded_up()
@@ -641,6 +656,7 @@ register(
         "basis": {"id": "Dasar bunga", "en": "Interest basis"},
         "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
         "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
+        "start": {"id": "Tanggal mulai", "en": "Start date"},
         "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
     },
 )

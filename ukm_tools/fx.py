@@ -16,9 +16,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Mapping
 
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, Number, check_currency, to_decimal
+from ukm_tools import checks
+from ukm_tools.money import Money, Number, check_currency
 
 BASE = "IDR"
 
@@ -87,30 +88,35 @@ class RateSheet(Dated):
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RateSheet":
-        problems: list[Problem] = []
-        try:
-            date = data["date"]
-            if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
-            if not isinstance(date, dt.date):
-                raise ValueError
-        except (KeyError, ValueError):
-            raise UkmError("wrong_type", "rate_sheet.date", data.get("date"), "YYYY-MM-DD") from None
+        """A validated sheet from parsed YAML (``date``, ``source``, ``rates: {USD: {buy, sell, mid}}``).
+
+        Raises:
+            UkmError: every problem at once, each naming its field (``rates.USD.buy``...).
+        """
+        if not isinstance(data, Mapping):
+            raise UkmError("wrong_type", "rate_sheet", type(data).__name__, "date, source, rates")
+        date = as_date(data.get("date"), "rate_sheet.date")
         source = str(data.get("source") or "").strip()
         if not source:
             raise UkmError("missing_field", "rate_sheet.source")
+        raw_rates = data.get("rates") or {}
+        if not isinstance(raw_rates, Mapping):
+            raise UkmError("wrong_type", "rate_sheet.rates", type(raw_rates).__name__, "{USD: {buy: ..., sell: ..., mid: ...}}")
+        problems: list[Problem] = []
         rates: dict[str, Rate] = {}
-        for code, r in (data.get("rates") or {}).items():
+        for code, r in raw_rates.items():
             try:
                 ccy = check_currency(code, f"rates.{code}")
+                if not isinstance(r, Mapping):
+                    raise UkmError("wrong_type", f"rates.{ccy}", r, "{buy: ..., sell: ..., mid: ...}")
                 vals = {}
                 for kind in ("buy", "sell", "mid"):
-                    raw = r.get(kind) if isinstance(r, Mapping) else None
-                    if raw is None and kind == "mid" and isinstance(r, Mapping) and "buy" in r and "sell" in r:
-                        raw = (to_decimal(str(r["buy"])) + to_decimal(str(r["sell"]))) / 2
+                    raw = r.get(kind)
+                    if raw is None and kind == "mid" and "buy" in r and "sell" in r:
+                        raw = (checks.number(r["buy"], f"rates.{ccy}.buy") + checks.number(r["sell"], f"rates.{ccy}.sell")) / 2
                     if raw is None:
                         raise UkmError("missing_field", f"rates.{ccy}.{kind}")
-                    vals[kind] = to_decimal(str(raw), f"rates.{ccy}.{kind}")
+                    vals[kind] = checks.number(raw, f"rates.{ccy}.{kind}")
                 rates[ccy] = make_rate(ccy, **vals)
             except UkmError as e:
                 problems.extend(e.problems)
@@ -121,20 +127,28 @@ class RateSheet(Dated):
         return cls(date=date, source=source, rates=rates, note=str(data.get("note") or ""))
 
     def rate(self, currency: str) -> Rate:
-        ccy = currency.upper()
+        ccy = str(currency).strip().upper()
         if ccy not in self.rates:
             raise UkmError("missing_rate", "currency", ccy, sorted(self.rates), source=self.source)
         return self.rates[ccy]
 
     def applied(self, currency: str, kind: RateKind) -> AppliedRate:
         r = self.rate(currency)
-        return AppliedRate(r.currency, RateKind(kind), r.value(kind), self.date, self.source)
+        kind = rate_kind(kind)
+        return AppliedRate(r.currency, kind, r.value(kind), self.date, self.source)
+
+
+def rate_kind(kind: RateKind | str) -> RateKind:
+    try:
+        return RateKind(kind)
+    except ValueError:
+        raise UkmError("unknown_choice", "rate_kind", kind, [k.value for k in RateKind]) from None
 
 
 def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:
     """A validated :class:`Rate` (all > 0, buy ≤ mid ≤ sell)."""
-    b, s = to_decimal(buy, f"{currency}.buy"), to_decimal(sell, f"{currency}.sell")
-    m = to_decimal(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
+    b, s = checks.number(buy, f"{currency}.buy"), checks.number(sell, f"{currency}.sell")
+    m = checks.number(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
     for name, v in (("buy", b), ("sell", s), ("mid", m)):
         if v <= 0:
             raise UkmError("rate_not_positive", f"rates.{currency}.{name}", v)

@@ -15,7 +15,7 @@ from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import RateSheet, make_rate, proceeds_to_idr
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, to_decimal
+from ukm_tools.money import Money, Number
 
 MAX_SCENARIOS = 41
 
@@ -60,9 +60,10 @@ def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[
     r = sheet.rate(amount.currency)
     out = []
     for c in changes_pct:
-        factor = 1 + to_decimal(c, "change_pct") / 100
+        change = checks.number(c, "change_pct")
+        factor = 1 + change / 100
         shifted = make_rate(r.currency, r.buy * factor, r.sell * factor, r.mid * factor)
         scenario_sheet = RateSheet(sheet.date, sheet.source, {**sheet.rates, r.currency: shifted}, sheet.note)
         proceeds = proceeds_to_idr(amount, scenario_sheet).money.rounded()
-        out.append(RateScenario(to_decimal(c), shifted.buy, proceeds, proceeds - base))
+        out.append(RateScenario(change, shifted.buy, proceeds, proceeds - base))
     return out

@@ -136,7 +136,7 @@ def rules() -> dict[str, Rule]:
 
 def rule(code: str) -> Rule:
     """The rule for ``code`` (case-insensitive), or UkmError listing the 11 rules."""
-    key = (code or "").strip().upper()
+    key = code.strip().upper() if isinstance(code, str) else code
     table = _load()[0]
     if key not in table:
         raise UkmError("unknown_choice", "incoterm", code, list(RULE_ORDER))

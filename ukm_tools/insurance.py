@@ -21,7 +21,8 @@ from enum import Enum
 
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, to_decimal
+from ukm_tools import checks
+from ukm_tools.money import Money, Number
 
 CLAUSES = ("A", "B", "C")
 # Wider cover first: (A) all risks bar exclusions, (B) named perils incl. water, (C) major casualties.
@@ -88,8 +89,8 @@ class InsuranceQuote:
 
 
 def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insurance_rate_pct") -> Decimal:
-    r = to_decimal(rate_pct, field)
-    cover = to_decimal(cover_pct, "cover_pct")
+    r = checks.number(rate_pct, field)
+    cover = checks.number(cover_pct, "cover_pct")
     if r <= 0:
         raise UkmError("not_positive", field, r)
     if r * cover / 100 >= 100:  # cover x rate >= 1 would make the inclusive CIF infinite or negative
@@ -98,7 +99,7 @@ def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insuranc
 
 
 def check_clause(clause: str, required: str | None = None, rule: str = "", field: str = "clause") -> str:
-    c = (clause or "").strip().upper().strip("()")
+    c = clause.strip().upper().strip("()") if isinstance(clause, str) else clause
     if c not in CLAUSES:
         raise UkmError("unknown_choice", field, clause, list(CLAUSES))
     if required and _CLAUSE_RANK[c] < _CLAUSE_RANK[required]:
@@ -127,14 +128,16 @@ def insure(
     Premium and CIF are rounded half-up to the minor unit; the insured amount is rounded
     *up*, so cover never falls below ``cover_pct`` of the rounded CIF.
     """
-    method = Method(method)
-    cover = to_decimal(cover_pct, "cover_pct")
+    try:
+        method = Method(method)
+    except ValueError:
+        raise UkmError("unknown_choice", "method", method, [m.value for m in Method]) from None
+    cfr = checks.money(cfr, "cfr")
+    cover = checks.number(cover_pct, "cover_pct")
     if cover < 100:
         raise UkmError("out_of_range", "cover_pct", cover, ">= 100")
     rate = check_rate(rate_pct, cover)
     clause = check_clause(clause)
-    if cfr.amount < 0:
-        raise UkmError("negative", "cfr", cfr.amount)
     premium = (cfr * premium_factor(rate, cover, method)).rounded()
     cif = (cfr + premium).rounded()
     insured = (cif * cover / 100).rounded_up()

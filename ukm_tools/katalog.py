@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
@@ -174,16 +175,6 @@ class GovernmentPrice:
         return "Price excludes PPN (VAT): the seller is not VAT-registered (PKP)."
 
 
-def _positive_int(value: Any, name: str, problems: list[Problem]) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(Problem("not_integer", name, value))
-        return None
-    if value <= 0:
-        problems.append(Problem("not_positive", name, value))
-        return None
-    return value
-
-
 def government_price(inp: PriceInput) -> GovernmentPrice:
     """The delivered unit price for a government buyer, with or without PPN.
 
@@ -199,7 +190,7 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
             problems.append(Problem("negative", name, m.amount))
     if inp.price_before_ppn.amount == 0:
         problems.append(Problem("not_positive", "price_before_ppn", inp.price_before_ppn.amount))
-    min_order = _positive_int(inp.min_order, "min_order", problems)
+    min_order = checks.collect(problems, checks.exact_int, inp.min_order, "min_order", minimum=1)
     if inp.valid_until < inp.valid_from:
         problems.append(Problem("date_order", "valid_until", inp.valid_until.isoformat(), inp.valid_from.isoformat()))
     rule = None
@@ -394,6 +385,8 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
     Raises:
         UkmError: one problem per bad or missing field, each naming the field.
     """
+    if not isinstance(raw, Mapping):
+        raise UkmError("wrong_type", "sheet", type(raw).__name__, list(FIELD_KEYS))
     problems: list[Problem] = []
     for key in raw:
         if key not in FIELD_KEYS:
@@ -573,10 +566,11 @@ def checklist(have: Iterable[str]) -> Checklist:
     """
     data = packaged_yaml("katalog/registration.yaml")
     reqs = data["requirements"]
-    have = set(have)
-    unknown = sorted(have - set(reqs))
+    have = list(have)
+    unknown = [k for k in have if not isinstance(k, str) or k not in reqs]
     if unknown:
         raise UkmError(problems=[Problem("unknown_choice", "have", k, sorted(reqs)) for k in unknown])
+    have = set(have)
     steps = []
     for s in data["steps"]:
         needs = tuple(Need(k, reqs[k], k in have) for k in s["needs"])

@@ -73,8 +73,8 @@ register(
             "en": "{field}: '{value}' is not a number. Write it like 1,234,567.50.",
         },
         "number_other_convention": {
-            "id": "{field}: '{value}' ditulis dengan format Inggris. Dalam bahasa Indonesia titik = ribuan, koma = desimal: tulis {suggestion}.",
-            "en": "{field}: '{value}' is written the Indonesian way. In English, comma = thousands, point = decimal: write {suggestion}.",
+            "id": "{field}: '{value}' ditulis dengan format {written_id}. Di sini angka ditulis dengan format {expected_id} ({rule_id}): tulis {suggestion}.",
+            "en": "{field}: '{value}' is written the {written_en} way. Here numbers are written the {expected_en} way ({rule_en}): write {suggestion}.",
         },
         "number_ambiguous": {
             "id": "{field}: '{value}' bisa dibaca dua cara ({reading_a} atau {reading_b}). Tulis tanpa pemisah ribuan, misalnya {plain}.",
@@ -147,6 +147,14 @@ register(
         "price_not_above_cost": {
             "id": "{field}: harga jual ({value}) harus lebih besar dari biaya variabel per unit ({allowed}); kalau tidak, titik impas tidak pernah tercapai.",
             "en": "{field}: the selling price ({value}) must exceed the variable cost per unit ({allowed}), or break-even is never reached.",
+        },
+        "float_money": {
+            "id": "{field}: jumlah uang {value} diberikan sebagai float, yang tidak tepat untuk uang. Tulis sebagai teks atau Decimal, misalnya Money.of('{value}', 'USD').",
+            "en": "{field}: the amount {value} was given as a float, which is inexact for money. Pass it as text or a Decimal, e.g. Money.of('{value}', 'USD').",
+        },
+        "too_large": {
+            "id": "{field}: angka {value} terlalu besar untuk dihitung (paling banyak {allowed} digit sebelum koma). Periksa angka nol yang berlebih.",
+            "en": "{field}: the number {value} is too large to compute with (at most {allowed} digits before the decimal point). Check for extra zeros.",
         },
         "mode_not_allowed": {
             "id": "Incoterm {value} hanya untuk angkutan laut/perairan darat, bukan {mode}. Untuk moda lain gunakan: {allowed}.",

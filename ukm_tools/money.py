@@ -53,7 +53,7 @@ def to_decimal(value: Number, field: str = "amount") -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         # Money must never pass through binary floats; say so instead of guessing.
-        raise TypeError(f"{field}: pass money as Decimal, int or str, not float ({value!r})")
+        raise UkmError("float_money", field, repr(value))
     if isinstance(value, str):
         try:
             d = Decimal(value.strip())
@@ -65,12 +65,25 @@ def to_decimal(value: Number, field: str = "amount") -> Decimal:
     raise UkmError("not_a_number", field, value)
 
 
+# Whole digits a figure may have: Rp999 trillion is far beyond any SME invoice, and it keeps
+# every product of two inputs inside Decimal's 28-digit context (exact, never rounded away).
+MAX_DIGITS = 15
+
+
+def _quantize(amount: Decimal, places: int, rounding: str) -> Decimal:
+    try:
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    except InvalidOperation:
+        # The result would not fit Decimal's precision: an input had far too many digits.
+        raise UkmError("too_large", "amount", f"{amount:.6E}", MAX_DIGITS) from None
+
+
 def round_half_up(amount: Decimal, places: int) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _quantize(amount, places, ROUND_HALF_UP)
 
 
 def round_up(amount: Decimal, places: int) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING)
+    return _quantize(amount, places, ROUND_CEILING)
 
 
 @dataclass(frozen=True, slots=True)

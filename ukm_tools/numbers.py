@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from ukm_tools.errors import UkmError
-from ukm_tools.money import format_number
+from ukm_tools.money import MAX_DIGITS, format_number, to_decimal
 
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (group, decimal)
 _PREFIX = re.compile(r"^(rp\.?|idr|usd|us\$|\$|sgd|s\$|myr|rm)\s*", re.IGNORECASE)
@@ -24,6 +24,13 @@ def _pattern(group: str, decimal: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {lang: _pattern(*seps) for lang, seps in _SEPARATORS.items()}
+# How a convention is named in a message of each language: the message language (the CLI's
+# --lang) need not be the convention a file's numbers are read in (always Indonesian).
+_CONVENTION_NAMES = {"id": {"id": "Indonesia", "en": "Inggris"}, "en": {"id": "Indonesian", "en": "English"}}
+_CONVENTION_RULES = {
+    "id": {"id": "titik = ribuan, koma = desimal", "en": "koma = ribuan, titik = desimal"},
+    "en": {"id": "point = thousands, comma = decimal", "en": "comma = thousands, point = decimal"},
+}
 
 
 def _to_decimal(body: str, lang: str) -> Decimal:
@@ -41,7 +48,7 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
         UkmError: ``empty``, ``not_a_number``, ``number_other_convention`` or ``number_ambiguous``.
     """
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
-        return Decimal(text)
+        return to_decimal(text, field)  # refuses NaN and infinities
     if text is None:
         raise UkmError("empty", field, "")
     if not isinstance(text, str):
@@ -62,6 +69,9 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
     other = "en" if lang == "id" else "id"
     if _PATTERNS[lang].match(s):
         group, decimal = _SEPARATORS[lang]
+        whole_digits = s.split(decimal)[0].replace(group, "").lstrip("0")
+        if len(whole_digits) > MAX_DIGITS:
+            raise UkmError("too_large", field, raw, MAX_DIGITS)
         # "1,234" in Indonesian is 1,234 (one and a bit) but looks like English 1234.
         if group not in s and s.count(decimal) == 1:
             whole, frac = s.split(decimal)
@@ -75,5 +85,10 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
         return sign * _to_decimal(s, lang)
     if _PATTERNS[other].match(s):
         value = sign * _to_decimal(s, other)
-        raise UkmError("number_other_convention", field, raw, suggestion=format_number(value, lang))
+        raise UkmError(
+            "number_other_convention", field, raw, suggestion=format_number(value, lang),
+            **{f"written_{m}": _CONVENTION_NAMES[m][other] for m in _SEPARATORS},
+            **{f"expected_{m}": _CONVENTION_NAMES[m][lang] for m in _SEPARATORS},
+            **{f"rule_{m}": _CONVENTION_RULES[m][lang] for m in _SEPARATORS},
+        )
     raise UkmError("not_a_number", field, raw)

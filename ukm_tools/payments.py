@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ukm_tools import checks
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units, to_decimal
+from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
 
 LANGS = ("id", "en")
 DAY_COUNT = 360  # money-market convention for USD discounting
@@ -285,15 +285,6 @@ _FEE_KEYS = {
 }
 
 
-def _date(raw: Any, field: str) -> dt.date:
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise UkmError("wrong_type", field, raw, "YYYY-MM-DD") from None
-
-
 def _text(raw: Any, field: str) -> str:
     if raw is None or not str(raw).strip():
         raise UkmError("missing_field", field)
@@ -310,7 +301,7 @@ def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
 
 def _amount(raw: Any, field: str) -> Decimal:
     # YAML gives floats for "0.125"; go through str so 0.125 stays exactly 0.125.
-    d = to_decimal(str(raw) if isinstance(raw, float) else raw, field)
+    d = checks.number(raw, field)
     if d < 0:
         raise UkmError("negative", field, raw)
     return d
@@ -321,17 +312,10 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         raise UkmError("wrong_type", where, raw, "mapping (code, label, applies_to, per, kind, ...)")
     problems: list[Problem] = []
 
-    def attempt(fn, *args):
-        try:
-            return fn(*args)
-        except UkmError as e:
-            problems.extend(e.problems)
-            return None
-
     for key in raw:
         if key not in _FEE_KEYS:
             problems.append(Problem("unknown_field", f"{where}.{key}", key, sorted(_FEE_KEYS)))
-    code = attempt(_text, raw.get("code"), f"{where}.code")
+    code = checks.collect(problems, _text, raw.get("code"), f"{where}.code")
     label = raw.get("label")
     if not isinstance(label, Mapping) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
         problems.append(Problem("wrong_type", f"{where}.label", label, "{id: ..., en: ...}"))
@@ -340,11 +324,11 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         problems.append(Problem("wrong_type", f"{where}.applies_to", applies, list(FAMILIES)))
         applies = []
     for a in applies:
-        attempt(_choice, a, f"{where}.applies_to", FAMILIES)
-    per = attempt(_choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
-    kind = attempt(_choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
-    source = attempt(_text, raw.get("source"), f"{where}.source")
-    date = attempt(_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
+        checks.collect(problems, _choice, a, f"{where}.applies_to", FAMILIES)
+    per = checks.collect(problems, _choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
+    kind = checks.collect(problems, _choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
+    source = checks.collect(problems, _text, raw.get("source"), f"{where}.source")
+    date = checks.collect(problems, as_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
     if raw.get("date") is None:
         problems.append(Problem("missing_field", f"{where}.date"))
     amount = rate = minimum = maximum = None
@@ -352,7 +336,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("amount") is None:
             problems.append(Problem("missing_field", f"{where}.amount"))
         else:
-            amount = attempt(_amount, raw["amount"], f"{where}.amount")
+            amount = checks.collect(problems, _amount, raw["amount"], f"{where}.amount")
         for key in ("rate_pct", "min", "max"):
             if raw.get(key) is not None:
                 problems.append(Problem("unknown_field", f"{where}.{key}", key, ["amount"]))
@@ -360,11 +344,11 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("rate_pct") is None:
             problems.append(Problem("missing_field", f"{where}.rate_pct"))
         else:
-            rate = attempt(_amount, raw["rate_pct"], f"{where}.rate_pct")
+            rate = checks.collect(problems, _amount, raw["rate_pct"], f"{where}.rate_pct")
         if raw.get("min") is not None:
-            minimum = attempt(_amount, raw["min"], f"{where}.min")
+            minimum = checks.collect(problems, _amount, raw["min"], f"{where}.min")
         if raw.get("max") is not None:
-            maximum = attempt(_amount, raw["max"], f"{where}.max")
+            maximum = checks.collect(problems, _amount, raw["max"], f"{where}.max")
         if minimum is not None and maximum is not None and minimum > maximum:
             problems.append(Problem("min_above_max", f"{where}.min", minimum, maximum))
         if raw.get("amount") is not None:
@@ -374,7 +358,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("period_days") is None:
             problems.append(Problem("missing_field", f"{where}.period_days"))
         else:
-            period_days = attempt(checks.whole_number, raw["period_days"], f"{where}.period_days")
+            period_days = checks.collect(problems, checks.whole_number, raw["period_days"], f"{where}.period_days")
     example = raw.get("example", False)
     if not isinstance(example, bool):
         problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))
@@ -408,7 +392,7 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
         if key not in _SCHEDULE_KEYS:
             problems.append(Problem("unknown_field", str(key), key, sorted(_SCHEDULE_KEYS)))
     header: dict[str, Any] = {}
-    for key, fn in (("bank", _text), ("source", _text), ("date", _date)):
+    for key, fn in (("bank", _text), ("source", _text), ("date", as_date)):
         try:
             if data.get(key) is None:
                 raise UkmError("missing_field", key)
@@ -477,7 +461,7 @@ class CostBreakdown:
         for ln in self.lines:
             if ln.code == code:
                 return ln
-        raise KeyError(code)
+        raise UkmError("unknown_choice", "fee", code, [ln.code for ln in self.lines])
 
     @property
     def total_pct(self) -> Decimal:
@@ -626,7 +610,7 @@ def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: i
 
 def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
     """face x annual rate x days / 360, rounded half-up to the minor unit."""
-    return (face * to_decimal(annual_rate_pct) / 100 * days / DAY_COUNT).rounded()
+    return (face * checks.number(annual_rate_pct, "annual_rate_pct") / 100 * days / DAY_COUNT).rounded()
 
 
 def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
@@ -689,7 +673,7 @@ class MethodComparison:
         for r in self.rows:
             if r.method.code == code:
                 return r
-        raise KeyError(code)
+        raise UkmError("unknown_choice", "method", code, [r.method.code for r in self.rows])
 
     def to_dataframe(self, lang: str = "id"):
         en = lang == "en"

@@ -24,8 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
-from ukm_tools.dated import Dated
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
@@ -147,15 +148,6 @@ def _bilingual(raw: Any, field: str, problems: list[Problem], required: bool = T
     return {lang: str(raw[lang]).strip() for lang in LANGS}
 
 
-def _whole(raw: Any, field: str, problems: list[Problem], minimum: int) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        problems.append(Problem("not_integer", field, raw))
-        return minimum
-    if raw < minimum:
-        problems.append(Problem("not_positive" if minimum else "negative", field, raw))
-    return raw
-
-
 def _rupiah(raw: Any, field: str, problems: list[Problem]) -> Money | None:
     if raw is None:
         return None
@@ -182,12 +174,12 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
         raise UkmError("malformed_file", "file", name, detail="expected product_types, markets, requirements")
     problems: list[Problem] = []
     product_types = {}
-    for code, labels in (data.get("product_types") or {}).items():
+    for code, labels in _mapping(data.get("product_types"), "product_types", problems).items():
         product_types[str(code)] = _bilingual(labels, f"product_types.{code}", problems)
     if not product_types:
         problems.append(Problem("missing_field", "product_types"))
     markets: dict[str, Market] = {}
-    for code, m in (data.get("markets") or {}).items():
+    for code, m in _mapping(data.get("markets"), "markets", problems).items():
         m = m if isinstance(m, Mapping) else {}
         markets[str(code)] = Market(
             str(code),
@@ -243,12 +235,12 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
                 product_types=types,
                 markets=mkts,
                 prerequisites=_list(r.get("prerequisites", []), f"{where}.prerequisites", problems),
-                weight=_whole(r.get("weight"), f"{where}.weight", problems, 1),
+                weight=checks.collect(problems, checks.exact_int, r.get("weight"), f"{where}.weight", minimum=1, default=1),
                 where=_bilingual(r.get("where"), f"{where}.where", problems),
                 typical_cost=cost,
                 typical_cost_max=cost_max,
                 cost_note=_bilingual(r.get("cost_note"), f"{where}.cost_note", problems, required=False),
-                lead_time_days=_whole(r.get("lead_time_days"), f"{where}.lead_time_days", problems, 0),
+                lead_time_days=checks.collect(problems, checks.exact_int, r.get("lead_time_days"), f"{where}.lead_time_days", default=0),
                 lead_time_estimate=bool(estimate),
                 source=source,
             )
@@ -271,13 +263,20 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
 
 
 def _catalog_date(raw: Any, problems: list[Problem]) -> dt.date:
-    if isinstance(raw, dt.date):
-        return raw
     try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        problems.append(Problem("wrong_type", "date", raw, "YYYY-MM-DD"))
+        return as_date(raw, "date")
+    except UkmError as e:
+        problems.extend(e.problems)
         return dt.date.min
+
+
+def _mapping(raw: Any, field: str, problems: list[Problem]) -> Mapping[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("wrong_type", field, type(raw).__name__, "{code: ...}"))
+        return {}
+    return raw
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:

@@ -104,6 +104,11 @@ def test_fits_a_360px_phone(open_page, voila_url, slug, ready, field):
     assert overflow <= 2, f"page is {overflow}px wider than a 360px screen"
     box = p.page.locator(field).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    # No input box sticks out of its labelled column (it would be clipped: no right border).
+    clipped = p.page.evaluate("""() => Array.from(document.querySelectorAll("[class*='ukm-field-']"))
+        .filter(e => e.getBoundingClientRect().right > e.parentElement.getBoundingClientRect().right + 0.5)
+        .map(e => e.className.match(/ukm-field-\\S+/)[0])""")
+    assert clipped == [], f"input boxes wider than their column: {clipped}"
     p.screenshot(f"{slug}-360px")
 
 

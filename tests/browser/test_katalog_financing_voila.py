@@ -55,3 +55,19 @@ def test_financing_widget_in_voila(voila_url, page):
     type_into(page, "Jumlah pesanan (unit)", "dua ribu")
     page.get_by_text("Hasil terakhir yang benar (masukan sekarang belum benar):").wait_for()
     assert "Rp20.600.000" in page.content()
+
+
+@pytest.mark.parametrize("slug, ready", [("09-pembiayaan", "Rp36.200.000 (hari ke-35)"), ("10-e-katalog", "Harga e-Katalog untuk satu produk")])
+def test_every_input_box_is_usable_on_a_360px_phone(voila_url, open_page, slug, ready):
+    p = open_page(360, 2400)
+    p.page.goto(f"{voila_url}/voila/render/{slug}.ipynb")
+    p.page.get_by_text(ready).first.wait_for()
+    narrow = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-text input, .widget-dropdown select'))
+        .map(e => [e.closest('.widget-inline-hbox').querySelector('label').innerText, Math.round(e.getBoundingClientRect().width)])
+        .filter(([label, w]) => w < 80)""")
+    assert narrow == [], f"input boxes too narrow to type in: {narrow}"
+    cut = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-checkbox span'))
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.innerText)""")
+    assert cut == [], f"checkbox texts cut off: {cut}"
+    assert p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 2
+    p.screenshot(f"{slug}-360px")

@@ -64,3 +64,18 @@ def test_apps_refuses_a_broken_fee_schedule(tmp_path):
     r = subprocess.run([sys.executable, "-c", "from ukm_tools.cli import main; main()", "apps", "--fees", str(bad), "--dir", str(tmp_path / "a")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Galat: source: wajib diisi." in r.stderr and "Traceback" not in r.stderr
+
+
+def test_apps_refuses_a_case_whose_rates_section_is_broken(tmp_path):
+    """The rates: section is checked with the case, not first by every page that prices it."""
+    import yaml
+
+    from ukm_tools.case import packaged_case
+
+    bad = tmp_path / "kurs-rusak.yaml"
+    bad.write_text(yaml.safe_dump({**packaged_case().to_mapping(), "rates": {"date": "2025-12-01", "source": "papan", "rates": {"USD": 16000}}}),
+                   encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", "from ukm_tools.cli import main; main()", "apps", "--case", str(bad), "--dir", str(tmp_path / "a")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "rates.USD" in r.stderr

@@ -58,3 +58,42 @@ def test_malformed_case_file_reports_each_field(tmp_path):
     assert len(lines) >= 2
     assert any("Unit cost (HPP)" in l and "'abc'" in l for l in lines)
     assert any("Quantity" in l for l in lines)
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("date: 2025-01-01\nsource: x\nrates: [16000, 16100]\n", "rate_sheet.rates"),
+        ("date: 2025-01-01\nsource: x\nrates: {USD: 16000}\n", "rates.USD"),
+        ("date: kemarin\nsource: x\nrates: {USD: {buy: 16000, sell: 16100}}\n", "YYYY-MM-DD"),
+    ],
+)
+def test_malformed_rate_sheet_is_a_message_not_a_traceback(tmp_path, text, needle):
+    bad = tmp_path / "rates.yaml"
+    bad.write_text(text, encoding="utf-8")
+    r = ukm("quote", CASE, "--rates", str(bad), "--lang", "en")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert needle in r.stderr
+
+
+def test_rate_sheet_with_a_time_of_day_is_read(tmp_path):
+    sheet = tmp_path / "rates.yaml"
+    sheet.write_text("date: 2025-01-01 10:00:00\nsource: papan kurs\nrates: {USD: {buy: 16000, sell: 16100}}\n", encoding="utf-8")
+    r = ukm("quote", CASE, "--rates", str(sheet))
+    assert r.returncode == 0, r.stderr
+    assert "16.000 (01-01-2025, papan kurs)" in r.stdout
+
+
+def test_quote_text_writes_numbers_the_indonesian_way(tmp_path):
+    case = packaged_case().to_mapping()
+    case["quantity"] = 2400
+    case["insurance"] = {"rate_pct": 0.35}
+    path = tmp_path / "case.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    r = ukm("quote", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "2.400 karton" in r.stdout and "ICC (C) 0,35%" in r.stdout
+    r = ukm("quote", str(path), "--lang", "en")
+    assert "2,400 karton" in r.stdout and "ICC (C) 0.35%" in r.stdout

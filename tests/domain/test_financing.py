@@ -276,3 +276,30 @@ def test_order_from_the_kasturi_case_quote():
     assert t.margin == idr(14_039_921)
     with pytest.raises(UkmError):
         order_from_quote(quote, case.pricing_input(), materials_share_pct=120, production_days=21, method="da")
+
+
+def test_financing_methods_take_their_risks_from_the_payments_list():
+    """One source for a method's risk: the payments list, reached through payments_code."""
+    from ukm_tools.payments import get_method, load_payment_methods
+
+    methods = payment_methods()
+    assert {m.payments_code for m in methods} <= set(load_payment_methods())
+    for m in methods:
+        assert m.exporter_risk == get_method(m.payments_code).exporter_risk
+    ranks = [m.exporter_risk for m in methods]
+    assert ranks == sorted(ranks)  # listed from safest to riskiest for the exporter
+    assert payment_method("lc_sight").terms.code == payment_method("lc_usance").terms.code == "lc_unconfirmed"
+
+
+@settings(max_examples=300, deadline=None)
+@given(principal=st.integers(1, 300_000), rate=st.decimals("0", "30", places=2),
+       months=st.integers(1, 600), basis=st.sampled_from(["effective", "flat"]))
+def test_no_instalment_line_goes_negative_even_for_tiny_loans(principal, rate, months, basis):
+    """Rounded equal shares of Rp100.000 over 600 months overshoot; the schedule must still
+    never show a negative principal, interest or balance, and still add up exactly."""
+    s = instalment_schedule(idr(principal), rate, months, basis)
+    assert all(r.principal.amount >= 0 and r.interest.amount >= 0 and r.balance.amount >= 0 for r in s.rows)
+    assert sum((r.principal for r in s.rows), idr(0)) == idr(principal)
+    assert s.total_paid == idr(principal) + s.total_interest and s.rows[-1].balance == idr(0)
+    if basis == "flat":
+        assert s.total_interest == (idr(principal) * rate * months / 1200).rounded()

@@ -13,8 +13,9 @@ def test_money_keeps_currency_and_exact_decimal():
 
 
 def test_float_money_is_refused():
-    with pytest.raises(TypeError):
+    with pytest.raises(UkmError) as e:
         Money.of(0.1, "USD")
+    assert e.value.code == "float_money" and "Money.of('0.1', 'USD')" in e.value.message("id")
 
 
 def test_mixing_currencies_is_an_error_with_a_code():

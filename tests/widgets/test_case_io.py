@@ -34,7 +34,11 @@ def test_broken_trainer_case_is_a_clear_error(tmp_path, monkeypatch):
     assert "seller" in e.value.message("en")
 
 
-@pytest.mark.parametrize("value", [Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3")])
+@pytest.mark.parametrize("value", [
+    Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3"),
+    # no float holds these: written as an exact Indonesian-style string
+    Decimal("33.33333333333333333333"), Decimal("123456789012345.678901"),
+])
 def test_decimals_round_trip_exactly(value):
     m = case_io.case_to_mapping(packaged_case())
     m["unit_costs"]["markup_pct"] = value
@@ -88,3 +92,38 @@ def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
     calc.f_hpp.input.value = "216.000"  # back to the first state: from the cache
     calc.f_hpp.input.value = "250.000"
     assert drawn == [1]
+
+
+def test_a_long_fraction_typed_in_a_calculator_can_be_saved_and_opened(kw):
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    calc.f_markup.raw = "33,33333333333333333333"
+    assert calc.error is None
+    case, _ = case_io.read_case_text(calc.saved_text())
+    assert case.unit_costs.markup_pct == Decimal("33.33333333333333333333")
+    assert case.quote().final == calc.result.final
+
+
+@pytest.mark.parametrize("calculator, extras", [
+    ("insurance", {"cfr": "banyak"}),
+    ("landed", {"cif": [1, 2]}),
+    ("fx", {"amount": "abc"}),
+    ("readiness", {"answers": "ya semua"}),
+    ("price", "not a mapping"),
+])
+def test_opening_a_file_with_bad_saved_inputs_keeps_the_calculator_as_it_was(kw, calculator, extras):
+    from ukm_tools.widgets import fx, insurance, landed, readiness
+
+    cls = {"insurance": insurance.InsuranceCalculator, "landed": landed.LandedCostCalculator, "fx": fx.FxCalculator,
+           "readiness": readiness.ReadinessCalculator, "price": PriceBuildUpCalculator}[calculator]
+    calc = cls(**kw)
+    calc.widget
+    before_case, before_shown, before_inputs = calc.case, dict(calc.shown), [f.raw for f in calc._fields]
+    m = case_io.case_to_mapping(packaged_case())
+    m["quantity"] = 999  # would show if the file were half-applied
+    text = case_io.dump(m, {calculator: extras})
+    assert calc.case_panel._load(lambda: case_io.read_case_text(text, "bad.yaml"), "bad.yaml") is False
+    assert calc.error is not None and calc.error.code in ("not_a_number", "wrong_type")
+    assert "ukm-error" in calc.message.value and "tidak bisa dibuka" in calc.case_panel.status.value
+    assert calc.case is before_case and calc.shown == before_shown
+    assert [f.raw for f in calc._fields] == before_inputs

@@ -140,3 +140,26 @@ def test_set_order_from_case_reproduces_domain(calc):
     t, f = calc.result
     assert t == fin.cash_flow(order)
     assert f == fin.finance_order(fin.cash_flow(order), scheme="kur_mikro")
+
+
+def test_a_program_error_is_a_message_and_the_last_result_stays(calc, monkeypatch):
+    before, summary = calc.result, calc.summary.value
+    monkeypatch.setattr(fin, "cash_flow", lambda order: 1 / 0)
+    calc.inputs["order_quantity"].value = "1.500"
+    assert "kesalahan program (ZeroDivisionError)" in calc.messages.value
+    assert calc.result is before and calc.summary.value == summary
+
+
+def test_phone_friendly_labels_and_a_scrolling_schedule(calc):
+    """Short labels (the 'blank = ...' hint is a placeholder) and the instalment table in a
+    sideways-scrolling box, so neither squeezes nor cuts off on a 360 px phone."""
+    rate = calc.inputs["rate_pct"]
+    assert rate.description == "Suku bunga (% per tahun)" and rate.placeholder == "kosong = menurut skema"
+    assert "overflow-x:auto" in calc.table.value
+    assert ">Tanggal<" not in calc.table.value  # no start date: no empty date column
+    _, financing = calc.result
+    assert calc.table.value.count("<tr>") == 1 + len(financing.schedule.rows) + 1
+    calc.start.value = dt.date(2026, 1, 15)
+    assert ">Tanggal<" in calc.table.value and "2026-02-15" in calc.table.value
+    calc.lang_toggle.value = "en"
+    assert calc.inputs["months"].placeholder == "blank = automatic"

@@ -68,3 +68,17 @@ def test_english_and_save_roundtrip(calc, kw):
     again.widget
     assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A")
     assert again.case.insurance.rates_pct == {"A": Decimal("0.4"), "C": Decimal("0.2")}
+
+
+def test_by_air_the_insurable_value_is_cpt_and_landed_uses_cip(kw):
+    from ukm_tools.case import case_from_mapping, packaged_case
+    from ukm_tools.money import format_money
+    from ukm_tools.widgets.insurance import case_cfr
+    from ukm_tools.widgets.landed import case_cif
+
+    air = case_from_mapping({**packaged_case().to_mapping(), "mode": "air", "incoterm": "CIP"})
+    assert case_cfr(air) == air.quote("CPT").final.shipment_quote
+    assert case_cif(air) == air.quote("CIP").final.shipment_quote
+    sea = packaged_case()
+    assert case_cfr(sea) == sea.quote("CFR").final.shipment_quote and case_cif(sea) == sea.quote("CIF").final.shipment_quote
+    assert format_money(case_cfr(air), "id").startswith("US$ ")

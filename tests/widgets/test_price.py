@@ -201,3 +201,9 @@ def test_pdf_button_writes_quotation(calc):
     assert "data:application/pdf;base64," in calc.pdf_status.value
     calc.f_qty.input.value = "x"
     assert calc.make_pdf("proforma") is None
+
+
+def test_offer_details_title_follows_the_language(calc):
+    assert calc.offer_details.get_title(0) == "Data penawaran (penjual, pembeli, pembayaran)"
+    calc.set_lang("en")
+    assert calc.offer_details.get_title(0) == "Offer details (seller, buyer, payment)"

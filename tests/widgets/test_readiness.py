@@ -87,3 +87,20 @@ def test_requirements_source_and_age(kw):
     old = ReadinessCalculator(**{**kw, "today": dt.date(2027, 6, 1)})
     old.widget
     assert "ukm-stale" in old.source_info.value
+
+
+def test_a_trainers_requirements_file_without_an_other_market(kw):
+    """The case's buyer is in Malaysia; a trainer's file lists only SG and SA: the first one is chosen."""
+    from importlib import resources
+
+    import yaml
+
+    from ukm_tools.readiness import parse_catalog
+
+    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8"))
+    data["markets"] = {k: v for k, v in data["markets"].items() if k in ("SG", "SA")}
+    for r in data["requirements"]:
+        r["markets"] = [m for m in r["markets"] if m in ("any", "SG", "SA", "asean")] or ["any"]
+    calc = ReadinessCalculator(requirements=parse_catalog(data), **kw)
+    calc.widget
+    assert calc.f_market.input.value == "SG" and calc.error is None and calc.result is not None

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
-from ukm_tools.money import format_money
+from ukm_tools.money import format_money, format_number, format_percent
 
 
 @app.command()
@@ -54,12 +54,13 @@ def render_quote(case, result, lang: str) -> None:
         table.add_row(s.rule, added, format_money(s.unit_idr, lang), format_money(s.unit_quote, lang), format_money(s.shipment_quote, lang))
     console.print(table)
     f = result.final
+    qty = format_number(result.quantity, lang)
     console.print(
         t(
             f"Harga {result.rule} {case.named_place}: {format_money(f.unit_quote, lang)} per {case.product.unit}, "
-            f"{result.quantity} {case.product.unit} = {format_money(f.shipment_quote, lang)}",
+            f"{qty} {case.product.unit} = {format_money(f.shipment_quote, lang)}",
             f"{result.rule} {case.named_place} price: {format_money(f.unit_quote, lang)} per {case.product.unit}, "
-            f"{result.quantity} {case.product.unit} = {format_money(f.shipment_quote, lang)}",
+            f"{qty} {case.product.unit} = {format_money(f.shipment_quote, lang)}",
         ),
         highlight=False,
     )
@@ -67,8 +68,8 @@ def render_quote(case, result, lang: str) -> None:
         ins = result.insurance
         console.print(
             t(
-                f"Asuransi ICC ({ins.clause}) {ins.rate_pct}%: premi {format_money(ins.premium, lang)}, nilai pertanggungan (110% CIF) {format_money(ins.insured_amount, lang)}",
-                f"Insurance ICC ({ins.clause}) {ins.rate_pct}%: premium {format_money(ins.premium, lang)}, insured amount (110% CIF) {format_money(ins.insured_amount, lang)}",
+                f"Asuransi ICC ({ins.clause}) {format_percent(ins.rate_pct, lang)}: premi {format_money(ins.premium, lang)}, nilai pertanggungan (110% CIF) {format_money(ins.insured_amount, lang)}",
+                f"Insurance ICC ({ins.clause}) {format_percent(ins.rate_pct, lang)}: premium {format_money(ins.premium, lang)}, insured amount (110% CIF) {format_money(ins.insured_amount, lang)}",
             ),
             highlight=False,
         )

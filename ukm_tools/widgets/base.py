@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as W
 
+from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import format_number
@@ -57,6 +58,15 @@ register(
 )
 
 
+def as_user_error(e: Exception, where: str) -> UkmError:
+    """``e`` itself when it is a UkmError; otherwise logged, and the 'program error' message
+    (a bug must not leave a participant with a traceback or a frozen page)."""
+    if isinstance(e, UkmError):
+        return e
+    log.error("%s failed", where, exc_info=e)
+    return UkmError("unexpected_error", None, type(e).__name__)
+
+
 def tr(text: Text | str, lang: str) -> str:
     if isinstance(text, str):
         return text
@@ -74,6 +84,12 @@ def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px") -> W.Box:
 
 def full_width(**kw) -> W.Layout:
     return W.Layout(width="100%", max_width="100%", **kw)
+
+
+def input_layout() -> W.Layout:
+    # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
+    # past its column, which clipped the box's right border on a phone.
+    return W.Layout(width="100%", margin="2px 0px")
 
 
 def env_int(name: str, default: int) -> int:
@@ -106,7 +122,7 @@ class Field:
     def _make_input(self, value: str) -> W.Widget:
         # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
         # so a half-typed number never triggers a message.
-        return W.Text(value=value, continuous_update=False, layout=W.Layout(width="100%"))
+        return W.Text(value=value, continuous_update=False, layout=input_layout())
 
     def relabel(self, lang: str) -> None:
         hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
@@ -134,7 +150,12 @@ class NumberField(Field):
         return int(value)
 
     def show(self, value: Decimal | int | str, lang: str) -> None:
-        self.input.value = format_number(Decimal(str(value)), lang)
+        """Put a value (from a case file, a saved calculator) into the box, formatted the ``lang`` way.
+
+        Raises:
+            UkmError: ``not_a_number`` naming this field for a value that is not a number.
+        """
+        self.input.value = format_number(checks.number(value, self.name), lang)
 
     def switch_lang(self, old: str, new: str) -> None:
         """Rewrite the typed number in the new language's convention (left alone if unreadable)."""
@@ -153,7 +174,7 @@ class ChoiceField(Field):
         super().__init__(name, label, **kw)
 
     def _make_input(self, value: str) -> W.Widget:
-        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=W.Layout(width="100%"))
+        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=input_layout())
 
     def relabel(self, lang: str) -> None:
         super().relabel(lang)
@@ -263,13 +284,30 @@ class Calculator:
         return cls(case, extras=extras, **kw)
 
     def set_case(self, case: "Case", extras: Mapping[str, Any] | None = None) -> None:
-        """Fill the inputs from a case (and this calculator's saved extras), then recompute."""
-        self.case = case
-        self.extras_all = dict(extras or {})
-        with self.holding():
-            self.apply_case(case, dict(self.extras_all.get(self.key) or {}))
+        """Fill the inputs from a case (and this calculator's saved extras), then recompute.
+
+        Raises:
+            UkmError: the case or the extras cannot fill the inputs (a saved value that is not
+            a number...); the calculator then keeps its previous case and inputs.
+        """
+        previous = (self.case, self.extras_all) if hasattr(self, "case") else None
+        try:
+            self._fill(case, extras)
+        except Exception as e:
+            if previous is not None:
+                self._fill(*previous)  # a half-applied file must not stay on screen
+            raise as_user_error(e, f"{type(self).__name__}: opening a case") from None
         if hasattr(self, "_widget"):
             self.refresh()
+
+    def _fill(self, case: "Case", extras: Mapping[str, Any] | None) -> None:
+        self.case = case
+        self.extras_all = dict(extras or {})
+        own = self.extras_all.get(self.key) or {}
+        if not isinstance(own, Mapping):
+            raise UkmError("wrong_type", f"{case_io.EXTRAS_KEY}.{self.key}", type(own).__name__, "mapping")
+        with self.holding():
+            self.apply_case(case, dict(own))
 
     def saved_text(self) -> str:
         """The inputs as case-file YAML; UkmError when they are not valid."""
@@ -336,18 +374,28 @@ class Calculator:
         """Read inputs, compute, show results; on bad input show the message and keep the last result."""
         try:
             result = self.compute()
-        except UkmError as e:
-            self.show_error(e)
-            return False
         except Exception as e:  # a bug must not leave a participant with a frozen page
-            log.exception("%s: compute failed", type(self).__name__)
-            self.show_error(UkmError("unexpected_error", None, type(e).__name__))
+            self.show_error(self._as_user_error(e, "compute"))
+            return False
+        try:
+            self.render(result)
+        except Exception as e:
+            # Formatting can still fail (a figure too large to show): put the last good
+            # result back so no half-drawn new one stays on screen.
+            if self.result is not None:
+                try:
+                    self.render(self.result)
+                except Exception:
+                    log.exception("%s: redrawing the last result failed", type(self).__name__)
+            self.show_error(self._as_user_error(e, "render"))
             return False
         self.error = None
         self.message.value = ""
         self.result = result
-        self.render(result)
         return True
+
+    def _as_user_error(self, e: Exception, stage: str) -> UkmError:
+        return as_user_error(e, f"{type(self).__name__}: {stage}")
 
     def refresh(self) -> bool:
         ok = self.recompute()

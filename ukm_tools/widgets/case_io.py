@@ -9,17 +9,14 @@ validated, so files from trainers and from participants are read the same way.
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import enum
 import os
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case
+from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case, plain
 from ukm_tools.datafiles import parse_yaml
 from ukm_tools.errors import UkmError
 
@@ -34,31 +31,6 @@ def default_case() -> Case:
         case, _ = read_case_file(path)
         return case
     return packaged_case("kasturi-syrup")
-
-
-def plain(value: Any) -> Any:
-    """Python values YAML writes as plain scalars that :func:`case_from_mapping` reads back exactly.
-
-    Decimals become ints, or floats whose repr is the same decimal (the case reader turns a
-    float back into ``Decimal(repr(x))``). Strings are avoided for fractions: the reader
-    parses them the Indonesian way, where "0.2" is refused and "1,234" is ambiguous.
-    """
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        f = float(value)
-        if Decimal(repr(f)) == value:
-            return f
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def case_to_mapping(case: Case) -> dict[str, Any]:

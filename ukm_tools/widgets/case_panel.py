@@ -97,10 +97,10 @@ class CasePanel:
         t = self.calc.t
         try:
             case, extras = reader()
+            self.calc.set_case(case, extras)
         except UkmError as e:
             self.calc.show_error(e)
             self.status.value = t(("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged."))
             return False
-        self.calc.set_case(case, extras)
         self.status.value = f"{t(('Dibuka', 'Opened'))}: <code>{name}</code>"
         return True

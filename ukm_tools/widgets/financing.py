@@ -22,6 +22,7 @@ from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
+from ukm_tools.widgets.base import as_user_error, html_table
 
 IDR = "IDR"
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
@@ -36,10 +37,16 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "production_days": ("Lama produksi (hari)", "Production time (days)", "30"),
     "days_to_ship": ("Hari sampai pengapalan", "Days to shipment", "5"),
     "tenor_days": ("Jangka waktu pembayaran (hari)", "Payment tenor (days)", "60"),
-    "rate_pct": ("Suku bunga (% per tahun, kosong = skema)", "Interest rate (% a year, blank = scheme)", ""),
-    "months": ("Jangka pinjaman (bulan, kosong = otomatis)", "Loan term (months, blank = automatic)", ""),
+    "rate_pct": ("Suku bunga (% per tahun)", "Interest rate (% a year)", ""),
+    "months": ("Jangka pinjaman (bulan)", "Loan term (months)", ""),
     "discount_rate_pct": ("Suku bunga diskonto (% per tahun)", "Discount rate (% a year)", "8"),
     "discount_fees": ("Biaya bank diskonto (Rp)", "Bank fees for discounting (IDR)", "0"),
+}
+
+# Said inside the empty box rather than in its label: a long label left a 20 px box on a phone.
+PLACEHOLDERS = {
+    "rate_pct": ("kosong = menurut skema", "blank = the scheme's rate"),
+    "months": ("kosong = otomatis", "blank = automatic"),
 }
 
 register({}, fields={k: {"id": v[0], "en": v[1]} for k, v in FIELDS.items()})
@@ -163,6 +170,8 @@ class FinancingCalculator:
         for k, w in self.inputs.items():
             w.description = FIELDS[k][1 if lang == "en" else 0]
             w.style = style
+            if k in PLACEHOLDERS:
+                w.placeholder = PLACEHOLDERS[k][1 if lang == "en" else 0]
         for key, w in (("method", self.method), ("scheme", self.scheme), ("access", self.access), ("route", self.route),
                        ("basis", self.basis), ("start", self.start)):
             w.description = _t(key, lang)
@@ -307,8 +316,8 @@ class FinancingCalculator:
             timeline, financing, self.discounting = self.compute()
             self.result = (timeline, financing)
             self.problems = []
-        except UkmError as e:
-            self.problems = list(e.problems)
+        except Exception as e:
+            self.problems = list(as_user_error(e, "financing calculator").problems)
         self._render()
 
     # ---------------------------------------------------------------- showing
@@ -369,17 +378,17 @@ class FinancingCalculator:
         if f.schedule is None:
             return ""
         lang = self.lang
-        cols = _t("table_cols", lang)
-        head = "".join(f"<th>{_esc(c)}</th>" for c in cols)
-        body = []
-        for r in f.schedule.rows:
-            cells = [str(r.number), r.date.isoformat() if r.date else "", format_money(r.instalment, lang),
-                     format_money(r.interest, lang), format_money(r.principal, lang), format_money(r.balance, lang)]
-            body.append("<tr>" + "".join(f"<td style='text-align:right'>{_esc(c)}</td>" for c in cells) + "</tr>")
         s = f.schedule
-        total = ["", "Σ", format_money(s.total_paid, lang), format_money(s.total_interest, lang), format_money(s.principal, lang), ""]
-        body.append("<tr>" + "".join(f"<td style='text-align:right'><b>{_esc(c)}</b></td>" for c in total) + "</tr>")
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        rows = [[str(r.number), r.date.isoformat() if r.date else "", format_money(r.instalment, lang),
+                 format_money(r.interest, lang), format_money(r.principal, lang), format_money(r.balance, lang)]
+                for r in s.rows]
+        rows.append(["Σ", "", format_money(s.total_paid, lang), format_money(s.total_interest, lang), format_money(s.principal, lang), ""])
+        cols = list(_t("table_cols", lang))
+        if not any(r.date for r in s.rows):  # no start date given: no empty date column
+            cols.pop(1)
+            rows = [r[:1] + r[2:] for r in rows]
+        # html_table scrolls sideways on a phone instead of cutting the last columns off.
+        return html_table(cols, rows, numeric_from=1, highlight_last=True)
 
     def _chart(self, t: fin.CashFlowTimeline) -> bytes:
         from matplotlib.figure import Figure

@@ -11,6 +11,8 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import checks
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
 from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
 from ukm_tools.messages import register
@@ -26,7 +28,7 @@ register({}, fields={
 
 def case_cfr(case) -> Money:
     """The case's CFR shipment total (CPT when the mode is not by sea), from the domain quote."""
-    rule = "CFR" if case.mode in ("sea", "inland_waterway") else "CPT"
+    rule = "CFR" if case.mode in SEA_MODES else "CPT"
     return case.quote(rule).final.shipment_quote
 
 
@@ -60,7 +62,7 @@ class InsuranceCalculator(Calculator):
         self.sheet = case.rate_sheet()
         currencies = sorted(set(self.sheet.rates) | {"IDR"})
         if "cfr" in extras:
-            cfr = Money(Decimal(str(extras["cfr"])), extras.get("currency", case.quote_currency))
+            cfr = Money(checks.number(extras["cfr"], "cfr"), extras.get("currency", case.quote_currency))
         else:
             try:
                 cfr = case_cfr(case)

@@ -20,6 +20,7 @@ from ukm_tools import katalog as kt
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import Money, format_money, format_number
 from ukm_tools.numbers import parse_number
+from ukm_tools.widgets.base import as_user_error
 
 IDR = "IDR"
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
@@ -217,8 +218,8 @@ class KatalogCalculator:
             self.prices = self.compute_prices()
             self.price = self.prices[self.pkp.value]
             self.price_problems = []
-        except UkmError as e:
-            self.price_problems = list(e.problems)
+        except Exception as e:
+            self.price_problems = list(as_user_error(e, "e-Katalog calculator").problems)
         self.check = kt.check_listing(self._raw(), self.lang, self.today)
         have = set(self.check.have) | {k for k, w in self.have.items() if w.value}
         self.checklist = kt.checklist(have)

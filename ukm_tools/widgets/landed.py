@@ -11,6 +11,8 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import checks
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
 from ukm_tools.landed import LandedCost, landed_cost
 from ukm_tools.messages import register
@@ -22,7 +24,7 @@ register({}, fields={"preference": {"id": "Sertifikat preferensi", "en": "Prefer
 
 
 def case_cif(case) -> Money:
-    rule = "CIF" if case.mode in ("sea", "inland_waterway") else "CIP"
+    rule = "CIF" if case.mode in SEA_MODES else "CIP"
     return case.quote(rule).final.shipment_quote
 
 
@@ -63,7 +65,7 @@ class LandedCostCalculator(Calculator):
         self.sheet = case.rate_sheet()
         currencies = sorted(set(self.sheet.rates) | {"IDR"})
         if "cif" in extras:
-            cif = Money(Decimal(str(extras["cif"])), extras.get("currency", case.quote_currency))
+            cif = Money(checks.number(extras["cif"], "cif"), extras.get("currency", case.quote_currency))
         else:
             try:
                 cif = case_cif(case)

@@ -127,6 +127,7 @@ class PriceBuildUpCalculator(Calculator):
         self.pdf_status = W.HTML(layout=full_width())
         self.pdf_status.add_class("ukm-pdf-status")
         self.section_titles: list[tuple[W.HTML, tuple[str, str]]] = []
+        self._priced: dict[int, Any] = {}  # id(result) -> the case it prices
 
     # --- layout ------------------------------------------------------------------------------
     def _section(self, text: tuple[str, str]) -> W.HTML:
@@ -139,8 +140,8 @@ class PriceBuildUpCalculator(Calculator):
             wrap_row([self.f_seller.box, self.f_buyer.box]), wrap_row([self.f_product.box, self.f_unit.box]),
             wrap_row([self.f_payment.box, self.f_validity.box]), wrap_row([self.f_duty.box, self.f_vat.box]),
         ], layout=full_width())], layout=full_width())
-        extra.set_title(0, "Data penawaran (penjual, pembeli, pembayaran) / Offer details")
         extra.selected_index = None
+        self.offer_details = extra  # titled in relabel(), in the chosen language
         return [
             self._section(("Barang dan harga pokok", "Goods and cost")),
             wrap_row([self.f_hpp.box, self.f_packing.box, self.f_markup.box, self.f_qty.box]),
@@ -159,6 +160,11 @@ class PriceBuildUpCalculator(Calculator):
             wrap_row([self.pdf_quote, self.pdf_proforma]), self.pdf_status,
             self.source_info,
         ]
+
+    def relabel(self) -> None:
+        super().relabel()
+        if hasattr(self, "offer_details"):
+            self.offer_details.set_title(0, self.t(("Data penawaran (penjual, pembeli, pembayaran)", "Offer details (seller, buyer, payment)")))
 
     # --- case <-> inputs ------------------------------------------------------------------------
     def currencies(self) -> list[str]:
@@ -277,12 +283,16 @@ class PriceBuildUpCalculator(Calculator):
     def compute(self) -> PriceBuildUp:
         mapping, _ = self.case_mapping()
         case, _ = case_io.split(mapping)
-        self.priced_case = case
-        return case.quote()
+        result = case.quote()
+        # render() shows a result beside its own case: the new one, or the last good one
+        # again when the new one cannot be shown.
+        keep = {k: v for k, v in self._priced.items() if self.result is not None and k == id(self.result)}
+        self._priced = {**keep, id(result): case}
+        return result
 
     def render(self, result: PriceBuildUp) -> None:
         lang, t = self.lang, self.t
-        case = self.priced_case
+        case = self.priced_case = self._priced[id(result)]
         cur = result.quote_currency
         f = result.final
         unit = case.product.unit

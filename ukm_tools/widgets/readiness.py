@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
+from typing import Any, Mapping
 
 import ipywidgets as W
 
+from ukm_tools.errors import UkmError
 from ukm_tools.readiness import Assessment, RequirementCatalog, assess, load_requirements
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.base import Calculator, ChoiceField, env_int, esc, full_width, html_table, rate_banner, wrap_row
@@ -97,8 +98,13 @@ class ReadinessCalculator(Calculator):
         product = extras.get("product_type", "processed_food")
         self.f_product.input.value = product if product in self.catalog.product_types else next(iter(self.catalog.product_types))
         market = extras.get("market") or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
-        self.f_market.input.value = market if market in self.catalog.markets else "OTHER"
-        self.answers = {k: bool(v) for k, v in (extras.get("answers") or {}).items()}
+        markets = self.catalog.markets
+        # A trainer's requirements file need not have an OTHER market: then its first one.
+        self.f_market.input.value = market if market in markets else ("OTHER" if "OTHER" in markets else next(iter(markets)))
+        answers = extras.get("answers") or {}
+        if not isinstance(answers, Mapping):
+            raise UkmError("wrong_type", "calculators.readiness.answers", type(answers).__name__, "{code: true/false}")
+        self.answers = {k: bool(v) for k, v in answers.items()}
         self._build_questions()
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:

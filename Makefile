@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps demo test test-fast bench clean
+.PHONY: setup system-deps demo test test-fast bench clean apps book book-fresh slides handouts bench-book
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -22,8 +22,9 @@ setup: $(STAMP)
 system-deps:
 	@bash .ci/system-deps.sh
 
+# The kasturi-syrup quote, then the whole workshop cycle into ./demo-output (DEMO_ARGS=--out DIR).
 demo: setup
-	$(BIN)/ukm demo
+	$(BIN)/ukm demo $(DEMO_ARGS)
 
 test: setup system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
@@ -32,8 +33,31 @@ test: setup system-deps
 test-fast: setup
 	$(BIN)/python -m pytest -p no:cacheprovider tests/domain $(PYTEST_ARGS)
 
+# Calculator gallery in the browser: http://127.0.0.1:8866/ (Voila, no code shown).
+apps: setup
+	$(BIN)/ukm apps $(APPS_ARGS)
+
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
+
+# The training book (book/): HTML with cached execution, failing on any warning; JS
+# (widgets, reveal.js) comes from the npm registry at build time. Output: book/_build/.
+book: setup
+	$(BIN)/python book/build.py html
+
+# Rebuild from an empty execution cache (after changing book/bookkit.py or ukm_tools data).
+book-fresh: setup
+	rm -rf book/_build
+	$(BIN)/python book/build.py html
+
+slides: setup
+	$(BIN)/python book/build.py slides
+
+handouts: book system-deps
+	$(BIN)/python book/build.py handouts
+
+bench-book: setup
+	$(BIN)/python benchmarks/book/bench_build.py
 
 clean:
 	rm -rf $(VENV) book/_build test-artifacts

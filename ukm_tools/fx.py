@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Mapping
 
+from ukm_tools.dated import Dated
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import Money, Number, check_currency, to_decimal
 
@@ -76,7 +77,7 @@ class Converted:
 
 
 @dataclass(frozen=True)
-class RateSheet:
+class RateSheet(Dated):
     """Buy/sell/mid rates against IDR on one date from one source."""
 
     date: dt.date
@@ -128,12 +129,6 @@ class RateSheet:
     def applied(self, currency: str, kind: RateKind) -> AppliedRate:
         r = self.rate(currency)
         return AppliedRate(r.currency, RateKind(kind), r.value(kind), self.date, self.source)
-
-    def age_days(self, today: dt.date | None = None) -> int:
-        return ((today or dt.date.today()) - self.date).days
-
-    def is_stale(self, max_age_days: int, today: dt.date | None = None) -> bool:
-        return self.age_days(today) > max_age_days
 
 
 def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:

@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one problem = one line
 
 LangOption = typer.Option(
     None, "--lang", help="Bahasa pesan: id (bawaan) atau en. / Message language: id (default) or en."
@@ -41,3 +41,8 @@ def user_errors(lang: str) -> Iterator[None]:
         for line in e.lines(lang):
             err_console.print(f"[bold red]{'Galat' if lang == 'id' else 'Error'}:[/] {line}", highlight=False)
         sys.exit(2)
+
+
+@app.callback()
+def _root() -> None:
+    """ukm-tools: perangkat pelatihan ekspor UKM / export training toolkit for SME offices."""

@@ -1,0 +1,45 @@
+# nbgrader configuration of a ukm-tools course (copied by `ukm init DIR`).
+# Everything path-like is relative to this file's folder, so the course folder can move.
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+HERE = Path(__file__).resolve().parent
+
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.course_id = os.environ.get("UKM_COURSE_ID", "ukm-ekspor")
+# Gradebook: SQLite in the course folder by default; PostgreSQL for several graders/hubs:
+#   export UKM_DB_URL=postgresql+psycopg://user@host/gradebook
+c.CourseDirectory.db_url = os.environ.get("UKM_DB_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
+# Exchange (release/submit/collect): inside the course unless the hub shares one.
+c.Exchange.root = os.environ.get("UKM_EXCHANGE") or str(HERE / "exchange")
+c.Exchange.path_includes_course = True
+# One OS user for staff and simulated participants: the owner check only adds noise.
+c.ExchangeCollect.check_owner = False
+
+# Participant-facing stubs in Bahasa Indonesia.
+c.ClearSolutions.code_stub = {"python": "# TULIS JAWABAN ANDA DI SINI"}
+c.ClearSolutions.text_stub = "JAWABAN ANDA DI SINI"
+# A deleted or edited test cell is restored from the source, never silently scored 0.
+c.OverwriteCells.add_missing_cells = True
+c.Execute.timeout = int(os.environ.get("UKM_CELL_TIMEOUT", "30"))
+c.Execute.allow_errors = True
+
+# The grader, not the notebook, decides personal answers (ukm_tools.course.verify_answers).
+c.Autograde.autograde_preprocessors = [
+    "ukm_tools.course.verify_answers.WriteParticipantParams",
+    "nbgrader.preprocessors.Execute",
+    "ukm_tools.course.verify_answers.VerifyAnswers",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Feedback without hidden tests (nbgrader shows them by default, issue 917).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "ukm_tools.course.feedback.StripHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

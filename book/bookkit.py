@@ -1,0 +1,309 @@
+"""Presentation helpers for the book's pages: tables, charts and calculator links.
+
+Only display lives here. Every figure a page shows is computed by ``ukm_tools``; this
+module formats it (Indonesian number format through ``ukm_tools.money``), marks tables
+with a ``data-ukm-table`` key so tests can find them in the built HTML, and renders the
+link to the live calculator of a module (the built book has no Python behind it, so the
+book never shows input widgets).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import warnings
+from typing import Iterable, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
+from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
+from IPython.display import HTML, display  # noqa: E402
+
+from ukm_tools.money import Money, format_money  # noqa: E402
+
+# Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
+# sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
+DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
+
+# Module -> the calculator of `ukm apps` (ukm_tools.widgets.gallery.APPS) it links to, by the
+# widget module name; the gallery gives the notebook name and title, so a rename there follows.
+CALCULATOR_WIDGETS = {
+    "ekatalog": "katalog",
+    "syarat-ekspor": "readiness",
+    "harga-incoterms": "price",
+    "pembayaran": "payments",
+    "pembiayaan": "financing",
+}
+
+
+def calculator(module: str) -> tuple[str, str]:
+    """(notebook name without .ipynb, Indonesian title) of a module's calculator app."""
+    from ukm_tools.widgets.gallery import APPS
+
+    widget = CALCULATOR_WIDGETS[module]
+    app = next(a for a in APPS if a.module == widget)
+    return app.slug, app.title[0]
+
+
+# Exercise (nbgrader assignment) of each module.
+EXERCISES = {
+    "ekatalog": "ekatalog",
+    "syarat-ekspor": "syarat-ekspor",
+    "harga-incoterms": "harga-incoterms",
+    "pembayaran": "pembayaran",
+    "pembiayaan": "pembiayaan",
+}
+
+PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
+
+
+def setup() -> None:
+    """Chart defaults for every page; warnings raised while a page computes fail the build."""
+    plt.rcParams.update({
+        "figure.figsize": (7.5, 3.6),
+        "figure.dpi": 110,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "font.size": 10,
+    })
+    # A warning while a page computes (pandas, matplotlib, ukm_tools) fails the build;
+    # deprecation notices from the kernel machinery itself do not.
+    warnings.simplefilter("error")
+    warnings.simplefilter("default", DeprecationWarning)
+    warnings.simplefilter("default", PendingDeprecationWarning)
+
+
+class Text:
+    """A value for ``glue`` whose plain-text form is the text itself (no quotes): ``{glue:text}`name```."""
+
+    def __init__(self, text: str) -> None:
+        self.text = str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(self.text)
+
+
+def say(name: str, text: str) -> None:
+    """Glue ``text`` under ``name`` for inline use in the page's prose."""
+    from myst_nb import glue
+
+    glue(name, Text(text), display=False)
+
+
+def number(value, places: int | None = None) -> str:
+    from ukm_tools.money import format_number
+
+    return format_number(value, "id", places)
+
+
+def money(m: Money) -> str:
+    """Indonesian display of an amount (Rp1.234.567, US$ 1.234,56)."""
+    return format_money(m, "id")
+
+
+def table(rows: Sequence[Sequence[object]], columns: Sequence[str], key: str, caption: str = "",
+          numeric: Iterable[int] = ()) -> None:
+    """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests."""
+    import pandas as pd
+
+    df = pd.DataFrame([[str(c) for c in r] for r in rows], columns=list(columns))
+    show_frame(df, key, caption, numeric)
+
+
+def show_frame(df, key: str, caption: str = "", numeric: Iterable[int] = ()) -> None:
+    """Show a DataFrame of formatted cells; ``numeric`` column indexes are right-aligned."""
+    right = set(numeric)
+    num = ' class="num"'
+    head = "".join(f"<th{num if i in right else ''}>{html.escape(str(c))}</th>" for i, c in enumerate(df.columns))
+    body = []
+    for row in df.itertuples(index=False):
+        cells = "".join(f"<td{num if i in right else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    display(HTML(
+        f'<div class="ukm-table-wrap"><table class="ukm-table" data-ukm-table="{html.escape(key)}">'
+        f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    ))
+
+
+def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
+    """Notes a domain result carries (which rate was used, footnotes) as a small paragraph list."""
+    lis = "".join(f"<li>{html.escape(n[lang])}</li>" for n in items)
+    if lis:
+        display(HTML(f'<ul class="ukm-notes">{lis}</ul>'))
+
+
+def plan_rows(plan, lang: str = "id") -> list[list[str]]:
+    """Rows of a readiness action plan: step, requirement, where, cost, days, ready by day."""
+    est = " (perkiraan)" if lang == "id" else " (estimate)"
+    return [[str(a.step), a.requirement.text("label", lang), a.requirement.text("where", lang),
+             a.requirement.cost_text(lang), f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
+             str(a.finish_day)] for a in plan.plan]
+
+
+PLAN_COLUMNS = ["Langkah", "Persyaratan", "Ke mana", "Perkiraan biaya", "Lama (hari)", "Selesai hari ke"]
+
+
+def apps_url() -> str:
+    return os.environ.get("UKM_APPS_URL", DEFAULT_APPS_URL).rstrip("/")
+
+
+def hub_launch_url(app: str) -> str | None:
+    """JupyterHub link opening the calculator notebook in the participant's JupyterLab, if a hub is set.
+
+    UKM_HUB_URL is the hub's base address; UKM_HUB_APPS_DIR the folder of the app notebooks in
+    each participant's home (default ``apps``). ``/hub/user-redirect/`` sends each participant
+    to their own server.
+    """
+    hub = os.environ.get("UKM_HUB_URL", "").rstrip("/")
+    if not hub:
+        return None
+    folder = os.environ.get("UKM_HUB_APPS_DIR", "apps").strip("/")
+    return f"{hub}/hub/user-redirect/lab/tree/{folder}/{app}.ipynb"
+
+
+def calculator_link(module: str) -> None:
+    """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
+    app, label = calculator(module)
+    url = f"{apps_url()}/{app}.ipynb"
+    hub = hub_launch_url(app)
+    hub_html = (
+        f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
+        "buka kalkulator di JupyterLab Anda</a>.</p>" if hub else
+        f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
+    )
+    display(HTML(
+        '<div class="ukm-calculator admonition tip">'
+        '<p class="admonition-title">Kalkulator langsung</p>'
+        f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
+        f"{html.escape(label)}</a>.</p>"
+        "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
+        "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
+        f"{hub_html}</div>"
+    ))
+
+
+def exercise(module: str) -> None:
+    name = EXERCISES[module]
+    display(HTML(
+        f'<div class="ukm-exercise admonition note" data-assignment="{name}">'
+        '<p class="admonition-title">Latihan</p>'
+        f"<p>Kerjakan tugas <strong><code>{name}</code></strong> di JupyterLab: menu "
+        "<em>Nbgrader &rarr; Assignments</em>, klik <em>Fetch</em>, kerjakan, lalu <em>Submit</em>. "
+        "Nilai dan umpan balik muncul setelah diperiksa.</p></div>"
+    ))
+
+
+def bar_ladder(labels: Sequence[str], parts: Sequence[Sequence[float]], part_names: Sequence[str],
+               ylabel: str, title: str):
+    """Stacked bars, one per label, one layer per part (for price build-ups and cost splits)."""
+    fig, ax = plt.subplots()
+    bottom = [0.0] * len(labels)
+    for name, values, color in zip(part_names, parts, PALETTE):
+        ax.bar(labels, values, bottom=bottom, label=name, color=color, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def thousands(x: float, _pos=None) -> str:
+    """Axis tick label in Indonesian grouping (12.500)."""
+    return f"{x:,.0f}".replace(",", ".")
+
+
+# --------------------------------------------------------------------------- charts shared by pages and slides
+
+
+def _money_axis(ax, axis: str = "y") -> None:
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(thousands))
+
+
+def price_composition_chart(quote, case):
+    """Stacked bars: what each Incoterms step's unit price is made of (rupiah per unit)."""
+    from decimal import Decimal
+
+    origin = {"loading_at_seller", "inland_to_port", "export_clearance", "origin_thc", "loading_on_vessel"}
+
+    def part(i, items):
+        return float(sum((a.per_unit.amount for s in quote.steps[: i + 1] for a in s.added if a.item in items),
+                         Decimal(0)))
+
+    n = len(quote.steps)
+    fig = bar_ladder(
+        [s.rule for s in quote.steps],
+        [[float(case.unit_costs.hpp + case.unit_costs.packing)] * n, [float(quote.markup_per_unit.amount)] * n,
+         [part(i, origin) for i in range(n)], [part(i, {"main_carriage"}) for i in range(n)],
+         [part(i, {"insurance"}) for i in range(n)]],
+        ["HPP + kemasan", "Laba", "Biaya di Indonesia", "Ongkos kapal", "Asuransi"],
+        f"Rupiah per {case.product.unit}", f"Dari mana harga per {case.product.unit} berasal",
+    )
+    _money_axis(fig.axes[0])
+    return fig
+
+
+def payment_cost_chart(comparison):
+    """Horizontal stacked bars: bank fees and cost of waiting for each payment method."""
+    fig, ax = plt.subplots()
+    rows = comparison.rows
+    names = [f"{r.method.exporter_risk}. {r.method.label['id'].split(' (')[0]}" for r in rows]
+    fees = [float(r.fees.amount) for r in rows]
+    funding = [float(r.financing.amount) for r in rows]
+    ax.barh(names, fees, color=PALETTE[0], label="Biaya bank")
+    ax.barh(names, funding, left=fees, color=PALETTE[1], label="Biaya dana")
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{comparison.invoice.currency} per faktur (1 = paling aman bagi eksportir)")
+    ax.set_title("Biaya setiap cara bayar", loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def readiness_chart(plan):
+    """Gantt-like bars: when each step of a readiness plan can start and finish."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(plan.plan) + 1.0))
+    labels = [a.requirement.text("label", "id") for a in plan.plan]
+    ax.barh(labels, [a.finish_day - a.start_day for a in plan.plan], left=[a.start_day for a in plan.plan],
+            color=[PALETTE[0] if not a.waits_for else PALETTE[1] for a in plan.plan])
+    ax.invert_yaxis()
+    ax.set_xlabel("Hari sejak mulai")
+    ax.set_title("Kapan setiap langkah selesai (oranye: menunggu langkah lain)", loc="left", fontsize=11)
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def cash_balance_chart(timelines):
+    """Step lines of an order's running cash balance, one per payment method."""
+    fig, ax = plt.subplots()
+    for t, color in zip(timelines, PALETTE):
+        days = [0] + [e.day for e in t.events]
+        bal = [0.0] + [float(e.balance.amount) for e in t.events]
+        ax.step(days, bal, where="post", label=t.method.name["id"], color=color)
+    ax.axhline(0, color="#999", linewidth=0.8)
+    _money_axis(ax)
+    ax.set_xlabel("Hari sejak membeli bahan baku")
+    ax.set_ylabel("Saldo kas pesanan (Rp)")
+    ax.set_title("Makin lama menunggu, makin lama modal tertahan", loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def katalog_price_chart(plain, taxed, unit: str):
+    """Stacked bars of an e-Katalog price without and with PPN."""
+    fig = bar_ladder(
+        ["Bukan PKP", "PKP"],
+        [[float(plain.price_before_ppn.amount)] * 2, [float(plain.delivery_per_unit.amount)] * 2,
+         [0.0, float(taxed.ppn.amount)]],
+        ["Harga jual", "Ongkos antar", "PPN"],
+        f"Rupiah per {unit}", "Susunan harga di e-Katalog",
+    )
+    _money_axis(fig.axes[0])
+    return fig

@@ -1,0 +1,46 @@
+"""bookkit's link settings (fast, no build): calculator and hub launch URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+import tests.book.conftest  # noqa: F401  (puts book/ on sys.path)
+import bookkit
+
+
+def test_calculator_url_defaults_to_local_voila(monkeypatch):
+    monkeypatch.delenv("UKM_APPS_URL", raising=False)
+    assert bookkit.apps_url() == "http://127.0.0.1:8866/voila/render"
+
+
+def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
+    monkeypatch.delenv("UKM_HUB_URL", raising=False)
+    assert bookkit.hub_launch_url("01-harga-ekspor") is None
+    monkeypatch.setenv("UKM_HUB_URL", "https://hub.example/")
+    assert bookkit.hub_launch_url("01-harga-ekspor") == \
+        "https://hub.example/hub/user-redirect/lab/tree/apps/01-harga-ekspor.ipynb"
+    monkeypatch.setenv("UKM_HUB_APPS_DIR", "/kalkulator/")
+    assert bookkit.hub_launch_url("pembayaran").endswith("/lab/tree/kalkulator/pembayaran.ipynb")
+
+
+@pytest.mark.parametrize("module", sorted(bookkit.EXERCISES))
+def test_every_module_links_a_calculator_of_the_gallery(module):
+    from ukm_tools.widgets.gallery import available_apps
+
+    slug, title = bookkit.calculator(module)
+    assert slug in {a.slug for a in available_apps()}
+    assert title
+
+
+def test_changed_link_settings_clear_the_execution_cache(tmp_path, monkeypatch):
+    import build
+
+    cache = tmp_path / ".jupyter_cache"
+    monkeypatch.delenv("UKM_HUB_URL", raising=False)
+    build._reset_cache_if_links_changed(tmp_path)
+    cache.mkdir()
+    build._reset_cache_if_links_changed(tmp_path)
+    assert cache.exists()  # same settings: cache kept
+    monkeypatch.setenv("UKM_HUB_URL", "https://hub.example")
+    build._reset_cache_if_links_changed(tmp_path)
+    assert not cache.exists()

@@ -1,0 +1,112 @@
+"""Headless Chromium opens every module page of the built book from file:// with the
+network blocked: nothing is requested outside the book, nothing fails, the computed tables
+and charts render, and the live-calculator link is there."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.book.conftest import WRITTEN
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", WRITTEN)
+def test_module_page_renders_offline(built_book, browser, name):
+    page = browser.new_page()
+    blocked: list[str] = []
+    failed: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: failed.append(f"{req.url} {req.failure}"))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((built_book / "modul" / f"{name}.html").as_uri(), wait_until="load")
+
+    assert blocked == []
+    assert failed == []
+    assert errors == []
+    # computed tables: visible, with data rows
+    tables = page.locator("table[data-ukm-table]")
+    assert tables.count() >= 1
+    for i in range(tables.count()):
+        assert tables.nth(i).is_visible()
+        assert tables.nth(i).locator("tbody tr").count() >= 1
+    # charts: static images that actually decoded
+    imgs = page.locator("article img")
+    assert imgs.count() >= 1
+    for i in range(imgs.count()):  # images may load lazily: bring each into view
+        imgs.nth(i).scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=10_000)
+    assert page.evaluate("() => [...document.querySelectorAll('article img')].every(i => i.complete && i.naturalWidth > 0)")
+    # the live calculator link
+    link = page.locator("a.ukm-calculator-link")
+    assert link.count() == 1
+    assert link.get_attribute("href").endswith(".ipynb")
+    assert "/voila/render/" in link.get_attribute("href")
+    page.close()
+
+
+@pytest.mark.timeout(300)
+def test_widget_output_would_render_offline_with_the_vendored_js(tmp_path, browser):
+    """The book shows no widgets (a static page cannot recompute), but if a page ever saves widget
+    state, the vendored require.js + embed manager must render it from file:// with no network."""
+    import os
+    import shutil
+    import subprocess
+    import textwrap
+
+    import build
+    from tests.book.conftest import BOOK
+
+    build.vendor_js()
+    src = tmp_path / "book"
+    src.mkdir()
+    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
+    shutil.copytree(BOOK / "_vendor", src / "_vendor")
+    shutil.copytree(BOOK / "_assets", src / "_assets")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (src / "intro.md").write_text(textwrap.dedent("""\
+        ---
+        kernelspec: {display_name: Python 3, language: python, name: python3}
+        jupytext: {text_representation: {format_name: myst}}
+        ---
+        # Widget
+
+        ```{code-cell} ipython3
+        import ipywidgets
+        ipywidgets.IntSlider(value=7, description="Jumlah")
+        ```
+        """))
+    subprocess.run(build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going"), check=True,
+                   capture_output=True, timeout=280, env=dict(os.environ))
+    html = src / "_build" / "html" / "intro.html"
+    assert build.external_loads(html.parent) == []
+    page = browser.new_page()
+    blocked = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+               else (blocked.append(r.request.url), r.abort()))
+    page.goto(html.as_uri(), wait_until="load")
+    page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=20_000)
+    assert "Jumlah" in page.inner_text("article")
+    assert blocked == []
+    page.close()

@@ -1,0 +1,117 @@
+"""Helpers to build fixture courses and simulated submissions."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import nbformat
+
+from ukm_tools.course import ops
+from ukm_tools.course.roster import Participant
+from ukm_tools.exercises.params import product_for
+from ukm_tools.exercises.tugas import ASSIGNMENTS
+
+
+def participant_notebook(course: Path, assignment: str, answers: dict[str, str], prelude: str | None = None):
+    """The released notebook with each solution cell (by grade_id) replaced; ``prelude`` runs first."""
+    nb = nbformat.read(ops.released_notebook(course, assignment), as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+    if prelude:
+        idx = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+        nb.cells.insert(idx + 1, nbformat.v4.new_code_cell(prelude))
+    return nb
+
+
+def submit(course: Path, assignment: str, student: str, nb, work_root: Path) -> None:
+    """Hand ``nb`` in through the exchange as ``student`` (what `nbgrader submit` does)."""
+    cfg = ops.load_config(course)
+    work = work_root / student
+    target = work / cfg.CourseDirectory.course_id / assignment
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    if isinstance(nb, (bytes, str)):
+        (target / f"{assignment}.ipynb").write_bytes(nb if isinstance(nb, bytes) else nb.encode())
+    else:
+        nbformat.write(nb, target / f"{assignment}.ipynb")
+    ops.submit_as(course, assignment, student, work)
+
+
+def grades(course: Path, assignment: str, student: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(ops.db_url(course)) as gb:
+        sub = gb.find_submission(assignment, student)
+        return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+
+
+# --- the anti-cheat submissions of harga-incoterms (see test_anticheat.py) ---
+
+A = "harga-incoterms"
+CHECKS = ("cek_exw", "cek_fob", "cek_cif")
+OWNER = Participant("pemilik", "Siti Pemilik", product_name="Sirup jeruk kasturi 600 ml", hpp=Decimal(18000), packing=Decimal(1500), quantity=2400)
+
+CORRECT = {
+    "jawab_exw": 'hasil = build_up(kasus.pricing, "CIF", kasus.rates)\nharga_exw = hasil.step("EXW").unit_idr',
+    "jawab_fob": 'harga_fob = hasil.step("FOB").unit_quote.amount',
+    "jawab_cif": 'harga_cif = float(hasil.step("CIF").unit_quote.amount)',
+}
+
+
+def _owner_values():
+    exp = ASSIGNMENTS[A].expected("pemilik", product_for("pemilik", OWNER))
+    return {k: e.value.amount for k, e in exp.items()}
+
+
+def _literal_answers(values):
+    return {
+        "jawab_exw": f'harga_exw = Decimal("{values["harga_exw"]}")',
+        "jawab_fob": f'harga_fob = Decimal("{values["harga_fob"]}")',
+        "jawab_cif": f'harga_cif = Decimal("{values["harga_cif"]}")',
+        "refleksi_harga": "Saya menawarkan FOB Belawan: risiko berpindah saat barang di atas kapal.",
+    }
+
+
+WRONG = {"jawab_exw": "harga_exw = 1", "jawab_fob": "harga_fob = 1", "jawab_cif": "harga_cif = 1"}
+
+CASES = {
+    # the owner computes their own answers: full marks
+    "pemilik": (CORRECT, None),
+    # a participant without a roster product computes their seeded case honestly: full marks
+    "jujur": (CORRECT, None),
+    # the owner's correct answers, typed as numbers into another participant's notebook
+    "penyalin": (None, "from decimal import Decimal"),
+    # claims to be the owner (environment and parameters file), then computes "their" answers
+    "ngaku": (CORRECT, (
+        "import os, json\n"
+        "from ukm_tools.exercises.params import params_document, product_for\n"
+        "os.environ['UKM_STUDENT_ID'] = 'pemilik'\n"
+        "class _E: product_name, hpp, packing, quantity = 'Sirup jeruk kasturi 600 ml', 18000, 1500, 2400\n"
+        "json.dump(params_document('pemilik', product_for('pemilik', _E())), open('.ukm-params.json', 'w'))\n"
+        "kasus = latihan.kasus_saya()\n"
+    )),
+    # patches ukm_tools so that every check passes, with wrong answers
+    "tambal": (WRONG, (
+        "import ukm_tools.exercises as ex, ukm_tools.exercises.checks as ch, ukm_tools.exercises.tugas as tg\n"
+        "ex.periksa = lambda *a, **k: print('✓ Jawaban benar.')\n"
+        "ch.verify = lambda *a, **k: None\n"
+        "tg.expected_for = lambda *a, **k: []\n"
+    )),
+    # objects whose == is always True
+    "samadengan": ({
+        "jawab_exw": "class Semua:\n    def __eq__(self, o): return True\n    def __sub__(self, o): return 0\n    __rsub__ = __sub__\n    def __abs__(self): return 0\n    def __le__(self, o): return True\nharga_exw = Semua()",
+        "jawab_fob": "harga_fob = Semua()",
+        "jawab_cif": "harga_cif = Semua()",
+    }, None),
+    # an IPython input transformer that turns every later check cell into a "3" (partial credit)
+    "transformer": (WRONG, (
+        "def _kosongkan(lines):\n"
+        "    return ['3\\n'] if any('periksa' in l or 'cek_bentuk' in l for l in lines) else lines\n"
+        "get_ipython().input_transformers_post.append(_kosongkan)\n"
+    )),
+}

@@ -1,0 +1,71 @@
+"""course.yml validation: every problem at once, each naming its field."""
+
+import shutil
+
+import pytest
+import yaml
+
+from ukm_tools.course.config import load_course, parse_course
+from ukm_tools.course.ops import template_dir
+from ukm_tools.errors import UkmError
+
+
+def test_template_course_is_valid():
+    spec = load_course(template_dir())
+    assert [a.name for a in spec.assignments()] == ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
+    assert spec.assignment("harga-incoterms").personal
+
+
+def test_all_errors_named_by_field():
+    data = {
+        "course_id": "Kursus Saya",
+        "title": "x",
+        "modules": [
+            {"id": "m1", "title": "A", "assignments": [{"name": "a1", "weight": 0}]},
+            {"id": "m2", "title": "B", "assignments": [{"name": "a1"}], "bobot": 2},
+            {"id": "m3", "assignments": []},
+        ],
+        "pass_rule": {"min_score_pct": 120},
+    }
+    with pytest.raises(UkmError) as e:
+        parse_course(data)
+    lines = e.value.lines("id")
+    assert "course_id: 'Kursus Saya' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms)." in lines
+    assert any(l.startswith("modules[0].assignments[0].weight harus di antara 0") for l in lines)
+    assert any(l.startswith("modules[1].bobot: kolom tidak dikenal") for l in lines)
+    assert "modules[2].title: wajib diisi." in lines
+    assert "modules[2].assignments: wajib diisi." in lines
+    assert any(l.startswith("pass_rule.min_score_pct harus di antara") for l in lines)
+    assert any("must be within" in l for l in e.value.lines("en"))
+
+
+def test_duplicates_and_missing_source(tmp_path):
+    shutil.copytree(template_dir() / "source", tmp_path / "source")
+    data = yaml.safe_load((template_dir() / "course.yml").read_text())
+    data["modules"][1]["assignments"].append({"name": "ekatalog"})
+    data["modules"][0]["assignments"].append({"name": "tidak-ada"})
+    (tmp_path / "course.yml").write_text(yaml.safe_dump(data))
+    with pytest.raises(UkmError) as e:
+        load_course(tmp_path)
+    lines = e.value.lines("id")
+    assert "modules[0].assignments[1].name: tugas 'tidak-ada' tidak punya folder sumber source/tidak-ada/ di folder kursus." in lines
+    assert any(l.startswith("modules[1].assignments[1].name: tugas 'ekatalog' sudah dipakai") for l in lines)
+
+
+def test_broken_yaml_is_one_clear_line(tmp_path):
+    (tmp_path / "course.yml").write_text("modules: [\n")
+    with pytest.raises(UkmError) as e:
+        load_course(tmp_path)
+    assert e.value.code == "malformed_file"
+
+
+def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
+    import nbformat
+
+    for path in sorted((template_dir() / "source").glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
+        assert any(m.get("grade") and m.get("solution") and c.cell_type == "markdown" for m, c in zip(metas, nb.cells)), path
+        tests = [c for m, c in zip(metas, nb.cells) if m.get("grade") and not m.get("solution")]
+        assert tests and all("BEGIN HIDDEN TESTS" in c.source and "cek_bentuk" in c.source for c in tests), path

@@ -1,0 +1,72 @@
+"""Break-even calculator: units, cartons and margin equal break_even()'s."""
+
+from decimal import Decimal
+
+import pytest
+
+from ukm_tools.breakeven import break_even
+from ukm_tools.case import case_from_mapping, packaged_case
+from ukm_tools.money import Money, format_money, format_number, format_percent
+from ukm_tools.widgets import case_io
+from ukm_tools.widgets.breakeven import BreakEvenCalculator
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def calc(kw):
+    c = BreakEvenCalculator(**kw)
+    c.widget
+    return c
+
+
+def expected(fixed, price, cost, cur="IDR", per_carton=1, target=None, lang="id"):
+    b = break_even(Money.of(fixed, cur), Money.of(price, cur), Money.of(cost, cur), units_per_carton=per_carton,
+                   target_profit=None if target is None else Money.of(target, cur))
+    return {"units": format_number(b.units, lang), "cartons": format_number(b.cartons, lang), "margin": format_percent(b.margin_pct, lang),
+            "contribution": format_money(b.contribution_per_unit, lang), "revenue": format_money(b.revenue, lang)}
+
+
+def test_starts_from_case_price_and_cost_without_markup(calc):
+    case = packaged_case()
+    price = case.quote().final.unit_idr
+    m = case_io.case_to_mapping(case)
+    m["unit_costs"]["markup_pct"] = 0
+    cost = case_from_mapping(m).quote().final.unit_idr
+    assert calc.f_price.raw == format_number(price.amount, "id") and calc.f_cost.raw == format_number(cost.amount, "id")
+    assert calc.shown == expected(5000000, price.amount, cost.amount)
+    assert bytes(calc.chart.value).startswith(b"\x89PNG")
+
+
+def test_typed_values_cartons_and_target(calc):
+    calc.f_price.input.value = "25.000"
+    calc.f_cost.input.value = "19.500"
+    calc.f_fixed.input.value = "7.500.000"
+    calc.f_carton.input.value = "12"
+    calc.f_target.input.value = "1.000.000"
+    assert calc.shown == expected(7500000, 25000, 19500, per_carton=12, target=1000000)
+    assert calc.shown["cartons"] == format_number(-(-1546 // 12), "id")  # 8.500.000 / 5.500 = 1.545,4 -> 1.546 units
+
+
+@pytest.mark.parametrize("field, text, fragment", [
+    ("f_price", "", "belum diisi"), ("f_cost", "-1", "tidak boleh negatif"), ("f_carton", "0", "lebih dari 0"),
+    ("f_cost", "999.999.999", "harus lebih besar dari biaya variabel"), ("f_fixed", "lima juta", "bukan angka"),
+])
+def test_bad_input_message_keeps_result(calc, field, text, fragment):
+    before = dict(calc.shown)
+    getattr(calc, field).input.value = text
+    assert fragment in calc.message.value, calc.message.value
+    assert calc.shown == before
+
+
+def test_usd_and_english_and_save(calc, kw):
+    calc.set_lang("en")
+    calc.f_currency.input.value = "USD"
+    calc.f_price.input.value = "21.50"
+    calc.f_cost.input.value = "17.25"
+    calc.f_fixed.input.value = "1,200"
+    assert calc.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD", lang="en")
+    path = calc.case_panel.save()
+    again = BreakEvenCalculator.from_case_file(path, **kw)
+    again.widget
+    assert again.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD")

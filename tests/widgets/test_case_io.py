@@ -1,0 +1,90 @@
+"""Case files for calculators: the trainer's case via UKM_CASE, exact round trips, safe names."""
+
+from decimal import Decimal
+
+import pytest
+
+from ukm_tools.case import packaged_case
+from ukm_tools.errors import UkmError
+from ukm_tools.widgets import case_io
+from ukm_tools.widgets.price import PriceBuildUpCalculator
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_trainer_case_from_environment_prefills(tmp_path, monkeypatch, kw):
+    m = case_io.case_to_mapping(packaged_case())
+    m.update(case="kopi-gayo", quantity=75, named_place="Tanjung Priok")
+    m["unit_costs"]["hpp"] = 123456
+    path = tmp_path / "kopi.yaml"
+    path.write_text(case_io.dump(m), encoding="utf-8")
+    monkeypatch.setenv("UKM_CASE", str(path))
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    assert calc.case.case == "kopi-gayo"
+    assert calc.f_hpp.raw == "123.456" and calc.f_qty.raw == "75" and calc.f_place.raw == "Tanjung Priok"
+
+
+def test_broken_trainer_case_is_a_clear_error(tmp_path, monkeypatch):
+    bad = tmp_path / "rusak.yaml"
+    bad.write_text("case: x\nquantity: -1\n", encoding="utf-8")
+    monkeypatch.setenv("UKM_CASE", str(bad))
+    with pytest.raises(UkmError) as e:
+        case_io.default_case()
+    assert "seller" in e.value.message("en")
+
+
+@pytest.mark.parametrize("value", [Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3")])
+def test_decimals_round_trip_exactly(value):
+    m = case_io.case_to_mapping(packaged_case())
+    m["unit_costs"]["markup_pct"] = value
+    case, _ = case_io.read_case_text(case_io.dump(m))
+    assert case.unit_costs.markup_pct == value
+
+
+def test_extras_survive_and_stay_out_of_the_case():
+    text = case_io.dump(case_io.case_to_mapping(packaged_case()), {"fx": {"range_pct": Decimal("7.5")}})
+    case, extras = case_io.read_case_text(text)
+    assert extras == {"fx": {"range_pct": 7.5}}
+    assert case == packaged_case()
+
+
+@pytest.mark.parametrize("name, saved", [("peserta 07", "peserta-07.yaml"), ("../../etc/passwd", "etc-passwd.yaml"), ("", "kasus.yaml"), ("a.yml", "a.yml")])
+def test_save_names_stay_in_the_folder(tmp_path, name, saved):
+    path = case_io.save_text(tmp_path, name, "x: 1\n")
+    assert path.parent == tmp_path and path.name == saved
+
+
+def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    before = dict(calc.shown)
+    monkeypatch.setattr(PriceBuildUpCalculator, "compute", lambda self: 1 / 0)
+    calc.f_hpp.input.value = "1.000"
+    assert "kesalahan program (ZeroDivisionError)" in calc.message.value
+    assert calc.shown == before
+    assert "compute failed" in caplog.text
+
+
+def test_calculator_displays_itself_in_a_notebook(kw):
+    calc = PriceBuildUpCalculator(**kw)
+    bundle = calc._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == calc.widget.model_id
+
+
+def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
+    from ukm_tools.widgets import charts
+
+    charts.clear_cache()  # other tests may have drawn the same figures
+    calc = PriceBuildUpCalculator(**kw)
+    calc.widget
+    drawn = []
+    real = charts.Figure
+    monkeypatch.setattr(charts, "Figure", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    calc.f_seller.input.value = "CV Jeruk Manis"  # no figure changes
+    assert drawn == []
+    calc.f_hpp.input.value = "250.000"
+    assert drawn == [1]
+    calc.f_hpp.input.value = "216.000"  # back to the first state: from the cache
+    calc.f_hpp.input.value = "250.000"
+    assert drawn == [1]

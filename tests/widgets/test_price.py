@@ -1,0 +1,203 @@
+"""Price build-up calculator: shown figures equal the domain core's, bad input keeps the last result."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ukm_tools import incoterms
+from ukm_tools.case import case_from_mapping, load_case, packaged_case
+from ukm_tools.money import format_money
+from ukm_tools.widgets import case_io
+from ukm_tools.widgets.price import PriceBuildUpCalculator
+from ukm_tools.widgets.rates import ENTERED_SOURCE
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def expected(mutate=None, rule=None, lang="id"):
+    """The domain core's figures for the packaged case, optionally changed like the widget input."""
+    m = case_io.case_to_mapping(packaged_case())
+    if mutate:
+        mutate(m)
+    res = case_from_mapping(m).quote(rule)
+    f = res.final
+    return {
+        "unit_idr": format_money(f.unit_idr, lang), "unit_quote": format_money(f.unit_quote, lang),
+        "shipment_idr": format_money(f.shipment_idr, lang), "shipment_quote": format_money(f.shipment_quote, lang),
+    }
+
+
+@pytest.fixture
+def calc(kw):
+    c = PriceBuildUpCalculator(**kw)
+    c.widget  # build: first computation
+    return c
+
+
+def test_initial_figures_are_the_domain_quote_and_are_on_screen(calc):
+    want = expected()
+    assert calc.shown == want
+    assert want["shipment_quote"].startswith("US$ ") and want["unit_idr"].startswith("Rp")
+    for text in want.values():
+        assert text in calc.summary.value
+    # the table has one row per step EXW..CIF with both currencies
+    for step in ("EXW", "FAS", "FOB", "CFR", "CIF"):
+        assert f">{step}<" in calc.table.value
+    exw = packaged_case().quote().steps[0]
+    assert format_money(exw.shipment_quote, "id") in calc.table.value
+    assert bytes(calc.chart.value).startswith(b"\x89PNG")
+    assert calc.message.value == ""
+
+
+def test_indonesian_typed_input_recomputes_with_domain(calc):
+    calc.f_hpp.input.value = "240.000"
+    calc.f_markup.input.value = "27,5"
+    assert calc.error is None
+    assert calc.shown == expected(lambda m: m["unit_costs"].update(hpp=240000, markup_pct=Decimal("27.5")))
+
+
+@pytest.mark.parametrize("rule", incoterms.RULE_ORDER)
+def test_every_incoterm_matches_domain(calc, rule):
+    calc.f_clause.input.value = ""  # the rule's own minimum clause (C for CIF, A for CIP)
+    calc.f_rule.input.value = rule
+    assert calc.error is None, calc.message.value
+
+    def mutate(m):
+        m["insurance"].pop("clause", None)
+        m["incoterm"] = rule
+
+    assert calc.shown == expected(mutate)
+    assert calc.table.value.count("<tr>") == 1 + len(incoterms.ladder(rule)) - (0 if calc.result.insurance else 0)
+
+
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_hpp", "", "HPP per unit: belum diisi"),
+        ("f_hpp", "dua puluh ribu", "bukan angka"),
+        ("f_packing", "-1.500", "tidak boleh negatif"),
+        ("f_qty", "0", "harus lebih dari 0"),
+        ("f_qty", "12,5", "bilangan bulat"),
+        ("f_ins_c", "95", "terlalu tinggi"),
+        ("f_hpp", "18,000.50", "format Inggris"),
+    ],
+)
+def test_bad_input_shows_message_and_keeps_last_result(calc, field, text, fragment):
+    if field == "f_ins_c":
+        calc.f_ins_c = calc.f_ins_rates["C"]
+    before = dict(calc.shown)
+    summary = calc.summary.value
+    original = getattr(calc, field).raw
+    getattr(calc, field).input.value = text
+    assert fragment in calc.message.value
+    assert "Traceback" not in calc.message.value
+    assert "Hasil di bawah masih dari isian benar yang terakhir" in calc.message.value
+    assert calc.shown == before and calc.summary.value == summary
+    # fixing it clears the message
+    getattr(calc, field).input.value = original
+    assert calc.message.value == "" and calc.shown == before
+
+
+def test_english_switch_relabels_and_reformats(calc):
+    calc.set_lang("en")
+    assert calc.f_hpp.raw == "216,000"
+    assert "Unit cost HPP per karton" in calc.f_hpp.label.value
+    assert calc.shown == expected(lang="en")
+    assert calc.shown["shipment_quote"].startswith("$") and "," in calc.shown["shipment_idr"]
+    calc.f_hpp.input.value = "1.234.567,5"  # Indonesian way while in English: refused with a hint
+    assert "Indonesian way" in calc.message.value
+    calc.set_lang("id")
+    assert "HPP per karton (Rp)" in calc.f_hpp.label.value
+
+
+def test_add_and_remove_cost_lines(calc):
+    n = len(calc.cost_rows)
+    calc.add_cost.click()
+    row = calc.cost_rows[-1]
+    assert len(calc.cost_rows) == n + 1
+    row.name.input.value = "Fumigasi"
+    row.item.input.value = "export_clearance"
+    row.amount.input.value = "450.000"
+    extra = {"name": "Fumigasi", "item": "export_clearance", "amount": 450000, "currency": "IDR", "per_unit": False}
+    assert calc.shown == expected(lambda m: m["costs"].append(extra))
+    calc.cost_rows[-1].remove.click()
+    assert len(calc.cost_rows) == n
+    assert calc.shown == expected()
+
+
+def test_typed_bank_rates_replace_the_sheet(calc):
+    calc.rates.buy.input.value = "16.000"
+    calc.rates.sell.input.value = "16.200"
+    want = expected(lambda m: m.update(rates={"date": calc.today.isoformat(), "source": ENTERED_SOURCE, "rates": {
+        "USD": {"buy": 16000, "sell": 16200}, "SGD": {"buy": 12640, "mid": 12700, "sell": 12760},
+        "MYR": {"buy": 3880, "mid": 3900, "sell": 3920}, "EUR": {"buy": 19150, "mid": 19250, "sell": 19350}}}))
+    assert calc.shown == want
+    assert ENTERED_SOURCE in calc.source_info.value
+    calc.rates.buy.input.value = "17.000"  # buy above sell
+    assert "kurs beli" in calc.message.value.lower()
+    assert calc.shown == want
+
+
+def test_stale_rates_warning_follows_configured_age(kw):
+    fresh = PriceBuildUpCalculator(**kw)
+    fresh.widget
+    assert "ukm-stale" not in fresh.source_info.value
+    assert "01-12-2025" in fresh.source_info.value and "JISDOR" in fresh.source_info.value
+    old = PriceBuildUpCalculator(**{**kw, "today": dt.date(2026, 1, 15)})
+    old.widget
+    assert "ukm-stale" in old.source_info.value and "45 hari" in old.source_info.value
+    lenient = PriceBuildUpCalculator(**{**kw, "today": dt.date(2026, 1, 15), "max_rate_age_days": 60})
+    lenient.widget
+    assert "ukm-stale" not in lenient.source_info.value
+
+
+def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
+    calc.f_hpp.input.value = "221.000"
+    calc.f_rule.input.value = "FOB"
+    calc.f_place.input.value = "Belawan"
+    shown = dict(calc.shown)
+    calc.case_panel.name.value = "peserta 07"
+    path = calc.case_panel.save()
+    assert path.endswith("peserta-07.yaml")
+    assert "data:application/x-yaml;base64," in calc.case_panel.status.value
+    # the saved file is an ordinary case file
+    case = load_case(path)
+    assert case.unit_costs.hpp == 221000 and case.incoterm == "FOB" and case.named_place == "Belawan"
+    # a new page (fresh calculator, same folder) lists it and opens it
+    again = PriceBuildUpCalculator(**kw)
+    again.widget
+    assert again.shown != shown
+    assert again.case_panel.saved.value == path
+    assert again.case_panel.open_selected()
+    assert again.shown == shown and again.f_hpp.raw == "221.000"
+    # and a trainer can start a calculator from the file
+    third = PriceBuildUpCalculator.from_case_file(path, **kw)
+    third.widget
+    assert third.shown == shown
+
+
+def test_upload_of_a_broken_file_keeps_inputs(calc):
+    before = dict(calc.shown)
+    calc.case_panel._on_upload({"new": [{"name": "rusak.yaml", "content": memoryview(b"case: [unclosed")}]})
+    assert "rusak.yaml" in calc.message.value
+    assert calc.shown == before
+    good = case_io.dump(case_io.case_to_mapping(packaged_case()) | {"quantity": 120})
+    calc.case_panel._on_upload({"new": [{"name": "baik.yaml", "content": memoryview(good.encode())}]})
+    assert calc.f_qty.raw == "120"
+    assert calc.shown == expected(lambda m: m.update(quantity=120))
+
+
+def test_invalid_inputs_are_not_saved(calc):
+    calc.f_qty.input.value = "banyak"
+    assert calc.case_panel.save() is None
+    assert "Belum disimpan" in calc.case_panel.status.value
+
+
+def test_pdf_button_writes_quotation(calc):
+    path = calc.make_pdf("quotation")
+    data = open(path, "rb").read()
+    assert data.startswith(b"%PDF")
+    assert "data:application/pdf;base64," in calc.pdf_status.value
+    calc.f_qty.input.value = "x"
+    assert calc.make_pdf("proforma") is None

@@ -1,0 +1,280 @@
+"""Case files: the YAML a trainer writes per case study, read into a :class:`Case`.
+
+Format (``ukm_tools/data/cases/kasturi-syrup.yaml`` is the documented example)::
+
+    case: kasturi-syrup            # short id
+    title: Sirup jeruk kasturi ...  # shown to participants
+    seller: {name: ..., city: ..., address: ..., contact: ...}
+    buyer: {name: ..., country: MY, city: ...}
+    product: {name: ..., hs_code: "2106.90.71", unit: botol, units_per_carton: 12}
+    quantity: 2400                  # units in the shipment
+    quote_currency: USD
+    incoterm: CIF                   # default rule for `ukm quote`
+    named_place: Port Klang
+    mode: sea                       # sea | inland_waterway | road | rail | air | multimodal
+    conditions: {fca_place: elsewhere, carriage_includes_unloading: false, ...}
+    unit_costs: {hpp: 18000, packing: 1500, markup_pct: 30}     # IDR per unit
+    costs:                          # per shipment unless per_unit: true
+      - {name: Truk Medan-Belawan, item: inland_to_port, amount: 1500000}      # IDR by default
+      - {name: Ongkos kapal LCL, item: main_carriage, amount: 270, currency: USD}
+    insurance: {rate_pct: 0.2, clause: C, method: inclusive, insure_under_d_rules: true}
+    import: {duty_pct: 0, vat_pct: 0}          # only used under DDP
+    payment_terms: "L/C at sight"
+    validity_days: 30
+    rates: {date: ..., source: ..., rates: {USD: {buy: ..., sell: ..., mid: ...}}}  # optional
+
+Amounts may be numbers or strings ("1.500.000" is read the Indonesian way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ukm_tools import incoterms
+from ukm_tools.datafiles import load_yaml
+from ukm_tools.errors import Problem, UkmError, prefixed
+from ukm_tools.fx import RateSheet, load_rate_sheet
+from ukm_tools.incoterms import Conditions
+from ukm_tools.insurance import Method
+from ukm_tools.money import Money, check_currency
+from ukm_tools.numbers import parse_number
+from ukm_tools.pricing import PRICED_ITEMS, CostLine, PriceBuildUp, PricingInput, build_up
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float):
+        # YAML gives 0.2 as float; its repr is the exact decimal the author typed.
+        return Decimal(repr(v))
+    if isinstance(v, str):
+        return parse_number(v, "id")
+    return v
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Party(_Model):
+    name: str
+    city: str = ""
+    country: str = ""
+    address: str = ""
+    contact: str = ""
+
+
+class Product(_Model):
+    name: str
+    hs_code: str = ""
+    unit: str = "unit"
+    units_per_carton: int = Field(default=1, gt=0)
+    description: str = ""
+
+
+class UnitCosts(_Model):
+    hpp: Decimal
+    packing: Decimal = Decimal(0)
+    markup_pct: Decimal = Decimal(0)
+
+    _n = field_validator("hpp", "packing", "markup_pct", mode="before")(lambda cls, v: _num(v))
+
+
+def _check_item(v: str) -> str:
+    if v not in PRICED_ITEMS:
+        raise UkmError("unknown_choice", None, v, list(PRICED_ITEMS))
+    return v
+
+
+def _check_choice(allowed: tuple[str, ...], upper: bool = False):
+    def check(v: str) -> str:
+        key = v.strip().upper() if upper and isinstance(v, str) else v
+        if key not in allowed:
+            raise UkmError("unknown_choice", None, v, list(allowed))
+        return key
+
+    return check
+
+
+class Cost(_Model):
+    name: str
+    item: str
+    amount: Decimal
+    currency: str = "IDR"
+    per_unit: bool = False
+
+    _n = field_validator("amount", mode="before")(lambda cls, v: _num(v))
+    _i = field_validator("item")(lambda cls, v: _check_item(v))
+    _c = field_validator("currency")(lambda cls, v: check_currency(v))
+
+
+class InsuranceTerms(_Model):
+    rate_pct: Decimal | None = None  # one rate for whatever clause applies
+    rates_pct: dict[Literal["A", "B", "C"], Decimal] = {}  # or a rate per clause
+    clause: Literal["A", "B", "C"] | None = None  # None: the rule's minimum
+    method: Method = Method.INCLUSIVE
+    insure_under_d_rules: bool = True
+
+    _n = field_validator("rate_pct", mode="before")(lambda cls, v: None if v is None else _num(v))
+    _m = field_validator("rates_pct", mode="before")(
+        lambda cls, v: {k: _num(x) for k, x in v.items()} if isinstance(v, dict) else v
+    )
+
+
+class ImportTerms(_Model):
+    duty_pct: Decimal = Decimal(0)
+    vat_pct: Decimal = Decimal(0)
+
+    _n = field_validator("duty_pct", "vat_pct", mode="before")(lambda cls, v: _num(v))
+
+
+class ConditionsModel(_Model):
+    fca_place: Literal["seller_premises", "elsewhere"] = "seller_premises"
+    carriage_includes_unloading: bool = False
+    named_place_is_buyer_door: bool = False
+    origin_thc_by_seller: bool | None = None
+
+
+class Case(_Model):
+    """A validated case file."""
+
+    case: str
+    title: str = ""
+    seller: Party
+    buyer: Party | None = None
+    product: Product
+    quantity: int = Field(gt=0)
+    quote_currency: str = "USD"
+    incoterm: str = "FOB"
+    named_place: str = ""
+    mode: str = "sea"
+    conditions: ConditionsModel = ConditionsModel()
+    unit_costs: UnitCosts
+    costs: list[Cost] = []
+    insurance: InsuranceTerms | None = None
+    import_: ImportTerms = Field(default=ImportTerms(), alias="import")
+    payment_terms: str = ""
+    validity_days: int = Field(default=30, gt=0)
+    rates: dict[str, Any] | None = None
+    source: str = ""  # where the figures come from, with a date
+    # Inputs the calculators save beside the case (FX range, readiness answers...): kept, not priced.
+    calculators: dict[str, Any] = {}
+
+    _ccy = field_validator("quote_currency")(lambda cls, v: check_currency(v))
+    _rule = field_validator("incoterm")(lambda cls, v: _check_choice(incoterms.RULE_ORDER, upper=True)(v))
+    _mode = field_validator("mode")(lambda cls, v: _check_choice(incoterms.MODES)(v))
+
+    def pricing_input(self) -> PricingInput:
+        return PricingInput(
+            hpp=Money(self.unit_costs.hpp, "IDR"),
+            packing=Money(self.unit_costs.packing, "IDR"),
+            markup_pct=self.unit_costs.markup_pct,
+            quantity=self.quantity,
+            quote_currency=self.quote_currency,
+            costs=tuple(CostLine(c.name, c.item, Money(c.amount, c.currency), c.per_unit) for c in self.costs),
+            insurance_rate_pct=self.insurance.rate_pct if self.insurance else None,
+            insurance_rates_pct=dict(self.insurance.rates_pct) if self.insurance else {},
+            insurance_clause=self.insurance.clause if self.insurance else None,
+            insurance_method=self.insurance.method if self.insurance else Method.INCLUSIVE,
+            insure_under_d_rules=self.insurance.insure_under_d_rules if self.insurance else True,
+            duty_pct=self.import_.duty_pct,
+            import_vat_pct=self.import_.vat_pct,
+            conditions=Conditions(**self.conditions.model_dump()),
+            mode=self.mode,
+        )
+
+    def rate_sheet(self, override: RateSheet | None = None) -> RateSheet:
+        if override is not None:
+            return override
+        if self.rates is not None:
+            return prefixed_sheet(self.rates)
+        return load_rate_sheet()
+
+    def quote(self, incoterm: str | None = None, sheet: RateSheet | None = None) -> PriceBuildUp:
+        return build_up(self.pricing_input(), incoterm or self.incoterm, self.rate_sheet(sheet))
+
+    def valid_until(self, today: dt.date) -> dt.date:
+        return today + dt.timedelta(days=self.validity_days)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """A plain mapping that :func:`case_from_mapping` reads back (for saving a participant's inputs)."""
+        return _plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+
+
+def _plain(value: Any) -> Any:
+    """YAML-ready values: whole Decimals as int, others as float only where repr round-trips."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        f = float(value)
+        if Decimal(repr(f)) == value:
+            return f
+        return str(value).replace(".", ",")  # still exact, read back the Indonesian way
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+        return value.value
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    return value
+
+
+def prefixed_sheet(data: Mapping[str, Any]) -> RateSheet:
+    try:
+        return RateSheet.from_mapping(data)
+    except UkmError as e:
+        raise prefixed(e, "rates") from None
+
+
+_PYDANTIC_CODES = {
+    "missing": "missing_field",
+    "extra_forbidden": "unknown_field",
+    "literal_error": "unknown_choice",
+    "enum": "unknown_choice",
+    "greater_than": "not_positive",
+    "int_parsing": "not_integer",
+    "int_from_float": "not_integer",
+    "decimal_parsing": "not_a_number",
+}
+
+
+def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in e["loc"]).replace(".[", "[")
+        code = _PYDANTIC_CODES.get(e["type"], "wrong_type")
+        ctx = e.get("ctx") or {}
+        allowed = ctx.get("expected") or e["msg"]
+        if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
+            for p in ctx["error"].problems:
+                problems.append(Problem(p.code, loc, p.value, p.allowed, p.params))
+            continue
+        problems.append(Problem(code, loc, e.get("input") if code != "missing_field" else None, allowed))
+    return problems
+
+
+def case_from_mapping(data: Any, name: str = "case") -> Case:
+    """Validate a parsed case file; every problem is reported at once, field by field."""
+    if not isinstance(data, Mapping):
+        raise UkmError("malformed_file", "file", name, detail="expected a mapping of fields (key: value)")
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as e:
+        raise UkmError(problems=_problems_from_pydantic(e)) from None
+    return case
+
+
+def load_case(path: str | Path) -> Case:
+    return case_from_mapping(load_yaml(path), str(path))
+
+
+def packaged_case(name: str = "kasturi-syrup") -> Case:
+    """A case shipped with the package (``ukm_tools/data/cases/NAME.yaml``)."""
+    from ukm_tools.datafiles import packaged_yaml
+
+    return case_from_mapping(packaged_yaml(f"cases/{name}.yaml"), name)

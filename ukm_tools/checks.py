@@ -1,0 +1,86 @@
+"""Small input checks shared by the calculators (payments, landed cost, break-even).
+
+Each check returns the clean value or raises :class:`~ukm_tools.errors.UkmError` with the
+field name, so a widget or the CLI can say exactly which box is wrong. Collect several
+with :func:`gather` to report every problem of a form at once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Iterable, TypeVar
+
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.money import Money, Number, to_decimal
+
+T = TypeVar("T")
+
+
+def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
+    """An integer >= ``minimum`` (``not_positive``/``negative``/``not_integer`` otherwise)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise UkmError("not_integer", field, value)
+    d = to_decimal(value, field) if not isinstance(value, int) else Decimal(value)
+    if d != d.to_integral_value():
+        raise UkmError("not_integer", field, value)
+    if d < minimum:
+        raise UkmError("not_positive" if minimum >= 1 else "negative", field, value)
+    return int(d)
+
+
+def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
+    """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
+
+    Unlike money, a rate may arrive as a float (a slider's value); it is read through its
+    shortest decimal form, so ``0.125`` stays exactly 0.125.
+    """
+    if isinstance(value, float):
+        value = repr(value)
+    d = to_decimal(value, field)
+    if positive and d <= 0:
+        raise UkmError("not_positive", field, value)
+    if d < 0:
+        raise UkmError("negative", field, value)
+    if maximum is not None and d > to_decimal(maximum):
+        raise UkmError("out_of_range", field, value, f"0-{maximum}")
+    return d
+
+
+def money(value: Any, field: str, *, currency: str | None = None, positive: bool = False) -> Money:
+    """A :class:`Money` >= 0 (> 0 if ``positive``), in ``currency`` when given."""
+    if not isinstance(value, Money):
+        raise UkmError("wrong_type", field, value, "Money")
+    if currency is not None and value.currency != currency:
+        raise UkmError("currency_mismatch", field, value.currency, currency)
+    if positive and value.amount <= 0:
+        raise UkmError("not_positive", field, value.amount)
+    if value.amount < 0:
+        raise UkmError("negative", field, value.amount)
+    return value
+
+
+def gather(*checks: Callable[[], T]) -> list[T]:
+    """Run every check; raise one :class:`UkmError` holding all problems, or return the values."""
+    problems: list[Problem] = []
+    values: list[T] = []
+    for check in checks:
+        try:
+            values.append(check())
+        except UkmError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise UkmError(problems=problems)
+    return values
+
+
+def one_currency(items: Iterable[Money], field: str) -> str:
+    """The shared currency of ``items`` (``currency_mismatch`` naming the first odd one)."""
+    currency: str | None = None
+    for m in items:
+        if currency is None:
+            currency = m.currency
+        elif m.currency != currency:
+            raise UkmError("currency_mismatch", field, m.currency, currency)
+    if currency is None:
+        raise UkmError("missing_field", field)
+    return currency

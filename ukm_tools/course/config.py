@@ -1,0 +1,149 @@
+"""course.yml: the workshop's modules, their assignments and pass rules, validated.
+
+The file sits beside nbgrader_config.py in the course folder. Every problem found is
+reported at once as a :class:`~ukm_tools.errors.UkmError` whose fields name the exact
+place (``modules[1].assignments[0].weight``), in Bahasa Indonesia or English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+
+COURSE_FILE = "course.yml"
+_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+register(
+    {
+        "duplicate_assignment": {
+            "id": "{field}: tugas '{value}' sudah dipakai di modul lain; nama tugas harus unik.",
+            "en": "{field}: assignment '{value}' is already used in another module; names must be unique.",
+        },
+        "missing_source": {
+            "id": "{field}: tugas '{value}' tidak punya folder sumber source/{value}/ di folder kursus.",
+            "en": "{field}: assignment '{value}' has no source folder source/{value}/ in the course folder.",
+        },
+        "bad_name": {
+            "id": "{field}: '{value}' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms).",
+            "en": "{field}: '{value}' is not allowed; use lower-case letters, digits, '-' or '_' (e.g. harga-incoterms).",
+        },
+    }
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class AssignmentSpec(_Strict):
+    """One nbgrader assignment (its folder name under source/)."""
+
+    name: str = Field(pattern=_NAME)
+    title: str = ""
+    weight: float = Field(default=1.0, gt=0, le=100)
+    personal: bool = False
+
+
+class ModuleSpec(_Strict):
+    """One book module and the assignments that assess it."""
+
+    id: str = Field(pattern=_NAME)
+    title: str = Field(min_length=1)
+    assignments: list[AssignmentSpec] = Field(min_length=1)
+
+
+class PassRule(_Strict):
+    """When a participant passes: a minimum weighted score and, optionally, every assignment graded."""
+
+    min_score_pct: float = Field(default=60.0, ge=0, le=100)
+    require_all_assignments: bool = True
+
+
+class CourseSpec(_Strict):
+    course_id: str = Field(pattern=_NAME)
+    title: str = Field(min_length=1)
+    language: str = Field(default="id", pattern=r"^(id|en)$")
+    modules: list[ModuleSpec] = Field(min_length=1)
+    pass_rule: PassRule = PassRule()
+
+    def assignments(self) -> list[AssignmentSpec]:
+        return [a for m in self.modules for a in m.assignments]
+
+    def assignment(self, name: str) -> AssignmentSpec:
+        for a in self.assignments():
+            if a.name == name:
+                return a
+        raise UkmError("unknown_choice", "assignment", name, [a.name for a in self.assignments()])
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "course.yml"
+
+
+def _problem(err: dict[str, Any]) -> Problem:
+    field = _field_path(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return Problem("missing_field", field)
+    if kind == "extra_forbidden":
+        return Problem("unknown_field", field, value, None)
+    if kind == "string_pattern_mismatch":
+        return Problem("bad_name", field, value)
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        ctx = err.get("ctx", {})
+        lo = ctx.get("gt", ctx.get("ge", "…"))
+        hi = ctx.get("lt", ctx.get("le", "…"))
+        return Problem("out_of_range", field, value, f"{lo}–{hi}")
+    if kind == "too_short":
+        return Problem("missing_field", field)
+    return Problem("wrong_type", field, value if not isinstance(value, (dict, list)) else type(value).__name__, err.get("msg", kind))
+
+
+def parse_course(data: Any, course_dir: Path | None = None) -> CourseSpec:
+    """Validate a course mapping; with ``course_dir`` also check every source folder exists."""
+    if not isinstance(data, dict):
+        raise UkmError("malformed_file", "file", COURSE_FILE, detail="expected a mapping (course_id, title, modules)")
+    try:
+        spec = CourseSpec.model_validate(data)
+    except ValidationError as e:
+        raise UkmError(problems=[_problem(err) for err in e.errors()]) from None
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, m in enumerate(spec.modules):
+        for j, a in enumerate(m.assignments):
+            field = f"modules[{i}].assignments[{j}].name"
+            if a.name in seen:
+                problems.append(Problem("duplicate_assignment", field, a.name))
+            seen.add(a.name)
+            if course_dir is not None and not (Path(course_dir) / "source" / a.name).is_dir():
+                problems.append(Problem("missing_source", field, a.name))
+    if problems:
+        raise UkmError(problems=problems)
+    return spec
+
+
+def load_course(course_dir: str | Path) -> CourseSpec:
+    """Read and validate ``course_dir/course.yml``."""
+    path = Path(course_dir) / COURSE_FILE
+    if not path.is_file():
+        raise UkmError("file_not_found", "file", str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
+    return parse_course(data, Path(course_dir))
+
+
+def is_valid_name(name: str) -> bool:
+    return re.match(_NAME, name) is not None

@@ -1,0 +1,237 @@
+"""Course operations, thin over nbgrader's Python API: init, generate, release, collect, feedback.
+
+All functions take the course folder (the one holding nbgrader_config.py and course.yml)
+and load that folder's nbgrader configuration, so they behave exactly like the
+``nbgrader`` commands run there — without a 6-second process start per call.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ukm_tools.course.environment import ensure_tools_on_path
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import register
+
+register(
+    {
+        "course_dir_not_empty": {
+            "id": "Folder '{value}' sudah berisi berkas; pilih folder baru atau kosong.",
+            "en": "Folder '{value}' is not empty; choose a new or empty folder.",
+        },
+        "not_a_course": {
+            "id": "'{value}' bukan folder kursus (tidak ada nbgrader_config.py). Buat dengan `ukm init FOLDER`.",
+            "en": "'{value}' is not a course folder (no nbgrader_config.py). Create one with `ukm init FOLDER`.",
+        },
+        "template_not_found": {
+            "id": "Templat kursus tidak ditemukan di '{value}'. Set UKM_COURSE_TEMPLATE ke folder assignments/ repositori ukm-tools.",
+            "en": "Course template not found at '{value}'. Set UKM_COURSE_TEMPLATE to the assignments/ folder of the ukm-tools repository.",
+        },
+        "nbgrader_failed": {
+            "id": "nbgrader gagal pada {step} '{value}': {detail}",
+            "en": "nbgrader failed to {step} '{value}': {detail}",
+        },
+    }
+)
+
+CONFIG_FILE = "nbgrader_config.py"
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source")
+
+
+def template_dir() -> Path:
+    """The course template: ``$UKM_COURSE_TEMPLATE`` or the repository's ``assignments/``."""
+    env = os.environ.get("UKM_COURSE_TEMPLATE")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "assignments"
+    if not (path / CONFIG_FILE).is_file():
+        raise UkmError("template_not_found", "template", str(path))
+    return path
+
+
+def init_course(target: str | Path, template: str | Path | None = None) -> Path:
+    """A new course folder from the template (nbgrader_config.py, course.yml, source/)."""
+    target = Path(target).resolve()
+    src = Path(template) if template else template_dir()
+    if target.exists() and any(target.iterdir()):
+        raise UkmError("course_dir_not_empty", "folder", str(target))
+    target.mkdir(parents=True, exist_ok=True)
+    for name in TEMPLATE_FILES:
+        s = src / name
+        if s.is_dir():
+            shutil.copytree(s, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif s.is_file():
+            shutil.copy2(s, target / name)
+    from ukm_tools.course.config import load_course
+
+    load_course(target)
+    return target
+
+
+def check_course_dir(course_dir: str | Path) -> Path:
+    path = Path(course_dir).resolve()
+    if not (path / CONFIG_FILE).is_file():
+        raise UkmError("not_a_course", "course_dir", str(path))
+    return path
+
+
+def load_config(course_dir: str | Path, **overrides):
+    """The course's nbgrader configuration (plus ``Section.trait`` overrides)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = check_course_dir(course_dir)
+    cfg = PyFileConfigLoader(CONFIG_FILE, path=str(path)).load_config()
+    extra = Config()
+    for key, value in overrides.items():
+        section, trait = key.split(".")
+        extra[section][trait] = value
+    cfg.merge(extra)
+    return cfg
+
+
+@contextmanager
+def _in_dir(path: Path) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def api(course_dir: str | Path, **overrides):
+    """nbgrader's ``NbGraderAPI`` for the course, configured from its nbgrader_config.py."""
+    ensure_tools_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    cfg = load_config(course_dir, **overrides)
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)
+
+
+def db_url(course_dir: str | Path) -> str:
+    cfg = load_config(course_dir)
+    return cfg.CourseDirectory.db_url
+
+
+def _check(result: dict, step: str, name: str) -> dict:
+    if not result.get("success"):
+        detail = (result.get("error") or "").strip().splitlines()
+        raise UkmError("nbgrader_failed", "assignment", name, step=step, detail=detail[-1] if detail else "?")
+    return result
+
+
+def ensure_exchange(course_dir: Path) -> Path:
+    cfg = load_config(course_dir)
+    root = Path(cfg.Exchange.root)
+    inbound = root / cfg.CourseDirectory.course_id / "inbound"
+    inbound.mkdir(parents=True, exist_ok=True)
+    (root / cfg.CourseDirectory.course_id / "outbound").mkdir(parents=True, exist_ok=True)
+    # Participants (other OS users on a shared server) must be able to drop submissions.
+    os.chmod(root, 0o777)
+    os.chmod(inbound, 0o733)
+    return root
+
+
+def generate(course_dir: str | Path, assignment: str) -> Path:
+    """``nbgrader generate_assignment``: the participant version in release/ (solutions, hidden tests removed)."""
+    course_dir = check_course_dir(course_dir)
+    with _in_dir(course_dir):
+        _check(api(course_dir).generate_assignment(assignment, force=True, create=True), "generate", assignment)
+    return course_dir / "release" / assignment
+
+
+def release(course_dir: str | Path, assignment: str) -> Path:
+    """Generate and release to the exchange, where participants fetch it."""
+    course_dir = check_course_dir(course_dir)
+    generate(course_dir, assignment)
+    ensure_exchange(course_dir)
+    with _in_dir(course_dir):
+        a = api(course_dir)
+        out = Path(load_config(course_dir).Exchange.root) / a.coursedir.course_id / "outbound" / assignment
+        if out.exists():
+            a.unrelease(assignment)
+        _check(a.release_assignment(assignment), "release", assignment)
+    return out
+
+
+def collect(course_dir: str | Path, assignment: str) -> list[str]:
+    """Collect every submission from the exchange into submitted/; returns the student ids."""
+    course_dir = check_course_dir(course_dir)
+    with _in_dir(course_dir):
+        a = api(course_dir)
+        _check(a.collect(assignment, update=True), "collect", assignment)
+        return sorted(a.get_submitted_students(assignment))
+
+
+def submit_as(course_dir: str | Path, assignment: str, student_id: str, work_dir: Path) -> None:
+    """Hand in ``work_dir/<course_id>/<assignment>/`` through the exchange as ``student_id``.
+
+    This is what ``nbgrader submit --student ID`` does for a participant; the demo and
+    tests use it to simulate participants.
+    """
+    ensure_tools_on_path()
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.submit import ExchangeSubmit
+
+    course_dir = check_course_dir(course_dir)
+    cfg = load_config(course_dir, **{"CourseDirectory.student_id": student_id, "CourseDirectory.assignment_id": assignment})
+    coursedir = CourseDirectory(config=cfg)
+    submit = ExchangeSubmit(
+        coursedir=coursedir,
+        authenticator=Authenticator(config=cfg),
+        config=cfg,
+        assignment_dir=str(work_dir),
+        cache=str(work_dir / ".nbgrader-cache"),
+    )
+    submit.start()
+
+
+def released_notebook(course_dir: str | Path, assignment: str) -> Path:
+    course_dir = check_course_dir(course_dir)
+    return course_dir / "release" / assignment / f"{assignment}.ipynb"
+
+
+@dataclass
+class FeedbackResult:
+    student: str
+    path: Path | None
+    ok: bool
+    error: str = ""
+
+
+def feedback(course_dir: str | Path, assignment: str, students: list[str] | None = None, *, release: bool = True) -> list[FeedbackResult]:
+    """Feedback HTML per graded participant (hidden tests stripped by the course config).
+
+    With ``release`` the files are also put in the exchange, where each participant
+    fetches their own from the assignment list (``nbgrader release_feedback``).
+    """
+    from ukm_tools.course.feedback import localize_feedback_html
+
+    course_dir = check_course_dir(course_dir)
+    results: list[FeedbackResult] = []
+    with _in_dir(course_dir):
+        a = api(course_dir)
+        graded = sorted(a.get_autograded_students(assignment))
+        for sid in students or graded:
+            if sid not in graded:
+                results.append(FeedbackResult(sid, None, False, "not graded"))
+                continue
+            r = a.generate_feedback(assignment, sid, force=True)
+            path = course_dir / "feedback" / sid / assignment / f"{assignment}.html"
+            ok = bool(r.get("success")) and path.is_file()
+            if ok:
+                localize_feedback_html(path)
+            err = "" if ok else ((r.get("error") or "").strip().splitlines() or ["?"])[-1]
+            results.append(FeedbackResult(sid, path if ok else None, ok, err))
+        if release and any(r.ok for r in results):
+            ensure_exchange(course_dir)
+            _check(a.release_feedback(assignment), "release feedback", assignment)
+    return results
+

@@ -1,0 +1,230 @@
+"""Per-participant status and scores from the gradebook, and CSV/Excel exports.
+
+Scores are nbgrader's own (manual scores from the formgrader included: nbgrader's
+``Grade.score`` is the manual score when a grader gave one, else the autograder's).
+The grading engine's status table says *why* a submission has no score, so a broken
+notebook is listed with its reason instead of a plain 0.
+
+Personal data (UU 27/2022 on personal data protection): exports carry the participant id
+and name only; e-mail and phone are added only when the caller asks for them.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from ukm_tools.course import ops
+from ukm_tools.course.participants import load_participants
+
+STATUS_LABELS = {
+    "graded": ("dinilai", "graded"),
+    "pending": ("menunggu dinilai", "waiting to be graded"),
+    "running": ("sedang dinilai", "being graded"),
+    "timeout": ("melebihi batas waktu", "timed out"),
+    "corrupt_notebook": ("notebook rusak", "corrupt notebook"),
+    "missing_notebook": ("notebook tidak ada", "notebook missing"),
+    "kernel_died": ("kernel mati", "kernel died"),
+    "tampered_test_cell": ("sel tes diubah", "test cell tampered with"),
+    "error": ("galat", "error"),
+    "not_submitted": ("belum mengumpulkan", "not submitted"),
+    "submitted": ("sudah dikumpulkan, belum dinilai", "submitted, not graded"),
+}
+# Statuses under which nbgrader produced a score worth showing.
+SCORED = {"graded", "timeout"}
+
+
+def status_label(status: str, lang: str = "id") -> str:
+    pair = STATUS_LABELS.get(status)
+    return status if pair is None else pair[0 if lang != "en" else 1]
+
+
+@dataclass
+class Row:
+    student: str
+    name: str
+    status: str
+    reason: str = ""
+    score: float | None = None
+    max_score: float = 0.0
+    questions: dict[str, float | None] = field(default_factory=dict)
+    needs_manual: list[str] = field(default_factory=list)
+    email: str = ""
+    phone: str = ""
+
+
+def question_order(course_dir: Path, assignment: str) -> list[tuple[str, float]]:
+    """Grade cells (grade_id, points) in notebook order, from the source notebooks."""
+    out: list[tuple[str, float]] = []
+    src = Path(course_dir) / "source" / assignment
+    for path in sorted(src.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                out.append((meta["grade_id"], float(meta.get("points", 0))))
+    return out
+
+
+def _engine_statuses(db_url: str, assignment: str) -> dict[str, Any]:
+    try:
+        from ukm_tools.course.grading import StatusStore
+    except ImportError:  # the engine is optional for reading the gradebook
+        return {}
+    try:
+        return {s.student: s for s in StatusStore(db_url).all(assignment)}
+    except Exception:  # no status table yet: nothing was graded by the engine
+        return {}
+
+
+def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
+    """One row per participant of the gradebook for ``assignment``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course_dir = ops.check_course_dir(course_dir)
+    url = ops.db_url(course_dir)
+    order = question_order(course_dir, assignment)
+    engine = _engine_statuses(url, assignment)
+    people = load_participants(url)
+    submitted_dir = course_dir / "submitted"
+    rows: list[Row] = []
+    with Gradebook(url) as gb:
+        for student in gb.students:
+            extra = people.get(student.id)
+            row = Row(
+                student=student.id,
+                name=(extra.name if extra else None) or " ".join(x for x in (student.first_name, student.last_name) if x),
+                status="not_submitted",
+                max_score=sum(p for _, p in order),
+                questions={q: None for q, _ in order},
+                email=(extra.email if extra else "") or (student.email or ""),
+                phone=extra.phone if extra else "",
+            )
+            try:
+                sub = gb.find_submission(assignment, student.id)
+            except MissingEntry:
+                sub = None
+            st = engine.get(student.id)
+            if st is not None:
+                row.status = getattr(st.status, "value", str(st.status))
+                row.reason = st.reason or ""
+            elif sub is not None and (course_dir / "autograded" / student.id / assignment).is_dir():
+                row.status = "graded"  # graded by plain nbgrader (no engine status recorded)
+            elif (submitted_dir / student.id / assignment).is_dir() or sub is not None:
+                row.status = "submitted"
+            # nbgrader's score is shown when it means something: a clean grade, a timeout
+            # (later cells still ran), or whatever the engine itself scored (e.g. restored test cells).
+            scored = row.status in SCORED or (st is not None and getattr(st, "score", None) is not None)
+            if sub is not None and scored:
+                row.score = float(sub.score)
+                row.max_score = float(sub.max_score) or row.max_score
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        row.questions[g.name] = None if g.score is None else float(g.score)
+                        if g.needs_manual_grade:
+                            row.needs_manual.append(g.name)
+            rows.append(row)
+    rows.sort(key=lambda r: r.student)
+    return rows
+
+
+def _fmt(v: float | None) -> Any:
+    if v is None:
+        return ""
+    d = Decimal(str(v)).normalize()
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", include_personal: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of an export: one column per question, plus status and reason."""
+    id_ = lang != "en"
+    questions = [q for q, _ in question_order(course_dir, assignment)]
+    header = ["id_peserta", "nama"]
+    if include_personal:
+        header += ["email", "telepon"]
+    header += ["status", "alasan" if id_ else "reason"]
+    header += [f"{q} (maks {p:g})" if id_ else f"{q} (max {p:g})" for q, p in question_order(course_dir, assignment)]
+    header += ["total", "maks" if id_ else "max", "perlu_dinilai_manual" if id_ else "needs_manual_grading"]
+    body = []
+    for r in rows:
+        line: list[Any] = [r.student, r.name]
+        if include_personal:
+            line += [r.email, r.phone]
+        line += [status_label(r.status, lang), r.reason]
+        line += [_fmt(r.questions.get(q)) for q in questions]
+        line += [_fmt(r.score), _fmt(r.max_score), ", ".join(r.needs_manual)]
+        body.append(line)
+    return header, body
+
+
+def export(
+    course_dir: str | Path,
+    out_dir: str | Path,
+    assignments: list[str] | None = None,
+    *,
+    lang: str = "id",
+    include_personal: bool = False,
+    sep: str = ";",
+) -> dict[str, Path]:
+    """``nilai-<assignment>.csv`` per assignment and one ``nilai.xlsx`` (a sheet each + summary)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from ukm_tools.course.config import load_course
+
+    course_dir = ops.check_course_dir(course_dir)
+    spec = load_course(course_dir)
+    names = assignments or [a.name for a in spec.assignments()]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "ringkasan" if lang != "en" else "summary"
+    per_student: dict[str, dict[str, Row]] = {}
+    for name in names:
+        rows = assignment_rows(course_dir, name)
+        header, body = table(course_dir, name, rows, lang, include_personal)
+        path = out_dir / f"nilai-{name}.csv"
+        # BOM + semicolons: Indonesian-locale Excel opens it in columns, in UTF-8.
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f, delimiter=sep)
+            w.writerow(header)
+            w.writerows(body)
+        written[f"csv:{name}"] = path
+        ws = wb.create_sheet(name[:31])
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for line in body:
+            ws.append(line)
+        for r in rows:
+            per_student.setdefault(r.student, {})[name] = r
+    # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
+    weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
+    head = ["id_peserta", "nama"] + [f"{n} (%)" for n in names] + (["nilai_akhir (%)", "lulus"] if lang != "en" else ["final (%)", "passed"])
+    summary.append(head)
+    for cell in summary[1]:
+        cell.font = Font(bold=True)
+    for sid in sorted(per_student):
+        rows = per_student[sid]
+        pcts = {}
+        for n in names:
+            r = rows.get(n)
+            pcts[n] = None if r is None or r.score is None or not r.max_score else r.score / r.max_score * 100
+        total_w = sum(weights.values()) or 1
+        final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
+        all_done = all(pcts[n] is not None for n in names)
+        passed = final >= spec.pass_rule.min_score_pct and (all_done or not spec.pass_rule.require_all_assignments)
+        name = next(iter(rows.values())).name
+        summary.append([sid, name] + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
+                       + [round(final, 1), ("ya" if passed else "tidak") if lang != "en" else ("yes" if passed else "no")])
+    xlsx = out_dir / "nilai.xlsx"
+    wb.save(xlsx)
+    written["xlsx"] = xlsx
+    return written

@@ -1,0 +1,355 @@
+"""The participant roster: one documented sheet layout, read from .xlsx or .csv, validated.
+
+Column layout (header row; title rows above it and empty rows are allowed)::
+
+    id_peserta | nama | telepon | email | nama_produk | hpp_per_unit | kemasan_per_unit | jumlah_unit
+
+``id_peserta`` and ``nama`` are required. The four product columns are optional but go
+together: a participant with a product works the personal exercises on it (HPP and
+packing in rupiah per unit, quantity in units per shipment); without one the exercises
+use numbers seeded from the participant id. Ids are normalised to lower case and must be
+usable by nbgrader and JupyterHub (folder names, user names): ``a-z``, ``0-9``, ``-``,
+``_``, starting with a letter or digit, at most 32 characters.
+
+CSV files may use comma or semicolon (Indonesian-locale Excel writes semicolons) and must
+be UTF-8 (with or without BOM); a Windows-1252 ("ANSI") file is detected and refused with
+advice, unless the caller names that encoding explicitly.
+
+Every bad row is reported with its line number; nothing is imported unless the caller
+asks to skip bad rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+from ukm_tools.numbers import parse_number
+
+COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
+REQUIRED = ["id_peserta", "nama"]
+PRODUCT = ["nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
+COLUMN_HELP = {
+    "id_peserta": ("Id peserta untuk JupyterHub/nbgrader: huruf kecil, angka, - atau _ (maks. 32)", "Participant id for JupyterHub/nbgrader: lower case, digits, - or _ (max 32)"),
+    "nama": ("Nama lengkap peserta", "Participant's full name"),
+    "telepon": ("Nomor telepon/WA (data pribadi: tidak ikut ekspor kecuali diminta)", "Phone/WhatsApp (personal data: not exported unless asked)"),
+    "email": ("Alamat email (boleh kosong)", "E-mail address (optional)"),
+    "nama_produk": ("Nama produk ekspor peserta, misalnya Sirup jeruk kasturi 500 ml", "The participant's export product"),
+    "hpp_per_unit": ("HPP per unit dalam rupiah, misalnya 18.500", "Cost of goods per unit in rupiah"),
+    "kemasan_per_unit": ("Biaya kemasan ekspor per unit dalam rupiah", "Export packing cost per unit in rupiah"),
+    "jumlah_unit": ("Jumlah unit per pengiriman (bilangan bulat)", "Units per shipment (whole number)"),
+}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+register(
+    {
+        "roster_no_header": {
+            "id": "Berkas '{value}': baris judul kolom tidak ditemukan. Baris judul harus memuat kolom: {allowed}. Buat lembar kosong dengan `ukm roster template`.",
+            "en": "File '{value}': no header row found. The header must contain the columns: {allowed}. Get an empty sheet with `ukm roster template`.",
+        },
+        "roster_missing_columns": {
+            "id": "Berkas '{value}' baris {line}: kolom wajib tidak ada: {allowed}.",
+            "en": "File '{value}' line {line}: required columns missing: {allowed}.",
+        },
+        "roster_encoding": {
+            "id": "Berkas '{value}' bukan UTF-8 (sepertinya {detected}). Di Excel: Simpan Sebagai > 'CSV UTF-8 (Comma delimited)', lalu impor lagi; atau jalankan dengan --encoding {detected}.",
+            "en": "File '{value}' is not UTF-8 (looks like {detected}). In Excel: Save As > 'CSV UTF-8 (Comma delimited)' and import again, or run with --encoding {detected}.",
+        },
+        "roster_empty": {
+            "id": "Berkas '{value}' tidak berisi satu peserta pun.",
+            "en": "File '{value}' contains no participants.",
+        },
+        "roster_required": {
+            "id": "Baris {line}: kolom {field} wajib diisi.",
+            "en": "Line {line}: column {field} is required.",
+        },
+        "roster_bad_id": {
+            "id": "Baris {line}: id_peserta '{value}' tidak bisa dipakai JupyterHub/nbgrader. Pakai huruf kecil a-z, angka, '-' atau '_', diawali huruf/angka, maks. 32 karakter (misalnya siti-aminah).",
+            "en": "Line {line}: id_peserta '{value}' cannot be used by JupyterHub/nbgrader. Use a-z, digits, '-' or '_', starting with a letter or digit, at most 32 characters (e.g. siti-aminah).",
+        },
+        "roster_duplicate_id": {
+            "id": "Baris {line}: id_peserta '{value}' sudah dipakai di baris {first_line} (huruf besar/kecil dianggap sama).",
+            "en": "Line {line}: id_peserta '{value}' is already used on line {first_line} (case is ignored).",
+        },
+        "roster_bad_number": {
+            "id": "Baris {line}: {field} '{value}' bukan angka rupiah yang sah (harus angka ≥ 0, misalnya 18.500).",
+            "en": "Line {line}: {field} '{value}' is not a valid rupiah amount (a number ≥ 0, e.g. 18500).",
+        },
+        "roster_bad_quantity": {
+            "id": "Baris {line}: jumlah_unit '{value}' harus bilangan bulat lebih dari 0.",
+            "en": "Line {line}: jumlah_unit '{value}' must be a whole number greater than 0.",
+        },
+        "roster_partial_product": {
+            "id": "Baris {line}: data produk belum lengkap; isi keempat kolom produk atau kosongkan semuanya (yang kosong: {allowed}).",
+            "en": "Line {line}: product data incomplete; fill all four product columns or none (empty: {allowed}).",
+        },
+        "roster_bad_email": {
+            "id": "Baris {line}: email '{value}' tidak sah.",
+            "en": "Line {line}: e-mail '{value}' is not valid.",
+        },
+        "roster_bad_phone": {
+            "id": "Baris {line}: telepon '{value}' tidak sah (hanya angka, spasi, +, -).",
+            "en": "Line {line}: phone '{value}' is not valid (digits, spaces, +, - only).",
+        },
+        "roster_unknown_format": {
+            "id": "Berkas '{value}': format tidak dikenal; gunakan .xlsx atau .csv.",
+            "en": "File '{value}': unknown format; use .xlsx or .csv.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One roster row, validated. Money fields are rupiah per unit."""
+
+    student_id: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    product_name: str = ""
+    hpp: Decimal | None = None
+    packing: Decimal | None = None
+    quantity: int | None = None
+    line: int = 0
+
+    @property
+    def has_product(self) -> bool:
+        return self.hpp is not None
+
+
+@dataclass
+class RosterRead:
+    participants: list[Participant]
+    problems: list[Problem]
+    bad_lines: list[int]
+
+
+def _norm_header(value: Any) -> str:
+    return re.sub(r"[\s/]+", "_", str(value or "").strip().lower())
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _decode(raw: bytes, path: str, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise UkmError("malformed_file", "file", path, detail=str(e)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for candidate in ("cp1252", "latin-1"):
+        try:
+            raw.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        raise UkmError("roster_encoding", "file", path, detected=candidate)
+    raise UkmError("roster_encoding", "file", path, detected="?")
+
+
+def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(path.read_bytes(), str(path), encoding)
+    sample = "\n".join(text.splitlines()[:30])
+    # Indonesian-locale Excel separates with ';' (the comma is the decimal mark).
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for damaged files
+        raise UkmError("malformed_file", "file", str(path), detail=type(e).__name__) from None
+    try:
+        ws = wb["peserta"] if "peserta" in wb.sheetnames else wb.worksheets[0]
+        for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield idx, list(row)
+    finally:
+        wb.close()
+
+
+def _rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    if suffix in (".csv", ".txt"):
+        return _csv_rows(path, encoding)
+    raise UkmError("roster_unknown_format", "file", str(path))
+
+
+def _money(text: str, line: int, field: str, problems: list[Problem]) -> Decimal | None:
+    try:
+        value = parse_number(text, "id", field)
+    except UkmError:
+        value = None
+    if value is None or value < 0:
+        problems.append(Problem("roster_bad_number", field, text, None, {"line": line}))
+        return None
+    return value
+
+
+def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple[Participant | None, list[Problem]]:
+    problems: list[Problem] = []
+    for col in REQUIRED:
+        if not rec.get(col):
+            problems.append(Problem("roster_required", col, None, None, {"line": line}))
+    sid = rec.get("id_peserta", "").strip().lower()
+    if sid:
+        if not ID_PATTERN.match(sid):
+            problems.append(Problem("roster_bad_id", "id_peserta", rec["id_peserta"], None, {"line": line}))
+        elif sid in seen:
+            problems.append(Problem("roster_duplicate_id", "id_peserta", sid, None, {"line": line, "first_line": seen[sid]}))
+        else:
+            seen[sid] = line
+    email = rec.get("email", "")
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        problems.append(Problem("roster_bad_email", "email", email, None, {"line": line}))
+    phone = rec.get("telepon", "")
+    if phone and not re.match(r"^\+?[0-9][0-9 \-]{4,20}$", phone):
+        problems.append(Problem("roster_bad_phone", "telepon", phone, None, {"line": line}))
+    filled = [c for c in PRODUCT if rec.get(c)]
+    hpp = packing = None
+    quantity = None
+    if filled and len(filled) < len(PRODUCT):
+        problems.append(Problem("roster_partial_product", None, None, [c for c in PRODUCT if not rec.get(c)], {"line": line}))
+    elif filled:
+        hpp = _money(rec["hpp_per_unit"], line, "hpp_per_unit", problems)
+        packing = _money(rec["kemasan_per_unit"], line, "kemasan_per_unit", problems)
+        try:
+            q = parse_number(rec["jumlah_unit"], "id", "jumlah_unit")
+            if q <= 0 or q != q.to_integral_value():
+                raise ValueError
+            quantity = int(q)
+        except (UkmError, ValueError):
+            problems.append(Problem("roster_bad_quantity", "jumlah_unit", rec["jumlah_unit"], None, {"line": line}))
+    if problems:
+        return None, problems
+    return (
+        Participant(
+            student_id=sid,
+            name=rec["nama"],
+            phone=phone,
+            email=email,
+            product_name=rec.get("nama_produk", ""),
+            hpp=hpp,
+            packing=packing,
+            quantity=quantity,
+            line=line,
+        ),
+        [],
+    )
+
+
+def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
+    """Read and validate every row; file-level faults raise, row faults are collected."""
+    path = Path(path)
+    if not path.is_file():
+        raise UkmError("file_not_found", "file", str(path))
+    header: list[str] | None = None
+    header_line = 0
+    participants: list[Participant] = []
+    problems: list[Problem] = []
+    bad_lines: list[int] = []
+    seen: dict[str, int] = {}
+    for line, row in _rows(path, encoding):
+        cells = [_cell_text(v) for v in row]
+        if not any(cells):
+            continue  # empty rows are fine (Excel leaves them everywhere)
+        if header is None:
+            names = [_norm_header(c) for c in cells]
+            if "id_peserta" in names:
+                header, header_line = names, line
+                missing = [c for c in REQUIRED if c not in names]
+                if missing:
+                    raise UkmError("roster_missing_columns", "file", str(path), missing, line=line)
+            continue  # a title row above the header
+        rec = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name in COLUMNS}
+        participant, row_problems = _validate_row(line, rec, seen)
+        if row_problems:
+            problems.extend(row_problems)
+            bad_lines.append(line)
+        else:
+            participants.append(participant)
+    if header is None:
+        raise UkmError("roster_no_header", "file", str(path), COLUMNS)
+    if not participants and not problems:
+        raise UkmError("roster_empty", "file", str(path))
+    return RosterRead(participants, problems, bad_lines)
+
+
+def write_template(path: str | Path, lang: str = "id") -> Path:
+    """An empty roster sheet with the documented header (``.xlsx`` or ``.csv``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        # Semicolons and a BOM: Indonesian-locale Excel opens this as columns, in UTF-8.
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f, delimiter=";").writerow(COLUMNS)
+        return path
+    if suffix != ".xlsx":
+        raise UkmError("roster_unknown_format", "file", str(path))
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "peserta"
+    ws.append(COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, col in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(14, len(col) + 4)
+    help_ws = wb.create_sheet("petunjuk" if lang == "id" else "help")
+    help_ws.append(["kolom", "keterangan" if lang == "id" else "meaning", "wajib" if lang == "id" else "required"])
+    for col in COLUMNS:
+        text = COLUMN_HELP[col][0 if lang == "id" else 1]
+        help_ws.append([col, text, "ya" if col in REQUIRED else ""])
+    wb.save(path)
+    return path
+
+
+def import_roster(path: str | Path, *, skip_bad_rows: bool = False, encoding: str | None = None) -> RosterRead:
+    """Validated roster rows; raises with every problem unless ``skip_bad_rows``."""
+    result = read_roster(path, encoding)
+    if result.problems and not skip_bad_rows:
+        raise UkmError(problems=result.problems)
+    return result
+
+
+def participant_rows(participants: Iterable[Participant]) -> list[dict[str, Any]]:
+    return [
+        {
+            "student_id": p.student_id,
+            "name": p.name,
+            "phone": p.phone,
+            "email": p.email,
+            "product_name": p.product_name,
+            "hpp": None if p.hpp is None else str(p.hpp),
+            "packing": None if p.packing is None else str(p.packing),
+            "quantity": p.quantity,
+        }
+        for p in participants
+    ]

@@ -1,0 +1,90 @@
+"""Per-participant exercise parameters and answer checks for the course notebooks.
+
+In a notebook::
+
+    from ukm_tools import exercises as latihan
+    kasus = latihan.kasus_saya()          # this participant's product and costs
+    ...
+    latihan.cek_bentuk(harga_exw, "money", "harga_exw")            # visible test: form only
+    latihan.periksa("harga-incoterms", "cek_exw", globals())        # hidden test
+
+:func:`periksa` gives a friendly message in the kernel and emits the answers as a
+display output of type :data:`ANSWERS_MIME`; the grader recomputes the expected answers
+outside the kernel and decides (:mod:`ukm_tools.course.verify_answers`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ukm_tools.exercises.checks import MISSING, Expected, record, shape_problem, verify
+from ukm_tools.exercises.params import Product, current_identity, product_for, seeded_product
+from ukm_tools.exercises.tugas import ASSIGNMENTS, PersonalCase, case_for, expected_for
+
+ANSWERS_MIME = "application/vnd.ukm.answers+json"
+
+__all__ = [
+    "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "JawabanBelumTepat", "PersonalCase", "Product", "case_for", "cek_bentuk",
+    "current_identity", "expected_for", "kasus_saya", "kesiapan_saya", "periksa", "product_for", "record",
+    "seeded_product", "verify",
+]
+
+
+class JawabanBelumTepat(AssertionError):
+    """Raised in the notebook when an answer is missing, of the wrong form or wrong."""
+
+
+def kasus_saya(tampilkan: bool = True) -> PersonalCase:
+    """This participant's pricing case (their product, seeded shipment costs, the rate sheet)."""
+    sid, product = current_identity()
+    case = case_for(sid, product)
+    if tampilkan:
+        print(case.describe())
+    return case
+
+
+def kesiapan_saya(tampilkan: bool = True) -> dict[str, bool]:
+    """This participant's (fictional) export-readiness situation: requirement -> already met?"""
+    from ukm_tools.exercises.tugas import READINESS_MARKET, READINESS_PRODUCT, readiness_situation
+    from ukm_tools.readiness import load_requirements
+
+    sid, _ = current_identity()
+    situation = readiness_situation(sid)
+    if tampilkan:
+        catalog = load_requirements()
+        print(f"Peserta: {sid} — pangan olahan ({READINESS_PRODUCT}), tujuan Malaysia ({READINESS_MARKET})")
+        for code, met in situation.items():
+            print(f"  [{'sudah' if met else 'BELUM'}] {code}: {catalog.requirement(code).text('label', 'id')}")
+    return situation
+
+
+def cek_bentuk(value: Any, kind: str, name: str) -> None:
+    """Visible test: the answer has the right form (a number, a text option)."""
+    problem = shape_problem(value, kind, name)
+    if problem:
+        raise JawabanBelumTepat(problem)
+    print(f"✓ {name}: bentuk jawaban sudah benar.")
+
+
+def _emit(payload: dict[str, Any]) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # outside Jupyter the grader has nothing to read anyway
+        return
+    display({ANSWERS_MIME: payload, "text/plain": "(jawaban tercatat untuk penilaian)"}, raw=True)
+
+
+def periksa(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> None:
+    """Hidden test: record the answers for the grader, then say in plain words what is wrong."""
+    a = ASSIGNMENTS[assignment]
+    names = a.questions[grade_id]
+    answers = {n: record(namespace.get(n, MISSING)) for n in names}
+    _emit({"assignment": assignment, "question": grade_id, "answers": answers})
+    sid, product = current_identity()
+    problems = [
+        msg for exp in expected_for(assignment, grade_id, sid, product)
+        if (msg := verify(answers[exp.name], exp)) is not None
+    ]
+    if problems:
+        raise JawabanBelumTepat("\n".join(problems))
+    print("✓ Jawaban benar.")

@@ -1,0 +1,156 @@
+"""Answer checks that a clever notebook cannot fool, with plain-Indonesian messages.
+
+An answer is first turned into a plain *record* (JSON data: type name and the value as
+text). Only real numbers (exactly ``int``, ``float``, ``Decimal`` — no subclasses, no
+``bool``), ``Money`` holding a real ``Decimal``, and plain ``str`` make a usable record;
+anything else — an object whose ``==`` always says True, a ``float`` subclass — is
+recorded as "invalid" and fails. Records are compared with :func:`verify`, the same
+function the grader runs outside the kernel on the records the notebook emitted, so an
+answer passes only if its value really is right (money within Rp1 or 1 cent).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ukm_tools.money import Money, format_money
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a question wants.
+
+    kind: ``money`` (``value`` is a rounded Money; a plain number counts as that currency),
+    ``choice`` (``value`` is the right option; case and spaces ignored), ``integer``.
+    """
+
+    name: str
+    kind: str
+    value: Any
+    label: str
+    hint: str = ""
+    options: tuple[str, ...] = ()
+
+
+def record(value: Any) -> dict[str, str]:
+    """A JSON-safe, type-exact description of an answer (never calls the answer's methods)."""
+    t = type(value)
+    if value is None or value is MISSING:
+        return {"type": "missing"}
+    if t is bool:
+        return {"type": "invalid", "pytype": "bool"}
+    if t is int:
+        return {"type": "number", "value": str(int.__repr__(value))}
+    if t is float:
+        if not math.isfinite(value):
+            return {"type": "invalid", "pytype": "float"}
+        return {"type": "number", "value": float.__repr__(value)}
+    if t is Decimal:
+        if not Decimal.is_finite(value):
+            return {"type": "invalid", "pytype": "Decimal"}
+        return {"type": "number", "value": Decimal.__str__(value)}
+    if t is Money:
+        amount = object.__getattribute__(value, "amount")
+        currency = object.__getattribute__(value, "currency")
+        if type(amount) is not Decimal or type(currency) is not str or not Decimal.is_finite(amount):
+            return {"type": "invalid", "pytype": "Money"}
+        return {"type": "money", "value": Decimal.__str__(amount), "currency": str.__str__(currency)}
+    if t is str:
+        return {"type": "str", "value": str.__str__(value)}
+    return {"type": "invalid", "pytype": t.__name__ if isinstance(getattr(t, "__name__", None), str) else "?"}
+
+
+def _number(rec: dict[str, Any]) -> Decimal | None:
+    try:
+        d = Decimal(str(rec.get("value")))
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def _tolerance(currency: str) -> Decimal:
+    from ukm_tools.money import minor_units
+
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
+    """None when the recorded answer is right, else a message saying what is wrong."""
+    id_ = lang != "en"
+    if not isinstance(rec, dict) or rec.get("type") == "missing":
+        return (
+            f"`{exp.name}` ({exp.label}) belum diisi. Ganti `None`/`...` dengan jawaban Anda."
+            if id_ else f"`{exp.name}` ({exp.label}) has no answer yet."
+        )
+    kind = rec.get("type")
+    if exp.kind == "money":
+        cur = exp.value.currency
+        if kind == "money":
+            if rec.get("currency") != cur:
+                return (
+                    f"`{exp.name}` harus dalam {cur}, bukan {rec.get('currency')}."
+                    if id_ else f"`{exp.name}` must be in {cur}, not {rec.get('currency')}."
+                )
+        elif kind != "number":
+            return (
+                f"`{exp.name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', kind)}."
+                if id_ else f"`{exp.name}` must be a number, not {rec.get('pytype', kind)}."
+            )
+        got = _number(rec)
+        if got is None:
+            return f"`{exp.name}`: nilainya tidak terbaca." if id_ else f"`{exp.name}`: unreadable value."
+        if abs(got - exp.value.amount) <= _tolerance(cur):
+            return None
+        shown = format_money(Money(got, cur), "id" if id_ else "en")
+        tail = f" {exp.hint}" if exp.hint else ""
+        return (
+            f"`{exp.name}` = {shown} belum tepat untuk {exp.label}.{tail}"
+            if id_ else f"`{exp.name}` = {shown} is not right for {exp.label}.{tail}"
+        )
+    if exp.kind == "integer":
+        got = _number(rec) if kind == "number" else None
+        if got is None or got != got.to_integral_value():
+            return f"`{exp.name}` harus bilangan bulat." if id_ else f"`{exp.name}` must be a whole number."
+        if got == Decimal(exp.value):
+            return None
+        return f"`{exp.name}` = {got} belum tepat.{(' ' + exp.hint) if exp.hint else ''}" if id_ else f"`{exp.name}` = {got} is not right."
+    if exp.kind == "choice":
+        if kind != "str":
+            return (
+                f"`{exp.name}` harus berupa teks pilihan, misalnya \"{exp.options[0] if exp.options else 'a'}\"."
+                if id_ else f"`{exp.name}` must be a text option."
+            )
+        got_s = "".join(str(rec.get("value", "")).split()).lower()
+        if exp.options and got_s not in [o.lower() for o in exp.options]:
+            return (
+                f"`{exp.name}` = \"{rec.get('value')}\" bukan salah satu pilihan ({', '.join(exp.options)})."
+                if id_ else f"`{exp.name}` = \"{rec.get('value')}\" is not one of the options ({', '.join(exp.options)})."
+            )
+        if got_s == "".join(str(exp.value).split()).lower():
+            return None
+        return (
+            f"`{exp.name}` = \"{rec.get('value')}\" belum tepat.{(' ' + exp.hint) if exp.hint else ''}"
+            if id_ else f"`{exp.name}` = \"{rec.get('value')}\" is not right."
+        )
+    raise ValueError(f"unknown expectation kind {exp.kind!r}")
+
+
+def shape_problem(value: Any, kind: str, name: str) -> str | None:
+    """The visible-test check: is the answer of the right *form* (not yet whether it is right)?"""
+    rec = record(value)
+    if rec["type"] == "missing":
+        return f"`{name}` belum diisi. Ganti `None`/`...` dengan jawaban Anda."
+    if kind == "money" and rec["type"] not in ("number", "money"):
+        return f"`{name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', rec['type'])}."
+    if kind == "money" and _number(rec) is not None and _number(rec) <= 0:
+        return f"`{name}` harus lebih dari 0."
+    if kind == "integer" and (rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()):
+        return f"`{name}` harus bilangan bulat, misalnya 75."
+    if kind == "choice" and rec["type"] != "str":
+        return f"`{name}` harus berupa teks pilihan di antara tanda kutip, misalnya \"b\"."
+    return None

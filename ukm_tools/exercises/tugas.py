@@ -1,0 +1,244 @@
+"""The five course assignments: each question's answer names and expected answers.
+
+Personal assignments (``harga-incoterms``, ``pembayaran``, and the readiness part of
+``syarat-ekspor``) compute a participant's
+expected answers with the domain core (price build-up, insurance, exchange rates,
+L/C bank fees, export readiness) from :func:`case_for` — the participant's own product
+plus per-shipment costs seeded from their id — and :func:`readiness_situation`. The
+general assignments (``ekatalog``, ``pembiayaan``) ask the same questions of everyone
+for now.
+
+A question is identified by the nbgrader ``grade_id`` of its test cell; the grader's
+preprocessor looks it up here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from ukm_tools.exercises.checks import Expected
+from ukm_tools.exercises.params import Product, Seed
+from ukm_tools.fx import RateSheet, load_rate_sheet, proceeds_to_idr, spread_cost
+from ukm_tools.money import Money, format_money, format_percent
+from ukm_tools.payments import lc_cost, load_fee_schedule
+from ukm_tools.pricing import CostLine, PriceBuildUp, PricingInput, build_up
+
+QUOTE_CURRENCY = "USD"
+
+
+@dataclass(frozen=True)
+class PersonalCase:
+    """Everything a participant's pricing exercise is built on."""
+
+    student_id: str
+    product: Product
+    pricing: PricingInput
+    rates: RateSheet
+
+    def build_up(self, incoterm: str = "CIF") -> PriceBuildUp:
+        return build_up(self.pricing, incoterm, self.rates)
+
+    def describe(self) -> str:
+        """The participant's numbers in plain Indonesian (shown at the top of the notebook)."""
+        p = self.pricing
+        lines = [
+            f"Peserta: {self.student_id}",
+            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+            f"HPP per unit: {format_money(p.hpp)}",
+            f"Kemasan ekspor per unit: {format_money(p.packing)}",
+            f"Markup: {format_percent(p.markup_pct)} dari (HPP + kemasan)",
+            f"Jumlah per kiriman: {p.quantity} unit",
+            "Biaya per kiriman:",
+        ]
+        for c in p.costs:
+            lines.append(f"  - {c.name} ({c.item}): {format_money(c.amount)}")
+        lines.append(f"Tarif premi asuransi ICC (C): {format_percent(p.insurance_rate_pct)} (pertanggungan 110%)")
+        usd = self.rates.rate(QUOTE_CURRENCY)
+        lines.append(
+            f"Kurs {QUOTE_CURRENCY} ({self.rates.source}, {self.rates.date:%d-%m-%Y}): "
+            f"beli {format_money(Money(usd.buy, 'IDR'))}, tengah {format_money(Money(usd.mid, 'IDR'))}, jual {format_money(Money(usd.sell, 'IDR'))}"
+        )
+        return "\n".join(lines)
+
+
+def case_for(student_id: str, product: Product, rates: RateSheet | None = None) -> PersonalCase:
+    """The participant's shipment: their product, plus costs seeded from their id."""
+    s = Seed(student_id, "shipment")
+    costs = (
+        CostLine("Muat di gudang", "loading_at_seller", Money(Decimal(s.steps(150_000, 400_000, 25_000)), "IDR")),
+        CostLine("Truk ke Belawan", "inland_to_port", Money(Decimal(s.steps(900_000, 2_500_000, 50_000)), "IDR")),
+        CostLine("Jasa PPJK dan PEB", "export_clearance", Money(Decimal(s.steps(900_000, 1_600_000, 50_000)), "IDR")),
+        CostLine("THC/CFS Belawan", "origin_thc", Money(Decimal(s.steps(1_000_000, 2_200_000, 50_000)), "IDR")),
+        CostLine("Ongkos kapal LCL", "main_carriage", Money(Decimal(s.steps(150, 450, 10)), "USD")),
+    )
+    pricing = PricingInput(
+        hpp=product.hpp,
+        packing=product.packing,
+        markup_pct=Decimal(s.choice((20, 25, 30, 35, 40))),
+        quantity=product.quantity,
+        quote_currency=QUOTE_CURRENCY,
+        costs=costs,
+        insurance_rate_pct=Decimal(s.choice(("0.15", "0.2", "0.25", "0.3"))),
+        insurance_clause="C",
+    )
+    return PersonalCase(student_id, product, pricing, rates or load_rate_sheet())
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    personal: bool
+    questions: dict[str, tuple[str, ...]]  # grade_id -> answer variable names
+    expected: Callable[[str, Product], dict[str, Expected]]
+
+
+# --- harga-incoterms ------------------------------------------------------------------
+
+def _harga_expected(student_id: str, product: Product) -> dict[str, Expected]:
+    b = case_for(student_id, product).build_up("CIF")
+    return {
+        "harga_exw": Expected("harga_exw", "money", b.step("EXW").unit_idr, "harga EXW per unit (Rp)",
+                              "EXW = (HPP + kemasan) × (1 + markup%), dibulatkan ke rupiah."),
+        "harga_fob": Expected("harga_fob", "money", b.step("FOB").unit_quote, "harga FOB per unit (USD)",
+                              "Biaya per kiriman sampai di atas kapal dibagi jumlah unit, lalu dikonversi dengan kurs beli."),
+        "harga_cif": Expected("harga_cif", "money", b.step("CIF").unit_quote, "harga CIF per unit (USD)",
+                              "CIF = CFR + premi asuransi (110% pertanggungan); ongkos kapal USD memakai kurs jual."),
+    }
+
+
+# --- pembayaran -----------------------------------------------------------------------
+
+def invoice_total(student_id: str, product: Product) -> Money:
+    """The participant's CIF shipment total in USD (the invoice the buyer pays)."""
+    return case_for(student_id, product).build_up("CIF").step("CIF").shipment_quote
+
+
+def net_after_lc(case: PersonalCase, invoice: Money) -> Money:
+    """Rupiah left from the invoice after the exporter's L/C bank fees (packaged fee schedule)."""
+    fees = lc_cost(invoice, load_fee_schedule()).total
+    return proceeds_to_idr(invoice - fees, case.rates).money.rounded()
+
+
+def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expected]:
+    case = case_for(student_id, product)
+    invoice = case.build_up("CIF").step("CIF").shipment_quote
+    return {
+        "rupiah_diterima": Expected("rupiah_diterima", "money", proceeds_to_idr(invoice, case.rates).money.rounded(),
+                                    "rupiah yang diterima (kurs beli bank)", "Hasil ekspor dijual ke bank dengan kurs beli."),
+        "selisih_kurs": Expected("selisih_kurs", "money", spread_cost(invoice, case.rates).rounded(),
+                                 "selisih terhadap kurs tengah (Rp)", "Selisih = nilai USD × (kurs tengah − kurs beli)."),
+        "dana_bersih": Expected("dana_bersih", "money", net_after_lc(case, invoice), "rupiah bersih setelah biaya bank L/C",
+                                "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli."),
+        "cara_bayar": Expected("cara_bayar", "choice", "b", "cara pembayaran paling aman bagi eksportir baru",
+                               "Pikirkan siapa yang menjamin pembayaran bila pembeli belum dikenal.", ("a", "b", "c", "d")),
+    }
+
+
+# --- syarat-ekspor (personal part: readiness) -------------------------------------------
+
+READINESS_PRODUCT, READINESS_MARKET = "processed_food", "MY"
+
+
+def readiness_situation(student_id: str) -> dict[str, bool]:
+    """Which export requirements the participant's (fictional) business already meets, seeded from the id."""
+    from ukm_tools.readiness import load_requirements
+
+    s = Seed(student_id, "readiness")
+    return {r.code: s.choice((True, False)) for r in load_requirements().applicable(READINESS_PRODUCT, READINESS_MARKET)}
+
+
+def _readiness_expected(student_id: str) -> dict[str, Expected]:
+    from ukm_tools.readiness import assess
+
+    a = assess(readiness_situation(student_id), READINESS_PRODUCT, READINESS_MARKET)
+    return {
+        "skor_kesiapan": Expected("skor_kesiapan", "integer", a.score, "skor kesiapan ekspor (0-100)",
+                                  "Skor = bobot persyaratan yang sudah dipenuhi dibagi bobot semua persyaratan yang berlaku."),
+        "hari_siap": Expected("hari_siap", "integer", a.ready_in_days, "jumlah hari sampai siap ekspor",
+                              "Langkah yang tidak saling menunggu boleh berjalan bersamaan."),
+    }
+
+
+# --- general assignments ----------------------------------------------------------------
+
+def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
+    def expected(student_id: str, product: Product) -> dict[str, Expected]:
+        return {e.name: e for e in items}
+
+    return expected
+
+
+def _with_readiness(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
+    fixed = _fixed(*items)
+
+    def expected(student_id: str, product: Product) -> dict[str, Expected]:
+        return {**fixed(student_id, product), **_readiness_expected(student_id)}
+
+    return expected
+
+
+ABCD = ("a", "b", "c", "d")
+
+ASSIGNMENTS: dict[str, Assignment] = {
+    "ekatalog": Assignment(
+        "ekatalog", False,
+        {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",)},
+        _fixed(
+            Expected("jawaban_1", "choice", "c", "syarat mendaftar di e-katalog lokal",
+                     "Ingat dokumen usaha dari OSS dan status pajak.", ABCD),
+            Expected("jawaban_2", "choice", "a", "harga untuk pembeli pemerintah",
+                     "Penawaran ke instansi harus jelas soal pajaknya.", ABCD),
+        ),
+    ),
+    "syarat-ekspor": Assignment(
+        "syarat-ekspor", True,
+        {"cek_peb": ("jawaban_1",), "cek_ska": ("jawaban_2",), "cek_bpom": ("jawaban_3",),
+         "cek_skor": ("skor_kesiapan",), "cek_hari": ("hari_siap",)},
+        _with_readiness(
+            Expected("jawaban_1", "choice", "b", "dokumen pemberitahuan ekspor ke Bea Cukai",
+                     "Dokumen ini diajukan lewat CEISA sebelum barang masuk kawasan pabean.", ABCD),
+            Expected("jawaban_2", "choice", "d", "form SKA untuk tarif preferensi ATIGA",
+                     "ATIGA adalah perjanjian perdagangan barang ASEAN.", ABCD),
+            Expected("jawaban_3", "choice", "a", "izin edar pangan olahan",
+                     "Nomor MD diterbitkan oleh badan pengawas obat dan makanan.", ABCD),
+        ),
+    ),
+    "harga-incoterms": Assignment(
+        "harga-incoterms", True,
+        {"cek_exw": ("harga_exw",), "cek_fob": ("harga_fob",), "cek_cif": ("harga_cif",)},
+        _harga_expected,
+    ),
+    "pembayaran": Assignment(
+        "pembayaran", True,
+        {"cek_rupiah": ("rupiah_diterima",), "cek_selisih": ("selisih_kurs",), "cek_bersih": ("dana_bersih",),
+         "cek_cara_bayar": ("cara_bayar",)},
+        _pembayaran_expected,
+    ),
+    "pembiayaan": Assignment(
+        "pembiayaan", False,
+        {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",)},
+        _fixed(
+            Expected("jawaban_1", "choice", "b", "bunga KUR Mikro pada pinjaman pertama",
+                     "Lihat Permenko 1/2023: Super Mikro 3%, Mikro dan Kecil lebih tinggi.", ABCD),
+            Expected("jawaban_2", "choice", "c", "lembaga pembiayaan ekspor milik negara",
+                     "Namanya juga Indonesia Eximbank.", ABCD),
+        ),
+    ),
+}
+
+
+def assignment(name: str) -> Assignment:
+    from ukm_tools.errors import UkmError
+
+    if name not in ASSIGNMENTS:
+        raise UkmError("unknown_choice", "assignment", name, sorted(ASSIGNMENTS))
+    return ASSIGNMENTS[name]
+
+
+def expected_for(assignment_name: str, grade_id: str, student_id: str, product: Product) -> list[Expected]:
+    """The expected answers of one test cell for one participant."""
+    a = assignment(assignment_name)
+    all_expected = a.expected(student_id, product)
+    return [all_expected[name] for name in a.questions[grade_id]]

@@ -1,0 +1,646 @@
+"""Export financing: the working capital an order ties up, and what borrowing it costs.
+
+* :func:`cash_flow` — day-numbered (optionally dated) events of one export order: materials
+  paid on day 0, production costs when production ends, export costs on shipment, and the
+  buyer's payment when the payment method brings it (``data/financing/payment_methods.yaml``).
+  From the running balance: the peak working capital and the days money is tied up.
+* :func:`instalment_schedule` — a loan's monthly instalments on an effective (annuity, on
+  the declining balance) or flat (on the original principal) basis. Every figure is whole
+  rupiah, and the last instalment absorbs the rounding, so the instalments add up exactly
+  to principal + interest.
+* :func:`finance_order` — the peak working capital borrowed under a KUR-style scheme
+  (``data/financing/kur.yaml``: rates with their basis and source) for the months it is tied up.
+* :func:`discount_order` — instead, sell the accepted draft (D/A, usance L/C) to the bank at
+  acceptance: :func:`ukm_tools.payments.discount_draft` (face x rate x days / 360) gives the
+  net proceeds, which arrive at acceptance instead of maturity.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ukm_tools.datafiles import packaged_yaml
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import Money, Number, format_money, to_decimal
+
+IDR = "IDR"
+BASES = ("effective", "flat")
+DAYS_PER_MONTH = 30  # banking month used to turn days tied up into loan months
+
+# --------------------------------------------------------------------------- payment methods
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    key: str
+    name: dict[str, str]
+    anchor: str  # "order" or "shipment"
+    tenor_days: int  # default tenor
+    tenor_adjustable: bool
+    lag_days: int
+    risk_rank: int
+    lag_note: dict[str, str]
+    draft: bool = False  # a time draft the exporter can discount at acceptance
+    payments_code: str | None = None  # the method in ukm_tools.payments (fees, risks)
+
+    def acceptance_day(self, shipment_day: int) -> int:
+        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
+        return shipment_day + self.lag_days
+
+
+def payment_methods() -> tuple[PaymentMethod, ...]:
+    data = packaged_yaml("financing/payment_methods.yaml")
+    return tuple(PaymentMethod(**m) for m in data["methods"])
+
+
+def payment_method(key: str) -> PaymentMethod:
+    for m in payment_methods():
+        if m.key == key:
+            return m
+    raise UkmError("unknown_choice", "method", key, [m.key for m in payment_methods()])
+
+
+# --------------------------------------------------------------------------- cash flow
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """One export order, all in IDR. Costs are paid, the order value received, on known days."""
+
+    order_value: Money  # what the exporter receives for the order
+    materials: Money  # paid on day 0
+    production_costs: Money  # labour, energy... paid when production ends
+    export_costs: Money  # packing, transport, clearance, documents: paid on shipment day
+    production_days: int
+    method: str
+    tenor_days: int | None = None  # None: the method's default (D/A 60, open account 90...)
+    days_to_ship: int = 0  # from the end of production to shipment
+    start: dt.date | None = None  # dates the events when given
+
+
+@dataclass(frozen=True)
+class CashEvent:
+    day: int
+    date: dt.date | None
+    kind: str  # materials | production | export | receipt
+    label: dict[str, str]
+    amount: Money  # negative = money out
+    balance: Money  # running balance after the event
+
+
+@dataclass(frozen=True)
+class CashFlowTimeline:
+    events: tuple[CashEvent, ...]
+    method: PaymentMethod
+    tenor_days: int
+    shipment_day: int
+    receipt_day: int
+    peak_working_capital: Money  # the most the order has taken out of the business at once
+    peak_day: int
+    days_tied_up: int  # days on which the running balance is below zero
+    start: dt.date | None
+    notes: tuple[dict[str, str], ...] = ()
+
+    @property
+    def margin(self) -> Money:
+        return self.events[-1].balance
+
+    def balance_on(self, day: int) -> Money:
+        """Running balance at the end of ``day``."""
+        bal = Money.zero(IDR)
+        for e in self.events:
+            if e.day > day:
+                break
+            bal = e.balance
+        return bal
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method.key,
+            "tenor_days": self.tenor_days,
+            "shipment_day": self.shipment_day,
+            "receipt_day": self.receipt_day,
+            "peak_working_capital": self.peak_working_capital.to_json(),
+            "peak_day": self.peak_day,
+            "days_tied_up": self.days_tied_up,
+            "margin": self.margin.to_json(),
+            "events": [
+                {"day": e.day, "date": e.date.isoformat() if e.date else None, "kind": e.kind,
+                 "amount": e.amount.to_json(), "balance": e.balance.to_json()}
+                for e in self.events
+            ],
+        }
+
+    def to_dataframe(self, lang: str = "id"):
+        """One row per event: day, date, what, amount, running balance (whole rupiah)."""
+        import pandas as pd
+
+        cols = {
+            "id": ["Hari", "Tanggal", "Kejadian", "Jumlah", "Saldo"],
+            "en": ["Day", "Date", "Event", "Amount", "Balance"],
+        }["en" if lang == "en" else "id"]
+        return pd.DataFrame(
+            [[e.day, e.date, e.label["en" if lang == "en" else "id"], e.amount.rounded().amount, e.balance.rounded().amount]
+             for e in self.events],
+            columns=cols,
+        )
+
+    def steps(self) -> list[tuple[int, Decimal]]:
+        """(day, balance) corner points of the step chart, from day 0 to the last event."""
+        pts: list[tuple[int, Decimal]] = [(0, Decimal(0))]
+        for e in self.events:
+            pts.append((e.day, pts[-1][1]))
+            pts.append((e.day, e.balance.amount))
+        return pts
+
+
+def _day_date(start: dt.date | None, day: int) -> dt.date | None:
+    return None if start is None else start + dt.timedelta(days=day)
+
+
+def _check_money(inp: Any, names: tuple[str, ...], problems: list[Problem]) -> None:
+    for name in names:
+        m = getattr(inp, name)
+        if not isinstance(m, Money):
+            problems.append(Problem("wrong_type", name, m, "Money"))
+            continue
+        if m.currency != IDR:
+            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
+        if m.amount < 0:
+            problems.append(Problem("negative", name, m.amount))
+
+
+def _check_days(value: Any, name: str, problems: list[Problem]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(Problem("not_integer", name, value))
+    elif value < 0:
+        problems.append(Problem("negative", name, value))
+
+
+def cash_flow(inp: OrderInput) -> CashFlowTimeline:
+    """The cash-flow timeline of one export order.
+
+    Day 0 the materials are bought; production costs leave at day ``production_days``;
+    export costs at shipment (``production_days + days_to_ship``); the buyer's money
+    arrives on the method's day: with the order (cash in advance), or shipment + tenor +
+    handling lag. Events on one day: a payment that comes with the order is booked before
+    the materials, a receipt after the costs of its day.
+
+    Raises:
+        UkmError: every problem with the input at once.
+    """
+    problems: list[Problem] = []
+    _check_money(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
+    if isinstance(inp.order_value, Money) and inp.order_value.amount == 0:
+        problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
+    _check_days(inp.production_days, "production_days", problems)
+    _check_days(inp.days_to_ship, "days_to_ship", problems)
+    method = None
+    try:
+        method = payment_method(inp.method)
+    except UkmError as e:
+        problems.extend(e.problems)
+    tenor = inp.tenor_days
+    if tenor is not None:
+        _check_days(tenor, "tenor_days", problems)
+        if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
+            problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]}))
+    if problems:
+        raise UkmError(problems=problems)
+    tenor = method.tenor_days if tenor is None else tenor
+    ship = inp.production_days + inp.days_to_ship
+    receipt = 0 if method.anchor == "order" else ship + tenor + method.lag_days
+    label = {"id": f"Pembayaran pembeli ({method.name['id']})", "en": f"Buyer's payment ({method.name['en']})"}
+    return _timeline(inp, method, tenor, receipt, inp.order_value, label)
+
+
+def _timeline(inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money,
+              receipt_label: dict[str, str]) -> CashFlowTimeline:
+    ship = inp.production_days + inp.days_to_ship
+    flows: list[tuple[int, int, str, dict[str, str], Money]] = [
+        (0, 1, "materials", {"id": "Beli bahan baku", "en": "Buy materials"}, -inp.materials),
+        (inp.production_days, 1, "production", {"id": "Biaya produksi", "en": "Production costs"}, -inp.production_costs),
+        (ship, 1, "export", {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"}, -inp.export_costs),
+        # A receipt with the order precedes day-0 purchases; any other comes after its day's costs.
+        (receipt, 0 if method.anchor == "order" else 2, "receipt", receipt_label, received),
+    ]
+    flows.sort(key=lambda f: (f[0], f[1]))
+    events, bal = [], Money.zero(IDR)
+    peak, peak_day = Money.zero(IDR), 0
+    for day, _, kind, label, amount in flows:
+        bal = bal + amount
+        events.append(CashEvent(day, _day_date(inp.start, day), kind, label, amount, bal))
+        if -bal > peak:
+            peak, peak_day = -bal, day
+    tied = 0
+    for a, b in zip(events, events[1:]):
+        if a.balance.amount < 0:
+            tied += b.day - a.day
+    notes = []
+    if bal.amount < 0:
+        notes.append({
+            "id": f"Nilai pesanan lebih kecil dari biayanya: pesanan ini rugi {format_money(-bal, 'id')}.",
+            "en": f"The order is worth less than its costs: it loses {format_money(-bal, 'en')}.",
+        })
+    return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
+
+
+def order_from_quote(quote: Any, pricing: Any, *, materials_share_pct: Number, production_days: int,
+                     method: str, tenor_days: int | None = None, days_to_ship: int = 0,
+                     start: dt.date | None = None) -> OrderInput:
+    """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
+
+    Order value: the shipment total in IDR of the quoted rule (what the price was built to
+    recover). HPP x quantity is split into materials (``materials_share_pct``, bought on
+    day 0) and other production costs; export packing and every seller-paid shipment cost
+    of the build-up are paid at shipment.
+
+    Args:
+        quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
+        pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
+    """
+    share = to_decimal(materials_share_pct, "materials_share_pct")
+    if not 0 <= share <= 100:
+        raise UkmError("out_of_range", "materials_share_pct", share, "0-100")
+    hpp_total = pricing.hpp * pricing.quantity
+    materials = hpp_total * share / 100
+    shipment_costs = sum((a.per_shipment for s in quote.steps for a in s.added), Money.zero(IDR))
+    return OrderInput(
+        order_value=quote.final.shipment_idr,
+        materials=materials.rounded(),
+        production_costs=(hpp_total - materials).rounded(),
+        export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),
+        production_days=production_days,
+        method=method,
+        tenor_days=tenor_days,
+        days_to_ship=days_to_ship,
+        start=start,
+    )
+
+
+# --------------------------------------------------------------------------- loans
+
+
+@dataclass(frozen=True)
+class LoanScheme:
+    key: str
+    name: dict[str, str]
+    rate_pct: Decimal
+    basis: str  # effective | flat
+    plafond_min: Money
+    plafond_max: Money
+    max_months: int
+    source: str
+    status: str  # regulation | approximate | illustrative
+    rates_by_access: tuple[Decimal, ...] = ()
+
+    def rate_for_access(self, access: int) -> Decimal:
+        """The rate on the ``access``-th KUR loan (graduated schemes: 6, 7, 8, 9%)."""
+        if not self.rates_by_access:
+            return self.rate_pct
+        if isinstance(access, bool) or not isinstance(access, int) or access < 1:
+            raise UkmError("not_positive", "access", access)
+        return self.rates_by_access[min(access, len(self.rates_by_access)) - 1]
+
+
+def loan_schemes() -> tuple[LoanScheme, ...]:
+    data = packaged_yaml("financing/kur.yaml")
+    out = []
+    for s in data["schemes"]:
+        out.append(LoanScheme(
+            key=s["key"], name=s["name"], rate_pct=Decimal(str(s["rate_pct"])), basis=s["basis"],
+            plafond_min=Money.of(s["plafond"]["min"], IDR), plafond_max=Money.of(s["plafond"]["max"], IDR),
+            max_months=s["max_months"], source=s["source"], status=s["status"],
+            rates_by_access=tuple(Decimal(str(r)) for r in s.get("rates_by_access", ())),
+        ))
+    return tuple(out)
+
+
+def loan_scheme(key: str) -> LoanScheme:
+    for s in loan_schemes():
+        if s.key == key:
+            return s
+    raise UkmError("unknown_choice", "scheme", key, [s.key for s in loan_schemes()])
+
+
+def programmes() -> tuple[dict[str, Any], ...]:
+    """Non-loan support (LPEI coaching programmes) with their sources."""
+    return tuple(packaged_yaml("financing/kur.yaml")["programmes"])
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    date: dt.date | None
+    instalment: Money
+    interest: Money
+    principal: Money
+    balance: Money  # outstanding after this instalment
+
+
+@dataclass(frozen=True)
+class Schedule:
+    principal: Money
+    rate_pct: Decimal
+    basis: str
+    months: int
+    rows: tuple[Instalment, ...]
+
+    @property
+    def total_interest(self) -> Money:
+        return sum((r.interest for r in self.rows), Money.zero(self.principal.currency))
+
+    @property
+    def total_paid(self) -> Money:
+        return sum((r.instalment for r in self.rows), Money.zero(self.principal.currency))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal.to_json(),
+            "rate_pct": str(self.rate_pct),
+            "basis": self.basis,
+            "months": self.months,
+            "total_interest": self.total_interest.to_json(),
+            "total_paid": self.total_paid.to_json(),
+            "rows": [
+                {"number": r.number, "date": r.date.isoformat() if r.date else None,
+                 "instalment": str(r.instalment.amount), "interest": str(r.interest.amount),
+                 "principal": str(r.principal.amount), "balance": str(r.balance.amount)}
+                for r in self.rows
+            ],
+        }
+
+    def to_dataframe(self, lang: str = "id"):
+        import pandas as pd
+
+        cols = {
+            "id": ["Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa pinjaman"],
+            "en": ["No.", "Date", "Instalment", "Interest", "Principal", "Balance"],
+        }["en" if lang == "en" else "id"]
+        return pd.DataFrame(
+            [[r.number, r.date, r.instalment.amount, r.interest.amount, r.principal.amount, r.balance.amount] for r in self.rows],
+            columns=cols,
+        )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if not isinstance(principal, Money):
+        problems.append(Problem("wrong_type", "principal", principal, "Money"))
+    elif principal.amount <= 0:
+        problems.append(Problem("not_positive", "principal", principal.amount))
+    try:
+        r = to_decimal(rate_pct, "rate_pct")
+        if r < 0:
+            problems.append(Problem("negative", "rate_pct", r))
+        elif r > 100:
+            problems.append(Problem("out_of_range", "rate_pct", r, "0-100"))
+    except UkmError as e:
+        problems.extend(e.problems)
+    if isinstance(months, bool) or not isinstance(months, int):
+        problems.append(Problem("not_integer", "months", months))
+    elif months < 1 or months > 600:
+        problems.append(Problem("out_of_range", "months", months, "1-600"))
+    if basis not in BASES:
+        problems.append(Problem("unknown_choice", "basis", basis, list(BASES)))
+    return problems
+
+
+def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: str = "effective",
+                        start: dt.date | None = None) -> Schedule:
+    """Monthly instalments of a loan of ``principal`` at ``rate_pct`` a year.
+
+    ``effective``: equal instalments (annuity) A = P i / (1 - (1 + i)^-n), i = rate / 12;
+    each month's interest is the balance x i. ``flat``: interest = P x rate x n / 12 in
+    total, spread equally, with the principal in equal parts. Amounts are rounded half-up
+    to the currency's unit each month; the last instalment takes what is left, so the
+    instalments sum exactly to principal + total interest.
+
+    Raises:
+        UkmError: bad principal, rate, months or basis.
+    """
+    problems = _check_loan(principal, rate_pct, months, basis)
+    if problems:
+        raise UkmError(problems=problems)
+    rate = to_decimal(rate_pct, "rate_pct")
+    cur = principal.currency
+    P = principal.rounded()
+    rows: list[Instalment] = []
+    balance = P
+    if basis == "effective":
+        i = rate / 1200
+        if i == 0:
+            payment = (P / months).rounded()
+        else:
+            payment = (P * i / (1 - (1 + i) ** -months)).rounded()
+        for k in range(1, months + 1):
+            interest = (balance * i).rounded()
+            part = balance if k == months else payment - interest
+            balance = balance - part
+            rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
+    else:
+        total_interest = (P * rate * months / 1200).rounded()
+        interest_each = (total_interest / months).rounded()
+        part_each = (P / months).rounded()
+        interest_left = total_interest
+        for k in range(1, months + 1):
+            last = k == months
+            interest = interest_left if last else interest_each
+            part = balance if last else part_each
+            interest_left = interest_left - interest
+            balance = balance - part
+            rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
+    return Schedule(P, rate, basis, months, tuple(rows))
+
+
+def equivalent_flat_rate(principal: Money, effective_pct: Number, months: int) -> Decimal:
+    """The flat rate (% a year) that costs as much interest as ``effective_pct`` on an annuity.
+
+    Banks may quote KUR as the flat rate equivalent to its effective rate (Permenko 1/2023
+    pasal 18(2)); this shows the participant both numbers. Rounded to 2 decimals.
+    """
+    s = instalment_schedule(principal, effective_pct, months, "effective")
+    flat = s.total_interest.amount * 1200 / (s.principal.amount * months)
+    return flat.quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------------- an order's financing
+
+
+@dataclass(frozen=True)
+class OrderFinancing:
+    timeline: CashFlowTimeline
+    principal: Money  # borrowed: the peak working capital, to the whole rupiah up
+    months: int
+    rate_pct: Decimal
+    basis: str
+    schedule: Schedule | None  # None when the order ties up no money
+    scheme: LoanScheme | None
+    notes: tuple[dict[str, str], ...] = ()
+
+    @property
+    def cost(self) -> Money:
+        return Money.zero(IDR) if self.schedule is None else self.schedule.total_interest
+
+    @property
+    def margin_after_financing(self) -> Money:
+        return self.timeline.margin - self.cost
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme.key if self.scheme else None,
+            "principal": self.principal.to_json(),
+            "months": self.months,
+            "rate_pct": str(self.rate_pct),
+            "basis": self.basis,
+            "cost": self.cost.to_json(),
+            "margin_after_financing": self.margin_after_financing.to_json(),
+            "schedule": None if self.schedule is None else self.schedule.to_json(),
+            "notes": [n["en"] for n in self.notes],
+        }
+
+
+def loan_months(days_tied_up: int) -> int:
+    """Whole banking months (30 days) covering the days the money is tied up; at least 1."""
+    return max(1, math.ceil(days_tied_up / DAYS_PER_MONTH))
+
+
+def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None = None,
+                  rate_pct: Number | None = None, basis: str | None = None, months: int | None = None,
+                  access: int = 1) -> OrderFinancing:
+    """Borrow the order's peak working capital for the months it is tied up.
+
+    Either name a ``scheme`` from ``kur.yaml`` (rate and basis from the data; ``rate_pct`` /
+    ``basis`` override them) or give ``rate_pct`` and ``basis`` directly. ``months``
+    defaults to :func:`loan_months` of the days tied up.
+
+    Raises:
+        UkmError: unknown scheme, missing rate, bad months.
+    """
+    sch = loan_scheme(scheme) if isinstance(scheme, str) else scheme
+    if sch is not None:
+        rate = sch.rate_for_access(access) if rate_pct is None else to_decimal(rate_pct, "rate_pct")
+        basis = basis or sch.basis
+    else:
+        if rate_pct is None:
+            raise UkmError("missing_field", "rate_pct")
+        rate = to_decimal(rate_pct, "rate_pct")
+        basis = basis or "effective"
+    n = loan_months(timeline.days_tied_up) if months is None else months
+    principal = timeline.peak_working_capital.rounded_up()
+    if principal.amount == 0:
+        problems = [p for p in _check_loan(Money.of(1, IDR), rate, n, basis)]
+        if problems:
+            raise UkmError(problems=problems)
+        return OrderFinancing(timeline, principal, n, rate, basis, None, sch, ({
+            "id": "Pesanan ini tidak mengikat modal kerja: tidak perlu pinjaman.",
+            "en": "This order ties up no working capital: no loan is needed.",
+        },))
+    schedule = instalment_schedule(principal, rate, n, basis, timeline.start)
+    notes = []
+    if sch is not None:
+        if principal > sch.plafond_max or principal < sch.plafond_min:
+            notes.append({
+                "id": f"Pinjaman {format_money(principal, 'id')} di luar plafon {sch.name['id']} ({format_money(sch.plafond_min, 'id')}–{format_money(sch.plafond_max, 'id')}).",
+                "en": f"A loan of {format_money(principal, 'en')} is outside the {sch.name['en']} limits ({format_money(sch.plafond_min, 'en')}–{format_money(sch.plafond_max, 'en')}).",
+            })
+        if n > sch.max_months:
+            notes.append({
+                "id": f"Jangka waktu {n} bulan melebihi batas {sch.max_months} bulan skema ini.",
+                "en": f"A term of {n} months exceeds this scheme's {sch.max_months} months.",
+            })
+        if sch.status != "regulation":
+            notes.append({
+                "id": f"Suku bunga {sch.name['id']} hanya perkiraan ({sch.source}); tanyakan tarif sebenarnya ke bank/LPEI.",
+                "en": f"The {sch.name['en']} rate is only an estimate ({sch.source}); ask the bank/LPEI for the actual rate.",
+            })
+    return OrderFinancing(timeline, principal, n, rate, basis, schedule, sch, tuple(notes))
+
+
+# --------------------------------------------------------------------------- draft discounting
+
+
+@dataclass(frozen=True)
+class OrderDiscounting:
+    """The order paid by discounting its accepted draft: money at acceptance, less interest."""
+
+    undiscounted: CashFlowTimeline  # waiting for maturity
+    timeline: CashFlowTimeline  # with the net proceeds at acceptance
+    discount: Any  # ukm_tools.payments.DraftDiscount
+    acceptance_day: int
+
+    @property
+    def cost(self) -> Money:
+        return self.discount.interest + self.discount.fees
+
+    @property
+    def margin_after_financing(self) -> Money:
+        return self.undiscounted.margin - self.cost
+
+
+def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None = None) -> OrderDiscounting:
+    """Discount the order's draft at acceptance for its tenor (D/A, usance L/C only).
+
+    The face is the order value; discount interest = face x rate x tenor / 360 (the
+    money-market day count, from :mod:`ukm_tools.payments`); the net proceeds arrive on
+    the acceptance day (shipment + the method's document lag).
+
+    Raises:
+        UkmError: the order's own problems, ``not_discountable`` for a method without a
+        time draft, the discount's problems (rate, days).
+    """
+    from ukm_tools.payments import discount_draft
+
+    base = cash_flow(inp)
+    method = base.method
+    if not method.draft:
+        raise UkmError("not_discountable", "method", method.key,
+                       [m.key for m in payment_methods() if m.draft], method_name=method.name["en"])
+    d = discount_draft(inp.order_value, annual_rate_pct, base.tenor_days, fees)
+    accept = method.acceptance_day(base.shipment_day)
+    label = {"id": f"Hasil diskonto wesel ({method.name['id']})", "en": f"Discounted draft proceeds ({method.name['en']})"}
+    return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)
+
+
+register(
+    {
+        "not_discountable": {
+            "id": "{field}: {method_name} tidak memakai wesel berjangka yang bisa didiskonto. Yang bisa: {allowed}.",
+            "en": "{field}: {method_name} has no time draft to discount. Methods that do: {allowed}.",
+        },
+        "tenor_fixed": {
+            "id": "{field}: {method} tidak punya jangka waktu yang bisa diubah (selalu {allowed} hari; diisi {value}).",
+            "en": "{field}: {method} has no adjustable tenor (always {allowed} days; got {value}).",
+        },
+    },
+    fields={
+        "order_value": {"id": "Nilai pesanan", "en": "Order value"},
+        "materials": {"id": "Biaya bahan baku", "en": "Materials"},
+        "production_costs": {"id": "Biaya produksi", "en": "Production costs"},
+        "export_costs": {"id": "Biaya ekspor", "en": "Export costs"},
+        "production_days": {"id": "Lama produksi (hari)", "en": "Production time (days)"},
+        "days_to_ship": {"id": "Hari sampai pengapalan", "en": "Days to shipment"},
+        "method": {"id": "Cara pembayaran", "en": "Payment method"},
+        "tenor_days": {"id": "Jangka waktu pembayaran (hari)", "en": "Payment tenor (days)"},
+        "principal": {"id": "Pokok pinjaman", "en": "Loan principal"},
+        "rate_pct": {"id": "Suku bunga (% per tahun)", "en": "Interest rate (% a year)"},
+        "months": {"id": "Jangka waktu pinjaman (bulan)", "en": "Loan term (months)"},
+        "basis": {"id": "Dasar bunga", "en": "Interest basis"},
+        "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
+        "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
+        "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
+    },
+)

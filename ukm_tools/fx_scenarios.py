@@ -1,0 +1,68 @@
+"""How an exporter's rupiah proceeds move with the exchange rate (FX sensitivity).
+
+Each scenario shifts the whole board of one currency (buying, middle and selling rate) by
+the same percentage and sells the foreign proceeds at the shifted buying rate through
+:func:`ukm_tools.fx.proceeds_to_idr`, so the table uses the same conversion as a quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Sequence
+
+from ukm_tools import checks
+from ukm_tools.errors import UkmError
+from ukm_tools.fx import RateSheet, make_rate, proceeds_to_idr
+from ukm_tools.messages import register
+from ukm_tools.money import Money, Number, to_decimal
+
+MAX_SCENARIOS = 41
+
+register(
+    {
+        "too_many_scenarios": {
+            "id": "{field}: {value} skenario terlalu banyak (paling banyak {allowed}). Perbesar langkah atau perkecil rentang.",
+            "en": "{field}: {value} scenarios are too many (at most {allowed}). Use a larger step or a smaller range.",
+        }
+    },
+    fields={
+        "range_pct": {"id": "Rentang perubahan kurs (± %)", "en": "Rate change range (± %)"},
+        "step_pct": {"id": "Langkah (%)", "en": "Step (%)"},
+    },
+)
+
+
+@dataclass(frozen=True)
+class RateScenario:
+    change_pct: Decimal
+    buy_rate: Decimal  # IDR per unit, exact
+    proceeds: Money  # IDR, rounded to whole rupiah
+    difference: Money  # against today's buying rate, rounded
+
+
+def changes(range_pct: Number, step_pct: Number) -> list[Decimal]:
+    """-range .. +range in steps of ``step_pct`` (always including 0)."""
+    r, s = checks.gather(
+        lambda: checks.percent(range_pct, "range_pct", maximum=90),
+        lambda: checks.percent(step_pct, "step_pct", positive=True),
+    )
+    n = int(r // s)
+    if 2 * n + 1 > MAX_SCENARIOS:
+        raise UkmError("too_many_scenarios", "step_pct", 2 * n + 1, MAX_SCENARIOS)
+    return [s * k for k in range(-n, n + 1)]
+
+
+def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[Number]) -> list[RateScenario]:
+    """IDR proceeds of ``amount`` when the rate moves by each of ``changes_pct`` percent."""
+    checks.money(amount, "amount", positive=True)
+    base = proceeds_to_idr(amount, sheet).money.rounded()
+    r = sheet.rate(amount.currency)
+    out = []
+    for c in changes_pct:
+        factor = 1 + to_decimal(c, "change_pct") / 100
+        shifted = make_rate(r.currency, r.buy * factor, r.sell * factor, r.mid * factor)
+        scenario_sheet = RateSheet(sheet.date, sheet.source, {**sheet.rates, r.currency: shifted}, sheet.note)
+        proceeds = proceeds_to_idr(amount, scenario_sheet).money.rounded()
+        out.append(RateScenario(to_decimal(c), shifted.buy, proceeds, proceeds - base))
+    return out

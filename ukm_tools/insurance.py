@@ -1,0 +1,141 @@
+"""Marine cargo insurance for C/CIP quotes: cover, premium and insured amount.
+
+Incoterms 2020 (A5) and UCP 600 art. 28(f)(ii) ask for cover of at least 110% of the
+contract price: Institute Cargo Clauses (C) minimum under CIF, (A) under CIP.
+
+Two methods:
+
+* ``inclusive`` (default): the premium is itself part of the insured CIF value, so
+  CIF = CFR / (1 - cover x rate); premium = CIF - CFR; insured amount = cover x CIF.
+* ``simple``: premium = cover x CFR x rate — common in class, slightly under-insures.
+
+Public check (exportmontana.com/formulas.asp): C 17,050 + F 2,500, rate 0.55%
+-> premium USD 119.00, insured amount USD 21,635.90.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import Money, Number, to_decimal
+
+CLAUSES = ("A", "B", "C")
+# Wider cover first: (A) all risks bar exclusions, (B) named perils incl. water, (C) major casualties.
+_CLAUSE_RANK = {"A": 3, "B": 2, "C": 1}
+
+
+class Method(str, Enum):
+    INCLUSIVE = "inclusive"
+    SIMPLE = "simple"
+
+
+METHOD_LABELS = {
+    Method.INCLUSIVE: {
+        "id": "CIF = CFR / (1 - 110% x tarif): premi ikut diasuransikan (bawaan)",
+        "en": "CIF = CFR / (1 - 110% x rate): premium included in the insured value (default)",
+    },
+    Method.SIMPLE: {
+        "id": "Premi = 110% x CFR x tarif: cara sederhana, sedikit kurang diasuransikan",
+        "en": "Premium = 110% x CFR x rate: simple method, slightly under-insures",
+    },
+}
+
+CLAUSE_LABELS = {
+    "A": {"id": "ICC (A) — semua risiko kecuali yang dikecualikan", "en": "ICC (A) — all risks except exclusions"},
+    "B": {"id": "ICC (B) — risiko yang disebut, termasuk air masuk", "en": "ICC (B) — named perils incl. water entry"},
+    "C": {"id": "ICC (C) — risiko besar saja (kebakaran, tenggelam, tabrakan)", "en": "ICC (C) — major casualties only (fire, sinking, collision)"},
+}
+
+register(
+    {
+        "clause_below_minimum": {
+            "id": "{field}: {rule} mewajibkan minimal ICC ({allowed}); dipilih ICC ({value}).",
+            "en": "{field}: {rule} requires at least ICC ({allowed}); ICC ({value}) was chosen.",
+        }
+    },
+    fields={"clause": {"id": "Klausul asuransi", "en": "Insurance clause"}},
+)
+
+
+@dataclass(frozen=True)
+class InsuranceQuote:
+    cfr: Money
+    rate_pct: Decimal
+    cover_pct: Decimal
+    clause: str
+    method: Method
+    premium: Money
+    cif: Money
+    insured_amount: Money
+
+    def rows(self, lang: str = "id") -> list[tuple[str, str]]:
+        from ukm_tools.money import format_money, format_percent
+
+        labels = {
+            "id": ["Nilai CFR", "Tarif premi", "Pertanggungan", "Klausul", "Premi", "Nilai CIF", "Nilai pertanggungan", "Metode"],
+            "en": ["CFR value", "Premium rate", "Cover", "Clause", "Premium", "CIF value", "Insured amount", "Method"],
+        }[lang if lang in ("id", "en") else "id"]
+        values = [
+            format_money(self.cfr, lang), format_percent(self.rate_pct, lang), format_percent(self.cover_pct, lang, 0),
+            CLAUSE_LABELS[self.clause][lang], format_money(self.premium, lang), format_money(self.cif, lang),
+            format_money(self.insured_amount, lang), METHOD_LABELS[self.method][lang],
+        ]
+        return list(zip(labels, values))
+
+
+def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insurance_rate_pct") -> Decimal:
+    r = to_decimal(rate_pct, field)
+    cover = to_decimal(cover_pct, "cover_pct")
+    if r <= 0:
+        raise UkmError("not_positive", field, r)
+    if r * cover / 100 >= 100:  # cover x rate >= 1 would make the inclusive CIF infinite or negative
+        raise UkmError("insurance_rate_too_high", field, f"{r}%")
+    return r
+
+
+def check_clause(clause: str, required: str | None = None, rule: str = "", field: str = "clause") -> str:
+    c = (clause or "").strip().upper().strip("()")
+    if c not in CLAUSES:
+        raise UkmError("unknown_choice", field, clause, list(CLAUSES))
+    if required and _CLAUSE_RANK[c] < _CLAUSE_RANK[required]:
+        raise UkmError("clause_below_minimum", field, c, required, rule=rule)
+    return c
+
+
+def premium_factor(rate_pct: Decimal, cover_pct: Decimal, method: Method) -> Decimal:
+    """Premium as a fraction of CFR (exact), for either method."""
+    r, cover = rate_pct / 100, cover_pct / 100
+    if method is Method.INCLUSIVE:
+        return cover * r / (1 - cover * r)
+    return cover * r
+
+
+def insure(
+    cfr: Money,
+    rate_pct: Number,
+    *,
+    clause: str = "C",
+    method: Method | str = Method.INCLUSIVE,
+    cover_pct: Number = 110,
+) -> InsuranceQuote:
+    """Premium, CIF and insured amount for a CFR value (all in CFR's currency).
+
+    Premium and CIF are rounded half-up to the minor unit; the insured amount is rounded
+    *up*, so cover never falls below ``cover_pct`` of the rounded CIF.
+    """
+    method = Method(method)
+    cover = to_decimal(cover_pct, "cover_pct")
+    if cover < 100:
+        raise UkmError("out_of_range", "cover_pct", cover, ">= 100")
+    rate = check_rate(rate_pct, cover)
+    clause = check_clause(clause)
+    if cfr.amount < 0:
+        raise UkmError("negative", "cfr", cfr.amount)
+    premium = (cfr * premium_factor(rate, cover, method)).rounded()
+    cif = (cfr + premium).rounded()
+    insured = (cif * cover / 100).rounded_up()
+    return InsuranceQuote(cfr, rate, cover, clause, method, premium, cif, insured)

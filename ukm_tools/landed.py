@@ -1,0 +1,187 @@
+"""Landed cost at the destination: what the buyer pays to get the goods into their store.
+
+    duty  = CIF x duty %                       (0 % with a preferential certificate such as
+                                                Form D under ATIGA for ASEAN buyers)
+    VAT   = (CIF + duty) x VAT %               (optionally + destination charges)
+    total = CIF + duty + VAT + destination charges;   per unit = total / quantity
+
+:func:`landed_cost` works the figure out twice, with and without the preference, and
+shows the saving, which is the exporter's argument for getting the certificate of origin. All
+amounts are in one currency (usually the quote currency); each tax line is rounded half-up
+to the minor unit before it is added, as a customs office bills it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ukm_tools import checks
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import Money, Number, format_money, format_percent
+
+__all__ = ["LandedScenario", "LandedCost", "landed_scenario", "landed_cost"]
+
+
+@dataclass(frozen=True)
+class LandedScenario:
+    """Landed cost of one shipment under one duty rate."""
+
+    cif: Money
+    quantity: int
+    duty_pct: Decimal
+    vat_pct: Decimal
+    duty: Money
+    vat_base: Money
+    vat: Money
+    destination_charges: Money
+    total: Money
+    per_unit: Money  # total / quantity, rounded half-up
+
+    def items(self, lang: str = "id") -> list[tuple[str, str, Money]]:
+        """(label, rate, amount) rows in display order."""
+        en = lang == "en"
+        return [
+            ("CIF value" if en else "Nilai CIF", "", self.cif),
+            ("Import duty" if en else "Bea masuk", format_percent(self.duty_pct, lang), self.duty),
+            ("VAT" if en else "PPN/VAT", format_percent(self.vat_pct, lang), self.vat),
+            ("Destination charges" if en else "Biaya di tujuan", "", self.destination_charges),
+            ("Landed cost" if en else "Biaya sampai di pembeli", "", self.total),
+            ("Per unit" if en else "Per unit", "", self.per_unit),
+        ]
+
+    def to_dataframe(self, lang: str = "id"):
+        import pandas as pd
+
+        cols = ("Item", "Rate", "Amount", "Value") if lang == "en" else ("Pos", "Tarif", "Jumlah", "Nilai")
+        return pd.DataFrame(
+            [dict(zip(cols, (name, rate, format_money(m, lang), m.amount))) for name, rate, m in self.items(lang)]
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "quantity": self.quantity,
+            "duty_pct": str(self.duty_pct),
+            "vat_pct": str(self.vat_pct),
+            **{k: getattr(self, k).to_json() for k in ("cif", "duty", "vat_base", "vat", "destination_charges", "total", "per_unit")},
+        }
+
+
+@dataclass(frozen=True)
+class LandedCost:
+    """The same shipment without and with a preferential certificate of origin."""
+
+    standard: LandedScenario
+    preferential: LandedScenario
+    preference: str
+    saving: Money  # standard.total - preferential.total
+    saving_per_unit: Money  # saving / quantity, rounded half-up
+
+    def to_dataframe(self, lang: str = "id"):
+        import pandas as pd
+
+        en = lang == "en"
+        cols = (
+            ("Item", "Without preference", f"With {self.preference}", "Saving")
+            if en
+            else ("Pos", "Tanpa preferensi", f"Dengan {self.preference}", "Hemat")
+        )
+        rows = []
+        for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang)):
+            rows.append(dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang)))))
+        rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
+        return pd.DataFrame(rows)
+
+    def to_json(self) -> dict:
+        return {
+            "preference": self.preference,
+            "standard": self.standard.to_json(),
+            "preferential": self.preferential.to_json(),
+            "saving": self.saving.to_json(),
+            "saving_per_unit": self.saving_per_unit.to_json(),
+        }
+
+
+def landed_scenario(
+    cif: Money,
+    quantity: int,
+    *,
+    duty_pct: Number,
+    vat_pct: Number,
+    destination_charges: Money | None = None,
+    vat_on_charges: bool = False,
+) -> LandedScenario:
+    """Landed cost of ``quantity`` units whose shipment CIF value is ``cif``.
+
+    Args:
+        cif: CIF value of the whole shipment (> 0).
+        quantity: units in the shipment (whole number > 0).
+        duty_pct: import duty in percent of CIF (>= 0).
+        vat_pct: VAT / sales tax in percent (0-100) of CIF + duty.
+        destination_charges: port, clearance and delivery charges at the destination (>= 0),
+            same currency as ``cif``.
+        vat_on_charges: True where the destination also taxes those charges.
+    Raises:
+        UkmError: every bad input at once (field named: cif, quantity, duty_pct, ...).
+    """
+    cif_, qty, duty_pct_, vat_pct_ = checks.gather(
+        lambda: checks.money(cif, "cif", positive=True),
+        lambda: checks.whole_number(quantity, "quantity"),
+        lambda: checks.percent(duty_pct, "duty_pct"),
+        lambda: checks.percent(vat_pct, "vat_pct", maximum=100),
+    )
+    charges = (
+        Money.zero(cif_.currency)
+        if destination_charges is None
+        else checks.money(destination_charges, "destination_charges", currency=cif_.currency)
+    ).rounded()
+    cif_ = cif_.rounded()
+    duty = (cif_ * duty_pct_ / 100).rounded()
+    vat_base = cif_ + duty + (charges if vat_on_charges else Money.zero(cif_.currency))
+    vat = (vat_base * vat_pct_ / 100).rounded()
+    total = cif_ + duty + vat + charges
+    return LandedScenario(cif_, qty, duty_pct_, vat_pct_, duty, vat_base, vat, charges, total, (total / qty).rounded())
+
+
+def landed_cost(
+    cif: Money,
+    quantity: int,
+    *,
+    duty_pct: Number,
+    vat_pct: Number,
+    destination_charges: Money | None = None,
+    preferential_duty_pct: Number = 0,
+    preference: str = "Form D (ATIGA)",
+    vat_on_charges: bool = False,
+) -> LandedCost:
+    """Landed cost without and with a preferential duty rate, and the saving.
+
+    ``duty_pct`` is the normal (MFN) rate; ``preferential_duty_pct`` the rate the buyer pays
+    when the exporter supplies ``preference`` (0 % for most goods under ATIGA with Form D).
+    """
+    pref = checks.percent(preferential_duty_pct, "preferential_duty_pct")
+    standard = landed_scenario(
+        cif, quantity, duty_pct=duty_pct, vat_pct=vat_pct,
+        destination_charges=destination_charges, vat_on_charges=vat_on_charges,
+    )
+    if pref > standard.duty_pct:
+        raise UkmError("out_of_range", "preferential_duty_pct", pref, f"0-{standard.duty_pct}")
+    preferential = landed_scenario(
+        cif, quantity, duty_pct=pref, vat_pct=vat_pct,
+        destination_charges=destination_charges, vat_on_charges=vat_on_charges,
+    )
+    saving = standard.total - preferential.total
+    return LandedCost(standard, preferential, preference, saving, (saving / standard.quantity).rounded())
+
+
+register(
+    {},
+    fields={
+        "cif": {"id": "Nilai CIF", "en": "CIF value"},
+        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
+        "preferential_duty_pct": {"id": "Bea masuk preferensi (%)", "en": "Preferential duty (%)"},
+        "vat_pct": {"id": "PPN/VAT di negara tujuan (%)", "en": "VAT at destination (%)"},
+        "destination_charges": {"id": "Biaya di pelabuhan/negara tujuan", "en": "Destination charges"},
+    },
+)

@@ -1,0 +1,804 @@
+"""International payment methods, their bank costs and draft discounting.
+
+* :func:`load_payment_methods` — cash in advance, L/C (confirmed / unconfirmed), D/P, D/A
+  and open account from ``data/payment_methods.yaml``: risk rank for the exporter and the
+  importer (1 = safest), what each party needs, the ICC rules that govern them.
+* :func:`load_fee_schedule` — a bank's fee schedule as data (``data/fees/bank_jatim.yaml``
+  documents the format): fixed or percentage fees with minimum and maximum, charged once,
+  per amendment, per discrepancy or per period.
+* :func:`lc_cost`, :func:`collection_cost`, :func:`method_cost` — itemised bank costs of a
+  payment method for one invoice; :func:`compare_methods` puts all methods side by side.
+* :func:`discount_draft` and :func:`gross_up_face` — discounting a usance/D/A draft:
+  interest = face x annual rate x days / 360, net = face - interest - fees.
+
+All fees are the exporter's (the beneficiary's) bank charges in the schedule's currency.
+Percentage fees are rounded half-up to the cent for each event before they are added up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ukm_tools import checks
+from ukm_tools.dated import Dated
+from ukm_tools.datafiles import load_yaml, packaged_yaml
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units, to_decimal
+
+LANGS = ("id", "en")
+DAY_COUNT = 360  # money-market convention for USD discounting
+FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
+
+
+class FeeKind(str, Enum):
+    FIXED = "fixed"
+    PERCENT = "percent"
+
+
+class FeeEvent(str, Enum):
+    """What a fee is charged for (how many times it applies)."""
+
+    ONCE = "once"
+    AMENDMENT = "amendment"
+    DISCREPANCY = "discrepancy"
+    PERIOD = "period"
+
+
+# --------------------------------------------------------------------------- methods
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """One way to get paid, with who carries the risk (1 = safest)."""
+
+    code: str
+    family: str
+    confirmed: bool
+    exporter_risk: int
+    importer_risk: int
+    exporter_waits_tenor: bool
+    rules: tuple[str, ...]
+    label: Mapping[str, str]
+    summary: Mapping[str, str]
+    exporter_needs: Mapping[str, tuple[str, ...]]
+    importer_needs: Mapping[str, tuple[str, ...]]
+
+    def fee_families(self) -> tuple[str, ...]:
+        """The ``applies_to`` values of schedule fees this method pays."""
+        if self.family == "lc" and self.confirmed:
+            return ("lc", "lc_confirmed")
+        return (self.family,)
+
+
+@lru_cache(maxsize=1)
+def load_payment_methods() -> Mapping[str, PaymentMethod]:
+    """The six packaged payment methods, keyed by code, ordered by exporter risk."""
+    data = packaged_yaml("payment_methods.yaml")
+    methods = []
+    for m in data["methods"]:
+        methods.append(
+            PaymentMethod(
+                code=m["code"],
+                family=m["family"],
+                confirmed=bool(m["confirmed"]),
+                exporter_risk=int(m["exporter_risk"]),
+                importer_risk=int(m["importer_risk"]),
+                exporter_waits_tenor=bool(m["exporter_waits_tenor"]),
+                rules=tuple(m["rules"]),
+                label=dict(m["label"]),
+                summary=dict(m["summary"]),
+                exporter_needs={k: tuple(v) for k, v in m["exporter_needs"].items()},
+                importer_needs={k: tuple(v) for k, v in m["importer_needs"].items()},
+            )
+        )
+    methods.sort(key=lambda m: (m.exporter_risk, m.code))
+    return {m.code: m for m in methods}
+
+
+def get_method(code: str, field: str = "method") -> PaymentMethod:
+    methods = load_payment_methods()
+    if code not in methods:
+        raise UkmError("unknown_choice", field, code, list(methods))
+    return methods[code]
+
+
+def methods_dataframe(lang: str = "id"):
+    """The payment methods side by side: risks, rules, what each party needs."""
+    en = lang == "en"
+    lang = lang if lang in LANGS else "id"
+    cols = ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs") if en else (
+        "Cara bayar", "Risiko eksportir", "Risiko importir", "Aturan", "Yang perlu disiapkan eksportir", "Yang perlu disiapkan importir")
+    return _frame([
+        dict(zip(cols, (
+            m.label[lang], m.exporter_risk, m.importer_risk, ", ".join(m.rules),
+            "; ".join(m.exporter_needs[lang]), "; ".join(m.importer_needs[lang]),
+        )))
+        for m in load_payment_methods().values()
+    ])
+
+
+# --------------------------------------------------------------------------- fees
+
+
+@dataclass(frozen=True)
+class Fee:
+    """One line of a bank's tariff."""
+
+    code: str
+    label: Mapping[str, str]
+    applies_to: tuple[str, ...]
+    per: FeeEvent
+    kind: FeeKind
+    currency: str
+    source: str
+    date: dt.date
+    amount: Decimal | None = None
+    rate_pct: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    period_days: int | None = None
+    example: bool = False
+    note: str = ""
+
+    def charge(self, basis: Money, count: int) -> "FeeLine":
+        """The fee for ``count`` events on ``basis`` (min/max apply to each event)."""
+        applied, limit = "fixed", None
+        if self.kind is FeeKind.FIXED:
+            unit = Money(self.amount, self.currency)
+        else:
+            unit = (basis * self.rate_pct / 100).rounded()
+            applied = "percent"
+            if self.minimum is not None and unit.amount < self.minimum:
+                unit, applied, limit = Money(self.minimum, self.currency), "minimum", Money(self.minimum, self.currency)
+            elif self.maximum is not None and unit.amount > self.maximum:
+                unit, applied, limit = Money(self.maximum, self.currency), "maximum", Money(self.maximum, self.currency)
+        return FeeLine(
+            fee=self,
+            count=count,
+            unit=unit.rounded(),
+            amount=(unit * count).rounded(),
+            basis=basis if self.kind is FeeKind.PERCENT else None,
+            applied=applied,
+            limit=limit,
+        )
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """A fee as charged on one invoice: how much, on what basis, and which rule bit."""
+
+    fee: Fee
+    count: int
+    unit: Money  # per event / period, rounded
+    amount: Money  # unit x count
+    basis: Money | None
+    applied: str  # "fixed" | "percent" | "minimum" | "maximum"
+    limit: Money | None
+
+    @property
+    def code(self) -> str:
+        return self.fee.code
+
+    def label(self, lang: str = "id") -> str:
+        return self.fee.label.get(lang, self.fee.label["id"])
+
+    def rule_text(self, lang: str = "id") -> str:
+        """E.g. ``0.125% x $10,000.00 = $12.50 -> min $25.00 applied``."""
+        en = lang == "en"
+        f = self.fee
+        if f.kind is FeeKind.FIXED:
+            text = ("fixed " if en else "tetap ") + format_money(self.unit, lang)
+        else:
+            raw = (self.basis * f.rate_pct / 100).rounded()
+            text = f"{format_percent(f.rate_pct, lang, 4)} x {format_money(self.basis, lang)} = {format_money(raw, lang)}"
+            if self.applied == "minimum":
+                text += (" -> min " if en else " -> minimum ") + format_money(self.limit, lang) + (" applied" if en else " berlaku")
+            elif self.applied == "maximum":
+                text += (" -> max " if en else " -> maksimum ") + format_money(self.limit, lang) + (" applied" if en else " berlaku")
+        if f.per is FeeEvent.PERIOD:
+            text += (f" x {self.count} period(s) of {f.period_days} days" if en else f" x {self.count} periode {f.period_days} hari")
+        elif self.count != 1 or f.per is not FeeEvent.ONCE:
+            what = {
+                FeeEvent.AMENDMENT: ("amendment(s)", "amendemen"),
+                FeeEvent.DISCREPANCY: ("discrepancy(ies)", "diskrepansi"),
+                FeeEvent.ONCE: ("time(s)", "kali"),
+            }[f.per][0 if en else 1]
+            text += f" x {self.count} {what}"
+        return text
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label(lang),
+            "count": self.count,
+            "unit": self.unit.to_json(),
+            "amount": self.amount.to_json(),
+            "applied": self.applied,
+            "rule": self.rule_text(lang),
+            "example": self.fee.example,
+            "source": self.fee.source,
+            "date": self.fee.date.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class FeeSchedule(Dated):
+    """A bank's fee tariff in one currency."""
+
+    bank: str
+    currency: str
+    date: dt.date
+    source: str
+    fees: tuple[Fee, ...]
+    note: str = ""
+
+    def fee(self, code: str) -> Fee:
+        for f in self.fees:
+            if f.code == code:
+                return f
+        raise UkmError("unknown_choice", "fee", code, [f.code for f in self.fees])
+
+    def for_families(self, families: Sequence[str]) -> tuple[Fee, ...]:
+        return tuple(f for f in self.fees if any(a in families for a in f.applies_to))
+
+    def to_dataframe(self, lang: str = "id"):
+        """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
+        en = lang == "en"
+        cols = ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date") if en else (
+            "Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
+        per = {
+            "once": ("once", "sekali"), "amendment": ("each amendment", "per amendemen"),
+            "discrepancy": ("each discrepancy", "per diskrepansi"), "period": ("per period", "per periode"),
+        }
+        rows = []
+        for f in self.fees:
+            if f.kind is FeeKind.FIXED:
+                tariff = format_money(Money(f.amount, f.currency), lang)
+            else:
+                tariff = format_percent(f.rate_pct, lang, 4)
+                if f.minimum is not None:
+                    tariff += f" min {format_money(Money(f.minimum, f.currency), lang)}"
+                if f.maximum is not None:
+                    tariff += f" max {format_money(Money(f.maximum, f.currency), lang)}"
+            charged = per[f.per.value][0 if en else 1]
+            if f.per is FeeEvent.PERIOD:
+                charged = f"per {f.period_days} {'days' if en else 'hari'}"
+            rows.append(dict(zip(cols, (
+                f.label.get(lang, f.label["id"]), ", ".join(f.applies_to), charged, tariff,
+                ("yes" if en else "ya") if f.example else "", f.source, f.date.isoformat(),
+            ))))
+        return _frame(rows)
+
+
+_SCHEDULE_KEYS = {"bank", "currency", "date", "source", "note", "fees"}
+_FEE_KEYS = {
+    "code", "label", "applies_to", "per", "kind", "amount", "rate_pct", "min", "max",
+    "period_days", "source", "date", "example", "note",
+}
+
+
+def _date(raw: Any, field: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise UkmError("wrong_type", field, raw, "YYYY-MM-DD") from None
+
+
+def _text(raw: Any, field: str) -> str:
+    if raw is None or not str(raw).strip():
+        raise UkmError("missing_field", field)
+    return str(raw).strip()
+
+
+def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
+    if raw is None:
+        raise UkmError("missing_field", field, None, list(allowed))
+    if raw not in allowed:
+        raise UkmError("unknown_choice", field, raw, list(allowed))
+    return raw
+
+
+def _amount(raw: Any, field: str) -> Decimal:
+    # YAML gives floats for "0.125"; go through str so 0.125 stays exactly 0.125.
+    d = to_decimal(str(raw) if isinstance(raw, float) else raw, field)
+    if d < 0:
+        raise UkmError("negative", field, raw)
+    return d
+
+
+def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
+    if not isinstance(raw, Mapping):
+        raise UkmError("wrong_type", where, raw, "mapping (code, label, applies_to, per, kind, ...)")
+    problems: list[Problem] = []
+
+    def attempt(fn, *args):
+        try:
+            return fn(*args)
+        except UkmError as e:
+            problems.extend(e.problems)
+            return None
+
+    for key in raw:
+        if key not in _FEE_KEYS:
+            problems.append(Problem("unknown_field", f"{where}.{key}", key, sorted(_FEE_KEYS)))
+    code = attempt(_text, raw.get("code"), f"{where}.code")
+    label = raw.get("label")
+    if not isinstance(label, Mapping) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
+        problems.append(Problem("wrong_type", f"{where}.label", label, "{id: ..., en: ...}"))
+    applies = raw.get("applies_to")
+    if not isinstance(applies, list) or not applies:
+        problems.append(Problem("wrong_type", f"{where}.applies_to", applies, list(FAMILIES)))
+        applies = []
+    for a in applies:
+        attempt(_choice, a, f"{where}.applies_to", FAMILIES)
+    per = attempt(_choice, raw.get("per"), f"{where}.per", [e.value for e in FeeEvent])
+    kind = attempt(_choice, raw.get("kind"), f"{where}.kind", [k.value for k in FeeKind])
+    source = attempt(_text, raw.get("source"), f"{where}.source")
+    date = attempt(_date, raw.get("date"), f"{where}.date") if raw.get("date") is not None else None
+    if raw.get("date") is None:
+        problems.append(Problem("missing_field", f"{where}.date"))
+    amount = rate = minimum = maximum = None
+    if kind == "fixed":
+        if raw.get("amount") is None:
+            problems.append(Problem("missing_field", f"{where}.amount"))
+        else:
+            amount = attempt(_amount, raw["amount"], f"{where}.amount")
+        for key in ("rate_pct", "min", "max"):
+            if raw.get(key) is not None:
+                problems.append(Problem("unknown_field", f"{where}.{key}", key, ["amount"]))
+    elif kind == "percent":
+        if raw.get("rate_pct") is None:
+            problems.append(Problem("missing_field", f"{where}.rate_pct"))
+        else:
+            rate = attempt(_amount, raw["rate_pct"], f"{where}.rate_pct")
+        if raw.get("min") is not None:
+            minimum = attempt(_amount, raw["min"], f"{where}.min")
+        if raw.get("max") is not None:
+            maximum = attempt(_amount, raw["max"], f"{where}.max")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            problems.append(Problem("min_above_max", f"{where}.min", minimum, maximum))
+        if raw.get("amount") is not None:
+            problems.append(Problem("unknown_field", f"{where}.amount", "amount", ["rate_pct", "min", "max"]))
+    period_days = None
+    if per == "period":
+        if raw.get("period_days") is None:
+            problems.append(Problem("missing_field", f"{where}.period_days"))
+        else:
+            period_days = attempt(checks.whole_number, raw["period_days"], f"{where}.period_days")
+    example = raw.get("example", False)
+    if not isinstance(example, bool):
+        problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))
+    if problems:
+        raise UkmError(problems=problems)
+    return Fee(
+        code=code,
+        label={lang: str(label[lang]) for lang in LANGS},
+        applies_to=tuple(applies),
+        per=FeeEvent(per),
+        kind=FeeKind(kind),
+        currency=currency,
+        source=source,
+        date=date,
+        amount=amount,
+        rate_pct=rate,
+        minimum=minimum,
+        maximum=maximum,
+        period_days=period_days,
+        example=example,
+        note=str(raw.get("note") or ""),
+    )
+
+
+def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
+    """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported."""
+    if not isinstance(data, Mapping):
+        raise UkmError("malformed_file", "file", name, detail="expected a mapping with bank, currency, date, source, fees")
+    problems: list[Problem] = []
+    for key in data:
+        if key not in _SCHEDULE_KEYS:
+            problems.append(Problem("unknown_field", str(key), key, sorted(_SCHEDULE_KEYS)))
+    header: dict[str, Any] = {}
+    for key, fn in (("bank", _text), ("source", _text), ("date", _date)):
+        try:
+            if data.get(key) is None:
+                raise UkmError("missing_field", key)
+            header[key] = fn(data[key], key)
+        except UkmError as e:
+            problems.extend(e.problems)
+    try:
+        currency = check_currency(data.get("currency") or "", "currency")
+    except UkmError as e:
+        problems.extend(e.problems)
+        currency = "USD"
+    fees: list[Fee] = []
+    raw_fees = data.get("fees")
+    if not isinstance(raw_fees, list) or not raw_fees:
+        problems.append(Problem("missing_field", "fees"))
+        raw_fees = []
+    for i, raw in enumerate(raw_fees):
+        try:
+            fees.append(_parse_fee(raw, f"fees[{i}]", currency))
+        except UkmError as e:
+            problems.extend(e.problems)
+    seen: set[str] = set()
+    for i, f in enumerate(fees):
+        if f.code in seen:
+            problems.append(Problem("duplicate_code", f"fees[{i}].code", f.code))
+        seen.add(f.code)
+    if problems:
+        raise UkmError(problems=problems)
+    return FeeSchedule(
+        bank=header["bank"],
+        currency=currency,
+        date=header["date"],
+        source=header["source"],
+        fees=tuple(fees),
+        note=str(data.get("note") or "").strip(),
+    )
+
+
+def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
+    """The packaged Bank Jatim example, or a trainer's own schedule file (same format)."""
+    if path is None:
+        return parse_fee_schedule(packaged_yaml("fees/bank_jatim.yaml"), "fees/bank_jatim.yaml")
+    return parse_fee_schedule(load_yaml(path), str(path))
+
+
+# --------------------------------------------------------------------------- costs
+
+
+def _frame(rows: list[dict[str, Any]]):
+    import pandas as pd  # imported late: the core stays importable without it loaded
+
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """Itemised bank cost of one payment method for one invoice."""
+
+    method: PaymentMethod
+    invoice: Money
+    lines: tuple[FeeLine, ...]
+    total: Money
+    bank: str
+
+    def line(self, code: str) -> FeeLine:
+        for ln in self.lines:
+            if ln.code == code:
+                return ln
+        raise KeyError(code)
+
+    @property
+    def total_pct(self) -> Decimal:
+        """Total fees in percent of the invoice."""
+        return self.total.amount / self.invoice.amount * 100 if self.invoice.amount else Decimal(0)
+
+    def to_dataframe(self, lang: str = "id"):
+        en = lang == "en"
+        cols = ("Fee", "Rule", "Amount", "Value", "Source") if en else ("Biaya", "Aturan", "Jumlah", "Nilai", "Sumber")
+        rows = [
+            dict(zip(cols, (ln.label(lang), ln.rule_text(lang), format_money(ln.amount, lang), ln.amount.amount, ln.fee.source)))
+            for ln in self.lines
+        ]
+        rows.append(dict(zip(cols, ("Total" if en else "Jumlah biaya", "", format_money(self.total, lang), self.total.amount, self.bank))))
+        return _frame(rows)
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "method": self.method.code,
+            "bank": self.bank,
+            "invoice": self.invoice.to_json(),
+            "lines": [ln.to_json(lang) for ln in self.lines],
+            "total": self.total.to_json(),
+        }
+
+
+def _periods(days: int, period_days: int) -> int:
+    return max(1, math.ceil(days / period_days))
+
+
+def method_cost(
+    method: str | PaymentMethod,
+    invoice: Money,
+    schedule: FeeSchedule,
+    *,
+    amendments: int = 0,
+    discrepancies: int = 0,
+    tenor_days: int = 0,
+    validity_days: int = 90,
+) -> CostBreakdown:
+    """Bank fees of ``method`` on ``invoice`` from ``schedule``.
+
+    Args:
+        method: a payment-method code (see :func:`load_payment_methods`) or the method.
+        invoice: the invoice (credit) amount, in the schedule's currency.
+        amendments, discrepancies: how many of each (credits only).
+        tenor_days: days from presentation to payment (usance credit, D/A, open account).
+        validity_days: how long the credit runs before presentation; with ``tenor_days``
+            it sets how many periods a per-period fee (confirmation) is charged for.
+    Returns:
+        A :class:`CostBreakdown` with one :class:`FeeLine` per fee that applies.
+    """
+    m = method if isinstance(method, PaymentMethod) else get_method(method)
+    inv, amendments, discrepancies, tenor_days, validity_days = checks.gather(
+        lambda: checks.money(invoice, "invoice", currency=schedule.currency, positive=True),
+        lambda: checks.whole_number(amendments, "amendments", minimum=0),
+        lambda: checks.whole_number(discrepancies, "discrepancies", minimum=0),
+        lambda: checks.whole_number(tenor_days, "tenor_days", minimum=0),
+        lambda: checks.whole_number(validity_days, "validity_days", minimum=0),
+    )
+    counts = {FeeEvent.ONCE: 1, FeeEvent.AMENDMENT: amendments, FeeEvent.DISCREPANCY: discrepancies}
+    lines = []
+    for fee in schedule.for_families(m.fee_families()):
+        n = _periods(validity_days + tenor_days, fee.period_days) if fee.per is FeeEvent.PERIOD else counts[fee.per]
+        if n:
+            lines.append(fee.charge(inv, n))
+    total = Money.zero(schedule.currency)
+    for ln in lines:
+        total = total + ln.amount
+    return CostBreakdown(m, inv, tuple(lines), total, schedule.bank)
+
+
+def lc_cost(
+    invoice: Money,
+    schedule: FeeSchedule,
+    *,
+    confirmed: bool = False,
+    amendments: int = 0,
+    discrepancies: int = 0,
+    tenor_days: int = 0,
+    validity_days: int = 90,
+) -> CostBreakdown:
+    """Exporter's bank cost of a letter of credit (advising, amendments, negotiation,
+    confirmation when ``confirmed``, discrepancies, courier...). See :func:`method_cost`."""
+    return method_cost(
+        "lc_confirmed" if confirmed else "lc_unconfirmed", invoice, schedule,
+        amendments=amendments, discrepancies=discrepancies, tenor_days=tenor_days, validity_days=validity_days,
+    )
+
+
+def collection_cost(invoice: Money, schedule: FeeSchedule, *, acceptance: bool = False, tenor_days: int = 0) -> CostBreakdown:
+    """Exporter's bank cost of a documentary collection: D/P, or D/A when ``acceptance``."""
+    return method_cost("da" if acceptance else "dp", invoice, schedule, tenor_days=tenor_days)
+
+
+# --------------------------------------------------------------------------- discounting
+
+
+@dataclass(frozen=True)
+class DraftDiscount:
+    """A draft sold to the bank before maturity."""
+
+    face: Money
+    annual_rate_pct: Decimal
+    days: int
+    interest: Money  # face x rate x days / 360, rounded half-up
+    fees: Money
+    net: Money  # face - interest - fees
+
+    def to_dataframe(self, lang: str = "id"):
+        en = lang == "en"
+        rate = format_percent(self.annual_rate_pct, lang, 4)
+        items = [
+            ("Face value of the draft" if en else "Nilai nominal wesel", self.face, ""),
+            ("Discount interest" if en else "Bunga diskonto", -self.interest,
+             f"{format_money(self.face, lang)} x {rate} x {self.days}/{DAY_COUNT}"),
+            ("Bank fees" if en else "Biaya bank", -self.fees, ""),
+            ("Net proceeds" if en else "Hasil bersih", self.net, ""),
+        ]
+        cols = ("Item", "Amount", "Value", "Calculation") if en else ("Pos", "Jumlah", "Nilai", "Perhitungan")
+        return _frame([dict(zip(cols, (name, format_money(m, lang), m.amount, how))) for name, m, how in items])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "face": self.face.to_json(),
+            "annual_rate_pct": str(self.annual_rate_pct),
+            "days": self.days,
+            "day_count": DAY_COUNT,
+            "interest": self.interest.to_json(),
+            "fees": self.fees.to_json(),
+            "net": self.net.to_json(),
+        }
+
+
+def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None):
+    m, r, d = checks.gather(
+        lambda: checks.money(money_value, money_field, positive=True),
+        lambda: checks.percent(rate, "annual_rate_pct", positive=True),
+        lambda: checks.whole_number(days, "days", minimum=0),
+    )
+    f = Money.zero(m.currency) if fees is None else checks.money(fees, "fees", currency=m.currency)
+    if r * d / DAY_COUNT >= 100:
+        raise UkmError("discount_exceeds_face", "days", d, annual_rate_pct=r)
+    return m.rounded(), r, d, f.rounded()
+
+
+def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
+    """face x annual rate x days / 360, rounded half-up to the minor unit."""
+    return (face * to_decimal(annual_rate_pct) / 100 * days / DAY_COUNT).rounded()
+
+
+def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
+    """Net proceeds of discounting ``face`` for ``days`` at ``annual_rate_pct`` % a year.
+
+    Raises:
+        UkmError: ``not_positive`` for a face value or rate <= 0, ``negative`` days or fees,
+        ``discount_exceeds_face`` when rate x days / 360 reaches 100 %.
+    """
+    face, r, d, f = _discount_inputs("face", face, annual_rate_pct, days, fees)
+    interest = discount_interest(face, r, d)
+    return DraftDiscount(face, r, d, interest, f, face - interest - f)
+
+
+def gross_up_face(target_net: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> Money:
+    """The smallest face value (whole cents) whose discounting nets at least ``target_net``.
+
+    Closed form (target + fees) / (1 - rate x days / 360), rounded up; then nudged a cent at
+    a time because the interest itself is rounded to the cent (net never falls as face rises).
+    """
+    target, r, d, f = _discount_inputs("target_net", target_net, annual_rate_pct, days, fees)
+    step = Money(Decimal(1).scaleb(-minor_units(target.currency)), target.currency)
+
+    def nets(face: Money) -> Money:
+        return face - discount_interest(face, r, d) - f
+
+    face = ((target + f) / (1 - r / 100 * d / DAY_COUNT)).rounded_up()
+    while nets(face) < target:
+        face = face + step
+    while nets(face - step) >= target:
+        face = face - step
+    return face
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class MethodCost:
+    """One method in a comparison: bank fees, cost of waiting for the money, risks."""
+
+    method: PaymentMethod
+    breakdown: CostBreakdown
+    financing: Money  # discount interest over the tenor (zero without a rate or no wait)
+    total: Money
+
+    @property
+    def fees(self) -> Money:
+        return self.breakdown.total
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    invoice: Money
+    tenor_days: int
+    annual_rate_pct: Decimal | None
+    rows: tuple[MethodCost, ...]
+
+    def row(self, code: str) -> MethodCost:
+        for r in self.rows:
+            if r.method.code == code:
+                return r
+        raise KeyError(code)
+
+    def to_dataframe(self, lang: str = "id"):
+        en = lang == "en"
+        cols = (
+            ("Method", "Exporter risk", "Importer risk", "Bank fees", "Financing", "Total", "Total value", "Rules")
+            if en
+            else ("Cara bayar", "Risiko eksportir", "Risiko importir", "Biaya bank", "Biaya dana", "Total", "Nilai total", "Aturan")
+        )
+        return _frame(
+            [
+                dict(zip(cols, (
+                    r.method.label[lang if lang in LANGS else "id"], r.method.exporter_risk, r.method.importer_risk,
+                    format_money(r.fees, lang), format_money(r.financing, lang), format_money(r.total, lang),
+                    r.total.amount, ", ".join(r.method.rules),
+                )))
+                for r in self.rows
+            ]
+        )
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "invoice": self.invoice.to_json(),
+            "tenor_days": self.tenor_days,
+            "annual_rate_pct": None if self.annual_rate_pct is None else str(self.annual_rate_pct),
+            "methods": [
+                {
+                    "method": r.method.code,
+                    "exporter_risk": r.method.exporter_risk,
+                    "importer_risk": r.method.importer_risk,
+                    "fees": r.fees.to_json(),
+                    "financing": r.financing.to_json(),
+                    "total": r.total.to_json(),
+                    "breakdown": r.breakdown.to_json(lang),
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def compare_methods(
+    invoice: Money,
+    schedule: FeeSchedule,
+    tenor_days: int = 0,
+    *,
+    annual_rate_pct: Number | None = None,
+    amendments: int = 0,
+    discrepancies: int = 0,
+    validity_days: int = 90,
+    sort_by: str = "exporter_risk",
+) -> MethodComparison:
+    """Every payment method's cost for ``invoice`` beside its risk ranks.
+
+    Methods where the exporter waits ``tenor_days`` for the money (usance credit, D/A, open
+    account) also carry the interest of discounting the invoice for that long when
+    ``annual_rate_pct`` is given. ``sort_by``: ``exporter_risk`` (then cost), ``importer_risk``
+    or ``cost`` (then exporter risk).
+    """
+    keys = {
+        "exporter_risk": lambda r: (r.method.exporter_risk, r.total.amount),
+        "importer_risk": lambda r: (r.method.importer_risk, r.total.amount),
+        "cost": lambda r: (r.total.amount, r.method.exporter_risk),
+    }
+    if sort_by not in keys:
+        raise UkmError("unknown_choice", "sort_by", sort_by, list(keys))
+    tenor_days = checks.whole_number(tenor_days, "tenor_days", minimum=0)
+    rate = None
+    if annual_rate_pct is not None:
+        rate = checks.percent(annual_rate_pct, "annual_rate_pct", positive=True)
+    rows = []
+    for m in load_payment_methods().values():
+        b = method_cost(
+            m, invoice, schedule, amendments=amendments, discrepancies=discrepancies,
+            tenor_days=tenor_days if m.exporter_waits_tenor else 0, validity_days=validity_days,
+        )
+        financing = Money.zero(b.invoice.currency)
+        if rate is not None and m.exporter_waits_tenor and tenor_days:
+            financing = discount_draft(b.invoice, rate, tenor_days).interest
+        rows.append(MethodCost(m, b, financing, b.total + financing))
+    rows.sort(key=keys[sort_by])
+    return MethodComparison(invoice, int(tenor_days), rate, tuple(rows))
+
+
+register(
+    {
+        "min_above_max": {
+            "id": "{field}: minimum ({value}) lebih besar dari maksimum ({allowed}).",
+            "en": "{field}: the minimum ({value}) is above the maximum ({allowed}).",
+        },
+        "duplicate_code": {
+            "id": "{field}: kode '{value}' dipakai lebih dari sekali.",
+            "en": "{field}: code '{value}' is used more than once.",
+        },
+        "discount_exceeds_face": {
+            "id": "{field}: dengan bunga {annual_rate_pct}% setahun selama {value} hari, bunga diskonto menghabiskan seluruh nilai wesel. Periksa suku bunga dan jumlah hari.",
+            "en": "{field}: at {annual_rate_pct}% a year for {value} days the discount interest eats the whole face value. Check the rate and the days.",
+        },
+    },
+    fields={
+        "invoice": {"id": "Nilai invoice", "en": "Invoice amount"},
+        "amendments": {"id": "Jumlah amendemen", "en": "Number of amendments"},
+        "discrepancies": {"id": "Jumlah diskrepansi", "en": "Number of discrepancies"},
+        "tenor_days": {"id": "Jangka waktu (hari)", "en": "Tenor (days)"},
+        "validity_days": {"id": "Masa berlaku L/C (hari)", "en": "Credit validity (days)"},
+        "days": {"id": "Jumlah hari", "en": "Days"},
+        "annual_rate_pct": {"id": "Suku bunga setahun (%)", "en": "Annual interest rate (%)"},
+        "face": {"id": "Nilai nominal wesel", "en": "Face value of the draft"},
+        "target_net": {"id": "Hasil bersih yang diinginkan", "en": "Target net proceeds"},
+        "fees": {"id": "Biaya bank", "en": "Bank fees"},
+        "method": {"id": "Cara pembayaran", "en": "Payment method"},
+        "sort_by": {"id": "Urutkan menurut", "en": "Sort by"},
+    },
+)

@@ -1,0 +1,429 @@
+"""What every calculator shares: language switch, number fields, inline messages,
+the rate-sheet banner, a phone-friendly layout and saving/loading case files.
+
+A calculator subclasses :class:`Calculator` and writes:
+
+* ``setup()`` / ``body()``: its fields and result widgets, and their order on the page;
+* ``apply_case(case, extras)`` / ``case_mapping()``: case file -> inputs and back (saving);
+* ``compute()`` reads the inputs and returns the domain core's result (or raises
+  :class:`~ukm_tools.errors.UkmError`); no formula lives here;
+* ``render(result)`` shows it (tables as HTML, figures formatted by :mod:`ukm_tools.money`)
+  and records the key figures as displayed in ``shown`` (what tests compare);
+* ``draw_chart(result)`` (optional) redraws the chart, kept apart so its cost is measured apart;
+* ``sources_html()``: date and source of the data used, with the staleness warning.
+
+When an input is wrong the message appears above the result and the last good result
+stays visible, marked as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+
+import ipywidgets as W
+
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import format_number
+from ukm_tools.numbers import parse_number
+from ukm_tools.widgets import case_io
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ukm_tools.case import Case
+
+Text = tuple[str, str]  # (Bahasa Indonesia, English)
+LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
+DEFAULT_MAX_RATE_AGE_DAYS = 7
+log = logging.getLogger(__name__)
+
+register(
+    {
+        "unexpected_error": {
+            "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
+            "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
+        },
+        "stale_rates": {
+            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
+            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
+        },
+    }
+)
+
+
+def tr(text: Text | str, lang: str) -> str:
+    if isinstance(text, str):
+        return text
+    return text[0] if lang != "en" else text[1]
+
+
+def esc(s: Any) -> str:
+    return html.escape(str(s))
+
+
+def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px") -> W.Box:
+    """Children side by side on a wide screen, one under the other on a phone."""
+    return W.Box(list(children), layout=W.Layout(display="flex", flex_flow="row wrap", width="100%", grid_gap=gap, align_items="flex-end"))
+
+
+def full_width(**kw) -> W.Layout:
+    return W.Layout(width="100%", max_width="100%", **kw)
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def max_rate_age_default() -> int:
+    return env_int("UKM_MAX_RATE_AGE_DAYS", DEFAULT_MAX_RATE_AGE_DAYS)
+
+
+def save_dir_default() -> Path:
+    return Path(os.environ.get("UKM_SAVE_DIR") or Path.cwd() / "kasus-tersimpan")
+
+
+class Field:
+    """A labelled input box; the label sits above it so it fits a 360 px screen."""
+
+    def __init__(self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"):
+        self.name = name
+        self.label_text = label
+        self.hint_text = hint
+        self.label = W.HTML()
+        self.input = self._make_input(value)
+        self.input.add_class(f"ukm-field-{name}")
+        self.box = W.VBox([self.label, self.input], layout=W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%"))
+
+    def _make_input(self, value: str) -> W.Widget:
+        # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
+        # so a half-typed number never triggers a message.
+        return W.Text(value=value, continuous_update=False, layout=W.Layout(width="100%"))
+
+    def relabel(self, lang: str) -> None:
+        hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
+        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}"
+
+    @property
+    def raw(self) -> str:
+        return self.input.value
+
+    @raw.setter
+    def raw(self, value: str) -> None:
+        self.input.value = value
+
+
+class NumberField(Field):
+    """A number typed the language's way ("1.234.567,5" in Indonesian), read with parse_number."""
+
+    def read(self, lang: str) -> Decimal:
+        return parse_number(self.input.value, lang, self.name)
+
+    def read_int(self, lang: str) -> int:
+        value = self.read(lang)
+        if value != value.to_integral_value():
+            raise UkmError("not_integer", self.name, self.input.value)
+        return int(value)
+
+    def show(self, value: Decimal | int | str, lang: str) -> None:
+        self.input.value = format_number(Decimal(str(value)), lang)
+
+    def switch_lang(self, old: str, new: str) -> None:
+        """Rewrite the typed number in the new language's convention (left alone if unreadable)."""
+        try:
+            self.show(parse_number(self.input.value, old, self.name), new)
+        except UkmError:
+            pass
+
+
+class ChoiceField(Field):
+    """A drop-down; options are (label Text, value) pairs relabelled with the language."""
+
+    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text | str, Any]], value: Any = None, **kw):
+        self.options = list(options)
+        self._initial = value if value is not None else self.options[0][1]
+        super().__init__(name, label, **kw)
+
+    def _make_input(self, value: str) -> W.Widget:
+        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=W.Layout(width="100%"))
+
+    def relabel(self, lang: str) -> None:
+        super().relabel(lang)
+        current = self.input.value
+        self.input.options = [(tr(t, lang), v) for t, v in self.options]
+        self.input.value = current
+
+    def set_options(self, options: Sequence[tuple[Text | str, Any]], value: Any, lang: str) -> None:
+        """Replace the choices (e.g. the currencies of a newly loaded rate sheet) and select ``value``."""
+        self.options = list(options)
+        values = [v for _, v in self.options]
+        self.input.options = [(tr(t, lang), v) for t, v in self.options]
+        self.input.value = value if value in values else values[0]
+
+    def read(self, lang: str = "id") -> Any:
+        return self.input.value
+
+
+def rate_banner(date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str) -> str:
+    """HTML naming the date and source of a rate sheet or fee schedule, with a warning when stale.
+
+    ``age_days`` and ``stale`` come from the data's own object (e.g. ``RateSheet.is_stale``).
+    """
+    shown_date = date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
+    line = tr(("{what}: tanggal {date}, sumber: {source}", "{what}: dated {date}, source: {source}"), lang).format(
+        what=tr(what, lang).capitalize(), date=shown_date, source=source
+    )
+    out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
+    if stale:
+        msg = Problem("stale_rates", None, None, None, {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days}).message(lang)
+        out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
+    return out
+
+
+def sheet_banner(sheet, today: dt.date, max_age_days: int, lang: str) -> str:
+    """:func:`rate_banner` for a :class:`~ukm_tools.fx.RateSheet`."""
+    return rate_banner(
+        sheet.date, sheet.source, ("lembar kurs", "rate sheet"),
+        age_days=sheet.age_days(today), stale=sheet.is_stale(max_age_days, today), max_age_days=max_age_days, lang=lang,
+    )
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, css_class: str = "ukm-table", numeric_from: int = 1, highlight_last: bool = False) -> str:
+    """A plain HTML table that scrolls sideways on a narrow screen instead of overflowing."""
+    th = "".join(f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>" for i, h in enumerate(header))
+    body = []
+    for r_i, r in enumerate(rows):
+        bold = "font-weight:bold;background:#eef6ee;" if highlight_last and r_i == len(rows) - 1 else ""
+        tds = "".join(
+            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
+            for i, c in enumerate(r)
+        )
+        body.append(f"<tr>{tds}</tr>")
+    return (
+        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' style='border-collapse:collapse;font-size:92%'>"
+        f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+class Calculator:
+    """Base of every calculator widget (see the module docstring)."""
+
+    key = "calculator"  # section name under `calculators:` in a saved case file
+    title: Text = ("Kalkulator", "Calculator")
+    intro: Text = ("", "")
+
+    def __init__(
+        self,
+        case: "Case | None" = None,
+        *,
+        extras: Mapping[str, Any] | None = None,
+        lang: str | None = None,
+        today: dt.date | None = None,
+        max_rate_age_days: int | None = None,
+        save_dir: str | Path | None = None,
+    ):
+        lang = lang or os.environ.get("UKM_LANG") or "id"
+        self.lang = lang if lang in ("id", "en") else "id"
+        self.today = today or dt.date.today()
+        self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
+        self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()
+        self.result: Any = None  # the last good domain result
+        self.error: UkmError | None = None
+        self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)
+        self._fields: list[Field] = []
+        self._labels: list[tuple[W.Widget, str, Text]] = []
+        self._hold = False
+
+        self.lang_switch = W.ToggleButtons(options=list(LANG_OPTIONS), value=self.lang, style={"button_width": "auto"})
+        self.lang_switch.add_class("ukm-lang")
+        self.lang_switch.observe(self._on_lang, "value")
+        self.heading = W.HTML()
+        self.message = W.HTML(layout=full_width())
+        self.message.add_class("ukm-message")
+        self.source_info = W.HTML(layout=full_width())
+        self.source_info.add_class("ukm-sources")
+        from ukm_tools.widgets.case_panel import CasePanel
+
+        self.case_panel = CasePanel(self)
+        self.setup()
+        self.set_case(case if case is not None else case_io.default_case(), extras)
+
+    @classmethod
+    def from_case_file(cls, path: str | Path, **kw) -> "Calculator":
+        """A calculator pre-filled from a trainer's (or a saved) case file."""
+        case, extras = case_io.read_case_file(path)
+        return cls(case, extras=extras, **kw)
+
+    def set_case(self, case: "Case", extras: Mapping[str, Any] | None = None) -> None:
+        """Fill the inputs from a case (and this calculator's saved extras), then recompute."""
+        self.case = case
+        self.extras_all = dict(extras or {})
+        with self.holding():
+            self.apply_case(case, dict(self.extras_all.get(self.key) or {}))
+        if hasattr(self, "_widget"):
+            self.refresh()
+
+    def saved_text(self) -> str:
+        """The inputs as case-file YAML; UkmError when they are not valid."""
+        mapping, own = self.case_mapping()
+        case, _ = case_io.split(mapping)
+        extras = {k: v for k, v in self.extras_all.items() if k != self.key}
+        if own:
+            extras[self.key] = own
+        return case_io.dump(case_io.case_to_mapping(case), extras)
+
+    # --- building blocks for subclasses -------------------------------------------------
+    def field(self, f: Field) -> Field:
+        self._fields.append(f)
+        f.input.observe(self._on_input, "value")
+        return f
+
+    def label(self, widget: W.Widget, attr: str, text: Text) -> W.Widget:
+        """Register a widget attribute that follows the language switch."""
+        self._labels.append((widget, attr, text))
+        return widget
+
+    def t(self, text: Text | str) -> str:
+        return tr(text, self.lang)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Set many inputs without recomputing after each one."""
+        old, self._hold = self._hold, True
+        try:
+            yield
+        finally:
+            self._hold = old
+
+    # --- to be written by each calculator --------------------------------------------------
+    def compute(self) -> Any:
+        raise NotImplementedError
+
+    def render(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def draw_chart(self, result: Any) -> None:
+        pass
+
+    def sources_html(self) -> str:
+        return ""
+
+    def setup(self) -> None:
+        """Create the input fields and result widgets."""
+        raise NotImplementedError
+
+    def body(self) -> list[W.Widget]:
+        raise NotImplementedError
+
+    def apply_case(self, case: "Case", extras: dict[str, Any]) -> None:
+        """Put a case's figures (and this calculator's saved extras) into the inputs."""
+        raise NotImplementedError
+
+    def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The inputs as (case-file mapping, this calculator's extras); UkmError if unreadable."""
+        raise NotImplementedError
+
+    # --- the cycle ---------------------------------------------------------------------------
+    def recompute(self) -> bool:
+        """Read inputs, compute, show results; on bad input show the message and keep the last result."""
+        try:
+            result = self.compute()
+        except UkmError as e:
+            self.show_error(e)
+            return False
+        except Exception as e:  # a bug must not leave a participant with a frozen page
+            log.exception("%s: compute failed", type(self).__name__)
+            self.show_error(UkmError("unexpected_error", None, type(e).__name__))
+            return False
+        self.error = None
+        self.message.value = ""
+        self.result = result
+        self.render(result)
+        return True
+
+    def refresh(self) -> bool:
+        ok = self.recompute()
+        if ok:
+            self.draw_chart(self.result)
+        self.source_info.value = self.sources_html()
+        return ok
+
+    def show_error(self, err: UkmError) -> None:
+        self.error = err
+        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang))
+        keep = ""
+        if self.result is not None:
+            keep = f"<div style='font-size:90%'>{esc(self.t(('Hasil di bawah masih dari isian benar yang terakhir.', 'The result below is still from the last valid inputs.')))}</div>"
+        self.message.value = (
+            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0'>"
+            f"<ul style='margin:0;padding-left:18px'>{lines}</ul>{keep}</div>"
+        )
+
+    def _on_input(self, change: dict) -> None:
+        if not self._hold:
+            self.refresh()
+
+    def _on_lang(self, change: dict) -> None:
+        old, new = change["old"], change["new"]
+        with self.holding():
+            for f in self._fields:
+                if isinstance(f, NumberField):
+                    f.switch_lang(old, new)
+            self.lang = new
+            self.relabel()
+        self.refresh()
+
+    def relabel(self) -> None:
+        self.heading.value = f"<h3 style='margin:4px 0'>{esc(self.t(self.title))}</h3>" + (
+            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro[0] else ""
+        )
+        for f in self._fields:
+            f.relabel(self.lang)
+        for widget, attr, text in self._labels:
+            setattr(widget, attr, self.t(text))
+        self.case_panel.relabel()
+
+    def set_lang(self, lang: str) -> None:
+        self.lang_switch.value = lang
+
+    # --- assembly ----------------------------------------------------------------------------
+    def build(self) -> W.VBox:
+        children = [self.lang_switch, self.heading, *self.body(), self.case_panel.box]
+        with self.holding():
+            self.relabel()
+        self.refresh()
+        box = W.VBox(children, layout=W.Layout(width="100%", max_width="900px", padding="0 4px"))
+        box.add_class("ukm-calculator")
+        box.add_class(f"ukm-{self.key}")
+        return box
+
+    @property
+    def widget(self) -> W.VBox:
+        if not hasattr(self, "_widget"):
+            self._widget = self.build()
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- helpers for reading several fields at once -----------------------------------------
+    def read_all(self, readers: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+        """Call every reader; collect all problems so the participant sees them together."""
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, reader in readers.items():
+            try:
+                values[name] = reader()
+            except UkmError as e:
+                problems.extend(e.problems)
+        if problems:
+            raise UkmError(problems=problems)
+        return values

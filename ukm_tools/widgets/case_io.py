@@ -1,0 +1,127 @@
+"""Saving a participant's calculator inputs as a case file, and reading it back.
+
+A saved file is an ordinary case file (what ``ukm quote`` reads) plus, optionally, a
+``calculators:`` section holding inputs that have no place in the case model (an FX
+sensitivity range, readiness answers...). The section is removed before the case is
+validated, so files from trainers and from participants are read the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import enum
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case
+from ukm_tools.datafiles import parse_yaml
+from ukm_tools.errors import UkmError
+
+EXTRAS_KEY = "calculators"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def default_case() -> Case:
+    """The trainer's case (``UKM_CASE`` = path of a case file) or the packaged kasturi-syrup case."""
+    path = os.environ.get("UKM_CASE")
+    if path:
+        case, _ = read_case_file(path)
+        return case
+    return packaged_case("kasturi-syrup")
+
+
+def plain(value: Any) -> Any:
+    """Python values YAML writes as plain scalars that :func:`case_from_mapping` reads back exactly.
+
+    Decimals become ints, or floats whose repr is the same decimal (the case reader turns a
+    float back into ``Decimal(repr(x))``). Strings are avoided for fractions: the reader
+    parses them the Indonesian way, where "0.2" is refused and "1,234" is ambiguous.
+    """
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        f = float(value)
+        if Decimal(repr(f)) == value:
+            return f
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def case_to_mapping(case: Case) -> dict[str, Any]:
+    return plain(case.model_dump(mode="python", by_alias=True, exclude_none=True))
+
+
+def dump(case_mapping: Mapping[str, Any], extras: Mapping[str, Any] | None = None) -> str:
+    data = dict(plain(case_mapping))
+    data.pop(EXTRAS_KEY, None)
+    if extras:
+        data[EXTRAS_KEY] = plain(extras)
+    header = "# Berkas kasus ukm-tools (disimpan dari kalkulator). Bisa dibuka lagi di kalkulator atau dengan `ukm quote`.\n"
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def split(data: Any, name: str = "case") -> tuple[Case, dict[str, Any]]:
+    """A validated case and the calculators' own inputs from a parsed file."""
+    if not isinstance(data, Mapping):
+        raise UkmError("malformed_file", "file", name, detail="expected a mapping of fields (key: value)")
+    data = dict(data)
+    extras = data.pop(EXTRAS_KEY, None) or {}
+    if not isinstance(extras, Mapping):
+        raise UkmError("wrong_type", EXTRAS_KEY, extras, "mapping")
+    return case_from_mapping(data, name), dict(extras)
+
+
+def read_case_text(text: str, name: str = "case") -> tuple[Case, dict[str, Any]]:
+    return split(parse_yaml(text, name), name)
+
+
+def read_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
+    from ukm_tools.datafiles import read_text
+
+    return read_case_text(read_text(path), str(path))
+
+
+def safe_name(name: str) -> str:
+    stem = _SAFE_NAME.sub("-", (name or "").strip()).strip(".-")[:60] or "kasus"
+    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
+
+
+def save_text(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe_name(name)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)  # a reload never sees a half-written file
+    return path
+
+
+def list_saved(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An <a download> link carrying the file itself (works offline, no server route needed)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return f"<a download='{filename}' href='data:{mime};base64,{b64}' class='ukm-download'>{label}</a>"
+
+
+__all__ = [
+    "EXTRAS_KEY", "default_case", "plain", "case_to_mapping", "dump", "split", "read_case_text",
+    "read_case_file", "safe_name", "save_text", "list_saved", "data_link", "load_case",
+]

@@ -1,0 +1,106 @@
+"""The save / open panel under every calculator.
+
+"Simpan" writes the inputs as a case file into the working folder (so a page reload
+loses nothing: the file is listed under "Buka") and offers it as a download; "Buka"
+reads a saved file back, "Unggah" reads a case file from the participant's device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import ipywidgets as W
+
+from ukm_tools.errors import UkmError
+from ukm_tools.widgets import case_io
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ukm_tools.widgets.base import Calculator
+
+
+class CasePanel:
+    def __init__(self, calc: "Calculator"):
+        from ukm_tools.widgets.base import full_width, wrap_row
+
+        self.calc = calc
+        self.title = W.HTML()
+        self.name = W.Text(layout=W.Layout(flex="1 1 160px", min_width="140px"))
+        self.name.add_class("ukm-save-name")
+        self.save_button = W.Button(icon="save", layout=W.Layout(width="auto"))
+        self.save_button.add_class("ukm-save")
+        self.saved = W.Dropdown(layout=W.Layout(flex="1 1 160px", min_width="140px"))
+        self.open_button = W.Button(icon="folder-open", layout=W.Layout(width="auto"))
+        self.open_button.add_class("ukm-open")
+        self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False, layout=W.Layout(width="auto"))
+        self.status = W.HTML(layout=full_width())
+        self.status.add_class("ukm-case-status")
+        self.save_button.on_click(lambda _: self.save())
+        self.open_button.on_click(lambda _: self.open_selected())
+        self.upload.observe(self._on_upload, "value")
+        self.box = W.VBox(
+            [self.title, wrap_row([self.name, self.save_button]), wrap_row([self.saved, self.open_button, self.upload]), self.status],
+            layout=W.Layout(width="100%", border_top="1px solid #ccc", margin="12px 0 0 0", padding="4px 0"),
+        )
+        self.box.add_class("ukm-case-panel")
+
+    def relabel(self) -> None:
+        t = self.calc.t
+        self.title.value = f"<b>{t(('Simpan atau buka isian (berkas kasus)', 'Save or open your inputs (case file)'))}</b>"
+        self.save_button.description = t(("Simpan", "Save"))
+        self.open_button.description = t(("Buka", "Open"))
+        self.upload.description = t(("Unggah berkas", "Upload file"))
+        self.name.placeholder = t(("nama berkas, mis. nama Anda", "file name, e.g. your name"))
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        files = case_io.list_saved(self.calc.save_dir)
+        current = self.saved.value
+        options = [(p.name, str(p)) for p in files] or [(self.calc.t(("(belum ada berkas tersimpan)", "(nothing saved yet)")), "")]
+        self.saved.options = options
+        values = [v for _, v in options]
+        self.saved.value = current if current in values else values[0]  # newest first
+
+    def save(self) -> str | None:
+        """Write the inputs; returns the path, or None (and a message) when the inputs are not valid."""
+        t = self.calc.t
+        try:
+            text = self.calc.saved_text()
+        except UkmError as e:
+            self.calc.show_error(e)
+            self.status.value = t(("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first."))
+            return None
+        # Without a name, a time stamp keeps participants sharing one server from overwriting each other.
+        name = self.name.value.strip() or f"{self.calc.case.case}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        path = case_io.save_text(self.calc.save_dir, name, text)
+        link = case_io.data_link(text.encode("utf-8"), path.name, "application/x-yaml", t(("Unduh berkas", "Download file")))
+        self.status.value = f"{t(('Tersimpan di', 'Saved to'))} <code>{path}</code> — {link}"
+        self.refresh_list()
+        self.saved.value = str(path)
+        return str(path)
+
+    def open_selected(self) -> bool:
+        path = self.saved.value
+        if not path:
+            return False
+        return self._load(lambda: case_io.read_case_file(path), path)
+
+    def _on_upload(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        text = bytes(f["content"]).decode("utf-8-sig", errors="replace")
+        self._load(lambda: case_io.read_case_text(text, f["name"]), f["name"])
+
+    def _load(self, reader, name: str) -> bool:
+        t = self.calc.t
+        try:
+            case, extras = reader()
+        except UkmError as e:
+            self.calc.show_error(e)
+            self.status.value = t(("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged."))
+            return False
+        self.calc.set_case(case, extras)
+        self.status.value = f"{t(('Dibuka', 'Opened'))}: <code>{name}</code>"
+        return True

@@ -1,0 +1,137 @@
+"""Incoterms 2020 explorer: who pays each cost under every rule (a coloured matrix), where
+risk passes, which transport modes a rule suits, and what the contract conditions change.
+
+Everything is read from the Incoterms data through :mod:`ukm_tools.incoterms`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from ukm_tools import incoterms
+from ukm_tools.incoterms import Conditions, Payer, check_mode, item_label, note_text, payer_labels
+from ukm_tools.widgets import case_io
+from ukm_tools.widgets.base import Calculator, ChoiceField, esc, full_width, wrap_row
+from ukm_tools.widgets.price import MODE_LABELS, rule_options
+
+COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
+# Matrix cells: "Penjual" and "Pembeli" share an initial, so Indonesian uses short words.
+SHORT = {"id": {Payer.SELLER: "Jual", Payer.BUYER: "Beli", Payer.NONE: "-"}, "en": {Payer.SELLER: "S", Payer.BUYER: "B", Payer.NONE: "-"}}
+
+
+class IncotermsExplorer(Calculator):
+    key = "incoterms"
+    title = ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")
+    intro = ("Pilih aturan: lihat siapa membayar tiap biaya (hijau = penjual, biru = pembeli), di mana risiko berpindah, dan moda angkutannya.",
+             "Pick a rule: see who pays each cost (green = seller, blue = buyer), where risk passes and which transport it suits.")
+
+    def setup(self) -> None:
+        self.f_rule = self.field(ChoiceField("incoterm", ("Incoterm", "Incoterm"), rule_options(), "FOB"))
+        self.f_mode = self.field(ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
+        self.f_fca = self.field(ChoiceField("fca_place", ("Tempat serah FCA", "FCA delivery place"), [
+            (("Di tempat penjual", "Seller's premises"), "seller_premises"), (("Di tempat lain (mis. terminal)", "Elsewhere (e.g. a terminal)"), "elsewhere")], "seller_premises"))
+        self.f_thc = self.field(ChoiceField("origin_thc_by_seller", ("THC asal (FCA/FAS)", "Origin THC (FCA/FAS)"), [
+            (("Menurut aturan", "Rule's default"), "default"), (("Dibayar penjual", "Paid by seller"), "seller"), (("Dibayar pembeli", "Paid by buyer"), "buyer")], "default"))
+        self.unloading = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
+        self.buyer_door = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
+        self.label(self.unloading, "description", ("Kontrak angkut penjual termasuk bongkar", "Seller's carriage contract includes unloading"))
+        self.label(self.buyer_door, "description", ("Tempat yang disebut = pintu gudang pembeli", "Named place = buyer's door"))
+        for cb in (self.unloading, self.buyer_door):
+            cb.observe(self._on_input, "value")
+        self.facts = W.HTML(layout=full_width())
+        self.facts.add_class("ukm-result")
+        self.matrix = W.HTML(layout=full_width())
+        self.matrix.add_class("ukm-incoterms-matrix")
+
+    def body(self) -> list[W.Widget]:
+        return [
+            wrap_row([self.f_rule.box, self.f_mode.box]),
+            wrap_row([self.f_fca.box, self.f_thc.box]),
+            wrap_row([self.unloading, self.buyer_door]),
+            self.message, self.facts, self.matrix, self.source_info,
+        ]
+
+    def conditions(self) -> Conditions:
+        return Conditions(fca_place=self.f_fca.read(), carriage_includes_unloading=self.unloading.value,
+                          named_place_is_buyer_door=self.buyer_door.value, origin_thc_by_seller=self.thc_by_seller())
+
+    def thc_by_seller(self) -> bool | None:
+        # A drop-down cannot hold None as a value, so the three choices are words.
+        return {"default": None, "seller": True, "buyer": False}[self.f_thc.read()]
+
+    def apply_case(self, case, extras: dict[str, Any]) -> None:
+        self.f_rule.input.value = case.incoterm.upper()
+        self.f_mode.input.value = case.mode
+        c = case.conditions
+        self.f_fca.input.value = c.fca_place
+        self.f_thc.input.value = {None: "default", True: "seller", False: "buyer"}[c.origin_thc_by_seller]
+        self.unloading.value = c.carriage_includes_unloading
+        self.buyer_door.value = c.named_place_is_buyer_door
+
+    def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        m = case_io.case_to_mapping(self.case)
+        m.update(incoterm=self.f_rule.read(), mode=self.f_mode.read())
+        cond = {"fca_place": self.f_fca.read(), "carriage_includes_unloading": self.unloading.value, "named_place_is_buyer_door": self.buyer_door.value}
+        if self.thc_by_seller() is not None:
+            cond["origin_thc_by_seller"] = self.thc_by_seller()
+        m["conditions"] = cond
+        return m, {}
+
+    def compute(self) -> dict[str, Any]:
+        code, mode = self.f_rule.read(), self.f_mode.read()
+        check_mode(code, mode)  # a sea-only rule for air freight: say so, with the rule to use
+        cond = self.conditions()
+        rule = incoterms.rule(code)
+        return {"rule": rule, "cond": cond, "payers": {i: rule.payer(i, cond) for i in rule.costs}}
+
+    def render(self, r: dict[str, Any]) -> None:
+        lang, t = self.lang, self.t
+        rule, cond = r["rule"], r["cond"]
+        marks = payer_labels(lang)
+        modes = t(("Hanya laut dan perairan darat", "Sea and inland waterway only")) if rule.sea_only else t(("Semua moda (laut, udara, darat, multimoda)", "Any mode (sea, air, road, multimodal)"))
+        seller_items = [item_label(i, lang) for i, p in r["payers"].items() if p is Payer.SELLER]
+        self.shown = {"risk": rule.risk[lang], "modes": modes, **{i: marks[p] for i, p in r["payers"].items()}}
+        insurance = ""
+        if rule.insurance_clause:
+            insurance = f"<li>{esc(t(('Penjual wajib mengasuransikan', 'Seller must insure')))}: ICC ({esc(rule.insurance_clause)}), {rule.insurance_cover_pct}%</li>"
+        notes = sorted({c.note for c in rule.costs.values() if c.note})
+        self.facts.value = (
+            f"<div style='margin:4px 0'><b style='font-size:115%'>{esc(rule.code)} — {esc(rule.name[lang])}</b><ul style='margin:4px 0;padding-left:18px'>"
+            f"<li><b>{esc(t(('Risiko berpindah', 'Risk passes')))}:</b> <span class='ukm-risk'>{esc(rule.risk[lang])}</span></li>"
+            f"<li><b>{esc(t(('Moda', 'Modes')))}:</b> <span class='ukm-modes'>{esc(modes)}</span></li>{insurance}"
+            f"<li><b>{esc(t(('Dibayar penjual', 'Seller pays')))}:</b> {esc(', '.join(seller_items))}</li></ul>"
+            + "".join(f"<div style='font-size:88%'>({esc(n)}) {esc(note_text(n, lang))}</div>" for n in notes)
+            + "</div>"
+        )
+        self.matrix.value = self._matrix(rule.code, cond, lang)
+
+    def _matrix(self, chosen: str, cond: Conditions, lang: str) -> str:
+        marks = payer_labels(lang)
+        lang = lang if lang in SHORT else "id"
+        all_rules = incoterms.rules()
+        head = "".join(
+            f"<th style='padding:2px 4px;{'outline:3px solid #333;' if c == chosen else ''}'>{esc(c)}</th>" for c in all_rules
+        )
+        body = []
+        for item in incoterms.cost_items():
+            cells = []
+            for code, rule in all_rules.items():
+                p = rule.payer(item, cond)
+                style = f"background:{COLORS[p]};text-align:center;padding:2px 4px;font-size:85%;" + ("font-weight:bold;outline:2px solid #333;" if code == chosen else "")
+                cells.append(f"<td style='{style}' title='{esc(marks[p])}'>{esc(SHORT[lang][p])}</td>")
+            body.append(f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>")
+        legend = " ".join(
+            f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(SHORT[lang][p])} = {esc(marks[p] if p is not Payer.NONE else self.t(('tidak wajib', 'no duty')))}</span>"
+            for p in (Payer.SELLER, Payer.BUYER, Payer.NONE)
+        )
+        return (f"<div style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>")
+
+    def sources_html(self) -> str:
+        return f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(self.t(('Sumber', 'Source')))}: {esc(incoterms.source())}</div>"
+
+
+def app(**kw) -> W.Widget:
+    return IncotermsExplorer(**kw).widget

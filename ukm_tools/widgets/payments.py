@@ -1,0 +1,194 @@
+"""Payment-method comparator: bank cost and risk of each method, an itemised fee breakdown
+and D/A draft discounting — all from :mod:`ukm_tools.payments`.
+
+The invoice starts from the case's quote total; the fee schedule is the packaged example
+or a trainer's file (``UKM_FEES``). Its date and source are shown, with a warning when
+it is older than ``max_fee_age_days``.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Any
+
+import ipywidgets as W
+
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import register
+from ukm_tools.money import Money, format_money
+from ukm_tools.payments import (
+    FeeSchedule, collection_cost, compare_methods, discount_draft, gross_up_face, load_fee_schedule,
+    load_payment_methods, method_cost,
+)
+from ukm_tools.widgets import case_io, charts
+from ukm_tools.widgets.base import Calculator, ChoiceField, NumberField, env_int, esc, full_width, html_table, rate_banner, wrap_row
+
+register({}, fields={"breakdown_method": {"id": "Rincian untuk", "en": "Breakdown for"}})
+
+DEFAULT_MAX_FEE_AGE_DAYS = 180
+RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c62828", 6: "#8e0000"}
+
+
+def fee_schedule() -> FeeSchedule:
+    """The trainer's schedule (``UKM_FEES`` = path) or the packaged example."""
+    return load_fee_schedule(os.environ.get("UKM_FEES") or None)
+
+
+class PaymentsCalculator(Calculator):
+    key = "payments"
+    title = ("Perbandingan cara pembayaran", "Payment-method comparator")
+    intro = ("Biaya bank dan risiko tiap cara pembayaran untuk invoice Anda; rincian biaya dan diskonto wesel D/A.",
+             "Bank cost and risk of each way to get paid for your invoice; fee breakdown and D/A draft discounting.")
+
+    def __init__(self, case=None, *, schedule: FeeSchedule | None = None, max_fee_age_days: int | None = None, **kw):
+        self.schedule = schedule or fee_schedule()
+        self.max_fee_age_days = env_int("UKM_MAX_FEE_AGE_DAYS", DEFAULT_MAX_FEE_AGE_DAYS) if max_fee_age_days is None else max_fee_age_days
+        super().__init__(case, **kw)
+
+    def setup(self) -> None:
+        cur = self.schedule.currency
+        self.f_invoice = self.field(NumberField("invoice", (f"Nilai invoice ({cur})", f"Invoice amount ({cur})")))
+        self.f_tenor = self.field(NumberField("tenor_days", ("Jangka waktu bayar (hari)", "Tenor (days)"), hint=("0 = saat dokumen diserahkan", "0 = at sight"), min_width="120px"))
+        self.f_rate = self.field(NumberField("annual_rate_pct", ("Bunga diskonto setahun (%)", "Discount rate a year (%)"), hint=("boleh kosong", "may be blank"), min_width="120px"))
+        self.f_amend = self.field(NumberField("amendments", ("Amendemen L/C", "L/C amendments"), min_width="100px"))
+        self.f_discr = self.field(NumberField("discrepancies", ("Diskrepansi dokumen", "Document discrepancies"), min_width="100px"))
+        self.f_validity = self.field(NumberField("validity_days", ("Masa berlaku L/C (hari)", "Credit validity (days)"), min_width="100px"))
+        methods = load_payment_methods()
+        self.f_sort = self.field(ChoiceField("sort_by", ("Urutkan menurut", "Sort by"), [
+            (("Risiko eksportir", "Exporter risk"), "exporter_risk"), (("Biaya", "Cost"), "cost"), (("Risiko importir", "Importer risk"), "importer_risk")], "exporter_risk"))
+        self.f_method = self.field(ChoiceField("breakdown_method", ("Rincian biaya untuk", "Fee breakdown for"),
+                                               [((m.label["id"], m.label["en"]), code) for code, m in methods.items()], "lc_confirmed"))
+        self.summary = W.HTML(layout=full_width())
+        self.summary.add_class("ukm-result")
+        self.table = W.HTML(layout=full_width())
+        self.table.add_class("ukm-payments-table")
+        self.breakdown = W.HTML(layout=full_width())
+        self.breakdown.add_class("ukm-breakdown")
+        self.discount = W.HTML(layout=full_width())
+        self.discount.add_class("ukm-discount")
+        self.chart = charts.image_widget()
+
+    def body(self) -> list[W.Widget]:
+        return [
+            wrap_row([self.f_invoice.box, self.f_tenor.box, self.f_rate.box]),
+            wrap_row([self.f_amend.box, self.f_discr.box, self.f_validity.box, self.f_sort.box]),
+            self.message, self.summary, self.table, self.chart,
+            wrap_row([self.f_method.box]), self.breakdown, self.discount, self.source_info,
+        ]
+
+    def apply_case(self, case, extras: dict[str, Any]) -> None:
+        lang = self.lang
+        invoice = extras.get("invoice")
+        if invoice is None:
+            try:
+                total = case.quote().final.shipment_quote
+                invoice = total.amount if total.currency == self.schedule.currency else Decimal(10000)
+            except UkmError:
+                invoice = Decimal(10000)
+        self.f_invoice.show(invoice, lang)
+        self.f_tenor.show(extras.get("tenor_days", 60), lang)
+        rate = extras.get("annual_rate_pct", Decimal("8"))
+        if rate is None or rate == "":
+            self.f_rate.raw = ""
+        else:
+            self.f_rate.show(rate, lang)
+        self.f_amend.show(extras.get("amendments", 1), lang)
+        self.f_discr.show(extras.get("discrepancies", 0), lang)
+        self.f_validity.show(extras.get("validity_days", 90), lang)
+        self.f_sort.input.value = extras.get("sort_by", "exporter_risk")
+        self.f_method.input.value = extras.get("breakdown_method", "lc_confirmed")
+
+    def _inputs(self) -> dict[str, Any]:
+        lang = self.lang
+        return self.read_all({
+            "invoice": lambda: self.f_invoice.read(lang),
+            "tenor_days": lambda: self.f_tenor.read_int(lang),
+            "annual_rate_pct": lambda: self.f_rate.read(lang) if self.f_rate.raw.strip() else None,
+            "amendments": lambda: self.f_amend.read_int(lang),
+            "discrepancies": lambda: self.f_discr.read_int(lang),
+            "validity_days": lambda: self.f_validity.read_int(lang),
+        })
+
+    def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        v = self._inputs()
+        return case_io.case_to_mapping(self.case), {**v, "sort_by": self.f_sort.read(), "breakdown_method": self.f_method.read()}
+
+    def compute(self) -> dict[str, Any]:
+        v = self._inputs()
+        invoice = Money(v["invoice"], self.schedule.currency)
+        counts = dict(amendments=v["amendments"], discrepancies=v["discrepancies"], validity_days=v["validity_days"])
+        comparison = compare_methods(invoice, self.schedule, v["tenor_days"], annual_rate_pct=v["annual_rate_pct"], sort_by=self.f_sort.read(), **counts)
+        method = load_payment_methods()[self.f_method.read()]
+        breakdown = method_cost(method, invoice, self.schedule, tenor_days=v["tenor_days"] if method.exporter_waits_tenor else 0, **counts)
+        discount = gross_up = None
+        if v["annual_rate_pct"] is not None and v["tenor_days"] > 0:
+            fees = collection_cost(invoice, self.schedule, acceptance=True, tenor_days=v["tenor_days"]).total
+            discount = discount_draft(invoice, v["annual_rate_pct"], v["tenor_days"], fees)
+            gross_up = gross_up_face(invoice, v["annual_rate_pct"], v["tenor_days"], fees)
+        return {"comparison": comparison, "breakdown": breakdown, "discount": discount, "gross_up": gross_up}
+
+    def render(self, result: dict[str, Any]) -> None:
+        lang, t = self.lang, self.t
+        comp = result["comparison"]
+        self.shown = {r.method.code: format_money(r.total, lang) for r in comp.rows}
+        cheapest = min(comp.rows, key=lambda r: (r.total.amount, r.method.exporter_risk))
+        safest = min(comp.rows, key=lambda r: (r.method.exporter_risk, r.total.amount))
+        self.summary.value = (
+            f"<div style='margin:4px 0'>{esc(t(('Paling aman bagi Anda', 'Safest for you')))}: <b>{esc(safest.method.label[lang])}</b> "
+            f"({esc(format_money(safest.total, lang))}); {esc(t(('paling murah', 'cheapest')))}: <b>{esc(cheapest.method.label[lang])}</b> "
+            f"({esc(format_money(cheapest.total, lang))}).</div>"
+        )
+        header = [t(("Cara bayar", "Method")), t(("Risiko eksportir (1 = paling aman)", "Exporter risk (1 = safest)")), t(("Risiko importir", "Importer risk")),
+                  t(("Biaya bank", "Bank fees")), t(("Biaya dana", "Financing")), t(("Total", "Total"))]
+        rows = [[r.method.label[lang], str(r.method.exporter_risk), str(r.method.importer_risk), format_money(r.fees, lang),
+                 format_money(r.financing, lang), format_money(r.total, lang)] for r in comp.rows]
+        note = ""
+        if comp.annual_rate_pct is None:
+            note = f"<div style='font-size:90%'>{esc(t(('Biaya dana tidak dihitung: suku bunga kosong.', 'Financing not counted: no interest rate given.')))}</div>"
+        self.table.value = html_table(header, rows, numeric_from=1) + note
+
+        b = result["breakdown"]
+        self.shown["breakdown_total"] = format_money(b.total, lang)
+        brows = [[ln.label(lang), ln.rule_text(lang), format_money(ln.amount, lang)] for ln in b.lines]
+        brows.append([t(("Jumlah", "Total")), "", format_money(b.total, lang)])
+        self.breakdown.value = (
+            f"<h4 style='margin:8px 0 2px'>{esc(t(('Rincian biaya bank', 'Bank fee breakdown')))}: {esc(b.method.label[lang])}</h4>"
+            + html_table([t(("Biaya", "Fee")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))], brows, numeric_from=2, highlight_last=True)
+            + f"<div style='font-size:90%'>{esc(b.method.summary[lang])}</div>"
+        )
+
+        d = result["discount"]
+        if d is None:
+            self.shown.pop("discount_net", None)
+            self.discount.value = f"<div style='font-size:90%'>{esc(t(('Isi bunga dan jangka waktu (> 0 hari) untuk menghitung diskonto wesel D/A.', 'Enter a rate and a tenor (> 0 days) to discount a D/A draft.')))}</div>"
+        else:
+            self.shown["discount_net"] = format_money(d.net, lang)
+            self.shown["gross_up"] = format_money(result["gross_up"], lang)
+            df = d.to_dataframe(lang)
+            cols = list(df.columns)
+            drows = [[str(r[cols[0]]), str(r[cols[3]]), str(r[cols[1]])] for _, r in df.iterrows()]
+            self.discount.value = (
+                f"<h4 style='margin:8px 0 2px'>{esc(t(('Diskonto wesel D/A', 'D/A draft discounting')))}</h4>"
+                + html_table([t(("Pos", "Item")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))], drows, numeric_from=2, highlight_last=True)
+                + f"<div style='margin-top:4px'>{esc(t(('Agar tetap menerima', 'To still receive')))} {esc(format_money(d.face, lang))} "
+                f"{esc(t(('bersih, nilai wesel harus', 'net, the draft must be for')))} <b class='ukm-gross-up'>{esc(self.shown['gross_up'])}</b>.</div>"
+            )
+
+    def draw_chart(self, result: dict[str, Any]) -> None:
+        comp, t = result["comparison"], self.t
+        self.chart.value = charts.bars(
+            [r.method.label[self.lang] for r in comp.rows], [r.total.amount for r in comp.rows], lang=self.lang,
+            title=t(("Biaya tiap cara bayar (warna = risiko eksportir)", "Cost of each method (colour = exporter risk)")),
+            ylabel=comp.invoice.currency, colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
+        )
+
+    def sources_html(self) -> str:
+        s = self.schedule
+        return rate_banner(s.date, f"{s.bank} — {s.source}", ("tarif biaya bank", "bank fee schedule"),
+                           age_days=s.age_days(self.today), stale=s.is_stale(self.max_fee_age_days, self.today),
+                           max_age_days=self.max_fee_age_days, lang=self.lang)
+
+
+def app(**kw) -> W.Widget:
+    return PaymentsCalculator(**kw).widget

@@ -1,0 +1,42 @@
+"""Buying / selling rate inputs for one currency, over a case's rate sheet.
+
+The fields start with the sheet's rates. When a participant types the day's rates from
+their bank's board, the case gets its own ``rates:`` section dated today with the source
+"entered by participant", so the quote says which rates it used and the staleness warning
+goes away for the right reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ukm_tools.fx import RateSheet
+from ukm_tools.widgets.base import NumberField
+
+ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"
+
+
+class RateFields:
+    def __init__(self, calc, prefix: str = ""):
+        self.calc = calc
+        self.buy = calc.field(NumberField(f"{prefix}buy", ("Kurs beli bank (Rp)", "Bank buying rate (Rp)"), hint=("bank membeli valas Anda", "bank buys your currency")))
+        self.sell = calc.field(NumberField(f"{prefix}sell", ("Kurs jual bank (Rp)", "Bank selling rate (Rp)"), hint=("bank menjual valas", "bank sells currency")))
+
+    def fill(self, sheet: RateSheet, currency: str, lang: str) -> None:
+        if currency in sheet.rates:
+            r = sheet.rates[currency]
+            self.buy.show(r.buy, lang)
+            self.sell.show(r.sell, lang)
+
+    def rates_mapping(self, sheet: RateSheet, currency: str, lang: str, today: dt.date) -> dict[str, Any] | None:
+        """A case ``rates:`` mapping when the typed rates differ from the sheet's; else None."""
+        if currency not in sheet.rates:
+            return None
+        buy, sell = self.calc.read_all({"buy": lambda: self.buy.read(lang), "sell": lambda: self.sell.read(lang)}).values()
+        r = sheet.rates[currency]
+        if buy == r.buy and sell == r.sell:
+            return None
+        rates = {c: {"buy": x.buy, "mid": x.mid, "sell": x.sell} for c, x in sheet.rates.items()}
+        rates[currency] = {"buy": buy, "sell": sell}  # the sheet derives the middle rate
+        return {"date": today.isoformat(), "source": ENTERED_SOURCE, "rates": rates}

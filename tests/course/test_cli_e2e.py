@@ -66,10 +66,12 @@ def cli_course(tmp_path_factory):
     released = ukm("release", A, "--course", str(course))
     right = {"jawab_peb": 'jawaban_1 = "b"', "jawab_ska": 'jawaban_2 = "D"', "jawab_bpom": 'jawaban_3 = "a"'}
     submit(course, A, "benar", participant_notebook(course, A, right), root / "work")
-    submit(course, A, "salah", participant_notebook(course, A, {**right, "jawab_ska": 'jawaban_2 = "a"'}), root / "work")
+    submit(course, A, "salah", participant_notebook(
+        course, A, {**right, "jawab_ska": 'jawaban_2 = "a"', "rencana_izin": "Saya urus NIB dan izin edar BPOM dulu."}), root / "work")
     submit(course, A, "rusak", b'{"cells": [', root / "work")
     collected = ukm("collect", A, "--course", str(course))
-    graded = ukm("grade", A, "--course", str(course), "--workers", "2", "--timeout", "10")
+    # A real process: its grading workers write to the same stderr the staff would see.
+    graded = ukm_process("grade", A, "--course", str(course), "--workers", "2", "--timeout", "10")
     feedback = ukm("feedback", A, "--course", str(course))
     status = ukm_process("status", A, "--course", str(course))
     exported = ukm("export", "--course", str(course), "--out", str(root / "ekspor"), "-a", A)
@@ -90,6 +92,8 @@ def test_roster_refused_then_imported_with_skip(cli_course):
 def test_cycle_statuses_scores_and_outputs(cli_course):
     assert "3 jawaban terkumpul" in cli_course["collected"].stdout
     assert "Cadangan gradebook sebelum penilaian:" in cli_course["graded"].stdout
+    # nbgrader's internal SQLAlchemy / nbformat warnings stay off the terminal.
+    assert "SAWarning" not in cli_course["graded"].stderr and "MissingIDFieldWarning" not in cli_course["graded"].stderr
     assert "2 umpan balik" in cli_course["feedback"].stdout
     assert len(list((cli_course["course"] / "exchange" / "ukm-ekspor" / "feedback").glob("*.html"))) == 2
     status = cli_course["status"].stdout
@@ -100,6 +104,10 @@ def test_cycle_statuses_scores_and_outputs(cli_course):
     assert rows["salah"]["total"] == "4" and rows["salah"]["cek_ska (maks 2)"] == "0"
     assert rows["rusak"]["status"] == "notebook rusak" and rows["rusak"]["total"] == ""
     assert "telepon" not in rows["benar"]
+    # An answered plan nobody graded yet is empty and makes the total provisional; an unanswered one is a real 0.
+    assert rows["salah"]["rencana_izin (maks 4)"] == "" and rows["salah"]["keterangan_total"] == "sementara: 4 poin belum dinilai"
+    assert rows["benar"]["rencana_izin (maks 4)"] == "0" and rows["benar"]["keterangan_total"] == ""
+    assert "sementara" in " ".join(status.split())
     html = (cli_course["course"] / "feedback" / "salah" / A / f"{A}.html").read_text()
     assert "BEGIN HIDDEN TESTS" not in html and "periksa</span>" not in html
 

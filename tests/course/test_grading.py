@@ -99,3 +99,24 @@ def test_rerun_skips_unchanged_and_regrades_changed(tmp_path_factory, tmp_path):
     forced = grade_assignment(course, ASSIGNMENT, cell_timeout=5, force=True, students=["passes-all"])
     assert forced.skipped == [] and forced.by_student()["passes-all"].status is Status.GRADED
     assert forced.by_student()["passes-all"].score == 5.0
+
+
+@pytest.mark.timeout(200)
+def test_course_config_preprocessors_run_in_the_grader(tmp_path_factory, tmp_path):
+    """A preprocessor added in the course's nbgrader_config.py runs (outside the kernel)."""
+    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["passes-all"])
+    config = course / "nbgrader_config.py"
+    config.write_text(
+        config.read_text()
+        + "from nbgrader.preprocessors import NbGraderPreprocessor\n"
+        "from nbgrader.converters import Autograde\n"
+        "class MarkChecked(NbGraderPreprocessor):\n"
+        "    def preprocess(self, nb, resources):\n"
+        "        nb.metadata['ukm_checked_for'] = resources['nbgrader']['student']\n"
+        "        return nb, resources\n"
+        "c.Autograde.autograde_preprocessors = list(Autograde.autograde_preprocessors.default()) + [MarkChecked]\n"
+    )
+    report = grade_assignment(course, ASSIGNMENT, cell_timeout=5, workers=1)
+    assert report.by_student()["passes-all"].status is Status.GRADED
+    nb = nbformat.read(course / "autograded" / "passes-all" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    assert nb.metadata["ukm_checked_for"] == "passes-all"

@@ -148,3 +148,58 @@ def test_readiness_questions_are_personal_and_use_the_domain():
     assert ok(result.score, exp["skor_kesiapan"]) and ok(float(result.score), exp["skor_kesiapan"])
     assert not ok(result.score + 1, exp["skor_kesiapan"]) and not ok(result.score + 0.5, exp["skor_kesiapan"])
     assert not ok(AlwaysEqual(), exp["hari_siap"])
+
+
+def test_katalog_question_is_the_domain_government_price():
+    from ukm_tools.exercises.tugas import KATALOG_VALID_FROM, katalog_case
+    from ukm_tools.katalog import PriceInput, government_price
+
+    class Entry:
+        product_name, hpp, packing, quantity = "Sirup jeruk kasturi 600 ml", Decimal(18000), Decimal(1500), 2400
+
+    p = product_for("siti", Entry())
+    k = katalog_case("siti", p)
+    # The seller's price is the participant's own EXW price from the pricing module.
+    assert k.price.price_before_ppn == ASSIGNMENTS["harga-incoterms"].expected("siti", p)["harga_exw"].value
+    exp = ASSIGNMENTS["ekatalog"].expected("siti", p)["harga_pemerintah"]
+    assert exp.value == government_price(k.price).unit_price
+    # Both tax statuses: PKP adds 12% x 11/12 of the rounded pre-tax price; non-PKP nothing.
+    for pkp in (True, False):
+        inp = PriceInput(k.price.price_before_ppn, k.price.min_order, pkp, KATALOG_VALID_FROM, k.price.valid_until,
+                         k.price.delivery_per_order)
+        before = (k.price.price_before_ppn + k.price.delivery_per_order / k.price.min_order).rounded()
+        ppn = (before * Decimal(11) / 100).rounded() if pkp else Money(Decimal(0), "IDR")
+        assert government_price(inp).unit_price == before + ppn
+    statuses = {katalog_case(f"p{i}", seeded_product(f"p{i}")).price.pkp for i in range(12)}
+    assert statuses == {True, False}  # participants get both tax situations
+
+
+def test_financing_question_is_the_domain_kur_interest():
+    from ukm_tools.exercises.tugas import financing_case
+    from ukm_tools.financing import cash_flow, finance_order, loan_scheme
+
+    p = seeded_product("ani")
+    f = financing_case("ani", p)
+    t = cash_flow(f.order)
+    loan = finance_order(t, scheme=f.scheme)
+    assert ASSIGNMENTS["pembiayaan"].expected("ani", p)["bunga_kur"].value == loan.cost
+    assert loan.cost.amount > 0 and f.order.method != "cash_in_advance"
+    # The scheme is the smallest KUR whose plafond holds the borrowed peak.
+    assert loan_scheme(f.scheme).plafond_min <= loan.principal <= loan_scheme(f.scheme).plafond_max
+    # The order is the participant's CIF shipment.
+    assert f.order.order_value == case_for("ani", p).build_up("CIF").final.shipment_idr
+
+
+@pytest.mark.parametrize("name,question,answer", [("ekatalog", "cek_harga_pemerintah", "harga_pemerintah"),
+                                                  ("pembiayaan", "cek_bunga_kur", "bunga_kur")])
+def test_katalog_and_financing_answers_are_personal(name, question, answer, monkeypatch, tmp_path):
+    ani, budi = seeded_product("ani"), seeded_product("budi")
+    ea, eb = ASSIGNMENTS[name].expected("ani", ani)[answer], ASSIGNMENTS[name].expected("budi", budi)[answer]
+    assert verify(record(ea.value), ea) is None and verify(record(ea.value.amount), ea) is None
+    assert verify(record(eb.value), ea) is not None  # budi's right answer is wrong for ani
+    assert verify(record(ea.value.amount + 2), ea) is not None
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UKM_STUDENT_ID", "ani")
+    periksa(name, question, {answer: ea.value})
+    with pytest.raises(JawabanBelumTepat, match="belum tepat"):
+        periksa(name, question, {answer: eb.value})

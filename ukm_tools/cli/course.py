@@ -36,6 +36,7 @@ def course_path(course: Path | None) -> Path:
 @app.command("init")
 def init_cmd(
     folder: Path = typer.Argument(..., help="Folder kursus baru. / New course folder."),
+    template: Path = typer.Option(None, "--template", help="Folder templat (bawaan: UKM_COURSE_TEMPLATE atau assignments/ repositori)."),
     lang: str = LangOption,
 ) -> None:
     """Buat folder kursus baru dari templat. / Create a course folder from the template."""
@@ -44,7 +45,7 @@ def init_cmd(
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import init_course
 
-        path = init_course(folder)
+        path = init_course(folder, template)
         spec = load_course(path)
     console.print(_t(lang, f"Kursus '{spec.title}' dibuat di {path}", f"Course '{spec.title}' created in {path}"), highlight=False)
     for a in spec.assignments():
@@ -201,6 +202,8 @@ def status_cmd(
         t.add_column(col)
     for r in rows:
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
+        if r.provisional:
+            score += f" ({r.total_note(lang)})"
         t.add_row(r.student, r.name, status_label(r.status, lang), r.reason, score, ", ".join(r.needs_manual))
     console.print(t)
 

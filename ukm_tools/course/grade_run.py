@@ -25,13 +25,14 @@ def run_grading(course_dir: Path, assignment: str, *, workers=None, cell_timeout
     """Grade ``assignment`` with :func:`ukm_tools.course.grading.grade_assignment`; returns its report."""
     from ukm_tools.course.environment import ensure_tools_on_path
     from ukm_tools.course.ops import db_url
+    from ukm_tools.course.quiet import quiet_nbgrader
 
     try:
         from ukm_tools.course.grading import grade_assignment, progress_reporter
     except ImportError:
         raise UkmError("grading_engine_missing") from None
     ensure_tools_on_path()
-    with progress_reporter(console, force_plain=plain) as on_progress:
+    with quiet_nbgrader(), progress_reporter(console, force_plain=plain) as on_progress:
         return grade_assignment(
             course_dir, assignment, workers=workers, cell_timeout=cell_timeout, sandbox=sandbox,
             db_url=db_url(course_dir), students=students, force=force, on_progress=on_progress,

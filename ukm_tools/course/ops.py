@@ -29,8 +29,12 @@ register(
             "en": "'{value}' is not a course folder (no nbgrader_config.py). Create one with `ukm init FOLDER`.",
         },
         "template_not_found": {
-            "id": "Templat kursus tidak ditemukan di '{value}'. Set UKM_COURSE_TEMPLATE ke folder assignments/ repositori ukm-tools.",
-            "en": "Course template not found at '{value}'. Set UKM_COURSE_TEMPLATE to the assignments/ folder of the ukm-tools repository.",
+            "id": "Templat kursus tidak ditemukan di '{value}' ({source}): tidak ada nbgrader_config.py. Paket ukm-tools yang "
+                  "terpasang tidak membawa templat; unduh repositori ukm-tools lalu set UKM_COURSE_TEMPLATE ke folder "
+                  "assignments/ di dalamnya, atau jalankan `ukm init FOLDER --template FOLDER_TEMPLAT`.",
+            "en": "Course template not found at '{value}' ({source}): no nbgrader_config.py. The installed ukm-tools package "
+                  "does not carry the template; get the ukm-tools repository and set UKM_COURSE_TEMPLATE to its assignments/ "
+                  "folder, or run `ukm init FOLDER --template TEMPLATE_FOLDER`.",
         },
         "nbgrader_failed": {
             "id": "nbgrader gagal pada {step} '{value}': {detail}",
@@ -43,19 +47,33 @@ CONFIG_FILE = "nbgrader_config.py"
 TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source")
 
 
-def template_dir() -> Path:
-    """The course template: ``$UKM_COURSE_TEMPLATE`` or the repository's ``assignments/``."""
+# In a source checkout the template sits beside the package. A wheel install does not ship it
+# (package data would duplicate the folder), so staff point UKM_COURSE_TEMPLATE at a copy.
+REPO_TEMPLATE = Path(__file__).resolve().parents[2] / "assignments"
+
+
+def template_dir(explicit: str | Path | None = None) -> Path:
+    """The course template: ``explicit``, else ``$UKM_COURSE_TEMPLATE``, else the repository's ``assignments/``.
+
+    Raises:
+        UkmError: ``template_not_found`` naming the folder tried and where it came from.
+    """
     env = os.environ.get("UKM_COURSE_TEMPLATE")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "assignments"
+    if explicit:
+        path, source = Path(explicit), "--template"
+    elif env:
+        path, source = Path(env), "UKM_COURSE_TEMPLATE"
+    else:
+        path, source = REPO_TEMPLATE, "bawaan repositori / repository default"
     if not (path / CONFIG_FILE).is_file():
-        raise UkmError("template_not_found", "template", str(path))
+        raise UkmError("template_not_found", "template", str(path), source=source)
     return path
 
 
 def init_course(target: str | Path, template: str | Path | None = None) -> Path:
     """A new course folder from the template (nbgrader_config.py, course.yml, source/)."""
     target = Path(target).resolve()
-    src = Path(template) if template else template_dir()
+    src = template_dir(template)
     if target.exists() and any(target.iterdir()):
         raise UkmError("course_dir_not_empty", "folder", str(target))
     target.mkdir(parents=True, exist_ok=True)
@@ -215,8 +233,10 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
     from ukm_tools.course.feedback import localize_feedback_html
 
     course_dir = check_course_dir(course_dir)
+    from ukm_tools.course.quiet import quiet_nbgrader
+
     results: list[FeedbackResult] = []
-    with _in_dir(course_dir):
+    with _in_dir(course_dir), quiet_nbgrader():
         a = api(course_dir)
         graded = sorted(a.get_autograded_students(assignment))
         for sid in students or graded:

@@ -2,6 +2,11 @@
 
 Scores are nbgrader's own (manual scores from the formgrader included: nbgrader's
 ``Grade.score`` is the manual score when a grader gave one, else the autograder's).
+A manually graded cell nobody has graded yet has neither score; nbgrader counts it as 0,
+we show it empty and call the total *provisional* ("sementara"), saying how many points
+are still to be graded. A provisional total is a lower bound: pass/fail in the summary
+says "ya" only when it already passes and "menunggu nilai manual" when the pending
+points could still make it pass.
 The grading engine's status table says *why* a submission has no score, so a broken
 notebook is listed with its reason instead of a plain 0.
 
@@ -54,8 +59,21 @@ class Row:
     max_score: float = 0.0
     questions: dict[str, float | None] = field(default_factory=dict)
     needs_manual: list[str] = field(default_factory=list)
+    ungraded_manual: list[str] = field(default_factory=list)  # manual cells with no score yet
+    pending_points: float = 0.0  # their points: the total can still grow by this much
     email: str = ""
     phone: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        """True while manual cells await a grader: ``score`` is then a lower bound."""
+        return bool(self.ungraded_manual)
+
+    def total_note(self, lang: str = "id") -> str:
+        if not self.provisional:
+            return ""
+        pts = _fmt(self.pending_points)
+        return f"sementara: {pts} poin belum dinilai" if lang != "en" else f"provisional: {pts} points not graded yet"
 
 
 def question_order(course_dir: Path, assignment: str) -> list[tuple[str, float]]:
@@ -123,9 +141,16 @@ def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
             if sub is not None and scored:
                 row.score = float(sub.score)
                 row.max_score = float(sub.max_score) or row.max_score
+                points = dict(order)
                 for nb in sub.notebooks:
                     for g in nb.grades:
-                        row.questions[g.name] = None if g.score is None else float(g.score)
+                        if g.manual_score is None and g.auto_score is None:
+                            # Not graded yet (nbgrader would count 0): empty, and the total is provisional.
+                            row.questions[g.name] = None
+                            row.ungraded_manual.append(g.name)
+                            row.pending_points += points.get(g.name, 0.0)
+                        else:
+                            row.questions[g.name] = None if g.score is None else float(g.score)
                         if g.needs_manual_grade:
                             row.needs_manual.append(g.name)
             rows.append(row)
@@ -149,7 +174,8 @@ def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", 
         header += ["email", "telepon"]
     header += ["status", "alasan" if id_ else "reason"]
     header += [f"{q} (maks {p:g})" if id_ else f"{q} (max {p:g})" for q, p in question_order(course_dir, assignment)]
-    header += ["total", "maks" if id_ else "max", "perlu_dinilai_manual" if id_ else "needs_manual_grading"]
+    header += ["total", "maks" if id_ else "max", "keterangan_total" if id_ else "total_note",
+               "perlu_dinilai_manual" if id_ else "needs_manual_grading"]
     body = []
     for r in rows:
         line: list[Any] = [r.student, r.name]
@@ -157,9 +183,38 @@ def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", 
             line += [r.email, r.phone]
         line += [status_label(r.status, lang), r.reason]
         line += [_fmt(r.questions.get(q)) for q in questions]
-        line += [_fmt(r.score), _fmt(r.max_score), ", ".join(r.needs_manual)]
+        line += [_fmt(r.score), _fmt(r.max_score), r.total_note(lang), ", ".join(r.needs_manual)]
         body.append(line)
     return header, body
+
+
+VERDICTS = {"passed": ("ya", "yes"), "waiting": ("menunggu nilai manual", "waiting for manual grades"), "failed": ("tidak", "no")}
+
+
+def course_result(rows: dict[str, Row], names: list[str], weights: dict[str, float], pass_rule: Any
+                  ) -> tuple[dict[str, float | None], float, str]:
+    """One participant's percentage per assignment, weighted final percentage and verdict.
+
+    Verdict: ``passed`` when the (possibly provisional) final already reaches the pass
+    mark — pending manual points can only add; ``waiting`` when it does not yet but would
+    with the pending manual points in full; else ``failed``.
+    """
+    pcts: dict[str, float | None] = {}
+    best: dict[str, float | None] = {}
+    for n in names:
+        r = rows.get(n)
+        scored = r is not None and r.score is not None and r.max_score
+        pcts[n] = r.score / r.max_score * 100 if scored else None
+        best[n] = (r.score + r.pending_points) / r.max_score * 100 if scored else None
+    total_w = sum(weights[n] for n in names) or 1
+    final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
+    final_best = sum((best[n] or 0) * weights[n] for n in names) / total_w
+    enough = all(pcts[n] is not None for n in names) or not pass_rule.require_all_assignments
+    if enough and final >= pass_rule.min_score_pct:
+        return pcts, final, "passed"
+    if enough and final_best >= pass_rule.min_score_pct:
+        return pcts, final, "waiting"
+    return pcts, final, "failed"
 
 
 def export(
@@ -213,17 +268,10 @@ def export(
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
         rows = per_student[sid]
-        pcts = {}
-        for n in names:
-            r = rows.get(n)
-            pcts[n] = None if r is None or r.score is None or not r.max_score else r.score / r.max_score * 100
-        total_w = sum(weights.values()) or 1
-        final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
-        all_done = all(pcts[n] is not None for n in names)
-        passed = final >= spec.pass_rule.min_score_pct and (all_done or not spec.pass_rule.require_all_assignments)
+        pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
         name = next(iter(rows.values())).name
         summary.append([sid, name] + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-                       + [round(final, 1), ("ya" if passed else "tidak") if lang != "en" else ("yes" if passed else "no")])
+                       + [round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]])
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)
     written["xlsx"] = xlsx

@@ -25,7 +25,8 @@ ANSWERS_MIME = "application/vnd.ukm.answers+json"
 
 __all__ = [
     "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "JawabanBelumTepat", "PersonalCase", "Product", "case_for", "cek_bentuk",
-    "current_identity", "expected_for", "kasus_saya", "kesiapan_saya", "periksa", "product_for", "record",
+    "current_identity", "expected_for", "kasus_saya", "katalog_saya", "kesiapan_saya", "periksa", "pesanan_saya",
+    "product_for", "record",
     "seeded_product", "verify",
 ]
 
@@ -56,6 +57,28 @@ def kesiapan_saya(tampilkan: bool = True) -> dict[str, bool]:
         for code, met in situation.items():
             print(f"  [{'sudah' if met else 'BELUM'}] {code}: {catalog.requirement(code).text('label', 'id')}")
     return situation
+
+
+def katalog_saya(tampilkan: bool = True):
+    """This participant's e-Katalog offer (:class:`~ukm_tools.exercises.tugas.KatalogCase`; ``.price`` is a PriceInput)."""
+    from ukm_tools.exercises.tugas import katalog_case
+
+    sid, product = current_identity()
+    case = katalog_case(sid, product)
+    if tampilkan:
+        print(case.describe())
+    return case
+
+
+def pesanan_saya(tampilkan: bool = True):
+    """This participant's export order and KUR scheme (:class:`~ukm_tools.exercises.tugas.FinancingCase`)."""
+    from ukm_tools.exercises.tugas import financing_case
+
+    sid, product = current_identity()
+    case = financing_case(sid, product)
+    if tampilkan:
+        print(case.describe())
+    return case
 
 
 def cek_bentuk(value: Any, kind: str, name: str) -> None:

@@ -1,12 +1,12 @@
 """The five course assignments: each question's answer names and expected answers.
 
-Personal assignments (``harga-incoterms``, ``pembayaran``, and the readiness part of
-``syarat-ekspor``) compute a participant's
-expected answers with the domain core (price build-up, insurance, exchange rates,
-L/C bank fees, export readiness) from :func:`case_for` — the participant's own product
-plus per-shipment costs seeded from their id — and :func:`readiness_situation`. The
-general assignments (``ekatalog``, ``pembiayaan``) ask the same questions of everyone
-for now.
+Every assignment has at least one personal question. Expected answers come from the
+domain core (price build-up, insurance, exchange rates, L/C bank fees, export readiness,
+the e-Katalog government price, working capital and KUR interest) applied to
+:func:`case_for` — the participant's own product plus per-shipment costs seeded from
+their id — and to :func:`readiness_situation`, :func:`katalog_case` and
+:func:`financing_case`, whose remaining choices are seeded from the id too. The
+multiple-choice questions are the same for everyone.
 
 A question is identified by the nbgrader ``grade_id`` of its test cell; the grader's
 preprocessor looks it up here.
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+import datetime as dt
 
 from ukm_tools.exercises.checks import Expected
 from ukm_tools.exercises.params import Product, Seed
@@ -24,6 +26,10 @@ from ukm_tools.fx import RateSheet, load_rate_sheet, proceeds_to_idr, spread_cos
 from ukm_tools.money import Money, format_money, format_percent
 from ukm_tools.payments import lc_cost, load_fee_schedule
 from ukm_tools.pricing import CostLine, PriceBuildUp, PricingInput, build_up
+
+if TYPE_CHECKING:
+    from ukm_tools.financing import OrderInput
+    from ukm_tools.katalog import PriceInput
 
 QUOTE_CURRENCY = "USD"
 
@@ -161,6 +167,126 @@ def _readiness_expected(student_id: str) -> dict[str, Expected]:
     }
 
 
+# --- ekatalog (personal part: government price) -------------------------------------------
+
+KATALOG_VALID_FROM, KATALOG_VALID_UNTIL = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+
+@dataclass(frozen=True)
+class KatalogCase:
+    """A participant's e-Katalog offer: their EXW price, seeded order size, delivery and PKP status."""
+
+    student_id: str
+    product: Product
+    price: "PriceInput"
+
+    def describe(self) -> str:
+        p = self.price
+        return "\n".join([
+            f"Peserta: {self.student_id}",
+            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+            f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
+            f"Pesanan minimum dinas: {p.min_order} unit",
+            f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
+            f"Status pajak: {'Pengusaha Kena Pajak (PKP)' if p.pkp else 'bukan PKP'}",
+            f"Harga berlaku: {p.valid_from:%d-%m-%Y} s.d. {p.valid_until:%d-%m-%Y}",
+        ])
+
+
+def katalog_case(student_id: str, product: Product) -> KatalogCase:
+    """The participant's government offer: seller price = their EXW unit price (the domain's build-up)."""
+    from ukm_tools.katalog import PriceInput
+
+    s = Seed(student_id, "katalog")
+    exw = case_for(student_id, product).build_up("EXW").step("EXW").unit_idr
+    price = PriceInput(
+        price_before_ppn=exw,
+        min_order=s.steps(20, 200, 10),
+        pkp=s.choice((True, False)),
+        valid_from=KATALOG_VALID_FROM,
+        valid_until=KATALOG_VALID_UNTIL,
+        delivery_per_order=Money(Decimal(s.steps(50_000, 400_000, 25_000)), "IDR"),
+    )
+    return KatalogCase(student_id, product, price)
+
+
+def _ekatalog_personal(student_id: str, product: Product) -> dict[str, Expected]:
+    from ukm_tools.katalog import government_price
+
+    g = government_price(katalog_case(student_id, product).price)
+    return {
+        "harga_pemerintah": Expected(
+            "harga_pemerintah", "money", g.unit_price, "harga per unit di e-Katalog (Rp)",
+            "Harga + ongkos antar dibagi pesanan minimum, dibulatkan ke rupiah; bila PKP tambahkan PPN "
+            "(12% × DPP 11/12), juga dibulatkan ke rupiah.",
+        ),
+    }
+
+
+# --- pembiayaan (personal part: KUR interest on the order's working capital) -------------------
+
+FINANCING_METHODS = ("lc_sight", "dp", "lc_usance", "da", "open_account")
+# KUR schemes by loan size, smallest first: the participant borrows under the one whose plafond fits.
+KUR_BY_SIZE = ("kur_super_mikro", "kur_mikro", "kur_kecil")
+_BASIS_ID = {"effective": "efektif, anuitas", "flat": "flat"}
+
+
+@dataclass(frozen=True)
+class FinancingCase:
+    """A participant's export order (from their CIF price build-up) and the KUR scheme that fits it."""
+
+    student_id: str
+    product: Product
+    order: "OrderInput"
+    scheme: str
+
+    def describe(self) -> str:
+        from ukm_tools.financing import loan_scheme, payment_method
+
+        o, sch = self.order, loan_scheme(self.scheme)
+        m = payment_method(o.method)
+        return "\n".join([
+            f"Peserta: {self.student_id}",
+            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+            f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
+            f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
+            f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",
+            f"Biaya ekspor, dibayar saat pengapalan: {format_money(o.export_costs)}",
+            f"Cara bayar pembeli: {m.name['id']}",
+            f"Pinjaman: {sch.name['id']}, bunga {format_percent(sch.rate_pct)} setahun ({_BASIS_ID[sch.basis]})",
+        ])
+
+
+def financing_case(student_id: str, product: Product) -> FinancingCase:
+    """The order behind the participant's CIF quote, with seeded production time and payment method."""
+    from ukm_tools.financing import cash_flow, loan_scheme, order_from_quote
+
+    case = case_for(student_id, product)
+    s = Seed(student_id, "financing")
+    order = order_from_quote(
+        case.build_up("CIF"), case.pricing,
+        materials_share_pct=s.steps(40, 70, 5),
+        production_days=s.steps(7, 35, 7),
+        method=s.choice(FINANCING_METHODS),
+    )
+    peak = cash_flow(order).peak_working_capital.rounded_up()
+    scheme = next((k for k in KUR_BY_SIZE if peak <= loan_scheme(k).plafond_max), KUR_BY_SIZE[-1])
+    return FinancingCase(student_id, product, order, scheme)
+
+
+def _pembiayaan_personal(student_id: str, product: Product) -> dict[str, Expected]:
+    from ukm_tools.financing import cash_flow, finance_order
+
+    f = financing_case(student_id, product)
+    return {
+        "bunga_kur": Expected(
+            "bunga_kur", "money", finance_order(cash_flow(f.order), scheme=f.scheme).cost, "total bunga KUR pesanan Anda (Rp)",
+            "Pinjam modal kerja puncak (dibulatkan ke atas) selama bulan-bulan uang tertahan (30 hari = 1 bulan); "
+            "bunga = jumlah bunga di tabel angsuran.",
+        ),
+    }
+
+
 # --- general assignments ----------------------------------------------------------------
 
 def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
@@ -170,22 +296,29 @@ def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
     return expected
 
 
-def _with_readiness(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
+def _with_personal(personal: Callable[[str, Product], dict[str, Expected]], *items: Expected
+                   ) -> Callable[[str, Product], dict[str, Expected]]:
+    """The fixed multiple-choice answers plus the assignment's personal ones."""
     fixed = _fixed(*items)
 
     def expected(student_id: str, product: Product) -> dict[str, Expected]:
-        return {**fixed(student_id, product), **_readiness_expected(student_id)}
+        return {**fixed(student_id, product), **personal(student_id, product)}
 
     return expected
+
+
+def _with_readiness(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
+    return _with_personal(lambda student_id, product: _readiness_expected(student_id), *items)
 
 
 ABCD = ("a", "b", "c", "d")
 
 ASSIGNMENTS: dict[str, Assignment] = {
     "ekatalog": Assignment(
-        "ekatalog", False,
-        {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",)},
-        _fixed(
+        "ekatalog", True,
+        {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",), "cek_harga_pemerintah": ("harga_pemerintah",)},
+        _with_personal(
+            _ekatalog_personal,
             Expected("jawaban_1", "choice", "c", "syarat mendaftar di e-katalog lokal",
                      "Ingat dokumen usaha dari OSS dan status pajak.", ABCD),
             Expected("jawaban_2", "choice", "a", "harga untuk pembeli pemerintah",
@@ -217,9 +350,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
         _pembayaran_expected,
     ),
     "pembiayaan": Assignment(
-        "pembiayaan", False,
-        {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",)},
-        _fixed(
+        "pembiayaan", True,
+        {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",), "cek_bunga_kur": ("bunga_kur",)},
+        _with_personal(
+            _pembiayaan_personal,
             Expected("jawaban_1", "choice", "b", "bunga KUR Mikro pada pinjaman pertama",
                      "Lihat Permenko 1/2023: Super Mikro 3%, Mikro dan Kecil lebih tinggi.", ABCD),
             Expected("jawaban_2", "choice", "c", "lembaga pembiayaan ekspor milik negara",

@@ -237,6 +237,11 @@ def grade_assignment(
     Returns:
         A :class:`GradingReport`; every submission considered has a final status in it and in
         the ``ukm_grading_status`` table.
+
+    Workers come from a multiprocessing fork server, so a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard (console scripts and pytest have it).
+    With the sandbox's warm kernels a notebook's working folder is a per-worker scratch copy of
+    its autograded folder: files a notebook writes while being graded are discarded.
     """
     started = time.monotonic()
     course_dir = Path(course_dir).resolve()

@@ -173,7 +173,9 @@ def main() -> None:
         engine = root / "engine"
         shutil.copytree(course, engine)
         t = time.monotonic()
-        with progress_reporter() as on_progress:
+        from ukm_tools.course.quiet import quiet_nbgrader
+
+        with quiet_nbgrader(), progress_reporter() as on_progress:
             report = grade_assignment(engine, A, cell_timeout=args.timeout, sandbox=True, workers=args.workers,
                                       on_progress=on_progress if sys.stderr.isatty() else None)
         engine_s = time.monotonic() - t

@@ -92,3 +92,10 @@ def test_provisional_totals_decide_pass_only_when_certain():
     assert course_result({"a": row(2, 4), "b": row(4)}, ["a", "b"], w, rule)[2] == "failed"
     # A missing assignment fails a rule that requires them all, pending points or not.
     assert course_result({"a": row(6, 4)}, ["a", "b"], w, rule)[2] == "failed"
+    # A submission that could not be graded (corrupt, kernel died...) is never a 0 and never a fail.
+    broken = Row("ani", "Ani", "corrupt_notebook", reason="not valid notebook JSON", score=None, max_score=10.0)
+    pcts, final, verdict = course_result({"a": row(6), "b": broken}, ["a", "b"], w, rule)
+    assert (final, verdict) == (None, "check") and pcts == {"a": 60.0, "b": None}
+    # Not submitting at all is an absence, not a broken submission.
+    absent = Row("ani", "Ani", "not_submitted", score=None, max_score=10.0)
+    assert course_result({"a": row(6), "b": absent}, ["a", "b"], w, rule)[2] == "failed"

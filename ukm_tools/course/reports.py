@@ -188,24 +188,36 @@ def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", 
     return header, body
 
 
-VERDICTS = {"passed": ("ya", "yes"), "waiting": ("menunggu nilai manual", "waiting for manual grades"), "failed": ("tidak", "no")}
+VERDICTS = {
+    "passed": ("ya", "yes"),
+    "waiting": ("menunggu nilai manual", "waiting for manual grades"),
+    "failed": ("tidak", "no"),
+    "check": ("perlu dicek: jawaban belum bisa dinilai", "check: a submission could not be graded"),
+}
+
+
+def _pct(r: Row | None) -> float | None:
+    return r.score / r.max_score * 100 if r is not None and r.score is not None and r.max_score else None
 
 
 def course_result(rows: dict[str, Row], names: list[str], weights: dict[str, float], pass_rule: Any
-                  ) -> tuple[dict[str, float | None], float, str]:
+                  ) -> tuple[dict[str, float | None], float | None, str]:
     """One participant's percentage per assignment, weighted final percentage and verdict.
 
-    Verdict: ``passed`` when the (possibly provisional) final already reaches the pass
-    mark — pending manual points can only add; ``waiting`` when it does not yet but would
-    with the pending manual points in full; else ``failed``.
+    Verdict: ``check`` (and no final) when a submission exists but has no score — corrupt,
+    missing notebook, kernel died, not graded yet: a broken submission is never a 0;
+    ``passed`` when the (possibly provisional) final already reaches the pass mark —
+    pending manual points can only add; ``waiting`` when it does not yet but would with
+    the pending manual points in full; else ``failed``.
     """
+    if any(r.score is None and r.status != "not_submitted" for n in names if (r := rows.get(n)) is not None):
+        return {n: _pct(rows.get(n)) for n in names}, None, "check"
     pcts: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
     for n in names:
         r = rows.get(n)
-        scored = r is not None and r.score is not None and r.max_score
-        pcts[n] = r.score / r.max_score * 100 if scored else None
-        best[n] = (r.score + r.pending_points) / r.max_score * 100 if scored else None
+        pcts[n] = _pct(r)
+        best[n] = (r.score + r.pending_points) / r.max_score * 100 if pcts[n] is not None else None
     total_w = sum(weights[n] for n in names) or 1
     final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
     final_best = sum((best[n] or 0) * weights[n] for n in names) / total_w
@@ -271,7 +283,7 @@ def export(
         pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
         name = next(iter(rows.values())).name
         summary.append([sid, name] + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-                       + [round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]])
+                       + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]])
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)
     written["xlsx"] = xlsx

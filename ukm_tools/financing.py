@@ -448,7 +448,6 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
     if problems:
         raise UkmError(problems=problems)
     rate = checks.number(rate_pct, "rate_pct")
-    cur = principal.currency
     P = principal.rounded()
     rows: list[Instalment] = []
     balance = P

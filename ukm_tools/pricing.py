@@ -17,10 +17,10 @@ from typing import Any, Mapping
 
 from ukm_tools import incoterms
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.fx import AppliedRate, RateSheet, RateKind, convert, cost_to_idr
+from ukm_tools.fx import AppliedRate, RateSheet, RateKind, cost_to_idr
 from ukm_tools.incoterms import Conditions, Payer
 from ukm_tools.insurance import InsuranceQuote, Method, check_clause, check_rate, insure, premium_factor
-from ukm_tools.money import Money, Number, to_decimal
+from ukm_tools.money import Money
 
 IDR = "IDR"
 # Cost items that only arise after the main carriage: not part of the insurable CFR/CPT value.

@@ -268,7 +268,6 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
     if not path.is_file():
         raise UkmError("file_not_found", "file", str(path))
     header: list[str] | None = None
-    header_line = 0
     participants: list[Participant] = []
     problems: list[Problem] = []
     bad_lines: list[int] = []
@@ -280,7 +279,7 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
         if header is None:
             names = [_norm_header(c) for c in cells]
             if "id_peserta" in names:
-                header, header_line = names, line
+                header = names
                 missing = [c for c in REQUIRED if c not in names]
                 if missing:
                     raise UkmError("roster_missing_columns", "file", str(path), missing, line=line)

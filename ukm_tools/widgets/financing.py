@@ -9,7 +9,6 @@ module list in :mod:`ukm_tools.widgets`); it may later share helpers with the ot
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 from decimal import Decimal

@@ -6,7 +6,6 @@ Questions, applicability, weights, costs and lead times come from the requiremen
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any, Mapping
 

@@ -250,7 +250,7 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         return Money(unit_idr.rounded().amount / price_rate.value, inp.quote_currency).rounded()
 
     steps: list[StepPrice] = []
-    insurance_step_value: tuple[Money, Money] | None = None  # (insurable unit value, premium per unit)
+    premium_unit: Money | None = None  # per unit, once a step carries insurance
     seen_items: set[str] = {"packing"}
     prev_unit = exw_unit
     ladder = incoterms.ladder(r.code)
@@ -268,6 +268,8 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                 if c.item not in seen_items:
                     added.append(c)
         seen_items |= seller
+        # The CFR/CPT value of this step: the base for the premium and, under DDP, for duty.
+        insurable = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
         insured = _includes_insurance(step_rule, inp)
         if insured:
             clause = check_clause(
@@ -275,11 +277,10 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                 step_rule.insurance_clause, step_rule.code,
             )
             rate_pct = _rate_for(inp, clause)
-            insurable = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
-            premium_unit = insurable * premium_factor(rate_pct, Decimal(110), inp.insurance_method)
-            unit = unit + premium_unit
-            if insurance_step_value is None:
-                insurance_step_value = (insurable, premium_unit)
+            step_premium = insurable * premium_factor(rate_pct, Decimal(110), inp.insurance_method)
+            unit = unit + step_premium
+            if premium_unit is None:
+                premium_unit = step_premium
                 clause_used = clause
                 added.append(AddedCost(f"Asuransi ICC ({clause})", "insurance", premium_unit * qty, premium_unit))
                 if step_rule.is_d_rule:
@@ -288,9 +289,7 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                         "en": "D rules impose no duty to insure, but the seller carries the transit risk: this price includes the premium.",
                     })
         if step_rule.payer("import_clearance_duty", inp.conditions) is Payer.SELLER and (inp.duty_pct or inp.import_vat_pct):
-            cif_value = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
-            if insurance_step_value is not None:
-                cif_value = cif_value + insurance_step_value[1]
+            cif_value = insurable if premium_unit is None else insurable + premium_unit
             duty = cif_value * inp.duty_pct / 100
             vat = (cif_value + duty) * inp.import_vat_pct / 100
             unit = unit + duty + vat
@@ -306,7 +305,7 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         steps.append(StepPrice(code, tuple(added), unit, unit_r, unit_q, unit_r * inp.quantity, unit_q * inp.quantity))
 
     insurance = None
-    if insurance_step_value is not None:
+    if premium_unit is not None:
         insurance = _insurance_panel(steps, inp, clause_used)
     if r.code in ("FAS", "FCA") and inp.conditions.origin_thc_by_seller is None:
         notes.append({"id": incoterms.note_text("5", "id"), "en": incoterms.note_text("5", "en")})

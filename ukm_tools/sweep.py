@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from ukm_tools import incoterms
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import RateSheet, make_rate
 from ukm_tools.money import Money
@@ -48,12 +49,12 @@ def model(inp: PricingInput, rule: str, sheet: RateSheet) -> SweepModel:
     final = exact.final
     added = [a for s in exact.steps for a in s.added]
     if any(a.item in DESTINATION_ITEMS for a in added):
-        raise UkmError("unknown_choice", "incoterm", exact.rule, ["EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP"])
+        raise UkmError("unknown_choice", "incoterm", exact.rule, [c for c in incoterms.RULE_ORDER if not c.startswith("D")])
     cur = inp.quote_currency
-    seller_lines = {a.name for a in added if a.item != "insurance"}
+    seller = set(incoterms.rule(exact.rule).seller_items(inp.conditions))
     per_unit = shipment = foreign = freight = 0.0
     for line in inp.costs:
-        if line.name not in seller_lines:
+        if line.item not in seller:
             continue
         amt = float(line.amount.amount)
         if line.amount.currency == "IDR":

@@ -32,3 +32,26 @@ def test_base_row_equals_the_case_quote():
     q = case.quote("FOB")
     assert Decimal(str(df.unit_idr[0])) == q.final.unit_idr.amount
     assert Decimal(str(round(df.unit_quote[0], 2))) == q.final.unit_quote.amount
+
+
+def test_cost_lines_count_by_who_pays_them_not_by_their_name():
+    from dataclasses import replace
+
+    from ukm_tools.money import Money
+    from ukm_tools.pricing import CostLine
+
+    case = packaged_case()
+    sheet = case.rate_sheet()
+    # Two lines called "THC": the origin one is the seller's under CIF, the destination one the buyer's.
+    inp = replace(case.pricing_input(), costs=(
+        CostLine("THC", "origin_thc", Money.of(1_800_000, "IDR")),
+        CostLine("THC", "destination_thc", Money.of(90, "USD")),
+        CostLine("Freight", "main_carriage", Money.of(270, "USD")),
+    ))
+    m = model(inp, "CIF", sheet)
+    assert m.shipment_foreign == 0.0 and m.freight_base == 270.0
+    df = sweep(m, [float(sheet.rate("USD").buy)], [case.quantity], [270])
+    from ukm_tools.pricing import build_up
+
+    exact = build_up(inp, "CIF", sheet).final
+    assert Decimal(str(df.unit_idr[0])) == exact.unit_idr.amount

@@ -16,6 +16,39 @@ WRITTEN = MODULES
 sys.path.insert(0, str(BOOK))  # build.py and bookkit.py are plain files next to the pages
 
 
+# Front matter of an executable MyST page.
+MYST_PAGE = (
+    "---\n"
+    "kernelspec: {display_name: Python 3, language: python, name: python3}\n"
+    "jupytext: {text_representation: {format_name: myst}}\n"
+    "---\n"
+)
+
+
+def minimal_book(folder: Path, pages: dict[str, str]) -> Path:
+    """A throwaway book with the real config, helpers and vendored JS but only ``pages``
+    (file stem -> page text; the first is the root). Returns its source folder."""
+    import shutil
+
+    import build
+
+    build.vendor_js()
+    src = folder / "book"
+    src.mkdir()
+    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
+    shutil.copy(BOOK / "bookkit.py", src / "bookkit.py")
+    shutil.copytree(BOOK / "_vendor", src / "_vendor")
+    shutil.copytree(BOOK / "_assets", src / "_assets")
+    root, *chapters = pages
+    toc = f"format: jb-book\nroot: {root}\n"
+    if chapters:
+        toc += "chapters:\n" + "".join(f"  - file: {c}\n" for c in chapters)
+    (src / "_toc.yml").write_text(toc)
+    for stem, text in pages.items():
+        (src / f"{stem}.md").write_text(text)
+    return src
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the book from an empty cache into a temporary folder; return its html folder."""

@@ -71,32 +71,18 @@ def test_widget_output_would_render_offline_with_the_vendored_js(tmp_path, brows
     """The book shows no widgets (a static page cannot recompute), but if a page ever saves widget
     state, the vendored require.js + embed manager must render it from file:// with no network."""
     import os
-    import shutil
     import subprocess
-    import textwrap
 
     import build
-    from tests.book.conftest import BOOK
+    from tests.book.conftest import MYST_PAGE, minimal_book
 
-    build.vendor_js()
-    src = tmp_path / "book"
-    src.mkdir()
-    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
-    shutil.copytree(BOOK / "_vendor", src / "_vendor")
-    shutil.copytree(BOOK / "_assets", src / "_assets")
-    (src / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
-    (src / "intro.md").write_text(textwrap.dedent("""\
-        ---
-        kernelspec: {display_name: Python 3, language: python, name: python3}
-        jupytext: {text_representation: {format_name: myst}}
-        ---
-        # Widget
-
-        ```{code-cell} ipython3
-        import ipywidgets
-        ipywidgets.IntSlider(value=7, description="Jumlah")
-        ```
-        """))
+    src = minimal_book(tmp_path, {"intro": MYST_PAGE + (
+        "# Widget\n\n"
+        "```{code-cell} ipython3\n"
+        "import ipywidgets\n"
+        'ipywidgets.IntSlider(value=7, description="Jumlah")\n'
+        "```\n"
+    )})
     subprocess.run(build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going"), check=True,
                    capture_output=True, timeout=280, env=dict(os.environ))
     html = src / "_build" / "html" / "intro.html"

@@ -4,13 +4,11 @@ a page that raises fails the build."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import textwrap
 
 import pytest
 
-from tests.book.conftest import BOOK, MODULES
+from tests.book.conftest import MODULES, MYST_PAGE, minimal_book
 
 pytestmark = pytest.mark.slow
 
@@ -59,23 +57,7 @@ def test_a_broken_page_fails_the_build(tmp_path, case):
     sound page in the same minimal book must not)."""
     import build
 
-    build.vendor_js()
-    src = tmp_path / "book"
-    src.mkdir()
-    shutil.copy(BOOK / "_config.yml", src / "_config.yml")
-    shutil.copy(BOOK / "bookkit.py", src / "bookkit.py")
-    shutil.copytree(BOOK / "_vendor", src / "_vendor")
-    shutil.copytree(BOOK / "_assets", src / "_assets")
-    (src / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: broken\n")
-    (src / "intro.md").write_text("# Intro\n\nText.\n")
-    (src / "broken.md").write_text(textwrap.dedent("""\
-        ---
-        kernelspec: {display_name: Python 3, language: python, name: python3}
-        jupytext: {text_representation: {format_name: myst}}
-        ---
-        # Broken
-
-        """) + BROKEN_PAGES[case][0])
+    src = minimal_book(tmp_path, {"intro": "# Intro\n\nText.\n", "broken": MYST_PAGE + "# Broken\n\n" + BROKEN_PAGES[case][0]})
     result = subprocess.run(
         build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going", "--path-output", str(tmp_path / "out")),
         capture_output=True, text=True, timeout=280, env=dict(os.environ, PYTHONPATH=str(src)),

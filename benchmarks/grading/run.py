@@ -27,15 +27,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.*
+from tests.course.grading_course import nbgrader_meta  # noqa: E402  (one definition of nbgrader's cell metadata)
+
 BIN = Path(sys.executable).parent
 A = "ps1"
-
-
-def _meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
 
 
 ANSWERS = {
@@ -58,21 +54,21 @@ TESTS = {
 
 def source_notebook():
     nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
-    nb.cells.append(new_markdown_cell("# Biaya ekspor", metadata=_meta("intro", locked=True)))
+    nb.cells.append(new_markdown_cell("# Biaya ekspor", metadata=nbgrader_meta("intro", locked=True)))
     nb.cells.append(new_code_cell(
         "import pandas as pd\nimport numpy as np\n"
         "data = pd.DataFrame({'product': ['kopi', 'teh', 'sirup'], 'cost': [250.0, 400.0, 1200.0], "
         "'units': [100, 300, 300]})",
-        metadata=_meta("setup", locked=True)))
+        metadata=nbgrader_meta("setup", locked=True)))
     for key, (good, _bad) in ANSWERS.items():
         body = good.split("\n", 1)
         nb.cells.append(new_code_cell(
-            f"{body[0]}\n    ### BEGIN SOLUTION\n{body[1].rstrip()}\n    ### END SOLUTION", metadata=_meta(key, solution=True)))
+            f"{body[0]}\n    ### BEGIN SOLUTION\n{body[1].rstrip()}\n    ### END SOLUTION", metadata=nbgrader_meta(key, solution=True)))
         visible, hidden, points = TESTS[key]
         nb.cells.append(new_code_cell(
             f"{visible}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS",
-            metadata=_meta(f"test_{key}", grade=True, locked=True, points=points)))
-    nb.cells.append(new_markdown_cell("YOUR ANSWER HERE", metadata=_meta("explain", grade=True, solution=True, points=2)))
+            metadata=nbgrader_meta(f"test_{key}", grade=True, locked=True, points=points)))
+    nb.cells.append(new_markdown_cell("YOUR ANSWER HERE", metadata=nbgrader_meta("explain", grade=True, solution=True, points=2)))
     return nb
 
 

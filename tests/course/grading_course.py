@@ -27,7 +27,8 @@ GOOD_TOTAL = "def total(prices):\n    return sum(prices)\n"
 BAD_TOTAL = "def total(prices):\n    return 0\n"
 
 
-def _meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    """nbgrader's cell metadata (schema 3); shared with benchmarks/grading/run.py."""
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
     if points is not None:
         meta["points"] = points
@@ -37,25 +38,25 @@ def _meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
 def source_notebook():
     nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nb.cells = [
-        new_markdown_cell("# Latihan 1", metadata=_meta("intro", locked=True)),
+        new_markdown_cell("# Latihan 1", metadata=nbgrader_meta("intro", locked=True)),
         new_code_cell(
             "def squares(n):\n    ### BEGIN SOLUTION\n    return [i * i for i in range(n)]\n    ### END SOLUTION",
-            metadata=_meta("squares", solution=True),
+            metadata=nbgrader_meta("squares", solution=True),
         ),
         new_code_cell(
             "assert squares(3) == [0, 1, 4]\n### BEGIN HIDDEN TESTS\nassert squares(5) == [0, 1, 4, 9, 16]\n### END HIDDEN TESTS",
-            metadata=_meta("test_squares", grade=True, locked=True, points=2),
+            metadata=nbgrader_meta("test_squares", grade=True, locked=True, points=2),
         ),
         new_code_cell(
             "def total(prices):\n    ### BEGIN SOLUTION\n    return sum(prices)\n    ### END SOLUTION",
-            metadata=_meta("total", solution=True),
+            metadata=nbgrader_meta("total", solution=True),
         ),
         new_code_cell(
             "assert total([1, 2]) == 3\n### BEGIN HIDDEN TESTS\nassert total([5, 7, 11]) == 23  # SECRET-HIDDEN-TEST\n### END HIDDEN TESTS",
-            metadata=_meta("test_total", grade=True, locked=True, points=3),
+            metadata=nbgrader_meta("test_total", grade=True, locked=True, points=3),
         ),
-        new_markdown_cell("Jelaskan jawaban Anda.", metadata=_meta("explain_q", locked=True)),
-        new_markdown_cell("YOUR ANSWER HERE", metadata=_meta("explain", grade=True, solution=True, points=1)),
+        new_markdown_cell("Jelaskan jawaban Anda.", metadata=nbgrader_meta("explain_q", locked=True)),
+        new_markdown_cell("YOUR ANSWER HERE", metadata=nbgrader_meta("explain", grade=True, solution=True, points=1)),
     ]
     return nb
 

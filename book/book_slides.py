@@ -29,8 +29,9 @@ def render_deck(source: Path, out_dir: Path, timeout: int = 180) -> Path:
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), old]))
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(HERE)}}).execute()
+        NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}
+        ).execute()
     finally:
         if old is None:
             os.environ.pop("PYTHONPATH", None)

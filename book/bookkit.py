@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import os
 import warnings
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
-from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 from IPython.display import HTML, display  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 
 from ukm_tools.money import Money, format_money  # noqa: E402
 
@@ -59,14 +59,16 @@ PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
 
 def setup() -> None:
     """Chart defaults for every page; warnings raised while a page computes fail the build."""
-    plt.rcParams.update({
-        "figure.figsize": (7.5, 3.6),
-        "figure.dpi": 110,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "font.size": 10,
-    })
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.5, 3.6),
+            "figure.dpi": 110,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "font.size": 10,
+        }
+    )
     # A warning while a page computes (pandas, matplotlib, ukm_tools) fails the build;
     # deprecation notices from the kernel machinery itself do not.
     warnings.simplefilter("error")
@@ -105,8 +107,9 @@ def money(m: Money) -> str:
     return format_money(m, "id")
 
 
-def table(rows: Sequence[Sequence[object]], columns: Sequence[str], key: str, caption: str = "",
-          numeric: Iterable[int] = ()) -> None:
+def table(
+    rows: Sequence[Sequence[object]], columns: Sequence[str], key: str, caption: str = "", numeric: Iterable[int] = ()
+) -> None:
     """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests."""
     import pandas as pd
 
@@ -124,10 +127,12 @@ def show_frame(df, key: str, caption: str = "", numeric: Iterable[int] = ()) -> 
         cells = "".join(f"<td{num if i in right else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    display(HTML(
-        f'<div class="ukm-table-wrap"><table class="ukm-table" data-ukm-table="{html.escape(key)}">'
-        f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    ))
+    display(
+        HTML(
+            f'<div class="ukm-table-wrap"><table class="ukm-table" data-ukm-table="{html.escape(key)}">'
+            f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
+    )
 
 
 def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
@@ -140,9 +145,17 @@ def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
 def plan_rows(plan, lang: str = "id") -> list[list[str]]:
     """Rows of a readiness action plan: step, requirement, where, cost, days, ready by day."""
     est = " (perkiraan)" if lang == "id" else " (estimate)"
-    return [[str(a.step), a.requirement.text("label", lang), a.requirement.text("where", lang),
-             a.requirement.cost_text(lang), f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
-             str(a.finish_day)] for a in plan.plan]
+    return [
+        [
+            str(a.step),
+            a.requirement.text("label", lang),
+            a.requirement.text("where", lang),
+            a.requirement.cost_text(lang),
+            f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
+            str(a.finish_day),
+        ]
+        for a in plan.plan
+    ]
 
 
 PLAN_COLUMNS = ["Langkah", "Persyaratan", "Ke mana", "Perkiraan biaya", "Lama (hari)", "Selesai hari ke"]
@@ -173,33 +186,39 @@ def calculator_link(module: str) -> None:
     hub = hub_launch_url(app)
     hub_html = (
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
-        "buka kalkulator di JupyterLab Anda</a>.</p>" if hub else
-        f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
+        "buka kalkulator di JupyterLab Anda</a>.</p>"
+        if hub
+        else f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
     )
-    display(HTML(
-        '<div class="ukm-calculator admonition tip">'
-        '<p class="admonition-title">Kalkulator langsung</p>'
-        f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
-        f"{html.escape(label)}</a>.</p>"
-        "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
-        "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
-        f"{hub_html}</div>"
-    ))
+    display(
+        HTML(
+            '<div class="ukm-calculator admonition tip">'
+            '<p class="admonition-title">Kalkulator langsung</p>'
+            f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
+            f"{html.escape(label)}</a>.</p>"
+            "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
+            "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
+            f"{hub_html}</div>"
+        )
+    )
 
 
 def exercise(module: str) -> None:
     name = EXERCISES[module]
-    display(HTML(
-        f'<div class="ukm-exercise admonition note" data-assignment="{name}">'
-        '<p class="admonition-title">Latihan</p>'
-        f"<p>Kerjakan tugas <strong><code>{name}</code></strong> di JupyterLab: menu "
-        "<em>Nbgrader &rarr; Assignments</em>, klik <em>Fetch</em>, kerjakan, lalu <em>Submit</em>. "
-        "Nilai dan umpan balik muncul setelah diperiksa.</p></div>"
-    ))
+    display(
+        HTML(
+            f'<div class="ukm-exercise admonition note" data-assignment="{name}">'
+            '<p class="admonition-title">Latihan</p>'
+            f"<p>Kerjakan tugas <strong><code>{name}</code></strong> di JupyterLab: menu "
+            "<em>Nbgrader &rarr; Assignments</em>, klik <em>Fetch</em>, kerjakan, lalu <em>Submit</em>. "
+            "Nilai dan umpan balik muncul setelah diperiksa.</p></div>"
+        )
+    )
 
 
-def bar_ladder(labels: Sequence[str], parts: Sequence[Sequence[float]], part_names: Sequence[str],
-               ylabel: str, title: str):
+def bar_ladder(
+    labels: Sequence[str], parts: Sequence[Sequence[float]], part_names: Sequence[str], ylabel: str, title: str
+):
     """Stacked bars, one per label, one layer per part (for price build-ups and cost splits)."""
     fig, ax = plt.subplots()
     bottom = [0.0] * len(labels)
@@ -232,17 +251,23 @@ def price_composition_chart(quote, case):
     origin = {"loading_at_seller", "inland_to_port", "export_clearance", "origin_thc", "loading_on_vessel"}
 
     def part(i, items):
-        return float(sum((a.per_unit.amount for s in quote.steps[: i + 1] for a in s.added if a.item in items),
-                         Decimal(0)))
+        return float(
+            sum((a.per_unit.amount for s in quote.steps[: i + 1] for a in s.added if a.item in items), Decimal(0))
+        )
 
     n = len(quote.steps)
     fig = bar_ladder(
         [s.rule for s in quote.steps],
-        [[float(case.unit_costs.hpp + case.unit_costs.packing)] * n, [float(quote.markup_per_unit.amount)] * n,
-         [part(i, origin) for i in range(n)], [part(i, {"main_carriage"}) for i in range(n)],
-         [part(i, {"insurance"}) for i in range(n)]],
+        [
+            [float(case.unit_costs.hpp + case.unit_costs.packing)] * n,
+            [float(quote.markup_per_unit.amount)] * n,
+            [part(i, origin) for i in range(n)],
+            [part(i, {"main_carriage"}) for i in range(n)],
+            [part(i, {"insurance"}) for i in range(n)],
+        ],
         ["HPP + kemasan", "Laba", "Biaya di Indonesia", "Ongkos kapal", "Asuransi"],
-        f"Rupiah per {case.product.unit}", f"Dari mana harga per {case.product.unit} berasal",
+        f"Rupiah per {case.product.unit}",
+        f"Dari mana harga per {case.product.unit} berasal",
     )
     _money_axis(fig.axes[0])
     return fig
@@ -269,8 +294,12 @@ def readiness_chart(plan):
     """Gantt-like bars: when each step of a readiness plan can start and finish."""
     fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(plan.plan) + 1.0))
     labels = [a.requirement.text("label", "id") for a in plan.plan]
-    ax.barh(labels, [a.finish_day - a.start_day for a in plan.plan], left=[a.start_day for a in plan.plan],
-            color=[PALETTE[0] if not a.waits_for else PALETTE[1] for a in plan.plan])
+    ax.barh(
+        labels,
+        [a.finish_day - a.start_day for a in plan.plan],
+        left=[a.start_day for a in plan.plan],
+        color=[PALETTE[0] if not a.waits_for else PALETTE[1] for a in plan.plan],
+    )
     ax.invert_yaxis()
     ax.set_xlabel("Hari sejak mulai")
     ax.set_title("Kapan setiap langkah selesai (oranye: menunggu langkah lain)", loc="left", fontsize=11)
@@ -300,10 +329,14 @@ def katalog_price_chart(plain, taxed, unit: str):
     """Stacked bars of an e-Katalog price without and with PPN."""
     fig = bar_ladder(
         ["Bukan PKP", "PKP"],
-        [[float(plain.price_before_ppn.amount)] * 2, [float(plain.delivery_per_unit.amount)] * 2,
-         [0.0, float(taxed.ppn.amount)]],
+        [
+            [float(plain.price_before_ppn.amount)] * 2,
+            [float(plain.delivery_per_unit.amount)] * 2,
+            [0.0, float(taxed.ppn.amount)],
+        ],
         ["Harga jual", "Ongkos antar", "PPN"],
-        f"Rupiah per {unit}", "Susunan harga di e-Katalog",
+        f"Rupiah per {unit}",
+        "Susunan harga di e-Katalog",
     )
     _money_axis(fig.axes[0])
     return fig

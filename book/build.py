@@ -43,10 +43,16 @@ MODULES = ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembia
 
 def _npm_pack(spec: str, dest: Path) -> Path:
     """Download one npm package tarball into ``dest`` and return its path."""
-    out = subprocess.run(
-        ["npm", "pack", spec, "--silent", "--pack-destination", str(dest)],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            ["npm", "pack", spec, "--silent", "--pack-destination", str(dest)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return dest / out
 
 
@@ -121,8 +127,12 @@ def build_html(output: Path | None = None) -> Path:
     if output is not None:
         cmd += ["--path-output", str(output)]
     # Pages import bookkit (next to this file) from their own folders.
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", NBFORMAT_VALIDATOR="fastjsonschema",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(BOOK), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        NBFORMAT_VALIDATOR="fastjsonschema",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(BOOK), os.environ.get("PYTHONPATH")])),
+    )
     subprocess.run(cmd, check=True, env=env)
     html_dir = (output or BOOK) / "_build" / "html"
     problems = external_loads(html_dir)
@@ -136,8 +146,16 @@ def build_html(output: Path | None = None) -> Path:
 class _Loads(html.parser.HTMLParser):
     """URLs a page loads by itself (scripts, styles, images, frames) — not links a reader clicks."""
 
-    ATTRS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
-             "video": "src", "embed": "src", "link": "href"}
+    ATTRS = {
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+        "audio": "src",
+        "video": "src",
+        "embed": "src",
+        "link": "href",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -145,7 +163,9 @@ class _Loads(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "link" and not ({"stylesheet", "preload", "icon", "modulepreload"} & set((a.get("rel") or "").split())):
+        if tag == "link" and not (
+            {"stylesheet", "preload", "icon", "modulepreload"} & set((a.get("rel") or "").split())
+        ):
             return
         url = a.get(self.ATTRS.get(tag, ""), None)
         if url:
@@ -193,10 +213,22 @@ def build_handouts(output: Path | None = None, html_dir: Path | None = None) -> 
         pdf = out / f"{name}.pdf"
         with tempfile.TemporaryDirectory() as profile:
             subprocess.run(
-                [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 f"--user-data-dir={profile}", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                 "--virtual-time-budget=5000", f"--print-to-pdf={pdf}", page.as_uri()],
-                check=True, capture_output=True, timeout=120,
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer",
+                    "--run-all-compositor-stages-before-draw",
+                    "--virtual-time-budget=5000",
+                    f"--print-to-pdf={pdf}",
+                    page.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
         if not pdf.is_file() or pdf.stat().st_size < 10_000:
             raise SystemExit(f"handout {pdf} was not written")

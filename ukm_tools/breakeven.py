@@ -55,7 +55,10 @@ class BreakEven:
         rows = [
             ("Fixed costs" if en else "Biaya tetap", format_money(self.fixed_costs, lang)),
             ("Unit price" if en else "Harga jual per unit", format_money(self.unit_price, lang)),
-            ("Variable cost per unit" if en else "Biaya variabel per unit", format_money(self.unit_variable_cost, lang)),
+            (
+                "Variable cost per unit" if en else "Biaya variabel per unit",
+                format_money(self.unit_variable_cost, lang),
+            ),
             ("Contribution per unit" if en else "Kontribusi per unit", format_money(self.contribution_per_unit, lang)),
             ("Margin" if en else "Margin", format_percent(self.margin_pct, lang)),
         ]
@@ -74,8 +77,16 @@ class BreakEven:
         return pd.DataFrame([dict(zip(cols, r)) for r in rows])
 
     def to_json(self) -> dict:
-        money = ("fixed_costs", "unit_price", "unit_variable_cost", "target_profit", "contribution_per_unit",
-                 "revenue", "profit_at_units", "profit_at_cartons")
+        money = (
+            "fixed_costs",
+            "unit_price",
+            "unit_variable_cost",
+            "target_profit",
+            "contribution_per_unit",
+            "revenue",
+            "profit_at_units",
+            "profit_at_cartons",
+        )
         return {
             **{k: getattr(self, k).to_json() for k in money},
             "margin_pct": str(round_half_up(self.margin_pct, 2)),

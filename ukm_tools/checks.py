@@ -7,8 +7,9 @@ with :func:`gather` to report every problem of a form at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import Money, Number, to_decimal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ def load_yaml(path: str | Path) -> Any:
     return parse_yaml(read_text(path), str(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def packaged_yaml(name: str) -> Any:
     """A YAML file from ``ukm_tools/data`` (cached: the data are read-only)."""
     text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")

@@ -9,8 +9,9 @@ English through :mod:`ukm_tools.messages`, so no caller ever parses message text
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)

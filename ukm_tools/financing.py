@@ -143,8 +143,13 @@ class CashFlowTimeline:
             "days_tied_up": self.days_tied_up,
             "margin": self.margin.to_json(),
             "events": [
-                {"day": e.day, "date": e.date.isoformat() if e.date else None, "kind": e.kind,
-                 "amount": e.amount.to_json(), "balance": e.balance.to_json()}
+                {
+                    "day": e.day,
+                    "date": e.date.isoformat() if e.date else None,
+                    "kind": e.kind,
+                    "amount": e.amount.to_json(),
+                    "balance": e.balance.to_json(),
+                }
                 for e in self.events
             ],
         }
@@ -158,8 +163,16 @@ class CashFlowTimeline:
             "en": ["Day", "Date", "Event", "Amount", "Balance"],
         }["en" if lang == "en" else "id"]
         return pd.DataFrame(
-            [[e.day, e.date, e.label["en" if lang == "en" else "id"], e.amount.rounded().amount, e.balance.rounded().amount]
-             for e in self.events],
+            [
+                [
+                    e.day,
+                    e.date,
+                    e.label["en" if lang == "en" else "id"],
+                    e.amount.rounded().amount,
+                    e.balance.rounded().amount,
+                ]
+                for e in self.events
+            ],
             columns=cols,
         )
 
@@ -221,7 +234,9 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     if tenor is not None:
         checks.collect(problems, checks.exact_int, tenor, "tenor_days")
         if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
-            problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]}))
+            problems.append(
+                Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]})
+            )
     if problems:
         raise UkmError(problems=problems)
     tenor = method.tenor_days if tenor is None else tenor
@@ -231,13 +246,26 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     return _timeline(inp, method, tenor, receipt, inp.order_value, label)
 
 
-def _timeline(inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money,
-              receipt_label: dict[str, str]) -> CashFlowTimeline:
+def _timeline(
+    inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money, receipt_label: dict[str, str]
+) -> CashFlowTimeline:
     ship = inp.production_days + inp.days_to_ship
     flows: list[tuple[int, int, str, dict[str, str], Money]] = [
         (0, 1, "materials", {"id": "Beli bahan baku", "en": "Buy materials"}, -inp.materials),
-        (inp.production_days, 1, "production", {"id": "Biaya produksi", "en": "Production costs"}, -inp.production_costs),
-        (ship, 1, "export", {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"}, -inp.export_costs),
+        (
+            inp.production_days,
+            1,
+            "production",
+            {"id": "Biaya produksi", "en": "Production costs"},
+            -inp.production_costs,
+        ),
+        (
+            ship,
+            1,
+            "export",
+            {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"},
+            -inp.export_costs,
+        ),
         # A receipt with the order precedes day-0 purchases; any other comes after its day's costs.
         (receipt, 0 if method.anchor == "order" else 2, "receipt", receipt_label, received),
     ]
@@ -255,16 +283,26 @@ def _timeline(inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, 
             tied += b.day - a.day
     notes = []
     if bal.amount < 0:
-        notes.append({
-            "id": f"Nilai pesanan lebih kecil dari biayanya: pesanan ini rugi {format_money(-bal, 'id')}.",
-            "en": f"The order is worth less than its costs: it loses {format_money(-bal, 'en')}.",
-        })
+        notes.append(
+            {
+                "id": f"Nilai pesanan lebih kecil dari biayanya: pesanan ini rugi {format_money(-bal, 'id')}.",
+                "en": f"The order is worth less than its costs: it loses {format_money(-bal, 'en')}.",
+            }
+        )
     return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
 
 
-def order_from_quote(quote: Any, pricing: Any, *, materials_share_pct: Number, production_days: int,
-                     method: str, tenor_days: int | None = None, days_to_ship: int = 0,
-                     start: dt.date | None = None) -> OrderInput:
+def order_from_quote(
+    quote: Any,
+    pricing: Any,
+    *,
+    materials_share_pct: Number,
+    production_days: int,
+    method: str,
+    tenor_days: int | None = None,
+    days_to_ship: int = 0,
+    start: dt.date | None = None,
+) -> OrderInput:
     """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
 
     Order value: the shipment total in IDR of the quoted rule (what the price was built to
@@ -324,12 +362,20 @@ def loan_schemes() -> tuple[LoanScheme, ...]:
     data = packaged_yaml("financing/kur.yaml")
     out = []
     for s in data["schemes"]:
-        out.append(LoanScheme(
-            key=s["key"], name=s["name"], rate_pct=Decimal(str(s["rate_pct"])), basis=s["basis"],
-            plafond_min=Money.of(s["plafond"]["min"], IDR), plafond_max=Money.of(s["plafond"]["max"], IDR),
-            max_months=s["max_months"], source=s["source"], status=s["status"],
-            rates_by_access=tuple(Decimal(str(r)) for r in s.get("rates_by_access", ())),
-        ))
+        out.append(
+            LoanScheme(
+                key=s["key"],
+                name=s["name"],
+                rate_pct=Decimal(str(s["rate_pct"])),
+                basis=s["basis"],
+                plafond_min=Money.of(s["plafond"]["min"], IDR),
+                plafond_max=Money.of(s["plafond"]["max"], IDR),
+                max_months=s["max_months"],
+                source=s["source"],
+                status=s["status"],
+                rates_by_access=tuple(Decimal(str(r)) for r in s.get("rates_by_access", ())),
+            )
+        )
     return tuple(out)
 
 
@@ -380,9 +426,14 @@ class Schedule:
             "total_interest": self.total_interest.to_json(),
             "total_paid": self.total_paid.to_json(),
             "rows": [
-                {"number": r.number, "date": r.date.isoformat() if r.date else None,
-                 "instalment": str(r.instalment.amount), "interest": str(r.interest.amount),
-                 "principal": str(r.principal.amount), "balance": str(r.balance.amount)}
+                {
+                    "number": r.number,
+                    "date": r.date.isoformat() if r.date else None,
+                    "instalment": str(r.instalment.amount),
+                    "interest": str(r.interest.amount),
+                    "principal": str(r.principal.amount),
+                    "balance": str(r.balance.amount),
+                }
                 for r in self.rows
             ],
         }
@@ -395,7 +446,10 @@ class Schedule:
             "en": ["No.", "Date", "Instalment", "Interest", "Principal", "Balance"],
         }["en" if lang == "en" else "id"]
         return pd.DataFrame(
-            [[r.number, r.date, r.instalment.amount, r.interest.amount, r.principal.amount, r.balance.amount] for r in self.rows],
+            [
+                [r.number, r.date, r.instalment.amount, r.interest.amount, r.principal.amount, r.balance.amount]
+                for r in self.rows
+            ],
             columns=cols,
         )
 
@@ -430,8 +484,9 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
     return problems
 
 
-def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: str = "effective",
-                        start: dt.date | None = None) -> Schedule:
+def instalment_schedule(
+    principal: Money, rate_pct: Number, months: int, basis: str = "effective", start: dt.date | None = None
+) -> Schedule:
     """Monthly instalments of a loan of ``principal`` at ``rate_pct`` a year.
 
     ``effective``: equal instalments (annuity) A = P i / (1 - (1 + i)^-n), i = rate / 12;
@@ -463,7 +518,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
             # than is left; the balance then stops at zero instead of going negative.
             part = balance if k == months else min(payment - interest, balance)
             balance = balance - part
-            rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
+            rows.append(
+                Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance)
+            )
     else:
         total_interest = (P * rate * months / 1200).rounded()
         interest_each = (total_interest / months).rounded()
@@ -476,7 +533,9 @@ def instalment_schedule(principal: Money, rate_pct: Number, months: int, basis: 
             part = balance if last else min(part_each, balance)
             interest_left = interest_left - interest
             balance = balance - part
-            rows.append(Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance))
+            rows.append(
+                Instalment(k, None if start is None else add_months(start, k), interest + part, interest, part, balance)
+            )
     return Schedule(P, rate, basis, months, tuple(rows))
 
 
@@ -532,9 +591,15 @@ def loan_months(days_tied_up: int) -> int:
     return max(1, math.ceil(days_tied_up / DAYS_PER_MONTH))
 
 
-def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None = None,
-                  rate_pct: Number | None = None, basis: str | None = None, months: int | None = None,
-                  access: int = 1) -> OrderFinancing:
+def finance_order(
+    timeline: CashFlowTimeline,
+    *,
+    scheme: str | LoanScheme | None = None,
+    rate_pct: Number | None = None,
+    basis: str | None = None,
+    months: int | None = None,
+    access: int = 1,
+) -> OrderFinancing:
     """Borrow the order's peak working capital for the months it is tied up.
 
     Either name a ``scheme`` from ``kur.yaml`` (rate and basis from the data; ``rate_pct`` /
@@ -559,28 +624,45 @@ def finance_order(timeline: CashFlowTimeline, *, scheme: str | LoanScheme | None
         problems = [p for p in _check_loan(Money.of(1, IDR), rate, n, basis)]
         if problems:
             raise UkmError(problems=problems)
-        return OrderFinancing(timeline, principal, n, rate, basis, None, sch, ({
-            "id": "Pesanan ini tidak mengikat modal kerja: tidak perlu pinjaman.",
-            "en": "This order ties up no working capital: no loan is needed.",
-        },))
+        return OrderFinancing(
+            timeline,
+            principal,
+            n,
+            rate,
+            basis,
+            None,
+            sch,
+            (
+                {
+                    "id": "Pesanan ini tidak mengikat modal kerja: tidak perlu pinjaman.",
+                    "en": "This order ties up no working capital: no loan is needed.",
+                },
+            ),
+        )
     schedule = instalment_schedule(principal, rate, n, basis, timeline.start)
     notes = []
     if sch is not None:
         if principal > sch.plafond_max or principal < sch.plafond_min:
-            notes.append({
-                "id": f"Pinjaman {format_money(principal, 'id')} di luar plafon {sch.name['id']} ({format_money(sch.plafond_min, 'id')}–{format_money(sch.plafond_max, 'id')}).",
-                "en": f"A loan of {format_money(principal, 'en')} is outside the {sch.name['en']} limits ({format_money(sch.plafond_min, 'en')}–{format_money(sch.plafond_max, 'en')}).",
-            })
+            notes.append(
+                {
+                    "id": f"Pinjaman {format_money(principal, 'id')} di luar plafon {sch.name['id']} ({format_money(sch.plafond_min, 'id')}–{format_money(sch.plafond_max, 'id')}).",
+                    "en": f"A loan of {format_money(principal, 'en')} is outside the {sch.name['en']} limits ({format_money(sch.plafond_min, 'en')}–{format_money(sch.plafond_max, 'en')}).",
+                }
+            )
         if n > sch.max_months:
-            notes.append({
-                "id": f"Jangka waktu {n} bulan melebihi batas {sch.max_months} bulan skema ini.",
-                "en": f"A term of {n} months exceeds this scheme's {sch.max_months} months.",
-            })
+            notes.append(
+                {
+                    "id": f"Jangka waktu {n} bulan melebihi batas {sch.max_months} bulan skema ini.",
+                    "en": f"A term of {n} months exceeds this scheme's {sch.max_months} months.",
+                }
+            )
         if sch.status != "regulation":
-            notes.append({
-                "id": f"Suku bunga {sch.name['id']} hanya perkiraan ({sch.source}); tanyakan tarif sebenarnya ke bank/LPEI.",
-                "en": f"The {sch.name['en']} rate is only an estimate ({sch.source}); ask the bank/LPEI for the actual rate.",
-            })
+            notes.append(
+                {
+                    "id": f"Suku bunga {sch.name['id']} hanya perkiraan ({sch.source}); tanyakan tarif sebenarnya ke bank/LPEI.",
+                    "en": f"The {sch.name['en']} rate is only an estimate ({sch.source}); ask the bank/LPEI for the actual rate.",
+                }
+            )
     return OrderFinancing(timeline, principal, n, rate, basis, schedule, sch, tuple(notes))
 
 
@@ -621,11 +703,19 @@ def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None 
     base = cash_flow(inp)
     method = base.method
     if not method.draft:
-        raise UkmError("not_discountable", "method", method.key,
-                       [m.key for m in payment_methods() if m.draft], method_name=method.name["en"])
+        raise UkmError(
+            "not_discountable",
+            "method",
+            method.key,
+            [m.key for m in payment_methods() if m.draft],
+            method_name=method.name["en"],
+        )
     d = discount_draft(inp.order_value, annual_rate_pct, base.tenor_days, fees)
     accept = method.acceptance_day(base.shipment_day)
-    label = {"id": f"Hasil diskonto wesel ({method.name['id']})", "en": f"Discounted draft proceeds ({method.name['en']})"}
+    label = {
+        "id": f"Hasil diskonto wesel ({method.name['id']})",
+        "en": f"Discounted draft proceeds ({method.name['en']})",
+    }
     return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)
 
 

@@ -11,14 +11,15 @@ exporter at the buying rate (lower) and *sells* it at the selling rate (higher).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any
 
+from ukm_tools import checks
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools import checks
 from ukm_tools.money import Money, Number, check_currency
 
 BASE = "IDR"
@@ -87,7 +88,7 @@ class RateSheet(Dated):
     note: str = ""
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "RateSheet":
+    def from_mapping(cls, data: Mapping[str, Any]) -> RateSheet:
         """A validated sheet from parsed YAML (``date``, ``source``, ``rates: {USD: {buy, sell, mid}}``).
 
         Raises:
@@ -101,7 +102,9 @@ class RateSheet(Dated):
             raise UkmError("missing_field", "rate_sheet.source")
         raw_rates = data.get("rates") or {}
         if not isinstance(raw_rates, Mapping):
-            raise UkmError("wrong_type", "rate_sheet.rates", type(raw_rates).__name__, "{USD: {buy: ..., sell: ..., mid: ...}}")
+            raise UkmError(
+                "wrong_type", "rate_sheet.rates", type(raw_rates).__name__, "{USD: {buy: ..., sell: ..., mid: ...}}"
+            )
         problems: list[Problem] = []
         rates: dict[str, Rate] = {}
         for code, r in raw_rates.items():
@@ -113,7 +116,9 @@ class RateSheet(Dated):
                 for kind in ("buy", "sell", "mid"):
                     raw = r.get(kind)
                     if raw is None and kind == "mid" and "buy" in r and "sell" in r:
-                        raw = (checks.number(r["buy"], f"rates.{ccy}.buy") + checks.number(r["sell"], f"rates.{ccy}.sell")) / 2
+                        raw = (
+                            checks.number(r["buy"], f"rates.{ccy}.buy") + checks.number(r["sell"], f"rates.{ccy}.sell")
+                        ) / 2
                     if raw is None:
                         raise UkmError("missing_field", f"rates.{ccy}.{kind}")
                     vals[kind] = checks.number(raw, f"rates.{ccy}.{kind}")
@@ -203,5 +208,7 @@ def load_rate_sheet(path: str | None = None) -> RateSheet:
 
     data = packaged_yaml("rates.yaml") if path is None else load_yaml(path)
     if not isinstance(data, Mapping):
-        raise UkmError("malformed_file", "file", path or "rates.yaml", detail="expected a mapping with date, source, rates")
+        raise UkmError(
+            "malformed_file", "file", path or "rates.yaml", detail="expected a mapping with date, source, rates"
+        )
     return RateSheet.from_mapping(data)

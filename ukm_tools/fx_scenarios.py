@@ -7,9 +7,9 @@ the same percentage and sells the foreign proceeds at the shifted buying rate th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from ukm_tools import checks
 from ukm_tools.errors import UkmError

@@ -8,10 +8,10 @@ THC under FCA/FAS) are cells with ``variants`` that a quote switches with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import Enum
 from functools import lru_cache
-from typing import Mapping
 
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import UkmError
@@ -192,8 +192,5 @@ def responsibility_table(cond: Conditions | None = None, lang: str = "id"):
     cond = cond or Conditions()
     marks = payer_labels(lang)
     table = _load()[0]
-    rows = {
-        code: {item_label(i, lang): marks[r.payer(i, cond)] for i in r.costs}
-        for code, r in table.items()
-    }
+    rows = {code: {item_label(i, lang): marks[r.payer(i, cond)] for i in r.costs} for code, r in table.items()}
     return pd.DataFrame.from_dict(rows, orient="index")

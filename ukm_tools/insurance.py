@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
-from ukm_tools import checks
 from ukm_tools.money import Money, Number
 
 CLAUSES = ("A", "B", "C")
@@ -48,7 +48,10 @@ METHOD_LABELS = {
 CLAUSE_LABELS = {
     "A": {"id": "ICC (A) — semua risiko kecuali yang dikecualikan", "en": "ICC (A) — all risks except exclusions"},
     "B": {"id": "ICC (B) — risiko yang disebut, termasuk air masuk", "en": "ICC (B) — named perils incl. water entry"},
-    "C": {"id": "ICC (C) — risiko besar saja (kebakaran, tenggelam, tabrakan)", "en": "ICC (C) — major casualties only (fire, sinking, collision)"},
+    "C": {
+        "id": "ICC (C) — risiko besar saja (kebakaran, tenggelam, tabrakan)",
+        "en": "ICC (C) — major casualties only (fire, sinking, collision)",
+    },
 }
 
 register(
@@ -77,13 +80,27 @@ class InsuranceQuote:
         from ukm_tools.money import format_money, format_percent
 
         labels = {
-            "id": ["Nilai CFR", "Tarif premi", "Pertanggungan", "Klausul", "Premi", "Nilai CIF", "Nilai pertanggungan", "Metode"],
+            "id": [
+                "Nilai CFR",
+                "Tarif premi",
+                "Pertanggungan",
+                "Klausul",
+                "Premi",
+                "Nilai CIF",
+                "Nilai pertanggungan",
+                "Metode",
+            ],
             "en": ["CFR value", "Premium rate", "Cover", "Clause", "Premium", "CIF value", "Insured amount", "Method"],
         }[lang if lang in ("id", "en") else "id"]
         values = [
-            format_money(self.cfr, lang), format_percent(self.rate_pct, lang), format_percent(self.cover_pct, lang, 0),
-            CLAUSE_LABELS[self.clause][lang], format_money(self.premium, lang), format_money(self.cif, lang),
-            format_money(self.insured_amount, lang), METHOD_LABELS[self.method][lang],
+            format_money(self.cfr, lang),
+            format_percent(self.rate_pct, lang),
+            format_percent(self.cover_pct, lang, 0),
+            CLAUSE_LABELS[self.clause][lang],
+            format_money(self.premium, lang),
+            format_money(self.cif, lang),
+            format_money(self.insured_amount, lang),
+            METHOD_LABELS[self.method][lang],
         ]
         return list(zip(labels, values))
 

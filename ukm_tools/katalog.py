@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
@@ -59,9 +60,7 @@ class PpnRule:
         return price * self.tax_base.numerator / self.tax_base.denominator
 
     def label(self, lang: str = "id") -> str:
-        base = "" if self.tax_base == 1 else (
-            f" x DPP {self.tax_base.numerator}/{self.tax_base.denominator}"
-        )
+        base = "" if self.tax_base == 1 else (f" x DPP {self.tax_base.numerator}/{self.tax_base.denominator}")
         return f"PPN {format_percent(self.rate_pct, lang)}{base}"
 
 
@@ -72,13 +71,15 @@ def _ppn_data() -> dict[str, Any]:
 def ppn_rules() -> tuple[PpnRule, ...]:
     rules = []
     for r in _ppn_data()["rules"]:
-        rules.append(PpnRule(
-            valid_from=r["valid_from"],
-            rate_pct=Decimal(str(r["rate_pct"])),
-            tax_base=Fraction(str(r["tax_base"])),
-            applies_to=r["applies_to"],
-            source=r["source"],
-        ))
+        rules.append(
+            PpnRule(
+                valid_from=r["valid_from"],
+                rate_pct=Decimal(str(r["rate_pct"])),
+                tax_base=Fraction(str(r["tax_base"])),
+                applies_to=r["applies_to"],
+                source=r["source"],
+            )
+        )
     return tuple(sorted(rules, key=lambda r: r.valid_from))
 
 
@@ -162,9 +163,14 @@ class GovernmentPrice:
         """The sentence a listing must carry about PPN."""
         r = self.rule
         if self.ppn_included:
-            base = "" if r.tax_base == 1 else (
-                f", DPP {r.tax_base.numerator}/{r.tax_base.denominator} dari harga"
-                if lang == "id" else f", tax base {r.tax_base.numerator}/{r.tax_base.denominator} of the price"
+            base = (
+                ""
+                if r.tax_base == 1
+                else (
+                    f", DPP {r.tax_base.numerator}/{r.tax_base.denominator} dari harga"
+                    if lang == "id"
+                    else f", tax base {r.tax_base.numerator}/{r.tax_base.denominator} of the price"
+                )
             )
             eff = format_percent(r.effective_pct, lang)
             if lang == "id":
@@ -211,15 +217,19 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
     changes = [r for r in ppn_rules() if inp.valid_from < r.valid_from <= inp.valid_until]
     if changes:
         d = changes[0].valid_from.isoformat()
-        notes.append({
-            "id": f"Aturan PPN berubah pada {d}, di dalam masa berlaku harga: buat harga baru mulai tanggal itu.",
-            "en": f"The PPN rule changes on {d}, inside the price's validity: issue a new price from that day.",
-        })
+        notes.append(
+            {
+                "id": f"Aturan PPN berubah pada {d}, di dalam masa berlaku harga: buat harga baru mulai tanggal itu.",
+                "en": f"The PPN rule changes on {d}, inside the price's validity: issue a new price from that day.",
+            }
+        )
     if not inp.pkp and inp.annual_turnover is not None and inp.annual_turnover > pkp_threshold():
-        notes.append({
-            "id": f"Omzet setahun {format_money(inp.annual_turnover, 'id')} melebihi batas PKP {format_money(pkp_threshold(), 'id')}: penjual wajib dikukuhkan sebagai PKP dan memungut PPN.",
-            "en": f"Annual turnover {format_money(inp.annual_turnover, 'en')} exceeds the PKP threshold {format_money(pkp_threshold(), 'en')}: the seller must register as PKP and charge PPN.",
-        })
+        notes.append(
+            {
+                "id": f"Omzet setahun {format_money(inp.annual_turnover, 'id')} melebihi batas PKP {format_money(pkp_threshold(), 'id')}: penjual wajib dikukuhkan sebagai PKP dan memungut PPN.",
+                "en": f"Annual turnover {format_money(inp.annual_turnover, 'en')} exceeds the PKP threshold {format_money(pkp_threshold(), 'en')}: the seller must register as PKP and charge PPN.",
+            }
+        )
     return GovernmentPrice(
         price_before_ppn=inp.price_before_ppn,
         delivery_per_unit=delivery_per_unit,
@@ -439,14 +449,16 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
             problems.append(Problem("missing_field", "valid_from"))
         else:
             try:
-                price = government_price(PriceInput(
-                    price_before_ppn=val["price_before_ppn"],
-                    delivery_per_order=val.get("delivery_per_order", Money.zero(IDR)),
-                    min_order=val["min_order"],
-                    pkp=val["pkp"],
-                    valid_from=valid_from,
-                    valid_until=val["valid_until"],
-                ))
+                price = government_price(
+                    PriceInput(
+                        price_before_ppn=val["price_before_ppn"],
+                        delivery_per_order=val.get("delivery_per_order", Money.zero(IDR)),
+                        min_order=val["min_order"],
+                        pkp=val["pkp"],
+                        valid_from=valid_from,
+                        valid_until=val["valid_until"],
+                    )
+                )
             except UkmError as e:
                 problems.extend(e.problems)
     if problems:
@@ -530,17 +542,20 @@ class Checklist:
         return {
             "next_step": self.next_step.key if self.next_step else None,
             "steps": [
-                {"key": s.key, "done": s.done, "ready": s.ready,
-                 "needs": {n.key: n.have for n in s.needs}}
+                {"key": s.key, "done": s.done, "ready": s.ready, "needs": {n.key: n.have for n in s.needs}}
                 for s in self.steps
             ],
         }
 
     def to_markdown(self, lang: str = "id") -> str:
-        t = (lambda i, e: i if lang == "id" else e)
+        t = lambda i, e: i if lang == "id" else e
         lines = [t("# Daftar kesiapan e-Katalog Lokal", "# e-Katalog Lokal readiness checklist"), ""]
         for i, s in enumerate(self.steps, 1):
-            state = t("selesai", "done") if s.done else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
+            state = (
+                t("selesai", "done")
+                if s.done
+                else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
+            )
             lines.append(f"## {i}. {s.title[lang]} — {state}")
             lines.append(f"{t('Di mana', 'Where')}: {s.where[lang]}")
             lines.append("")

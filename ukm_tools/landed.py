@@ -64,7 +64,10 @@ class LandedScenario:
             "quantity": self.quantity,
             "duty_pct": str(self.duty_pct),
             "vat_pct": str(self.vat_pct),
-            **{k: getattr(self, k).to_json() for k in ("cif", "duty", "vat_base", "vat", "destination_charges", "total", "per_unit")},
+            **{
+                k: getattr(self, k).to_json()
+                for k in ("cif", "duty", "vat_base", "vat", "destination_charges", "total", "per_unit")
+            },
         }
 
 
@@ -89,7 +92,9 @@ class LandedCost:
         )
         rows = []
         for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang)):
-            rows.append(dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang)))))
+            rows.append(
+                dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang))))
+            )
         rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
         return pd.DataFrame(rows)
 
@@ -162,14 +167,22 @@ def landed_cost(
     """
     pref = checks.percent(preferential_duty_pct, "preferential_duty_pct")
     standard = landed_scenario(
-        cif, quantity, duty_pct=duty_pct, vat_pct=vat_pct,
-        destination_charges=destination_charges, vat_on_charges=vat_on_charges,
+        cif,
+        quantity,
+        duty_pct=duty_pct,
+        vat_pct=vat_pct,
+        destination_charges=destination_charges,
+        vat_on_charges=vat_on_charges,
     )
     if pref > standard.duty_pct:
         raise UkmError("out_of_range", "preferential_duty_pct", pref, f"0-{standard.duty_pct}")
     preferential = landed_scenario(
-        cif, quantity, duty_pct=pref, vat_pct=vat_pct,
-        destination_charges=destination_charges, vat_on_charges=vat_on_charges,
+        cif,
+        quantity,
+        duty_pct=pref,
+        vat_pct=vat_pct,
+        destination_charges=destination_charges,
+        vat_on_charges=vat_on_charges,
     )
     saving = standard.total - preferential.total
     return LandedCost(standard, preferential, preference, saving, (saving / standard.quantity).rounded())

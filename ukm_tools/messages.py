@@ -7,7 +7,8 @@ catalogue grows without one file every feature has to edit. A template may use
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 LANGS = ("id", "en")
 

@@ -98,64 +98,64 @@ class Money:
         object.__setattr__(self, "currency", check_currency(self.currency))
 
     @classmethod
-    def of(cls, amount: Number, currency: str) -> "Money":
+    def of(cls, amount: Number, currency: str) -> Money:
         return cls(to_decimal(amount), currency)
 
     @classmethod
-    def zero(cls, currency: str) -> "Money":
+    def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
 
-    def _same(self, other: "Money") -> None:
+    def _same(self, other: Money) -> None:
         if not isinstance(other, Money):
             raise TypeError(f"expected Money, got {type(other).__name__}")
         if other.currency != self.currency:
             raise UkmError("currency_mismatch", None, self.currency, other.currency)
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount + other.amount, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
-    def __mul__(self, factor: Number) -> "Money":
+    def __mul__(self, factor: Number) -> Money:
         if isinstance(factor, Money):
             raise TypeError("Money x Money has no meaning")
         return Money(self.amount * to_decimal(factor, "factor"), self.currency)
 
     __rmul__ = __mul__
 
-    def __truediv__(self, divisor: Number) -> "Money":
+    def __truediv__(self, divisor: Number) -> Money:
         d = to_decimal(divisor, "divisor")
         if d == 0:
             raise ZeroDivisionError("division of money by zero")
         return Money(self.amount / d, self.currency)
 
-    def __neg__(self) -> "Money":
+    def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
-    def __lt__(self, other: "Money") -> bool:
+    def __lt__(self, other: Money) -> bool:
         self._same(other)
         return self.amount < other.amount
 
-    def __le__(self, other: "Money") -> bool:
+    def __le__(self, other: Money) -> bool:
         self._same(other)
         return self.amount <= other.amount
 
-    def __gt__(self, other: "Money") -> bool:
+    def __gt__(self, other: Money) -> bool:
         self._same(other)
         return self.amount > other.amount
 
-    def __ge__(self, other: "Money") -> bool:
+    def __ge__(self, other: Money) -> bool:
         self._same(other)
         return self.amount >= other.amount
 
-    def rounded(self) -> "Money":
+    def rounded(self) -> Money:
         """Half-up to the currency's minor unit (whole rupiah, cents)."""
         return Money(round_half_up(self.amount, minor_units(self.currency)), self.currency)
 
-    def rounded_up(self) -> "Money":
+    def rounded_up(self) -> Money:
         """Up to the next minor unit (for amounts that must not fall short, e.g. a gross-up)."""
         return Money(round_up(self.amount, minor_units(self.currency)), self.currency)
 

@@ -78,15 +78,21 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
             if len(frac) == 3 and whole != "0" and len(whole) <= 3 and _PATTERNS[other].match(s):
                 mine, theirs = _to_decimal(s, lang), _to_decimal(s, other)
                 raise UkmError(
-                    "number_ambiguous", field, raw,
-                    reading_a=format_number(mine, lang), reading_b=format_number(theirs, lang),
+                    "number_ambiguous",
+                    field,
+                    raw,
+                    reading_a=format_number(mine, lang),
+                    reading_b=format_number(theirs, lang),
                     plain=f"{whole}{frac}",
                 )
         return sign * _to_decimal(s, lang)
     if _PATTERNS[other].match(s):
         value = sign * _to_decimal(s, other)
         raise UkmError(
-            "number_other_convention", field, raw, suggestion=format_number(value, lang),
+            "number_other_convention",
+            field,
+            raw,
+            suggestion=format_number(value, lang),
             **{f"written_{m}": _CONVENTION_NAMES[m][other] for m in _SEPARATORS},
             **{f"expected_{m}": _CONVENTION_NAMES[m][lang] for m in _SEPARATORS},
             **{f"rule_{m}": _CONVENTION_RULES[m][lang] for m in _SEPARATORS},

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ukm_tools import checks
-from ukm_tools.dated import Dated, as_date
 from ukm_tools.datafiles import load_yaml, packaged_yaml
+from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
@@ -114,15 +115,36 @@ def methods_dataframe(lang: str = "id"):
     """The payment methods side by side: risks, rules, what each party needs."""
     en = lang == "en"
     lang = lang if lang in LANGS else "id"
-    cols = ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs") if en else (
-        "Cara bayar", "Risiko eksportir", "Risiko importir", "Aturan", "Yang perlu disiapkan eksportir", "Yang perlu disiapkan importir")
-    return _frame([
-        dict(zip(cols, (
-            m.label[lang], m.exporter_risk, m.importer_risk, ", ".join(m.rules),
-            "; ".join(m.exporter_needs[lang]), "; ".join(m.importer_needs[lang]),
-        )))
-        for m in load_payment_methods().values()
-    ])
+    cols = (
+        ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs")
+        if en
+        else (
+            "Cara bayar",
+            "Risiko eksportir",
+            "Risiko importir",
+            "Aturan",
+            "Yang perlu disiapkan eksportir",
+            "Yang perlu disiapkan importir",
+        )
+    )
+    return _frame(
+        [
+            dict(
+                zip(
+                    cols,
+                    (
+                        m.label[lang],
+                        m.exporter_risk,
+                        m.importer_risk,
+                        ", ".join(m.rules),
+                        "; ".join(m.exporter_needs[lang]),
+                        "; ".join(m.importer_needs[lang]),
+                    ),
+                )
+            )
+            for m in load_payment_methods().values()
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- fees
@@ -148,7 +170,7 @@ class Fee:
     example: bool = False
     note: str = ""
 
-    def charge(self, basis: Money, count: int) -> "FeeLine":
+    def charge(self, basis: Money, count: int) -> FeeLine:
         """The fee for ``count`` events on ``basis`` (min/max apply to each event)."""
         applied, limit = "fixed", None
         if self.kind is FeeKind.FIXED:
@@ -198,13 +220,27 @@ class FeeLine:
             text = ("fixed " if en else "tetap ") + format_money(self.unit, lang)
         else:
             raw = (self.basis * f.rate_pct / 100).rounded()
-            text = f"{format_percent(f.rate_pct, lang, 4)} x {format_money(self.basis, lang)} = {format_money(raw, lang)}"
+            text = (
+                f"{format_percent(f.rate_pct, lang, 4)} x {format_money(self.basis, lang)} = {format_money(raw, lang)}"
+            )
             if self.applied == "minimum":
-                text += (" -> min " if en else " -> minimum ") + format_money(self.limit, lang) + (" applied" if en else " berlaku")
+                text += (
+                    (" -> min " if en else " -> minimum ")
+                    + format_money(self.limit, lang)
+                    + (" applied" if en else " berlaku")
+                )
             elif self.applied == "maximum":
-                text += (" -> max " if en else " -> maksimum ") + format_money(self.limit, lang) + (" applied" if en else " berlaku")
+                text += (
+                    (" -> max " if en else " -> maksimum ")
+                    + format_money(self.limit, lang)
+                    + (" applied" if en else " berlaku")
+                )
         if f.per is FeeEvent.PERIOD:
-            text += (f" x {self.count} period(s) of {f.period_days} days" if en else f" x {self.count} periode {f.period_days} hari")
+            text += (
+                f" x {self.count} period(s) of {f.period_days} days"
+                if en
+                else f" x {self.count} periode {f.period_days} hari"
+            )
         elif self.count != 1 or f.per is not FeeEvent.ONCE:
             what = {
                 FeeEvent.AMENDMENT: ("amendment(s)", "amendemen"),
@@ -252,11 +288,16 @@ class FeeSchedule(Dated):
     def to_dataframe(self, lang: str = "id"):
         """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
         en = lang == "en"
-        cols = ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date") if en else (
-            "Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
+        cols = (
+            ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date")
+            if en
+            else ("Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
+        )
         per = {
-            "once": ("once", "sekali"), "amendment": ("each amendment", "per amendemen"),
-            "discrepancy": ("each discrepancy", "per diskrepansi"), "period": ("per period", "per periode"),
+            "once": ("once", "sekali"),
+            "amendment": ("each amendment", "per amendemen"),
+            "discrepancy": ("each discrepancy", "per diskrepansi"),
+            "period": ("per period", "per periode"),
         }
         rows = []
         for f in self.fees:
@@ -271,17 +312,41 @@ class FeeSchedule(Dated):
             charged = per[f.per.value][0 if en else 1]
             if f.per is FeeEvent.PERIOD:
                 charged = f"per {f.period_days} {'days' if en else 'hari'}"
-            rows.append(dict(zip(cols, (
-                f.label.get(lang, f.label["id"]), ", ".join(f.applies_to), charged, tariff,
-                ("yes" if en else "ya") if f.example else "", f.source, f.date.isoformat(),
-            ))))
+            rows.append(
+                dict(
+                    zip(
+                        cols,
+                        (
+                            f.label.get(lang, f.label["id"]),
+                            ", ".join(f.applies_to),
+                            charged,
+                            tariff,
+                            ("yes" if en else "ya") if f.example else "",
+                            f.source,
+                            f.date.isoformat(),
+                        ),
+                    )
+                )
+            )
         return _frame(rows)
 
 
 _SCHEDULE_KEYS = {"bank", "currency", "date", "source", "note", "fees"}
 _FEE_KEYS = {
-    "code", "label", "applies_to", "per", "kind", "amount", "rate_pct", "min", "max",
-    "period_days", "source", "date", "example", "note",
+    "code",
+    "label",
+    "applies_to",
+    "per",
+    "kind",
+    "amount",
+    "rate_pct",
+    "min",
+    "max",
+    "period_days",
+    "source",
+    "date",
+    "example",
+    "note",
 }
 
 
@@ -386,7 +451,9 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
 def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
     """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported."""
     if not isinstance(data, Mapping):
-        raise UkmError("malformed_file", "file", name, detail="expected a mapping with bank, currency, date, source, fees")
+        raise UkmError(
+            "malformed_file", "file", name, detail="expected a mapping with bank, currency, date, source, fees"
+        )
     problems: list[Problem] = []
     for key in data:
         if key not in _SCHEDULE_KEYS:
@@ -472,10 +539,34 @@ class CostBreakdown:
         en = lang == "en"
         cols = ("Fee", "Rule", "Amount", "Value", "Source") if en else ("Biaya", "Aturan", "Jumlah", "Nilai", "Sumber")
         rows = [
-            dict(zip(cols, (ln.label(lang), ln.rule_text(lang), format_money(ln.amount, lang), ln.amount.amount, ln.fee.source)))
+            dict(
+                zip(
+                    cols,
+                    (
+                        ln.label(lang),
+                        ln.rule_text(lang),
+                        format_money(ln.amount, lang),
+                        ln.amount.amount,
+                        ln.fee.source,
+                    ),
+                )
+            )
             for ln in self.lines
         ]
-        rows.append(dict(zip(cols, ("Total" if en else "Jumlah biaya", "", format_money(self.total, lang), self.total.amount, self.bank))))
+        rows.append(
+            dict(
+                zip(
+                    cols,
+                    (
+                        "Total" if en else "Jumlah biaya",
+                        "",
+                        format_money(self.total, lang),
+                        self.total.amount,
+                        self.bank,
+                    ),
+                )
+            )
+        )
         return _frame(rows)
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
@@ -547,12 +638,19 @@ def lc_cost(
     """Exporter's bank cost of a letter of credit (advising, amendments, negotiation,
     confirmation when ``confirmed``, discrepancies, courier...). See :func:`method_cost`."""
     return method_cost(
-        "lc_confirmed" if confirmed else "lc_unconfirmed", invoice, schedule,
-        amendments=amendments, discrepancies=discrepancies, tenor_days=tenor_days, validity_days=validity_days,
+        "lc_confirmed" if confirmed else "lc_unconfirmed",
+        invoice,
+        schedule,
+        amendments=amendments,
+        discrepancies=discrepancies,
+        tenor_days=tenor_days,
+        validity_days=validity_days,
     )
 
 
-def collection_cost(invoice: Money, schedule: FeeSchedule, *, acceptance: bool = False, tenor_days: int = 0) -> CostBreakdown:
+def collection_cost(
+    invoice: Money, schedule: FeeSchedule, *, acceptance: bool = False, tenor_days: int = 0
+) -> CostBreakdown:
     """Exporter's bank cost of a documentary collection: D/P, or D/A when ``acceptance``."""
     return method_cost("da" if acceptance else "dp", invoice, schedule, tenor_days=tenor_days)
 
@@ -576,8 +674,11 @@ class DraftDiscount:
         rate = format_percent(self.annual_rate_pct, lang, 4)
         items = [
             ("Face value of the draft" if en else "Nilai nominal wesel", self.face, ""),
-            ("Discount interest" if en else "Bunga diskonto", -self.interest,
-             f"{format_money(self.face, lang)} x {rate} x {self.days}/{DAY_COUNT}"),
+            (
+                "Discount interest" if en else "Bunga diskonto",
+                -self.interest,
+                f"{format_money(self.face, lang)} x {rate} x {self.days}/{DAY_COUNT}",
+            ),
             ("Bank fees" if en else "Biaya bank", -self.fees, ""),
             ("Net proceeds" if en else "Hasil bersih", self.net, ""),
         ]
@@ -680,15 +781,34 @@ class MethodComparison:
         cols = (
             ("Method", "Exporter risk", "Importer risk", "Bank fees", "Financing", "Total", "Total value", "Rules")
             if en
-            else ("Cara bayar", "Risiko eksportir", "Risiko importir", "Biaya bank", "Biaya dana", "Total", "Nilai total", "Aturan")
+            else (
+                "Cara bayar",
+                "Risiko eksportir",
+                "Risiko importir",
+                "Biaya bank",
+                "Biaya dana",
+                "Total",
+                "Nilai total",
+                "Aturan",
+            )
         )
         return _frame(
             [
-                dict(zip(cols, (
-                    r.method.label[lang if lang in LANGS else "id"], r.method.exporter_risk, r.method.importer_risk,
-                    format_money(r.fees, lang), format_money(r.financing, lang), format_money(r.total, lang),
-                    r.total.amount, ", ".join(r.method.rules),
-                )))
+                dict(
+                    zip(
+                        cols,
+                        (
+                            r.method.label[lang if lang in LANGS else "id"],
+                            r.method.exporter_risk,
+                            r.method.importer_risk,
+                            format_money(r.fees, lang),
+                            format_money(r.financing, lang),
+                            format_money(r.total, lang),
+                            r.total.amount,
+                            ", ".join(r.method.rules),
+                        ),
+                    )
+                )
                 for r in self.rows
             ]
         )
@@ -745,8 +865,13 @@ def compare_methods(
     rows = []
     for m in load_payment_methods().values():
         b = method_cost(
-            m, invoice, schedule, amendments=amendments, discrepancies=discrepancies,
-            tenor_days=tenor_days if m.exporter_waits_tenor else 0, validity_days=validity_days,
+            m,
+            invoice,
+            schedule,
+            amendments=amendments,
+            discrepancies=discrepancies,
+            tenor_days=tenor_days if m.exporter_waits_tenor else 0,
+            validity_days=validity_days,
         )
         financing = Money.zero(b.invoice.currency)
         if rate is not None and m.exporter_waits_tenor and tenor_days:

@@ -11,13 +11,14 @@ rounded unit price x quantity, exactly — what goes on the invoice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ukm_tools import incoterms
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.fx import AppliedRate, RateSheet, RateKind, cost_to_idr
+from ukm_tools.fx import AppliedRate, RateKind, RateSheet, cost_to_idr
 from ukm_tools.incoterms import Conditions, Payer
 from ukm_tools.insurance import InsuranceQuote, Method, check_clause, check_rate, insure, premium_factor
 from ukm_tools.money import Money
@@ -106,26 +107,48 @@ class PriceBuildUp:
 
         cur = self.quote_currency
         cols = {
-            "id": ["Incoterm", "Tambahan biaya", "Harga/unit (IDR)", f"Harga/unit ({cur})", "Total kiriman (IDR)", f"Total kiriman ({cur})"],
-            "en": ["Incoterm", "Costs added", "Unit price (IDR)", f"Unit price ({cur})", "Shipment total (IDR)", f"Shipment total ({cur})"],
+            "id": [
+                "Incoterm",
+                "Tambahan biaya",
+                "Harga/unit (IDR)",
+                f"Harga/unit ({cur})",
+                "Total kiriman (IDR)",
+                f"Total kiriman ({cur})",
+            ],
+            "en": [
+                "Incoterm",
+                "Costs added",
+                "Unit price (IDR)",
+                f"Unit price ({cur})",
+                "Shipment total (IDR)",
+                f"Shipment total ({cur})",
+            ],
         }[lang if lang in ("id", "en") else "id"]
         rows = []
         for s in self.steps:
-            rows.append([
-                s.rule,
-                ", ".join(a.name for a in s.added),
-                s.unit_idr.amount,
-                s.unit_quote.amount,
-                s.shipment_idr.amount,
-                s.shipment_quote.amount,
-            ])
+            rows.append(
+                [
+                    s.rule,
+                    ", ".join(a.name for a in s.added),
+                    s.unit_idr.amount,
+                    s.unit_quote.amount,
+                    s.shipment_idr.amount,
+                    s.shipment_quote.amount,
+                ]
+            )
         return pd.DataFrame(rows, columns=cols)
 
     def to_json(self) -> dict[str, Any]:
         def rate(r: AppliedRate | None):
             if r is None:
                 return None
-            return {"currency": r.currency, "kind": r.kind.value, "value": str(r.value), "date": r.date.isoformat(), "source": r.source}
+            return {
+                "currency": r.currency,
+                "kind": r.kind.value,
+                "value": str(r.value),
+                "date": r.date.isoformat(),
+                "source": r.source,
+            }
 
         return {
             "incoterm": self.rule,
@@ -136,7 +159,10 @@ class PriceBuildUp:
             "steps": [
                 {
                     "incoterm": s.rule,
-                    "added": [{"name": a.name, "item": a.item, "per_shipment_idr": str(a.per_shipment.rounded().amount)} for a in s.added],
+                    "added": [
+                        {"name": a.name, "item": a.item, "per_shipment_idr": str(a.per_shipment.rounded().amount)}
+                        for a in s.added
+                    ],
                     "unit_idr": s.unit_idr.to_json(),
                     "unit_quote": s.unit_quote.to_json(),
                     "shipment_idr": s.shipment_idr.to_json(),
@@ -144,7 +170,9 @@ class PriceBuildUp:
                 }
                 for s in self.steps
             ],
-            "insurance": None if self.insurance is None else {
+            "insurance": None
+            if self.insurance is None
+            else {
                 "clause": self.insurance.clause,
                 "method": self.insurance.method.value,
                 "rate_pct": str(self.insurance.rate_pct),
@@ -231,15 +259,19 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         if sheet is None:
             raise UkmError("missing_rate", "quote_currency", inp.quote_currency, [], source="-")
         price_rate = sheet.applied(inp.quote_currency, RateKind.BUY)
-        notes.append({
-            "id": f"Harga {inp.quote_currency} dihitung dengan {price_rate.describe('id')}: kurs saat bank membeli hasil ekspor Anda.",
-            "en": f"{inp.quote_currency} prices use the {price_rate.describe('en')}: the rate at which the bank will buy your proceeds.",
-        })
+        notes.append(
+            {
+                "id": f"Harga {inp.quote_currency} dihitung dengan {price_rate.describe('id')}: kurs saat bank membeli hasil ekspor Anda.",
+                "en": f"{inp.quote_currency} prices use the {price_rate.describe('en')}: the rate at which the bank will buy your proceeds.",
+            }
+        )
     for applied in cost_rates.values():
-        notes.append({
-            "id": f"Biaya dalam {applied.currency} dibayar dengan {applied.describe('id')}.",
-            "en": f"Costs in {applied.currency} are paid at the {applied.describe('en')}.",
-        })
+        notes.append(
+            {
+                "id": f"Biaya dalam {applied.currency} dibayar dengan {applied.describe('id')}.",
+                "en": f"Costs in {applied.currency} are paid at the {applied.describe('en')}.",
+            }
+        )
 
     markup = (inp.hpp + inp.packing) * inp.markup_pct / 100
     exw_unit = inp.hpp + inp.packing + markup
@@ -274,7 +306,8 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         if insured:
             clause = check_clause(
                 inp.insurance_clause or step_rule.insurance_clause or "C",
-                step_rule.insurance_clause, step_rule.code,
+                step_rule.insurance_clause,
+                step_rule.code,
             )
             rate_pct = _rate_for(inp, clause)
             step_premium = insurable * premium_factor(rate_pct, Decimal(110), inp.insurance_method)
@@ -284,11 +317,15 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                 clause_used = clause
                 added.append(AddedCost(f"Asuransi ICC ({clause})", "insurance", premium_unit * qty, premium_unit))
                 if step_rule.is_d_rule:
-                    notes.append({
-                        "id": "Aturan D tidak mewajibkan asuransi, tetapi risiko di jalan ada pada penjual: harga ini sudah memasukkan premi.",
-                        "en": "D rules impose no duty to insure, but the seller carries the transit risk: this price includes the premium.",
-                    })
-        if step_rule.payer("import_clearance_duty", inp.conditions) is Payer.SELLER and (inp.duty_pct or inp.import_vat_pct):
+                    notes.append(
+                        {
+                            "id": "Aturan D tidak mewajibkan asuransi, tetapi risiko di jalan ada pada penjual: harga ini sudah memasukkan premi.",
+                            "en": "D rules impose no duty to insure, but the seller carries the transit risk: this price includes the premium.",
+                        }
+                    )
+        if step_rule.payer("import_clearance_duty", inp.conditions) is Payer.SELLER and (
+            inp.duty_pct or inp.import_vat_pct
+        ):
             cif_value = insurable if premium_unit is None else insurable + premium_unit
             duty = cif_value * inp.duty_pct / 100
             vat = (cif_value + duty) * inp.import_vat_pct / 100

@@ -18,11 +18,12 @@ yes/no question in plain Indonesian (and English).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
@@ -120,8 +121,11 @@ class RequirementCatalog(Dated):
         import pandas as pd
 
         en = lang == "en"
-        cols = ("Code", "Question", "Typical cost", "Days", "Source") if en else (
-            "Kode", "Pertanyaan", "Perkiraan biaya", "Lama (hari)", "Sumber")
+        cols = (
+            ("Code", "Question", "Typical cost", "Days", "Source")
+            if en
+            else ("Kode", "Pertanyaan", "Perkiraan biaya", "Lama (hari)", "Sumber")
+        )
         return pd.DataFrame(
             [
                 dict(zip(cols, (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source)))
@@ -134,8 +138,20 @@ class RequirementCatalog(Dated):
 # --------------------------------------------------------------------------- loading
 
 _REQ_KEYS = {
-    "code", "label", "question", "product_types", "markets", "prerequisites", "weight", "where",
-    "typical_cost", "typical_cost_max", "cost_note", "lead_time_days", "lead_time_estimate", "source",
+    "code",
+    "label",
+    "question",
+    "product_types",
+    "markets",
+    "prerequisites",
+    "weight",
+    "where",
+    "typical_cost",
+    "typical_cost_max",
+    "cost_note",
+    "lead_time_days",
+    "lead_time_estimate",
+    "source",
 }
 
 
@@ -222,8 +238,9 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
         estimate = r.get("lead_time_estimate", False)
         if not isinstance(estimate, bool):
             problems.append(Problem("wrong_type", f"{where}.lead_time_estimate", estimate, "true / false"))
-        cost, cost_max = _rupiah(r.get("typical_cost"), f"{where}.typical_cost", problems), _rupiah(
-            r.get("typical_cost_max"), f"{where}.typical_cost_max", problems
+        cost, cost_max = (
+            _rupiah(r.get("typical_cost"), f"{where}.typical_cost", problems),
+            _rupiah(r.get("typical_cost_max"), f"{where}.typical_cost_max", problems),
         )
         if cost is not None and cost_max is not None and cost_max.amount < cost.amount:
             problems.append(Problem("min_above_max", f"{where}.typical_cost", cost.amount, cost_max.amount))
@@ -235,12 +252,16 @@ def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCa
                 product_types=types,
                 markets=mkts,
                 prerequisites=_list(r.get("prerequisites", []), f"{where}.prerequisites", problems),
-                weight=checks.collect(problems, checks.exact_int, r.get("weight"), f"{where}.weight", minimum=1, default=1),
+                weight=checks.collect(
+                    problems, checks.exact_int, r.get("weight"), f"{where}.weight", minimum=1, default=1
+                ),
                 where=_bilingual(r.get("where"), f"{where}.where", problems),
                 typical_cost=cost,
                 typical_cost_max=cost_max,
                 cost_note=_bilingual(r.get("cost_note"), f"{where}.cost_note", problems, required=False),
-                lead_time_days=checks.collect(problems, checks.exact_int, r.get("lead_time_days"), f"{where}.lead_time_days", default=0),
+                lead_time_days=checks.collect(
+                    problems, checks.exact_int, r.get("lead_time_days"), f"{where}.lead_time_days", default=0
+                ),
                 lead_time_estimate=bool(estimate),
                 source=source,
             )
@@ -288,7 +309,7 @@ def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
         for nxt in graph.get(node, ()):
             if state.get(nxt) == 1:
                 stack = path + [node]
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if state.get(nxt) is None:
                 found = visit(nxt, path + [node])
                 if found:
@@ -365,18 +386,54 @@ class Assessment:
 
         en = lang == "en"
         cols = (
-            ("Step", "Requirement", "Where to go", "Typical cost", "Days", "Start day", "Ready by day", "Waits for", "Source")
+            (
+                "Step",
+                "Requirement",
+                "Where to go",
+                "Typical cost",
+                "Days",
+                "Start day",
+                "Ready by day",
+                "Waits for",
+                "Source",
+            )
             if en
-            else ("Langkah", "Persyaratan", "Ke mana", "Perkiraan biaya", "Lama (hari)", "Mulai hari ke", "Selesai hari ke", "Menunggu", "Sumber")
+            else (
+                "Langkah",
+                "Persyaratan",
+                "Ke mana",
+                "Perkiraan biaya",
+                "Lama (hari)",
+                "Mulai hari ke",
+                "Selesai hari ke",
+                "Menunggu",
+                "Sumber",
+            )
         )
         rows = []
         for a in self.plan:
             r = a.requirement
-            days = str(r.lead_time_days) + (" (estimate)" if en and r.lead_time_estimate else " (perkiraan)" if r.lead_time_estimate else "")
-            rows.append(dict(zip(cols, (
-                a.step, r.text("label", lang), r.text("where", lang), r.cost_text(lang), days,
-                a.start_day, a.finish_day, ", ".join(a.waits_for), r.source,
-            ))))
+            days = str(r.lead_time_days) + (
+                " (estimate)" if en and r.lead_time_estimate else " (perkiraan)" if r.lead_time_estimate else ""
+            )
+            rows.append(
+                dict(
+                    zip(
+                        cols,
+                        (
+                            a.step,
+                            r.text("label", lang),
+                            r.text("where", lang),
+                            r.cost_text(lang),
+                            days,
+                            a.start_day,
+                            a.finish_day,
+                            ", ".join(a.waits_for),
+                            r.source,
+                        ),
+                    )
+                )
+            )
         return pd.DataFrame(rows, columns=list(cols))
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
@@ -393,8 +450,12 @@ class Assessment:
                     "code": a.requirement.code,
                     "label": a.requirement.text("label", lang),
                     "where": a.requirement.text("where", lang),
-                    "typical_cost": None if a.requirement.typical_cost is None else a.requirement.typical_cost.to_json(),
-                    "typical_cost_max": None if a.requirement.typical_cost_max is None else a.requirement.typical_cost_max.to_json(),
+                    "typical_cost": None
+                    if a.requirement.typical_cost is None
+                    else a.requirement.typical_cost.to_json(),
+                    "typical_cost_max": None
+                    if a.requirement.typical_cost_max is None
+                    else a.requirement.typical_cost_max.to_json(),
                     "lead_time_days": a.requirement.lead_time_days,
                     "lead_time_estimate": a.requirement.lead_time_estimate,
                     "waits_for": list(a.waits_for),

@@ -49,7 +49,9 @@ def model(inp: PricingInput, rule: str, sheet: RateSheet) -> SweepModel:
     final = exact.final
     added = [a for s in exact.steps for a in s.added]
     if any(a.item in DESTINATION_ITEMS for a in added):
-        raise UkmError("unknown_choice", "incoterm", exact.rule, [c for c in incoterms.RULE_ORDER if not c.startswith("D")])
+        raise UkmError(
+            "unknown_choice", "incoterm", exact.rule, [c for c in incoterms.RULE_ORDER if not c.startswith("D")]
+        )
     cur = inp.quote_currency
     seller = set(incoterms.rule(exact.rule).seller_items(inp.conditions))
     per_unit = shipment = foreign = freight = 0.0
@@ -75,9 +77,15 @@ def model(inp: PricingInput, rule: str, sheet: RateSheet) -> SweepModel:
         k = float(ins[0].per_unit.amount / before_ins)
     r = sheet.rate(cur)
     return SweepModel(
-        rule=exact.rule, currency=cur, exw_unit=float(exact.steps[0].unit_idr_exact.amount),
-        per_unit_idr=per_unit, shipment_idr=shipment, shipment_foreign=foreign, freight_base=freight,
-        premium_factor=k, sell_over_buy=float(r.sell / r.buy),
+        rule=exact.rule,
+        currency=cur,
+        exw_unit=float(exact.steps[0].unit_idr_exact.amount),
+        per_unit_idr=per_unit,
+        shipment_idr=shipment,
+        shipment_foreign=foreign,
+        freight_base=freight,
+        premium_factor=k,
+        sell_over_buy=float(r.sell / r.buy),
     )
 
 
@@ -92,18 +100,28 @@ def sweep(m: SweepModel, buy_rates, quantities, freights):
     import pandas as pd
 
     b, q, f = np.meshgrid(
-        np.asarray(buy_rates, dtype=np.float64), np.asarray(quantities, dtype=np.float64),
-        np.asarray(freights, dtype=np.float64), indexing="ij",
+        np.asarray(buy_rates, dtype=np.float64),
+        np.asarray(quantities, dtype=np.float64),
+        np.asarray(freights, dtype=np.float64),
+        indexing="ij",
     )
     b, q, f = b.ravel(), q.ravel(), f.ravel()
     sell = b * m.sell_over_buy
-    unit_idr = (m.exw_unit + m.per_unit_idr + (m.shipment_idr + (m.shipment_foreign + f) * sell) / q) * (1 + m.premium_factor)
+    unit_idr = (m.exw_unit + m.per_unit_idr + (m.shipment_idr + (m.shipment_foreign + f) * sell) / q) * (
+        1 + m.premium_factor
+    )
     unit_idr_r = _round_half_up(unit_idr, 0)
     unit_q = _round_half_up(unit_idr_r / b, 2)
-    return pd.DataFrame({
-        "buy_rate": b, "quantity": q.astype(np.int64), "freight": f,
-        "unit_idr": unit_idr_r, "unit_quote": unit_q, "shipment_quote": unit_q * q,
-    })
+    return pd.DataFrame(
+        {
+            "buy_rate": b,
+            "quantity": q.astype(np.int64),
+            "freight": f,
+            "unit_idr": unit_idr_r,
+            "unit_quote": unit_q,
+            "shipment_quote": unit_q * q,
+        }
+    )
 
 
 def exact_row(inp: PricingInput, rule: str, sheet: RateSheet, buy_rate: Decimal, quantity: int, freight: Decimal):

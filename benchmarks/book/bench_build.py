@@ -30,8 +30,11 @@ def _cpu_children() -> float:
 
 def jb_build(src: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the build and its kernels)."""
-    env = dict(os.environ, NBFORMAT_VALIDATOR="fastjsonschema",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        NBFORMAT_VALIDATOR="fastjsonschema",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])),
+    )
     cmd = build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going")
     t0, c0 = time.perf_counter(), _cpu_children()
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -45,8 +48,12 @@ def main() -> None:
         shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("_build", "_reveal", "__pycache__"))
         full = jb_build(src)
         page = src / "modul" / "pembayaran.md"
-        page.write_text(page.read_text(encoding="utf-8").replace(
-            "Ada lima cara utama.", "Ada lima cara utama (teks diubah untuk uji kecepatan).", 1), encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8").replace(
+                "Ada lima cara utama.", "Ada lima cara utama (teks diubah untuk uji kecepatan).", 1
+            ),
+            encoding="utf-8",
+        )
         rebuild = jb_build(src)
         html = (src / "_build" / "html" / "modul" / "pembayaran.html").read_text(encoding="utf-8")
         assert "teks diubah untuk uji kecepatan" in html, "the edit did not reach the HTML"

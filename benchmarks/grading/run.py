@@ -35,14 +35,22 @@ A = "ps1"
 
 
 ANSWERS = {
-    "landed": ("def landed_cost(fob, freight, insurance):\n    return fob + freight + insurance\n",
-               "def landed_cost(fob, freight, insurance):\n    return fob + freight\n"),
-    "per_unit": ("def per_unit(df):\n    return (df['cost'] / df['units']).round(2).tolist()\n",
-                 "def per_unit(df):\n    return (df['cost'] / df['units']).tolist()\n"),
-    "top": ("def top_product(df):\n    return df.sort_values('cost', ascending=False)['product'].iloc[0]\n",
-            "def top_product(df):\n    return df['product'].iloc[0]\n"),
-    "margin": ("def margin(price, cost):\n    return round((price - cost) / price * 100, 1)\n",
-               "def margin(price, cost):\n    return (price - cost) / cost\n"),
+    "landed": (
+        "def landed_cost(fob, freight, insurance):\n    return fob + freight + insurance\n",
+        "def landed_cost(fob, freight, insurance):\n    return fob + freight\n",
+    ),
+    "per_unit": (
+        "def per_unit(df):\n    return (df['cost'] / df['units']).round(2).tolist()\n",
+        "def per_unit(df):\n    return (df['cost'] / df['units']).tolist()\n",
+    ),
+    "top": (
+        "def top_product(df):\n    return df.sort_values('cost', ascending=False)['product'].iloc[0]\n",
+        "def top_product(df):\n    return df['product'].iloc[0]\n",
+    ),
+    "margin": (
+        "def margin(price, cost):\n    return round((price - cost) / price * 100, 1)\n",
+        "def margin(price, cost):\n    return (price - cost) / cost\n",
+    ),
 }
 TESTS = {
     "landed": ("assert landed_cost(100, 20, 5) == 125", "assert landed_cost(1, 2, 3) == 6", 2),
@@ -55,20 +63,32 @@ TESTS = {
 def source_notebook():
     nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nb.cells.append(new_markdown_cell("# Biaya ekspor", metadata=nbgrader_meta("intro", locked=True)))
-    nb.cells.append(new_code_cell(
-        "import pandas as pd\nimport numpy as np\n"
-        "data = pd.DataFrame({'product': ['kopi', 'teh', 'sirup'], 'cost': [250.0, 400.0, 1200.0], "
-        "'units': [100, 300, 300]})",
-        metadata=nbgrader_meta("setup", locked=True)))
+    nb.cells.append(
+        new_code_cell(
+            "import pandas as pd\nimport numpy as np\n"
+            "data = pd.DataFrame({'product': ['kopi', 'teh', 'sirup'], 'cost': [250.0, 400.0, 1200.0], "
+            "'units': [100, 300, 300]})",
+            metadata=nbgrader_meta("setup", locked=True),
+        )
+    )
     for key, (good, _bad) in ANSWERS.items():
         body = good.split("\n", 1)
-        nb.cells.append(new_code_cell(
-            f"{body[0]}\n    ### BEGIN SOLUTION\n{body[1].rstrip()}\n    ### END SOLUTION", metadata=nbgrader_meta(key, solution=True)))
+        nb.cells.append(
+            new_code_cell(
+                f"{body[0]}\n    ### BEGIN SOLUTION\n{body[1].rstrip()}\n    ### END SOLUTION",
+                metadata=nbgrader_meta(key, solution=True),
+            )
+        )
         visible, hidden, points = TESTS[key]
-        nb.cells.append(new_code_cell(
-            f"{visible}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS",
-            metadata=nbgrader_meta(f"test_{key}", grade=True, locked=True, points=points)))
-    nb.cells.append(new_markdown_cell("YOUR ANSWER HERE", metadata=nbgrader_meta("explain", grade=True, solution=True, points=2)))
+        nb.cells.append(
+            new_code_cell(
+                f"{visible}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS",
+                metadata=nbgrader_meta(f"test_{key}", grade=True, locked=True, points=points),
+            )
+        )
+    nb.cells.append(
+        new_markdown_cell("YOUR ANSWER HERE", metadata=nbgrader_meta("explain", grade=True, solution=True, points=2))
+    )
     return nb
 
 
@@ -135,8 +155,12 @@ def scores(course: Path) -> dict[str, tuple[float, bool]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=200, help="submissions (default 200)")
-    parser.add_argument("--baseline-subset", type=int, default=0,
-                        help="time plain nbgrader on only this many submissions and extrapolate (labelled)")
+    parser.add_argument(
+        "--baseline-subset",
+        type=int,
+        default=0,
+        help="time plain nbgrader on only this many submissions and extrapolate (labelled)",
+    )
     parser.add_argument("--timeout", type=int, default=10, help="cell timeout for both runs (s)")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary courses")
@@ -148,9 +172,11 @@ def main() -> None:
     try:
         t = time.monotonic()
         course, kinds = build(root, args.n)
-        print(f"built {args.n} submissions in {time.monotonic() - t:.1f} s "
-              f"({sum(k == 'good' for k in kinds.values())} honest, others: "
-              f"{sorted(k for k in kinds.values() if k != 'good')})")
+        print(
+            f"built {args.n} submissions in {time.monotonic() - t:.1f} s "
+            f"({sum(k == 'good' for k in kinds.values())} honest, others: "
+            f"{sorted(k for k in kinds.values() if k != 'good')})"
+        )
         plain = root / "plain"
         shutil.copytree(course, plain)
         subset = args.baseline_subset if 0 < args.baseline_subset < args.n else 0
@@ -159,12 +185,17 @@ def main() -> None:
             for folder in sorted((plain / "submitted").iterdir())[subset:]:
                 shutil.rmtree(folder)
         t = time.monotonic()
-        proc = _nbgrader(["autograde", A, f"--ExecutePreprocessor.timeout={args.timeout}",
-                          f"--Execute.timeout={args.timeout}"], plain, check=False)
+        proc = _nbgrader(
+            ["autograde", A, f"--ExecutePreprocessor.timeout={args.timeout}", f"--Execute.timeout={args.timeout}"],
+            plain,
+            check=False,
+        )
         plain_s = time.monotonic() - t
         graded_plain = subset or args.n
-        print(f"plain nbgrader autograde (sequential, one process): {graded_plain} submissions in {plain_s:.1f} s "
-              f"({plain_s / graded_plain:.2f} s each), exit {proc.returncode}")
+        print(
+            f"plain nbgrader autograde (sequential, one process): {graded_plain} submissions in {plain_s:.1f} s "
+            f"({plain_s / graded_plain:.2f} s each), exit {proc.returncode}"
+        )
 
         engine = root / "engine"
         shutil.copytree(course, engine)
@@ -172,13 +203,21 @@ def main() -> None:
         from ukm_tools.course.quiet import quiet_nbgrader
 
         with quiet_nbgrader(), progress_reporter() as on_progress:
-            report = grade_assignment(engine, A, cell_timeout=args.timeout, sandbox=True, workers=args.workers,
-                                      on_progress=on_progress if sys.stderr.isatty() else None)
+            report = grade_assignment(
+                engine,
+                A,
+                cell_timeout=args.timeout,
+                sandbox=True,
+                workers=args.workers,
+                on_progress=on_progress if sys.stderr.isatty() else None,
+            )
         engine_s = time.monotonic() - t
         from ukm_tools.course.grading.engine import default_workers
 
-        print(f"grade_assignment (sandbox on, {args.workers or default_workers(True)} workers): {args.n} submissions in "
-              f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses {dict((k.value, v) for k, v in report.counts().items())}")
+        print(
+            f"grade_assignment (sandbox on, {args.workers or default_workers(True)} workers): {args.n} submissions in "
+            f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses {dict((k.value, v) for k, v in report.counts().items())}"
+        )
 
         ps, es = scores(plain), scores(engine)
         by_student = report.by_student()
@@ -199,8 +238,10 @@ def main() -> None:
                 print(f"  {student} {kind:14s} -> {r.status.value} {r.score} ({r.reason[:80]})")
         if subset:
             est = plain_s / subset * args.n
-            print(f"SPEEDUP (baseline EXTRAPOLATED from {subset} of {args.n} submissions: "
-                  f"{est:.1f} s estimated): {est / engine_s:.2f}x")
+            print(
+                f"SPEEDUP (baseline EXTRAPOLATED from {subset} of {args.n} submissions: "
+                f"{est:.1f} s estimated): {est / engine_s:.2f}x"
+            )
         else:
             print(f"SPEEDUP (both runs on all {args.n} submissions): {plain_s / engine_s:.2f}x")
         assert mismatched == 0, "engine scores differ from plain nbgrader"

@@ -81,6 +81,7 @@ def main() -> None:
         worst = max(worst, rec)
         chart = "-"
         if type(calc).draw_chart is not Calculator.draw_chart:  # calculators with a chart
+
             def redraw():
                 charts.clear_cache()  # time a real redraw, not the cache
                 calc.draw_chart(calc.result)

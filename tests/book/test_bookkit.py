@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import bookkit
 import pytest
 
 import tests.book.conftest  # noqa: F401  (puts book/ on sys.path)
-import bookkit
 
 
 def test_calculator_url_defaults_to_local_voila(monkeypatch):
@@ -17,8 +17,10 @@ def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
     monkeypatch.delenv("UKM_HUB_URL", raising=False)
     assert bookkit.hub_launch_url("01-harga-ekspor") is None
     monkeypatch.setenv("UKM_HUB_URL", "https://hub.example/")
-    assert bookkit.hub_launch_url("01-harga-ekspor") == \
-        "https://hub.example/hub/user-redirect/lab/tree/apps/01-harga-ekspor.ipynb"
+    assert (
+        bookkit.hub_launch_url("01-harga-ekspor")
+        == "https://hub.example/hub/user-redirect/lab/tree/apps/01-harga-ekspor.ipynb"
+    )
     monkeypatch.setenv("UKM_HUB_APPS_DIR", "/kalkulator/")
     assert bookkit.hub_launch_url("pembayaran").endswith("/lab/tree/kalkulator/pembayaran.ipynb")
 

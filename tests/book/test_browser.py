@@ -16,8 +16,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield b
         b.close()
 
@@ -57,7 +60,9 @@ def test_module_page_renders_offline(built_book, browser, name):
     for i in range(imgs.count()):  # images may load lazily: bring each into view
         imgs.nth(i).scroll_into_view_if_needed()
     page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=10_000)
-    assert page.evaluate("() => [...document.querySelectorAll('article img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('article img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     # the live calculator link
     link = page.locator("a.ukm-calculator-link")
     assert link.count() == 1
@@ -74,23 +79,37 @@ def test_widget_output_would_render_offline_with_the_vendored_js(tmp_path, brows
     import subprocess
 
     import build
+
     from tests.book.conftest import MYST_PAGE, minimal_book
 
-    src = minimal_book(tmp_path, {"intro": MYST_PAGE + (
-        "# Widget\n\n"
-        "```{code-cell} ipython3\n"
-        "import ipywidgets\n"
-        'ipywidgets.IntSlider(value=7, description="Jumlah")\n'
-        "```\n"
-    )})
-    subprocess.run(build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going"), check=True,
-                   capture_output=True, timeout=280, env=dict(os.environ))
+    src = minimal_book(
+        tmp_path,
+        {
+            "intro": MYST_PAGE
+            + (
+                "# Widget\n\n"
+                "```{code-cell} ipython3\n"
+                "import ipywidgets\n"
+                'ipywidgets.IntSlider(value=7, description="Jumlah")\n'
+                "```\n"
+            )
+        },
+    )
+    subprocess.run(
+        build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going"),
+        check=True,
+        capture_output=True,
+        timeout=280,
+        env=dict(os.environ),
+    )
     html = src / "_build" / "html" / "intro.html"
     assert build.external_loads(html.parent) == []
     page = browser.new_page()
     blocked = []
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-               else (blocked.append(r.request.url), r.abort()))
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("file://") else (blocked.append(r.request.url), r.abort()),
+    )
     page.goto(html.as_uri(), wait_until="load")
     page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=20_000)
     assert "Jumlah" in page.inner_text("article")

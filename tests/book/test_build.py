@@ -57,10 +57,15 @@ def test_a_broken_page_fails_the_build(tmp_path, case):
     sound page in the same minimal book must not)."""
     import build
 
-    src = minimal_book(tmp_path, {"intro": "# Intro\n\nText.\n", "broken": MYST_PAGE + "# Broken\n\n" + BROKEN_PAGES[case][0]})
+    src = minimal_book(
+        tmp_path, {"intro": "# Intro\n\nText.\n", "broken": MYST_PAGE + "# Broken\n\n" + BROKEN_PAGES[case][0]}
+    )
     result = subprocess.run(
         build.jupyter_book_cmd("build", str(src), "-W", "-n", "--keep-going", "--path-output", str(tmp_path / "out")),
-        capture_output=True, text=True, timeout=280, env=dict(os.environ, PYTHONPATH=str(src)),
+        capture_output=True,
+        text=True,
+        timeout=280,
+        env=dict(os.environ, PYTHONPATH=str(src)),
     )
     if BROKEN_PAGES[case][1] is None:
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -22,8 +22,11 @@ def test_price_ladder_matches_build_up(built_book):
     assert list(shown) == ["EXW", "FAS", "FOB", "CFR", "CIF"]
     for s in quote.steps:
         r = shown[s.rule]
-        assert r[2:] == [format_money(s.unit_idr, "id"), format_money(s.unit_quote, "id"),
-                         format_money(s.shipment_quote, "id")], s.rule
+        assert r[2:] == [
+            format_money(s.unit_idr, "id"),
+            format_money(s.unit_quote, "id"),
+            format_money(s.shipment_quote, "id"),
+        ], s.rule
 
 
 def test_insurance_table_matches_insure(built_book):
@@ -35,8 +38,10 @@ def test_insurance_table_matches_insure(built_book):
     simple = insure(cfr, quote.insurance.rate_pct, clause=quote.insurance.clause, method="simple")
     by_label = {r[0]: r[1:] for r in rows[1:]}
     assert by_label["Premi"] == [format_money(inclusive.premium, "id"), format_money(simple.premium, "id")]
-    assert by_label["Nilai pertanggungan"] == [format_money(inclusive.insured_amount, "id"),
-                                               format_money(simple.insured_amount, "id")]
+    assert by_label["Nilai pertanggungan"] == [
+        format_money(inclusive.insured_amount, "id"),
+        format_money(simple.insured_amount, "id"),
+    ]
 
 
 def test_responsibility_matrix_matches_incoterms_data(built_book):
@@ -83,8 +88,11 @@ def test_case_study_quotes_match_build_up(built_book):
     for row, rule in zip(rows, ("FOB", "CIF")):
         q = case.quote(rule)
         assert row[0].startswith(rule)
-        assert row[1:] == [format_money(q.final.unit_idr, "id"), format_money(q.final.unit_quote, "id"),
-                           format_money(q.final.shipment_quote, "id")]
+        assert row[1:] == [
+            format_money(q.final.unit_idr, "id"),
+            format_money(q.final.unit_quote, "id"),
+            format_money(q.final.shipment_quote, "id"),
+        ]
 
 
 def test_every_module_has_its_exercise_and_calculator(built_book):
@@ -110,9 +118,16 @@ def test_katalog_price_matches_government_price(built_book):
     rows = {r[0]: r[1:] for r in tables(built_book / "modul" / "ekatalog.html")["ekatalog-harga"][1:]}
     shown = rows["Harga di e-Katalog"]
     for pkp, cell in zip((False, True), shown):
-        offer = katalog.government_price(katalog.PriceInput(
-            price_before_ppn=price, min_order=5, pkp=pkp, valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2026, 6, 30), delivery_per_order=Money.of(60_000, "IDR")))
+        offer = katalog.government_price(
+            katalog.PriceInput(
+                price_before_ppn=price,
+                min_order=5,
+                pkp=pkp,
+                valid_from=dt.date(2026, 1, 1),
+                valid_until=dt.date(2026, 6, 30),
+                delivery_per_order=Money.of(60_000, "IDR"),
+            )
+        )
         assert cell == format_money(offer.unit_price, "id")
         assert rows["Keterangan di katalog"][int(pkp)] == offer.statement("id")
 
@@ -126,12 +141,20 @@ def test_working_capital_matches_financing(built_book):
     methods = financing.payment_methods()
     assert [r[0] for r in rows] == [m.name["id"] for m in methods]
     for row, m in zip(rows, methods):
-        t = financing.cash_flow(financing.order_from_quote(
-            quote, case.pricing_input(), materials_share_pct=60, production_days=14, method=m.key))
+        t = financing.cash_flow(
+            financing.order_from_quote(
+                quote, case.pricing_input(), materials_share_pct=60, production_days=14, method=m.key
+            )
+        )
         loan = financing.finance_order(t, scheme="kur_kecil")
-        assert row[1:] == [str(t.receipt_day), format_money(t.peak_working_capital, "id"), str(t.days_tied_up),
-                           str(loan.months), format_money(loan.cost, "id"),
-                           format_money(loan.margin_after_financing, "id")], m.key
+        assert row[1:] == [
+            str(t.receipt_day),
+            format_money(t.peak_working_capital, "id"),
+            str(t.days_tied_up),
+            str(loan.months),
+            format_money(loan.cost, "id"),
+            format_money(loan.margin_after_financing, "id"),
+        ], m.key
 
 
 def test_case_study_landed_cost_and_proceeds_match_the_core(built_book):
@@ -144,8 +167,9 @@ def test_case_study_landed_cost_and_proceeds_match_the_core(built_book):
     for c in case.costs:
         if c.item in ("destination_thc", "unloading_at_destination", "delivery_to_buyer"):
             dest = dest + Money(c.amount, c.currency)
-    expected = landed.landed_cost(cif.final.shipment_quote, case.quantity, duty_pct=5, vat_pct=10,
-                                  destination_charges=dest)
+    expected = landed.landed_cost(
+        cif.final.shipment_quote, case.quantity, duty_pct=5, vat_pct=10, destination_charges=dest
+    )
     page = tables(built_book / "studi-kasus.html")
     total_row = page["kasus-landed"][-1]
     assert total_row[2] == format_money(expected.standard.per_unit, "id")

@@ -27,21 +27,31 @@ def test_decks_present_offline_in_chromium(built_slides):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             for name in MODULES:
                 page = browser.new_page()
                 blocked, errors = [], []
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                           else (blocked.append(r.request.url), r.abort()))
+                page.route(
+                    "**/*",
+                    lambda r: (
+                        r.continue_()
+                        if r.request.url.startswith("file://")
+                        else (blocked.append(r.request.url), r.abort())
+                    ),
+                )
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
                 total = page.evaluate("() => Reveal.getTotalSlides()")
                 assert 4 <= total <= 12, (name, total)  # a few points per slide, not one per cell
-                assert page.evaluate("() => [...document.querySelectorAll('.slides img')]"
-                                     ".some(i => i.complete && i.naturalWidth > 0)"), name
+                assert page.evaluate(
+                    "() => [...document.querySelectorAll('.slides img')].some(i => i.complete && i.naturalWidth > 0)"
+                ), name
                 assert blocked == [] and errors == [], (name, blocked, errors)
                 page.close()
         finally:

@@ -53,7 +53,9 @@ def voila_url(tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"voila not ready after {READY_TIMEOUT_S} s: {(folder / 'voila.log').read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"voila not ready after {READY_TIMEOUT_S} s: {(folder / 'voila.log').read_text()[-2000:]}"
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -75,7 +77,11 @@ def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} missing: run .ci/system-deps.sh (Debian package chromium)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield b
         b.close()
 
@@ -93,7 +99,11 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def external_requests(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))]
+        return [
+            u
+            for u in self.requests
+            if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))
+        ]
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)

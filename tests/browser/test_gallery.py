@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import type_into
 from ukm_tools.case import case_from_mapping, packaged_case
 from ukm_tools.money import format_money
 from ukm_tools.widgets import case_io
-from tests.browser.conftest import type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -68,7 +68,9 @@ def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
 
     page.locator(".ukm-pdf-quotation").click()
     page.wait_for_selector(".ukm-pdf-status a.ukm-download")
-    assert page.locator(".ukm-pdf-status a.ukm-download").get_attribute("href").startswith("data:application/pdf;base64,")
+    assert (
+        page.locator(".ukm-pdf-status a.ukm-download").get_attribute("href").startswith("data:application/pdf;base64,")
+    )
     page.locator(".ukm-save").click()
     page.wait_for_selector(".ukm-case-status a.ukm-download")
     p.screenshot("01-harga-ekspor")
@@ -93,11 +95,14 @@ def test_price_buildup_saved_case_survives_reload(open_page, voila_url):
     p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
 
 
-@pytest.mark.parametrize("slug, ready, field", [
-    ("01-harga-ekspor", ".ukm-unit-quote", ".ukm-field-hpp input"),
-    ("04-pembayaran", ".ukm-payments-table", ".ukm-field-invoice input"),
-    ("08-kesiapan-ekspor", ".ukm-score", ".ukm-q-nib"),
-])
+@pytest.mark.parametrize(
+    "slug, ready, field",
+    [
+        ("01-harga-ekspor", ".ukm-unit-quote", ".ukm-field-hpp input"),
+        ("04-pembayaran", ".ukm-payments-table", ".ukm-field-invoice input"),
+        ("08-kesiapan-ekspor", ".ukm-score", ".ukm-q-nib"),
+    ],
+)
 def test_fits_a_360px_phone(open_page, voila_url, slug, ready, field):
     p = render(open_page, voila_url, slug, ready, width=360, height=2400)
     overflow = p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -160,13 +165,16 @@ def test_readiness_answers_give_score_and_plan(open_page, voila_url):
     assert p.errors == []
 
 
-@pytest.mark.parametrize("slug, selector, wanted", [
-    ("02-incoterms", ".ukm-risk", "Penjelajah Incoterms 2020"),
-    ("03-asuransi", ".ukm-premium", "Kalkulator asuransi pengangkutan"),
-    ("05-kurs", ".ukm-proceeds", "Kalkulator kurs valuta asing"),
-    ("06-titik-impas", ".ukm-units", "Titik impas dan margin"),
-    ("07-biaya-sampai-tujuan", ".ukm-saving", "Biaya sampai di tujuan"),
-])
+@pytest.mark.parametrize(
+    "slug, selector, wanted",
+    [
+        ("02-incoterms", ".ukm-risk", "Penjelajah Incoterms 2020"),
+        ("03-asuransi", ".ukm-premium", "Kalkulator asuransi pengangkutan"),
+        ("05-kurs", ".ukm-proceeds", "Kalkulator kurs valuta asing"),
+        ("06-titik-impas", ".ukm-units", "Titik impas dan margin"),
+        ("07-biaya-sampai-tujuan", ".ukm-saving", "Biaya sampai di tujuan"),
+    ],
+)
 def test_other_calculators_render_offline(open_page, voila_url, slug, selector, wanted):
     p = render(open_page, voila_url, slug, selector)
     assert wanted in p.page.inner_text(".ukm-calculator")

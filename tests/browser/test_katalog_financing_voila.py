@@ -57,7 +57,10 @@ def test_financing_widget_in_voila(voila_url, page):
     assert "Rp20.600.000" in page.content()
 
 
-@pytest.mark.parametrize("slug, ready", [("09-pembiayaan", "Rp36.200.000 (hari ke-35)"), ("10-e-katalog", "Harga e-Katalog untuk satu produk")])
+@pytest.mark.parametrize(
+    "slug, ready",
+    [("09-pembiayaan", "Rp36.200.000 (hari ke-35)"), ("10-e-katalog", "Harga e-Katalog untuk satu produk")],
+)
 def test_every_input_box_is_usable_on_a_360px_phone(voila_url, open_page, slug, ready):
     p = open_page(360, 2400)
     p.page.goto(f"{voila_url}/voila/render/{slug}.ipynb")

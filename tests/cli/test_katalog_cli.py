@@ -19,10 +19,42 @@ pytestmark = pytest.mark.timeout(60)
 runner = CliRunner()
 
 HEADERS = [field_label(k, "id") + (" *" if req else "") for k, req in LISTING_FIELDS]
-GOOD = ["Sirup Jeruk Kasturi", "Botol 620 ml", "botol", "Kasturi Deli", "Medan", "25.000", "150.000", "50",
-        "Kota Medan", "01-03-2025", "31-12-2025", "1234567890123", "11040", "01.234.567.8-901.000", "valid", "tidak"]
-GOOD_PKP = ["Dodol Durian", "Kotak 250 g", "kotak", "Deli Rasa", "Medan", "40.000", "0", "20",
-            "Sumatera Utara", "01-03-2025", "31-12-2025", "1234567890123", "10794", "0123456789012000", "valid", "ya"]
+GOOD = [
+    "Sirup Jeruk Kasturi",
+    "Botol 620 ml",
+    "botol",
+    "Kasturi Deli",
+    "Medan",
+    "25.000",
+    "150.000",
+    "50",
+    "Kota Medan",
+    "01-03-2025",
+    "31-12-2025",
+    "1234567890123",
+    "11040",
+    "01.234.567.8-901.000",
+    "valid",
+    "tidak",
+]
+GOOD_PKP = [
+    "Dodol Durian",
+    "Kotak 250 g",
+    "kotak",
+    "Deli Rasa",
+    "Medan",
+    "40.000",
+    "0",
+    "20",
+    "Sumatera Utara",
+    "01-03-2025",
+    "31-12-2025",
+    "1234567890123",
+    "10794",
+    "0123456789012000",
+    "valid",
+    "ya",
+]
 
 
 def write_csv(path: Path, rows, headers=HEADERS, delimiter=";"):
@@ -72,13 +104,15 @@ def test_bad_rows_named_with_row_numbers_and_no_output(tmp_path):
     assert r.exit_code == 2
     # rich wraps long lines on a narrow console: compare the text with whitespace normalised
     text = " ".join(r.stderr.split())
-    assert text == " ".join([
-        "Galat: Baris 3: Harga satuan sebelum PPN (Rp): 'dua puluh ribu' bukan angka. Tulis angka dengan "
-        "titik untuk ribuan dan koma untuk desimal, misalnya 1.234.567,50.",
-        "Galat: Baris 3: NIB: '12345' harus terdiri dari 13 digit angka (terbaca 5 digit).",
-        "Galat: Baris 5: Nama produk: wajib diisi.",
-        "Galat: Baris 5: KBLI: '1104' harus terdiri dari 5 digit angka (terbaca 4 digit).",
-    ])
+    assert text == " ".join(
+        [
+            "Galat: Baris 3: Harga satuan sebelum PPN (Rp): 'dua puluh ribu' bukan angka. Tulis angka dengan "
+            "titik untuk ribuan dan koma untuk desimal, misalnya 1.234.567,50.",
+            "Galat: Baris 3: NIB: '12345' harus terdiri dari 13 digit angka (terbaca 5 digit).",
+            "Galat: Baris 5: Nama produk: wajib diisi.",
+            "Galat: Baris 5: KBLI: '1104' harus terdiri dari 5 digit angka (terbaca 4 digit).",
+        ]
+    )
     assert not (tmp_path / "hasil").exists()
     assert list(tmp_path.iterdir()) == [sheet]
 

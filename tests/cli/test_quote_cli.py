@@ -15,7 +15,9 @@ CASE = str(resources.files("ukm_tools.data").joinpath("cases/kasturi-syrup.yaml"
 def ukm(*args):
     return subprocess.run(
         [sys.executable, "-c", "from ukm_tools.cli import main; main()", *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -51,7 +53,9 @@ def test_bad_input_is_one_line_per_problem_and_exit_2(args, needle):
 
 def test_malformed_case_file_reports_each_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("case: x\nquantity: -4\nseller: {name: A}\nproduct: {name: B}\nunit_costs: {hpp: abc}\n", encoding="utf-8")
+    bad.write_text(
+        "case: x\nquantity: -4\nseller: {name: A}\nproduct: {name: B}\nunit_costs: {hpp: abc}\n", encoding="utf-8"
+    )
     r = ukm("quote", str(bad), "--lang", "en")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     lines = [l for l in r.stderr.splitlines() if l.startswith("Error:")]
@@ -78,7 +82,9 @@ def test_malformed_rate_sheet_is_a_message_not_a_traceback(tmp_path, text, needl
 
 def test_rate_sheet_with_a_time_of_day_is_read(tmp_path):
     sheet = tmp_path / "rates.yaml"
-    sheet.write_text("date: 2025-01-01 10:00:00\nsource: papan kurs\nrates: {USD: {buy: 16000, sell: 16100}}\n", encoding="utf-8")
+    sheet.write_text(
+        "date: 2025-01-01 10:00:00\nsource: papan kurs\nrates: {USD: {buy: 16000, sell: 16100}}\n", encoding="utf-8"
+    )
     r = ukm("quote", CASE, "--rates", str(sheet))
     assert r.returncode == 0, r.stderr
     assert "16.000 (01-01-2025, papan kurs)" in r.stdout

@@ -1,8 +1,8 @@
 """Shared fixtures for course tests (session-scoped: one graded course for many tests)."""
 
 import pytest
-
 from course_helpers import participant_notebook, submit
+
 from ukm_tools.course import ops
 from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.course.participants import store_participants
@@ -16,11 +16,13 @@ def graded(tmp_path_factory):
     """A course where harga-incoterms was released, handed in by six participants (one
     honest owner, five tricks), collected and graded by the grading engine (sandboxed kernels, the course's
     preprocessors); one more participant on the roster never submitted."""
-    from course_helpers import A, CASES, OWNER, _literal_answers, _owner_values
+    from course_helpers import CASES, OWNER, A, _literal_answers, _owner_values
 
     root = tmp_path_factory.mktemp("anticheat")
     course = ops.init_course(root / "course")
-    others = [Participant(s, s.title(), phone="0812 0000 0000", email=f"{s}@contoh.id") for s in CASES if s != "pemilik"]
+    others = [
+        Participant(s, s.title(), phone="0812 0000 0000", email=f"{s}@contoh.id") for s in CASES if s != "pemilik"
+    ]
     store_participants(ops.db_url(course), [OWNER, *others, Participant("absen", "Tidak Hadir")])
     ops.release(course, A)
     literal = _literal_answers(_owner_values())

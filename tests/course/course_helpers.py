@@ -54,7 +54,14 @@ def grades(course: Path, assignment: str, student: str) -> dict[str, float]:
 
 A = "harga-incoterms"
 CHECKS = ("cek_exw", "cek_fob", "cek_cif")
-OWNER = Participant("pemilik", "Siti Pemilik", product_name="Sirup jeruk kasturi 600 ml", hpp=Decimal(18000), packing=Decimal(1500), quantity=2400)
+OWNER = Participant(
+    "pemilik",
+    "Siti Pemilik",
+    product_name="Sirup jeruk kasturi 600 ml",
+    hpp=Decimal(18000),
+    packing=Decimal(1500),
+    quantity=2400,
+)
 
 CORRECT = {
     "jawab_exw": 'hasil = build_up(kasus.pricing, "CIF", kasus.rates)\nharga_exw = hasil.step("EXW").unit_idr',
@@ -87,31 +94,43 @@ CASES = {
     # the owner's correct answers, typed as numbers into another participant's notebook
     "penyalin": (None, "from decimal import Decimal"),
     # claims to be the owner (environment and parameters file), then computes "their" answers
-    "ngaku": (CORRECT, (
-        "import os, json\n"
-        "from ukm_tools.exercises.params import params_document, product_for\n"
-        "os.environ['UKM_STUDENT_ID'] = 'pemilik'\n"
-        "class _E: product_name, hpp, packing, quantity = 'Sirup jeruk kasturi 600 ml', 18000, 1500, 2400\n"
-        "json.dump(params_document('pemilik', product_for('pemilik', _E())), open('.ukm-params.json', 'w'))\n"
-        "kasus = latihan.kasus_saya()\n"
-    )),
+    "ngaku": (
+        CORRECT,
+        (
+            "import os, json\n"
+            "from ukm_tools.exercises.params import params_document, product_for\n"
+            "os.environ['UKM_STUDENT_ID'] = 'pemilik'\n"
+            "class _E: product_name, hpp, packing, quantity = 'Sirup jeruk kasturi 600 ml', 18000, 1500, 2400\n"
+            "json.dump(params_document('pemilik', product_for('pemilik', _E())), open('.ukm-params.json', 'w'))\n"
+            "kasus = latihan.kasus_saya()\n"
+        ),
+    ),
     # patches ukm_tools so that every check passes, with wrong answers
-    "tambal": (WRONG, (
-        "import ukm_tools.exercises as ex, ukm_tools.exercises.checks as ch, ukm_tools.exercises.tugas as tg\n"
-        "ex.periksa = lambda *a, **k: print('✓ Jawaban benar.')\n"
-        "ch.verify = lambda *a, **k: None\n"
-        "tg.expected_for = lambda *a, **k: []\n"
-    )),
+    "tambal": (
+        WRONG,
+        (
+            "import ukm_tools.exercises as ex, ukm_tools.exercises.checks as ch, ukm_tools.exercises.tugas as tg\n"
+            "ex.periksa = lambda *a, **k: print('✓ Jawaban benar.')\n"
+            "ch.verify = lambda *a, **k: None\n"
+            "tg.expected_for = lambda *a, **k: []\n"
+        ),
+    ),
     # objects whose == is always True
-    "samadengan": ({
-        "jawab_exw": "class Semua:\n    def __eq__(self, o): return True\n    def __sub__(self, o): return 0\n    __rsub__ = __sub__\n    def __abs__(self): return 0\n    def __le__(self, o): return True\nharga_exw = Semua()",
-        "jawab_fob": "harga_fob = Semua()",
-        "jawab_cif": "harga_cif = Semua()",
-    }, None),
+    "samadengan": (
+        {
+            "jawab_exw": "class Semua:\n    def __eq__(self, o): return True\n    def __sub__(self, o): return 0\n    __rsub__ = __sub__\n    def __abs__(self): return 0\n    def __le__(self, o): return True\nharga_exw = Semua()",
+            "jawab_fob": "harga_fob = Semua()",
+            "jawab_cif": "harga_cif = Semua()",
+        },
+        None,
+    ),
     # an IPython input transformer that turns every later check cell into a "3" (partial credit)
-    "transformer": (WRONG, (
-        "def _kosongkan(lines):\n"
-        "    return ['3\\n'] if any('periksa' in l or 'cek_bentuk' in l for l in lines) else lines\n"
-        "get_ipython().input_transformers_post.append(_kosongkan)\n"
-    )),
+    "transformer": (
+        WRONG,
+        (
+            "def _kosongkan(lines):\n"
+            "    return ['3\\n'] if any('periksa' in l or 'cek_bentuk' in l for l in lines) else lines\n"
+            "get_ipython().input_transformers_post.append(_kosongkan)\n"
+        ),
+    ),
 }

@@ -166,9 +166,7 @@ def build_course(root: Path) -> Path:
     """Create the course at ``root`` with the released assignment and every case's submission."""
     course = root / "course"
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
-    (course / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n"
-    )
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
     nbformat.write(source_notebook(), course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     _run(["generate_assignment", ASSIGNMENT, "--force"], course)
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -183,7 +181,10 @@ def build_course(root: Path) -> Path:
         else:
             nbformat.write(nb, folder / name)
 
-    submit("passes-all", _answer(release, squares="import os\nprint('ID', os.environ.get('UKM_STUDENT_ID'))\n" + GOOD_SQUARES))
+    submit(
+        "passes-all",
+        _answer(release, squares="import os\nprint('ID', os.environ.get('UKM_STUDENT_ID'))\n" + GOOD_SQUARES),
+    )
     submit("fails-one", _answer(release, total=BAD_TOTAL))
     submit("infinite-loop", _answer(release, total="while True:\n    pass\n"))
     submit("memory-bomb", _answer(release, total="blob = [bytearray(10**8) for _ in range(10**3)]\n" + GOOD_TOTAL))

@@ -6,8 +6,8 @@ process, outside the sandboxed kernel).
 """
 
 import pytest
+from course_helpers import CHECKS, A, grades
 
-from course_helpers import A, CHECKS, grades
 from ukm_tools.course import ops
 
 
@@ -40,6 +40,11 @@ def test_feedback_has_no_hidden_tests(graded):
     assert "latihan.cek_bentuk(harga_exw" in html  # visible tests stay
     assert "belum tepat" in html  # the grader's plain-Indonesian verdict is shown
     assert "belum dinilai pengajar" in html  # the ungraded reflection is pending, not a silent 0
-    assert "Jawaban Anda" in html and "(Nilai: 0.0 / 3.0)" in html and "Student's answer" not in html and "Score:" not in html
+    assert (
+        "Jawaban Anda" in html
+        and "(Nilai: 0.0 / 3.0)" in html
+        and "Student's answer" not in html
+        and "Score:" not in html
+    )
     source_html = (graded / "source" / A / f"{A}.ipynb").read_text()
     assert "latihan.periksa" in source_html  # the hidden code exists and was really stripped

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from course_helpers import participant_notebook, submit
 
 A = "syarat-ekspor"
@@ -20,10 +19,11 @@ class Result:
 
 def ukm(*args, check=True):
     """Run `ukm ARGS` in this process (Typer's runner: the same parsing and output)."""
+    import importlib
+
     from typer.testing import CliRunner
 
     from ukm_tools.cli import _COMMAND_MODULES, app
-    import importlib
 
     for name in _COMMAND_MODULES:
         importlib.import_module(name)
@@ -66,8 +66,17 @@ def cli_course(tmp_path_factory):
     released = ukm("release", A, "--course", str(course))
     right = {"jawab_peb": 'jawaban_1 = "b"', "jawab_ska": 'jawaban_2 = "D"', "jawab_bpom": 'jawaban_3 = "a"'}
     submit(course, A, "benar", participant_notebook(course, A, right), root / "work")
-    submit(course, A, "salah", participant_notebook(
-        course, A, {**right, "jawab_ska": 'jawaban_2 = "a"', "rencana_izin": "Saya urus NIB dan izin edar BPOM dulu."}), root / "work")
+    submit(
+        course,
+        A,
+        "salah",
+        participant_notebook(
+            course,
+            A,
+            {**right, "jawab_ska": 'jawaban_2 = "a"', "rencana_izin": "Saya urus NIB dan izin edar BPOM dulu."},
+        ),
+        root / "work",
+    )
     submit(course, A, "rusak", b'{"cells": [', root / "work")
     collected = ukm("collect", A, "--course", str(course))
     # A real process: its grading workers write to the same stderr the staff would see.
@@ -75,8 +84,18 @@ def cli_course(tmp_path_factory):
     feedback = ukm("feedback", A, "--course", str(course))
     status = ukm_process("status", A, "--course", str(course))
     exported = ukm("export", "--course", str(course), "--out", str(root / "ekspor"), "-a", A)
-    return {"course": course, "root": root, "refused": refused, "imported": imported, "released": released,
-            "collected": collected, "graded": graded, "feedback": feedback, "status": status, "exported": exported}
+    return {
+        "course": course,
+        "root": root,
+        "refused": refused,
+        "imported": imported,
+        "released": released,
+        "collected": collected,
+        "graded": graded,
+        "feedback": feedback,
+        "status": status,
+        "exported": exported,
+    }
 
 
 @pytest.mark.slow
@@ -105,7 +124,10 @@ def test_cycle_statuses_scores_and_outputs(cli_course):
     assert rows["rusak"]["status"] == "notebook rusak" and rows["rusak"]["total"] == ""
     assert "telepon" not in rows["benar"]
     # An answered plan nobody graded yet is empty and makes the total provisional; an unanswered one is a real 0.
-    assert rows["salah"]["rencana_izin (maks 4)"] == "" and rows["salah"]["keterangan_total"] == "sementara: 4 poin belum dinilai"
+    assert (
+        rows["salah"]["rencana_izin (maks 4)"] == ""
+        and rows["salah"]["keterangan_total"] == "sementara: 4 poin belum dinilai"
+    )
     assert rows["benar"]["rencana_izin (maks 4)"] == "0" and rows["benar"]["keterangan_total"] == ""
     assert "sementara" in " ".join(status.split())
     html = (cli_course["course"] / "feedback" / "salah" / A / f"{A}.html").read_text()

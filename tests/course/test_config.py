@@ -12,7 +12,13 @@ from ukm_tools.errors import UkmError
 
 def test_template_course_is_valid():
     spec = load_course(template_dir())
-    assert [a.name for a in spec.assignments()] == ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
+    assert [a.name for a in spec.assignments()] == [
+        "ekatalog",
+        "syarat-ekspor",
+        "harga-incoterms",
+        "pembayaran",
+        "pembiayaan",
+    ]
     assert spec.assignment("harga-incoterms").personal
 
 
@@ -30,7 +36,10 @@ def test_all_errors_named_by_field():
     with pytest.raises(UkmError) as e:
         parse_course(data)
     lines = e.value.lines("id")
-    assert "course_id: 'Kursus Saya' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms)." in lines
+    assert (
+        "course_id: 'Kursus Saya' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms)."
+        in lines
+    )
     assert any(l.startswith("modules[0].assignments[0].weight harus di antara 0") for l in lines)
     assert any(l.startswith("modules[1].bobot: kolom tidak dikenal") for l in lines)
     assert "modules[2].title: wajib diisi." in lines
@@ -48,7 +57,10 @@ def test_duplicates_and_missing_source(tmp_path):
     with pytest.raises(UkmError) as e:
         load_course(tmp_path)
     lines = e.value.lines("id")
-    assert "modules[0].assignments[1].name: tugas 'tidak-ada' tidak punya folder sumber source/tidak-ada/ di folder kursus." in lines
+    assert (
+        "modules[0].assignments[1].name: tugas 'tidak-ada' tidak punya folder sumber source/tidak-ada/ di folder kursus."
+        in lines
+    )
     assert any(l.startswith("modules[1].assignments[1].name: tugas 'ekatalog' sudah dipakai") for l in lines)
 
 
@@ -66,6 +78,8 @@ def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
         nb = nbformat.read(path, as_version=4)
         metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
-        assert any(m.get("grade") and m.get("solution") and c.cell_type == "markdown" for m, c in zip(metas, nb.cells)), path
+        assert any(
+            m.get("grade") and m.get("solution") and c.cell_type == "markdown" for m, c in zip(metas, nb.cells)
+        ), path
         tests = [c for m, c in zip(metas, nb.cells) if m.get("grade") and not m.get("solution")]
         assert tests and all("BEGIN HIDDEN TESTS" in c.source and "cek_bentuk" in c.source for c in tests), path

@@ -15,7 +15,9 @@ def test_demo_cycle_small(tmp_path):
     roster = tmp_path / "peserta.csv"
     roster.write_text("\n".join(lines[: header + 6]) + "\n", encoding="utf-8")
     said = []
-    result = run_demo(tmp_path / "out", ("harga-incoterms",), workers=2, say=said.append, plain_progress=True, roster_file=roster)
+    result = run_demo(
+        tmp_path / "out", ("harga-incoterms",), workers=2, say=said.append, plain_progress=True, roster_file=roster
+    )
     kinds = result.submissions["harga-incoterms"]
     assert kinds["ahmad-nasution"] == "corrupt-json"  # the fourth participant
     statuses = {r.student: r.status.value for r in result.reports["harga-incoterms"].results}

@@ -6,8 +6,8 @@ import sqlite3
 
 import nbformat
 import pytest
-
 from grading_course import ASSIGNMENT, CASES, fresh_copy, session_course, session_graded
+
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
 from ukm_tools.course.grading.status import default_db_url
 
@@ -82,7 +82,9 @@ def test_student_id_reaches_kernel(graded):
 
 @pytest.mark.timeout(200)
 def test_rerun_skips_unchanged_and_regrades_changed(tmp_path_factory, tmp_path):
-    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["passes-all", "fails-one", "empty-file"])
+    course = fresh_copy(
+        session_course(tmp_path_factory), tmp_path / "course", students=["passes-all", "fails-one", "empty-file"]
+    )
     first = grade_assignment(course, ASSIGNMENT, cell_timeout=5, workers=2)
     assert first.skipped == []
     again = grade_assignment(course, ASSIGNMENT, cell_timeout=5)
@@ -107,8 +109,7 @@ def test_course_config_preprocessors_run_in_the_grader(tmp_path_factory, tmp_pat
     course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["passes-all"])
     config = course / "nbgrader_config.py"
     config.write_text(
-        config.read_text()
-        + "from nbgrader.preprocessors import NbGraderPreprocessor\n"
+        config.read_text() + "from nbgrader.preprocessors import NbGraderPreprocessor\n"
         "from nbgrader.converters import Autograde\n"
         "class MarkChecked(NbGraderPreprocessor):\n"
         "    def preprocess(self, nb, resources):\n"

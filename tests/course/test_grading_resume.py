@@ -12,8 +12,8 @@ import time
 
 import psutil
 import pytest
-
 from grading_course import ASSIGNMENT, fresh_copy, session_course
+
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
 from ukm_tools.course.grading.status import default_db_url
 

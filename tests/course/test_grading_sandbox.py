@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-
 from grading_course import ASSIGNMENT, CASES, session_course, session_graded
+
 from ukm_tools.course.grading.sandbox import write_kernelspec
 
 pytestmark = pytest.mark.slow
@@ -53,11 +53,28 @@ def test_solutions_and_environment_do_not_leak(graded):
     env_line = next(line for line in text.splitlines() if line.startswith("[("))
     names = {name for name, _ in eval(env_line)}  # noqa: S307 - our own fixture's repr output
     assert names <= {
-        "PATH", "HOME", "LANG", "MPLBACKEND", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-        "PYTHONDONTWRITEBYTECODE", "UKM_STUDENT_ID", "NBGRADER_EXECUTION", "PWD",
-        "TMPDIR", "IPYTHONDIR", "MPLCONFIGDIR",  # per-kernel scratch folders of the warm zygote
+        "PATH",
+        "HOME",
+        "LANG",
+        "MPLBACKEND",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "PYTHONDONTWRITEBYTECODE",
+        "UKM_STUDENT_ID",
+        "NBGRADER_EXECUTION",
+        "PWD",
+        "TMPDIR",
+        "IPYTHONDIR",
+        "MPLCONFIGDIR",  # per-kernel scratch folders of the warm zygote
         # set by ipykernel itself inside the sandbox
-        "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "GIT_PAGER", "PAGER", "TERM", "PYDEVD_USE_FRAME_EVAL",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "FORCE_COLOR",
+        "GIT_PAGER",
+        "PAGER",
+        "TERM",
+        "PYDEVD_USE_FRAME_EVAL",
     }
     assert dict(eval(env_line))["UKM_STUDENT_ID"] == "attack-read-source"  # noqa: S307
 
@@ -90,8 +107,14 @@ def test_wrapper_refuses_an_unannounced_working_folder(tmp_path):
     wrapper = root / "ukm-sandbox-kernel"
     conn = tmp_path / "conn.json"
     conn.write_text("{}")
-    proc = subprocess.run([str(wrapper), str(conn)], cwd=tmp_path, capture_output=True, text=True, timeout=30,
-                          env={"PATH": "/usr/bin:/bin", "UKM_SANDBOX_WORKDIR": "/nonexistent"})
+    proc = subprocess.run(
+        [str(wrapper), str(conn)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin", "UKM_SANDBOX_WORKDIR": "/nonexistent"},
+    )
     assert proc.returncode == 97 and "refusing" in proc.stderr
 
 
@@ -99,15 +122,20 @@ def test_wrapper_refuses_an_unannounced_working_folder(tmp_path):
 def test_warm_kernel_leaves_nothing_for_the_next_participant(tmp_path_factory, tmp_path):
     """One worker: the attacker's kernel and then the probe's come from the same zygote."""
     from grading_course import fresh_copy
+
     from ukm_tools.course.grading import grade_assignment
 
-    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["attack-persist", "persist-probe"])
+    course = fresh_copy(
+        session_course(tmp_path_factory), tmp_path / "course", students=["attack-persist", "persist-probe"]
+    )
     # Schedule the attacker first: the engine starts bigger submissions first.
     probe = course / "submitted" / "persist-probe" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     attack = course / "submitted" / "attack-persist" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert attack.stat().st_size > probe.stat().st_size
     report = grade_assignment(course, ASSIGNMENT, workers=1, cell_timeout=5)
     assert {r.student: (r.status.value, r.score) for r in report.results} == {
-        "attack-persist": ("graded", 5.0), "persist-probe": ("graded", 5.0)}
+        "attack-persist": ("graded", 5.0),
+        "persist-probe": ("graded", 5.0),
+    }
     assert report.by_student()["attack-persist"].started_at < report.by_student()["persist-probe"].started_at
     assert "PROBE False False False False" in _outputs(course, "persist-probe")

@@ -26,7 +26,9 @@ def test_status_store_keeps_one_row_per_submission(tmp_path):
         store.put(SubmissionStatus("ps2", "bob", Status.ERROR, "boom"))
         rows = store.all("ps1")
         assert [(r.student, r.status, r.score, r.fingerprint) for r in rows] == [
-            ("alice", Status.TIMEOUT, 2.0, "abc"), ("bob", Status.GRADED, 5.0, "def")]
+            ("alice", Status.TIMEOUT, 2.0, "abc"),
+            ("bob", Status.GRADED, 5.0, "def"),
+        ]
         assert store.get("ps2", "bob").reason == "boom"
         assert store.get("ps2", "nobody") is None
     con = sqlite3.connect(tmp_path / "gradebook.db")
@@ -87,8 +89,12 @@ def test_progress_reporter_prints_plain_lines_off_terminal():
     console = Console(file=out, force_terminal=False, width=200)
     with progress_reporter(console) as on_progress:
         on_progress(ProgressEvent(2, 0, {}))
-        on_progress(ProgressEvent(2, 1, {Status.GRADED: 1}, SubmissionStatus("ps1", "alice", Status.GRADED, "", 5.0, 6.0)))
-        on_progress(ProgressEvent(2, 2, {}, SubmissionStatus("ps1", "bob", Status.CORRUPT_NOTEBOOK, "ps1.ipynb: empty")))
+        on_progress(
+            ProgressEvent(2, 1, {Status.GRADED: 1}, SubmissionStatus("ps1", "alice", Status.GRADED, "", 5.0, 6.0))
+        )
+        on_progress(
+            ProgressEvent(2, 2, {}, SubmissionStatus("ps1", "bob", Status.CORRUPT_NOTEBOOK, "ps1.ipynb: empty"))
+        )
     assert out.getvalue().splitlines() == [
         "grading 2 submission(s)",
         "[1/2] alice: graded 5/6",

@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-
 from test_cli_e2e import ukm
+
 from ukm_tools.course import ops
 
 

@@ -6,8 +6,8 @@ the expected values for the submission's owner.
 """
 
 import pytest
-
 from course_helpers import OWNER, grades, participant_notebook, submit
+
 from ukm_tools.course import ops
 from ukm_tools.course.participants import store_participants
 from ukm_tools.course.roster import Participant
@@ -16,10 +16,18 @@ from ukm_tools.exercises.tugas import ASSIGNMENTS
 
 # assignment -> (solution cell, test cell, answer variable, the owner's own computation)
 QUESTIONS = {
-    "ekatalog": ("jawab_harga_pemerintah", "cek_harga_pemerintah", "harga_pemerintah",
-                 "harga_pemerintah = government_price(katalog.price).unit_price"),
-    "pembiayaan": ("jawab_bunga_kur", "cek_bunga_kur", "bunga_kur",
-                   "bunga_kur = finance_order(cash_flow(pesanan.order), scheme=pesanan.scheme).cost.amount"),
+    "ekatalog": (
+        "jawab_harga_pemerintah",
+        "cek_harga_pemerintah",
+        "harga_pemerintah",
+        "harga_pemerintah = government_price(katalog.price).unit_price",
+    ),
+    "pembiayaan": (
+        "jawab_bunga_kur",
+        "cek_bunga_kur",
+        "bunga_kur",
+        "bunga_kur = finance_order(cash_flow(pesanan.order), scheme=pesanan.scheme).cost.amount",
+    ),
 }
 
 
@@ -36,7 +44,13 @@ def course(tmp_path_factory):
         # Sanity: the copied figure really is wrong for the copier.
         assert owner_value != ASSIGNMENTS[a].expected("penyalin", seeded_product("penyalin"))[var].value
         submit(course, a, "pemilik", participant_notebook(course, a, {sol: own}), root / "work")
-        submit(course, a, "penyalin", participant_notebook(course, a, {sol: f'{var} = {owner_value.amount}'}), root / "work")
+        submit(
+            course,
+            a,
+            "penyalin",
+            participant_notebook(course, a, {sol: f"{var} = {owner_value.amount}"}),
+            root / "work",
+        )
         assert set(ops.collect(course, a)) == {"pemilik", "penyalin"}
         report = run_grading(course, a, workers=2, cell_timeout=20, sandbox=True, plain=True)
         assert {r.student: r.status.value for r in report.results} == {"pemilik": "graded", "penyalin": "graded"}

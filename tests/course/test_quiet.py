@@ -9,7 +9,9 @@ import pytest
 
 from ukm_tools.course.quiet import quiet_nbgrader, warning_options
 
-SA = "Object of type <SubmittedAssignment> not in session, add operation along 'Assignment.submissions' will not proceed"
+SA = (
+    "Object of type <SubmittedAssignment> not in session, add operation along 'Assignment.submissions' will not proceed"
+)
 IDS = "Cell is missing an id field, this will become a hard error in future nbformat versions."
 
 

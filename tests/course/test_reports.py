@@ -46,14 +46,32 @@ def test_export_columns_and_personal_data(manual_scored, tmp_path):
     with written[f"csv:{A}"].open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0] == [
-        "id_peserta", "nama", "status", "alasan",
-        "cek_exw (maks 2)", "cek_fob (maks 3)", "cek_cif (maks 3)", "refleksi_harga (maks 4)",
-        "total", "maks", "keterangan_total", "perlu_dinilai_manual",
+        "id_peserta",
+        "nama",
+        "status",
+        "alasan",
+        "cek_exw (maks 2)",
+        "cek_fob (maks 3)",
+        "cek_cif (maks 3)",
+        "refleksi_harga (maks 4)",
+        "total",
+        "maks",
+        "keterangan_total",
+        "perlu_dinilai_manual",
     ]
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id["pemilik"][4:12] == ["2", "3", "3", "3", "11", "12", "", ""]
     # Not graded yet: an empty cell, never a 0, and the total says it is provisional.
-    assert by_id["penyalin"][4:12] == ["0", "0", "0", "", "0", "12", "sementara: 4 poin belum dinilai", "refleksi_harga"]
+    assert by_id["penyalin"][4:12] == [
+        "0",
+        "0",
+        "0",
+        "",
+        "0",
+        "12",
+        "sementara: 4 poin belum dinilai",
+        "refleksi_harga",
+    ]
     assert by_id["absen"][2] == "belum mengumpulkan" and by_id["absen"][8] == ""
     text = written[f"csv:{A}"].read_text(encoding="utf-8-sig")
     assert "0812" not in text and "@contoh.id" not in text

@@ -44,15 +44,15 @@ def test_comma_csv_with_bom(tmp_path):
 def test_every_bad_row_reported_with_line_and_nothing_imported(tmp_path):
     text = (
         f"{HEADER}\n"
-        "ani;Ani;;;;;;\n"                          # 2 ok
-        "ANI;Ani Dua;;;;;;\n"                      # 3 duplicate (case-insensitive)
-        "bad id!;Rudi;;;;;;\n"                     # 4 bad id
-        ";Tanpa Id;;;;;;\n"                        # 5 missing id
-        "dewi;;;;;;;\n"                            # 6 missing name
-        "eka;Eka;;;Keripik;abc;1000;10\n"          # 7 bad number
-        "fajar;Fajar;;;Keripik;1000;;\n"           # 8 partial product
-        "gita;Gita;;;Keripik;1000;100;2,5\n"       # 9 bad quantity
-        "hana;Hana;;bukan-email;;;;\n"             # 10 bad email
+        "ani;Ani;;;;;;\n"  # 2 ok
+        "ANI;Ani Dua;;;;;;\n"  # 3 duplicate (case-insensitive)
+        "bad id!;Rudi;;;;;;\n"  # 4 bad id
+        ";Tanpa Id;;;;;;\n"  # 5 missing id
+        "dewi;;;;;;;\n"  # 6 missing name
+        "eka;Eka;;;Keripik;abc;1000;10\n"  # 7 bad number
+        "fajar;Fajar;;;Keripik;1000;;\n"  # 8 partial product
+        "gita;Gita;;;Keripik;1000;100;2,5\n"  # 9 bad quantity
+        "hana;Hana;;bukan-email;;;;\n"  # 10 bad email
     )
     path = _csv(tmp_path, text)
     with pytest.raises(UkmError) as e:
@@ -101,10 +101,18 @@ def test_xlsx_template_roundtrip_and_store(tmp_path):
     wb.save(path)
     with pytest.raises(UkmError) as e:
         import_roster(path)
-    assert e.value.lines("id") == ["Baris 5: id_peserta 'rina' sudah dipakai di baris 3 (huruf besar/kecil dianggap sama)."]
+    assert e.value.lines("id") == [
+        "Baris 5: id_peserta 'rina' sudah dipakai di baris 3 (huruf besar/kecil dianggap sama)."
+    ]
     got = import_roster(path, skip_bad_rows=True)
     rina = got.participants[0]
-    assert (rina.student_id, rina.phone, rina.hpp, rina.packing, rina.quantity) == ("rina", "6281234567890", 12500, 1500, 800)
+    assert (rina.student_id, rina.phone, rina.hpp, rina.packing, rina.quantity) == (
+        "rina",
+        "6281234567890",
+        12500,
+        1500,
+        800,
+    )
     db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     assert store_participants(db_url, got.participants) == 1
     stored = load_participants(db_url)["rina"]

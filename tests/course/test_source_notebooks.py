@@ -1,6 +1,5 @@
 """Each source notebook, solutions in place, passes its own visible and hidden tests."""
 
-
 import nbformat
 import pytest
 from nbclient import NotebookClient

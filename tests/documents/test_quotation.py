@@ -19,7 +19,9 @@ def page_text(pdf: bytes) -> str:
     return " ".join(m.decode("latin-1") for m in re.findall(rb"\((.*?)(?<!\\)\) Tj", pdf))
 
 
-@pytest.mark.parametrize("kind, lang, title", [("quotation", "id", "PENAWARAN HARGA"), ("proforma", "en", "PRO-FORMA INVOICE")])
+@pytest.mark.parametrize(
+    "kind, lang, title", [("quotation", "id", "PENAWARAN HARGA"), ("proforma", "en", "PRO-FORMA INVOICE")]
+)
 def test_pdf_carries_parties_terms_prices_and_validity(kind, lang, title):
     case = packaged_case()
     result = case.quote("CIF")
@@ -28,9 +30,14 @@ def test_pdf_carries_parties_terms_prices_and_validity(kind, lang, title):
     text = page_text(pdf)
     valid = case.valid_until(TODAY)
     for fact in [
-        title, case.seller.name, case.buyer.name, case.product.hs_code,
-        "CIF Port Klang, Incoterms", case.payment_terms,
-        format_money(result.final.unit_quote, lang), format_money(result.final.shipment_quote, lang),
+        title,
+        case.seller.name,
+        case.buyer.name,
+        case.product.hs_code,
+        "CIF Port Klang, Incoterms",
+        case.payment_terms,
+        format_money(result.final.unit_quote, lang),
+        format_money(result.final.shipment_quote, lang),
         valid.strftime("%d-%m-%Y") if lang == "id" else valid.isoformat(),
         document_number(case, kind, TODAY),
     ]:

@@ -39,7 +39,9 @@ def test_malformed_rate_sheet_names_the_field(data, field):
 
 
 def test_rate_sheet_reads_float_rates_exactly():
-    sheet = RateSheet.from_mapping({"date": "2025-01-01", "source": "x", "rates": {"USD": {"buy": 16420.5, "sell": 16580.5}}})
+    sheet = RateSheet.from_mapping(
+        {"date": "2025-01-01", "source": "x", "rates": {"USD": {"buy": 16420.5, "sell": 16580.5}}}
+    )
     assert str(sheet.rate("USD").buy) == "16420.5" and str(sheet.rate("USD").mid) == "16500.5"
 
 
@@ -63,9 +65,22 @@ def test_datetime_in_a_rate_sheet_still_ages():
 
 def test_datetime_in_a_fee_schedule_still_ages():
     data = {
-        "bank": "b", "currency": "USD", "date": dt.datetime(2025, 1, 1, 9), "source": "s",
-        "fees": [{"code": "a", "label": {"id": "a", "en": "a"}, "applies_to": ["lc"], "per": "once", "kind": "fixed",
-                  "amount": 1, "source": "s", "date": dt.datetime(2025, 1, 1, 9)}],
+        "bank": "b",
+        "currency": "USD",
+        "date": dt.datetime(2025, 1, 1, 9),
+        "source": "s",
+        "fees": [
+            {
+                "code": "a",
+                "label": {"id": "a", "en": "a"},
+                "applies_to": ["lc"],
+                "per": "once",
+                "kind": "fixed",
+                "amount": 1,
+                "source": "s",
+                "date": dt.datetime(2025, 1, 1, 9),
+            }
+        ],
     }
     sched = parse_fee_schedule(data)
     assert sched.age_days(dt.date(2025, 1, 11)) == 10
@@ -76,9 +91,24 @@ def test_datetime_in_a_fee_schedule_still_ages():
     "data,field",
     [
         ({"product_types": ["food"], "markets": {}, "requirements": [], "date": "2025-01-01"}, "product_types"),
-        ({"product_types": {"food": {"id": "a", "en": "a"}}, "markets": "MY", "requirements": [], "date": "2025-01-01"}, "markets"),
-        ({"product_types": {"food": {"id": "a", "en": "a"}}, "markets": {"MY": {"label": {"id": "a", "en": "a"}}},
-          "requirements": [], "date": dt.datetime(2025, 1, 1, 8)}, "requirements"),
+        (
+            {
+                "product_types": {"food": {"id": "a", "en": "a"}},
+                "markets": "MY",
+                "requirements": [],
+                "date": "2025-01-01",
+            },
+            "markets",
+        ),
+        (
+            {
+                "product_types": {"food": {"id": "a", "en": "a"}},
+                "markets": {"MY": {"label": {"id": "a", "en": "a"}}},
+                "requirements": [],
+                "date": dt.datetime(2025, 1, 1, 8),
+            },
+            "requirements",
+        ),
     ],
 )
 def test_malformed_requirements_file_names_the_field(data, field):

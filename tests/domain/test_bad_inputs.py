@@ -82,16 +82,40 @@ BAD_CALLS = {
     "insure: unknown method": (lambda: insurance.insure(USD, "0.5", method="bogus"), "unknown_choice", "method"),
     "insure: clause not text": (lambda: insurance.insure(USD, "0.5", clause=1), "unknown_choice", "clause"),
     "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),
-    "insure: rate 1/1.1": (lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")), "insurance_rate_too_high", "insurance_rate_pct"),
+    "insure: rate 1/1.1": (
+        lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")),
+        "insurance_rate_too_high",
+        "insurance_rate_pct",
+    ),
     "incoterm not text": (lambda: incoterms.rule(5), "unknown_choice", "incoterm"),
     "rate of a number": (lambda: _sheet().rate(5), "missing_rate", "currency"),
-    "convert: unknown rate kind": (lambda: convert(Money.of(1, "IDR"), "USD", _sheet(), "bogus"), "unknown_choice", "rate_kind"),
-    "fee line not charged": (lambda: payments.method_cost("dp", USD, payments.load_fee_schedule()).line("zzz"), "unknown_choice", "fee"),
-    "comparison row unknown": (lambda: payments.compare_methods(USD, payments.load_fee_schedule()).row("zzz"), "unknown_choice", "method"),
+    "convert: unknown rate kind": (
+        lambda: convert(Money.of(1, "IDR"), "USD", _sheet(), "bogus"),
+        "unknown_choice",
+        "rate_kind",
+    ),
+    "fee line not charged": (
+        lambda: payments.method_cost("dp", USD, payments.load_fee_schedule()).line("zzz"),
+        "unknown_choice",
+        "fee",
+    ),
+    "comparison row unknown": (
+        lambda: payments.compare_methods(USD, payments.load_fee_schedule()).row("zzz"),
+        "unknown_choice",
+        "method",
+    ),
     "listing not a mapping": (lambda: katalog.validate_listing([1, 2]), "wrong_type", "sheet"),
     "checklist item a list": (lambda: katalog.checklist([["nib"]]), "unknown_choice", "have"),
-    "cash flow start not a date": (lambda: financing.cash_flow(financing.OrderInput(**{**_order().__dict__, "start": "2025-01-01"})), "wrong_type", "start"),
-    "schedule start not a date": (lambda: financing.instalment_schedule(Money.of(1000, "IDR"), 6, 12, start="x"), "wrong_type", "start"),
+    "cash flow start not a date": (
+        lambda: financing.cash_flow(financing.OrderInput(**{**_order().__dict__, "start": "2025-01-01"})),
+        "wrong_type",
+        "start",
+    ),
+    "schedule start not a date": (
+        lambda: financing.instalment_schedule(Money.of(1000, "IDR"), 6, 12, start="x"),
+        "wrong_type",
+        "start",
+    ),
     "parse_number NaN": (lambda: parse_number(Decimal("NaN")), "not_a_number", "amount"),
 }
 
@@ -106,8 +130,15 @@ def test_bad_call_is_a_ukm_error_naming_the_field(name):
 
 def test_rates_may_be_floats_but_money_may_not():
     """A rate typed in a notebook as 0.55 is read as exactly 0.55; money as a float is refused."""
-    assert insurance.insure(Money.of("19550", "USD"), 0.55).premium == insurance.insure(Money.of("19550", "USD"), "0.55").premium
-    assert payments.discount_interest(USD, 5.5, 90) == payments.discount_interest(USD, "5.5", 90) == Money.of("13.75", "USD")
+    assert (
+        insurance.insure(Money.of("19550", "USD"), 0.55).premium
+        == insurance.insure(Money.of("19550", "USD"), "0.55").premium
+    )
+    assert (
+        payments.discount_interest(USD, 5.5, 90)
+        == payments.discount_interest(USD, "5.5", 90)
+        == Money.of("13.75", "USD")
+    )
     assert make_rate("USD", 16420.5, 16580.5).mid == Decimal("16500.5")
     s = financing.instalment_schedule(Money.of(12_000_000, "IDR"), 6.5, 12)
     assert s.rate_pct == Decimal("6.5") and s.total_paid == s.principal + s.total_interest
@@ -124,13 +155,22 @@ def test_a_broken_rates_section_is_reported_when_the_case_is_read():
     rates["date"] = "2025-12-01"
     with pytest.raises(UkmError) as e:
         kasturi(rates=rates)
-    assert [(p.code, p.field) for p in e.value.problems] == [("not_a_number", "rates.rates.USD.sell")]  # the path in the case file
+    assert [(p.code, p.field) for p in e.value.problems] == [
+        ("not_a_number", "rates.rates.USD.sell")
+    ]  # the path in the case file
 
 
-@pytest.mark.parametrize("value, minimum, code", [
-    ("5", 0, "not_integer"), (5.0, 0, "not_integer"), (True, 0, "not_integer"), (None, 0, "not_integer"),
-    (-1, 0, "negative"), (0, 1, "not_positive"),
-])
+@pytest.mark.parametrize(
+    "value, minimum, code",
+    [
+        ("5", 0, "not_integer"),
+        (5.0, 0, "not_integer"),
+        (True, 0, "not_integer"),
+        (None, 0, "not_integer"),
+        (-1, 0, "negative"),
+        (0, 1, "not_positive"),
+    ],
+)
 def test_exact_int_reports_through_collect(value, minimum, code):
     from ukm_tools import checks
 
@@ -147,18 +187,28 @@ def test_order_days_and_min_order_and_weights_use_the_shared_check():
 
     with pytest.raises(UkmError) as e:
         financing.cash_flow(dataclasses.replace(_order(), production_days="30", days_to_ship=-1))
-    assert [(p.code, p.field) for p in e.value.problems] == [("not_integer", "production_days"), ("negative", "days_to_ship")]
+    assert [(p.code, p.field) for p in e.value.problems] == [
+        ("not_integer", "production_days"),
+        ("negative", "days_to_ship"),
+    ]
     with pytest.raises(UkmError) as e:
-        katalog.government_price(katalog.PriceInput(Money.of(1000, "IDR"), 0, False, dt.date(2025, 6, 1), dt.date(2025, 12, 31)))
+        katalog.government_price(
+            katalog.PriceInput(Money.of(1000, "IDR"), 0, False, dt.date(2025, 6, 1), dt.date(2025, 12, 31))
+        )
     assert [(p.code, p.field) for p in e.value.problems] == [("not_positive", "min_order")]
-    import yaml
     from importlib import resources
 
-    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8"))
+    import yaml
+
+    data = yaml.safe_load(
+        resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8")
+    )
     data["requirements"][0]["weight"] = 0
     data["requirements"][1]["lead_time_days"] = "3"
     with pytest.raises(UkmError) as e:
         parse_catalog(data)
     assert [(p.code, p.field) for p in e.value.problems] == [
-        ("not_positive", "requirements[0].weight"), ("not_integer", "requirements[1].lead_time_days")]
+        ("not_positive", "requirements[0].weight"),
+        ("not_integer", "requirements[1].lead_time_days"),
+    ]
     assert load_requirements().requirements

@@ -34,8 +34,15 @@ def idr(x):
 
 
 def order(method="da", **kw):
-    base = dict(order_value=idr(60_000_000), materials=idr(20_000_000), production_costs=idr(10_000_000),
-                export_costs=idr(5_000_000), production_days=30, method=method, days_to_ship=5)
+    base = dict(
+        order_value=idr(60_000_000),
+        materials=idr(20_000_000),
+        production_costs=idr(10_000_000),
+        export_costs=idr(5_000_000),
+        production_days=30,
+        method=method,
+        days_to_ship=5,
+    )
     base.update(kw)
     return OrderInput(**base)
 
@@ -54,8 +61,11 @@ def test_da_60_timeline_exact():
     # D/A 60: receipt = 35 + 60 tenor + 14 lag = day 109, +60m -> +25m.
     t = cash_flow(order(start=dt.date(2025, 3, 3)))
     assert [(e.day, e.kind, e.balance.amount) for e in t.events] == [
-        (0, "materials", -20_000_000), (30, "production", -30_000_000),
-        (35, "export", -35_000_000), (109, "receipt", 25_000_000)]
+        (0, "materials", -20_000_000),
+        (30, "production", -30_000_000),
+        (35, "export", -35_000_000),
+        (109, "receipt", 25_000_000),
+    ]
     assert t.peak_working_capital == idr(35_000_000) and t.peak_day == 35
     assert t.days_tied_up == 109 and t.receipt_day == 109 and t.shipment_day == 35
     assert t.events[-1].date == dt.date(2025, 6, 20)
@@ -68,13 +78,16 @@ def test_da_60_timeline_exact():
     assert df["Event"].iloc[-1] == "Buyer's payment (D/A (documents against acceptance))"
 
 
-@pytest.mark.parametrize("method,tenor,receipt", [
-    ("lc_sight", None, 47),  # 35 + 12
-    ("dp", None, 49),  # 35 + 14
-    ("lc_usance", 90, 137),  # 35 + 90 + 12
-    ("open_account", None, 128),  # 35 + 90 + 3
-    ("open_account", 30, 68),  # 35 + 30 + 3
-])
+@pytest.mark.parametrize(
+    "method,tenor,receipt",
+    [
+        ("lc_sight", None, 47),  # 35 + 12
+        ("dp", None, 49),  # 35 + 14
+        ("lc_usance", 90, 137),  # 35 + 90 + 12
+        ("open_account", None, 128),  # 35 + 90 + 3
+        ("open_account", 30, 68),  # 35 + 30 + 3
+    ],
+)
 def test_receipt_day_by_method(method, tenor, receipt):
     t = cash_flow(order(method, tenor_days=tenor))
     assert t.receipt_day == receipt and t.days_tied_up == receipt
@@ -94,8 +107,11 @@ def test_bad_order_lists_every_problem():
     with pytest.raises(UkmError) as e:
         cash_flow(order("lc_sight", materials=idr(-1), production_days=-3, tenor_days=30, days_to_ship=1.5))
     assert [(p.code, p.field) for p in e.value.problems] == [
-        ("negative", "materials"), ("negative", "production_days"), ("not_integer", "days_to_ship"),
-        ("tenor_fixed", "tenor_days")]
+        ("negative", "materials"),
+        ("negative", "production_days"),
+        ("not_integer", "days_to_ship"),
+        ("tenor_fixed", "tenor_days"),
+    ]
     assert "Lama produksi (hari) tidak boleh negatif" in e.value.message("id")
     assert "has no adjustable tenor" in e.value.message("en")
 
@@ -120,7 +136,12 @@ def test_annuity_schedule_exact():
     assert [r.balance.amount for r in s.rows] == [26_315_352, 17_587_281, 8_815_569, 0]
     assert s.total_interest == idr(438_591)
     assert s.total_paid == idr(35_438_591)
-    assert [r.date for r in s.rows] == [dt.date(2025, 2, 28), dt.date(2025, 3, 31), dt.date(2025, 4, 30), dt.date(2025, 5, 31)]
+    assert [r.date for r in s.rows] == [
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 30),
+        dt.date(2025, 5, 31),
+    ]
 
 
 def test_flat_schedule_exact():
@@ -190,13 +211,27 @@ money_st = st.integers(0, 500_000_000)
 
 
 @settings(max_examples=200, deadline=None)
-@given(method=st.sampled_from(["lc_usance", "da", "open_account"]), t1=st.integers(0, 360), t2=st.integers(0, 360),
-       value=st.integers(1, 1_000_000_000), mat=money_st, prod=money_st, exp=money_st,
-       days=st.integers(0, 120), ship=st.integers(0, 30))
+@given(
+    method=st.sampled_from(["lc_usance", "da", "open_account"]),
+    t1=st.integers(0, 360),
+    t2=st.integers(0, 360),
+    value=st.integers(1, 1_000_000_000),
+    mat=money_st,
+    prod=money_st,
+    exp=money_st,
+    days=st.integers(0, 120),
+    ship=st.integers(0, 30),
+)
 def test_longer_tenor_never_lowers_working_capital(method, t1, t2, value, mat, prod, exp, days, ship):
     short, long_ = sorted((t1, t2))
-    kw = dict(order_value=idr(value), materials=idr(mat), production_costs=idr(prod), export_costs=idr(exp),
-              production_days=days, days_to_ship=ship)
+    kw = dict(
+        order_value=idr(value),
+        materials=idr(mat),
+        production_costs=idr(prod),
+        export_costs=idr(exp),
+        production_days=days,
+        days_to_ship=ship,
+    )
     a = cash_flow(order(method, tenor_days=short, **kw))
     b = cash_flow(order(method, tenor_days=long_, **kw))
     assert b.peak_working_capital >= a.peak_working_capital
@@ -206,8 +241,12 @@ def test_longer_tenor_never_lowers_working_capital(method, t1, t2, value, mat, p
 
 
 @settings(max_examples=300, deadline=None)
-@given(principal=st.integers(100_000, 2_000_000_000), rate=st.decimals("0", "30", places=2),
-       months=st.integers(1, 60), basis=st.sampled_from(["effective", "flat"]))
+@given(
+    principal=st.integers(100_000, 2_000_000_000),
+    rate=st.decimals("0", "30", places=2),
+    months=st.integers(1, 60),
+    basis=st.sampled_from(["effective", "flat"]),
+)
 def test_instalments_sum_exactly_to_principal_plus_interest(principal, rate, months, basis):
     s = instalment_schedule(idr(principal), rate, months, basis)
     assert len(s.rows) == months
@@ -262,8 +301,9 @@ def test_order_from_the_kasturi_case_quote():
 
     case = packaged_case("kasturi-syrup")
     quote = case.quote("CIF", None)
-    o = order_from_quote(quote, case.pricing_input(), materials_share_pct=60, production_days=21,
-                         method="lc_sight", days_to_ship=4)
+    o = order_from_quote(
+        quote, case.pricing_input(), materials_share_pct=60, production_days=21, method="lc_sight", days_to_ship=4
+    )
     # 200 cartons x HPP 216,000 = 43,200,000: 60% materials 25,920,000, 40% other 17,280,000.
     assert (o.materials, o.production_costs) == (idr(25_920_000), idr(17_280_000))
     # Export: packing 200 x 18,000 = 3,600,000 + FAS items 5,200,000 + freight USD 270 x 16,580
@@ -292,8 +332,12 @@ def test_financing_methods_take_their_risks_from_the_payments_list():
 
 
 @settings(max_examples=300, deadline=None)
-@given(principal=st.integers(1, 300_000), rate=st.decimals("0", "30", places=2),
-       months=st.integers(1, 600), basis=st.sampled_from(["effective", "flat"]))
+@given(
+    principal=st.integers(1, 300_000),
+    rate=st.decimals("0", "30", places=2),
+    months=st.integers(1, 600),
+    basis=st.sampled_from(["effective", "flat"]),
+)
 def test_no_instalment_line_goes_negative_even_for_tiny_loans(principal, rate, months, basis):
     """Rounded equal shares of Rp100.000 over 600 months overshoot; the schedule must still
     never show a negative principal, interest or balance, and still add up exactly."""

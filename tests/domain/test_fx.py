@@ -39,7 +39,10 @@ def test_missing_rate_lists_what_is_there():
 
 @pytest.mark.parametrize(
     "rates,code",
-    [({"USD": {"buy": 0, "sell": 16200}}, "rate_not_positive"), ({"USD": {"buy": 16300, "sell": 16200, "mid": 16250}}, "rate_order")],
+    [
+        ({"USD": {"buy": 0, "sell": 16200}}, "rate_not_positive"),
+        ({"USD": {"buy": 16300, "sell": 16200, "mid": 16250}}, "rate_order"),
+    ],
 )
 def test_bad_rates_are_refused(rates, code):
     with pytest.raises(UkmError) as e:

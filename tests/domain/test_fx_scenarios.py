@@ -17,7 +17,10 @@ def test_changes_are_symmetric_and_include_zero():
     assert changes(0, 1) == [Decimal(0)]
 
 
-@pytest.mark.parametrize("rng, step, code", [(-1, 1, "negative"), (95, 5, "out_of_range"), (10, 0, "not_positive"), (50, 1, "too_many_scenarios")])
+@pytest.mark.parametrize(
+    "rng, step, code",
+    [(-1, 1, "negative"), (95, 5, "out_of_range"), (10, 0, "not_positive"), (50, 1, "too_many_scenarios")],
+)
 def test_changes_refuse_bad_ranges(rng, step, code):
     with pytest.raises(UkmError) as e:
         changes(rng, step)

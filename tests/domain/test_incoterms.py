@@ -6,9 +6,19 @@ from ukm_tools import incoterms
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import Conditions, Payer
 
-ITEMS = ["packing", "loading_at_seller", "inland_to_port", "export_clearance", "origin_thc",
-         "loading_on_vessel", "main_carriage", "insurance", "unloading_at_destination",
-         "import_clearance_duty", "delivery_to_buyer"]
+ITEMS = [
+    "packing",
+    "loading_at_seller",
+    "inland_to_port",
+    "export_clearance",
+    "origin_thc",
+    "loading_on_vessel",
+    "main_carriage",
+    "insurance",
+    "unloading_at_destination",
+    "import_clearance_duty",
+    "delivery_to_buyer",
+]
 # Straight from the reference table; "-" = nobody obliged.
 TABLE = {
     "EXW": "S B B B B B B - B B B",
@@ -34,8 +44,11 @@ def test_every_rule_matches_the_reference_table(code):
 
 
 def test_all_eleven_rules_in_order():
-    assert tuple(incoterms.rules()) == incoterms.RULE_ORDER == (
-        "EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+    assert (
+        tuple(incoterms.rules())
+        == incoterms.RULE_ORDER
+        == ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+    )
 
 
 def test_modes():

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ukm_tools.errors import UkmError
 from ukm_tools.insurance import Method, insure
@@ -25,7 +26,9 @@ def test_simple_method_is_available_and_labelled_and_lower():
     assert "sederhana" in dict(q.rows("id"))["Metode"]
 
 
-@pytest.mark.parametrize("rate,code", [("0", "not_positive"), ("-1", "not_positive"), ("90.91", "insurance_rate_too_high")])
+@pytest.mark.parametrize(
+    "rate,code", [("0", "not_positive"), ("-1", "not_positive"), ("90.91", "insurance_rate_too_high")]
+)
 def test_bad_rates(rate, code):
     with pytest.raises(UkmError) as e:
         insure(Money.of(100, "USD"), rate)

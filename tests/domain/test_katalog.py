@@ -28,8 +28,14 @@ def idr(x):
 
 
 def price_input(**kw):
-    base = dict(price_before_ppn=idr(25000), min_order=50, pkp=True, valid_from=dt.date(2025, 3, 1),
-                valid_until=dt.date(2025, 12, 31), delivery_per_order=idr(150000))
+    base = dict(
+        price_before_ppn=idr(25000),
+        min_order=50,
+        pkp=True,
+        valid_from=dt.date(2025, 3, 1),
+        valid_until=dt.date(2025, 12, 31),
+        delivery_per_order=idr(150000),
+    )
     base.update(kw)
     return PriceInput(**base)
 
@@ -83,7 +89,12 @@ def test_pkp_price_includes_ppn_exact():
     assert "termasuk PPN 12%" in p.statement("id") and "11/12" in p.statement("id")
     assert "includes PPN" in p.statement("en")
     j = p.to_json()
-    assert (j["unit_price"]["amount"], j["ppn"]["amount"], j["tax_base"], j["ppn_rate_pct"]) == ("31080", "3080", "11/12", "12")
+    assert (j["unit_price"]["amount"], j["ppn"]["amount"], j["tax_base"], j["ppn_rate_pct"]) == (
+        "31080",
+        "3080",
+        "11/12",
+        "12",
+    )
 
 
 def test_non_pkp_price_has_no_ppn_and_says_so():
@@ -117,8 +128,7 @@ def test_non_pkp_above_threshold_is_warned():
 
 def test_price_input_problems_all_reported():
     with pytest.raises(UkmError) as e:
-        government_price(price_input(price_before_ppn=idr(-1), min_order=0,
-                                     valid_until=dt.date(2025, 1, 1)))
+        government_price(price_input(price_before_ppn=idr(-1), min_order=0, valid_until=dt.date(2025, 1, 1)))
     codes = {(p.code, p.field) for p in e.value.problems}
     assert codes == {("negative", "price_before_ppn"), ("not_positive", "min_order"), ("date_order", "valid_until")}
     assert "Harga berlaku sampai" in e.value.message("id")
@@ -146,20 +156,45 @@ def test_valid_from_defaults_to_today_given():
 
 
 def test_spreadsheet_cell_types_accepted():
-    row = dict(GOOD_ROW, price_before_ppn=25000.0, min_order=50, nib=1234567890123,
-               valid_until=dt.datetime(2025, 12, 31), npwp="0123456789010000")
+    row = dict(
+        GOOD_ROW,
+        price_before_ppn=25000.0,
+        min_order=50,
+        nib=1234567890123,
+        valid_until=dt.datetime(2025, 12, 31),
+        npwp="0123456789010000",
+    )
     lst = validate_listing(row, "id")
     assert lst.price.unit_before_ppn == idr(28000) and lst.identity.npwp == "0123456789010000"
 
 
 def test_bad_listing_names_every_field_bilingual():
-    bad = dict(GOOD_ROW, product_name="", nib="12345", kbli="1104", npwp="12.345", kswp_status="entah",
-               price_before_ppn="25,000.50", min_order="2,5", valid_until="besok", pkp="mungkin")
+    bad = dict(
+        GOOD_ROW,
+        product_name="",
+        nib="12345",
+        kbli="1104",
+        npwp="12.345",
+        kswp_status="entah",
+        price_before_ppn="25,000.50",
+        min_order="2,5",
+        valid_until="besok",
+        pkp="mungkin",
+    )
     with pytest.raises(UkmError) as e:
         validate_listing(bad, "id")
     fields = [p.field for p in e.value.problems]
-    assert fields == ["product_name", "price_before_ppn", "min_order", "valid_until", "nib", "kbli", "npwp",
-                      "kswp_status", "pkp"]
+    assert fields == [
+        "product_name",
+        "price_before_ppn",
+        "min_order",
+        "valid_until",
+        "nib",
+        "kbli",
+        "npwp",
+        "kswp_status",
+        "pkp",
+    ]
     msg_id, msg_en = e.value.message("id"), e.value.message("en")
     assert "NIB: '12345' harus terdiri dari 13 digit angka (terbaca 5 digit)." in msg_id
     assert "NPWP: '12.345' must have 15 / 16 digits (found 5)." in msg_en
@@ -203,7 +238,9 @@ def test_ppn_burden_is_11_pct_of_rounded_price(price, delivery, moq):
     p = government_price(price_input(price_before_ppn=idr(price), delivery_per_order=idr(delivery), min_order=moq))
     assert p.ppn == (p.unit_before_ppn * Decimal("0.11")).rounded()
     assert p.unit_price == p.unit_before_ppn + p.ppn
-    q = government_price(price_input(price_before_ppn=idr(price), delivery_per_order=idr(delivery), min_order=moq, pkp=False))
+    q = government_price(
+        price_input(price_before_ppn=idr(price), delivery_per_order=idr(delivery), min_order=moq, pkp=False)
+    )
     assert q.unit_price == p.unit_before_ppn
 
 

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ukm_tools.errors import UkmError
 from ukm_tools.landed import landed_cost, landed_scenario
@@ -24,8 +25,7 @@ def test_with_and_without_form_d():
     # Saving 275.00; per unit 0.275 -> 0.28.
     r = landed_cost(usd(5_000), 1_000, duty_pct=5, vat_pct=10, destination_charges=usd(150))
     s, p = r.standard, r.preferential
-    assert (s.duty, s.vat_base, s.vat, s.total, s.per_unit) == (
-        usd(250), usd(5_250), usd(525), usd(5_925), usd("5.93"))
+    assert (s.duty, s.vat_base, s.vat, s.total, s.per_unit) == (usd(250), usd(5_250), usd(525), usd(5_925), usd("5.93"))
     assert (p.duty, p.vat, p.total, p.per_unit) == (usd(0), usd(500), usd(5_650), usd("5.65"))
     assert r.saving == usd(275) and r.saving_per_unit == usd("0.28")
     assert r.preference == "Form D (ATIGA)"
@@ -44,8 +44,15 @@ def test_dataframes_in_both_languages():
 def test_partial_preference_and_vat_on_charges():
     # Preferential 2 %: duty 100.00; VAT on (5,000 + 100 + 150 charges) x 10 % = 525.00 when the
     # destination taxes the charges too; total 5,000 + 100 + 525 + 150 = 5,775.00.
-    r = landed_cost(usd(5_000), 1_000, duty_pct=5, vat_pct=10, destination_charges=usd(150),
-                    preferential_duty_pct=2, vat_on_charges=True)
+    r = landed_cost(
+        usd(5_000),
+        1_000,
+        duty_pct=5,
+        vat_pct=10,
+        destination_charges=usd(150),
+        preferential_duty_pct=2,
+        vat_on_charges=True,
+    )
     assert r.preferential.duty == usd(100)
     assert r.preferential.vat == usd(525)
     assert r.preferential.total == usd(5_775)
@@ -101,7 +108,9 @@ pcts = st.decimals(min_value=0, max_value=200, places=2)
 @given(
     cif=st.integers(min_value=1, max_value=10**9).map(lambda c: Money(Decimal(c).scaleb(-2), "USD")),
     qty=st.integers(min_value=1, max_value=100_000),
-    d1=pcts, d2=pcts, vat=st.decimals(min_value=0, max_value=100, places=2),
+    d1=pcts,
+    d2=pcts,
+    vat=st.decimals(min_value=0, max_value=100, places=2),
     charges=st.integers(min_value=0, max_value=10**7).map(lambda c: Money(Decimal(c).scaleb(-2), "USD")),
 )
 def test_higher_duty_never_lowers_landed_cost(cif, qty, d1, d2, vat, charges):

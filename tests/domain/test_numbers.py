@@ -47,7 +47,9 @@ def test_ambiguous_input_is_not_guessed():
     assert "1234" in e.value.message("id")
 
 
-@pytest.mark.parametrize("text,code", [("", "empty"), ("   ", "empty"), ("abc", "not_a_number"), ("1.2.3,4,5", "not_a_number")])
+@pytest.mark.parametrize(
+    "text,code", [("", "empty"), ("   ", "empty"), ("abc", "not_a_number"), ("1.2.3,4,5", "not_a_number")]
+)
 def test_rubbish_is_named(text, code):
     with pytest.raises(UkmError) as e:
         parse_number(text, "id")
@@ -59,9 +61,19 @@ def test_other_convention_message_names_both_conventions_in_any_message_language
     with pytest.raises(UkmError) as e:
         parse_number("1,234.50", "id", field="hpp")
     assert e.value.message("en").endswith(
-        "is written the English way. Here numbers are written the Indonesian way (point = thousands, comma = decimal): write 1.234,5.")
-    assert "ditulis dengan format Inggris. Di sini angka ditulis dengan format Indonesia (titik = ribuan, koma = desimal)" in e.value.message("id")
+        "is written the English way. Here numbers are written the Indonesian way (point = thousands, comma = decimal): write 1.234,5."
+    )
+    assert (
+        "ditulis dengan format Inggris. Di sini angka ditulis dengan format Indonesia (titik = ribuan, koma = desimal)"
+        in e.value.message("id")
+    )
     with pytest.raises(UkmError) as e:
         parse_number("1.234.567,50", "en")
-    assert "is written the Indonesian way. Here numbers are written the English way (comma = thousands, point = decimal): write 1,234,567.5." in e.value.message("en")
-    assert "format Indonesia. Di sini angka ditulis dengan format Inggris (koma = ribuan, titik = desimal)" in e.value.message("id")
+    assert (
+        "is written the Indonesian way. Here numbers are written the English way (comma = thousands, point = decimal): write 1,234,567.5."
+        in e.value.message("en")
+    )
+    assert (
+        "format Indonesia. Di sini angka ditulis dengan format Inggris (koma = ribuan, titik = desimal)"
+        in e.value.message("id")
+    )

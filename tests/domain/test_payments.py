@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ukm_tools.errors import UkmError
 from ukm_tools.money import Money
@@ -81,9 +82,16 @@ def test_packaged_schedule_has_the_bank_jatim_tariff(jatim):
 
 def _schedule(**fee_overrides):
     fee = {
-        "code": "negotiation", "label": {"id": "Negosiasi", "en": "Negotiation"}, "applies_to": ["lc"],
-        "per": "once", "kind": "percent", "rate_pct": 0.125, "min": 25, "max": 150,
-        "source": "test", "date": "2025-12-01",
+        "code": "negotiation",
+        "label": {"id": "Negosiasi", "en": "Negotiation"},
+        "applies_to": ["lc"],
+        "per": "once",
+        "kind": "percent",
+        "rate_pct": 0.125,
+        "min": 25,
+        "max": 150,
+        "source": "test",
+        "date": "2025-12-01",
     }
     fee.update(fee_overrides)
     fee = {k: v for k, v in fee.items() if v is not None}
@@ -231,7 +239,13 @@ def test_compare_methods_costs_and_order(jatim):
     # USD 10,000, 60 days, money at 8 % a year: waiting costs 10,000 x 8 % x 60/360 = 133.33.
     c = compare_methods(usd(10_000), jatim, 60, annual_rate_pct=8)
     assert [r.method.code for r in c.rows] == [
-        "cash_in_advance", "lc_confirmed", "lc_unconfirmed", "dp", "da", "open_account"]
+        "cash_in_advance",
+        "lc_confirmed",
+        "lc_unconfirmed",
+        "dp",
+        "da",
+        "open_account",
+    ]
     cia, lcc, lcu, dp, da, oa = c.rows
     assert (cia.fees, cia.financing, cia.total) == (usd(40), usd(0), usd(40))  # T/T fee only
     # confirmed: advising 15 + negotiation 25 + 0.5 % x 10,000 = 50 x 2 periods (150 days) + courier 40

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import RateSheet
@@ -22,7 +23,11 @@ def idr(x):
 
 def make(**over):
     base = dict(
-        hpp=idr(100_000), packing=idr(10_000), markup_pct=Decimal(20), quantity=1000, quote_currency="USD",
+        hpp=idr(100_000),
+        packing=idr(10_000),
+        markup_pct=Decimal(20),
+        quantity=1000,
+        quote_currency="USD",
         costs=(
             CostLine("truck", "inland_to_port", idr(2_000_000)),
             CostLine("broker + PEB", "export_clearance", idr(1_000_000)),
@@ -45,8 +50,13 @@ def test_worked_case_cif_every_step_exact():
     # FOB = + 500 = 137,000 -> 8.5625 -> 8.56
     # CFR = + USD 1,000 x 16,200 (selling rate) / 1,000 = 153,200 -> 9.575 -> 9.58 (half-up)
     # CIF = 153,200 / (1 - 1.1 x 0.5%) = 154,047.26 -> Rp154,047 -> 9.6279 -> 9.63
-    expected = {"EXW": (132_000, "8.25"), "FAS": (136_500, "8.53"), "FOB": (137_000, "8.56"),
-                "CFR": (153_200, "9.58"), "CIF": (154_047, "9.63")}
+    expected = {
+        "EXW": (132_000, "8.25"),
+        "FAS": (136_500, "8.53"),
+        "FOB": (137_000, "8.56"),
+        "CFR": (153_200, "9.58"),
+        "CIF": (154_047, "9.63"),
+    }
     for s in q.steps:
         unit_idr, unit_usd = expected[s.rule]
         assert s.unit_idr == idr(unit_idr), s.rule
@@ -89,7 +99,9 @@ def test_idr_quote_needs_no_rates():
 
 
 def test_per_shipment_costs_are_spread_before_unit_prices():
-    q = build_up(make(quantity=3, costs=(CostLine("truck", "inland_to_port", idr(100)),), insurance_rate_pct=None), "FOB", SHEET)
+    q = build_up(
+        make(quantity=3, costs=(CostLine("truck", "inland_to_port", idr(100)),), insurance_rate_pct=None), "FOB", SHEET
+    )
     # 100 / 3 = 33.33.. per unit: 132,033.33 -> Rp132,033; total = 132,033 x 3 exactly
     assert q.final.unit_idr == idr(132_033)
     assert q.final.shipment_idr == idr(396_099)
@@ -169,16 +181,27 @@ money_idr = st.integers(min_value=0, max_value=50_000_000).map(idr)
     packing=st.integers(min_value=0, max_value=200_000).map(idr),
     markup=st.decimals(min_value=0, max_value=300, places=1),
     qty=st.integers(min_value=1, max_value=100_000),
-    inland=money_idr, clearance=money_idr, thc=money_idr, loading=money_idr,
+    inland=money_idr,
+    clearance=money_idr,
+    thc=money_idr,
+    loading=money_idr,
     freight=st.integers(min_value=0, max_value=20_000).map(lambda x: Money.of(x, "USD")),
     rate=st.decimals(min_value=Decimal("0.01"), max_value=3, places=2),
 )
 def test_exw_fob_cfr_cif_never_decrease(hpp, packing, markup, qty, inland, clearance, thc, loading, freight, rate):
     inp = PricingInput(
-        hpp=hpp, packing=packing, markup_pct=markup, quantity=qty, quote_currency="USD",
-        costs=(CostLine("a", "inland_to_port", inland), CostLine("b", "export_clearance", clearance),
-               CostLine("c", "origin_thc", thc), CostLine("d", "loading_on_vessel", loading),
-               CostLine("e", "main_carriage", freight)),
+        hpp=hpp,
+        packing=packing,
+        markup_pct=markup,
+        quantity=qty,
+        quote_currency="USD",
+        costs=(
+            CostLine("a", "inland_to_port", inland),
+            CostLine("b", "export_clearance", clearance),
+            CostLine("c", "origin_thc", thc),
+            CostLine("d", "loading_on_vessel", loading),
+            CostLine("e", "main_carriage", freight),
+        ),
         insurance_rate_pct=rate,
     )
     q = build_up(inp, "CIF", SHEET)

@@ -4,7 +4,8 @@ import copy
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import UkmError
@@ -13,8 +14,18 @@ from ukm_tools.readiness import assess, load_requirements, parse_catalog
 
 pytestmark = pytest.mark.timeout(60)
 
-BASE = {"nib", "npwp", "hs_code", "export_price", "eska", "peb_ceisa", "shipping_documents",
-        "export_proceeds_account", "buyer_check", "payment_terms"}
+BASE = {
+    "nib",
+    "npwp",
+    "hs_code",
+    "export_price",
+    "eska",
+    "peb_ceisa",
+    "shipping_documents",
+    "export_proceeds_account",
+    "buyer_check",
+    "payment_terms",
+}
 FOOD = {"bpom_md", "halal", "labelling", "bpom_export_certificate"}
 
 

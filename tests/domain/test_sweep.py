@@ -43,11 +43,14 @@ def test_cost_lines_count_by_who_pays_them_not_by_their_name():
     case = packaged_case()
     sheet = case.rate_sheet()
     # Two lines called "THC": the origin one is the seller's under CIF, the destination one the buyer's.
-    inp = replace(case.pricing_input(), costs=(
-        CostLine("THC", "origin_thc", Money.of(1_800_000, "IDR")),
-        CostLine("THC", "destination_thc", Money.of(90, "USD")),
-        CostLine("Freight", "main_carriage", Money.of(270, "USD")),
-    ))
+    inp = replace(
+        case.pricing_input(),
+        costs=(
+            CostLine("THC", "origin_thc", Money.of(1_800_000, "IDR")),
+            CostLine("THC", "destination_thc", Money.of(90, "USD")),
+            CostLine("Freight", "main_carriage", Money.of(270, "USD")),
+        ),
+    )
     m = model(inp, "CIF", sheet)
     assert m.shipment_foreign == 0.0 and m.freight_base == 270.0
     df = sweep(m, [float(sheet.rate("USD").buy)], [case.quantity], [270])

@@ -51,12 +51,16 @@ def ok(value, exp):
     return verify(record(value), exp) is None
 
 
-@pytest.mark.parametrize("value", [23288, Decimal("23288"), 23288.0, Decimal("23287.5"), 23289, Money(Decimal(23288), "IDR")])
+@pytest.mark.parametrize(
+    "value", [23288, Decimal("23288"), 23288.0, Decimal("23287.5"), 23289, Money(Decimal(23288), "IDR")]
+)
 def test_real_numbers_within_one_rupiah_pass(value):
     assert ok(value, RP)
 
 
-@pytest.mark.parametrize("value", [23290, 23286.9, Decimal("23289.01"), "23288", True, None, [23288], Money(Decimal(23288), "USD")])
+@pytest.mark.parametrize(
+    "value", [23290, 23286.9, Decimal("23289.01"), "23288", True, None, [23288], Money(Decimal(23288), "USD")]
+)
 def test_wrong_values_and_forms_fail(value):
     assert not ok(value, RP)
 
@@ -95,7 +99,9 @@ def test_seeds_differ_between_participants_and_are_stable_across_processes():
     assert (a.hpp, a.packing, a.quantity) != (b.hpp, b.packing, b.quantity)
     code = "from ukm_tools.exercises.params import seeded_product as s; p=s('ani'); print(p.hpp.amount, p.quantity)"
     outs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed}, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed}, check=True
+        ).stdout
         for seed in ("1", "2")
     }
     assert outs == {f"{a.hpp.amount} {a.quantity}\n"}
@@ -165,8 +171,14 @@ def test_katalog_question_is_the_domain_government_price():
     assert exp.value == government_price(k.price).unit_price
     # Both tax statuses: PKP adds 12% x 11/12 of the rounded pre-tax price; non-PKP nothing.
     for pkp in (True, False):
-        inp = PriceInput(k.price.price_before_ppn, k.price.min_order, pkp, KATALOG_VALID_FROM, k.price.valid_until,
-                         k.price.delivery_per_order)
+        inp = PriceInput(
+            k.price.price_before_ppn,
+            k.price.min_order,
+            pkp,
+            KATALOG_VALID_FROM,
+            k.price.valid_until,
+            k.price.delivery_per_order,
+        )
         before = (k.price.price_before_ppn + k.price.delivery_per_order / k.price.min_order).rounded()
         ppn = (before * Decimal(11) / 100).rounded() if pkp else Money(Decimal(0), "IDR")
         assert government_price(inp).unit_price == before + ppn
@@ -190,8 +202,10 @@ def test_financing_question_is_the_domain_kur_interest():
     assert f.order.order_value == case_for("ani", p).build_up("CIF").final.shipment_idr
 
 
-@pytest.mark.parametrize("name,question,answer", [("ekatalog", "cek_harga_pemerintah", "harga_pemerintah"),
-                                                  ("pembiayaan", "cek_bunga_kur", "bunga_kur")])
+@pytest.mark.parametrize(
+    "name,question,answer",
+    [("ekatalog", "cek_harga_pemerintah", "harga_pemerintah"), ("pembiayaan", "cek_bunga_kur", "bunga_kur")],
+)
 def test_katalog_and_financing_answers_are_personal(name, question, answer, monkeypatch, tmp_path):
     ani, budi = seeded_product("ani"), seeded_product("budi")
     ea, eb = ASSIGNMENTS[name].expected("ani", ani)[answer], ASSIGNMENTS[name].expected("budi", budi)[answer]

@@ -13,4 +13,3 @@ FRESH_DAY = dt.date(2025, 12, 3)
 def kw(tmp_path):
     """Keyword arguments every calculator test passes: a fixed day and a private save folder."""
     return {"today": FRESH_DAY, "save_dir": tmp_path / "saved", "max_rate_age_days": 7}
-

@@ -21,10 +21,20 @@ def calc(kw):
 
 
 def expected(fixed, price, cost, cur="IDR", per_carton=1, target=None, lang="id"):
-    b = break_even(Money.of(fixed, cur), Money.of(price, cur), Money.of(cost, cur), units_per_carton=per_carton,
-                   target_profit=None if target is None else Money.of(target, cur))
-    return {"units": format_number(b.units, lang), "cartons": format_number(b.cartons, lang), "margin": format_percent(b.margin_pct, lang),
-            "contribution": format_money(b.contribution_per_unit, lang), "revenue": format_money(b.revenue, lang)}
+    b = break_even(
+        Money.of(fixed, cur),
+        Money.of(price, cur),
+        Money.of(cost, cur),
+        units_per_carton=per_carton,
+        target_profit=None if target is None else Money.of(target, cur),
+    )
+    return {
+        "units": format_number(b.units, lang),
+        "cartons": format_number(b.cartons, lang),
+        "margin": format_percent(b.margin_pct, lang),
+        "contribution": format_money(b.contribution_per_unit, lang),
+        "revenue": format_money(b.revenue, lang),
+    }
 
 
 def test_starts_from_case_price_and_cost_without_markup(calc):
@@ -48,10 +58,16 @@ def test_typed_values_cartons_and_target(calc):
     assert calc.shown["cartons"] == format_number(-(-1546 // 12), "id")  # 8.500.000 / 5.500 = 1.545,4 -> 1.546 units
 
 
-@pytest.mark.parametrize("field, text, fragment", [
-    ("f_price", "", "belum diisi"), ("f_cost", "-1", "tidak boleh negatif"), ("f_carton", "0", "lebih dari 0"),
-    ("f_cost", "999.999.999", "harus lebih besar dari biaya variabel"), ("f_fixed", "lima juta", "bukan angka"),
-])
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_price", "", "belum diisi"),
+        ("f_cost", "-1", "tidak boleh negatif"),
+        ("f_carton", "0", "lebih dari 0"),
+        ("f_cost", "999.999.999", "harus lebih besar dari biaya variabel"),
+        ("f_fixed", "lima juta", "bukan angka"),
+    ],
+)
 def test_bad_input_message_keeps_result(calc, field, text, fragment):
     before = dict(calc.shown)
     getattr(calc, field).input.value = text

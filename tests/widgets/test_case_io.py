@@ -34,11 +34,19 @@ def test_broken_trainer_case_is_a_clear_error(tmp_path, monkeypatch):
     assert "seller" in e.value.message("en")
 
 
-@pytest.mark.parametrize("value", [
-    Decimal("0.2"), Decimal("1.234"), Decimal("12345.67"), Decimal("0.125"), Decimal("1E+3"),
-    # no float holds these: written as an exact Indonesian-style string
-    Decimal("33.33333333333333333333"), Decimal("123456789012345.678901"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("0.2"),
+        Decimal("1.234"),
+        Decimal("12345.67"),
+        Decimal("0.125"),
+        Decimal("1E+3"),
+        # no float holds these: written as an exact Indonesian-style string
+        Decimal("33.33333333333333333333"),
+        Decimal("123456789012345.678901"),
+    ],
+)
 def test_decimals_round_trip_exactly(value):
     m = case_io.case_to_mapping(packaged_case())
     m["unit_costs"]["markup_pct"] = value
@@ -53,7 +61,15 @@ def test_extras_survive_and_stay_out_of_the_case():
     assert case == packaged_case()
 
 
-@pytest.mark.parametrize("name, saved", [("peserta 07", "peserta-07.yaml"), ("../../etc/passwd", "etc-passwd.yaml"), ("", "kasus.yaml"), ("a.yml", "a.yml")])
+@pytest.mark.parametrize(
+    "name, saved",
+    [
+        ("peserta 07", "peserta-07.yaml"),
+        ("../../etc/passwd", "etc-passwd.yaml"),
+        ("", "kasus.yaml"),
+        ("a.yml", "a.yml"),
+    ],
+)
 def test_save_names_stay_in_the_folder(tmp_path, name, saved):
     path = case_io.save_text(tmp_path, name, "x: 1\n")
     assert path.parent == tmp_path and path.name == saved
@@ -104,18 +120,26 @@ def test_a_long_fraction_typed_in_a_calculator_can_be_saved_and_opened(kw):
     assert case.quote().final == calc.result.final
 
 
-@pytest.mark.parametrize("calculator, extras", [
-    ("insurance", {"cfr": "banyak"}),
-    ("landed", {"cif": [1, 2]}),
-    ("fx", {"amount": "abc"}),
-    ("readiness", {"answers": "ya semua"}),
-    ("price", "not a mapping"),
-])
+@pytest.mark.parametrize(
+    "calculator, extras",
+    [
+        ("insurance", {"cfr": "banyak"}),
+        ("landed", {"cif": [1, 2]}),
+        ("fx", {"amount": "abc"}),
+        ("readiness", {"answers": "ya semua"}),
+        ("price", "not a mapping"),
+    ],
+)
 def test_opening_a_file_with_bad_saved_inputs_keeps_the_calculator_as_it_was(kw, calculator, extras):
     from ukm_tools.widgets import fx, insurance, landed, readiness
 
-    cls = {"insurance": insurance.InsuranceCalculator, "landed": landed.LandedCostCalculator, "fx": fx.FxCalculator,
-           "readiness": readiness.ReadinessCalculator, "price": PriceBuildUpCalculator}[calculator]
+    cls = {
+        "insurance": insurance.InsuranceCalculator,
+        "landed": landed.LandedCostCalculator,
+        "fx": fx.FxCalculator,
+        "readiness": readiness.ReadinessCalculator,
+        "price": PriceBuildUpCalculator,
+    }[calculator]
     calc = cls(**kw)
     calc.widget
     before_case, before_shown, before_inputs = calc.case, dict(calc.shown), [f.raw for f in calc._fields]

@@ -29,8 +29,9 @@ def test_defaults_match_domain(calc):
     # 2,400 units x 27,000 = 64.8m; materials 2,400 x 9,000 = 21.6m day 0; production 9.6m day 30;
     # export 5m day 35 -> peak 36.2m; D/A 60 receipt day 109; KUR Mikro 6% effective, 4 months.
     t, f = calc.result
-    expected_t = fin.cash_flow(fin.OrderInput(idr(64_800_000), idr(21_600_000), idr(9_600_000), idr(5_000_000),
-                                              30, "da", days_to_ship=5))
+    expected_t = fin.cash_flow(
+        fin.OrderInput(idr(64_800_000), idr(21_600_000), idr(9_600_000), idr(5_000_000), 30, "da", days_to_ship=5)
+    )
     assert t == expected_t
     assert t.peak_working_capital == idr(36_200_000) and t.days_tied_up == 109
     assert f == fin.finance_order(expected_t, scheme="kur_mikro")
@@ -55,8 +56,16 @@ def test_change_payment_method_and_tenor(calc):
 
 
 def test_flat_rate_override_and_months(calc):
-    set_inputs(calc, order_quantity="1.000", order_unit_price="60.000", material_per_unit="20.000",
-               production_per_unit="10.000", export_costs="5.000.000", rate_pct="6", months="4")
+    set_inputs(
+        calc,
+        order_quantity="1.000",
+        order_unit_price="60.000",
+        material_per_unit="20.000",
+        production_per_unit="10.000",
+        export_costs="5.000.000",
+        rate_pct="6",
+        months="4",
+    )
     calc.basis.value = "flat"
     t, f = calc.result
     # peak = 20m + 10m + 5m = 35m; flat 6% over 4 months = 700,000
@@ -132,8 +141,15 @@ def test_set_order_from_case_reproduces_domain(calc):
     from ukm_tools.case import packaged_case
 
     case = packaged_case("kasturi-syrup")
-    order = fin.order_from_quote(case.quote("CIF", None), case.pricing_input(), materials_share_pct=60,
-                                 production_days=21, method="da", tenor_days=90, days_to_ship=4)
+    order = fin.order_from_quote(
+        case.quote("CIF", None),
+        case.pricing_input(),
+        materials_share_pct=60,
+        production_days=21,
+        method="da",
+        tenor_days=90,
+        days_to_ship=4,
+    )
     calc.set_order(order, quantity=200)
     assert calc.inputs["order_unit_price"].value == "353.360"
     assert calc.inputs["tenor_days"].value == "90"

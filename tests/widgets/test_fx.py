@@ -28,7 +28,9 @@ def expected(amount, sheet=SHEET, rng=10, step="2.5", lang="id"):
         "at_mid": format_money(convert(amount, BASE, sheet, RateKind.MID).money, lang),
         "at_sell": format_money(cost_to_idr(amount, sheet).money, lang),
         "spread": format_money(spread_cost(amount, sheet).rounded(), lang),
-        "scenarios": [format_money(s.proceeds, lang) for s in proceeds_sensitivity(amount, sheet, changes(rng, Decimal(step)))],
+        "scenarios": [
+            format_money(s.proceeds, lang) for s in proceeds_sensitivity(amount, sheet, changes(rng, Decimal(step)))
+        ],
     }
 
 
@@ -57,10 +59,17 @@ def test_bank_board_rates_replace_sheet(calc):
     assert ENTERED_SOURCE in calc.source_info.value and "ukm-stale" not in calc.source_info.value
 
 
-@pytest.mark.parametrize("field, text, fragment", [
-    ("f_amount", "", "belum diisi"), ("f_amount", "-5", "lebih dari 0"), ("f_range", "95", "harus di antara"),
-    ("f_step", "0", "lebih dari 0"), ("f_step", "0,1", "terlalu banyak"), ("f_amount", "1.0.0", "bukan angka"),
-])
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_amount", "", "belum diisi"),
+        ("f_amount", "-5", "lebih dari 0"),
+        ("f_range", "95", "harus di antara"),
+        ("f_step", "0", "lebih dari 0"),
+        ("f_step", "0,1", "terlalu banyak"),
+        ("f_amount", "1.0.0", "bukan angka"),
+    ],
+)
 def test_bad_input_message_keeps_result(calc, field, text, fragment):
     before = dict(calc.shown)
     getattr(calc, field).input.value = text

@@ -14,7 +14,14 @@ from ukm_tools.widgets.price import PriceBuildUpCalculator
 pytestmark = pytest.mark.timeout(120)
 
 GARBAGE = ("abc", "-5", "1,2,3", "1.000.000.000.000.000", "9" * 40, "")
-CALCULATORS = (PriceBuildUpCalculator, FxCalculator, InsuranceCalculator, LandedCostCalculator, BreakEvenCalculator, PaymentsCalculator)
+CALCULATORS = (
+    PriceBuildUpCalculator,
+    FxCalculator,
+    InsuranceCalculator,
+    LandedCostCalculator,
+    BreakEvenCalculator,
+    PaymentsCalculator,
+)
 
 
 @pytest.mark.parametrize("cls", CALCULATORS, ids=lambda c: c.__name__)

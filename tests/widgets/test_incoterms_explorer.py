@@ -41,7 +41,12 @@ def test_conditions_switch_footnoted_cells(calc):
     calc.f_rule.input.value = "FCA"
     assert calc.shown["inland_to_port"] == "Pembeli"
     calc.f_fca.input.value = "elsewhere"
-    assert calc.shown["inland_to_port"] == incoterms.payer_labels("id")[incoterms.rule("FCA").payer("inland_to_port", Conditions(fca_place="elsewhere"))]
+    assert (
+        calc.shown["inland_to_port"]
+        == incoterms.payer_labels("id")[
+            incoterms.rule("FCA").payer("inland_to_port", Conditions(fca_place="elsewhere"))
+        ]
+    )
     assert calc.shown["inland_to_port"] == "Penjual"
 
 

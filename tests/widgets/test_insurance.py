@@ -23,9 +23,12 @@ def figures(cfr, rate, clause="C", cover=110, lang="id"):
     a = insure(cfr, rate, clause=clause, method="inclusive", cover_pct=cover)
     b = insure(cfr, rate, clause=clause, method="simple", cover_pct=cover)
     return {
-        "premium_inclusive": format_money(a.premium, lang), "premium_simple": format_money(b.premium, lang),
-        "insured_inclusive": format_money(a.insured_amount, lang), "insured_simple": format_money(b.insured_amount, lang),
-        "cif_inclusive": format_money(a.cif, lang), "cif_simple": format_money(b.cif, lang),
+        "premium_inclusive": format_money(a.premium, lang),
+        "premium_simple": format_money(b.premium, lang),
+        "insured_inclusive": format_money(a.insured_amount, lang),
+        "insured_simple": format_money(b.insured_amount, lang),
+        "cif_inclusive": format_money(a.cif, lang),
+        "cif_simple": format_money(b.cif, lang),
     }
 
 
@@ -45,10 +48,17 @@ def test_public_worked_example(calc):
     assert "US$ 118,28" in calc.table.value  # simple method: 1.1 x 19,550 x 0.55%
 
 
-@pytest.mark.parametrize("field, text, fragment", [
-    ("f_rate", "", "belum diisi"), ("f_rate", "0", "lebih dari 0"), ("f_rate", "95", "terlalu tinggi"),
-    ("f_cfr", "-100", "tidak boleh negatif"), ("f_cover", "90", "harus di antara"), ("f_cfr", "sepuluh", "bukan angka"),
-])
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_rate", "", "belum diisi"),
+        ("f_rate", "0", "lebih dari 0"),
+        ("f_rate", "95", "terlalu tinggi"),
+        ("f_cfr", "-100", "tidak boleh negatif"),
+        ("f_cover", "90", "harus di antara"),
+        ("f_cfr", "sepuluh", "bukan angka"),
+    ],
+)
 def test_bad_input_message_keeps_result(calc, field, text, fragment):
     before = dict(calc.shown)
     getattr(calc, field).input.value = text
@@ -80,5 +90,8 @@ def test_by_air_the_insurable_value_is_cpt_and_landed_uses_cip(kw):
     assert case_cfr(air) == air.quote("CPT").final.shipment_quote
     assert case_cif(air) == air.quote("CIP").final.shipment_quote
     sea = packaged_case()
-    assert case_cfr(sea) == sea.quote("CFR").final.shipment_quote and case_cif(sea) == sea.quote("CIF").final.shipment_quote
+    assert (
+        case_cfr(sea) == sea.quote("CFR").final.shipment_quote
+        and case_cif(sea) == sea.quote("CIF").final.shipment_quote
+    )
     assert format_money(case_cfr(air), "id").startswith("US$ ")

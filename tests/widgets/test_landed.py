@@ -20,10 +20,21 @@ def calc(kw):
 
 
 def expected(cif, qty, duty, vat, charges=0, pref=0, vat_on_charges=False, lang="id"):
-    lc = landed_cost(cif, qty, duty_pct=duty, vat_pct=vat, destination_charges=Money.of(charges, cif.currency),
-                     preferential_duty_pct=pref, vat_on_charges=vat_on_charges)
-    return {"standard": format_money(lc.standard.total, lang), "preferential": format_money(lc.preferential.total, lang),
-            "saving": format_money(lc.saving, lang), "saving_per_unit": format_money(lc.saving_per_unit, lang)}
+    lc = landed_cost(
+        cif,
+        qty,
+        duty_pct=duty,
+        vat_pct=vat,
+        destination_charges=Money.of(charges, cif.currency),
+        preferential_duty_pct=pref,
+        vat_on_charges=vat_on_charges,
+    )
+    return {
+        "standard": format_money(lc.standard.total, lang),
+        "preferential": format_money(lc.preferential.total, lang),
+        "saving": format_money(lc.saving, lang),
+        "saving_per_unit": format_money(lc.saving_per_unit, lang),
+    }
 
 
 def test_starts_from_case_cif(calc):
@@ -43,10 +54,17 @@ def test_typed_rates_and_charges(calc):
     assert calc.shown == expected(Money.of(12500, "USD"), 500, 20, 10, Decimal("350.75"), 5, True)
 
 
-@pytest.mark.parametrize("field, text, fragment", [
-    ("f_cif", "", "belum diisi"), ("f_cif", "0", "lebih dari 0"), ("f_vat", "120", "harus di antara"),
-    ("f_pref", "50", "harus di antara"), ("f_qty", "2,5", "bilangan bulat"), ("f_charges", "-3", "tidak boleh negatif"),
-])
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_cif", "", "belum diisi"),
+        ("f_cif", "0", "lebih dari 0"),
+        ("f_vat", "120", "harus di antara"),
+        ("f_pref", "50", "harus di antara"),
+        ("f_qty", "2,5", "bilangan bulat"),
+        ("f_charges", "-3", "tidak boleh negatif"),
+    ],
+)
 def test_bad_input_message_keeps_result(calc, field, text, fragment):
     before = dict(calc.shown)
     getattr(calc, field).input.value = text

@@ -7,7 +7,14 @@ import pytest
 
 from ukm_tools.case import packaged_case
 from ukm_tools.money import Money, format_money
-from ukm_tools.payments import collection_cost, compare_methods, discount_draft, gross_up_face, lc_cost, load_fee_schedule
+from ukm_tools.payments import (
+    collection_cost,
+    compare_methods,
+    discount_draft,
+    gross_up_face,
+    lc_cost,
+    load_fee_schedule,
+)
 from ukm_tools.widgets.payments import PaymentsCalculator
 
 pytestmark = pytest.mark.timeout(60)
@@ -22,7 +29,15 @@ def calc(kw):
 
 
 def totals(invoice, tenor, rate, amendments=1, discrepancies=0, validity=90, lang="id"):
-    comp = compare_methods(invoice, SCHEDULE, tenor, annual_rate_pct=rate, amendments=amendments, discrepancies=discrepancies, validity_days=validity)
+    comp = compare_methods(
+        invoice,
+        SCHEDULE,
+        tenor,
+        annual_rate_pct=rate,
+        amendments=amendments,
+        discrepancies=discrepancies,
+        validity_days=validity,
+    )
     return {r.method.code: format_money(r.total, lang) for r in comp.rows}
 
 
@@ -62,11 +77,18 @@ def test_blank_rate_means_no_financing_and_no_discount(calc):
     assert "suku bunga kosong" in calc.table.value
 
 
-@pytest.mark.parametrize("field, text, fragment", [
-    ("f_invoice", "", "belum diisi"), ("f_invoice", "0", "lebih dari 0"), ("f_tenor", "-5", "tidak boleh negatif"),
-    ("f_tenor", "30,5", "bilangan bulat"), ("f_rate", "-2", "lebih dari 0"), ("f_amend", "dua", "bukan angka"),
-    ("f_tenor", "5000", "menghabiskan seluruh nilai wesel"),
-])
+@pytest.mark.parametrize(
+    "field, text, fragment",
+    [
+        ("f_invoice", "", "belum diisi"),
+        ("f_invoice", "0", "lebih dari 0"),
+        ("f_tenor", "-5", "tidak boleh negatif"),
+        ("f_tenor", "30,5", "bilangan bulat"),
+        ("f_rate", "-2", "lebih dari 0"),
+        ("f_amend", "dua", "bukan angka"),
+        ("f_tenor", "5000", "menghabiskan seluruh nilai wesel"),
+    ],
+)
 def test_bad_input_message_keeps_result(calc, field, text, fragment):
     before = dict(calc.shown)
     getattr(calc, field).input.value = text
@@ -100,10 +122,13 @@ def test_save_and_reopen_in_english(calc, kw):
 
 
 def test_trainer_fee_schedule_from_environment(kw, tmp_path, monkeypatch):
-    import yaml
     from importlib import resources
 
-    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("fees/bank_jatim.yaml").read_text(encoding="utf-8"))
+    import yaml
+
+    data = yaml.safe_load(
+        resources.files("ukm_tools.data").joinpath("fees/bank_jatim.yaml").read_text(encoding="utf-8")
+    )
     data["bank"] = "Bank Contoh Medan"
     data["fees"][0]["amount"] = 30  # advising doubled
     path = tmp_path / "bank.yaml"

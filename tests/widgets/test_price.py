@@ -23,8 +23,10 @@ def expected(mutate=None, rule=None, lang="id"):
     res = case_from_mapping(m).quote(rule)
     f = res.final
     return {
-        "unit_idr": format_money(f.unit_idr, lang), "unit_quote": format_money(f.unit_quote, lang),
-        "shipment_idr": format_money(f.shipment_idr, lang), "shipment_quote": format_money(f.shipment_quote, lang),
+        "unit_idr": format_money(f.unit_idr, lang),
+        "unit_quote": format_money(f.unit_quote, lang),
+        "shipment_idr": format_money(f.shipment_idr, lang),
+        "shipment_quote": format_money(f.shipment_quote, lang),
     }
 
 
@@ -129,9 +131,20 @@ def test_add_and_remove_cost_lines(calc):
 def test_typed_bank_rates_replace_the_sheet(calc):
     calc.rates.buy.input.value = "16.000"
     calc.rates.sell.input.value = "16.200"
-    want = expected(lambda m: m.update(rates={"date": calc.today.isoformat(), "source": ENTERED_SOURCE, "rates": {
-        "USD": {"buy": 16000, "sell": 16200}, "SGD": {"buy": 12640, "mid": 12700, "sell": 12760},
-        "MYR": {"buy": 3880, "mid": 3900, "sell": 3920}, "EUR": {"buy": 19150, "mid": 19250, "sell": 19350}}}))
+    want = expected(
+        lambda m: m.update(
+            rates={
+                "date": calc.today.isoformat(),
+                "source": ENTERED_SOURCE,
+                "rates": {
+                    "USD": {"buy": 16000, "sell": 16200},
+                    "SGD": {"buy": 12640, "mid": 12700, "sell": 12760},
+                    "MYR": {"buy": 3880, "mid": 3900, "sell": 3920},
+                    "EUR": {"buy": 19150, "mid": 19250, "sell": 19350},
+                },
+            }
+        )
+    )
     assert calc.shown == want
     assert ENTERED_SOURCE in calc.source_info.value
     calc.rates.buy.input.value = "17.000"  # buy above sell

@@ -21,7 +21,12 @@ def calc(kw):
 
 def expected(answers, product="processed_food", market="MY", lang="id"):
     a = assess(answers, product, market)
-    return {"score": str(a.score), "ready_in_days": str(a.ready_in_days), "known_cost": format_money(a.known_cost, lang), "steps": str(len(a.plan))}
+    return {
+        "score": str(a.score),
+        "ready_in_days": str(a.ready_in_days),
+        "known_cost": format_money(a.known_cost, lang),
+        "steps": str(len(a.plan)),
+    }
 
 
 def test_questions_follow_product_and_market_from_case(calc):
@@ -97,7 +102,9 @@ def test_a_trainers_requirements_file_without_an_other_market(kw):
 
     from ukm_tools.readiness import parse_catalog
 
-    data = yaml.safe_load(resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        resources.files("ukm_tools.data").joinpath("export_requirements.yaml").read_text(encoding="utf-8")
+    )
     data["markets"] = {k: v for k, v in data["markets"].items() if k in ("SG", "SA")}
     for r in data["requirements"]:
         r["markets"] = [m for m in r["markets"] if m in ("any", "SG", "SA", "asean")] or ["any"]

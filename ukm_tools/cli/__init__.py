@@ -11,7 +11,13 @@ import importlib
 from ukm_tools.cli.base import app
 
 # Modules that add commands to `app` when imported (one per feature area).
-_COMMAND_MODULES = ["ukm_tools.cli.quote", "ukm_tools.cli.katalog", "ukm_tools.cli.apps", "ukm_tools.cli.course", "ukm_tools.cli.demo"]
+_COMMAND_MODULES = [
+    "ukm_tools.cli.quote",
+    "ukm_tools.cli.katalog",
+    "ukm_tools.cli.apps",
+    "ukm_tools.cli.course",
+    "ukm_tools.cli.demo",
+]
 
 
 def main() -> None:

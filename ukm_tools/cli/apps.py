@@ -14,13 +14,35 @@ from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_erro
 
 @app.command()
 def apps(
-    folder: Path = typer.Option(Path("ukm-apps"), "--dir", help="Folder untuk halaman kalkulator dan berkas kasus tersimpan. / Folder for the app pages and saved case files."),
+    folder: Path = typer.Option(
+        Path("ukm-apps"),
+        "--dir",
+        help="Folder untuk halaman kalkulator dan berkas kasus tersimpan. / Folder for the app pages and saved case files.",
+    ),
     port: int = typer.Option(8866, "--port", help="Port di 127.0.0.1."),
-    case: Path = typer.Option(None, "--case", help="Berkas kasus untuk mengisi awal semua kalkulator. / Case file that pre-fills every calculator."),
-    max_rate_age_days: int = typer.Option(7, "--max-rate-age-days", help="Peringatkan bila kurs lebih tua dari ini (hari). / Warn when rates are older (days)."),
-    fees: Path = typer.Option(None, "--fees", help="Tarif biaya bank (YAML) pengganti contoh. / Bank fee schedule replacing the example."),
-    max_fee_age_days: int = typer.Option(180, "--max-fee-age-days", help="Peringatkan bila tarif bank lebih tua (hari). / Warn when the fee schedule is older (days)."),
-    requirements: Path = typer.Option(None, "--requirements", help="Daftar persyaratan ekspor (YAML) pengganti. / Export requirements file replacing the packaged one."),
+    case: Path = typer.Option(
+        None,
+        "--case",
+        help="Berkas kasus untuk mengisi awal semua kalkulator. / Case file that pre-fills every calculator.",
+    ),
+    max_rate_age_days: int = typer.Option(
+        7,
+        "--max-rate-age-days",
+        help="Peringatkan bila kurs lebih tua dari ini (hari). / Warn when rates are older (days).",
+    ),
+    fees: Path = typer.Option(
+        None, "--fees", help="Tarif biaya bank (YAML) pengganti contoh. / Bank fee schedule replacing the example."
+    ),
+    max_fee_age_days: int = typer.Option(
+        180,
+        "--max-fee-age-days",
+        help="Peringatkan bila tarif bank lebih tua (hari). / Warn when the fee schedule is older (days).",
+    ),
+    requirements: Path = typer.Option(
+        None,
+        "--requirements",
+        help="Daftar persyaratan ekspor (YAML) pengganti. / Export requirements file replacing the packaged one.",
+    ),
     lang: str = LangOption,
 ) -> None:
     """Jalankan galeri kalkulator (Voila). / Serve the calculator gallery (Voila)."""

@@ -36,7 +36,9 @@ def course_path(course: Path | None) -> Path:
 @app.command("init")
 def init_cmd(
     folder: Path = typer.Argument(..., help="Folder kursus baru. / New course folder."),
-    template: Path = typer.Option(None, "--template", help="Folder templat (bawaan: UKM_COURSE_TEMPLATE atau assignments/ repositori)."),
+    template: Path = typer.Option(
+        None, "--template", help="Folder templat (bawaan: UKM_COURSE_TEMPLATE atau assignments/ repositori)."
+    ),
     lang: str = LangOption,
 ) -> None:
     """Buat folder kursus baru dari templat. / Create a course folder from the template."""
@@ -47,11 +49,19 @@ def init_cmd(
 
         path = init_course(folder, template)
         spec = load_course(path)
-    console.print(_t(lang, f"Kursus '{spec.title}' dibuat di {path}", f"Course '{spec.title}' created in {path}"), highlight=False)
+    console.print(
+        _t(lang, f"Kursus '{spec.title}' dibuat di {path}", f"Course '{spec.title}' created in {path}"), highlight=False
+    )
     for a in spec.assignments():
         console.print(f"  • {a.name}: {a.title}", highlight=False)
-    console.print(_t(lang, "Langkah berikut: ukm roster import peserta.xlsx --course " + str(path),
-                     "Next: ukm roster import roster.xlsx --course " + str(path)), highlight=False)
+    console.print(
+        _t(
+            lang,
+            "Langkah berikut: ukm roster import peserta.xlsx --course " + str(path),
+            "Next: ukm roster import roster.xlsx --course " + str(path),
+        ),
+        highlight=False,
+    )
 
 
 @roster_app.command("template")
@@ -73,7 +83,9 @@ def roster_template(
 def roster_import(
     file: Path = typer.Argument(..., help="Daftar peserta .xlsx atau .csv."),
     course: Path = CourseOption,
-    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="Impor baris yang benar saja. / Import the good rows only."),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Impor baris yang benar saja. / Import the good rows only."
+    ),
     encoding: str = typer.Option(None, "--encoding", help="Paksa encoding CSV, misalnya cp1252."),
     lang: str = LangOption,
 ) -> None:
@@ -91,8 +103,11 @@ def roster_import(
         err_console.print(_t(lang, "[yellow]Dilewati:[/] ", "[yellow]Skipped:[/] ") + p.message(lang), highlight=False)
     with_product = sum(1 for p in result.participants if p.has_product)
     console.print(
-        _t(lang, f"{n} peserta diimpor ({with_product} dengan produk sendiri); {len(result.bad_lines)} baris dilewati.",
-           f"{n} participants imported ({with_product} with their own product); {len(result.bad_lines)} rows skipped."),
+        _t(
+            lang,
+            f"{n} peserta diimpor ({with_product} dengan produk sendiri); {len(result.bad_lines)} baris dilewati.",
+            f"{n} participants imported ({with_product} with their own product); {len(result.bad_lines)} rows skipped.",
+        ),
         highlight=False,
     )
 
@@ -112,7 +127,9 @@ def release_cmd(
         path = course_path(course)
         load_course(path).assignment(assignment)
         out = release(path, assignment)
-    console.print(_t(lang, f"Tugas {assignment} dirilis: {out}", f"Assignment {assignment} released: {out}"), highlight=False)
+    console.print(
+        _t(lang, f"Tugas {assignment} dirilis: {out}", f"Assignment {assignment} released: {out}"), highlight=False
+    )
 
 
 @app.command("collect")
@@ -127,7 +144,14 @@ def collect_cmd(
         from ukm_tools.course.ops import collect
 
         students = collect(course_path(course), assignment)
-    console.print(_t(lang, f"{len(students)} jawaban terkumpul untuk {assignment}.", f"{len(students)} submissions collected for {assignment}."), highlight=False)
+    console.print(
+        _t(
+            lang,
+            f"{len(students)} jawaban terkumpul untuk {assignment}.",
+            f"{len(students)} submissions collected for {assignment}.",
+        ),
+        highlight=False,
+    )
 
 
 @app.command("grade")
@@ -146,7 +170,9 @@ def grade_cmd(
         from ukm_tools.course.grade_run import run_grading
 
         path = course_path(course)
-        report = run_grading(path, assignment, workers=workers, cell_timeout=timeout, sandbox=not no_sandbox, force=force)
+        report = run_grading(
+            path, assignment, workers=workers, cell_timeout=timeout, sandbox=not no_sandbox, force=force
+        )
     _print_grade_report(report, lang)
 
 
@@ -161,7 +187,10 @@ def _print_grade_report(report, lang: str) -> None:
     console.print(_t(lang, f"Selesai. {summary}", f"Done. {summary}"), highlight=False)
     backup = getattr(report, "backup_path", None)
     if backup:
-        console.print(_t(lang, f"Cadangan gradebook sebelum penilaian: {backup}", f"Gradebook backup before grading: {backup}"), highlight=False)
+        console.print(
+            _t(lang, f"Cadangan gradebook sebelum penilaian: {backup}", f"Gradebook backup before grading: {backup}"),
+            highlight=False,
+        )
 
 
 @app.command("feedback")
@@ -180,9 +209,17 @@ def feedback_cmd(
     ok = [r for r in results if r.ok]
     for r in results:
         if not r.ok:
-            err_console.print(_t(lang, f"Gagal untuk {r.student}: {r.error}", f"Failed for {r.student}: {r.error}"), highlight=False)
-    console.print(_t(lang, f"{len(ok)} umpan balik di {path / 'feedback'} (juga dirilis ke exchange untuk diambil peserta)",
-                     f"{len(ok)} feedback files in {path / 'feedback'} (also released to the exchange for participants)"), highlight=False)
+            err_console.print(
+                _t(lang, f"Gagal untuk {r.student}: {r.error}", f"Failed for {r.student}: {r.error}"), highlight=False
+            )
+    console.print(
+        _t(
+            lang,
+            f"{len(ok)} umpan balik di {path / 'feedback'} (juga dirilis ke exchange untuk diambil peserta)",
+            f"{len(ok)} feedback files in {path / 'feedback'} (also released to the exchange for participants)",
+        ),
+        highlight=False,
+    )
 
 
 @app.command("status")
@@ -198,7 +235,14 @@ def status_cmd(
 
         rows = assignment_rows(course_path(course), assignment)
     t = Table(title=f"{assignment}")
-    for col in (_t(lang, "Peserta", "Participant"), _t(lang, "Nama", "Name"), "Status", _t(lang, "Alasan", "Reason"), _t(lang, "Nilai", "Score"), _t(lang, "Perlu dinilai manual", "Needs manual grading")):
+    for col in (
+        _t(lang, "Peserta", "Participant"),
+        _t(lang, "Nama", "Name"),
+        "Status",
+        _t(lang, "Alasan", "Reason"),
+        _t(lang, "Nilai", "Score"),
+        _t(lang, "Perlu dinilai manual", "Needs manual grading"),
+    ):
         t.add_column(col)
     for r in rows:
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
@@ -213,7 +257,9 @@ def export_cmd(
     course: Path = CourseOption,
     out: Path = typer.Option(Path("ekspor-nilai"), "--out", "-o", help="Folder keluaran."),
     assignment: list[str] = typer.Option(None, "--assignment", "-a", help="Tugas tertentu (boleh diulang)."),
-    include_personal: bool = typer.Option(False, "--include-personal", help="Sertakan email dan telepon (data pribadi, UU 27/2022)."),
+    include_personal: bool = typer.Option(
+        False, "--include-personal", help="Sertakan email dan telepon (data pribadi, UU 27/2022)."
+    ),
     sep: str = typer.Option(";", "--sep", help="Pemisah CSV (bawaan ';' untuk Excel Indonesia)."),
     lang: str = LangOption,
 ) -> None:
@@ -222,12 +268,20 @@ def export_cmd(
     with user_errors(lang):
         from ukm_tools.course.reports import export
 
-        written = export(course_path(course), out, assignment or None, lang=lang, include_personal=include_personal, sep=sep)
+        written = export(
+            course_path(course), out, assignment or None, lang=lang, include_personal=include_personal, sep=sep
+        )
     for key, path in written.items():
         console.print(f"  {key}: {path}", highlight=False)
     if not include_personal:
-        console.print(_t(lang, "Email dan telepon tidak disertakan (UU 27/2022); pakai --include-personal bila perlu.",
-                         "E-mail and phone left out (UU 27/2022); use --include-personal if needed."), highlight=False)
+        console.print(
+            _t(
+                lang,
+                "Email dan telepon tidak disertakan (UU 27/2022); pakai --include-personal bila perlu.",
+                "E-mail and phone left out (UU 27/2022); use --include-personal if needed.",
+            ),
+            highlight=False,
+        )
 
 
 @app.command("formgrader")
@@ -243,7 +297,10 @@ def formgrader_cmd(
 
         path = course_path(course)
         argv, url = formgrader_command(path, port)
-    console.print(_t(lang, f"Formgrader: {url}  (hentikan dengan Ctrl+C)", f"Formgrader: {url}  (stop with Ctrl+C)"), highlight=False)
+    console.print(
+        _t(lang, f"Formgrader: {url}  (hentikan dengan Ctrl+C)", f"Formgrader: {url}  (stop with Ctrl+C)"),
+        highlight=False,
+    )
     os.chdir(path)
     os.execvp(argv[0], argv)
 
@@ -271,5 +328,9 @@ def roster_params(
         people = load_participants(db_url(course_path(course)))
         out.mkdir(parents=True, exist_ok=True)
         for sid, p in sorted(people.items()):
-            (out / f"{sid}.json").write_text(json.dumps(params_document(sid, product_for(sid, p)), ensure_ascii=False), encoding="utf-8")
-    console.print(_t(lang, f"{len(people)} berkas parameter di {out}", f"{len(people)} parameter files in {out}"), highlight=False)
+            (out / f"{sid}.json").write_text(
+                json.dumps(params_document(sid, product_for(sid, p)), ensure_ascii=False), encoding="utf-8"
+            )
+    console.print(
+        _t(lang, f"{len(people)} berkas parameter di {out}", f"{len(people)} parameter files in {out}"), highlight=False
+    )

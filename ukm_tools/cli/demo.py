@@ -11,7 +11,9 @@ from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_erro
 
 @app.command("demo")
 def demo_cmd(
-    out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder keluaran (dibuat baru). / Output folder."),
+    out: Path = typer.Option(
+        Path("demo-output"), "--out", "-o", help="Folder keluaran (dibuat baru). / Output folder."
+    ),
     assignment: list[str] = typer.Option(None, "--assignment", "-a", help="Tugas yang disimulasikan (boleh diulang)."),
     timeout: int = typer.Option(5, "--timeout", help="Batas waktu per sel saat menilai (detik)."),
     workers: int = typer.Option(None, "--workers", "-w"),
@@ -27,16 +29,31 @@ def demo_cmd(
         from ukm_tools.course.reports import assignment_rows, status_label
 
         case = packaged_case()
-        console.rule("Penawaran harga: " + (case.title or case.case) if lang != "en" else "Quote: " + (case.title or case.case))
+        console.rule(
+            "Penawaran harga: " + (case.title or case.case) if lang != "en" else "Quote: " + (case.title or case.case)
+        )
         render_quote(case, case.quote(), lang)
         console.rule("Siklus pelatihan (nbgrader)" if lang != "en" else "Workshop cycle (nbgrader)")
         names = tuple(assignment) if assignment else DEFAULT_ASSIGNMENTS
-        result = run_demo(out, names, cell_timeout=timeout, workers=workers, sandbox=not no_sandbox,
-                          say=lambda s: console.print(s, highlight=False, markup=False))
+        result = run_demo(
+            out,
+            names,
+            cell_timeout=timeout,
+            workers=workers,
+            sandbox=not no_sandbox,
+            say=lambda s: console.print(s, highlight=False, markup=False),
+        )
         for name in names:
             rows = assignment_rows(result.course, name)
             bad = [r for r in rows if r.status not in ("graded",)]
-            console.print(f"[bold]{name}[/]: " + ", ".join(f"{r.student} → {status_label(r.status, lang)}" + (f" ({r.reason})" if r.reason else "") for r in bad), highlight=False)
+            console.print(
+                f"[bold]{name}[/]: "
+                + ", ".join(
+                    f"{r.student} → {status_label(r.status, lang)}" + (f" ({r.reason})" if r.reason else "")
+                    for r in bad
+                ),
+                highlight=False,
+            )
     console.rule("Hasil" if lang != "en" else "Outputs")
     console.print(f"Kursus / course:            {result.course}", highlight=False)
     console.print(f"Daftar peserta / roster:    {result.roster}", highlight=False)

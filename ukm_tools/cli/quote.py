@@ -51,7 +51,13 @@ def render_quote(case, result, lang: str) -> None:
             added = t("HPP + kemasan + markup", "cost + packing + markup")
         else:
             added = ", ".join(a.name for a in s.added) or t("(tidak ada biaya baru)", "(no new costs)")
-        table.add_row(s.rule, added, format_money(s.unit_idr, lang), format_money(s.unit_quote, lang), format_money(s.shipment_quote, lang))
+        table.add_row(
+            s.rule,
+            added,
+            format_money(s.unit_idr, lang),
+            format_money(s.unit_quote, lang),
+            format_money(s.shipment_quote, lang),
+        )
     console.print(table)
     f = result.final
     qty = format_number(result.quantity, lang)

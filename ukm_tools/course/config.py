@@ -107,7 +107,12 @@ def _problem(err: dict[str, Any]) -> Problem:
         return Problem("out_of_range", field, value, f"{lo}–{hi}")
     if kind == "too_short":
         return Problem("missing_field", field)
-    return Problem("wrong_type", field, value if not isinstance(value, (dict, list)) else type(value).__name__, err.get("msg", kind))
+    return Problem(
+        "wrong_type",
+        field,
+        value if not isinstance(value, (dict, list)) else type(value).__name__,
+        err.get("msg", kind),
+    )
 
 
 def parse_course(data: Any, course_dir: Path | None = None) -> CourseSpec:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -41,7 +41,13 @@ def demo_roster_path() -> Path:
 
 def _kind(student: str, index: int) -> str:
     """Which simulated submission a participant hands in (deterministic)."""
-    broken = {3: "corrupt-json", 7: "infinite-loop", 11: "deleted-test-cell", 17: "wrong-notebook-name", 23: "not-submitted"}
+    broken = {
+        3: "corrupt-json",
+        7: "infinite-loop",
+        11: "deleted-test-cell",
+        17: "wrong-notebook-name",
+        23: "not-submitted",
+    }
     if index in broken:
         return broken[index]
     return "partly-wrong" if int(hashlib.sha256(student.encode()).hexdigest(), 16) % 4 == 0 else "passes-all"
@@ -158,13 +164,21 @@ def run_demo(
         result.submissions[assignment] = kinds
         collected = ops.collect(course, assignment)
         say(f"3. [{assignment}] {len(collected)} jawaban dikumpulkan ke {course / 'submitted'}")
-        report = run_grading(course, assignment, workers=workers, cell_timeout=cell_timeout, sandbox=sandbox, plain=plain_progress)
+        report = run_grading(
+            course, assignment, workers=workers, cell_timeout=cell_timeout, sandbox=sandbox, plain=plain_progress
+        )
         result.reports[assignment] = report
-        counts = ", ".join(f"{getattr(k, 'value', k)}: {v}" for k, v in sorted(report.counts().items(), key=lambda kv: str(kv[0])))
-        say(f"4. [{assignment}] dinilai dalam {report.elapsed_s:.1f} s ({counts}); cadangan gradebook: {report.backup_path}")
+        counts = ", ".join(
+            f"{getattr(k, 'value', k)}: {v}" for k, v in sorted(report.counts().items(), key=lambda kv: str(kv[0]))
+        )
+        say(
+            f"4. [{assignment}] dinilai dalam {report.elapsed_s:.1f} s ({counts}); cadangan gradebook: {report.backup_path}"
+        )
         fb = ops.feedback(course, assignment)
         result.feedback_dirs[assignment] = course / "feedback"
-        say(f"5. [{assignment}] {sum(r.ok for r in fb)} umpan balik HTML (tanpa tes tersembunyi) di {course / 'feedback'}")
+        say(
+            f"5. [{assignment}] {sum(r.ok for r in fb)} umpan balik HTML (tanpa tes tersembunyi) di {course / 'feedback'}"
+        )
     result.exports = export(course, out / "ekspor-nilai", list(assignments))
     say(f"6. Ekspor nilai (tanpa telepon/email): {out / 'ekspor-nilai'}")
     return result

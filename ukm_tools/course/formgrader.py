@@ -23,7 +23,9 @@ def formgrader_command(course_dir: Path, port: int, token: str | None = None) ->
     ensure_tools_on_path()
     token = token or secrets.token_hex(16)
     argv = [
-        sys.executable, "-m", "jupyter_server",
+        sys.executable,
+        "-m",
+        "jupyter_server",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.errors import UkmError
@@ -30,11 +30,11 @@ register(
         },
         "template_not_found": {
             "id": "Templat kursus tidak ditemukan di '{value}' ({source}): tidak ada nbgrader_config.py. Paket ukm-tools yang "
-                  "terpasang tidak membawa templat; unduh repositori ukm-tools lalu set UKM_COURSE_TEMPLATE ke folder "
-                  "assignments/ di dalamnya, atau jalankan `ukm init FOLDER --template FOLDER_TEMPLAT`.",
+            "terpasang tidak membawa templat; unduh repositori ukm-tools lalu set UKM_COURSE_TEMPLATE ke folder "
+            "assignments/ di dalamnya, atau jalankan `ukm init FOLDER --template FOLDER_TEMPLAT`.",
             "en": "Course template not found at '{value}' ({source}): no nbgrader_config.py. The installed ukm-tools package "
-                  "does not carry the template; get the ukm-tools repository and set UKM_COURSE_TEMPLATE to its assignments/ "
-                  "folder, or run `ukm init FOLDER --template TEMPLATE_FOLDER`.",
+            "does not carry the template; get the ukm-tools repository and set UKM_COURSE_TEMPLATE to its assignments/ "
+            "folder, or run `ukm init FOLDER --template TEMPLATE_FOLDER`.",
         },
         "nbgrader_failed": {
             "id": "nbgrader gagal pada {step} '{value}': {detail}",
@@ -199,7 +199,9 @@ def submit_as(course_dir: str | Path, assignment: str, student_id: str, work_dir
     from nbgrader.exchange.default.submit import ExchangeSubmit
 
     course_dir = check_course_dir(course_dir)
-    cfg = load_config(course_dir, **{"CourseDirectory.student_id": student_id, "CourseDirectory.assignment_id": assignment})
+    cfg = load_config(
+        course_dir, **{"CourseDirectory.student_id": student_id, "CourseDirectory.assignment_id": assignment}
+    )
     coursedir = CourseDirectory(config=cfg)
     submit = ExchangeSubmit(
         coursedir=coursedir,
@@ -224,7 +226,9 @@ class FeedbackResult:
     error: str = ""
 
 
-def feedback(course_dir: str | Path, assignment: str, students: list[str] | None = None, *, release: bool = True) -> list[FeedbackResult]:
+def feedback(
+    course_dir: str | Path, assignment: str, students: list[str] | None = None, *, release: bool = True
+) -> list[FeedbackResult]:
     """Feedback HTML per graded participant (hidden tests stripped by the course config).
 
     With ``release`` the files are also put in the exchange, where each participant
@@ -254,4 +258,3 @@ def feedback(course_dir: str | Path, assignment: str, students: list[str] | None
             ensure_exchange(course_dir)
             _check(a.release_feedback(assignment), "release feedback", assignment)
     return results
-

@@ -8,8 +8,9 @@ exports can leave personal data out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, delete, insert, select
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import re
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # (start of the message, module the warning is attributed to)
 NBGRADER_NOISE: tuple[tuple[str, str], ...] = (

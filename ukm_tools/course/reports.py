@@ -116,7 +116,8 @@ def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
             extra = people.get(student.id)
             row = Row(
                 student=student.id,
-                name=(extra.name if extra else None) or " ".join(x for x in (student.first_name, student.last_name) if x),
+                name=(extra.name if extra else None)
+                or " ".join(x for x in (student.first_name, student.last_name) if x),
                 status="not_submitted",
                 max_score=sum(p for _, p in order),
                 questions={q: None for q, _ in order},
@@ -165,7 +166,9 @@ def _fmt(v: float | None) -> Any:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", include_personal: bool = False) -> tuple[list[str], list[list[Any]]]:
+def table(
+    course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", include_personal: bool = False
+) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of an export: one column per question, plus status and reason."""
     id_ = lang != "en"
     questions = [q for q, _ in question_order(course_dir, assignment)]
@@ -174,8 +177,12 @@ def table(course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", 
         header += ["email", "telepon"]
     header += ["status", "alasan" if id_ else "reason"]
     header += [f"{q} (maks {p:g})" if id_ else f"{q} (max {p:g})" for q, p in question_order(course_dir, assignment)]
-    header += ["total", "maks" if id_ else "max", "keterangan_total" if id_ else "total_note",
-               "perlu_dinilai_manual" if id_ else "needs_manual_grading"]
+    header += [
+        "total",
+        "maks" if id_ else "max",
+        "keterangan_total" if id_ else "total_note",
+        "perlu_dinilai_manual" if id_ else "needs_manual_grading",
+    ]
     body = []
     for r in rows:
         line: list[Any] = [r.student, r.name]
@@ -200,8 +207,9 @@ def _pct(r: Row | None) -> float | None:
     return r.score / r.max_score * 100 if r is not None and r.score is not None and r.max_score else None
 
 
-def course_result(rows: dict[str, Row], names: list[str], weights: dict[str, float], pass_rule: Any
-                  ) -> tuple[dict[str, float | None], float | None, str]:
+def course_result(
+    rows: dict[str, Row], names: list[str], weights: dict[str, float], pass_rule: Any
+) -> tuple[dict[str, float | None], float | None, str]:
     """One participant's percentage per assignment, weighted final percentage and verdict.
 
     Verdict: ``check`` (and no final) when a submission exists but has no score — corrupt,
@@ -274,7 +282,11 @@ def export(
             per_student.setdefault(r.student, {})[name] = r
     # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
     weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
-    head = ["id_peserta", "nama"] + [f"{n} (%)" for n in names] + (["nilai_akhir (%)", "lulus"] if lang != "en" else ["final (%)", "passed"])
+    head = (
+        ["id_peserta", "nama"]
+        + [f"{n} (%)" for n in names]
+        + (["nilai_akhir (%)", "lulus"] if lang != "en" else ["final (%)", "passed"])
+    )
     summary.append(head)
     for cell in summary[1]:
         cell.font = Font(bold=True)
@@ -282,8 +294,11 @@ def export(
         rows = per_student[sid]
         pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
         name = next(iter(rows.values())).name
-        summary.append([sid, name] + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-                       + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]])
+        summary.append(
+            [sid, name]
+            + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
+            + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]]
+        )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)
     written["xlsx"] = xlsx

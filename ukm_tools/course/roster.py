@@ -24,10 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
@@ -37,11 +38,20 @@ COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_uni
 REQUIRED = ["id_peserta", "nama"]
 PRODUCT = ["nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
 COLUMN_HELP = {
-    "id_peserta": ("Id peserta untuk JupyterHub/nbgrader: huruf kecil, angka, - atau _ (maks. 32)", "Participant id for JupyterHub/nbgrader: lower case, digits, - or _ (max 32)"),
+    "id_peserta": (
+        "Id peserta untuk JupyterHub/nbgrader: huruf kecil, angka, - atau _ (maks. 32)",
+        "Participant id for JupyterHub/nbgrader: lower case, digits, - or _ (max 32)",
+    ),
     "nama": ("Nama lengkap peserta", "Participant's full name"),
-    "telepon": ("Nomor telepon/WA (data pribadi: tidak ikut ekspor kecuali diminta)", "Phone/WhatsApp (personal data: not exported unless asked)"),
+    "telepon": (
+        "Nomor telepon/WA (data pribadi: tidak ikut ekspor kecuali diminta)",
+        "Phone/WhatsApp (personal data: not exported unless asked)",
+    ),
     "email": ("Alamat email (boleh kosong)", "E-mail address (optional)"),
-    "nama_produk": ("Nama produk ekspor peserta, misalnya Sirup jeruk kasturi 500 ml", "The participant's export product"),
+    "nama_produk": (
+        "Nama produk ekspor peserta, misalnya Sirup jeruk kasturi 500 ml",
+        "The participant's export product",
+    ),
     "hpp_per_unit": ("HPP per unit dalam rupiah, misalnya 18.500", "Cost of goods per unit in rupiah"),
     "kemasan_per_unit": ("Biaya kemasan ekspor per unit dalam rupiah", "Export packing cost per unit in rupiah"),
     "jumlah_unit": ("Jumlah unit per pengiriman (bilangan bulat)", "Units per shipment (whole number)"),
@@ -220,7 +230,9 @@ def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple
         if not ID_PATTERN.match(sid):
             problems.append(Problem("roster_bad_id", "id_peserta", rec["id_peserta"], None, {"line": line}))
         elif sid in seen:
-            problems.append(Problem("roster_duplicate_id", "id_peserta", sid, None, {"line": line, "first_line": seen[sid]}))
+            problems.append(
+                Problem("roster_duplicate_id", "id_peserta", sid, None, {"line": line, "first_line": seen[sid]})
+            )
         else:
             seen[sid] = line
     email = rec.get("email", "")
@@ -233,7 +245,9 @@ def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple
     hpp = packing = None
     quantity = None
     if filled and len(filled) < len(PRODUCT):
-        problems.append(Problem("roster_partial_product", None, None, [c for c in PRODUCT if not rec.get(c)], {"line": line}))
+        problems.append(
+            Problem("roster_partial_product", None, None, [c for c in PRODUCT if not rec.get(c)], {"line": line})
+        )
     elif filled:
         hpp = _money(rec["hpp_per_unit"], line, "hpp_per_unit", problems)
         packing = _money(rec["kemasan_per_unit"], line, "kemasan_per_unit", problems)

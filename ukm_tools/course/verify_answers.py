@@ -25,10 +25,9 @@ import os
 from typing import Any
 
 from nbformat.v4 import new_output
-from traitlets import Unicode
-
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
 from ukm_tools.exercises import ANSWERS_MIME
 from ukm_tools.exercises.checks import verify
@@ -89,7 +88,9 @@ def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
     expected = expected_for(assignment, question, student, product)
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
-        return ["Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."]
+        return [
+            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."
+        ]
     problems: list[str] = []
     for payload in payloads:
         answers = payload.get("answers") if isinstance(payload.get("answers"), dict) else {}
@@ -122,5 +123,7 @@ class VerifyAnswers(NbGraderPreprocessor):
         if problems:
             text = "\n".join(problems)
             self.log.info("%s/%s %s: answer rejected by the grader", self._student, self._assignment, question)
-            cell.outputs.insert(0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"]))
+            cell.outputs.insert(
+                0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])
+            )
         return cell, resources

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Literal
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from ukm_tools.case import Case
 from ukm_tools.incoterms import rule as incoterm_rule
@@ -30,26 +30,50 @@ _TEXT = {
     "id": {
         "quotation": "PENAWARAN HARGA (QUOTATION)",
         "proforma": "FAKTUR PROFORMA (PRO-FORMA INVOICE)",
-        "number": "Nomor", "date": "Tanggal", "valid": "Berlaku sampai",
-        "seller": "Penjual / Eksportir", "buyer": "Pembeli / Importir",
-        "desc": "Uraian barang", "hs": "Kode HS", "qty": "Jumlah", "unit_price": "Harga satuan", "total": "Jumlah harga",
-        "terms": "Syarat penyerahan", "payment": "Syarat pembayaran", "rate": "Kurs yang dipakai",
-        "insurance": "Asuransi", "origin": "Negara asal barang: Indonesia",
+        "number": "Nomor",
+        "date": "Tanggal",
+        "valid": "Berlaku sampai",
+        "seller": "Penjual / Eksportir",
+        "buyer": "Pembeli / Importir",
+        "desc": "Uraian barang",
+        "hs": "Kode HS",
+        "qty": "Jumlah",
+        "unit_price": "Harga satuan",
+        "total": "Jumlah harga",
+        "terms": "Syarat penyerahan",
+        "payment": "Syarat pembayaran",
+        "rate": "Kurs yang dipakai",
+        "insurance": "Asuransi",
+        "origin": "Negara asal barang: Indonesia",
         "note_q": "Harga di atas adalah penawaran dan berlaku sampai tanggal di atas.",
         "note_p": "Faktur proforma ini bukan tagihan final; dipakai untuk membuka L/C atau izin impor.",
-        "signature": "Hormat kami,", "risk": "Risiko berpindah", "grand_total": "Total",
+        "signature": "Hormat kami,",
+        "risk": "Risiko berpindah",
+        "grand_total": "Total",
     },
     "en": {
         "quotation": "QUOTATION",
         "proforma": "PRO-FORMA INVOICE",
-        "number": "Number", "date": "Date", "valid": "Valid until",
-        "seller": "Seller / Exporter", "buyer": "Buyer / Importer",
-        "desc": "Description of goods", "hs": "HS code", "qty": "Quantity", "unit_price": "Unit price", "total": "Amount",
-        "terms": "Delivery terms", "payment": "Payment terms", "rate": "Exchange rate used",
-        "insurance": "Insurance", "origin": "Country of origin: Indonesia",
+        "number": "Number",
+        "date": "Date",
+        "valid": "Valid until",
+        "seller": "Seller / Exporter",
+        "buyer": "Buyer / Importer",
+        "desc": "Description of goods",
+        "hs": "HS code",
+        "qty": "Quantity",
+        "unit_price": "Unit price",
+        "total": "Amount",
+        "terms": "Delivery terms",
+        "payment": "Payment terms",
+        "rate": "Exchange rate used",
+        "insurance": "Insurance",
+        "origin": "Country of origin: Indonesia",
         "note_q": "The prices above are an offer valid until the date shown.",
         "note_p": "This pro-forma invoice is not a final invoice; it serves to open an L/C or obtain an import licence.",
-        "signature": "Yours faithfully,", "risk": "Risk passes", "grand_total": "Total",
+        "signature": "Yours faithfully,",
+        "risk": "Risk passes",
+        "grand_total": "Total",
     },
 }
 
@@ -66,7 +90,15 @@ def document_number(case: Case, kind: Kind, today: dt.date) -> str:
     return f"{prefix}-{today:%Y%m%d}-{case.case.upper()[:24]}"
 
 
-def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kind = "quotation", lang: str = "id", compress: bool = True) -> bytes:
+def quotation_pdf(
+    case: Case,
+    result: PriceBuildUp,
+    *,
+    today: dt.date,
+    kind: Kind = "quotation",
+    lang: str = "id",
+    compress: bool = True,
+) -> bytes:
     """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests)."""
     lang = lang if lang in _TEXT else "id"
     t = _TEXT[lang]
@@ -79,14 +111,27 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
     story = [
         Paragraph(escape(t[kind]), styles["Title"]),
         Table(
-            [[t["number"], document_number(case, kind, today)], [t["date"], date_fmt(today)], [t["valid"], date_fmt(case.valid_until(today))]],
-            colWidths=[40 * mm, 80 * mm], style=[("FONTSIZE", (0, 0), (-1, -1), 9)], hAlign="LEFT",
+            [
+                [t["number"], document_number(case, kind, today)],
+                [t["date"], date_fmt(today)],
+                [t["valid"], date_fmt(case.valid_until(today))],
+            ],
+            colWidths=[40 * mm, 80 * mm],
+            style=[("FONTSIZE", (0, 0), (-1, -1), 9)],
+            hAlign="LEFT",
         ),
         Spacer(1, 4 * mm),
         Table(
-            [[Paragraph(f"<b>{t['seller']}</b>", normal), Paragraph(f"<b>{t['buyer']}</b>", normal)],
-             [Paragraph(_party(case.seller), normal), Paragraph(_party(case.buyer), normal)]],
-            colWidths=[85 * mm, 85 * mm], style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 1), (0, 1), 0.5, colors.grey), ("BOX", (1, 1), (1, 1), 0.5, colors.grey)],
+            [
+                [Paragraph(f"<b>{t['seller']}</b>", normal), Paragraph(f"<b>{t['buyer']}</b>", normal)],
+                [Paragraph(_party(case.seller), normal), Paragraph(_party(case.buyer), normal)],
+            ],
+            colWidths=[85 * mm, 85 * mm],
+            style=[
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 1), (0, 1), 0.5, colors.grey),
+                ("BOX", (1, 1), (1, 1), 0.5, colors.grey),
+            ],
         ),
         Spacer(1, 5 * mm),
     ]
@@ -100,18 +145,28 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
             format_money(final.unit_quote, lang),
             format_money(final.shipment_quote, lang),
         ],
-        ["", "", "", Paragraph(f"<b>{escape(t['grand_total'])} {escape(result.rule)}</b>", small), Paragraph(f"<b>{escape(format_money(final.shipment_quote, lang))}</b>", small)],
+        [
+            "",
+            "",
+            "",
+            Paragraph(f"<b>{escape(t['grand_total'])} {escape(result.rule)}</b>", small),
+            Paragraph(f"<b>{escape(format_money(final.shipment_quote, lang))}</b>", small),
+        ],
     ]
     story.append(
         Table(
-            goods, colWidths=[62 * mm, 22 * mm, 28 * mm, 28 * mm, 30 * mm], repeatRows=1,
-            style=TableStyle([
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                ("GRID", (0, 0), (-1, 1), 0.5, colors.grey),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]),
+            goods,
+            colWidths=[62 * mm, 22 * mm, 28 * mm, 28 * mm, 30 * mm],
+            repeatRows=1,
+            style=TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                    ("GRID", (0, 0), (-1, 1), 0.5, colors.grey),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8),
+                    ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            ),
         )
     )
     story.append(Spacer(1, 5 * mm))
@@ -121,7 +176,14 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
     if result.insurance is not None:
         ins = result.insurance
         facts.append([t["insurance"], f"ICC ({ins.clause}), 110% CIF = {format_money(ins.insured_amount, lang)}"])
-    story.append(Table([[a, Paragraph(escape(b), small)] for a, b in facts], colWidths=[45 * mm, 125 * mm], style=[("FONTSIZE", (0, 0), (-1, -1), 8), ("VALIGN", (0, 0), (-1, -1), "TOP")], hAlign="LEFT"))
+    story.append(
+        Table(
+            [[a, Paragraph(escape(b), small)] for a, b in facts],
+            colWidths=[45 * mm, 125 * mm],
+            style=[("FONTSIZE", (0, 0), (-1, -1), 8), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+            hAlign="LEFT",
+        )
+    )
     story += [
         Spacer(1, 4 * mm),
         Paragraph(escape(t["origin"]), small),
@@ -134,8 +196,16 @@ def quotation_pdf(case: Case, result: PriceBuildUp, *, today: dt.date, kind: Kin
     ]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"{t[kind]} {case.case}", author=case.seller.name, invariant=1, pageCompression=1 if compress else 0,
+        buf,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{t[kind]} {case.case}",
+        author=case.seller.name,
+        invariant=1,
+        pageCompression=1 if compress else 0,
     )
     doc.build(story)
     return buf.getvalue()

@@ -15,7 +15,8 @@ outside the kernel and decides (:mod:`ukm_tools.course.verify_answers`).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ukm_tools.exercises.checks import MISSING, Expected, record, shape_problem, verify
 from ukm_tools.exercises.params import Product, current_identity, product_for, seeded_product
@@ -24,10 +25,25 @@ from ukm_tools.exercises.tugas import ASSIGNMENTS, PersonalCase, case_for, expec
 ANSWERS_MIME = "application/vnd.ukm.answers+json"
 
 __all__ = [
-    "ANSWERS_MIME", "ASSIGNMENTS", "Expected", "JawabanBelumTepat", "PersonalCase", "Product", "case_for", "cek_bentuk",
-    "current_identity", "expected_for", "kasus_saya", "katalog_saya", "kesiapan_saya", "periksa", "pesanan_saya",
-    "product_for", "record",
-    "seeded_product", "verify",
+    "ANSWERS_MIME",
+    "ASSIGNMENTS",
+    "Expected",
+    "JawabanBelumTepat",
+    "PersonalCase",
+    "Product",
+    "case_for",
+    "cek_bentuk",
+    "current_identity",
+    "expected_for",
+    "kasus_saya",
+    "katalog_saya",
+    "kesiapan_saya",
+    "periksa",
+    "pesanan_saya",
+    "product_for",
+    "record",
+    "seeded_product",
+    "verify",
 ]
 
 
@@ -105,7 +121,8 @@ def periksa(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> Non
     _emit({"assignment": assignment, "question": grade_id, "answers": answers})
     sid, product = current_identity()
     problems = [
-        msg for exp in expected_for(assignment, grade_id, sid, product)
+        msg
+        for exp in expected_for(assignment, grade_id, sid, product)
         if (msg := verify(answers[exp.name], exp)) is not None
     ]
     if problems:

@@ -85,7 +85,8 @@ def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
     if not isinstance(rec, dict) or rec.get("type") == "missing":
         return (
             f"`{exp.name}` ({exp.label}) belum diisi. Ganti `None`/`...` dengan jawaban Anda."
-            if id_ else f"`{exp.name}` ({exp.label}) has no answer yet."
+            if id_
+            else f"`{exp.name}` ({exp.label}) has no answer yet."
         )
     kind = rec.get("type")
     if exp.kind == "money":
@@ -94,12 +95,14 @@ def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
             if rec.get("currency") != cur:
                 return (
                     f"`{exp.name}` harus dalam {cur}, bukan {rec.get('currency')}."
-                    if id_ else f"`{exp.name}` must be in {cur}, not {rec.get('currency')}."
+                    if id_
+                    else f"`{exp.name}` must be in {cur}, not {rec.get('currency')}."
                 )
         elif kind != "number":
             return (
                 f"`{exp.name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', kind)}."
-                if id_ else f"`{exp.name}` must be a number, not {rec.get('pytype', kind)}."
+                if id_
+                else f"`{exp.name}` must be a number, not {rec.get('pytype', kind)}."
             )
         got = _number(rec)
         if got is None:
@@ -110,7 +113,8 @@ def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
         tail = f" {exp.hint}" if exp.hint else ""
         return (
             f"`{exp.name}` = {shown} belum tepat untuk {exp.label}.{tail}"
-            if id_ else f"`{exp.name}` = {shown} is not right for {exp.label}.{tail}"
+            if id_
+            else f"`{exp.name}` = {shown} is not right for {exp.label}.{tail}"
         )
     if exp.kind == "integer":
         got = _number(rec) if kind == "number" else None
@@ -118,24 +122,31 @@ def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
             return f"`{exp.name}` harus bilangan bulat." if id_ else f"`{exp.name}` must be a whole number."
         if got == Decimal(exp.value):
             return None
-        return f"`{exp.name}` = {got} belum tepat.{(' ' + exp.hint) if exp.hint else ''}" if id_ else f"`{exp.name}` = {got} is not right."
+        return (
+            f"`{exp.name}` = {got} belum tepat.{(' ' + exp.hint) if exp.hint else ''}"
+            if id_
+            else f"`{exp.name}` = {got} is not right."
+        )
     if exp.kind == "choice":
         if kind != "str":
             return (
-                f"`{exp.name}` harus berupa teks pilihan, misalnya \"{exp.options[0] if exp.options else 'a'}\"."
-                if id_ else f"`{exp.name}` must be a text option."
+                f'`{exp.name}` harus berupa teks pilihan, misalnya "{exp.options[0] if exp.options else "a"}".'
+                if id_
+                else f"`{exp.name}` must be a text option."
             )
         got_s = "".join(str(rec.get("value", "")).split()).lower()
         if exp.options and got_s not in [o.lower() for o in exp.options]:
             return (
-                f"`{exp.name}` = \"{rec.get('value')}\" bukan salah satu pilihan ({', '.join(exp.options)})."
-                if id_ else f"`{exp.name}` = \"{rec.get('value')}\" is not one of the options ({', '.join(exp.options)})."
+                f'`{exp.name}` = "{rec.get("value")}" bukan salah satu pilihan ({", ".join(exp.options)}).'
+                if id_
+                else f'`{exp.name}` = "{rec.get("value")}" is not one of the options ({", ".join(exp.options)}).'
             )
         if got_s == "".join(str(exp.value).split()).lower():
             return None
         return (
-            f"`{exp.name}` = \"{rec.get('value')}\" belum tepat.{(' ' + exp.hint) if exp.hint else ''}"
-            if id_ else f"`{exp.name}` = \"{rec.get('value')}\" is not right."
+            f'`{exp.name}` = "{rec.get("value")}" belum tepat.{(" " + exp.hint) if exp.hint else ""}'
+            if id_
+            else f'`{exp.name}` = "{rec.get("value")}" is not right.'
         )
     raise ValueError(f"unknown expectation kind {exp.kind!r}")
 
@@ -149,8 +160,10 @@ def shape_problem(value: Any, kind: str, name: str) -> str | None:
         return f"`{name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', rec['type'])}."
     if kind == "money" and _number(rec) is not None and _number(rec) <= 0:
         return f"`{name}` harus lebih dari 0."
-    if kind == "integer" and (rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()):
+    if kind == "integer" and (
+        rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()
+    ):
         return f"`{name}` harus bilangan bulat, misalnya 75."
     if kind == "choice" and rec["type"] != "str":
-        return f"`{name}` harus berupa teks pilihan di antara tanda kutip, misalnya \"b\"."
+        return f'`{name}` harus berupa teks pilihan di antara tanda kutip, misalnya "b".'
     return None

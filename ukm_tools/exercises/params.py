@@ -15,10 +15,11 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ukm_tools.money import Money
 
@@ -57,7 +58,7 @@ class Product:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Product":
+    def from_json(cls, data: dict[str, Any]) -> Product:
         return cls(
             name=str(data["name"]),
             hpp=Money(Decimal(str(data["hpp"])), "IDR"),
@@ -71,7 +72,7 @@ class Seed:
     """Deterministic choices for one (participant, purpose) pair, from SHA-256."""
 
     def __init__(self, student_id: str, purpose: str) -> None:
-        self._digest = hashlib.sha256(f"ukm-tools|{purpose}|{student_id}".encode("utf-8")).digest()
+        self._digest = hashlib.sha256(f"ukm-tools|{purpose}|{student_id}".encode()).digest()
         self._pos = 0
 
     def _next(self) -> int:

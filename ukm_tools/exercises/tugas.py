@@ -14,11 +14,11 @@ preprocessor looks it up here.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable
-
-import datetime as dt
+from typing import TYPE_CHECKING
 
 from ukm_tools.exercises.checks import Expected
 from ukm_tools.exercises.params import Product, Seed
@@ -102,19 +102,36 @@ class Assignment:
 
 # --- harga-incoterms ------------------------------------------------------------------
 
+
 def _harga_expected(student_id: str, product: Product) -> dict[str, Expected]:
     b = case_for(student_id, product).build_up("CIF")
     return {
-        "harga_exw": Expected("harga_exw", "money", b.step("EXW").unit_idr, "harga EXW per unit (Rp)",
-                              "EXW = (HPP + kemasan) × (1 + markup%), dibulatkan ke rupiah."),
-        "harga_fob": Expected("harga_fob", "money", b.step("FOB").unit_quote, "harga FOB per unit (USD)",
-                              "Biaya per kiriman sampai di atas kapal dibagi jumlah unit, lalu dikonversi dengan kurs beli."),
-        "harga_cif": Expected("harga_cif", "money", b.step("CIF").unit_quote, "harga CIF per unit (USD)",
-                              "CIF = CFR + premi asuransi (110% pertanggungan); ongkos kapal USD memakai kurs jual."),
+        "harga_exw": Expected(
+            "harga_exw",
+            "money",
+            b.step("EXW").unit_idr,
+            "harga EXW per unit (Rp)",
+            "EXW = (HPP + kemasan) × (1 + markup%), dibulatkan ke rupiah.",
+        ),
+        "harga_fob": Expected(
+            "harga_fob",
+            "money",
+            b.step("FOB").unit_quote,
+            "harga FOB per unit (USD)",
+            "Biaya per kiriman sampai di atas kapal dibagi jumlah unit, lalu dikonversi dengan kurs beli.",
+        ),
+        "harga_cif": Expected(
+            "harga_cif",
+            "money",
+            b.step("CIF").unit_quote,
+            "harga CIF per unit (USD)",
+            "CIF = CFR + premi asuransi (110% pertanggungan); ongkos kapal USD memakai kurs jual.",
+        ),
     }
 
 
 # --- pembayaran -----------------------------------------------------------------------
+
 
 def invoice_total(student_id: str, product: Product) -> Money:
     """The participant's CIF shipment total in USD (the invoice the buyer pays)."""
@@ -131,14 +148,35 @@ def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expecte
     case = case_for(student_id, product)
     invoice = case.build_up("CIF").step("CIF").shipment_quote
     return {
-        "rupiah_diterima": Expected("rupiah_diterima", "money", proceeds_to_idr(invoice, case.rates).money.rounded(),
-                                    "rupiah yang diterima (kurs beli bank)", "Hasil ekspor dijual ke bank dengan kurs beli."),
-        "selisih_kurs": Expected("selisih_kurs", "money", spread_cost(invoice, case.rates).rounded(),
-                                 "selisih terhadap kurs tengah (Rp)", "Selisih = nilai USD × (kurs tengah − kurs beli)."),
-        "dana_bersih": Expected("dana_bersih", "money", net_after_lc(case, invoice), "rupiah bersih setelah biaya bank L/C",
-                                "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli."),
-        "cara_bayar": Expected("cara_bayar", "choice", "b", "cara pembayaran paling aman bagi eksportir baru",
-                               "Pikirkan siapa yang menjamin pembayaran bila pembeli belum dikenal.", ("a", "b", "c", "d")),
+        "rupiah_diterima": Expected(
+            "rupiah_diterima",
+            "money",
+            proceeds_to_idr(invoice, case.rates).money.rounded(),
+            "rupiah yang diterima (kurs beli bank)",
+            "Hasil ekspor dijual ke bank dengan kurs beli.",
+        ),
+        "selisih_kurs": Expected(
+            "selisih_kurs",
+            "money",
+            spread_cost(invoice, case.rates).rounded(),
+            "selisih terhadap kurs tengah (Rp)",
+            "Selisih = nilai USD × (kurs tengah − kurs beli).",
+        ),
+        "dana_bersih": Expected(
+            "dana_bersih",
+            "money",
+            net_after_lc(case, invoice),
+            "rupiah bersih setelah biaya bank L/C",
+            "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli.",
+        ),
+        "cara_bayar": Expected(
+            "cara_bayar",
+            "choice",
+            "b",
+            "cara pembayaran paling aman bagi eksportir baru",
+            "Pikirkan siapa yang menjamin pembayaran bila pembeli belum dikenal.",
+            ("a", "b", "c", "d"),
+        ),
     }
 
 
@@ -152,7 +190,9 @@ def readiness_situation(student_id: str) -> dict[str, bool]:
     from ukm_tools.readiness import load_requirements
 
     s = Seed(student_id, "readiness")
-    return {r.code: s.choice((True, False)) for r in load_requirements().applicable(READINESS_PRODUCT, READINESS_MARKET)}
+    return {
+        r.code: s.choice((True, False)) for r in load_requirements().applicable(READINESS_PRODUCT, READINESS_MARKET)
+    }
 
 
 def _readiness_expected(student_id: str) -> dict[str, Expected]:
@@ -160,10 +200,20 @@ def _readiness_expected(student_id: str) -> dict[str, Expected]:
 
     a = assess(readiness_situation(student_id), READINESS_PRODUCT, READINESS_MARKET)
     return {
-        "skor_kesiapan": Expected("skor_kesiapan", "integer", a.score, "skor kesiapan ekspor (0-100)",
-                                  "Skor = bobot persyaratan yang sudah dipenuhi dibagi bobot semua persyaratan yang berlaku."),
-        "hari_siap": Expected("hari_siap", "integer", a.ready_in_days, "jumlah hari sampai siap ekspor",
-                              "Langkah yang tidak saling menunggu boleh berjalan bersamaan."),
+        "skor_kesiapan": Expected(
+            "skor_kesiapan",
+            "integer",
+            a.score,
+            "skor kesiapan ekspor (0-100)",
+            "Skor = bobot persyaratan yang sudah dipenuhi dibagi bobot semua persyaratan yang berlaku.",
+        ),
+        "hari_siap": Expected(
+            "hari_siap",
+            "integer",
+            a.ready_in_days,
+            "jumlah hari sampai siap ekspor",
+            "Langkah yang tidak saling menunggu boleh berjalan bersamaan.",
+        ),
     }
 
 
@@ -178,19 +228,21 @@ class KatalogCase:
 
     student_id: str
     product: Product
-    price: "PriceInput"
+    price: PriceInput
 
     def describe(self) -> str:
         p = self.price
-        return "\n".join([
-            f"Peserta: {self.student_id}",
-            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
-            f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
-            f"Pesanan minimum dinas: {p.min_order} unit",
-            f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
-            f"Status pajak: {'Pengusaha Kena Pajak (PKP)' if p.pkp else 'bukan PKP'}",
-            f"Harga berlaku: {p.valid_from:%d-%m-%Y} s.d. {p.valid_until:%d-%m-%Y}",
-        ])
+        return "\n".join(
+            [
+                f"Peserta: {self.student_id}",
+                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+                f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
+                f"Pesanan minimum dinas: {p.min_order} unit",
+                f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
+                f"Status pajak: {'Pengusaha Kena Pajak (PKP)' if p.pkp else 'bukan PKP'}",
+                f"Harga berlaku: {p.valid_from:%d-%m-%Y} s.d. {p.valid_until:%d-%m-%Y}",
+            ]
+        )
 
 
 def katalog_case(student_id: str, product: Product) -> KatalogCase:
@@ -216,7 +268,10 @@ def _ekatalog_personal(student_id: str, product: Product) -> dict[str, Expected]
     g = government_price(katalog_case(student_id, product).price)
     return {
         "harga_pemerintah": Expected(
-            "harga_pemerintah", "money", g.unit_price, "harga per unit di e-Katalog (Rp)",
+            "harga_pemerintah",
+            "money",
+            g.unit_price,
+            "harga per unit di e-Katalog (Rp)",
             "Harga + ongkos antar dibagi pesanan minimum, dibulatkan ke rupiah; bila PKP tambahkan PPN "
             "(12% × DPP 11/12), juga dibulatkan ke rupiah.",
         ),
@@ -237,7 +292,7 @@ class FinancingCase:
 
     student_id: str
     product: Product
-    order: "OrderInput"
+    order: OrderInput
     scheme: str
 
     def describe(self) -> str:
@@ -245,16 +300,18 @@ class FinancingCase:
 
         o, sch = self.order, loan_scheme(self.scheme)
         m = payment_method(o.method)
-        return "\n".join([
-            f"Peserta: {self.student_id}",
-            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
-            f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
-            f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
-            f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",
-            f"Biaya ekspor, dibayar saat pengapalan: {format_money(o.export_costs)}",
-            f"Cara bayar pembeli: {m.name['id']}",
-            f"Pinjaman: {sch.name['id']}, bunga {format_percent(sch.rate_pct)} setahun ({_BASIS_ID[sch.basis]})",
-        ])
+        return "\n".join(
+            [
+                f"Peserta: {self.student_id}",
+                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+                f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
+                f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
+                f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",
+                f"Biaya ekspor, dibayar saat pengapalan: {format_money(o.export_costs)}",
+                f"Cara bayar pembeli: {m.name['id']}",
+                f"Pinjaman: {sch.name['id']}, bunga {format_percent(sch.rate_pct)} setahun ({_BASIS_ID[sch.basis]})",
+            ]
+        )
 
 
 def financing_case(student_id: str, product: Product) -> FinancingCase:
@@ -264,7 +321,8 @@ def financing_case(student_id: str, product: Product) -> FinancingCase:
     case = case_for(student_id, product)
     s = Seed(student_id, "financing")
     order = order_from_quote(
-        case.build_up("CIF"), case.pricing,
+        case.build_up("CIF"),
+        case.pricing,
         materials_share_pct=s.steps(40, 70, 5),
         production_days=s.steps(7, 35, 7),
         method=s.choice(FINANCING_METHODS),
@@ -280,7 +338,10 @@ def _pembiayaan_personal(student_id: str, product: Product) -> dict[str, Expecte
     f = financing_case(student_id, product)
     return {
         "bunga_kur": Expected(
-            "bunga_kur", "money", finance_order(cash_flow(f.order), scheme=f.scheme).cost, "total bunga KUR pesanan Anda (Rp)",
+            "bunga_kur",
+            "money",
+            finance_order(cash_flow(f.order), scheme=f.scheme).cost,
+            "total bunga KUR pesanan Anda (Rp)",
             "Pinjam modal kerja puncak (dibulatkan ke atas) selama bulan-bulan uang tertahan (30 hari = 1 bulan); "
             "bunga = jumlah bunga di tabel angsuran.",
         ),
@@ -289,6 +350,7 @@ def _pembiayaan_personal(student_id: str, product: Product) -> dict[str, Expecte
 
 # --- general assignments ----------------------------------------------------------------
 
+
 def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
     def expected(student_id: str, product: Product) -> dict[str, Expected]:
         return {e.name: e for e in items}
@@ -296,8 +358,9 @@ def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
     return expected
 
 
-def _with_personal(personal: Callable[[str, Product], dict[str, Expected]], *items: Expected
-                   ) -> Callable[[str, Product], dict[str, Expected]]:
+def _with_personal(
+    personal: Callable[[str, Product], dict[str, Expected]], *items: Expected
+) -> Callable[[str, Product], dict[str, Expected]]:
     """The fixed multiple-choice answers plus the assignment's personal ones."""
     fixed = _fixed(*items)
 
@@ -315,49 +378,105 @@ ABCD = ("a", "b", "c", "d")
 
 ASSIGNMENTS: dict[str, Assignment] = {
     "ekatalog": Assignment(
-        "ekatalog", True,
+        "ekatalog",
+        True,
         {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",), "cek_harga_pemerintah": ("harga_pemerintah",)},
         _with_personal(
             _ekatalog_personal,
-            Expected("jawaban_1", "choice", "c", "syarat mendaftar di e-katalog lokal",
-                     "Ingat dokumen usaha dari OSS dan status pajak.", ABCD),
-            Expected("jawaban_2", "choice", "a", "harga untuk pembeli pemerintah",
-                     "Penawaran ke instansi harus jelas soal pajaknya.", ABCD),
+            Expected(
+                "jawaban_1",
+                "choice",
+                "c",
+                "syarat mendaftar di e-katalog lokal",
+                "Ingat dokumen usaha dari OSS dan status pajak.",
+                ABCD,
+            ),
+            Expected(
+                "jawaban_2",
+                "choice",
+                "a",
+                "harga untuk pembeli pemerintah",
+                "Penawaran ke instansi harus jelas soal pajaknya.",
+                ABCD,
+            ),
         ),
     ),
     "syarat-ekspor": Assignment(
-        "syarat-ekspor", True,
-        {"cek_peb": ("jawaban_1",), "cek_ska": ("jawaban_2",), "cek_bpom": ("jawaban_3",),
-         "cek_skor": ("skor_kesiapan",), "cek_hari": ("hari_siap",)},
+        "syarat-ekspor",
+        True,
+        {
+            "cek_peb": ("jawaban_1",),
+            "cek_ska": ("jawaban_2",),
+            "cek_bpom": ("jawaban_3",),
+            "cek_skor": ("skor_kesiapan",),
+            "cek_hari": ("hari_siap",),
+        },
         _with_readiness(
-            Expected("jawaban_1", "choice", "b", "dokumen pemberitahuan ekspor ke Bea Cukai",
-                     "Dokumen ini diajukan lewat CEISA sebelum barang masuk kawasan pabean.", ABCD),
-            Expected("jawaban_2", "choice", "d", "form SKA untuk tarif preferensi ATIGA",
-                     "ATIGA adalah perjanjian perdagangan barang ASEAN.", ABCD),
-            Expected("jawaban_3", "choice", "a", "izin edar pangan olahan",
-                     "Nomor MD diterbitkan oleh badan pengawas obat dan makanan.", ABCD),
+            Expected(
+                "jawaban_1",
+                "choice",
+                "b",
+                "dokumen pemberitahuan ekspor ke Bea Cukai",
+                "Dokumen ini diajukan lewat CEISA sebelum barang masuk kawasan pabean.",
+                ABCD,
+            ),
+            Expected(
+                "jawaban_2",
+                "choice",
+                "d",
+                "form SKA untuk tarif preferensi ATIGA",
+                "ATIGA adalah perjanjian perdagangan barang ASEAN.",
+                ABCD,
+            ),
+            Expected(
+                "jawaban_3",
+                "choice",
+                "a",
+                "izin edar pangan olahan",
+                "Nomor MD diterbitkan oleh badan pengawas obat dan makanan.",
+                ABCD,
+            ),
         ),
     ),
     "harga-incoterms": Assignment(
-        "harga-incoterms", True,
+        "harga-incoterms",
+        True,
         {"cek_exw": ("harga_exw",), "cek_fob": ("harga_fob",), "cek_cif": ("harga_cif",)},
         _harga_expected,
     ),
     "pembayaran": Assignment(
-        "pembayaran", True,
-        {"cek_rupiah": ("rupiah_diterima",), "cek_selisih": ("selisih_kurs",), "cek_bersih": ("dana_bersih",),
-         "cek_cara_bayar": ("cara_bayar",)},
+        "pembayaran",
+        True,
+        {
+            "cek_rupiah": ("rupiah_diterima",),
+            "cek_selisih": ("selisih_kurs",),
+            "cek_bersih": ("dana_bersih",),
+            "cek_cara_bayar": ("cara_bayar",),
+        },
         _pembayaran_expected,
     ),
     "pembiayaan": Assignment(
-        "pembiayaan", True,
+        "pembiayaan",
+        True,
         {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",), "cek_bunga_kur": ("bunga_kur",)},
         _with_personal(
             _pembiayaan_personal,
-            Expected("jawaban_1", "choice", "b", "bunga KUR Mikro pada pinjaman pertama",
-                     "Lihat Permenko 1/2023: Super Mikro 3%, Mikro dan Kecil lebih tinggi.", ABCD),
-            Expected("jawaban_2", "choice", "c", "lembaga pembiayaan ekspor milik negara",
-                     "Namanya juga Indonesia Eximbank.", ABCD),
+            Expected(
+                "jawaban_1",
+                "choice",
+                "b",
+                "bunga KUR Mikro pada pinjaman pertama",
+                "Lihat Permenko 1/2023: Super Mikro 3%, Mikro dan Kecil lebih tinggi.",
+                ABCD,
+            ),
+            Expected(
+                "jawaban_2",
+                "choice",
+                "c",
+                "lembaga pembiayaan ekspor milik negara",
+                "Namanya juga Indonesia Eximbank.",
+                ABCD,
+            ),
         ),
     ),
 }

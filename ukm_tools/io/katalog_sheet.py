@@ -17,9 +17,10 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
@@ -81,7 +82,9 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise UkmError("malformed_file", "file", str(path), detail=f"not an Excel .xlsx workbook ({type(e).__name__})") from None
+        raise UkmError(
+            "malformed_file", "file", str(path), detail=f"not an Excel .xlsx workbook ({type(e).__name__})"
+        ) from None
     try:
         ws = next((wb[n] for n in wb.sheetnames if n.strip().lower() in SHEET_NAMES), wb.worksheets[0])
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -136,8 +139,15 @@ def read_rows(path: str | Path) -> list[SheetRow]:
             continue
         key = known.get(_norm(h))
         if key is None:
-            problems.append(Problem("sheet_unknown_column", None, str(h).strip(),
-                                    [field_label(k, "id") for k in FIELD_KEYS], {"column": _col_letter(i)}))
+            problems.append(
+                Problem(
+                    "sheet_unknown_column",
+                    None,
+                    str(h).strip(),
+                    [field_label(k, "id") for k in FIELD_KEYS],
+                    {"column": _col_letter(i)},
+                )
+            )
         elif key in seen:
             problems.append(Problem("sheet_repeated_column", key, str(h).strip(), None, {"column": _col_letter(i)}))
         else:
@@ -184,8 +194,10 @@ def check_sheet(path: str | Path, numbers: str = "id", today: dt.date | None = N
         try:
             good.append((r.row, katalog.validate_listing(r.values, numbers, today)))
         except UkmError as e:
-            bad.extend(RowProblem(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Problem)}, row=r.row)
-                       for p in e.problems)
+            bad.extend(
+                RowProblem(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Problem)}, row=r.row)
+                for p in e.problems
+            )
     return CheckedSheet(Path(path), tuple(good), tuple(bad))
 
 
@@ -243,15 +255,34 @@ def _fill_listing_sheet(ws, listings: list[Listing], lang: str) -> None:
 def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
     from openpyxl.styles import Font
 
-    t = (lambda i, e: i if lang == "id" else e)
-    ws.append([t("Langkah", "Step"), t("Status", "Status"), t("Di mana", "Where"), t("Yang diperlukan", "Needs"), t("Sudah ada", "Have")])
+    t = lambda i, e: i if lang == "id" else e
+    ws.append(
+        [
+            t("Langkah", "Step"),
+            t("Status", "Status"),
+            t("Di mana", "Where"),
+            t("Yang diperlukan", "Needs"),
+            t("Sudah ada", "Have"),
+        ]
+    )
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, s in enumerate(checklist.steps, 1):
-        state = t("selesai", "done") if s.done else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
+        state = (
+            t("selesai", "done")
+            if s.done
+            else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
+        )
         for j, n in enumerate(s.needs):
-            ws.append([f"{i}. {s.title[lang]}" if j == 0 else "", state if j == 0 else "", s.where[lang] if j == 0 else "",
-                       n.text[lang], t("ya", "yes") if n.have else t("belum", "no")])
+            ws.append(
+                [
+                    f"{i}. {s.title[lang]}" if j == 0 else "",
+                    state if j == 0 else "",
+                    s.where[lang] if j == 0 else "",
+                    n.text[lang],
+                    t("ya", "yes") if n.have else t("belum", "no"),
+                ]
+            )
     ws.append([])
     ws.append([t("Sumber", "Source"), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
     for letter, w in zip("ABCDE", (40, 16, 45, 60, 10)):
@@ -270,15 +301,18 @@ def listing_workbook(listings: list[Listing], checklist: Checklist, lang: str = 
     return wb
 
 
-def write_outputs(listings: list[Listing], checklist: Checklist, listing_path: Path, checklist_path: Path,
-                  lang: str = "id") -> None:
+def write_outputs(
+    listings: list[Listing], checklist: Checklist, listing_path: Path, checklist_path: Path, lang: str = "id"
+) -> None:
     """Write the clean listing (.xlsx) and the checklist (.md), both or neither."""
     wb = listing_workbook(listings, checklist, lang)
     md = checklist.to_markdown(lang)
-    _replace_all([
-        (Path(listing_path), lambda tmp: wb.save(tmp)),
-        (Path(checklist_path), lambda tmp: tmp.write_text(md, encoding="utf-8")),
-    ])
+    _replace_all(
+        [
+            (Path(listing_path), lambda tmp: wb.save(tmp)),
+            (Path(checklist_path), lambda tmp: tmp.write_text(md, encoding="utf-8")),
+        ]
+    )
 
 
 EXAMPLE_ROW = {
@@ -302,15 +336,27 @@ EXAMPLE_ROW = {
 
 _HINTS = {
     "product_name": ("Nama dagang produk", "Trade name of the product"),
-    "specification": ("Ukuran, isi, bahan, izin edar (BPOM/PIRT), halal", "Size, contents, ingredients, permits (BPOM/PIRT), halal"),
+    "specification": (
+        "Ukuran, isi, bahan, izin edar (BPOM/PIRT), halal",
+        "Size, contents, ingredients, permits (BPOM/PIRT), halal",
+    ),
     "sale_unit": ("botol, pak, kg, buah ...", "bottle, pack, kg, piece ..."),
     "brand": ("Merek dagang", "Brand"),
     "origin": ("Kota/kabupaten produksi", "Where it is made"),
-    "price_before_ppn": ("Harga jual per satuan di tempat Anda, tanpa PPN (contoh 25.000)", "Your price per unit at your premises, without PPN (e.g. 25,000)"),
-    "delivery_per_order": ("Ongkos antar satu pesanan minimum ke kantor pembeli (boleh kosong = 0)", "Delivering one minimum order to the buying office (blank = 0)"),
+    "price_before_ppn": (
+        "Harga jual per satuan di tempat Anda, tanpa PPN (contoh 25.000)",
+        "Your price per unit at your premises, without PPN (e.g. 25,000)",
+    ),
+    "delivery_per_order": (
+        "Ongkos antar satu pesanan minimum ke kantor pembeli (boleh kosong = 0)",
+        "Delivering one minimum order to the buying office (blank = 0)",
+    ),
     "min_order": ("Jumlah satuan paling sedikit per pesanan", "Fewest units per order"),
     "delivery_area": ("Wilayah yang Anda layani", "Area you deliver to"),
-    "valid_from": ("Tanggal mulai berlaku (kosong = hari ini), contoh 01-01-2026", "Start date (blank = today), e.g. 2026-01-01"),
+    "valid_from": (
+        "Tanggal mulai berlaku (kosong = hari ini), contoh 01-01-2026",
+        "Start date (blank = today), e.g. 2026-01-01",
+    ),
     "valid_until": ("Tanggal akhir berlaku harga, contoh 31-12-2026", "Last day the price holds, e.g. 2026-12-31"),
     "nib": ("13 digit dari OSS (tulis sebagai teks)", "13 digits from OSS (as text)"),
     "kbli": ("5 digit, contoh 11040 (minuman ringan)", "5 digits, e.g. 11040 (soft drinks)"),
@@ -325,7 +371,7 @@ def template_workbook(lang: str = "id"):
     import openpyxl
     from openpyxl.styles import Font
 
-    t = (lambda i, e: i if lang == "id" else e)
+    t = lambda i, e: i if lang == "id" else e
     headers = [field_label(k, lang) + (" *" if req else "") for k, req in LISTING_FIELDS]
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -350,8 +396,14 @@ def template_workbook(lang: str = "id"):
         hint = _HINTS[key][0 if lang == "id" else 1]
         info.append([field_label(key, lang) + (" *" if req else ""), hint])
     info.append([])
-    info.append([t("* wajib diisi. Satu produk per baris, mulai baris 2 di lembar Produk.",
-                   "* required. One product per row, from row 2 of the Products sheet.")])
+    info.append(
+        [
+            t(
+                "* wajib diisi. Satu produk per baris, mulai baris 2 di lembar Produk.",
+                "* required. One product per row, from row 2 of the Products sheet.",
+            )
+        ]
+    )
     info.append([t("Periksa dengan: ukm katalog BERKAS.xlsx", "Check with: ukm katalog FILE.xlsx")])
     info.column_dimensions["A"].width = 38
     info.column_dimensions["B"].width = 80

@@ -22,10 +22,11 @@ import datetime as dt
 import html
 import logging
 import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -79,7 +80,10 @@ def esc(s: Any) -> str:
 
 def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px") -> W.Box:
     """Children side by side on a wide screen, one under the other on a phone."""
-    return W.Box(list(children), layout=W.Layout(display="flex", flex_flow="row wrap", width="100%", grid_gap=gap, align_items="flex-end"))
+    return W.Box(
+        list(children),
+        layout=W.Layout(display="flex", flex_flow="row wrap", width="100%", grid_gap=gap, align_items="flex-end"),
+    )
 
 
 def full_width(**kw) -> W.Layout:
@@ -117,7 +121,9 @@ class Field:
         self.label = W.HTML()
         self.input = self._make_input(value)
         self.input.add_class(f"ukm-field-{name}")
-        self.box = W.VBox([self.label, self.input], layout=W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%"))
+        self.box = W.VBox(
+            [self.label, self.input], layout=W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%")
+        )
 
     def _make_input(self, value: str) -> W.Widget:
         # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
@@ -174,7 +180,9 @@ class ChoiceField(Field):
         super().__init__(name, label, **kw)
 
     def _make_input(self, value: str) -> W.Widget:
-        return W.Dropdown(options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=input_layout())
+        return W.Dropdown(
+            options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=input_layout()
+        )
 
     def relabel(self, lang: str) -> None:
         super().relabel(lang)
@@ -193,7 +201,9 @@ class ChoiceField(Field):
         return self.input.value
 
 
-def rate_banner(date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str) -> str:
+def rate_banner(
+    date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str
+) -> str:
     """HTML naming the date and source of a rate sheet or fee schedule, with a warning when stale.
 
     ``age_days`` and ``stale`` come from the data's own object (e.g. ``RateSheet.is_stale``).
@@ -204,7 +214,13 @@ def rate_banner(date: dt.date, source: str, what: Text, *, age_days: int, stale:
     )
     out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
     if stale:
-        msg = Problem("stale_rates", None, None, None, {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days}).message(lang)
+        msg = Problem(
+            "stale_rates",
+            None,
+            None,
+            None,
+            {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days},
+        ).message(lang)
         out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
     return out
 
@@ -212,14 +228,29 @@ def rate_banner(date: dt.date, source: str, what: Text, *, age_days: int, stale:
 def sheet_banner(sheet, today: dt.date, max_age_days: int, lang: str) -> str:
     """:func:`rate_banner` for a :class:`~ukm_tools.fx.RateSheet`."""
     return rate_banner(
-        sheet.date, sheet.source, ("lembar kurs", "rate sheet"),
-        age_days=sheet.age_days(today), stale=sheet.is_stale(max_age_days, today), max_age_days=max_age_days, lang=lang,
+        sheet.date,
+        sheet.source,
+        ("lembar kurs", "rate sheet"),
+        age_days=sheet.age_days(today),
+        stale=sheet.is_stale(max_age_days, today),
+        max_age_days=max_age_days,
+        lang=lang,
     )
 
 
-def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, css_class: str = "ukm-table", numeric_from: int = 1, highlight_last: bool = False) -> str:
+def html_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    css_class: str = "ukm-table",
+    numeric_from: int = 1,
+    highlight_last: bool = False,
+) -> str:
     """A plain HTML table that scrolls sideways on a narrow screen instead of overflowing."""
-    th = "".join(f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>" for i, h in enumerate(header))
+    th = "".join(
+        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>"
+        for i, h in enumerate(header)
+    )
     body = []
     for r_i, r in enumerate(rows):
         bold = "font-weight:bold;background:#eef6ee;" if highlight_last and r_i == len(rows) - 1 else ""
@@ -243,7 +274,7 @@ class Calculator:
 
     def __init__(
         self,
-        case: "Case | None" = None,
+        case: Case | None = None,
         *,
         extras: Mapping[str, Any] | None = None,
         lang: str | None = None,
@@ -278,12 +309,12 @@ class Calculator:
         self.set_case(case if case is not None else case_io.default_case(), extras)
 
     @classmethod
-    def from_case_file(cls, path: str | Path, **kw) -> "Calculator":
+    def from_case_file(cls, path: str | Path, **kw) -> Calculator:
         """A calculator pre-filled from a trainer's (or a saved) case file."""
         case, extras = case_io.read_case_file(path)
         return cls(case, extras=extras, **kw)
 
-    def set_case(self, case: "Case", extras: Mapping[str, Any] | None = None) -> None:
+    def set_case(self, case: Case, extras: Mapping[str, Any] | None = None) -> None:
         """Fill the inputs from a case (and this calculator's saved extras), then recompute.
 
         Raises:
@@ -300,7 +331,7 @@ class Calculator:
         if hasattr(self, "_widget"):
             self.refresh()
 
-    def _fill(self, case: "Case", extras: Mapping[str, Any] | None) -> None:
+    def _fill(self, case: Case, extras: Mapping[str, Any] | None) -> None:
         self.case = case
         self.extras_all = dict(extras or {})
         own = self.extras_all.get(self.key) or {}
@@ -361,7 +392,7 @@ class Calculator:
     def body(self) -> list[W.Widget]:
         raise NotImplementedError
 
-    def apply_case(self, case: "Case", extras: dict[str, Any]) -> None:
+    def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
         """Put a case's figures (and this calculator's saved extras) into the inputs."""
         raise NotImplementedError
 

@@ -18,15 +18,27 @@ from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
-from ukm_tools.widgets.base import Calculator, ChoiceField, NumberField, esc, full_width, html_table, sheet_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    NumberField,
+    esc,
+    full_width,
+    html_table,
+    sheet_banner,
+    wrap_row,
+)
 
-register({}, fields={
-    "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
-    "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
-    "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
-    "units_per_carton": {"id": "Unit per karton", "en": "Units per carton"},
-    "target_profit": {"id": "Target laba", "en": "Target profit"},
-})
+register(
+    {},
+    fields={
+        "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
+        "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
+        "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
+        "units_per_carton": {"id": "Unit per karton", "en": "Units per carton"},
+        "target_profit": {"id": "Target laba", "en": "Target profit"},
+    },
+)
 
 
 def case_price_and_cost(case) -> tuple[Money, Money]:
@@ -41,16 +53,28 @@ def case_price_and_cost(case) -> tuple[Money, Money]:
 class BreakEvenCalculator(Calculator):
     key = "breakeven"
     title = ("Titik impas dan margin", "Break-even and margin")
-    intro = ("Berapa unit harus terjual agar biaya tetap ekspor (izin, sampel, pameran, sertifikat) tertutup?",
-             "How many units must you sell to cover the fixed costs of exporting (permits, samples, fairs, certificates)?")
+    intro = (
+        "Berapa unit harus terjual agar biaya tetap ekspor (izin, sampel, pameran, sertifikat) tertutup?",
+        "How many units must you sell to cover the fixed costs of exporting (permits, samples, fairs, certificates)?",
+    )
 
     def setup(self) -> None:
         self.f_fixed = self.field(NumberField("fixed_costs", ("Biaya tetap ekspor", "Fixed export costs")))
         self.f_price = self.field(NumberField("unit_price", ("Harga jual per unit", "Unit price")))
-        self.f_cost = self.field(NumberField("unit_variable_cost", ("Biaya variabel per unit", "Variable cost per unit")))
-        self.f_currency = self.field(ChoiceField("currency", ("Mata uang", "Currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px"))
-        self.f_carton = self.field(NumberField("units_per_carton", ("Unit per karton", "Units per carton"), min_width="100px"))
-        self.f_target = self.field(NumberField("target_profit", ("Target laba", "Target profit"), hint=("boleh kosong", "may be blank")))
+        self.f_cost = self.field(
+            NumberField("unit_variable_cost", ("Biaya variabel per unit", "Variable cost per unit"))
+        )
+        self.f_currency = self.field(
+            ChoiceField(
+                "currency", ("Mata uang", "Currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px"
+            )
+        )
+        self.f_carton = self.field(
+            NumberField("units_per_carton", ("Unit per karton", "Units per carton"), min_width="100px")
+        )
+        self.f_target = self.field(
+            NumberField("target_profit", ("Target laba", "Target profit"), hint=("boleh kosong", "may be blank"))
+        )
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
         self.table = W.HTML(layout=full_width())
@@ -61,7 +85,11 @@ class BreakEvenCalculator(Calculator):
         return [
             wrap_row([self.f_price.box, self.f_cost.box, self.f_currency.box]),
             wrap_row([self.f_fixed.box, self.f_target.box, self.f_carton.box]),
-            self.message, self.summary, self.table, self.chart, self.source_info,
+            self.message,
+            self.summary,
+            self.table,
+            self.chart,
+            self.source_info,
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -84,13 +112,15 @@ class BreakEvenCalculator(Calculator):
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
-        return self.read_all({
-            "fixed_costs": lambda: self.f_fixed.read(lang),
-            "unit_price": lambda: self.f_price.read(lang),
-            "unit_variable_cost": lambda: self.f_cost.read(lang),
-            "units_per_carton": lambda: self.f_carton.read_int(lang),
-            "target_profit": lambda: self.f_target.read(lang) if self.f_target.raw.strip() else None,
-        })
+        return self.read_all(
+            {
+                "fixed_costs": lambda: self.f_fixed.read(lang),
+                "unit_price": lambda: self.f_price.read(lang),
+                "unit_variable_cost": lambda: self.f_cost.read(lang),
+                "units_per_carton": lambda: self.f_carton.read_int(lang),
+                "target_profit": lambda: self.f_target.read(lang) if self.f_target.raw.strip() else None,
+            }
+        )
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         return case_io.case_to_mapping(self.case), {**self._inputs(), "currency": self.f_currency.read()}
@@ -99,30 +129,45 @@ class BreakEvenCalculator(Calculator):
         v = self._inputs()
         cur = self.f_currency.read()
         target = None if v["target_profit"] is None else Money(v["target_profit"], cur)
-        return break_even(Money(v["fixed_costs"], cur), Money(v["unit_price"], cur), Money(v["unit_variable_cost"], cur),
-                          units_per_carton=v["units_per_carton"], target_profit=target)
+        return break_even(
+            Money(v["fixed_costs"], cur),
+            Money(v["unit_price"], cur),
+            Money(v["unit_variable_cost"], cur),
+            units_per_carton=v["units_per_carton"],
+            target_profit=target,
+        )
 
     def render(self, b: BreakEven) -> None:
         lang, t = self.lang, self.t
-        self.shown = {"units": format_number(b.units, lang), "cartons": format_number(b.cartons, lang),
-                      "margin": format_percent(b.margin_pct, lang), "contribution": format_money(b.contribution_per_unit, lang),
-                      "revenue": format_money(b.revenue, lang)}
+        self.shown = {
+            "units": format_number(b.units, lang),
+            "cartons": format_number(b.cartons, lang),
+            "margin": format_percent(b.margin_pct, lang),
+            "contribution": format_money(b.contribution_per_unit, lang),
+            "revenue": format_money(b.revenue, lang),
+        }
         self.summary.value = (
             f"<div style='font-size:115%;margin:4px 0'>{esc(t(('Titik impas', 'Break-even')))}: <b class='ukm-units'>{esc(self.shown['units'])}</b> unit "
             f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(t(('karton', 'cartons')))}); "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
         df = b.to_dataframe(lang)
-        self.table.value = html_table(list(df.columns), [[str(x) for x in row] for row in df.itertuples(index=False)], numeric_from=1)
+        self.table.value = html_table(
+            list(df.columns), [[str(x) for x in row] for row in df.itertuples(index=False)], numeric_from=1
+        )
 
     def draw_chart(self, b: BreakEven) -> None:
         t = self.t
         top = max(2 * b.units, 10)
         qs = sorted({0, b.units, top} | {top * k // 10 for k in range(11)})
         self.chart.value = charts.lines(
-            [Decimal(q) for q in qs], {t(("Laba / rugi", "Profit / loss")): [b.profit(q).amount for q in qs]}, lang=self.lang,
-            title=t(("Laba menurut jumlah terjual", "Profit by quantity sold")), xlabel=t(("Unit terjual", "Units sold")),
-            ylabel=b.unit_price.currency, marker_x=Decimal(b.units),
+            [Decimal(q) for q in qs],
+            {t(("Laba / rugi", "Profit / loss")): [b.profit(q).amount for q in qs]},
+            lang=self.lang,
+            title=t(("Laba menurut jumlah terjual", "Profit by quantity sold")),
+            xlabel=t(("Unit terjual", "Units sold")),
+            ylabel=b.unit_price.currency,
+            marker_x=Decimal(b.units),
         )
 
     def sources_html(self) -> str:

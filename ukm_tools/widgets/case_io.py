@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -42,7 +43,9 @@ def dump(case_mapping: Mapping[str, Any], extras: Mapping[str, Any] | None = Non
     data.pop(EXTRAS_KEY, None)
     if extras:
         data[EXTRAS_KEY] = plain(extras)
-    header = "# Berkas kasus ukm-tools (disimpan dari kalkulator). Bisa dibuka lagi di kalkulator atau dengan `ukm quote`.\n"
+    header = (
+        "# Berkas kasus ukm-tools (disimpan dari kalkulator). Bisa dibuka lagi di kalkulator atau dengan `ukm quote`.\n"
+    )
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
@@ -84,7 +87,9 @@ def save_text(folder: Path, name: str, text: str) -> Path:
 def list_saved(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.stat().st_mtime, reverse=True)
+    return sorted(
+        (p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.stat().st_mtime, reverse=True
+    )
 
 
 def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
@@ -94,6 +99,17 @@ def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
 
 
 __all__ = [
-    "EXTRAS_KEY", "default_case", "plain", "case_to_mapping", "dump", "split", "read_case_text",
-    "read_case_file", "safe_name", "save_text", "list_saved", "data_link", "load_case",
+    "EXTRAS_KEY",
+    "default_case",
+    "plain",
+    "case_to_mapping",
+    "dump",
+    "split",
+    "read_case_text",
+    "read_case_file",
+    "safe_name",
+    "save_text",
+    "list_saved",
+    "data_link",
+    "load_case",
 ]

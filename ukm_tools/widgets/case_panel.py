@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class CasePanel:
-    def __init__(self, calc: "Calculator"):
+    def __init__(self, calc: Calculator):
         from ukm_tools.widgets.base import full_width, wrap_row
 
         self.calc = calc
@@ -39,14 +39,21 @@ class CasePanel:
         self.open_button.on_click(lambda _: self.open_selected())
         self.upload.observe(self._on_upload, "value")
         self.box = W.VBox(
-            [self.title, wrap_row([self.name, self.save_button]), wrap_row([self.saved, self.open_button, self.upload]), self.status],
+            [
+                self.title,
+                wrap_row([self.name, self.save_button]),
+                wrap_row([self.saved, self.open_button, self.upload]),
+                self.status,
+            ],
             layout=W.Layout(width="100%", border_top="1px solid #ccc", margin="12px 0 0 0", padding="4px 0"),
         )
         self.box.add_class("ukm-case-panel")
 
     def relabel(self) -> None:
         t = self.calc.t
-        self.title.value = f"<b>{t(('Simpan atau buka isian (berkas kasus)', 'Save or open your inputs (case file)'))}</b>"
+        self.title.value = (
+            f"<b>{t(('Simpan atau buka isian (berkas kasus)', 'Save or open your inputs (case file)'))}</b>"
+        )
         self.save_button.description = t(("Simpan", "Save"))
         self.open_button.description = t(("Buka", "Open"))
         self.upload.description = t(("Unggah berkas", "Upload file"))
@@ -56,7 +63,9 @@ class CasePanel:
     def refresh_list(self) -> None:
         files = case_io.list_saved(self.calc.save_dir)
         current = self.saved.value
-        options = [(p.name, str(p)) for p in files] or [(self.calc.t(("(belum ada berkas tersimpan)", "(nothing saved yet)")), "")]
+        options = [(p.name, str(p)) for p in files] or [
+            (self.calc.t(("(belum ada berkas tersimpan)", "(nothing saved yet)")), "")
+        ]
         self.saved.options = options
         values = [v for _, v in options]
         self.saved.value = current if current in values else values[0]  # newest first
@@ -68,12 +77,16 @@ class CasePanel:
             text = self.calc.saved_text()
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = t(("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first."))
+            self.status.value = t(
+                ("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first.")
+            )
             return None
         # Without a name, a time stamp keeps participants sharing one server from overwriting each other.
         name = self.name.value.strip() or f"{self.calc.case.case}-{dt.datetime.now():%Y%m%d-%H%M%S}"
         path = case_io.save_text(self.calc.save_dir, name, text)
-        link = case_io.data_link(text.encode("utf-8"), path.name, "application/x-yaml", t(("Unduh berkas", "Download file")))
+        link = case_io.data_link(
+            text.encode("utf-8"), path.name, "application/x-yaml", t(("Unduh berkas", "Download file"))
+        )
         self.status.value = f"{t(('Tersimpan di', 'Saved to'))} <code>{path}</code> — {link}"
         self.refresh_list()
         self.saved.value = str(path)
@@ -100,7 +113,9 @@ class CasePanel:
             self.calc.set_case(case, extras)
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = t(("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged."))
+            self.status.value = t(
+                ("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged.")
+            )
             return False
         self.status.value = f"{t(('Dibuka', 'Opened'))}: <code>{name}</code>"
         return True

@@ -10,10 +10,10 @@ back to an earlier value does not redraw.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from collections import OrderedDict
+from collections.abc import Sequence
+from decimal import Decimal
 from functools import wraps
-from typing import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -69,7 +69,11 @@ def _cached(draw, size: int = 64):
 
 
 def _axis_format(lang: str) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: format_number(Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
+    return FuncFormatter(
+        lambda v, _pos: format_number(
+            Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 or float(v).is_integer() else 2
+        )
+    )
 
 
 @_cached
@@ -95,7 +99,16 @@ def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, ti
 
 
 @_cached
-def bars(labels: Sequence[str], values: Sequence[Decimal], *, lang: str, title: str, ylabel: str, colors: Sequence[str] | None = None, horizontal: bool = True) -> bytes:
+def bars(
+    labels: Sequence[str],
+    values: Sequence[Decimal],
+    *,
+    lang: str,
+    title: str,
+    ylabel: str,
+    colors: Sequence[str] | None = None,
+    horizontal: bool = True,
+) -> bytes:
     fig = _figure(6.4, max(2.4, 0.5 * len(labels) + 1))
     ax = fig.add_subplot()
     vals = [float(v) for v in values]
@@ -118,7 +131,16 @@ def bars(labels: Sequence[str], values: Sequence[Decimal], *, lang: str, title: 
 
 
 @_cached
-def lines(x: Sequence[Decimal], series: dict[str, Sequence[Decimal]], *, lang: str, title: str, xlabel: str, ylabel: str, marker_x: Decimal | None = None) -> bytes:
+def lines(
+    x: Sequence[Decimal],
+    series: dict[str, Sequence[Decimal]],
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    marker_x: Decimal | None = None,
+) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
     xs = [float(v) for v in x]

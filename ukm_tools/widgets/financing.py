@@ -61,12 +61,18 @@ TEXT = {
     "route_loan": ("Pinjaman (KUR) sampai dibayar", "Loan (KUR) until paid"),
     "route_discount": ("Diskonto wesel + pinjaman sampai diaksep", "Discount the draft + loan until acceptance"),
     "discount": ("Diskonto wesel", "Draft discounting"),
-    "discount_line": ("bunga {interest} + biaya {fees}; diterima {net} pada hari ke-{day}", "interest {interest} + fees {fees}; {net} received on day {day}"),
+    "discount_line": (
+        "bunga {interest} + biaya {fees}; diterima {net} pada hari ke-{day}",
+        "interest {interest} + fees {fees}; {net} received on day {day}",
+    ),
     "total_cost": ("Total biaya pembiayaan", "Total financing cost"),
     "basis_scheme": ("menurut skema", "as the scheme"),
     "effective": ("efektif (anuitas)", "effective (annuity)"),
     "flat": ("flat", "flat"),
-    "stale": ("Hasil terakhir yang benar (masukan sekarang belum benar):", "Last good result (the current input has problems):"),
+    "stale": (
+        "Hasil terakhir yang benar (masukan sekarang belum benar):",
+        "Last good result (the current input has problems):",
+    ),
     "order_value": ("Nilai pesanan", "Order value"),
     "total_costs": ("Total biaya", "Total costs"),
     "margin": ("Selisih (laba kotor)", "Margin"),
@@ -83,7 +89,10 @@ TEXT = {
     "no_loan": ("Tidak perlu pinjaman.", "No loan needed."),
     "chart_y": ("Saldo kas pesanan (juta Rp)", "Order cash balance (IDR million)"),
     "chart_x": ("Hari sejak beli bahan", "Days since materials were bought"),
-    "table_cols": (("Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa"), ("No.", "Date", "Instalment", "Interest", "Principal", "Balance")),
+    "table_cols": (
+        ("Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa"),
+        ("No.", "Date", "Instalment", "Interest", "Principal", "Balance"),
+    ),
     "source": ("Sumber", "Source"),
 }
 
@@ -132,17 +141,43 @@ class FinancingCalculator:
             w.observe(self._changed, names="value")
         self.method.observe(self._method_changed, names="value")
         self.lang_toggle.observe(self._lang_changed, names="value")
-        inputs = [self.inputs[k] for k in ("order_quantity", "order_unit_price", "material_per_unit", "production_per_unit",
-                                             "export_costs", "production_days", "days_to_ship")]
+        inputs = [
+            self.inputs[k]
+            for k in (
+                "order_quantity",
+                "order_unit_price",
+                "material_per_unit",
+                "production_per_unit",
+                "export_costs",
+                "production_days",
+                "days_to_ship",
+            )
+        ]
         pay = [self.method, self.inputs["tenor_days"], self.start]
-        loan = [self.route, self.scheme, self.access, self.basis, self.inputs["rate_pct"], self.inputs["months"],
-                self.inputs["discount_rate_pct"], self.inputs["discount_fees"]]
+        loan = [
+            self.route,
+            self.scheme,
+            self.access,
+            self.basis,
+            self.inputs["rate_pct"],
+            self.inputs["months"],
+            self.inputs["discount_rate_pct"],
+            self.inputs["discount_fees"],
+        ]
         box = W.Layout(display="flex", flex_flow="row wrap", width="100%")
-        self.widget = W.VBox([
-            self.lang_toggle, self.title,
-            W.Box(inputs, layout=box), W.Box(pay, layout=box), W.Box(loan, layout=box),
-            self.messages, self.summary, self.chart, self.table,
-        ])
+        self.widget = W.VBox(
+            [
+                self.lang_toggle,
+                self.title,
+                W.Box(inputs, layout=box),
+                W.Box(pay, layout=box),
+                W.Box(loan, layout=box),
+                self.messages,
+                self.summary,
+                self.chart,
+                self.table,
+            ]
+        )
         self.refresh()
 
     # ---------------------------------------------------------------- labels
@@ -155,7 +190,11 @@ class FinancingCalculator:
             self.method.value = method
             self.scheme.options = [(s.name[lang], s.key) for s in fin.loan_schemes()]
             self.scheme.value = scheme
-            self.basis.options = [(_t("basis_scheme", lang), ""), (_t("effective", lang), "effective"), (_t("flat", lang), "flat")]
+            self.basis.options = [
+                (_t("basis_scheme", lang), ""),
+                (_t("effective", lang), "effective"),
+                (_t("flat", lang), "flat"),
+            ]
             self.basis.value = basis
             self.route.options = [(_t("route_loan", lang), "loan"), (_t("route_discount", lang), "discount")]
             self.route.value = route
@@ -171,8 +210,14 @@ class FinancingCalculator:
             w.style = style
             if k in PLACEHOLDERS:
                 w.placeholder = PLACEHOLDERS[k][1 if lang == "en" else 0]
-        for key, w in (("method", self.method), ("scheme", self.scheme), ("access", self.access), ("route", self.route),
-                       ("basis", self.basis), ("start", self.start)):
+        for key, w in (
+            ("method", self.method),
+            ("scheme", self.scheme),
+            ("access", self.access),
+            ("route", self.route),
+            ("basis", self.basis),
+            ("start", self.start),
+        ):
             w.description = _t(key, lang)
             w.style = style
         self.title.value = f"<h3>{_esc(_t('title', lang))}</h3>"
@@ -306,8 +351,14 @@ class FinancingCalculator:
             timeline = disc.timeline
         else:
             timeline = fin.cash_flow(order)
-        financing = fin.finance_order(timeline, scheme=self.scheme.value, rate_pct=rate,
-                                      basis=self.basis.value or None, months=months, access=self.access.value)
+        financing = fin.finance_order(
+            timeline,
+            scheme=self.scheme.value,
+            rate_pct=rate,
+            basis=self.basis.value or None,
+            months=months,
+            access=self.access.value,
+        )
         return timeline, financing, disc
 
     def refresh(self) -> None:
@@ -347,7 +398,10 @@ class FinancingCalculator:
             (_t("margin", lang), fm(d.undiscounted.margin if d else t.margin)),
             (_t("peak", lang), f"{fm(t.peak_working_capital)} ({_t('day', lang)}{t.peak_day})"),
             (_t("tied", lang), f"{t.days_tied_up} {_t('days', lang)}"),
-            (_t("receipt", lang), f"{_t('day', lang)}{t.receipt_day}" + (f" ({receipt.date.isoformat()})" if receipt.date else "")),
+            (
+                _t("receipt", lang),
+                f"{_t('day', lang)}{t.receipt_day}" + (f" ({receipt.date.isoformat()})" if receipt.date else ""),
+            ),
         ]
         if f.schedule is None:
             rows.append((_t("loan", lang), _t("no_loan", lang)))
@@ -360,28 +414,51 @@ class FinancingCalculator:
             rows.append((_t("loan", lang), loan))
             rows.append((_t("cost", lang), fm(f.cost)))
         if d is not None:
-            line = _t("discount_line", lang).format(interest=fm(d.discount.interest), fees=fm(d.discount.fees),
-                                                    net=fm(d.discount.net), day=d.acceptance_day)
+            line = _t("discount_line", lang).format(
+                interest=fm(d.discount.interest), fees=fm(d.discount.fees), net=fm(d.discount.net), day=d.acceptance_day
+            )
             rows.append((_t("discount", lang), line))
             rows.append((_t("total_cost", lang), fm(d.cost + f.cost)))
         # t.margin already has the discount taken off (net proceeds); the loan's interest comes off here.
         rows.append((_t("after", lang), fm(f.margin_after_financing)))
-        body = "".join(f"<tr><td>{_esc(a)}</td><td style='text-align:right'><b>{_esc(b)}</b></td></tr>" for a, b in rows)
+        body = "".join(
+            f"<tr><td>{_esc(a)}</td><td style='text-align:right'><b>{_esc(b)}</b></td></tr>" for a, b in rows
+        )
         notes = [n[lang] for n in (*t.notes, *f.notes)]
         src = f.scheme.source if f.scheme else ""
         extra = "".join(f"<li>{_esc(n)}</li>" for n in notes)
-        return (f"<table>{body}</table>" + (f"<ul>{extra}</ul>" if extra else "")
-                + (f"<p><small>{_esc(_t('source', lang))}: {_esc(src)}</small></p>" if src else ""))
+        return (
+            f"<table>{body}</table>"
+            + (f"<ul>{extra}</ul>" if extra else "")
+            + (f"<p><small>{_esc(_t('source', lang))}: {_esc(src)}</small></p>" if src else "")
+        )
 
     def _table_html(self, f: fin.OrderFinancing) -> str:
         if f.schedule is None:
             return ""
         lang = self.lang
         s = f.schedule
-        rows = [[str(r.number), r.date.isoformat() if r.date else "", format_money(r.instalment, lang),
-                 format_money(r.interest, lang), format_money(r.principal, lang), format_money(r.balance, lang)]
-                for r in s.rows]
-        rows.append(["Σ", "", format_money(s.total_paid, lang), format_money(s.total_interest, lang), format_money(s.principal, lang), ""])
+        rows = [
+            [
+                str(r.number),
+                r.date.isoformat() if r.date else "",
+                format_money(r.instalment, lang),
+                format_money(r.interest, lang),
+                format_money(r.principal, lang),
+                format_money(r.balance, lang),
+            ]
+            for r in s.rows
+        ]
+        rows.append(
+            [
+                "Σ",
+                "",
+                format_money(s.total_paid, lang),
+                format_money(s.total_interest, lang),
+                format_money(s.principal, lang),
+                "",
+            ]
+        )
         cols = list(_t("table_cols", lang))
         if not any(r.date for r in s.rows):  # no start date given: no empty date column
             cols.pop(1)
@@ -403,8 +480,13 @@ class FinancingCalculator:
         ax.axhline(0, color="black", linewidth=0.8)
         peak = -float(t.peak_working_capital.amount) / 1e6
         if peak < 0:
-            ax.annotate(f"{_t('peak', lang)}: {format_money(t.peak_working_capital, lang)}", (t.peak_day, peak),
-                        textcoords="offset points", xytext=(8, 6), fontsize=8)
+            ax.annotate(
+                f"{_t('peak', lang)}: {format_money(t.peak_working_capital, lang)}",
+                (t.peak_day, peak),
+                textcoords="offset points",
+                xytext=(8, 6),
+                fontsize=8,
+            )
         for e in t.events:
             ax.axvline(e.day, color="#999999", linewidth=0.5, linestyle=":")
         ax.set_xlabel(_t("chart_x", lang))

@@ -18,21 +18,36 @@ from ukm_tools.fx import BASE, RateKind, convert, cost_to_idr, proceeds_to_idr, 
 from ukm_tools.fx_scenarios import changes, proceeds_sensitivity
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
-from ukm_tools.widgets.base import Calculator, ChoiceField, NumberField, esc, full_width, html_table, sheet_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    NumberField,
+    esc,
+    full_width,
+    html_table,
+    sheet_banner,
+    wrap_row,
+)
 from ukm_tools.widgets.rates import RateFields
 
 
 class FxCalculator(Calculator):
     key = "fx"
     title = ("Kalkulator kurs valuta asing", "Foreign exchange calculator")
-    intro = ("Berapa rupiah yang Anda terima, berapa biaya selisih kurs bank, dan bagaimana hasil berubah bila kurs naik atau turun.",
-             "How many rupiah you receive, what the bank's spread costs, and how proceeds change when the rate moves.")
+    intro = (
+        "Berapa rupiah yang Anda terima, berapa biaya selisih kurs bank, dan bagaimana hasil berubah bila kurs naik atau turun.",
+        "How many rupiah you receive, what the bank's spread costs, and how proceeds change when the rate moves.",
+    )
 
     def setup(self) -> None:
         self.f_amount = self.field(NumberField("amount", ("Jumlah valas yang diterima", "Foreign amount received")))
-        self.f_currency = self.field(ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px"))
+        self.f_currency = self.field(
+            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
+        )
         self.rates = RateFields(self)
-        self.f_range = self.field(NumberField("range_pct", ("Rentang perubahan kurs (± %)", "Rate change range (± %)"), min_width="110px"))
+        self.f_range = self.field(
+            NumberField("range_pct", ("Rentang perubahan kurs (± %)", "Rate change range (± %)"), min_width="110px")
+        )
         self.f_step = self.field(NumberField("step_pct", ("Langkah (%)", "Step (%)"), min_width="90px"))
         self.f_currency.input.observe(self._on_currency, "value")
         self.summary = W.HTML(layout=full_width())
@@ -47,15 +62,21 @@ class FxCalculator(Calculator):
         return [
             wrap_row([self.f_amount.box, self.f_currency.box]),
             wrap_row([self.rates.buy.box, self.rates.sell.box]),
-            self.message, self.summary, self.table,
+            self.message,
+            self.summary,
+            self.table,
             wrap_row([self.f_range.box, self.f_step.box]),
-            self.sensitivity, self.chart, self.source_info,
+            self.sensitivity,
+            self.chart,
+            self.source_info,
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         lang = self.lang
         self.base_sheet = case.rate_sheet()
-        self.f_currency.set_options([(c, c) for c in sorted(self.base_sheet.rates)], extras.get("currency") or case.quote_currency, lang)
+        self.f_currency.set_options(
+            [(c, c) for c in sorted(self.base_sheet.rates)], extras.get("currency") or case.quote_currency, lang
+        )
         amount = extras.get("amount")
         if amount is None:
             try:
@@ -77,19 +98,26 @@ class FxCalculator(Calculator):
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
-        return self.read_all({
-            "amount": lambda: self.f_amount.read(lang),
-            "range_pct": lambda: self.f_range.read(lang),
-            "step_pct": lambda: self.f_step.read(lang),
-            "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
-        })
+        return self.read_all(
+            {
+                "amount": lambda: self.f_amount.read(lang),
+                "range_pct": lambda: self.f_range.read(lang),
+                "step_pct": lambda: self.f_step.read(lang),
+                "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
+            }
+        )
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         v = self._inputs()
         m = case_io.case_to_mapping(self.case)
         if v["rates"] is not None:
             m["rates"] = v["rates"]
-        return m, {"amount": v["amount"], "currency": self.f_currency.read(), "range_pct": v["range_pct"], "step_pct": v["step_pct"]}
+        return m, {
+            "amount": v["amount"],
+            "currency": self.f_currency.read(),
+            "range_pct": v["range_pct"],
+            "step_pct": v["step_pct"],
+        }
 
     def compute(self) -> dict[str, Any]:
         v = self._inputs()
@@ -98,9 +126,14 @@ class FxCalculator(Calculator):
         steps = changes(v["range_pct"], v["step_pct"])
         scenarios = proceeds_sensitivity(amount, sheet, steps)
         return {
-            "sheet": sheet, "amount": amount, "rate": sheet.rate(amount.currency),
-            "at_buy": proceeds_to_idr(amount, sheet), "at_mid": convert(amount, BASE, sheet, RateKind.MID),
-            "at_sell": cost_to_idr(amount, sheet), "spread": spread_cost(amount, sheet).rounded(), "scenarios": scenarios,
+            "sheet": sheet,
+            "amount": amount,
+            "rate": sheet.rate(amount.currency),
+            "at_buy": proceeds_to_idr(amount, sheet),
+            "at_mid": convert(amount, BASE, sheet, RateKind.MID),
+            "at_sell": cost_to_idr(amount, sheet),
+            "spread": spread_cost(amount, sheet).rounded(),
+            "scenarios": scenarios,
         }
 
     def render(self, r: dict[str, Any]) -> None:
@@ -108,8 +141,10 @@ class FxCalculator(Calculator):
         rate = r["rate"]
         self.sheet = r["sheet"]
         self.shown = {
-            "at_buy": format_money(r["at_buy"].money, lang), "at_mid": format_money(r["at_mid"].money, lang),
-            "at_sell": format_money(r["at_sell"].money, lang), "spread": format_money(r["spread"], lang),
+            "at_buy": format_money(r["at_buy"].money, lang),
+            "at_mid": format_money(r["at_mid"].money, lang),
+            "at_sell": format_money(r["at_sell"].money, lang),
+            "spread": format_money(r["spread"], lang),
         }
         self.summary.value = (
             f"<div style='font-size:110%;margin:4px 0'>{esc(format_money(r['amount'], lang))} → "
@@ -117,25 +152,65 @@ class FxCalculator(Calculator):
             f"{esc(t(('Biaya selisih kurs (dibanding kurs tengah)', 'Spread cost (against the middle rate)')))}: <b class='ukm-spread'>{esc(self.shown['spread'])}</b></div>"
         )
         rows = [
-            [t(("Kurs beli bank (bank membeli valas Anda)", "Bank buying rate (bank buys your currency)")), format_number(rate.buy, lang), self.shown["at_buy"]],
+            [
+                t(("Kurs beli bank (bank membeli valas Anda)", "Bank buying rate (bank buys your currency)")),
+                format_number(rate.buy, lang),
+                self.shown["at_buy"],
+            ],
             [t(("Kurs tengah", "Middle rate")), format_number(rate.mid, lang), self.shown["at_mid"]],
-            [t(("Kurs jual bank (bila Anda membeli valas, mis. bayar ongkos kapal)", "Bank selling rate (when you buy currency, e.g. to pay freight)")), format_number(rate.sell, lang), self.shown["at_sell"]],
+            [
+                t(
+                    (
+                        "Kurs jual bank (bila Anda membeli valas, mis. bayar ongkos kapal)",
+                        "Bank selling rate (when you buy currency, e.g. to pay freight)",
+                    )
+                ),
+                format_number(rate.sell, lang),
+                self.shown["at_sell"],
+            ],
         ]
-        self.table.value = html_table([t(("Kurs", "Rate")), "Rp / " + rate.currency, t(("Nilai dalam rupiah", "Value in rupiah"))], rows, numeric_from=1) + (
+        self.table.value = html_table(
+            [t(("Kurs", "Rate")), "Rp / " + rate.currency, t(("Nilai dalam rupiah", "Value in rupiah"))],
+            rows,
+            numeric_from=1,
+        ) + (
             f"<div style='font-size:90%'>{esc(t(('Selisih kurs jual-beli', 'Buy-sell spread')))}: {esc(format_percent(rate.spread_pct, lang))} {esc(t(('dari kurs tengah', 'of the middle rate')))}</div>"
         )
-        srows = [[format_percent(s.change_pct, lang, 1), format_number(s.buy_rate, lang, 2), format_money(s.proceeds, lang), format_money(s.difference, lang)] for s in r["scenarios"]]
+        srows = [
+            [
+                format_percent(s.change_pct, lang, 1),
+                format_number(s.buy_rate, lang, 2),
+                format_money(s.proceeds, lang),
+                format_money(s.difference, lang),
+            ]
+            for s in r["scenarios"]
+        ]
         self.shown["scenarios"] = [row[2] for row in srows]
-        self.sensitivity.value = f"<h4 style='margin:8px 0 2px'>{esc(t(('Bila kurs berubah', 'If the rate moves')))}</h4>" + html_table(
-            [t(("Perubahan kurs", "Rate change")), t(("Kurs beli", "Buying rate")), t(("Hasil (Rp)", "Proceeds (Rp)")), t(("Selisih", "Difference"))], srows, numeric_from=0)
+        self.sensitivity.value = (
+            f"<h4 style='margin:8px 0 2px'>{esc(t(('Bila kurs berubah', 'If the rate moves')))}</h4>"
+            + html_table(
+                [
+                    t(("Perubahan kurs", "Rate change")),
+                    t(("Kurs beli", "Buying rate")),
+                    t(("Hasil (Rp)", "Proceeds (Rp)")),
+                    t(("Selisih", "Difference")),
+                ],
+                srows,
+                numeric_from=0,
+            )
+        )
 
     def draw_chart(self, r: dict[str, Any]) -> None:
         t = self.t
         sc = r["scenarios"]
         self.chart.value = charts.lines(
-            [s.buy_rate for s in sc], {t(("Hasil ekspor (Rp)", "Proceeds (Rp)")): [s.proceeds.amount for s in sc]}, lang=self.lang,
-            title=t(("Hasil rupiah menurut kurs beli", "Rupiah proceeds by buying rate")), xlabel=t(("Kurs beli (Rp)", "Buying rate (Rp)")),
-            ylabel="Rp", marker_x=r["rate"].buy,
+            [s.buy_rate for s in sc],
+            {t(("Hasil ekspor (Rp)", "Proceeds (Rp)")): [s.proceeds.amount for s in sc]},
+            lang=self.lang,
+            title=t(("Hasil rupiah menurut kurs beli", "Rupiah proceeds by buying rate")),
+            xlabel=t(("Kurs beli (Rp)", "Buying rate (Rp)")),
+            ylabel="Rp",
+            marker_x=r["rate"].buy,
         )
 
     def sources_html(self) -> str:

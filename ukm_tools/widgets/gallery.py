@@ -65,7 +65,9 @@ def write_gallery(folder: str | Path) -> list[Path]:
         written.append(path)
     links = "\n".join(f"{i}. [{a.title[0]}]({a.slug}.ipynb) — *{a.title[1]}*" for i, a in enumerate(apps, 1))
     index = folder / "00-daftar-kalkulator.ipynb"
-    nbformat.write(_notebook("", f"# Kalkulator ekspor UKM\n\nPilih kalkulator / choose a calculator:\n\n{links}\n"), index)
+    nbformat.write(
+        _notebook("", f"# Kalkulator ekspor UKM\n\nPilih kalkulator / choose a calculator:\n\n{links}\n"), index
+    )
     return [index, *written]
 
 
@@ -84,9 +86,16 @@ def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
 def voila_command(folder: str | Path, port: int) -> list[str]:
     """Voila on 127.0.0.1 only, code hidden, without the lab extensions that log errors there."""
     return [
-        sys.executable, "-m", "voila", str(folder),
-        f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser",
-        "--strip_sources=True", "--theme=light", "--template=ukm",
+        sys.executable,
+        "-m",
+        "voila",
+        str(folder),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        "--strip_sources=True",
+        "--theme=light",
+        "--template=ukm",
         "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
         "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
         "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",

@@ -18,26 +18,58 @@ from ukm_tools.widgets.price import MODE_LABELS, rule_options
 
 COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
 # Matrix cells: "Penjual" and "Pembeli" share an initial, so Indonesian uses short words.
-SHORT = {"id": {Payer.SELLER: "Jual", Payer.BUYER: "Beli", Payer.NONE: "-"}, "en": {Payer.SELLER: "S", Payer.BUYER: "B", Payer.NONE: "-"}}
+SHORT = {
+    "id": {Payer.SELLER: "Jual", Payer.BUYER: "Beli", Payer.NONE: "-"},
+    "en": {Payer.SELLER: "S", Payer.BUYER: "B", Payer.NONE: "-"},
+}
 
 
 class IncotermsExplorer(Calculator):
     key = "incoterms"
     title = ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")
-    intro = ("Pilih aturan: lihat siapa membayar tiap biaya (hijau = penjual, biru = pembeli), di mana risiko berpindah, dan moda angkutannya.",
-             "Pick a rule: see who pays each cost (green = seller, blue = buyer), where risk passes and which transport it suits.")
+    intro = (
+        "Pilih aturan: lihat siapa membayar tiap biaya (hijau = penjual, biru = pembeli), di mana risiko berpindah, dan moda angkutannya.",
+        "Pick a rule: see who pays each cost (green = seller, blue = buyer), where risk passes and which transport it suits.",
+    )
 
     def setup(self) -> None:
         self.f_rule = self.field(ChoiceField("incoterm", ("Incoterm", "Incoterm"), rule_options(), "FOB"))
-        self.f_mode = self.field(ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
-        self.f_fca = self.field(ChoiceField("fca_place", ("Tempat serah FCA", "FCA delivery place"), [
-            (("Di tempat penjual", "Seller's premises"), "seller_premises"), (("Di tempat lain (mis. terminal)", "Elsewhere (e.g. a terminal)"), "elsewhere")], "seller_premises"))
-        self.f_thc = self.field(ChoiceField("origin_thc_by_seller", ("THC asal (FCA/FAS)", "Origin THC (FCA/FAS)"), [
-            (("Menurut aturan", "Rule's default"), "default"), (("Dibayar penjual", "Paid by seller"), "seller"), (("Dibayar pembeli", "Paid by buyer"), "buyer")], "default"))
+        self.f_mode = self.field(
+            ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea")
+        )
+        self.f_fca = self.field(
+            ChoiceField(
+                "fca_place",
+                ("Tempat serah FCA", "FCA delivery place"),
+                [
+                    (("Di tempat penjual", "Seller's premises"), "seller_premises"),
+                    (("Di tempat lain (mis. terminal)", "Elsewhere (e.g. a terminal)"), "elsewhere"),
+                ],
+                "seller_premises",
+            )
+        )
+        self.f_thc = self.field(
+            ChoiceField(
+                "origin_thc_by_seller",
+                ("THC asal (FCA/FAS)", "Origin THC (FCA/FAS)"),
+                [
+                    (("Menurut aturan", "Rule's default"), "default"),
+                    (("Dibayar penjual", "Paid by seller"), "seller"),
+                    (("Dibayar pembeli", "Paid by buyer"), "buyer"),
+                ],
+                "default",
+            )
+        )
         self.unloading = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
         self.buyer_door = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
-        self.label(self.unloading, "description", ("Kontrak angkut penjual termasuk bongkar", "Seller's carriage contract includes unloading"))
-        self.label(self.buyer_door, "description", ("Tempat yang disebut = pintu gudang pembeli", "Named place = buyer's door"))
+        self.label(
+            self.unloading,
+            "description",
+            ("Kontrak angkut penjual termasuk bongkar", "Seller's carriage contract includes unloading"),
+        )
+        self.label(
+            self.buyer_door, "description", ("Tempat yang disebut = pintu gudang pembeli", "Named place = buyer's door")
+        )
         for cb in (self.unloading, self.buyer_door):
             cb.observe(self._on_input, "value")
         self.facts = W.HTML(layout=full_width())
@@ -50,12 +82,19 @@ class IncotermsExplorer(Calculator):
             wrap_row([self.f_rule.box, self.f_mode.box]),
             wrap_row([self.f_fca.box, self.f_thc.box]),
             wrap_row([self.unloading, self.buyer_door]),
-            self.message, self.facts, self.matrix, self.source_info,
+            self.message,
+            self.facts,
+            self.matrix,
+            self.source_info,
         ]
 
     def conditions(self) -> Conditions:
-        return Conditions(fca_place=self.f_fca.read(), carriage_includes_unloading=self.unloading.value,
-                          named_place_is_buyer_door=self.buyer_door.value, origin_thc_by_seller=self.thc_by_seller())
+        return Conditions(
+            fca_place=self.f_fca.read(),
+            carriage_includes_unloading=self.unloading.value,
+            named_place_is_buyer_door=self.buyer_door.value,
+            origin_thc_by_seller=self.thc_by_seller(),
+        )
 
     def thc_by_seller(self) -> bool | None:
         # A drop-down cannot hold None as a value, so the three choices are words.
@@ -73,7 +112,11 @@ class IncotermsExplorer(Calculator):
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         m = case_io.case_to_mapping(self.case)
         m.update(incoterm=self.f_rule.read(), mode=self.f_mode.read())
-        cond = {"fca_place": self.f_fca.read(), "carriage_includes_unloading": self.unloading.value, "named_place_is_buyer_door": self.buyer_door.value}
+        cond = {
+            "fca_place": self.f_fca.read(),
+            "carriage_includes_unloading": self.unloading.value,
+            "named_place_is_buyer_door": self.buyer_door.value,
+        }
         if self.thc_by_seller() is not None:
             cond["origin_thc_by_seller"] = self.thc_by_seller()
         m["conditions"] = cond
@@ -90,7 +133,11 @@ class IncotermsExplorer(Calculator):
         lang, t = self.lang, self.t
         rule, cond = r["rule"], r["cond"]
         marks = payer_labels(lang)
-        modes = t(("Hanya laut dan perairan darat", "Sea and inland waterway only")) if rule.sea_only else t(("Semua moda (laut, udara, darat, multimoda)", "Any mode (sea, air, road, multimodal)"))
+        modes = (
+            t(("Hanya laut dan perairan darat", "Sea and inland waterway only"))
+            if rule.sea_only
+            else t(("Semua moda (laut, udara, darat, multimoda)", "Any mode (sea, air, road, multimodal)"))
+        )
         seller_items = [item_label(i, lang) for i, p in r["payers"].items() if p is Payer.SELLER]
         self.shown = {"risk": rule.risk[lang], "modes": modes, **{i: marks[p] for i, p in r["payers"].items()}}
         insurance = ""
@@ -112,22 +159,29 @@ class IncotermsExplorer(Calculator):
         lang = lang if lang in SHORT else "id"
         all_rules = incoterms.rules()
         head = "".join(
-            f"<th style='padding:2px 4px;{'outline:3px solid #333;' if c == chosen else ''}'>{esc(c)}</th>" for c in all_rules
+            f"<th style='padding:2px 4px;{'outline:3px solid #333;' if c == chosen else ''}'>{esc(c)}</th>"
+            for c in all_rules
         )
         body = []
         for item in incoterms.cost_items():
             cells = []
             for code, rule in all_rules.items():
                 p = rule.payer(item, cond)
-                style = f"background:{COLORS[p]};text-align:center;padding:2px 4px;font-size:85%;" + ("font-weight:bold;outline:2px solid #333;" if code == chosen else "")
+                style = f"background:{COLORS[p]};text-align:center;padding:2px 4px;font-size:85%;" + (
+                    "font-weight:bold;outline:2px solid #333;" if code == chosen else ""
+                )
                 cells.append(f"<td style='{style}' title='{esc(marks[p])}'>{esc(SHORT[lang][p])}</td>")
-            body.append(f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>")
+            body.append(
+                f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>"
+            )
         legend = " ".join(
             f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(SHORT[lang][p])} = {esc(marks[p] if p is not Payer.NONE else self.t(('tidak wajib', 'no duty')))}</span>"
             for p in (Payer.SELLER, Payer.BUYER, Payer.NONE)
         )
-        return (f"<div style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>")
+        return (
+            f"<div style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>"
+        )
 
     def sources_html(self) -> str:
         return f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(self.t(('Sumber', 'Source')))}: {esc(incoterms.source())}</div>"

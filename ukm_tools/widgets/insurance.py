@@ -12,18 +12,30 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import checks
-from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, NumberField, esc, full_width, html_table, sheet_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    NumberField,
+    esc,
+    full_width,
+    html_table,
+    sheet_banner,
+    wrap_row,
+)
 
-register({}, fields={
-    "cfr": {"id": "Nilai CFR/CPT", "en": "CFR/CPT value"},
-    "cover_pct": {"id": "Pertanggungan (% dari CIF)", "en": "Cover (% of CIF)"},
-})
+register(
+    {},
+    fields={
+        "cfr": {"id": "Nilai CFR/CPT", "en": "CFR/CPT value"},
+        "cover_pct": {"id": "Pertanggungan (% dari CIF)", "en": "Cover (% of CIF)"},
+    },
+)
 
 
 def case_cfr(case) -> Money:
@@ -35,16 +47,26 @@ def case_cfr(case) -> Money:
 class InsuranceCalculator(Calculator):
     key = "insurance"
     title = ("Kalkulator asuransi pengangkutan", "Marine cargo insurance")
-    intro = ("Premi, nilai CIF dan nilai pertanggungan (110% CIF) — dua cara hitung berdampingan.",
-             "Premium, CIF value and insured amount (110% of CIF) — both methods side by side.")
+    intro = (
+        "Premi, nilai CIF dan nilai pertanggungan (110% CIF) — dua cara hitung berdampingan.",
+        "Premium, CIF value and insured amount (110% of CIF) — both methods side by side.",
+    )
 
     def setup(self) -> None:
         self.f_cfr = self.field(NumberField("cfr", ("Nilai CFR/CPT kiriman", "Shipment CFR/CPT value")))
-        self.f_currency = self.field(ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px"))
+        self.f_currency = self.field(
+            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
+        )
         self.f_rate = self.field(NumberField("insurance_rate_pct", ("Tarif premi (%)", "Premium rate (%)")))
-        self.f_clause = self.field(ChoiceField("clause", ("Klausul", "Clause"), [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], "C"))
+        self.f_clause = self.field(
+            ChoiceField(
+                "clause", ("Klausul", "Clause"), [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], "C"
+            )
+        )
         self.f_clause.input.observe(self._on_clause, "value")
-        self.f_cover = self.field(NumberField("cover_pct", ("Pertanggungan (% dari CIF)", "Cover (% of CIF)"), min_width="110px"))
+        self.f_cover = self.field(
+            NumberField("cover_pct", ("Pertanggungan (% dari CIF)", "Cover (% of CIF)"), min_width="110px")
+        )
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
         self.table = W.HTML(layout=full_width())
@@ -54,7 +76,10 @@ class InsuranceCalculator(Calculator):
         return [
             wrap_row([self.f_cfr.box, self.f_currency.box]),
             wrap_row([self.f_rate.box, self.f_clause.box, self.f_cover.box]),
-            self.message, self.summary, self.table, self.source_info,
+            self.message,
+            self.summary,
+            self.table,
+            self.source_info,
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -90,18 +115,25 @@ class InsuranceCalculator(Calculator):
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
-        return self.read_all({
-            "cfr": lambda: self.f_cfr.read(lang),
-            "rate": lambda: self.f_rate.read(lang),
-            "cover": lambda: self.f_cover.read(lang),
-        })
+        return self.read_all(
+            {
+                "cfr": lambda: self.f_cfr.read(lang),
+                "rate": lambda: self.f_rate.read(lang),
+                "cover": lambda: self.f_cover.read(lang),
+            }
+        )
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         v = self._inputs()
         m = case_io.case_to_mapping(self.case)
         old = m.get("insurance") or {}
         m["insurance"] = {**old, "rates_pct": {**(old.get("rates_pct") or {}), self.f_clause.read(): v["rate"]}}
-        return m, {"cfr": v["cfr"], "currency": self.f_currency.read(), "cover_pct": v["cover"], "clause": self.f_clause.read()}
+        return m, {
+            "cfr": v["cfr"],
+            "currency": self.f_currency.read(),
+            "cover_pct": v["cover"],
+            "clause": self.f_clause.read(),
+        }
 
     def compute(self):
         v = self._inputs()
@@ -113,9 +145,12 @@ class InsuranceCalculator(Calculator):
         inclusive, simple = result
         lang, t = self.lang, self.t
         self.shown = {
-            "premium_inclusive": format_money(inclusive.premium, lang), "premium_simple": format_money(simple.premium, lang),
-            "insured_inclusive": format_money(inclusive.insured_amount, lang), "insured_simple": format_money(simple.insured_amount, lang),
-            "cif_inclusive": format_money(inclusive.cif, lang), "cif_simple": format_money(simple.cif, lang),
+            "premium_inclusive": format_money(inclusive.premium, lang),
+            "premium_simple": format_money(simple.premium, lang),
+            "insured_inclusive": format_money(inclusive.insured_amount, lang),
+            "insured_simple": format_money(simple.insured_amount, lang),
+            "cif_inclusive": format_money(inclusive.cif, lang),
+            "cif_simple": format_money(simple.cif, lang),
         }
         self.summary.value = (
             f"<div style='font-size:110%;margin:4px 0'>{esc(t(('Premi', 'Premium')))}: "
@@ -123,7 +158,11 @@ class InsuranceCalculator(Calculator):
             f"({esc(t(('cara sederhana', 'simple method')))}: {esc(self.shown['premium_simple'])}) — "
             f"{esc(t(('nilai pertanggungan', 'insured amount')))} <b class='ukm-insured'>{esc(self.shown['insured_inclusive'])}</b></div>"
         )
-        rows = [[label, a, b] for (label, a), (_, b) in zip(inclusive.rows(lang), simple.rows(lang)) if label not in ("Metode", "Method")]
+        rows = [
+            [label, a, b]
+            for (label, a), (_, b) in zip(inclusive.rows(lang), simple.rows(lang))
+            if label not in ("Metode", "Method")
+        ]
         header = ["", t(("Premi ikut diasuransikan", "Premium included")), t(("Cara sederhana", "Simple method"))]
         self.table.value = html_table(header, rows, numeric_from=1) + (
             f"<div style='font-size:90%;margin-top:4px'>{esc(t(('Selisih premi', 'Premium difference')))}: "

@@ -46,8 +46,14 @@ TEXT = {
     "kswp_invalid": ("tidak valid", "not valid"),
     "pkp": ("Saya PKP (memungut PPN)", "I am VAT-registered (PKP)"),
     "have": ("Yang sudah saya miliki:", "What I already have:"),
-    "stale": ("Harga terakhir yang benar (masukan sekarang belum benar):", "Last good price (the current input has problems):"),
-    "price_head": ("Harga untuk pembeli pemerintah (sampai kantor pembeli)", "Price for the government buyer (delivered to its office)"),
+    "stale": (
+        "Harga terakhir yang benar (masukan sekarang belum benar):",
+        "Last good price (the current input has problems):",
+    ),
+    "price_head": (
+        "Harga untuk pembeli pemerintah (sampai kantor pembeli)",
+        "Price for the government buyer (delivered to its office)",
+    ),
     "before": ("Harga sebelum PPN (termasuk ongkos kirim)", "Price before PPN (delivery included)"),
     "delivery": ("bagian ongkos kirim per unit", "delivery share per unit"),
     "if_pkp": ("Jika PKP: harga termasuk PPN", "If PKP: price incl. PPN"),
@@ -92,8 +98,9 @@ class KatalogCalculator:
         self._busy = False
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
         # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
-        self.inputs: dict[str, W.Text] = {k: W.Text(value=DEFAULTS.get(k, ""), continuous_update=False)
-                                          for k in (*TEXT_KEYS, *NUMBER_KEYS)}
+        self.inputs: dict[str, W.Text] = {
+            k: W.Text(value=DEFAULTS.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
+        }
         self.valid_from = W.DatePicker(value=self.today)
         self.valid_until = W.DatePicker(value=dt.date(self.today.year, 12, 31))
         self.kswp = W.Dropdown(value=None)
@@ -111,15 +118,26 @@ class KatalogCalculator:
             w.observe(self._changed, names="value")
         self.lang_toggle.observe(self._lang_changed, names="value")
         box = W.Layout(display="flex", flex_flow="row wrap", width="100%")
-        product = [self.inputs[k] for k in ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area")]
+        product = [
+            self.inputs[k] for k in ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area")
+        ]
         price = [self.inputs[k] for k in NUMBER_KEYS] + [self.valid_from, self.valid_until, self.pkp]
         ident = [self.inputs[k] for k in ("nib", "kbli", "npwp")] + [self.kswp]
-        self.widget = W.VBox([
-            self.lang_toggle, self.title,
-            W.Box(product, layout=box), W.Box(price, layout=box), W.Box(ident, layout=box),
-            self.have_title, W.Box(list(self.have.values()), layout=box),
-            self.messages, self.price_box, self.listing_box, self.checklist_box,
-        ])
+        self.widget = W.VBox(
+            [
+                self.lang_toggle,
+                self.title,
+                W.Box(product, layout=box),
+                W.Box(price, layout=box),
+                W.Box(ident, layout=box),
+                self.have_title,
+                W.Box(list(self.have.values()), layout=box),
+                self.messages,
+                self.price_box,
+                self.listing_box,
+                self.checklist_box,
+            ]
+        )
         self.refresh()
 
     # ---------------------------------------------------------------- labels
@@ -128,7 +146,11 @@ class KatalogCalculator:
         lang = self.lang
         self._busy = True
         try:
-            self.kswp.options = [(_t("kswp_unknown", lang), ""), ("valid", "valid"), (_t("kswp_invalid", lang), "tidak valid")]
+            self.kswp.options = [
+                (_t("kswp_unknown", lang), ""),
+                ("valid", "valid"),
+                (_t("kswp_invalid", lang), "tidak valid"),
+            ]
             self.kswp.value = value
         finally:
             self._busy = False
@@ -177,8 +199,12 @@ class KatalogCalculator:
 
     def _raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {k: self.inputs[k].value for k in (*TEXT_KEYS, *NUMBER_KEYS)}
-        raw.update(valid_from=self.valid_from.value, valid_until=self.valid_until.value,
-                   kswp_status=self.kswp.value, pkp=self.pkp.value)
+        raw.update(
+            valid_from=self.valid_from.value,
+            valid_until=self.valid_until.value,
+            kswp_status=self.kswp.value,
+            pkp=self.pkp.value,
+        )
         return raw
 
     def compute_prices(self) -> dict[bool, kt.GovernmentPrice]:
@@ -203,14 +229,16 @@ class KatalogCalculator:
             raise UkmError(problems=p)
         out = {}
         for pkp in (False, True):
-            out[pkp] = kt.government_price(kt.PriceInput(
-                price_before_ppn=Money.of(vals["price_before_ppn"], IDR),
-                delivery_per_order=Money.of(vals["delivery_per_order"], IDR),
-                min_order=int(vals["min_order"]),
-                pkp=pkp,
-                valid_from=self.valid_from.value,
-                valid_until=self.valid_until.value,
-            ))
+            out[pkp] = kt.government_price(
+                kt.PriceInput(
+                    price_before_ppn=Money.of(vals["price_before_ppn"], IDR),
+                    delivery_per_order=Money.of(vals["delivery_per_order"], IDR),
+                    min_order=int(vals["min_order"]),
+                    pkp=pkp,
+                    valid_from=self.valid_from.value,
+                    valid_until=self.valid_until.value,
+                )
+            )
         return out
 
     def refresh(self) -> None:
@@ -241,7 +269,9 @@ class KatalogCalculator:
             self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(_t('listing_ok', lang))}</p>"
         else:
             items = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in rest)
-            self.listing_box.value = f"<p><b>{_esc(_t('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
+            self.listing_box.value = (
+                f"<p><b>{_esc(_t('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
+            )
         self.checklist_box.value = self._checklist_html()
 
     def _price_html(self) -> str:
@@ -250,19 +280,29 @@ class KatalogCalculator:
         chosen = self.prices[self.pkp.value]
         no, yes = self.prices[False], self.prices[True]
         line = lambda label, value, bold: (  # noqa: E731
-            f"<tr><td>{_esc(label)}</td><td style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>")
+            f"<tr><td>{_esc(label)}</td><td style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
+        )
         rows = [
-            line(_t("before", lang), f"{fm(no.unit_before_ppn)} ({_t('delivery', lang)} {fm(no.delivery_per_unit.rounded())})", False),
+            line(
+                _t("before", lang),
+                f"{fm(no.unit_before_ppn)} ({_t('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
+                False,
+            ),
             line(_t("if_not", lang), fm(no.unit_price), not self.pkp.value),
-            line(f"{_t('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value),
+            line(
+                f"{_t('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
+            ),
             line(_t("listed", lang), fm(chosen.unit_price), True),
             line(f"{_t('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
             line(_t("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
         ]
         notes = "".join(f"<li>{_esc(n[lang])}</li>" for n in chosen.notes)
-        return (f"<p><b>{_esc(_t('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
-                f"<p>{_esc(chosen.statement(lang))}</p>" + (f"<ul>{notes}</ul>" if notes else "")
-                + f"<p><small>{_esc(chosen.rule.source)}</small></p>")
+        return (
+            f"<p><b>{_esc(_t('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
+            f"<p>{_esc(chosen.statement(lang))}</p>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + f"<p><small>{_esc(chosen.rule.source)}</small></p>"
+        )
 
     def _checklist_html(self) -> str:
         lang = self.lang
@@ -270,8 +310,10 @@ class KatalogCalculator:
         for i, s in enumerate(self.checklist.steps, 1):
             state = _t("done", lang) if s.done else (_t("ready", lang) if s.ready else _t("not_ready", lang))
             needs = "".join(f"<li>{'☑' if n.have else '☐'} {_esc(n.text[lang])}</li>" for n in s.needs)
-            parts.append(f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
-                         f"<ul style='list-style:none'>{needs}</ul>")
+            parts.append(
+                f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
+                f"<ul style='list-style:none'>{needs}</ul>"
+            )
         nxt = self.checklist.next_step
         head = f"<p><b>{_esc(_t('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
         return head + "".join(parts)

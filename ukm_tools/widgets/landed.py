@@ -12,13 +12,23 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import checks
-from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.errors import UkmError
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.landed import LandedCost, landed_cost
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io, charts
-from ukm_tools.widgets.base import Calculator, ChoiceField, Field, NumberField, esc, full_width, html_table, sheet_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    Field,
+    NumberField,
+    esc,
+    full_width,
+    html_table,
+    sheet_banner,
+    wrap_row,
+)
 
 register({}, fields={"preference": {"id": "Sertifikat preferensi", "en": "Preferential certificate"}})
 
@@ -31,20 +41,43 @@ def case_cif(case) -> Money:
 class LandedCostCalculator(Calculator):
     key = "landed"
     title = ("Biaya sampai di tujuan (dengan / tanpa Form D)", "Landed cost (with / without Form D)")
-    intro = ("Berapa yang dibayar pembeli sampai barang di gudangnya, dan berapa yang dihemat bila Anda melampirkan SKA preferensi (Form D).",
-             "What the buyer pays to get the goods into the warehouse, and what a preferential certificate (Form D) saves.")
+    intro = (
+        "Berapa yang dibayar pembeli sampai barang di gudangnya, dan berapa yang dihemat bila Anda melampirkan SKA preferensi (Form D).",
+        "What the buyer pays to get the goods into the warehouse, and what a preferential certificate (Form D) saves.",
+    )
 
     def setup(self) -> None:
         self.f_cif = self.field(NumberField("cif", ("Nilai CIF kiriman", "Shipment CIF value")))
-        self.f_currency = self.field(ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px"))
+        self.f_currency = self.field(
+            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
+        )
         self.f_qty = self.field(NumberField("quantity", ("Jumlah unit", "Units"), min_width="100px"))
-        self.f_duty = self.field(NumberField("duty_pct", ("Bea masuk umum / MFN (%)", "Normal (MFN) duty (%)"), min_width="110px"))
-        self.f_pref = self.field(NumberField("preferential_duty_pct", ("Bea masuk dengan Form D (%)", "Duty with Form D (%)"), min_width="110px"))
-        self.f_vat = self.field(NumberField("vat_pct", ("PPN/pajak penjualan tujuan (%)", "VAT / sales tax at destination (%)"), min_width="110px"))
-        self.f_charges = self.field(NumberField("destination_charges", ("Biaya di tujuan (pelabuhan, urus impor, antar)", "Destination charges (port, clearance, delivery)")))
+        self.f_duty = self.field(
+            NumberField("duty_pct", ("Bea masuk umum / MFN (%)", "Normal (MFN) duty (%)"), min_width="110px")
+        )
+        self.f_pref = self.field(
+            NumberField(
+                "preferential_duty_pct", ("Bea masuk dengan Form D (%)", "Duty with Form D (%)"), min_width="110px"
+            )
+        )
+        self.f_vat = self.field(
+            NumberField(
+                "vat_pct", ("PPN/pajak penjualan tujuan (%)", "VAT / sales tax at destination (%)"), min_width="110px"
+            )
+        )
+        self.f_charges = self.field(
+            NumberField(
+                "destination_charges",
+                ("Biaya di tujuan (pelabuhan, urus impor, antar)", "Destination charges (port, clearance, delivery)"),
+            )
+        )
         self.f_preference = self.field(Field("preference", ("Nama sertifikat", "Certificate name"), "Form D (ATIGA)"))
         self.vat_on_charges = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
-        self.label(self.vat_on_charges, "description", ("PPN juga dikenakan pada biaya di tujuan", "VAT also charged on destination charges"))
+        self.label(
+            self.vat_on_charges,
+            "description",
+            ("PPN juga dikenakan pada biaya di tujuan", "VAT also charged on destination charges"),
+        )
         self.vat_on_charges.observe(self._on_input, "value")
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
@@ -56,8 +89,13 @@ class LandedCostCalculator(Calculator):
         return [
             wrap_row([self.f_cif.box, self.f_currency.box, self.f_qty.box]),
             wrap_row([self.f_duty.box, self.f_pref.box, self.f_vat.box]),
-            wrap_row([self.f_charges.box, self.f_preference.box]), self.vat_on_charges,
-            self.message, self.summary, self.table, self.chart, self.source_info,
+            wrap_row([self.f_charges.box, self.f_preference.box]),
+            self.vat_on_charges,
+            self.message,
+            self.summary,
+            self.table,
+            self.chart,
+            self.source_info,
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -83,47 +121,83 @@ class LandedCostCalculator(Calculator):
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
-        return self.read_all({
-            "cif": lambda: self.f_cif.read(lang), "quantity": lambda: self.f_qty.read_int(lang),
-            "duty_pct": lambda: self.f_duty.read(lang), "preferential_duty_pct": lambda: self.f_pref.read(lang),
-            "vat_pct": lambda: self.f_vat.read(lang), "destination_charges": lambda: self.f_charges.read(lang),
-        })
+        return self.read_all(
+            {
+                "cif": lambda: self.f_cif.read(lang),
+                "quantity": lambda: self.f_qty.read_int(lang),
+                "duty_pct": lambda: self.f_duty.read(lang),
+                "preferential_duty_pct": lambda: self.f_pref.read(lang),
+                "vat_pct": lambda: self.f_vat.read(lang),
+                "destination_charges": lambda: self.f_charges.read(lang),
+            }
+        )
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         v = self._inputs()
-        return case_io.case_to_mapping(self.case), {**v, "currency": self.f_currency.read(), "preference": self.f_preference.raw.strip() or "Form D",
-                                                    "vat_on_charges": self.vat_on_charges.value}
+        return case_io.case_to_mapping(self.case), {
+            **v,
+            "currency": self.f_currency.read(),
+            "preference": self.f_preference.raw.strip() or "Form D",
+            "vat_on_charges": self.vat_on_charges.value,
+        }
 
     def compute(self) -> LandedCost:
         v = self._inputs()
         cur = self.f_currency.read()
-        return landed_cost(Money(v["cif"], cur), v["quantity"], duty_pct=v["duty_pct"], vat_pct=v["vat_pct"],
-                           destination_charges=Money(v["destination_charges"], cur), preferential_duty_pct=v["preferential_duty_pct"],
-                           preference=self.f_preference.raw.strip() or "Form D", vat_on_charges=self.vat_on_charges.value)
+        return landed_cost(
+            Money(v["cif"], cur),
+            v["quantity"],
+            duty_pct=v["duty_pct"],
+            vat_pct=v["vat_pct"],
+            destination_charges=Money(v["destination_charges"], cur),
+            preferential_duty_pct=v["preferential_duty_pct"],
+            preference=self.f_preference.raw.strip() or "Form D",
+            vat_on_charges=self.vat_on_charges.value,
+        )
 
     def render(self, lc: LandedCost) -> None:
         lang, t = self.lang, self.t
-        self.shown = {"standard": format_money(lc.standard.total, lang), "preferential": format_money(lc.preferential.total, lang),
-                      "saving": format_money(lc.saving, lang), "saving_per_unit": format_money(lc.saving_per_unit, lang)}
+        self.shown = {
+            "standard": format_money(lc.standard.total, lang),
+            "preferential": format_money(lc.preferential.total, lang),
+            "saving": format_money(lc.saving, lang),
+            "saving_per_unit": format_money(lc.saving_per_unit, lang),
+        }
         self.summary.value = (
             f"<div style='font-size:110%;margin:4px 0'>{esc(t(('Dengan', 'With')))} {esc(lc.preference)} {esc(t(('pembeli hemat', 'the buyer saves')))} "
             f"<b class='ukm-saving'>{esc(self.shown['saving'])}</b> ({esc(self.shown['saving_per_unit'])} / unit).</div>"
         )
         df = lc.to_dataframe(lang)
-        self.table.value = html_table(list(df.columns), [[str(x) for x in row] for row in df.itertuples(index=False)], numeric_from=1, highlight_last=True)
+        self.table.value = html_table(
+            list(df.columns),
+            [[str(x) for x in row] for row in df.itertuples(index=False)],
+            numeric_from=1,
+            highlight_last=True,
+        )
 
     def draw_chart(self, lc: LandedCost) -> None:
         t = self.t
         self.chart.value = charts.bars(
             [t(("Tanpa preferensi", "Without preference")), f"{t(('Dengan', 'With'))} {lc.preference}"],
-            [lc.standard.total.amount, lc.preferential.total.amount], lang=self.lang,
-            title=t(("Biaya sampai di pembeli", "Landed cost")), ylabel=lc.standard.total.currency, colors=["#ef6c00", "#2e7d32"],
+            [lc.standard.total.amount, lc.preferential.total.amount],
+            lang=self.lang,
+            title=t(("Biaya sampai di pembeli", "Landed cost")),
+            ylabel=lc.standard.total.currency,
+            colors=["#ef6c00", "#2e7d32"],
         )
 
     def sources_html(self) -> str:
-        note = esc(self.t(("Tarif bea masuk dan PPN: isi menurut tarif negara tujuan (mis. ASEAN Tariff Finder); nilai CIF awal dari kasus.",
-                           "Duty and VAT rates: fill in the destination's tariff (e.g. ASEAN Tariff Finder); starting CIF from the case.")))
-        return f"<div style='font-size:90%;color:#444'>{note}</div>" + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
+        note = esc(
+            self.t(
+                (
+                    "Tarif bea masuk dan PPN: isi menurut tarif negara tujuan (mis. ASEAN Tariff Finder); nilai CIF awal dari kasus.",
+                    "Duty and VAT rates: fill in the destination's tariff (e.g. ASEAN Tariff Finder); starting CIF from the case.",
+                )
+            )
+        )
+        return f"<div style='font-size:90%;color:#444'>{note}</div>" + sheet_banner(
+            self.sheet, self.today, self.max_rate_age_days, self.lang
+        )
 
 
 def app(**kw) -> W.Widget:

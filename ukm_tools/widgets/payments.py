@@ -18,11 +18,27 @@ from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
-    FeeSchedule, collection_cost, compare_methods, discount_draft, gross_up_face, load_fee_schedule,
-    load_payment_methods, method_cost,
+    FeeSchedule,
+    collection_cost,
+    compare_methods,
+    discount_draft,
+    gross_up_face,
+    load_fee_schedule,
+    load_payment_methods,
+    method_cost,
 )
 from ukm_tools.widgets import case_io, charts
-from ukm_tools.widgets.base import Calculator, ChoiceField, NumberField, env_int, esc, full_width, html_table, rate_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    NumberField,
+    env_int,
+    esc,
+    full_width,
+    html_table,
+    rate_banner,
+    wrap_row,
+)
 
 register({}, fields={"breakdown_method": {"id": "Rincian untuk", "en": "Breakdown for"}})
 
@@ -38,27 +54,65 @@ def fee_schedule() -> FeeSchedule:
 class PaymentsCalculator(Calculator):
     key = "payments"
     title = ("Perbandingan cara pembayaran", "Payment-method comparator")
-    intro = ("Biaya bank dan risiko tiap cara pembayaran untuk invoice Anda; rincian biaya dan diskonto wesel D/A.",
-             "Bank cost and risk of each way to get paid for your invoice; fee breakdown and D/A draft discounting.")
+    intro = (
+        "Biaya bank dan risiko tiap cara pembayaran untuk invoice Anda; rincian biaya dan diskonto wesel D/A.",
+        "Bank cost and risk of each way to get paid for your invoice; fee breakdown and D/A draft discounting.",
+    )
 
     def __init__(self, case=None, *, schedule: FeeSchedule | None = None, max_fee_age_days: int | None = None, **kw):
         self.schedule = schedule or fee_schedule()
-        self.max_fee_age_days = env_int("UKM_MAX_FEE_AGE_DAYS", DEFAULT_MAX_FEE_AGE_DAYS) if max_fee_age_days is None else max_fee_age_days
+        self.max_fee_age_days = (
+            env_int("UKM_MAX_FEE_AGE_DAYS", DEFAULT_MAX_FEE_AGE_DAYS) if max_fee_age_days is None else max_fee_age_days
+        )
         super().__init__(case, **kw)
 
     def setup(self) -> None:
         cur = self.schedule.currency
         self.f_invoice = self.field(NumberField("invoice", (f"Nilai invoice ({cur})", f"Invoice amount ({cur})")))
-        self.f_tenor = self.field(NumberField("tenor_days", ("Jangka waktu bayar (hari)", "Tenor (days)"), hint=("0 = saat dokumen diserahkan", "0 = at sight"), min_width="120px"))
-        self.f_rate = self.field(NumberField("annual_rate_pct", ("Bunga diskonto setahun (%)", "Discount rate a year (%)"), hint=("boleh kosong", "may be blank"), min_width="120px"))
+        self.f_tenor = self.field(
+            NumberField(
+                "tenor_days",
+                ("Jangka waktu bayar (hari)", "Tenor (days)"),
+                hint=("0 = saat dokumen diserahkan", "0 = at sight"),
+                min_width="120px",
+            )
+        )
+        self.f_rate = self.field(
+            NumberField(
+                "annual_rate_pct",
+                ("Bunga diskonto setahun (%)", "Discount rate a year (%)"),
+                hint=("boleh kosong", "may be blank"),
+                min_width="120px",
+            )
+        )
         self.f_amend = self.field(NumberField("amendments", ("Amendemen L/C", "L/C amendments"), min_width="100px"))
-        self.f_discr = self.field(NumberField("discrepancies", ("Diskrepansi dokumen", "Document discrepancies"), min_width="100px"))
-        self.f_validity = self.field(NumberField("validity_days", ("Masa berlaku L/C (hari)", "Credit validity (days)"), min_width="100px"))
+        self.f_discr = self.field(
+            NumberField("discrepancies", ("Diskrepansi dokumen", "Document discrepancies"), min_width="100px")
+        )
+        self.f_validity = self.field(
+            NumberField("validity_days", ("Masa berlaku L/C (hari)", "Credit validity (days)"), min_width="100px")
+        )
         methods = load_payment_methods()
-        self.f_sort = self.field(ChoiceField("sort_by", ("Urutkan menurut", "Sort by"), [
-            (("Risiko eksportir", "Exporter risk"), "exporter_risk"), (("Biaya", "Cost"), "cost"), (("Risiko importir", "Importer risk"), "importer_risk")], "exporter_risk"))
-        self.f_method = self.field(ChoiceField("breakdown_method", ("Rincian biaya untuk", "Fee breakdown for"),
-                                               [((m.label["id"], m.label["en"]), code) for code, m in methods.items()], "lc_confirmed"))
+        self.f_sort = self.field(
+            ChoiceField(
+                "sort_by",
+                ("Urutkan menurut", "Sort by"),
+                [
+                    (("Risiko eksportir", "Exporter risk"), "exporter_risk"),
+                    (("Biaya", "Cost"), "cost"),
+                    (("Risiko importir", "Importer risk"), "importer_risk"),
+                ],
+                "exporter_risk",
+            )
+        )
+        self.f_method = self.field(
+            ChoiceField(
+                "breakdown_method",
+                ("Rincian biaya untuk", "Fee breakdown for"),
+                [((m.label["id"], m.label["en"]), code) for code, m in methods.items()],
+                "lc_confirmed",
+            )
+        )
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
         self.table = W.HTML(layout=full_width())
@@ -73,8 +127,14 @@ class PaymentsCalculator(Calculator):
         return [
             wrap_row([self.f_invoice.box, self.f_tenor.box, self.f_rate.box]),
             wrap_row([self.f_amend.box, self.f_discr.box, self.f_validity.box, self.f_sort.box]),
-            self.message, self.summary, self.table, self.chart,
-            wrap_row([self.f_method.box]), self.breakdown, self.discount, self.source_info,
+            self.message,
+            self.summary,
+            self.table,
+            self.chart,
+            wrap_row([self.f_method.box]),
+            self.breakdown,
+            self.discount,
+            self.source_info,
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -101,26 +161,41 @@ class PaymentsCalculator(Calculator):
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
-        return self.read_all({
-            "invoice": lambda: self.f_invoice.read(lang),
-            "tenor_days": lambda: self.f_tenor.read_int(lang),
-            "annual_rate_pct": lambda: self.f_rate.read(lang) if self.f_rate.raw.strip() else None,
-            "amendments": lambda: self.f_amend.read_int(lang),
-            "discrepancies": lambda: self.f_discr.read_int(lang),
-            "validity_days": lambda: self.f_validity.read_int(lang),
-        })
+        return self.read_all(
+            {
+                "invoice": lambda: self.f_invoice.read(lang),
+                "tenor_days": lambda: self.f_tenor.read_int(lang),
+                "annual_rate_pct": lambda: self.f_rate.read(lang) if self.f_rate.raw.strip() else None,
+                "amendments": lambda: self.f_amend.read_int(lang),
+                "discrepancies": lambda: self.f_discr.read_int(lang),
+                "validity_days": lambda: self.f_validity.read_int(lang),
+            }
+        )
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         v = self._inputs()
-        return case_io.case_to_mapping(self.case), {**v, "sort_by": self.f_sort.read(), "breakdown_method": self.f_method.read()}
+        return case_io.case_to_mapping(self.case), {
+            **v,
+            "sort_by": self.f_sort.read(),
+            "breakdown_method": self.f_method.read(),
+        }
 
     def compute(self) -> dict[str, Any]:
         v = self._inputs()
         invoice = Money(v["invoice"], self.schedule.currency)
         counts = dict(amendments=v["amendments"], discrepancies=v["discrepancies"], validity_days=v["validity_days"])
-        comparison = compare_methods(invoice, self.schedule, v["tenor_days"], annual_rate_pct=v["annual_rate_pct"], sort_by=self.f_sort.read(), **counts)
+        comparison = compare_methods(
+            invoice,
+            self.schedule,
+            v["tenor_days"],
+            annual_rate_pct=v["annual_rate_pct"],
+            sort_by=self.f_sort.read(),
+            **counts,
+        )
         method = load_payment_methods()[self.f_method.read()]
-        breakdown = method_cost(method, invoice, self.schedule, tenor_days=v["tenor_days"] if method.exporter_waits_tenor else 0, **counts)
+        breakdown = method_cost(
+            method, invoice, self.schedule, tenor_days=v["tenor_days"] if method.exporter_waits_tenor else 0, **counts
+        )
         discount = gross_up = None
         if v["annual_rate_pct"] is not None and v["tenor_days"] > 0:
             fees = collection_cost(invoice, self.schedule, acceptance=True, tenor_days=v["tenor_days"]).total
@@ -139,10 +214,25 @@ class PaymentsCalculator(Calculator):
             f"({esc(format_money(safest.total, lang))}); {esc(t(('paling murah', 'cheapest')))}: <b>{esc(cheapest.method.label[lang])}</b> "
             f"({esc(format_money(cheapest.total, lang))}).</div>"
         )
-        header = [t(("Cara bayar", "Method")), t(("Risiko eksportir (1 = paling aman)", "Exporter risk (1 = safest)")), t(("Risiko importir", "Importer risk")),
-                  t(("Biaya bank", "Bank fees")), t(("Biaya dana", "Financing")), t(("Total", "Total"))]
-        rows = [[r.method.label[lang], str(r.method.exporter_risk), str(r.method.importer_risk), format_money(r.fees, lang),
-                 format_money(r.financing, lang), format_money(r.total, lang)] for r in comp.rows]
+        header = [
+            t(("Cara bayar", "Method")),
+            t(("Risiko eksportir (1 = paling aman)", "Exporter risk (1 = safest)")),
+            t(("Risiko importir", "Importer risk")),
+            t(("Biaya bank", "Bank fees")),
+            t(("Biaya dana", "Financing")),
+            t(("Total", "Total")),
+        ]
+        rows = [
+            [
+                r.method.label[lang],
+                str(r.method.exporter_risk),
+                str(r.method.importer_risk),
+                format_money(r.fees, lang),
+                format_money(r.financing, lang),
+                format_money(r.total, lang),
+            ]
+            for r in comp.rows
+        ]
         note = ""
         if comp.annual_rate_pct is None:
             note = f"<div style='font-size:90%'>{esc(t(('Biaya dana tidak dihitung: suku bunga kosong.', 'Financing not counted: no interest rate given.')))}</div>"
@@ -154,7 +244,12 @@ class PaymentsCalculator(Calculator):
         brows.append([t(("Jumlah", "Total")), "", format_money(b.total, lang)])
         self.breakdown.value = (
             f"<h4 style='margin:8px 0 2px'>{esc(t(('Rincian biaya bank', 'Bank fee breakdown')))}: {esc(b.method.label[lang])}</h4>"
-            + html_table([t(("Biaya", "Fee")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))], brows, numeric_from=2, highlight_last=True)
+            + html_table(
+                [t(("Biaya", "Fee")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))],
+                brows,
+                numeric_from=2,
+                highlight_last=True,
+            )
             + f"<div style='font-size:90%'>{esc(b.method.summary[lang])}</div>"
         )
 
@@ -170,7 +265,12 @@ class PaymentsCalculator(Calculator):
             drows = [[str(r[cols[0]]), str(r[cols[3]]), str(r[cols[1]])] for _, r in df.iterrows()]
             self.discount.value = (
                 f"<h4 style='margin:8px 0 2px'>{esc(t(('Diskonto wesel D/A', 'D/A draft discounting')))}</h4>"
-                + html_table([t(("Pos", "Item")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))], drows, numeric_from=2, highlight_last=True)
+                + html_table(
+                    [t(("Pos", "Item")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))],
+                    drows,
+                    numeric_from=2,
+                    highlight_last=True,
+                )
                 + f"<div style='margin-top:4px'>{esc(t(('Agar tetap menerima', 'To still receive')))} {esc(format_money(d.face, lang))} "
                 f"{esc(t(('bersih, nilai wesel harus', 'net, the draft must be for')))} <b class='ukm-gross-up'>{esc(self.shown['gross_up'])}</b>.</div>"
             )
@@ -178,16 +278,27 @@ class PaymentsCalculator(Calculator):
     def draw_chart(self, result: dict[str, Any]) -> None:
         comp, t = result["comparison"], self.t
         self.chart.value = charts.bars(
-            [r.method.label[self.lang] for r in comp.rows], [r.total.amount for r in comp.rows], lang=self.lang,
-            title=t(("Biaya tiap cara bayar (warna = risiko eksportir)", "Cost of each method (colour = exporter risk)")),
-            ylabel=comp.invoice.currency, colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
+            [r.method.label[self.lang] for r in comp.rows],
+            [r.total.amount for r in comp.rows],
+            lang=self.lang,
+            title=t(
+                ("Biaya tiap cara bayar (warna = risiko eksportir)", "Cost of each method (colour = exporter risk)")
+            ),
+            ylabel=comp.invoice.currency,
+            colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
         )
 
     def sources_html(self) -> str:
         s = self.schedule
-        return rate_banner(s.date, f"{s.bank} — {s.source}", ("tarif biaya bank", "bank fee schedule"),
-                           age_days=s.age_days(self.today), stale=s.is_stale(self.max_fee_age_days, self.today),
-                           max_age_days=self.max_fee_age_days, lang=self.lang)
+        return rate_banner(
+            s.date,
+            f"{s.bank} — {s.source}",
+            ("tarif biaya bank", "bank fee schedule"),
+            age_days=s.age_days(self.today),
+            stale=s.is_stale(self.max_fee_age_days, self.today),
+            max_age_days=self.max_fee_age_days,
+            lang=self.lang,
+        )
 
 
 def app(**kw) -> W.Widget:

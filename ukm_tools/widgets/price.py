@@ -20,22 +20,39 @@ from ukm_tools.messages import register
 from ukm_tools.money import format_money, format_number
 from ukm_tools.pricing import PRICED_ITEMS, PriceBuildUp
 from ukm_tools.widgets import case_io, charts
-from ukm_tools.widgets.base import Calculator, ChoiceField, Field, NumberField, esc, full_width, html_table, sheet_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    Field,
+    NumberField,
+    esc,
+    full_width,
+    html_table,
+    sheet_banner,
+    wrap_row,
+)
 from ukm_tools.widgets.rates import RateFields
 
-register({}, fields={
-    "named_place": {"id": "Tempat yang disebut", "en": "Named place"},
-    "validity_days": {"id": "Masa berlaku (hari)", "en": "Validity (days)"},
-    "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
-    "vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-    "import_vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-    "mode": {"id": "Moda angkutan", "en": "Transport mode"},
-    "quote_currency": {"id": "Mata uang penawaran", "en": "Quote currency"},
-})
+register(
+    {},
+    fields={
+        "named_place": {"id": "Tempat yang disebut", "en": "Named place"},
+        "validity_days": {"id": "Masa berlaku (hari)", "en": "Validity (days)"},
+        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
+        "vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
+        "import_vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
+        "mode": {"id": "Moda angkutan", "en": "Transport mode"},
+        "quote_currency": {"id": "Mata uang penawaran", "en": "Quote currency"},
+    },
+)
 
 MODE_LABELS = {
-    "sea": ("Laut", "Sea"), "inland_waterway": ("Perairan darat", "Inland waterway"), "road": ("Darat (truk)", "Road"),
-    "rail": ("Kereta api", "Rail"), "air": ("Udara", "Air"), "multimodal": ("Multimoda", "Multimodal"),
+    "sea": ("Laut", "Sea"),
+    "inland_waterway": ("Perairan darat", "Inland waterway"),
+    "road": ("Darat (truk)", "Road"),
+    "rail": ("Kereta api", "Rail"),
+    "air": ("Udara", "Air"),
+    "multimodal": ("Multimoda", "Multimodal"),
 }
 
 
@@ -46,14 +63,29 @@ def rule_options() -> list[tuple[tuple[str, str], str]]:
 class CostRow:
     """One cost of the shipment: name, Incoterms item, amount and currency."""
 
-    def __init__(self, calc: "PriceBuildUpCalculator", index: int, currencies: list[str], cost: dict[str, Any] | None = None):
+    def __init__(
+        self, calc: PriceBuildUpCalculator, index: int, currencies: list[str], cost: dict[str, Any] | None = None
+    ):
         cost = cost or {}
         self.name = calc.field(Field(f"costs[{index}].name", ("Nama biaya", "Cost"), cost.get("name", "")))
-        self.item = calc.field(ChoiceField(f"costs[{index}].item", ("Jenis (Incoterms)", "Item (Incoterms)"),
-                                           [((item_label(i, "id"), item_label(i, "en")), i) for i in PRICED_ITEMS], cost.get("item", PRICED_ITEMS[0])))
+        self.item = calc.field(
+            ChoiceField(
+                f"costs[{index}].item",
+                ("Jenis (Incoterms)", "Item (Incoterms)"),
+                [((item_label(i, "id"), item_label(i, "en")), i) for i in PRICED_ITEMS],
+                cost.get("item", PRICED_ITEMS[0]),
+            )
+        )
         self.amount = calc.field(NumberField(f"costs[{index}].amount", ("Jumlah", "Amount"), min_width="110px"))
-        self.currency = calc.field(ChoiceField(f"costs[{index}].currency", ("Mata uang", "Currency"), [(c, c) for c in currencies],
-                                               cost.get("currency", "IDR") if cost.get("currency", "IDR") in currencies else "IDR", min_width="80px"))
+        self.currency = calc.field(
+            ChoiceField(
+                f"costs[{index}].currency",
+                ("Mata uang", "Currency"),
+                [(c, c) for c in currencies],
+                cost.get("currency", "IDR") if cost.get("currency", "IDR") in currencies else "IDR",
+                min_width="80px",
+            )
+        )
         self.per_unit = cost.get("per_unit", False)
         if "amount" in cost:
             self.amount.show(cost["amount"], calc.lang)
@@ -65,43 +97,81 @@ class CostRow:
         return [self.name, self.item, self.amount, self.currency]
 
     def read(self, lang: str) -> dict[str, Any]:
-        return {"name": self.name.raw.strip() or "-", "item": self.item.read(), "amount": self.amount.read(lang),
-                "currency": self.currency.read(), "per_unit": self.per_unit}
+        return {
+            "name": self.name.raw.strip() or "-",
+            "item": self.item.read(),
+            "amount": self.amount.read(lang),
+            "currency": self.currency.read(),
+            "per_unit": self.per_unit,
+        }
 
 
 class PriceBuildUpCalculator(Calculator):
     key = "price"
     title = ("Kalkulator harga ekspor (Incoterms 2020)", "Export price build-up (Incoterms 2020)")
-    intro = ("Isi biaya Anda; harga dihitung dari EXW sampai Incoterm yang dipilih, per unit dan per kiriman.",
-             "Enter your costs; the price builds up from EXW to the chosen Incoterm, per unit and per shipment.")
+    intro = (
+        "Isi biaya Anda; harga dihitung dari EXW sampai Incoterm yang dipilih, per unit dan per kiriman.",
+        "Enter your costs; the price builds up from EXW to the chosen Incoterm, per unit and per shipment.",
+    )
 
     def setup(self) -> None:
         self.f_hpp = self.field(NumberField("hpp", ("HPP per unit (Rp)", "Unit cost HPP (Rp)")))
-        self.f_packing = self.field(NumberField("packing", ("Kemasan ekspor per unit (Rp)", "Export packing per unit (Rp)")))
+        self.f_packing = self.field(
+            NumberField("packing", ("Kemasan ekspor per unit (Rp)", "Export packing per unit (Rp)"))
+        )
         self.f_markup = self.field(NumberField("markup_pct", ("Markup (%)", "Markup (%)")))
         self.f_qty = self.field(NumberField("quantity", ("Jumlah unit per kiriman", "Units per shipment")))
         self.f_rule = self.field(ChoiceField("incoterm", ("Incoterm", "Incoterm"), rule_options(), "FOB"))
-        self.f_mode = self.field(ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
+        self.f_mode = self.field(
+            ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea")
+        )
         self.f_place = self.field(Field("named_place", ("Tempat yang disebut", "Named place")))
-        self.f_currency = self.field(ChoiceField("quote_currency", ("Mata uang penawaran", "Quote currency"), [("USD", "USD")], "USD", min_width="90px"))
+        self.f_currency = self.field(
+            ChoiceField(
+                "quote_currency", ("Mata uang penawaran", "Quote currency"), [("USD", "USD")], "USD", min_width="90px"
+            )
+        )
         self.rates = RateFields(self)
         self.f_ins_rates = {
-            c: self.field(NumberField(f"insurance_rates_pct.{c}", (f"Tarif premi ICC ({c}) %", f"Premium rate ICC ({c}) %"),
-                                      hint=("boleh kosong", "may be blank") if c == "B" else None, min_width="110px"))
+            c: self.field(
+                NumberField(
+                    f"insurance_rates_pct.{c}",
+                    (f"Tarif premi ICC ({c}) %", f"Premium rate ICC ({c}) %"),
+                    hint=("boleh kosong", "may be blank") if c == "B" else None,
+                    min_width="110px",
+                )
+            )
             for c in ("A", "B", "C")
         }
-        self.f_clause = self.field(ChoiceField("clause", ("Klausul asuransi", "Insurance clause"),
-                                               [(("Minimum aturan (C untuk CIF, A untuk CIP)", "Rule's minimum (C for CIF, A for CIP)"), "")] +
-                                               [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], ""))
-        self.f_method = self.field(ChoiceField("method", ("Cara hitung premi", "Premium method"), [((v["id"], v["en"]), m.value) for m, v in METHOD_LABELS.items()], "inclusive"))
+        self.f_clause = self.field(
+            ChoiceField(
+                "clause",
+                ("Klausul asuransi", "Insurance clause"),
+                [(("Minimum aturan (C untuk CIF, A untuk CIP)", "Rule's minimum (C for CIF, A for CIP)"), "")]
+                + [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()],
+                "",
+            )
+        )
+        self.f_method = self.field(
+            ChoiceField(
+                "method",
+                ("Cara hitung premi", "Premium method"),
+                [((v["id"], v["en"]), m.value) for m, v in METHOD_LABELS.items()],
+                "inclusive",
+            )
+        )
         self.f_duty = self.field(NumberField("duty_pct", ("Bea masuk (%) — hanya DDP", "Import duty (%) — DDP only")))
-        self.f_vat = self.field(NumberField("vat_pct", ("PPN/GST impor (%) — hanya DDP", "Import VAT/GST (%) — DDP only")))
+        self.f_vat = self.field(
+            NumberField("vat_pct", ("PPN/GST impor (%) — hanya DDP", "Import VAT/GST (%) — DDP only"))
+        )
         self.f_seller = self.field(Field("seller.name", ("Nama penjual", "Seller name")))
         self.f_buyer = self.field(Field("buyer.name", ("Nama pembeli", "Buyer name")))
         self.f_product = self.field(Field("product.name", ("Nama produk", "Product name")))
         self.f_unit = self.field(Field("product.unit", ("Satuan", "Unit")))
         self.f_payment = self.field(Field("payment_terms", ("Syarat pembayaran", "Payment terms")))
-        self.f_validity = self.field(NumberField("validity_days", ("Masa berlaku penawaran (hari)", "Offer valid for (days)")))
+        self.f_validity = self.field(
+            NumberField("validity_days", ("Masa berlaku penawaran (hari)", "Offer valid for (days)"))
+        )
         self.f_currency.input.observe(self._on_currency, "value")
 
         self.cost_rows: list[CostRow] = []
@@ -132,14 +202,28 @@ class PriceBuildUpCalculator(Calculator):
     # --- layout ------------------------------------------------------------------------------
     def _section(self, text: tuple[str, str]) -> W.HTML:
         h = W.HTML()
-        self.label(h, "value", (f"<h4 style='margin:8px 0 2px'>{esc(text[0])}</h4>", f"<h4 style='margin:8px 0 2px'>{esc(text[1])}</h4>"))
+        self.label(
+            h,
+            "value",
+            (f"<h4 style='margin:8px 0 2px'>{esc(text[0])}</h4>", f"<h4 style='margin:8px 0 2px'>{esc(text[1])}</h4>"),
+        )
         return h
 
     def body(self) -> list[W.Widget]:
-        extra = W.Accordion(children=[W.VBox([
-            wrap_row([self.f_seller.box, self.f_buyer.box]), wrap_row([self.f_product.box, self.f_unit.box]),
-            wrap_row([self.f_payment.box, self.f_validity.box]), wrap_row([self.f_duty.box, self.f_vat.box]),
-        ], layout=full_width())], layout=full_width())
+        extra = W.Accordion(
+            children=[
+                W.VBox(
+                    [
+                        wrap_row([self.f_seller.box, self.f_buyer.box]),
+                        wrap_row([self.f_product.box, self.f_unit.box]),
+                        wrap_row([self.f_payment.box, self.f_validity.box]),
+                        wrap_row([self.f_duty.box, self.f_vat.box]),
+                    ],
+                    layout=full_width(),
+                )
+            ],
+            layout=full_width(),
+        )
         extra.selected_index = None
         self.offer_details = extra  # titled in relabel(), in the chosen language
         return [
@@ -149,22 +233,29 @@ class PriceBuildUpCalculator(Calculator):
             wrap_row([self.f_rule.box, self.f_mode.box, self.f_place.box]),
             wrap_row([self.f_currency.box, self.rates.buy.box, self.rates.sell.box]),
             self._section(("Biaya pengiriman (per kiriman)", "Shipment costs (per shipment)")),
-            self.costs_box, self.add_cost,
+            self.costs_box,
+            self.add_cost,
             self._section(("Asuransi", "Insurance")),
             wrap_row([f.box for f in self.f_ins_rates.values()]),
             wrap_row([self.f_clause.box, self.f_method.box]),
             extra,
             self.message,
             self._section(("Hasil", "Result")),
-            self.summary, self.table, self.chart, self.details,
-            wrap_row([self.pdf_quote, self.pdf_proforma]), self.pdf_status,
+            self.summary,
+            self.table,
+            self.chart,
+            self.details,
+            wrap_row([self.pdf_quote, self.pdf_proforma]),
+            self.pdf_status,
             self.source_info,
         ]
 
     def relabel(self) -> None:
         super().relabel()
         if hasattr(self, "offer_details"):
-            self.offer_details.set_title(0, self.t(("Data penawaran (penjual, pembeli, pembayaran)", "Offer details (seller, buyer, payment)")))
+            self.offer_details.set_title(
+                0, self.t(("Data penawaran (penjual, pembeli, pembayaran)", "Offer details (seller, buyer, payment)"))
+            )
 
     # --- case <-> inputs ------------------------------------------------------------------------
     def currencies(self) -> list[str]:
@@ -190,7 +281,7 @@ class PriceBuildUpCalculator(Calculator):
         self.rates.fill(self.base_sheet, self.f_currency.input.value, lang)
         ins = case.insurance
         for clause, f in self.f_ins_rates.items():
-            rate = (ins.rates_pct.get(clause, ins.rate_pct) if ins else None)
+            rate = ins.rates_pct.get(clause, ins.rate_pct) if ins else None
             if rate is None:
                 f.raw = ""
             else:
@@ -223,7 +314,16 @@ class PriceBuildUpCalculator(Calculator):
         self.costs_box.children = [r.box for r in self.cost_rows]
 
     def _raw_costs(self) -> list[dict[str, Any]]:
-        return [{"name": r.name.raw, "item": r.item.read(), "amount": r.amount.raw, "currency": r.currency.read(), "per_unit": r.per_unit} for r in self.cost_rows]
+        return [
+            {
+                "name": r.name.raw,
+                "item": r.item.read(),
+                "amount": r.amount.raw,
+                "currency": r.currency.read(),
+                "per_unit": r.per_unit,
+            }
+            for r in self.cost_rows
+        ]
 
     def _rebuild_costs(self, raw: list[dict[str, Any]]) -> None:
         with self.holding():
@@ -233,7 +333,10 @@ class PriceBuildUpCalculator(Calculator):
         self.refresh()
 
     def _add_cost(self) -> None:
-        self._rebuild_costs(self._raw_costs() + [{"name": "", "item": "main_carriage", "amount": "0", "currency": "IDR", "per_unit": False}])
+        self._rebuild_costs(
+            self._raw_costs()
+            + [{"name": "", "item": "main_carriage", "amount": "0", "currency": "IDR", "per_unit": False}]
+        )
 
     def _remove_cost(self, row: CostRow) -> None:
         raw = [c for r, c in zip(self.cost_rows, self._raw_costs()) if r is not row]
@@ -248,33 +351,51 @@ class PriceBuildUpCalculator(Calculator):
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         lang = self.lang
-        v = self.read_all({
-            "hpp": lambda: self.f_hpp.read(lang),
-            "packing": lambda: self.f_packing.read(lang),
-            "markup_pct": lambda: self.f_markup.read(lang),
-            "quantity": lambda: self.f_qty.read_int(lang),
-            "rates_pct": lambda: self.read_all({c: (lambda f=f: f.read(lang)) for c, f in self.f_ins_rates.items() if f.raw.strip()}),
-            "duty_pct": lambda: self.f_duty.read(lang),
-            "vat_pct": lambda: self.f_vat.read(lang),
-            "validity_days": lambda: self.f_validity.read_int(lang),
-            "costs": lambda: self.read_all({str(i): (lambda r=r: r.read(lang)) for i, r in enumerate(self.cost_rows)}),
-            "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
-        })
+        v = self.read_all(
+            {
+                "hpp": lambda: self.f_hpp.read(lang),
+                "packing": lambda: self.f_packing.read(lang),
+                "markup_pct": lambda: self.f_markup.read(lang),
+                "quantity": lambda: self.f_qty.read_int(lang),
+                "rates_pct": lambda: self.read_all(
+                    {c: (lambda f=f: f.read(lang)) for c, f in self.f_ins_rates.items() if f.raw.strip()}
+                ),
+                "duty_pct": lambda: self.f_duty.read(lang),
+                "vat_pct": lambda: self.f_vat.read(lang),
+                "validity_days": lambda: self.f_validity.read_int(lang),
+                "costs": lambda: self.read_all(
+                    {str(i): (lambda r=r: r.read(lang)) for i, r in enumerate(self.cost_rows)}
+                ),
+                "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
+            }
+        )
         m = case_io.case_to_mapping(self.case)
         m.update(
-            quantity=v["quantity"], quote_currency=self.f_currency.read(), incoterm=self.f_rule.read(),
-            named_place=self.f_place.raw.strip(), mode=self.f_mode.read(),
+            quantity=v["quantity"],
+            quote_currency=self.f_currency.read(),
+            incoterm=self.f_rule.read(),
+            named_place=self.f_place.raw.strip(),
+            mode=self.f_mode.read(),
             unit_costs={"hpp": v["hpp"], "packing": v["packing"], "markup_pct": v["markup_pct"]},
             costs=list(v["costs"].values()),
-            insurance={"rates_pct": v["rates_pct"], "method": self.f_method.read(), **({"clause": self.f_clause.read()} if self.f_clause.read() else {}),
-                       "insure_under_d_rules": self.case.insurance.insure_under_d_rules if self.case.insurance else True},
-            payment_terms=self.f_payment.raw.strip(), validity_days=v["validity_days"],
+            insurance={
+                "rates_pct": v["rates_pct"],
+                "method": self.f_method.read(),
+                **({"clause": self.f_clause.read()} if self.f_clause.read() else {}),
+                "insure_under_d_rules": self.case.insurance.insure_under_d_rules if self.case.insurance else True,
+            },
+            payment_terms=self.f_payment.raw.strip(),
+            validity_days=v["validity_days"],
         )
         m["import"] = {"duty_pct": v["duty_pct"], "vat_pct": v["vat_pct"]}
         m["seller"] = {**m["seller"], "name": self.f_seller.raw.strip() or self.case.seller.name}
         if self.f_buyer.raw.strip():
             m["buyer"] = {**(m.get("buyer") or {}), "name": self.f_buyer.raw.strip()}
-        m["product"] = {**m["product"], "name": self.f_product.raw.strip() or self.case.product.name, "unit": self.f_unit.raw.strip() or "unit"}
+        m["product"] = {
+            **m["product"],
+            "name": self.f_product.raw.strip() or self.case.product.name,
+            "unit": self.f_unit.raw.strip() or "unit",
+        }
         if v["rates"] is not None:
             m["rates"] = v["rates"]
         return m, {}
@@ -297,8 +418,10 @@ class PriceBuildUpCalculator(Calculator):
         f = result.final
         unit = case.product.unit
         self.shown = {
-            "unit_idr": format_money(f.unit_idr, lang), "unit_quote": format_money(f.unit_quote, lang),
-            "shipment_idr": format_money(f.shipment_idr, lang), "shipment_quote": format_money(f.shipment_quote, lang),
+            "unit_idr": format_money(f.unit_idr, lang),
+            "unit_quote": format_money(f.unit_quote, lang),
+            "shipment_idr": format_money(f.shipment_idr, lang),
+            "shipment_quote": format_money(f.shipment_quote, lang),
         }
         place = f" {case.named_place}" if case.named_place else ""
         self.summary.value = (
@@ -309,13 +432,32 @@ class PriceBuildUpCalculator(Calculator):
             f"{esc(format_number(result.quantity, lang))} {esc(unit)}: <b class='ukm-shipment-quote'>{esc(self.shown['shipment_quote'])}</b> "
             f"(<span class='ukm-shipment-idr'>{esc(self.shown['shipment_idr'])}</span>)</div>"
         )
-        header = [t(("Incoterm", "Incoterm")), t(("Biaya ditambahkan", "Costs added")), t(("Per unit (IDR)", "Per unit (IDR)")),
-                  t((f"Per unit ({cur})", f"Per unit ({cur})")), t(("Per kiriman (IDR)", "Per shipment (IDR)")), t((f"Per kiriman ({cur})", f"Per shipment ({cur})"))]
+        header = [
+            t(("Incoterm", "Incoterm")),
+            t(("Biaya ditambahkan", "Costs added")),
+            t(("Per unit (IDR)", "Per unit (IDR)")),
+            t((f"Per unit ({cur})", f"Per unit ({cur})")),
+            t(("Per kiriman (IDR)", "Per shipment (IDR)")),
+            t((f"Per kiriman ({cur})", f"Per shipment ({cur})")),
+        ]
         rows = []
         for i, s in enumerate(result.steps):
-            nothing = ("HPP + kemasan + markup", "cost + packing + markup") if i == 0 else ("(tidak ada biaya baru)", "(no new cost)")
+            nothing = (
+                ("HPP + kemasan + markup", "cost + packing + markup")
+                if i == 0
+                else ("(tidak ada biaya baru)", "(no new cost)")
+            )
             added = ", ".join(a.name for a in s.added) or t(nothing)
-            rows.append([s.rule, added, format_money(s.unit_idr, lang), format_money(s.unit_quote, lang), format_money(s.shipment_idr, lang), format_money(s.shipment_quote, lang)])
+            rows.append(
+                [
+                    s.rule,
+                    added,
+                    format_money(s.unit_idr, lang),
+                    format_money(s.unit_quote, lang),
+                    format_money(s.shipment_idr, lang),
+                    format_money(s.shipment_quote, lang),
+                ]
+            )
         self.table.value = html_table(header, rows, numeric_from=2, highlight_last=True)
         parts = []
         if result.insurance is not None:
@@ -328,7 +470,9 @@ class PriceBuildUpCalculator(Calculator):
     def draw_chart(self, result: PriceBuildUp) -> None:
         t = self.t
         self.chart.value = charts.waterfall(
-            [s.rule for s in result.steps], [s.unit_idr.amount for s in result.steps], lang=self.lang,
+            [s.rule for s in result.steps],
+            [s.unit_idr.amount for s in result.steps],
+            lang=self.lang,
             title=t(("Harga per unit naik dari EXW ke ", "Unit price building up from EXW to ")) + result.rule,
             ylabel=t(("Rp per unit", "Rp per unit")),
         )
@@ -350,7 +494,14 @@ class PriceBuildUpCalculator(Calculator):
     def make_pdf(self, kind: str = "quotation") -> str | None:
         t = self.t
         if self.error is not None or self.result is None:
-            self.pdf_status.value = esc(t(("Perbaiki isian yang salah dulu, lalu buat PDF lagi.", "Fix the wrong inputs first, then make the PDF again.")))
+            self.pdf_status.value = esc(
+                t(
+                    (
+                        "Perbaiki isian yang salah dulu, lalu buat PDF lagi.",
+                        "Fix the wrong inputs first, then make the PDF again.",
+                    )
+                )
+            )
             return None
         data = self.pdf_bytes(kind)
         name = document_number(self.priced_case, kind, self.today) + ".pdf"

@@ -20,8 +20,20 @@ ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"
 class RateFields:
     def __init__(self, calc, prefix: str = ""):
         self.calc = calc
-        self.buy = calc.field(NumberField(f"{prefix}buy", ("Kurs beli bank (Rp)", "Bank buying rate (Rp)"), hint=("bank membeli valas Anda", "bank buys your currency")))
-        self.sell = calc.field(NumberField(f"{prefix}sell", ("Kurs jual bank (Rp)", "Bank selling rate (Rp)"), hint=("bank menjual valas", "bank sells currency")))
+        self.buy = calc.field(
+            NumberField(
+                f"{prefix}buy",
+                ("Kurs beli bank (Rp)", "Bank buying rate (Rp)"),
+                hint=("bank membeli valas Anda", "bank buys your currency"),
+            )
+        )
+        self.sell = calc.field(
+            NumberField(
+                f"{prefix}sell",
+                ("Kurs jual bank (Rp)", "Bank selling rate (Rp)"),
+                hint=("bank menjual valas", "bank sells currency"),
+            )
+        )
 
     def fill(self, sheet: RateSheet, currency: str, lang: str) -> None:
         if currency in sheet.rates:
@@ -33,7 +45,9 @@ class RateFields:
         """A case ``rates:`` mapping when the typed rates differ from the sheet's; else None."""
         if currency not in sheet.rates:
             return None
-        buy, sell = self.calc.read_all({"buy": lambda: self.buy.read(lang), "sell": lambda: self.sell.read(lang)}).values()
+        buy, sell = self.calc.read_all(
+            {"buy": lambda: self.buy.read(lang), "sell": lambda: self.sell.read(lang)}
+        ).values()
         r = sheet.rates[currency]
         if buy == r.buy and sell == r.sell:
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -28,7 +28,7 @@ def backup_gradebook(db_url: str) -> Path | None:
         return None
     folder = path.parent / "backups"
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{path.stem}-{stamp}{path.suffix or '.db'}"
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
     try:

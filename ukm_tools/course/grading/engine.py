@@ -15,10 +15,10 @@ import os
 import tempfile
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ukm_tools.course.grading.backup import backup_gradebook, sqlite_path
 from ukm_tools.course.grading.checks import fingerprint
@@ -275,7 +275,19 @@ def grade_assignment(
         for row in store.mark_pending(list(pending.values())):
             results[row.student] = row
         if todo:
-            _run(store, course_dir, db_url, assignment, todo, results, workers, cell_timeout, sandbox, limits, on_progress)
+            _run(
+                store,
+                course_dir,
+                db_url,
+                assignment,
+                todo,
+                results,
+                workers,
+                cell_timeout,
+                sandbox,
+                limits,
+                on_progress,
+            )
         elif on_progress:
             on_progress(ProgressEvent(0, 0, {}, None))
     finally:
@@ -315,7 +327,11 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                 if wid not in busy and queue:
                     student = queue.popleft()
                     row = replace(
-                        results[student], status=Status.RUNNING, reason="", started_at=utcnow(), finished_at=None,
+                        results[student],
+                        status=Status.RUNNING,
+                        reason="",
+                        started_at=utcnow(),
+                        finished_at=None,
                         attempts=results[student].attempts + 1,
                     )
                     store.put(row)
@@ -345,12 +361,18 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                     if row.attempts < MAX_ATTEMPTS:
                         queue.appendleft(row.student)
                         continue
-                    final = replace(row, status=Status.ERROR, reason=f"grader process died (exit code {code})",
-                                    finished_at=utcnow())
+                    final = replace(
+                        row, status=Status.ERROR, reason=f"grader process died (exit code {code})", finished_at=utcnow()
+                    )
                 else:
                     final = replace(
-                        row, status=outcome.status, reason=outcome.reason, score=outcome.score,
-                        max_score=outcome.max_score, fingerprint=outcome.fingerprint, finished_at=utcnow(),
+                        row,
+                        status=outcome.status,
+                        reason=outcome.reason,
+                        score=outcome.score,
+                        max_score=outcome.max_score,
+                        fingerprint=outcome.fingerprint,
+                        finished_at=utcnow(),
                     )
                 store.put(final)
                 results[row.student] = final

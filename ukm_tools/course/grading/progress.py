@@ -1,14 +1,14 @@
 """Showing grading progress: a rich progress bar with ETA on a terminal, plain lines otherwise.
 
-    with progress_reporter(console) as on_progress:
-        grade_assignment(course_dir, "ps1", on_progress=on_progress)
+with progress_reporter(console) as on_progress:
+    grade_assignment(course_dir, "ps1", on_progress=on_progress)
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -27,7 +27,9 @@ def describe(event: ProgressEvent) -> str:
 
 
 @contextmanager
-def progress_reporter(console: Console | None = None, *, force_plain: bool = False) -> Iterator[Callable[[ProgressEvent], None]]:
+def progress_reporter(
+    console: Console | None = None, *, force_plain: bool = False
+) -> Iterator[Callable[[ProgressEvent], None]]:
     """Yield an ``on_progress`` callback rendering to ``console``.
 
     A terminal gets a live bar (done/total, elapsed, ETA) and one line per submission that did

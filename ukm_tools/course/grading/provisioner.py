@@ -66,12 +66,25 @@ class ZygoteSandbox:
 
         used = sum(p.num_threads() for p in psutil.process_iter() if _same_uid(p))
         args = bwrap_base_args() + [
-            "--bind", str(self.box), BOX,
-            "--bind", str(self.run), RUN,
-            "--chdir", BOX,
-            "--", "/usr/bin/prlimit", f"--as={self.limits.memory_bytes}", f"--cpu={self.limits.cpu_seconds * 100}",
-            f"--nproc={used + self.limits.extra_processes}", f"--fsize={self.limits.file_bytes}",
-            sys.executable, "-m", "ukm_tools.course.grading.zygote", f"{RUN}/zygote.sock", ",".join(self.preload),
+            "--bind",
+            str(self.box),
+            BOX,
+            "--bind",
+            str(self.run),
+            RUN,
+            "--chdir",
+            BOX,
+            "--",
+            "/usr/bin/prlimit",
+            f"--as={self.limits.memory_bytes}",
+            f"--cpu={self.limits.cpu_seconds * 100}",
+            f"--nproc={used + self.limits.extra_processes}",
+            f"--fsize={self.limits.file_bytes}",
+            sys.executable,
+            "-m",
+            "ukm_tools.course.grading.zygote",
+            f"{RUN}/zygote.sock",
+            ",".join(self.preload),
             str(self.limits.cpu_seconds),
         ]
         log = open(self.run / "zygote.log", "ab")
@@ -119,7 +132,7 @@ class ZygoteSandbox:
                 entry.unlink()
         shutil.copytree(workdir, self.box, symlinks=True, dirs_exist_ok=True)
 
-    def spawn(self, connection_info: dict, extra_argv: list[str], env: dict[str, str]) -> "ForkedKernel":
+    def spawn(self, connection_info: dict, extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
         if not self.alive():
             self.start()
         self._count += 1
@@ -135,7 +148,11 @@ class ZygoteSandbox:
         sock.settimeout(30)
         try:
             sock.connect(str(self.sock_path))
-            request = {"conn": f"{RUN}/{name}", "argv": extra_argv, "env": {"UKM_STUDENT_ID": env.get("UKM_STUDENT_ID", "")}}
+            request = {
+                "conn": f"{RUN}/{name}",
+                "argv": extra_argv,
+                "env": {"UKM_STUDENT_ID": env.get("UKM_STUDENT_ID", "")},
+            }
             sock.sendall(json.dumps(request).encode() + b"\n")
             reader = sock.makefile("rb")
             inner = json.loads(reader.readline())["pid"]

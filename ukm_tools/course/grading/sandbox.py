@@ -70,10 +70,32 @@ def bwrap_base_args() -> list[str]:
     no nested user namespaces, uid 65534 with no capabilities, a cleared environment.
     """
     args = [
-        BWRAP, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-        "--cap-drop", "ALL", "--uid", "65534", "--gid", "65534",
-        "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+        BWRAP,
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--cap-drop",
+        "ALL",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--symlink",
+        "usr/sbin",
+        "/sbin",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
     ]
     for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives", "/etc/fonts", "/etc/mime.types"):
         if os.path.exists(path):  # harmless system files: loader cache, time zone, fonts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -88,7 +88,7 @@ _table = sa.Table(
 
 def utcnow() -> datetime:
     """Naive UTC time (SQLite has no time zones; nbgrader stores naive UTC too)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def default_db_url(course_dir) -> str:
@@ -110,7 +110,7 @@ class StatusStore:
     def close(self) -> None:
         self._engine.dispose()
 
-    def __enter__(self) -> "StatusStore":
+    def __enter__(self) -> StatusStore:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -23,13 +23,12 @@ from ukm_tools.course.grading.status import Status
 # Importing nbgrader's converters is the slow part of a grader (~5 CPU-s); done at import so
 # a fork server can preload it once for all workers.
 os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
+import nbformat  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.coursedir import CourseDirectory  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
-
-import nbformat  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -189,12 +188,18 @@ class Grader:
         release = Path(self.coursedir.format_path(self.coursedir.release_directory, ".", assignment))
         stamp = fingerprint(submitted)
         if not submitted.is_dir():
-            return Outcome(assignment, student, Status.MISSING_NOTEBOOK, f"no submitted folder {submitted}", fingerprint=stamp)
+            return Outcome(
+                assignment, student, Status.MISSING_NOTEBOOK, f"no submitted folder {submitted}", fingerprint=stamp
+            )
         try:
             expected = self.expected_notebooks(assignment)
         except MissingEntry:
-            return Outcome(assignment, student, Status.ERROR,
-                           f"assignment {assignment!r} is not in the gradebook (run generate_assignment)")
+            return Outcome(
+                assignment,
+                student,
+                Status.ERROR,
+                f"assignment {assignment!r} is not in the gradebook (run generate_assignment)",
+            )
         findings = inspect_submission(submitted, release, expected)
         if findings.corrupt:
             reason = "; ".join(f"{name}: {why}" for name, why in findings.corrupt.items())
@@ -258,11 +263,17 @@ class Grader:
         if failure is not None:
             lowered = log_text.lower()
             if "deadkernelerror" in lowered or "kernel died" in lowered:
-                status, reason = Status.KERNEL_DIED, "the kernel died while running the notebook (crash or memory limit)"
+                status, reason = (
+                    Status.KERNEL_DIED,
+                    "the kernel died while running the notebook (crash or memory limit)",
+                )
             elif "unresponsive" in lowered:
                 status, reason = Status.TIMEOUT, "the kernel stopped responding and could not be interrupted"
             elif "timeout waiting" in lowered or "timed out" in lowered:
-                status, reason = Status.TIMEOUT, f"a cell ran longer than {self.settings.cell_timeout} s and grading failed"
+                status, reason = (
+                    Status.TIMEOUT,
+                    f"a cell ran longer than {self.settings.cell_timeout} s and grading failed",
+                )
             else:
                 last = [line for line in log_text.strip().splitlines() if line.strip()]
                 detail = next((line for line in reversed(last) if "Error" in line or "Exception" in line), "")
@@ -272,10 +283,14 @@ class Grader:
         score, max_score = self._score(assignment, student)
         notes = []
         status = Status.GRADED
-        timeouts = self._failed_cells(assignment, student, "CellTimeoutError") if "timeout waiting" in log_text.lower() else []
+        timeouts = (
+            self._failed_cells(assignment, student, "CellTimeoutError") if "timeout waiting" in log_text.lower() else []
+        )
         if timeouts:
             status = Status.TIMEOUT
-            notes.append(f"stopped after {self.settings.cell_timeout} s in {', '.join(timeouts)}; later cells still ran")
+            notes.append(
+                f"stopped after {self.settings.cell_timeout} s in {', '.join(timeouts)}; later cells still ran"
+            )
         if findings.tampered:
             status = Status.TIMEOUT if status is Status.TIMEOUT else Status.TAMPERED_TEST_CELL
             notes.append("; ".join(findings.tampered) + " (restored from the release before grading)")

@@ -1,0 +1,153 @@
+"""``ukm serve``: prepare the machine, start JupyterHub, show where to find it.
+
+- :func:`free_port` and :func:`lan_address` pick where things listen;
+- :func:`hub_command` is the exact process the hub runs as (also used by the tests, so they
+  run the configuration `ukm serve` runs);
+- :func:`banner` is what the projector shows: the URL and a QR code of it;
+- :func:`wait_until_up` polls the hub's API until it answers.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import socket
+import time
+from pathlib import Path
+
+from ukm_tools.errors import UkmError
+from ukm_tools.hub.settings import HUB_CONFIG, PROXY_BIN, HubSettings
+from ukm_tools.messages import register
+
+register(
+    {
+        "hub_no_lan": {
+            "id": "Tidak ada alamat jaringan selain 127.0.0.1. Sambungkan laptop ke router Wi-Fi pelatihan, "
+            "atau sebut alamatnya: --lan 192.168.1.10",
+            "en": "No network address besides 127.0.0.1. Connect the laptop to the workshop's Wi-Fi router, "
+            "or name the address: --lan 192.168.1.10",
+        },
+        "hub_no_proxy": {
+            "id": "configurable-http-proxy tidak ditemukan di {value}; jalankan `make proxy` (butuh npm).",
+            "en": "configurable-http-proxy not found at {value}; run `make proxy` (needs npm).",
+        },
+        "hub_unreachable_venv": {
+            "id": "Peserta tidak bisa menjalankan Python di {value}: folder {allowed} tertutup bagi pengguna lain. "
+            "Pasang ukm-tools di folder yang bisa dibaca semua (misalnya /opt/ukm-tools) atau buka izinnya (chmod o+x).",
+            "en": "Participants cannot run the Python in {value}: folders {allowed} are closed to other users. "
+            "Install ukm-tools in a folder everyone can read (e.g. /opt/ukm-tools) or open them (chmod o+x).",
+        },
+        "hub_tls_pair": {
+            "id": "Sertifikat TLS butuh dua berkas: --ssl-cert dan --ssl-key.",
+            "en": "TLS needs both files: --ssl-cert and --ssl-key.",
+        },
+        "hub_did_not_start": {
+            "id": "Hub tidak menjawab dalam {value} detik; lihat log-nya di {allowed}.",
+            "en": "The hub did not answer within {value} seconds; see its log in {allowed}.",
+        },
+    }
+)
+
+CLI_SERVICE = "ukm-cli"
+CLI_TOKEN_FILE = "ukm-cli.token"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def lan_address() -> str:
+    """The address of the interface that carries the default route (the Wi-Fi router's network).
+
+    Connecting a UDP socket sends nothing; it only asks the kernel which source address it
+    would use. Raises ``hub_no_lan`` when that is the loopback or there is no route.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never contacted
+            address = s.getsockname()[0]
+        except OSError:
+            address = ""
+    if not address or address.startswith("127.") or address == "0.0.0.0":
+        raise UkmError("hub_no_lan", "lan")
+    return address
+
+
+def qr_text(url: str) -> str:
+    """A QR code of ``url`` drawn with block characters, for a terminal on the projector."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    out = io.StringIO()
+    qr.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
+def banner(settings: HubSettings) -> str:
+    """What `ukm serve` prints once the hub answers: the address for people, as text and QR."""
+    lines = [
+        f"Hub pelatihan: {settings.url}",
+        "Peserta: buka alamat ini (atau pindai QR di bawah) dan masuk dengan kartu masing-masing.",
+        qr_text(settings.url),
+    ]
+    if settings.scheme == "http" and not settings.ip.startswith("127."):
+        lines.append(
+            "PERINGATAN: HTTP tanpa enkripsi di Wi-Fi bersama: siapa pun di jaringan yang sama bisa membaca "
+            "kode masuk yang diketik. Pakai router khusus pelatihan dengan sandi WPA2, atau TLS (--ssl-cert/--ssl-key)."
+        )
+    return "\n".join(lines)
+
+
+def cli_token(settings: HubSettings) -> str:
+    """The API token of the ``ukm-cli`` service (root-only file in the state folder), made once."""
+    path = settings.state_dir / CLI_TOKEN_FILE
+    if not path.is_file():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def check_can_start(settings: HubSettings) -> None:
+    from ukm_tools.hub.isolation import unreachable_for_others
+
+    if not PROXY_BIN.exists():
+        raise UkmError("hub_no_proxy", "proxy", str(PROXY_BIN))
+    if bool(settings.ssl_cert) != bool(settings.ssl_key):
+        raise UkmError("hub_tls_pair", "ssl")
+    blocked = unreachable_for_others(settings.python)
+    if blocked:
+        raise UkmError("hub_unreachable_venv", "python", str(settings.python), [str(b) for b in blocked])
+
+
+def hub_command(settings: HubSettings) -> tuple[list[str], dict[str, str], Path]:
+    """argv, environment and working folder of the hub process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UKM_HUB_") and not k.startswith("JUPYTERHUB_")}
+    env.update(settings.to_env())
+    env["PATH"] = os.pathsep.join([str(settings.bindir), env.get("PATH", "/usr/bin:/bin")])
+    argv = [str(settings.bindir / "jupyterhub"), "-f", str(HUB_CONFIG)]
+    return argv, env, settings.state_dir
+
+
+def wait_until_up(settings: HubSettings, timeout_s: float = 60, log: Path | None = None, proc=None) -> None:
+    """Poll ``/hub/api/`` through the proxy until it answers (or the process died / time ran out)."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    url = settings.url.replace("://0.0.0.0", "://127.0.0.1") + "hub/api/"
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            break
+        try:
+            if httpx.get(url, timeout=2, verify=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise UkmError("hub_did_not_start", "hub", int(timeout_s), str(log or "-"))

@@ -148,7 +148,7 @@ class IssuedCode:
         return codes.display(self.code)
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     OK = "ok"
     WRONG = "wrong"
     LOCKED = "locked"

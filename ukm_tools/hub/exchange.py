@@ -26,7 +26,7 @@ FILE_MODE = 0o640
 
 def close_tree(path: str) -> None:
     """Folders 2770 and regular files 0640 below ``path``; symlinks are left untouched."""
-    for dirpath, dirnames, filenames in os.walk(path):
+    for dirpath, _dirnames, filenames in os.walk(path):
         for name in filenames:
             full = os.path.join(dirpath, name)
             if stat.S_ISREG(os.lstat(full).st_mode):

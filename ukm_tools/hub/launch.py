@@ -34,7 +34,8 @@ register(
         },
         "hub_unreachable_venv": {
             "id": "Peserta tidak bisa menjalankan Python di {value}: folder {allowed} tertutup bagi pengguna lain. "
-            "Pasang ukm-tools di folder yang bisa dibaca semua (misalnya /opt/ukm-tools) atau buka izinnya (chmod o+x).",
+            "Pasang ukm-tools di folder yang bisa dibaca semua (misalnya /opt/ukm-tools) "
+            "atau buka izinnya (chmod o+x).",
             "en": "Participants cannot run the Python in {value}: folders {allowed} are closed to other users. "
             "Install ukm-tools in a folder everyone can read (e.g. /opt/ukm-tools) or open them (chmod o+x).",
         },

@@ -3,8 +3,8 @@
 A code is 10 characters from a 29-symbol alphabet without look-alikes (no 0/o, 1/l/i, u/v):
 48 bits of randomness from :mod:`secrets`, printed in two groups of five (``k7m2p-9xqad``).
 Typing is forgiving: case, spaces and dashes are ignored. Only an argon2id hash is stored; a
-stolen account store does not give the codes away (argon2 makes each guess cost memory and time), and the throttle in
-:mod:`.accounts` makes guessing through the login page hopeless.
+stolen account store does not give the codes away (argon2 makes each guess cost memory and
+time), and the throttle in :mod:`.accounts` makes guessing through the login page hopeless.
 """
 
 from __future__ import annotations

@@ -37,6 +37,23 @@ def close_tree(path: str) -> None:
 class PrivateSubmit(ExchangeSubmit):
     """``nbgrader submit`` whose inbound copy only its owner and the course can read."""
 
+    def do_copy(self, src, dest, log=None) -> None:
+        super().do_copy(src, dest, log)
+        # copytree copies the source folder's mode onto the copy, clearing the setgid bit it got
+        # from the inbound folder; files nbgrader writes next (timestamp.txt) would then get the
+        # participant's group, which the course cannot read, and she may neither set the bit again
+        # nor chgrp to a group she is not in. A folder made afresh in the inbound folder inherits
+        # both, so the copy's contents move into one (files keep the group they were made with).
+        inbound = os.path.realpath(self.inbound_path)
+        if os.path.dirname(os.path.realpath(dest)) != inbound or os.stat(dest).st_mode & stat.S_ISGID:
+            return
+        fresh = dest + ".ukm-tmp"
+        os.mkdir(fresh)
+        for name in os.listdir(dest):
+            os.rename(os.path.join(dest, name), os.path.join(fresh, name))
+        os.rmdir(dest)
+        os.rename(fresh, dest)
+
     def copy_files(self) -> None:
         super().copy_files()
         close_tree(os.path.join(self.inbound_path, self.assignment_filename))

@@ -20,6 +20,8 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -69,18 +71,27 @@ class Hub:
             base_url=self.settings.url + "hub/api/", headers={"Authorization": f"token {self.token}"}, timeout=30
         )
 
+    def ensure_known(self, username: str) -> None:
+        """The hub knows people from their first login: log in once if it does not know them yet."""
+        with self.api() as api:
+            if api.get(f"users/{username}").status_code == 404:
+                with self.browser_session(username):
+                    pass
+
     def user_token(self, username: str, note: str = "test") -> str:
+        self.ensure_known(username)
         with self.api() as api:
             r = api.post(f"users/{username}/tokens", json={"note": note, "expires_in": 3600})
             r.raise_for_status()
             return r.json()["token"]
 
-    def browser_session(self, username: str) -> httpx.Client:
+    @contextmanager
+    def browser_session(self, username: str) -> Iterator[httpx.Client]:
         """An httpx client logged in through the login form, as a browser would be."""
-        client = httpx.Client(base_url=self.settings.url, timeout=30)
-        r = login(client, username, self.codes[username])
-        assert r.status_code == 302 and r.headers["location"].endswith("/hub/home"), r.text[-500:]
-        return client
+        with httpx.Client(base_url=self.settings.url, timeout=30) as client:
+            r = login(client, username, self.codes[username])
+            assert r.status_code == 302 and r.headers["location"].endswith("/hub/home"), r.text[-500:]
+            yield client
 
     def server_ready(self, username: str) -> bool:
         with self.api() as api:
@@ -90,9 +101,8 @@ class Hub:
 
     def ensure_server(self, username: str, timeout_s: float = 90) -> None:
         """Start the user's JupyterLab server (as their system user) unless it runs; wait until ready."""
+        self.ensure_known(username)
         with self.api() as api:
-            if api.get(f"users/{username}").status_code == 404:
-                self.browser_session(username).close()  # the hub knows people from their first login
             if not self.server_ready(username):
                 r = api.post(f"users/{username}/server")
                 assert r.status_code in (201, 202, 400), r.text

@@ -60,8 +60,8 @@ def pg_graded(postgres, tmp_path_factory):  # noqa: F811
         from ukm_tools.course.grade_run import run_grading
 
         report = run_grading(course, A, workers=4, cell_timeout=20, sandbox=True, plain=True)
-        yield course, url, report
-    assert not (root / "course" / "gradebook.db").exists(), "nothing may fall back to SQLite"
+    assert not (course / "gradebook.db").exists(), "nothing may fall back to SQLite"
+    return course, url, report
 
 
 def test_parallel_grading_on_postgres_matches_sqlite(pg_graded, graded):

@@ -27,6 +27,24 @@ DirOption = typer.Option(Path("workshop"), "--dir", help="Folder pelatihan (kurs
 CourseOverride = typer.Option(None, "--course", "-c", help="Folder kursus bila bukan DIR/course. / Course folder.")
 FromOption = typer.Option(None, "--from", help="Kode berlaku mulai (WIB), mis. '2026-05-12 07:00'. Bawaan: sekarang.")
 UntilOption = typer.Option(None, "--until", help="Kode berlaku sampai (WIB), mis. '2026-05-12 17:00'. Bawaan: +24 jam.")
+UrlOption = typer.Option(
+    None,
+    "--url",
+    help="Alamat hub yang dicetak di kartu, mis. http://192.168.1.10:8000 (bawaan: alamat jaringan laptop ini).",
+)
+
+
+def _card_url(url: str | None, port: int = 8000) -> str:
+    """The address on the cards: as given, else this machine's workshop-network address."""
+    if url:
+        return url
+    from ukm_tools.errors import UkmError
+    from ukm_tools.hub.launch import lan_address
+
+    try:
+        return f"http://{lan_address()}:{port}/"
+    except UkmError:
+        return f"http://127.0.0.1:{port}/"
 
 
 def _t(lang: str, id_text: str, en_text: str) -> str:
@@ -85,6 +103,7 @@ def accounts_cmd(
     end: str = UntilOption,
     new_codes: bool = typer.Option(False, "--new-codes", help="Kode baru untuk semua akun (kartu lama tidak berlaku)."),
     list_only: bool = typer.Option(False, "--list", help="Tampilkan akun saja. / Only list the accounts."),
+    url: str = UrlOption,
     lang: str = LangOption,
 ) -> None:
     """Buat akun hub + akun sistem dari daftar peserta kursus, dan kartu masuk (PDF).
@@ -95,7 +114,7 @@ def accounts_cmd(
         from ukm_tools.course.participants import load_participants
         from ukm_tools.hub.provision import StaffMember, create_accounts, store_for
 
-        settings = _settings(folder, course)
+        settings = _settings(folder, course, public_url=_card_url(url))
         if list_only:
             _list_accounts(store_for(settings), lang)
             return
@@ -141,6 +160,7 @@ def reset_code_cmd(
     course: Path = CourseOverride,
     start: str = FromOption,
     end: str = UntilOption,
+    url: str = UrlOption,
     lang: str = LangOption,
 ) -> None:
     """Kode baru untuk satu akun (kode lama langsung tidak berlaku; kunci dibuka) dan kartunya.
@@ -151,7 +171,7 @@ def reset_code_cmd(
         from ukm_tools.course.participants import load_participant
         from ukm_tools.hub.provision import reset_code
 
-        settings = _settings(folder, course)
+        settings = _settings(folder, course, public_url=_card_url(url))
         username = username.strip().lower()
         person = load_participant(db_url(settings.course_dir), username) if settings.course_dir.is_dir() else None
         window = _window(start, end) if (start or end) else None
@@ -284,6 +304,11 @@ def serve_cmd(
         None, "--address", help="Alamat jaringan untuk --lan (bawaan: dicari otomatis), mis. 192.168.1.10."
     ),
     port: int = typer.Option(8000, "--port"),
+    public_url: str = typer.Option(
+        None,
+        "--public-url",
+        help="Alamat untuk orang bila berbeda (nama DNS di cloud), mis. https://pelatihan.contoh.id",
+    ),
     ssl_cert: Path = typer.Option(None, "--ssl-cert", help="Sertifikat TLS dari staf (PEM). / TLS certificate."),
     ssl_key: Path = typer.Option(None, "--ssl-key", help="Kunci privat TLS (PEM). / TLS private key."),
     server_limit: int = typer.Option(

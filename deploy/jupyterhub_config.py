@@ -68,6 +68,8 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab"
+# Stop at the hub's first SIGINT instead of asking "Shut down this Jupyter server (y/[n])?" to nobody.
+c.Spawner.args = ["--ServerApp.answer_yes=True"]
 c.Spawner.disable_user_config = True
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
@@ -99,7 +101,11 @@ c.JupyterHub.services = [
         # documented shared-formgrader set-up); its terminal runs `ukm` commands as the course user.
         "name": FORMGRADER_SERVICE,
         "url": f"http://127.0.0.1:{s.formgrader_port or free_port()}",
-        "command": [str(bindir / "jupyterhub-singleuser"), f"--ServerApp.root_dir={course}"],
+        "command": [
+            str(bindir / "jupyterhub-singleuser"),
+            f"--ServerApp.root_dir={course}",
+            "--ServerApp.answer_yes=True",
+        ],
         "user": s.course_user,
         "cwd": str(course),
         "environment": {**course_env, "JUPYTERHUB_DEFAULT_URL": "/formgrader"},

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -224,12 +223,7 @@ def hub():
         yield Hub(settings, base, codes, names, result.cards, isolation.course_id(course), token, log, users)
     finally:
         if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            launch.stop_hub(proc)
         if log.exists():
             ARTIFACTS.mkdir(exist_ok=True)
             shutil.copy(log, ARTIFACTS / "hub-jupyterhub.log")

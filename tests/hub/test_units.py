@@ -127,6 +127,7 @@ class _FakeHub:
     """Stands in for the hub process: records what `ukm serve` would start."""
 
     started: list = []
+    pid = 2**22 + 12345  # above any real pid: nothing to stop
 
     def __init__(self, argv, env, cwd, **kw):
         _FakeHub.started.append((argv, env))

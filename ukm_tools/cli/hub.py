@@ -266,7 +266,7 @@ def prepare_workshop(settings: HubSettings, lang: str) -> None:
 
 def run_hub(settings: HubSettings, lang: str) -> int:
     """Start the hub, print the banner once it answers, run until Ctrl+C; returns its exit status."""
-    from ukm_tools.hub.launch import banner, check_can_start, cli_token, hub_command, wait_until_up
+    from ukm_tools.hub.launch import banner, check_can_start, cli_token, hub_command, stop_hub, wait_until_up
 
     check_can_start(settings)
     cli_token(settings)
@@ -274,6 +274,11 @@ def run_hub(settings: HubSettings, lang: str) -> int:
     log_path = settings.state_dir / "jupyterhub.log"
     with log_path.open("ab") as log:
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+
+    def _stop(signum, frame):  # `kill` or a service manager: stop the hub too, as Ctrl+C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         wait_until_up(settings, 120, log_path, proc)
         console.print(banner(settings), highlight=False)
@@ -285,12 +290,7 @@ def run_hub(settings: HubSettings, lang: str) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_hub(proc)
 
 
 @app.command("serve")
@@ -322,6 +322,9 @@ def serve_cmd(
         settings = build_serve_settings(
             folder, course, (address or "") if lan else None, port, ssl_cert, ssl_key, server_limit
         )
+        from ukm_tools.hub.launch import check_can_start
+
+        check_can_start(settings)  # before anything is created on the machine
         prepare_workshop(settings, lang)
         code = run_hub(settings, lang)
     raise typer.Exit(code)

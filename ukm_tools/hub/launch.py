@@ -136,6 +136,52 @@ def hub_command(settings: HubSettings) -> tuple[list[str], dict[str, str], Path]
     return argv, env, settings.state_dir
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it, from /proc (the hub's proxy, services and servers)."""
+    if pid <= 1:  # never the whole machine
+        return []
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def stop_hub(proc, timeout_s: float = 60) -> None:
+    """SIGTERM the hub and wait; then end whatever it started and left behind.
+
+    JupyterHub stops its proxy, services and servers on SIGTERM, except when the signal comes
+    before its handlers are installed (while starting): then they would outlive it.
+    """
+    import signal
+    import subprocess
+
+    descendants = [p for p in process_tree(proc.pid) if p != proc.pid]
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    for pid in descendants + [p for d in descendants for p in process_tree(d)]:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
 def wait_until_up(settings: HubSettings, timeout_s: float = 60, log: Path | None = None, proc=None) -> None:
     """Poll ``/hub/api/`` through the proxy until it answers (or the process died / time ran out)."""
     import httpx

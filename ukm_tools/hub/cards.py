@@ -64,6 +64,20 @@ def _fit(text: str, font: str, size: float, width: float) -> tuple[str, float]:
     return text, size
 
 
+def _name_lines(name: str, width: float) -> list[tuple[str, float]]:
+    """The name beside the QR code: one line at 13 pt down to 10 pt, else two lines (then cut)."""
+    text, size = _fit(name, "Helvetica-Bold", 13, width)
+    if size >= 10 and not text.endswith("…"):
+        return [(text, size)]
+    words = name.split()
+    for cut in range(len(words) - 1, 0, -1):
+        first = " ".join(words[:cut])
+        if stringWidth(first, "Helvetica-Bold", 11) <= width:
+            second, size2 = _fit(" ".join(words[cut:]), "Helvetica-Bold", 11, width)
+            return [(first, 11), (second, size2)]
+    return [_fit(name, "Helvetica-Bold", 11, width)]
+
+
 def _draw_card(c: Canvas, x: float, y: float, card: Card, title: str, login_url: str) -> None:
     pad = 5 * mm
     c.setDash(3, 3)
@@ -78,15 +92,17 @@ def _draw_card(c: Canvas, x: float, y: float, card: Card, title: str, login_url:
     line, size = _fit(heading, "Helvetica", 8, CARD_W - 2 * pad)
     c.setFont("Helvetica", size)
     c.drawString(x + pad, top - 8, line)
-    line, size = _fit(card.name, "Helvetica-Bold", 13, CARD_W - 2 * pad)
-    c.setFont("Helvetica-Bold", size)
-    c.drawString(x + pad, top - 24, line)
+    cursor = top - 24
+    for line in _name_lines(card.name, text_w):
+        c.setFont("Helvetica-Bold", line[1])
+        c.drawString(x + pad, cursor, line[0])
+        cursor -= line[1] + 2
 
     rows = [
         (TEXT["username"], card.issued.username, "Courier-Bold", 12),
         (TEXT["code"], card.issued.shown, "Courier-Bold", 15),
     ]
-    cursor = top - 42
+    cursor -= 6
     for label, value, font, size in rows:
         c.setFont("Helvetica", 7.5)
         c.drawString(x + pad, cursor, label)

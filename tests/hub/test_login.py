@@ -6,6 +6,8 @@ cards of the session's hub fixture.
 
 from __future__ import annotations
 
+import re
+import subprocess
 import time
 from datetime import timedelta
 
@@ -18,7 +20,16 @@ from ukm_tools.hub.accounts import Window, now_utc
 from ukm_tools.hub.cards import login_link
 from ukm_tools.hub.provision import store_for
 
+CODE_ON_CARD = re.compile(r"Nama pengguna\s+(\S+)\s+Kode masuk\s+([a-z0-9]{5}-[a-z0-9]{5})")
 ENGLISH = ("Sign in", "Username", "Password", "Invalid username", "Logout", "Start My Server")
+
+
+def card_codes(pdf) -> dict[str, str]:
+    """User name -> code as printed on the cards of a PDF (the only place a code exists)."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    return dict(CODE_ON_CARD.findall(text))
 
 
 @pytest.mark.browser
@@ -27,6 +38,8 @@ def test_login_with_the_card_code_on_a_360px_phone(hub):
     (as printed, with its dash) logs the participant in; every page is Indonesian and fits 360 px."""
     from playwright.sync_api import sync_playwright
 
+    code_on_card = card_codes(hub.cards)[hub.ani]
+    assert codes_mod.normalize(code_on_card) == hub.codes[hub.ani]
     card_url = login_link(hub.settings.login_url, hub.ani)
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -44,7 +57,7 @@ def test_login_with_the_card_code_on_a_360px_phone(hub):
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
             page.screenshot(path=str(ARTIFACTS / "hub-login-360.png"), full_page=True)
 
-            page.fill("#password_input", codes_mod.display(hub.codes[hub.ani]))
+            page.fill("#password_input", code_on_card)
             page.click("#login_submit")
             page.wait_for_url("**/hub/home", timeout=30_000)
             body = page.inner_text("body")
@@ -118,3 +131,32 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_code(hub):
         wrong = login(client, hub.staf, "abcde-fghjk")
     assert unknown.status_code == wrong.status_code == 403
     assert "kode masuk salah" in unknown.text and "kode masuk salah" in wrong.text
+
+
+def test_reset_code_prints_a_new_card_whose_code_logs_in(hub):
+    """`ukm hub reset-code` (as staff run it): the old code stops working at once, the new card's
+    code logs in, and the card file is readable by root only."""
+    staf, old = hub.staf, hub.codes[hub.staf]
+    result = subprocess.run(
+        [
+            str(hub.settings.bindir / "ukm"),
+            "hub",
+            "reset-code",
+            staf,
+            "--dir",
+            str(hub.base),
+            "--url",
+            hub.settings.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    card = next((hub.base / "kartu").glob(f"kartu-{staf}-*.pdf"))
+    assert card.stat().st_mode & 0o077 == 0
+    new = card_codes(card)[staf]
+    hub.codes[staf] = codes_mod.normalize(new)  # later tests log in as staff with the new card
+    with httpx.Client(base_url=hub.settings.url, timeout=30) as client:
+        assert login(client, staf, old).status_code == 403
+        assert login(client, staf, new).status_code == 302

@@ -82,3 +82,20 @@ def test_the_hubs_state_and_other_parameters_are_closed(hub):
     own = attempt(budi, f"import json; print(json.load(open({str(params / (hub.budi + '.json'))!r}))['student_id'])")
     assert own == hub.budi
     assert attempt(budi, f"print(__import__('os').listdir({str(params)!r}))") == "denied"
+
+
+def test_another_participants_jupyterlab_refuses_my_token(hub, ani_submitted):
+    """Through the hub (or straight to her server's port), Budi's token opens nothing of Ani's."""
+    import httpx
+
+    hub.ensure_server(hub.ani)
+    budi = {"Authorization": f"token {hub.user_token(hub.budi, note='isolation')}"}
+    r = httpx.get(f"{hub.settings.url}user/{hub.ani}/api/contents/catatan.txt", headers=budi, timeout=60)
+    assert r.status_code == 403 and "rahasia" not in r.text
+    with hub.api() as api:
+        server_url = api.get(f"users/{hub.ani}").json()["servers"][""]["url"]
+    ani_token = {"Authorization": f"token {hub.user_token(hub.ani, note='isolation')}"}
+    mine = httpx.get(
+        f"{hub.settings.url.rstrip('/')}{server_url}api/contents/catatan.txt", headers=ani_token, timeout=60
+    )
+    assert mine.status_code == 200 and "rahasia Ani" in mine.text

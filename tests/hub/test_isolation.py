@@ -85,7 +85,7 @@ def test_the_hubs_state_and_other_parameters_are_closed(hub):
 
 
 def test_another_participants_jupyterlab_refuses_my_token(hub, ani_submitted):
-    """Through the hub (or straight to her server's port), Budi's token opens nothing of Ani's."""
+    """Through the hub, Budi's token opens nothing in Ani's JupyterLab; her own token does."""
     import httpx
 
     hub.ensure_server(hub.ani)

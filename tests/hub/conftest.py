@@ -144,10 +144,11 @@ def run_as(user: sysusers.SystemUser, code: str, cwd: Path | None = None) -> sub
     )
 
 
-def _open_for_others(path: Path) -> dict[Path, int]:
-    """Give o+x to folders on the way to ``path`` that lack it (a pyenv under /root); returns old modes."""
+def _open_for_others(paths: list[Path]) -> dict[Path, int]:
+    """Give o+x to folders on the way to ``paths`` that lack it (a pyenv or a CI checkout under
+    /root); returns their old modes, restored at the end."""
     modes = {}
-    for folder in isolation.unreachable_for_others(path):
+    for folder in isolation.unreachable_for_others(*paths):
         modes[folder] = os.stat(folder).st_mode & 0o7777
         os.chmod(folder, modes[folder] | 0o001)
     return modes
@@ -191,7 +192,7 @@ def hub():
         mark("gradebook with the roster")
         created.append(settings.course_user)
         isolation.prepare_course(settings)
-        opened = _open_for_others(settings.python)
+        opened = _open_for_others(isolation.paths_servers_need(settings))
         # As staff do on the server: `ukm` run by root continues as the course's owner.
         released = subprocess.run(
             [str(settings.bindir / "ukm"), "release", ASSIGNMENT, "--course", str(course)],

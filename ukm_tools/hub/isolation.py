@@ -98,18 +98,27 @@ def prepare_course(settings: HubSettings) -> sysusers.SystemUser:
     return owner
 
 
-def unreachable_for_others(path: Path) -> list[Path]:
-    """Folders on the way to ``path`` that other users cannot pass (no o+x).
+def unreachable_for_others(*paths: Path) -> list[Path]:
+    """Folders on the way to ``paths`` that other users cannot pass (no o+x), links followed or not.
 
-    Participants' servers and the services run the venv's Python as other users; a venv
-    under /root (mode 0700) cannot be started by them.
+    Participants' servers and the services run the venv's Python, the installed ukm_tools and
+    deploy/ as other users; a checkout or a pyenv under /root (mode 0700) stops them.
     """
-    blocked = []
-    current = Path(path).resolve()
-    for folder in [*reversed(current.parents), current]:
-        if folder.is_dir() and not os.stat(folder).st_mode & 0o001:
-            blocked.append(folder)
+    blocked: list[Path] = []
+    for path in paths:
+        for route in {Path(os.path.abspath(path)), Path(path).resolve()}:
+            for folder in [*reversed(route.parents), route]:
+                if folder.is_dir() and not os.stat(folder).st_mode & 0o001 and folder not in blocked:
+                    blocked.append(folder)
     return blocked
+
+
+def paths_servers_need(settings: HubSettings) -> list[Path]:
+    """What other users must reach: the venv's Python, this package, the hub configuration."""
+    import ukm_tools
+    from ukm_tools.hub.settings import DEPLOY_DIR
+
+    return [settings.python, Path(ukm_tools.__file__).parent, DEPLOY_DIR]
 
 
 def drop_to_course_owner(course_dir: Path) -> str | None:

@@ -116,13 +116,13 @@ def cli_token(settings: HubSettings) -> str:
 
 
 def check_can_start(settings: HubSettings) -> None:
-    from ukm_tools.hub.isolation import unreachable_for_others
+    from ukm_tools.hub.isolation import paths_servers_need, unreachable_for_others
 
     if not PROXY_BIN.exists():
         raise UkmError("hub_no_proxy", "proxy", str(PROXY_BIN))
     if bool(settings.ssl_cert) != bool(settings.ssl_key):
         raise UkmError("hub_tls_pair", "ssl")
-    blocked = unreachable_for_others(settings.python)
+    blocked = unreachable_for_others(*paths_servers_need(settings))
     if blocked:
         raise UkmError("hub_unreachable_venv", "python", str(settings.python), [str(b) for b in blocked])
 

@@ -3,11 +3,14 @@ idle servers stopped. (The culling test is last in this file: it waits for the c
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 import time
 
-from tests.hub.conftest import ASSIGNMENT
+import pytest
+
+from tests.hub.conftest import ASSIGNMENT, run_as
 
 
 def test_fetch_and_submit_arrive_under_the_participants_own_id(hub, ani_submitted):
@@ -37,6 +40,34 @@ def test_fetch_and_submit_arrive_under_the_participants_own_id(hub, ani_submitte
     copy = submitted / hub.ani / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert copy.read_bytes() == submitted_nb.read_bytes()
     assert copy.stat().st_uid == kursus.uid  # collected as the course user, not root
+
+
+def test_a_submission_forged_in_anothers_name_is_refused(hub, ani_submitted):
+    """Budi drops a newer folder named for Ani into the inbound folder: collect reads the owner
+    (Budi's uid), refuses the folder and says so; Ani's own submission stays the one collected.
+    Needs the collect intake of the grading hardening (issue 9), which takes identity from owners."""
+    pytest.importorskip("ukm_tools.course.intake", reason="the owner-based intake (issue 9) is not merged yet")
+    inbound = ani_submitted.inbound.parent
+    forged = inbound / f"{hub.ani}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+palsu"
+    make = (
+        f"import os\nos.mkdir({str(forged)!r})\n"
+        f"open(os.path.join({str(forged)!r}, '{ASSIGNMENT}.ipynb'), 'w').write('{{}}')\n"
+        f"open(os.path.join({str(forged)!r}, 'timestamp.txt'), 'w').write('2099-01-01 00:00:00.000000 UTC')\n"
+    )
+    try:
+        assert run_as(hub.users["budi"], make).returncode == 0
+        collected = subprocess.run(
+            [str(hub.settings.bindir / "ukm"), "collect", ASSIGNMENT, "--course", str(hub.settings.course_dir)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert collected.returncode == 0, collected.stderr
+        assert hub.budi in collected.stderr and "palsu" in collected.stderr  # reported, naming the owner
+        copy = hub.settings.course_dir / "submitted" / hub.ani / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        assert copy.read_bytes() == (ani_submitted.inbound / f"{ASSIGNMENT}.ipynb").read_bytes()
+    finally:
+        shutil.rmtree(forged, ignore_errors=True)
 
 
 def test_the_server_limit_refuses_with_a_clear_message(hub, ani_submitted):

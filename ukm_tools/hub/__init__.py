@@ -11,6 +11,7 @@ reads every setting from :mod:`.settings`; the modules here hold the logic it na
 - :mod:`.isolation`   ownership and modes of the course folder, the exchange and the homes
 - :mod:`.exchange`    nbgrader submit that keeps a submission private to its owner and the course
 - :mod:`.cards`       login cards as a PDF, several per A4 sheet
+- :mod:`.provision`   accounts from the roster: system users, codes, parameter files, cards
 - :mod:`.auth`        the JupyterHub authenticator that checks card codes
 - :mod:`.service`     base handlers for hub services with hub OAuth (staff pages; the portal next)
 - :mod:`.staff`       the staff pages service (status per assignment, Excel export)

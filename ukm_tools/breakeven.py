@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import UkmError, owned
 from ukm_tools.money import Money, format_money, format_number, format_percent, round_half_up
 
 __all__ = ["BreakEven", "break_even"]
@@ -97,6 +96,7 @@ class BreakEven:
         }
 
 
+@owned("breakeven")
 def break_even(
     fixed_costs: Money,
     unit_price: Money,
@@ -144,15 +144,3 @@ def break_even(
         profit_at_units=(contribution * units - fixed).rounded(),
         profit_at_cartons=(contribution * (cartons * upc) - fixed).rounded(),
     )
-
-
-register(
-    {},
-    fields={
-        "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
-        "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
-        "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
-        "units_per_carton": {"id": "Isi per karton", "en": "Units per carton"},
-        "target_profit": {"id": "Target laba", "en": "Target profit"},
-    },
-)

@@ -26,8 +26,7 @@ from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.money import Money, Number, format_money
 
 IDR = "IDR"
@@ -71,6 +70,7 @@ def payment_methods() -> tuple[PaymentMethod, ...]:
     return tuple(PaymentMethod(**m) for m in data["methods"])
 
 
+@owned("financing")
 def payment_method(key: str) -> PaymentMethod:
     for m in payment_methods():
         if m.key == key:
@@ -206,6 +206,7 @@ def _check_start(start: Any, problems: list[Problem]) -> None:
         problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
 
 
+@owned("financing")
 def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     """The cash-flow timeline of one export order.
 
@@ -292,6 +293,7 @@ def _timeline(
     return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
 
 
+@owned("financing")
 def order_from_quote(
     quote: Any,
     pricing: Any,
@@ -349,6 +351,7 @@ class LoanScheme:
     status: str  # regulation | approximate | illustrative
     rates_by_access: tuple[Decimal, ...] = ()
 
+    @owned("financing")
     def rate_for_access(self, access: int) -> Decimal:
         """The rate on the ``access``-th KUR loan (graduated schemes: 6, 7, 8, 9%)."""
         if not self.rates_by_access:
@@ -379,6 +382,7 @@ def loan_schemes() -> tuple[LoanScheme, ...]:
     return tuple(out)
 
 
+@owned("financing")
 def loan_scheme(key: str) -> LoanScheme:
     for s in loan_schemes():
         if s.key == key:
@@ -484,6 +488,7 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
     return problems
 
 
+@owned("financing")
 def instalment_schedule(
     principal: Money, rate_pct: Number, months: int, basis: str = "effective", start: dt.date | None = None
 ) -> Schedule:
@@ -539,6 +544,7 @@ def instalment_schedule(
     return Schedule(P, rate, basis, months, tuple(rows))
 
 
+@owned("financing")
 def equivalent_flat_rate(principal: Money, effective_pct: Number, months: int) -> Decimal:
     """The flat rate (% a year) that costs as much interest as ``effective_pct`` on an annuity.
 
@@ -591,6 +597,7 @@ def loan_months(days_tied_up: int) -> int:
     return max(1, math.ceil(days_tied_up / DAYS_PER_MONTH))
 
 
+@owned("financing")
 def finance_order(
     timeline: CashFlowTimeline,
     *,
@@ -687,6 +694,7 @@ class OrderDiscounting:
         return self.undiscounted.margin - self.cost
 
 
+@owned("financing")
 def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None = None) -> OrderDiscounting:
     """Discount the order's draft at acceptance for its tenor (D/A, usance L/C only).
 
@@ -717,35 +725,3 @@ def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None 
         "en": f"Discounted draft proceeds ({method.name['en']})",
     }
     return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)
-
-
-register(
-    {
-        "not_discountable": {
-            "id": "{field}: {method_name} tidak memakai wesel berjangka yang bisa didiskonto. Yang bisa: {allowed}.",
-            "en": "{field}: {method_name} has no time draft to discount. Methods that do: {allowed}.",
-        },
-        "tenor_fixed": {
-            "id": "{field}: {method} tidak punya jangka waktu yang bisa diubah (selalu {allowed} hari; diisi {value}).",
-            "en": "{field}: {method} has no adjustable tenor (always {allowed} days; got {value}).",
-        },
-    },
-    fields={
-        "order_value": {"id": "Nilai pesanan", "en": "Order value"},
-        "materials": {"id": "Biaya bahan baku", "en": "Materials"},
-        "production_costs": {"id": "Biaya produksi", "en": "Production costs"},
-        "export_costs": {"id": "Biaya ekspor", "en": "Export costs"},
-        "production_days": {"id": "Lama produksi (hari)", "en": "Production time (days)"},
-        "days_to_ship": {"id": "Hari sampai pengapalan", "en": "Days to shipment"},
-        "method": {"id": "Cara pembayaran", "en": "Payment method"},
-        "tenor_days": {"id": "Jangka waktu pembayaran (hari)", "en": "Payment tenor (days)"},
-        "principal": {"id": "Pokok pinjaman", "en": "Loan principal"},
-        "rate_pct": {"id": "Suku bunga (% per tahun)", "en": "Interest rate (% a year)"},
-        "months": {"id": "Jangka waktu pinjaman (bulan)", "en": "Loan term (months)"},
-        "basis": {"id": "Dasar bunga", "en": "Interest basis"},
-        "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
-        "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
-        "start": {"id": "Tanggal mulai", "en": "Start date"},
-        "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
-    },
-)

@@ -20,8 +20,7 @@ from decimal import Decimal
 from enum import Enum
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import UkmError, owned
 from ukm_tools.money import Money, Number
 
 CLAUSES = ("A", "B", "C")
@@ -53,16 +52,6 @@ CLAUSE_LABELS = {
         "en": "ICC (C) — major casualties only (fire, sinking, collision)",
     },
 }
-
-register(
-    {
-        "clause_below_minimum": {
-            "id": "{field}: {rule} mewajibkan minimal ICC ({allowed}); dipilih ICC ({value}).",
-            "en": "{field}: {rule} requires at least ICC ({allowed}); ICC ({value}) was chosen.",
-        }
-    },
-    fields={"clause": {"id": "Klausul asuransi", "en": "Insurance clause"}},
-)
 
 
 @dataclass(frozen=True)
@@ -105,6 +94,7 @@ class InsuranceQuote:
         return list(zip(labels, values))
 
 
+@owned("insurance")
 def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insurance_rate_pct") -> Decimal:
     r = checks.number(rate_pct, field)
     cover = checks.number(cover_pct, "cover_pct")
@@ -115,6 +105,7 @@ def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insuranc
     return r
 
 
+@owned("insurance")
 def check_clause(clause: str, required: str | None = None, rule: str = "", field: str = "clause") -> str:
     c = clause.strip().upper().strip("()") if isinstance(clause, str) else clause
     if c not in CLAUSES:
@@ -132,6 +123,7 @@ def premium_factor(rate_pct: Decimal, cover_pct: Decimal, method: Method) -> Dec
     return cover * r
 
 
+@owned("insurance")
 def insure(
     cfr: Money,
     rate_pct: Number,

@@ -26,13 +26,14 @@ from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_percent
 from ukm_tools.numbers import parse_number
 
 IDR = "IDR"
 LANGS = ("id", "en")
+T = section("katalog")
 
 # --------------------------------------------------------------------------- PPN
 
@@ -83,6 +84,7 @@ def ppn_rules() -> tuple[PpnRule, ...]:
     return tuple(sorted(rules, key=lambda r: r.valid_from))
 
 
+@owned("katalog")
 def ppn_rule(on: dt.date, luxury: bool = False) -> PpnRule:
     """The PPN rule in force on ``on`` for ordinary (or luxury) goods."""
     wanted = "luxury" if luxury else "non_luxury"
@@ -181,6 +183,7 @@ class GovernmentPrice:
         return "Price excludes PPN (VAT): the seller is not VAT-registered (PKP)."
 
 
+@owned("katalog")
 def government_price(inp: PriceInput) -> GovernmentPrice:
     """The delivered unit price for a government buyer, with or without PPN.
 
@@ -384,6 +387,7 @@ def _flag(v: Any, name: str, yes: set[str], no: set[str]) -> bool:
     raise UkmError("unknown_choice", name, _text(v), ["ya", "tidak"])
 
 
+@owned("katalog")
 def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | None = None) -> Listing:
     """A :class:`Listing` from loosely typed values keyed by :data:`FIELD_KEYS`.
 
@@ -570,6 +574,7 @@ def requirement_texts() -> dict[str, dict[str, str]]:
     return dict(packaged_yaml("katalog/registration.yaml")["requirements"])
 
 
+@owned("katalog")
 def checklist(have: Iterable[str]) -> Checklist:
     """The registration steps with what each needs, ticking what is in ``have``.
 
@@ -608,63 +613,6 @@ def have_from_listings(listings: Iterable[Listing], *, all_rows_valid: bool = Tr
     return have
 
 
-# --------------------------------------------------------------------------- messages
-
-_LABELS = {
-    "product_name": ("Nama produk", "Product name"),
-    "specification": ("Spesifikasi", "Specification"),
-    "sale_unit": ("Satuan", "Unit"),
-    "brand": ("Merek", "Brand"),
-    "origin": ("Asal produk", "Origin"),
-    "price_before_ppn": ("Harga satuan sebelum PPN (Rp)", "Unit price before PPN (IDR)"),
-    "delivery_per_order": ("Ongkos kirim per pesanan minimum (Rp)", "Delivery per minimum order (IDR)"),
-    "min_order": ("Pesanan minimum", "Minimum order"),
-    "delivery_area": ("Wilayah pengiriman", "Delivery area"),
-    "valid_from": ("Harga berlaku mulai", "Price valid from"),
-    "valid_until": ("Harga berlaku sampai", "Price valid until"),
-    "nib": ("NIB", "NIB"),
-    "kbli": ("KBLI", "KBLI"),
-    "npwp": ("NPWP", "NPWP"),
-    "kswp_status": ("Status KSWP", "KSWP status"),
-    "pkp": ("PKP (ya/tidak)", "PKP (yes/no)"),
-    "ppn_per_unit": ("PPN per unit (Rp)", "PPN per unit (IDR)"),
-    "unit_price": ("Harga satuan termasuk PPN (Rp)", "Unit price incl. PPN (IDR)"),
-    "ppn_included": ("PPN termasuk", "PPN included"),
-    "ppn_statement": ("Keterangan PPN", "PPN statement"),
-    "have": ("Yang sudah dimiliki", "Already have"),
-    "sheet": ("Lembar produk", "Product sheet"),
-}
-
-
 def field_label(key: str, lang: str = "id") -> str:
-    pair = _LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "id" else pair[1]
-
-
-register(
-    {
-        "digits_length": {
-            "id": "{field}: '{value}' harus terdiri dari {allowed} digit angka (terbaca {count} digit).",
-            "en": "{field}: '{value}' must have {allowed} digits (found {count}).",
-        },
-        "digits_as_number": {
-            "id": "{field}: '{value}' tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit angka. Ubah format sel menjadi Teks lalu ketik ulang.",
-            "en": "{field}: '{value}' is stored as a number, and Excel keeps only 15 digits of a number. Format the cell as Text and type it again.",
-        },
-        "not_a_date": {
-            "id": "{field}: '{value}' bukan tanggal. Tulis seperti 31-12-2025 atau 2025-12-31.",
-            "en": "{field}: '{value}' is not a date. Write it like 2025-12-31 or 31-12-2025.",
-        },
-        "date_order": {
-            "id": "{field} ({value}) tidak boleh sebelum tanggal mulai berlaku ({allowed}).",
-            "en": "{field} ({value}) must not be before the start date ({allowed}).",
-        },
-        "text_too_long": {
-            "id": "{field}: terlalu panjang ({length} karakter); paling banyak {allowed}.",
-            "en": "{field}: too long ({length} characters); at most {allowed}.",
-        },
-    },
-    fields={k: {"id": v[0], "en": v[1]} for k, v in _LABELS.items()},
-)
+    """A listing field's name in ``lang``: the column header of the sheets and the label in messages."""
+    return T.field(key, lang)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import UkmError, owned
 from ukm_tools.money import Money, Number, format_money, format_percent
 
 __all__ = ["LandedScenario", "LandedCost", "landed_scenario", "landed_cost"]
@@ -108,6 +107,7 @@ class LandedCost:
         }
 
 
+@owned("landed")
 def landed_scenario(
     cif: Money,
     quantity: int,
@@ -149,6 +149,7 @@ def landed_scenario(
     return LandedScenario(cif_, qty, duty_pct_, vat_pct_, duty, vat_base, vat, charges, total, (total / qty).rounded())
 
 
+@owned("landed")
 def landed_cost(
     cif: Money,
     quantity: int,
@@ -186,15 +187,3 @@ def landed_cost(
     )
     saving = standard.total - preferential.total
     return LandedCost(standard, preferential, preference, saving, (saving / standard.quantity).rounded())
-
-
-register(
-    {},
-    fields={
-        "cif": {"id": "Nilai CIF", "en": "CIF value"},
-        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
-        "preferential_duty_pct": {"id": "Bea masuk preferensi (%)", "en": "Preferential duty (%)"},
-        "vat_pct": {"id": "PPN/VAT di negara tujuan (%)", "en": "VAT at destination (%)"},
-        "destination_charges": {"id": "Biaya di pelabuhan/negara tujuan", "en": "Destination charges"},
-    },
-)

@@ -30,8 +30,7 @@ from typing import Any
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
 
 LANGS = ("id", "en")
@@ -104,6 +103,7 @@ def load_payment_methods() -> Mapping[str, PaymentMethod]:
     return {m.code: m for m in methods}
 
 
+@owned("payments")
 def get_method(code: str, field: str = "method") -> PaymentMethod:
     methods = load_payment_methods()
     if code not in methods:
@@ -276,6 +276,7 @@ class FeeSchedule(Dated):
     fees: tuple[Fee, ...]
     note: str = ""
 
+    @owned("payments")
     def fee(self, code: str) -> Fee:
         for f in self.fees:
             if f.code == code:
@@ -448,6 +449,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
     )
 
 
+@owned("payments")
 def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
     """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported."""
     if not isinstance(data, Mapping):
@@ -498,6 +500,7 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
     )
 
 
+@owned("payments")
 def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
     """The packaged Bank Jatim example, or a trainer's own schedule file (same format)."""
     if path is None:
@@ -524,6 +527,7 @@ class CostBreakdown:
     total: Money
     bank: str
 
+    @owned("payments")
     def line(self, code: str) -> FeeLine:
         for ln in self.lines:
             if ln.code == code:
@@ -583,6 +587,7 @@ def _periods(days: int, period_days: int) -> int:
     return max(1, math.ceil(days / period_days))
 
 
+@owned("payments")
 def method_cost(
     method: str | PaymentMethod,
     invoice: Money,
@@ -625,6 +630,7 @@ def method_cost(
     return CostBreakdown(m, inv, tuple(lines), total, schedule.bank)
 
 
+@owned("payments")
 def lc_cost(
     invoice: Money,
     schedule: FeeSchedule,
@@ -648,6 +654,7 @@ def lc_cost(
     )
 
 
+@owned("payments")
 def collection_cost(
     invoice: Money, schedule: FeeSchedule, *, acceptance: bool = False, tenor_days: int = 0
 ) -> CostBreakdown:
@@ -709,11 +716,13 @@ def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: i
     return m.rounded(), r, d, f.rounded()
 
 
+@owned("payments")
 def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
     """face x annual rate x days / 360, rounded half-up to the minor unit."""
     return (face * checks.number(annual_rate_pct, "annual_rate_pct") / 100 * days / DAY_COUNT).rounded()
 
 
+@owned("payments")
 def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
     """Net proceeds of discounting ``face`` for ``days`` at ``annual_rate_pct`` % a year.
 
@@ -726,6 +735,7 @@ def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money 
     return DraftDiscount(face, r, d, interest, f, face - interest - f)
 
 
+@owned("payments")
 def gross_up_face(target_net: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> Money:
     """The smallest face value (whole cents) whose discounting nets at least ``target_net``.
 
@@ -770,6 +780,7 @@ class MethodComparison:
     annual_rate_pct: Decimal | None
     rows: tuple[MethodCost, ...]
 
+    @owned("payments")
     def row(self, code: str) -> MethodCost:
         for r in self.rows:
             if r.method.code == code:
@@ -833,6 +844,7 @@ class MethodComparison:
         }
 
 
+@owned("payments")
 def compare_methods(
     invoice: Money,
     schedule: FeeSchedule,
@@ -879,35 +891,3 @@ def compare_methods(
         rows.append(MethodCost(m, b, financing, b.total + financing))
     rows.sort(key=keys[sort_by])
     return MethodComparison(invoice, int(tenor_days), rate, tuple(rows))
-
-
-register(
-    {
-        "min_above_max": {
-            "id": "{field}: minimum ({value}) lebih besar dari maksimum ({allowed}).",
-            "en": "{field}: the minimum ({value}) is above the maximum ({allowed}).",
-        },
-        "duplicate_code": {
-            "id": "{field}: kode '{value}' dipakai lebih dari sekali.",
-            "en": "{field}: code '{value}' is used more than once.",
-        },
-        "discount_exceeds_face": {
-            "id": "{field}: dengan bunga {annual_rate_pct}% setahun selama {value} hari, bunga diskonto menghabiskan seluruh nilai wesel. Periksa suku bunga dan jumlah hari.",
-            "en": "{field}: at {annual_rate_pct}% a year for {value} days the discount interest eats the whole face value. Check the rate and the days.",
-        },
-    },
-    fields={
-        "invoice": {"id": "Nilai invoice", "en": "Invoice amount"},
-        "amendments": {"id": "Jumlah amendemen", "en": "Number of amendments"},
-        "discrepancies": {"id": "Jumlah diskrepansi", "en": "Number of discrepancies"},
-        "tenor_days": {"id": "Jangka waktu (hari)", "en": "Tenor (days)"},
-        "validity_days": {"id": "Masa berlaku L/C (hari)", "en": "Credit validity (days)"},
-        "days": {"id": "Jumlah hari", "en": "Days"},
-        "annual_rate_pct": {"id": "Suku bunga setahun (%)", "en": "Annual interest rate (%)"},
-        "face": {"id": "Nilai nominal wesel", "en": "Face value of the draft"},
-        "target_net": {"id": "Hasil bersih yang diinginkan", "en": "Target net proceeds"},
-        "fees": {"id": "Biaya bank", "en": "Bank fees"},
-        "method": {"id": "Cara pembayaran", "en": "Payment method"},
-        "sort_by": {"id": "Urutkan menurut", "en": "Sort by"},
-    },
-)

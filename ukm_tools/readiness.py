@@ -28,8 +28,7 @@ from typing import Any
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
 
 LANGS = ("id", "en")
@@ -87,12 +86,14 @@ class RequirementCatalog(Dated):
     markets: Mapping[str, Market]
     requirements: tuple[Requirement, ...]
 
+    @owned("readiness")
     def requirement(self, code: str) -> Requirement:
         for r in self.requirements:
             if r.code == code:
                 return r
         raise UkmError("unknown_choice", "requirement", code, [r.code for r in self.requirements])
 
+    @owned("readiness")
     def check_choice(self, product_type: str, market: str) -> tuple[str, str]:
         problems = []
         if product_type not in self.product_types:
@@ -110,12 +111,14 @@ class RequirementCatalog(Dated):
         market_ok = ANY in req.markets or market in req.markets or any(g in req.markets for g in m.groups)
         return product_ok and market_ok
 
+    @owned("readiness")
     def applicable(self, product_type: str, market: str) -> tuple[Requirement, ...]:
         """The requirements for this product type and market, in the data file's order
         (the order to ask the questions in)."""
         product_type, market = self.check_choice(product_type, market)
         return tuple(r for r in self.requirements if self.applies(r, product_type, market))
 
+    @owned("readiness")
     def questions_dataframe(self, product_type: str, market: str, lang: str = "id"):
         """The yes/no questions for this product type and market, in asking order."""
         import pandas as pd
@@ -184,6 +187,7 @@ def _list(raw: Any, field: str, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(raw)
 
 
+@owned("readiness")
 def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCatalog:
     """Validate parsed YAML into a :class:`RequirementCatalog`, reporting every problem."""
     if not isinstance(data, Mapping):
@@ -330,6 +334,7 @@ def _packaged() -> RequirementCatalog:
     return parse_catalog(packaged_yaml("export_requirements.yaml"), "export_requirements.yaml")
 
 
+@owned("readiness")
 def load_requirements(path: str | Path | None = None) -> RequirementCatalog:
     """The packaged requirements, or a trainer's own file in the same format."""
     if path is None:
@@ -483,6 +488,7 @@ def _check_answers(answers: Any, catalog: RequirementCatalog) -> dict[str, bool]
     return dict(answers)
 
 
+@owned("readiness")
 def assess(
     answers: Mapping[str, bool],
     product_type: str,
@@ -525,19 +531,3 @@ def _plan(applicable: Sequence[Requirement], met: set[str]) -> list[Action]:
         placed[r.code] = Action(len(placed) + 1, r, waits[r.code], start, start + r.lead_time_days)
         del todo[r.code]
     return list(placed.values())
-
-
-register(
-    {
-        "prerequisite_cycle": {
-            "id": "Prasyarat saling menunggu (melingkar): {value}. Perbaiki daftar prasyarat di berkas persyaratan.",
-            "en": "Prerequisites wait for each other in a loop: {value}. Fix the prerequisites in the requirements file.",
-        },
-    },
-    fields={
-        "product_type": {"id": "Jenis produk", "en": "Product type"},
-        "market": {"id": "Negara tujuan", "en": "Destination market"},
-        "answers": {"id": "Jawaban", "en": "Answers"},
-        "requirement": {"id": "Persyaratan", "en": "Requirement"},
-    },
-)

@@ -15,27 +15,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 COURSE_FILE = "course.yml"
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-register(
-    {
-        "duplicate_assignment": {
-            "id": "{field}: tugas '{value}' sudah dipakai di modul lain; nama tugas harus unik.",
-            "en": "{field}: assignment '{value}' is already used in another module; names must be unique.",
-        },
-        "missing_source": {
-            "id": "{field}: tugas '{value}' tidak punya folder sumber source/{value}/ di folder kursus.",
-            "en": "{field}: assignment '{value}' has no source folder source/{value}/ in the course folder.",
-        },
-        "bad_name": {
-            "id": "{field}: '{value}' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms).",
-            "en": "{field}: '{value}' is not allowed; use lower-case letters, digits, '-' or '_' (e.g. harga-incoterms).",
-        },
-    }
-)
 
 
 class _Strict(BaseModel):

@@ -19,16 +19,6 @@ import nbformat
 
 from ukm_tools.course import ops
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "demo_out_not_ours": {
-            "id": "Folder '{value}' sudah ada dan bukan hasil `ukm demo`; pilih folder lain dengan --out.",
-            "en": "Folder '{value}' exists and was not made by `ukm demo`; choose another with --out.",
-        }
-    }
-)
 
 MARKER = ".ukm-demo"
 DEFAULT_ASSIGNMENTS = ("harga-incoterms", "syarat-ekspor")

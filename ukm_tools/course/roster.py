@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 from ukm_tools.numbers import parse_number
 
 COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
@@ -57,63 +56,6 @@ COLUMN_HELP = {
     "jumlah_unit": ("Jumlah unit per pengiriman (bilangan bulat)", "Units per shipment (whole number)"),
 }
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-
-register(
-    {
-        "roster_no_header": {
-            "id": "Berkas '{value}': baris judul kolom tidak ditemukan. Baris judul harus memuat kolom: {allowed}. Buat lembar kosong dengan `ukm roster template`.",
-            "en": "File '{value}': no header row found. The header must contain the columns: {allowed}. Get an empty sheet with `ukm roster template`.",
-        },
-        "roster_missing_columns": {
-            "id": "Berkas '{value}' baris {line}: kolom wajib tidak ada: {allowed}.",
-            "en": "File '{value}' line {line}: required columns missing: {allowed}.",
-        },
-        "roster_encoding": {
-            "id": "Berkas '{value}' bukan UTF-8 (sepertinya {detected}). Di Excel: Simpan Sebagai > 'CSV UTF-8 (Comma delimited)', lalu impor lagi; atau jalankan dengan --encoding {detected}.",
-            "en": "File '{value}' is not UTF-8 (looks like {detected}). In Excel: Save As > 'CSV UTF-8 (Comma delimited)' and import again, or run with --encoding {detected}.",
-        },
-        "roster_empty": {
-            "id": "Berkas '{value}' tidak berisi satu peserta pun.",
-            "en": "File '{value}' contains no participants.",
-        },
-        "roster_required": {
-            "id": "Baris {line}: kolom {field} wajib diisi.",
-            "en": "Line {line}: column {field} is required.",
-        },
-        "roster_bad_id": {
-            "id": "Baris {line}: id_peserta '{value}' tidak bisa dipakai JupyterHub/nbgrader. Pakai huruf kecil a-z, angka, '-' atau '_', diawali huruf/angka, maks. 32 karakter (misalnya siti-aminah).",
-            "en": "Line {line}: id_peserta '{value}' cannot be used by JupyterHub/nbgrader. Use a-z, digits, '-' or '_', starting with a letter or digit, at most 32 characters (e.g. siti-aminah).",
-        },
-        "roster_duplicate_id": {
-            "id": "Baris {line}: id_peserta '{value}' sudah dipakai di baris {first_line} (huruf besar/kecil dianggap sama).",
-            "en": "Line {line}: id_peserta '{value}' is already used on line {first_line} (case is ignored).",
-        },
-        "roster_bad_number": {
-            "id": "Baris {line}: {field} '{value}' bukan angka rupiah yang sah (harus angka ≥ 0, misalnya 18.500).",
-            "en": "Line {line}: {field} '{value}' is not a valid rupiah amount (a number ≥ 0, e.g. 18500).",
-        },
-        "roster_bad_quantity": {
-            "id": "Baris {line}: jumlah_unit '{value}' harus bilangan bulat lebih dari 0.",
-            "en": "Line {line}: jumlah_unit '{value}' must be a whole number greater than 0.",
-        },
-        "roster_partial_product": {
-            "id": "Baris {line}: data produk belum lengkap; isi keempat kolom produk atau kosongkan semuanya (yang kosong: {allowed}).",
-            "en": "Line {line}: product data incomplete; fill all four product columns or none (empty: {allowed}).",
-        },
-        "roster_bad_email": {
-            "id": "Baris {line}: email '{value}' tidak sah.",
-            "en": "Line {line}: e-mail '{value}' is not valid.",
-        },
-        "roster_bad_phone": {
-            "id": "Baris {line}: telepon '{value}' tidak sah (hanya angka, spasi, +, -).",
-            "en": "Line {line}: phone '{value}' is not valid (digits, spaces, +, - only).",
-        },
-        "roster_unknown_format": {
-            "id": "Berkas '{value}': format tidak dikenal; gunakan .xlsx atau .csv.",
-            "en": "File '{value}': unknown format; use .xlsx or .csv.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)

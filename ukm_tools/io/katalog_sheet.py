@@ -24,9 +24,9 @@ from typing import Any
 
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
-from ukm_tools.errors import Problem, UkmError
+from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
-from ukm_tools.messages import register
+from ukm_tools.messages import Section
 
 SHEET_NAMES = ("produk", "products", "product")
 
@@ -37,8 +37,8 @@ class RowProblem(Problem):
 
     row: int = 0
 
-    def message(self, lang: str = "id") -> str:
-        return f"{'Baris' if lang == 'id' else 'Row'} {self.row}: {super().message(lang)}"
+    def message(self, lang: str = "id", view: Section | None = None) -> str:
+        return f"{'Baris' if lang == 'id' else 'Row'} {self.row}: {super().message(lang, view)}"
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise UkmError("malformed_file", "file", str(path), detail=str(e)) from None
 
 
+@owned("katalog")  # the columns are the listing fields of ukm_tools.katalog
 def read_rows(path: str | Path) -> list[SheetRow]:
     """Rows of a product sheet keyed by field, blank rows dropped.
 
@@ -426,33 +427,3 @@ def write_template(path: str | Path, lang: str = "id") -> None:
         _replace_all([(p, lambda tmp: wb.save(tmp))])
     else:
         raise UkmError("unknown_choice", "file", p.name, [".xlsx", ".csv"])
-
-
-register(
-    {
-        "cannot_write": {
-            "id": "Tidak bisa menulis '{value}': {detail}.",
-            "en": "Cannot write '{value}': {detail}.",
-        },
-        "sheet_no_header": {
-            "id": "{value}: baris 1 harus berisi judul kolom (lihat templat: ukm katalog --template produk.xlsx).",
-            "en": "{value}: row 1 must hold the column headers (see the template: ukm katalog --template products.xlsx).",
-        },
-        "sheet_no_rows": {
-            "id": "{value}: belum ada produk (mulai dari baris 2).",
-            "en": "{value}: no products yet (start at row 2).",
-        },
-        "sheet_unknown_column": {
-            "id": "Kolom {column} '{value}' tidak dikenal (salah ketik?). Kolom yang boleh: {allowed}.",
-            "en": "Column {column} '{value}' is not known (a typo?). Allowed columns: {allowed}.",
-        },
-        "sheet_repeated_column": {
-            "id": "Kolom {column} '{value}' muncul dua kali ({field}).",
-            "en": "Column {column} '{value}' appears twice ({field}).",
-        },
-        "sheet_missing_column": {
-            "id": "Kolom wajib '{field}' tidak ada di baris judul.",
-            "en": "Required column '{field}' is missing from the header row.",
-        },
-    }
-)

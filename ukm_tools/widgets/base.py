@@ -32,7 +32,7 @@ import ipywidgets as W
 
 from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import Section, section
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
@@ -44,19 +44,6 @@ Text = tuple[str, str]  # (Bahasa Indonesia, English)
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 DEFAULT_MAX_RATE_AGE_DAYS = 7
 log = logging.getLogger(__name__)
-
-register(
-    {
-        "unexpected_error": {
-            "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
-            "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
-        },
-        "stale_rates": {
-            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
-            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
-        },
-    }
-)
 
 
 def as_user_error(e: Exception, where: str) -> UkmError:
@@ -269,6 +256,7 @@ class Calculator:
     """Base of every calculator widget (see the module docstring)."""
 
     key = "calculator"  # section name under `calculators:` in a saved case file
+    texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
     title: Text = ("Kalkulator", "Calculator")
     intro: Text = ("", "")
 
@@ -439,7 +427,7 @@ class Calculator:
 
     def show_error(self, err: UkmError) -> None:
         self.error = err
-        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang))
+        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang, self.texts))
         keep = ""
         if self.result is not None:
             keep = f"<div style='font-size:90%'>{esc(self.t(('Hasil di bawah masih dari isian benar yang terakhir.', 'The result below is still from the last valid inputs.')))}</div>"

@@ -15,7 +15,7 @@ import ipywidgets as W
 from ukm_tools.breakeven import BreakEven, break_even
 from ukm_tools.case import case_from_mapping
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
@@ -29,17 +29,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
-register(
-    {},
-    fields={
-        "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
-        "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
-        "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
-        "units_per_carton": {"id": "Unit per karton", "en": "Units per carton"},
-        "target_profit": {"id": "Target laba", "en": "Target profit"},
-    },
-)
-
 
 def case_price_and_cost(case) -> tuple[Money, Money]:
     """The case's unit price (IDR) under its Incoterm, and the same quote without markup."""
@@ -51,6 +40,7 @@ def case_price_and_cost(case) -> tuple[Money, Money]:
 
 
 class BreakEvenCalculator(Calculator):
+    texts = section("widgets.breakeven", "breakeven")
     key = "breakeven"
     title = ("Titik impas dan margin", "Break-even and margin")
     intro = (

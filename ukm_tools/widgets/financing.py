@@ -18,12 +18,13 @@ import ipywidgets as W
 
 from ukm_tools import financing as fin
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets.base import as_user_error, html_table
 
 IDR = "IDR"
+T = section("widgets.financing", "financing")
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 
 # field -> (Indonesian label, English label, default text)
@@ -48,7 +49,6 @@ PLACEHOLDERS = {
     "months": ("kosong = otomatis", "blank = automatic"),
 }
 
-register({}, fields={k: {"id": v[0], "en": v[1]} for k, v in FIELDS.items()})
 
 TEXT = {
     "title": ("Modal kerja dan pembiayaan pesanan ekspor", "Working capital and financing of an export order"),
@@ -374,7 +374,7 @@ class FinancingCalculator:
 
     def _render(self) -> None:
         lang = self.lang
-        msgs = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in self.problems)
+        msgs = "".join(f"<li>{_esc(p.message(lang, T))}</li>" for p in self.problems)
         stale = f"<p><i>{_esc(_t('stale', lang))}</i></p>" if self.problems and self.result else ""
         self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
         if self.result is None:

@@ -16,6 +16,7 @@ from ukm_tools.case import prefixed_sheet
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import BASE, RateKind, convert, cost_to_idr, proceeds_to_idr, spread_cost
 from ukm_tools.fx_scenarios import changes, proceeds_sensitivity
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
@@ -32,6 +33,7 @@ from ukm_tools.widgets.rates import RateFields
 
 
 class FxCalculator(Calculator):
+    texts = section("widgets.fx")
     key = "fx"
     title = ("Kalkulator kurs valuta asing", "Foreign exchange calculator")
     intro = (

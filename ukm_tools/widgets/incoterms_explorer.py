@@ -12,6 +12,7 @@ import ipywidgets as W
 
 from ukm_tools import incoterms
 from ukm_tools.incoterms import Conditions, Payer, check_mode, item_label, note_text, payer_labels
+from ukm_tools.messages import section
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.base import Calculator, ChoiceField, esc, full_width, wrap_row
 from ukm_tools.widgets.price import MODE_LABELS, rule_options
@@ -25,6 +26,7 @@ SHORT = {
 
 
 class IncotermsExplorer(Calculator):
+    texts = section("widgets.incoterms_explorer")
     key = "incoterms"
     title = ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")
     intro = (

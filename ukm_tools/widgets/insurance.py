@@ -15,7 +15,7 @@ from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.base import (
@@ -29,14 +29,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
-register(
-    {},
-    fields={
-        "cfr": {"id": "Nilai CFR/CPT", "en": "CFR/CPT value"},
-        "cover_pct": {"id": "Pertanggungan (% dari CIF)", "en": "Cover (% of CIF)"},
-    },
-)
-
 
 def case_cfr(case) -> Money:
     """The case's CFR shipment total (CPT when the mode is not by sea), from the domain quote."""
@@ -45,6 +37,7 @@ def case_cfr(case) -> Money:
 
 
 class InsuranceCalculator(Calculator):
+    texts = section("widgets.insurance", "insurance")
     key = "insurance"
     title = ("Kalkulator asuransi pengangkutan", "Marine cargo insurance")
     intro = (

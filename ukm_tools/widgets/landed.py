@@ -15,7 +15,7 @@ from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.landed import LandedCost, landed_cost
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
@@ -30,8 +30,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
-register({}, fields={"preference": {"id": "Sertifikat preferensi", "en": "Preferential certificate"}})
-
 
 def case_cif(case) -> Money:
     rule = "CIF" if case.mode in SEA_MODES else "CIP"
@@ -39,6 +37,7 @@ def case_cif(case) -> Money:
 
 
 class LandedCostCalculator(Calculator):
+    texts = section("widgets.landed", "landed")
     key = "landed"
     title = ("Biaya sampai di tujuan (dengan / tanpa Form D)", "Landed cost (with / without Form D)")
     intro = (

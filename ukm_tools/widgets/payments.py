@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
     FeeSchedule,
@@ -40,8 +40,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
-register({}, fields={"breakdown_method": {"id": "Rincian untuk", "en": "Breakdown for"}})
-
 DEFAULT_MAX_FEE_AGE_DAYS = 180
 RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c62828", 6: "#8e0000"}
 
@@ -52,6 +50,7 @@ def fee_schedule() -> FeeSchedule:
 
 
 class PaymentsCalculator(Calculator):
+    texts = section("widgets.payments", "payments")
     key = "payments"
     title = ("Perbandingan cara pembayaran", "Payment-method comparator")
     intro = (

@@ -16,7 +16,7 @@ from ukm_tools.documents.quotation import document_number, quotation_pdf
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import item_label
 from ukm_tools.insurance import CLAUSE_LABELS, METHOD_LABELS, Method
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import format_money, format_number
 from ukm_tools.pricing import PRICED_ITEMS, PriceBuildUp
 from ukm_tools.widgets import case_io, charts
@@ -32,19 +32,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 from ukm_tools.widgets.rates import RateFields
-
-register(
-    {},
-    fields={
-        "named_place": {"id": "Tempat yang disebut", "en": "Named place"},
-        "validity_days": {"id": "Masa berlaku (hari)", "en": "Validity (days)"},
-        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
-        "vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-        "import_vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-        "mode": {"id": "Moda angkutan", "en": "Transport mode"},
-        "quote_currency": {"id": "Mata uang penawaran", "en": "Quote currency"},
-    },
-)
 
 MODE_LABELS = {
     "sea": ("Laut", "Sea"),
@@ -107,6 +94,7 @@ class CostRow:
 
 
 class PriceBuildUpCalculator(Calculator):
+    texts = section("widgets.price")
     key = "price"
     title = ("Kalkulator harga ekspor (Incoterms 2020)", "Export price build-up (Incoterms 2020)")
     intro = (

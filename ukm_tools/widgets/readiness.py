@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 from ukm_tools.readiness import Assessment, RequirementCatalog, assess, load_requirements
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.base import Calculator, ChoiceField, env_int, esc, full_width, html_table, rate_banner, wrap_row
@@ -27,6 +28,7 @@ def catalog() -> RequirementCatalog:
 
 
 class ReadinessCalculator(Calculator):
+    texts = section("widgets.readiness", "readiness")
     key = "readiness"
     title = ("Cek kesiapan ekspor", "Export readiness check")
     intro = (

@@ -27,11 +27,13 @@ from typing import Any
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
-from ukm_tools.money import Money, Number, format_money
+from ukm_tools.messages import Msg, section
+from ukm_tools.money import Money, Number
 
 IDR = "IDR"
 BASES = ("effective", "flat")
 DAYS_PER_MONTH = 30  # banking month used to turn days tied up into loan months
+T = section("financing")
 
 # --------------------------------------------------------------------------- payment methods
 
@@ -101,7 +103,7 @@ class CashEvent:
     day: int
     date: dt.date | None
     kind: str  # materials | production | export | receipt
-    label: dict[str, str]
+    label: Msg
     amount: Money  # negative = money out
     balance: Money  # running balance after the event
 
@@ -117,7 +119,7 @@ class CashFlowTimeline:
     peak_day: int
     days_tied_up: int  # days on which the running balance is below zero
     start: dt.date | None
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     @property
     def margin(self) -> Money:
@@ -158,16 +160,13 @@ class CashFlowTimeline:
         """One row per event: day, date, what, amount, running balance (whole rupiah)."""
         import pandas as pd
 
-        cols = {
-            "id": ["Hari", "Tanggal", "Kejadian", "Jumlah", "Saldo"],
-            "en": ["Day", "Date", "Event", "Amount", "Balance"],
-        }["en" if lang == "en" else "id"]
+        cols = [T(f"col_{c}", lang) for c in ("day", "date", "event", "amount", "balance")]
         return pd.DataFrame(
             [
                 [
                     e.day,
                     e.date,
-                    e.label["en" if lang == "en" else "id"],
+                    e.label.text(lang),
                     e.amount.rounded().amount,
                     e.balance.rounded().amount,
                 ]
@@ -235,38 +234,23 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     if tenor is not None:
         checks.collect(problems, checks.exact_int, tenor, "tenor_days")
         if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
-            problems.append(
-                Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]})
-            )
+            problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name}))
     if problems:
         raise UkmError(problems=problems)
     tenor = method.tenor_days if tenor is None else tenor
     ship = inp.production_days + inp.days_to_ship
     receipt = 0 if method.anchor == "order" else ship + tenor + method.lag_days
-    label = {"id": f"Pembayaran pembeli ({method.name['id']})", "en": f"Buyer's payment ({method.name['en']})"}
-    return _timeline(inp, method, tenor, receipt, inp.order_value, label)
+    return _timeline(inp, method, tenor, receipt, inp.order_value, T.msg("buyer_payment", method=method.name))
 
 
 def _timeline(
-    inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money, receipt_label: dict[str, str]
+    inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money, receipt_label: Msg
 ) -> CashFlowTimeline:
     ship = inp.production_days + inp.days_to_ship
-    flows: list[tuple[int, int, str, dict[str, str], Money]] = [
-        (0, 1, "materials", {"id": "Beli bahan baku", "en": "Buy materials"}, -inp.materials),
-        (
-            inp.production_days,
-            1,
-            "production",
-            {"id": "Biaya produksi", "en": "Production costs"},
-            -inp.production_costs,
-        ),
-        (
-            ship,
-            1,
-            "export",
-            {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"},
-            -inp.export_costs,
-        ),
+    flows: list[tuple[int, int, str, Msg, Money]] = [
+        (0, 1, "materials", T.msg("event_materials"), -inp.materials),
+        (inp.production_days, 1, "production", T.msg("event_production"), -inp.production_costs),
+        (ship, 1, "export", T.msg("event_export"), -inp.export_costs),
         # A receipt with the order precedes day-0 purchases; any other comes after its day's costs.
         (receipt, 0 if method.anchor == "order" else 2, "receipt", receipt_label, received),
     ]
@@ -284,12 +268,7 @@ def _timeline(
             tied += b.day - a.day
     notes = []
     if bal.amount < 0:
-        notes.append(
-            {
-                "id": f"Nilai pesanan lebih kecil dari biayanya: pesanan ini rugi {format_money(-bal, 'id')}.",
-                "en": f"The order is worth less than its costs: it loses {format_money(-bal, 'en')}.",
-            }
-        )
+        notes.append(T.msg("order_loses", loss=-bal))
     return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
 
 
@@ -445,10 +424,7 @@ class Schedule:
     def to_dataframe(self, lang: str = "id"):
         import pandas as pd
 
-        cols = {
-            "id": ["Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa pinjaman"],
-            "en": ["No.", "Date", "Instalment", "Interest", "Principal", "Balance"],
-        }["en" if lang == "en" else "id"]
+        cols = [T(f"col_{c}", lang) for c in ("number", "date", "instalment", "interest", "principal", "outstanding")]
         return pd.DataFrame(
             [
                 [r.number, r.date, r.instalment.amount, r.interest.amount, r.principal.amount, r.balance.amount]
@@ -568,7 +544,7 @@ class OrderFinancing:
     basis: str
     schedule: Schedule | None  # None when the order ties up no money
     scheme: LoanScheme | None
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     @property
     def cost(self) -> Money:
@@ -588,7 +564,7 @@ class OrderFinancing:
             "cost": self.cost.to_json(),
             "margin_after_financing": self.margin_after_financing.to_json(),
             "schedule": None if self.schedule is None else self.schedule.to_json(),
-            "notes": [n["en"] for n in self.notes],
+            "notes": [n.text("en") for n in self.notes],
         }
 
 
@@ -639,37 +615,25 @@ def finance_order(
             basis,
             None,
             sch,
-            (
-                {
-                    "id": "Pesanan ini tidak mengikat modal kerja: tidak perlu pinjaman.",
-                    "en": "This order ties up no working capital: no loan is needed.",
-                },
-            ),
+            (T.msg("no_loan_needed"),),
         )
     schedule = instalment_schedule(principal, rate, n, basis, timeline.start)
     notes = []
     if sch is not None:
         if principal > sch.plafond_max or principal < sch.plafond_min:
             notes.append(
-                {
-                    "id": f"Pinjaman {format_money(principal, 'id')} di luar plafon {sch.name['id']} ({format_money(sch.plafond_min, 'id')}–{format_money(sch.plafond_max, 'id')}).",
-                    "en": f"A loan of {format_money(principal, 'en')} is outside the {sch.name['en']} limits ({format_money(sch.plafond_min, 'en')}–{format_money(sch.plafond_max, 'en')}).",
-                }
+                T.msg(
+                    "outside_plafond",
+                    principal=principal,
+                    scheme=sch.name,
+                    minimum=sch.plafond_min,
+                    maximum=sch.plafond_max,
+                )
             )
         if n > sch.max_months:
-            notes.append(
-                {
-                    "id": f"Jangka waktu {n} bulan melebihi batas {sch.max_months} bulan skema ini.",
-                    "en": f"A term of {n} months exceeds this scheme's {sch.max_months} months.",
-                }
-            )
+            notes.append(T.msg("term_too_long", months=n, max_months=sch.max_months))
         if sch.status != "regulation":
-            notes.append(
-                {
-                    "id": f"Suku bunga {sch.name['id']} hanya perkiraan ({sch.source}); tanyakan tarif sebenarnya ke bank/LPEI.",
-                    "en": f"The {sch.name['en']} rate is only an estimate ({sch.source}); ask the bank/LPEI for the actual rate.",
-                }
-            )
+            notes.append(T.msg("rate_estimate", scheme=sch.name, source=sch.source))
     return OrderFinancing(timeline, principal, n, rate, basis, schedule, sch, tuple(notes))
 
 
@@ -716,12 +680,9 @@ def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None 
             "method",
             method.key,
             [m.key for m in payment_methods() if m.draft],
-            method_name=method.name["en"],
+            method_name=method.name,
         )
     d = discount_draft(inp.order_value, annual_rate_pct, base.tenor_days, fees)
     accept = method.acceptance_day(base.shipment_day)
-    label = {
-        "id": f"Hasil diskonto wesel ({method.name['id']})",
-        "en": f"Discounted draft proceeds ({method.name['en']})",
-    }
+    label = T.msg("discounted_proceeds", method=method.name)
     return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)

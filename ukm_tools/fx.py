@@ -20,9 +20,11 @@ from typing import Any
 from ukm_tools import checks
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import section
 from ukm_tools.money import Money, Number, check_currency
 
 BASE = "IDR"
+T = section("fx")
 
 
 class RateKind(str, Enum):
@@ -60,14 +62,16 @@ class AppliedRate:
     source: str
 
     def describe(self, lang: str = "id") -> str:
+        """E.g. ``kurs beli bank USD 16.150 (02-01-2026, Bank Jatim)``."""
         from ukm_tools.money import format_number
 
-        kinds = {
-            "id": {"buy": "kurs beli bank", "sell": "kurs jual bank", "mid": "kurs tengah"},
-            "en": {"buy": "bank buying rate", "sell": "bank selling rate", "mid": "middle rate"},
-        }[lang if lang in ("id", "en") else "id"]
-        date = self.date.strftime("%d-%m-%Y") if lang == "id" else self.date.isoformat()
-        return f"{kinds[self.kind.value]} {self.currency} {format_number(self.value, lang)} ({date}, {self.source})"
+        kind = T.msg(f"kind_{self.kind.value}")
+        value = format_number(self.value, lang)
+        return T(
+            "rate_described", lang, kind=kind, currency=self.currency, value=value, date=self.date, source=self.source
+        )
+
+    text = describe  # a rate fills a message's {rate} with its description
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import pick, section
 
 RULE_ORDER = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
 # Price build-up ladders: each rule adds the seller's costs of the one before it.
@@ -25,6 +26,7 @@ ANY_LADDER = ("EXW", "FCA", "CPT", "CIP")
 D_LADDER = ("EXW", "FCA", "CPT", "DAP")
 MODES = ("sea", "inland_waterway", "road", "rail", "air", "multimodal")
 SEA_MODES = ("sea", "inland_waterway")
+T = section("incoterms")
 
 
 class Payer(str, Enum):
@@ -144,15 +146,20 @@ def rule(code: str) -> Rule:
 
 
 def item_label(item: str, lang: str = "id") -> str:
-    return _load()[1][item][lang if lang in ("id", "en") else "id"]
+    return pick(_load()[1][item], lang)
 
 
 def cost_items() -> list[str]:
     return list(_load()[1])
 
 
-def note_text(note: str, lang: str = "id") -> str:
-    return _load()[2][note][lang if lang in ("id", "en") else "id"]
+def note(key: str) -> dict[str, str]:
+    """An explanatory note of the Incoterms data file, ``{id: .., en: ..}``."""
+    return dict(_load()[2][key])
+
+
+def note_text(key: str, lang: str = "id") -> str:
+    return pick(note(key), lang)
 
 
 def source() -> str:
@@ -180,9 +187,7 @@ def check_mode(code: str, mode: str) -> None:
 
 def payer_labels(lang: str = "id") -> dict[Payer, str]:
     # Indonesian "Penjual"/"Pembeli" share an initial, so whole words are used.
-    if lang == "en":
-        return {Payer.SELLER: "Seller", Payer.BUYER: "Buyer", Payer.NONE: "-"}
-    return {Payer.SELLER: "Penjual", Payer.BUYER: "Pembeli", Payer.NONE: "-"}
+    return {Payer.SELLER: T("payer_seller", lang), Payer.BUYER: T("payer_buyer", lang), Payer.NONE: "-"}
 
 
 def responsibility_table(cond: Conditions | None = None, lang: str = "id"):

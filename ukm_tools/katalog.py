@@ -27,8 +27,8 @@ from typing import Any
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
-from ukm_tools.messages import section
-from ukm_tools.money import Money, format_money, format_percent
+from ukm_tools.messages import Msg, section
+from ukm_tools.money import Money, format_percent
 from ukm_tools.numbers import parse_number
 
 IDR = "IDR"
@@ -137,7 +137,7 @@ class GovernmentPrice:
     valid_from: dt.date
     valid_until: dt.date
     min_order: int
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     def order_total(self, quantity: int) -> Money:
         return self.unit_price * quantity
@@ -158,29 +158,19 @@ class GovernmentPrice:
             "valid_from": self.valid_from.isoformat(),
             "valid_until": self.valid_until.isoformat(),
             "min_order": self.min_order,
-            "notes": [n["en"] for n in self.notes],
+            "notes": [n.text("en") for n in self.notes],
         }
 
     def statement(self, lang: str = "id") -> str:
         """The sentence a listing must carry about PPN."""
         r = self.rule
-        if self.ppn_included:
-            base = (
-                ""
-                if r.tax_base == 1
-                else (
-                    f", DPP {r.tax_base.numerator}/{r.tax_base.denominator} dari harga"
-                    if lang == "id"
-                    else f", tax base {r.tax_base.numerator}/{r.tax_base.denominator} of the price"
-                )
-            )
-            eff = format_percent(r.effective_pct, lang)
-            if lang == "id":
-                return f"Harga sudah termasuk PPN {format_percent(r.rate_pct, lang)}{base} (beban efektif {eff}): PPN {format_money(self.ppn, lang)} per unit."
-            return f"Price includes PPN (VAT) {format_percent(r.rate_pct, lang)}{base} (effective {eff}): PPN {format_money(self.ppn, lang)} per unit."
-        if lang == "id":
-            return "Harga tidak termasuk PPN: penjual bukan Pengusaha Kena Pajak (PKP)."
-        return "Price excludes PPN (VAT): the seller is not VAT-registered (PKP)."
+        if not self.ppn_included:
+            return T("ppn_excluded", lang)
+        base = ""
+        if r.tax_base != 1:
+            base = T("ppn_tax_base", lang, numerator=r.tax_base.numerator, denominator=r.tax_base.denominator)
+        rate, effective = format_percent(r.rate_pct, lang), format_percent(r.effective_pct, lang)
+        return T("ppn_included", lang, rate=rate, base=base, effective=effective, ppn=self.ppn)
 
 
 @owned("katalog")
@@ -216,23 +206,12 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         tax_base, ppn = rule.tax_base_of(unit_before), rule.ppn_on(unit_before).rounded()
     else:
         tax_base, ppn = Money.zero(IDR), Money.zero(IDR)
-    notes: list[dict[str, str]] = []
+    notes: list[Msg] = []
     changes = [r for r in ppn_rules() if inp.valid_from < r.valid_from <= inp.valid_until]
     if changes:
-        d = changes[0].valid_from.isoformat()
-        notes.append(
-            {
-                "id": f"Aturan PPN berubah pada {d}, di dalam masa berlaku harga: buat harga baru mulai tanggal itu.",
-                "en": f"The PPN rule changes on {d}, inside the price's validity: issue a new price from that day.",
-            }
-        )
+        notes.append(T.msg("ppn_rule_changes", day=changes[0].valid_from.isoformat()))
     if not inp.pkp and inp.annual_turnover is not None and inp.annual_turnover > pkp_threshold():
-        notes.append(
-            {
-                "id": f"Omzet setahun {format_money(inp.annual_turnover, 'id')} melebihi batas PKP {format_money(pkp_threshold(), 'id')}: penjual wajib dikukuhkan sebagai PKP dan memungut PPN.",
-                "en": f"Annual turnover {format_money(inp.annual_turnover, 'en')} exceeds the PKP threshold {format_money(pkp_threshold(), 'en')}: the seller must register as PKP and charge PPN.",
-            }
-        )
+        notes.append(T.msg("must_register_pkp", turnover=inp.annual_turnover, threshold=pkp_threshold()))
     return GovernmentPrice(
         price_before_ppn=inp.price_before_ppn,
         delivery_per_unit=delivery_per_unit,
@@ -304,7 +283,7 @@ class Listing:
         """Ordered column -> value for a clean listing sheet (amounts as whole-rupiah Decimals)."""
         L = lambda key: field_label(key, lang)  # noqa: E731
         p = self.price
-        yes, no = ("Ya", "Tidak") if lang == "id" else ("Yes", "No")
+        yes, no = T("yes", lang), T("no", lang)
         return {
             L("product_name"): self.product_name,
             L("specification"): self.specification,
@@ -322,7 +301,7 @@ class Listing:
             L("nib"): self.identity.nib,
             L("kbli"): self.identity.kbli,
             L("npwp"): self.identity.npwp,
-            L("kswp_status"): "valid" if self.identity.kswp_valid else ("tidak valid" if lang == "id" else "not valid"),
+            L("kswp_status"): "valid" if self.identity.kswp_valid else T("kswp_invalid", lang),
             L("ppn_statement"): p.statement(lang),
         }
 
@@ -531,6 +510,10 @@ class Step:
     def ready(self) -> bool:
         return not self.missing
 
+    def state(self, lang: str = "id") -> str:
+        """done / ready / not ready, in ``lang``."""
+        return T("step_done" if self.done else "step_ready" if self.ready else "step_not_ready", lang)
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -552,21 +535,15 @@ class Checklist:
         }
 
     def to_markdown(self, lang: str = "id") -> str:
-        t = lambda i, e: i if lang == "id" else e
-        lines = [t("# Daftar kesiapan e-Katalog Lokal", "# e-Katalog Lokal readiness checklist"), ""]
+        lines = [T("checklist_title", lang), ""]
         for i, s in enumerate(self.steps, 1):
-            state = (
-                t("selesai", "done")
-                if s.done
-                else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
-            )
-            lines.append(f"## {i}. {s.title[lang]} — {state}")
-            lines.append(f"{t('Di mana', 'Where')}: {s.where[lang]}")
+            lines.append(f"## {i}. {s.title[lang]} — {s.state(lang)}")
+            lines.append(f"{T('where', lang)}: {s.where[lang]}")
             lines.append("")
             for n in s.needs:
                 lines.append(f"- [{'x' if n.have else ' '}] {n.text[lang]}")
             lines.append("")
-        lines.append(f"{t('Sumber', 'Source')}: {self.source.strip()} ({self.date.isoformat()})")
+        lines.append(f"{T('source', lang)}: {self.source.strip()} ({self.date.isoformat()})")
         return "\n".join(lines) + "\n"
 
 

@@ -18,9 +18,11 @@ from decimal import Decimal
 
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
+from ukm_tools.messages import section
 from ukm_tools.money import Money, Number, format_money, format_percent
 
 __all__ = ["LandedScenario", "LandedCost", "landed_scenario", "landed_cost"]
+T = section("landed")
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,19 @@ class LandedScenario:
 
     def items(self, lang: str = "id") -> list[tuple[str, str, Money]]:
         """(label, rate, amount) rows in display order."""
-        en = lang == "en"
         return [
-            ("CIF value" if en else "Nilai CIF", "", self.cif),
-            ("Import duty" if en else "Bea masuk", format_percent(self.duty_pct, lang), self.duty),
-            ("VAT" if en else "PPN/VAT", format_percent(self.vat_pct, lang), self.vat),
-            ("Destination charges" if en else "Biaya di tujuan", "", self.destination_charges),
-            ("Landed cost" if en else "Biaya sampai di pembeli", "", self.total),
-            ("Per unit" if en else "Per unit", "", self.per_unit),
+            (T("item_cif", lang), "", self.cif),
+            (T("item_duty", lang), format_percent(self.duty_pct, lang), self.duty),
+            (T("item_vat", lang), format_percent(self.vat_pct, lang), self.vat),
+            (T("item_charges", lang), "", self.destination_charges),
+            (T("item_total", lang), "", self.total),
+            (T("item_per_unit", lang), "", self.per_unit),
         ]
 
     def to_dataframe(self, lang: str = "id"):
         import pandas as pd
 
-        cols = ("Item", "Rate", "Amount", "Value") if lang == "en" else ("Pos", "Tarif", "Jumlah", "Nilai")
+        cols = [T(f"col_{k}", lang) for k in ("item", "rate", "amount", "value")]
         return pd.DataFrame(
             [dict(zip(cols, (name, rate, format_money(m, lang), m.amount))) for name, rate, m in self.items(lang)]
         )
@@ -83,12 +84,7 @@ class LandedCost:
     def to_dataframe(self, lang: str = "id"):
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            ("Item", "Without preference", f"With {self.preference}", "Saving")
-            if en
-            else ("Pos", "Tanpa preferensi", f"Dengan {self.preference}", "Hemat")
-        )
+        cols = [T(f"col_{k}", lang, preference=self.preference) for k in ("item", "without", "with", "saving")]
         rows = []
         for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang)):
             rows.append(

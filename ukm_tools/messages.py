@@ -19,9 +19,11 @@ has up to three sections, each entry giving ``id`` then ``en``::
         en: Buyer's payment ({method})
 
 Words in ``{braces}`` are filled in by the program, so both languages must use the same
-ones (checked when the catalogue loads). A :class:`Money` value fills its place formatted
-for the language, a :class:`Msg` with its own text, a ``{id: .., en: ..}`` mapping (a data
-file's label) with the language's half.
+ones (checked when the catalogue loads). A value fills its place in the reader's language:
+:class:`Money` formatted by :func:`~ukm_tools.money.format_money`, a date as 31-12-2025
+(Indonesian) or 2025-12-31 (English), a :class:`Msg` (or anything with a ``text(lang)``
+method) with its own text, a ``{id: .., en: ..}`` mapping (a data file's label) with the
+language's half.
 
 Why YAML and not gettext catalogues (``.po`` through Babel): a ``.po`` file holds one
 language, so a trainer would read the Indonesian and the English of a message in two files,
@@ -39,13 +41,14 @@ a view may name its own sections first, so a page says what its boxes say.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import yaml
 
@@ -181,13 +184,27 @@ def catalogue() -> Catalogue:
 # --------------------------------------------------------------------------- filling in
 
 
+@runtime_checkable
+class Localized(Protocol):
+    """Anything that can say itself in a language (a :class:`Msg`, a rate's description)."""
+
+    def text(self, lang: str = "id") -> str: ...
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """31-12-2025 as Indonesians write it; 2025-12-31 in English."""
+    return day.strftime("%d-%m-%Y") if lang_or_default(lang) == "id" else day.isoformat()
+
+
 def _fill_value(value: Any, lang: str) -> Any:
     from ukm_tools.money import Money, format_money
 
-    if isinstance(value, Msg):
+    if isinstance(value, Localized):
         return value.text(lang)
     if isinstance(value, Money):
         return format_money(value, lang)
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
     if isinstance(value, Mapping) and set(LANGS) <= set(value):
         return value[lang]
     return value
@@ -203,15 +220,15 @@ def fill(template: str, lang: str, params: Mapping[str, Any]) -> str:
 
 
 def text(owner: str, key: str, lang: str, /, **params: Any) -> str:
-    """The text ``key`` of ``owner``'s section in ``lang``, its ``{names}`` filled from ``params``.
+    """The text ``key`` of ``owner``'s section (else of ``common``) in ``lang``, its ``{names}`` filled from ``params``.
 
     Raises:
         KeyError: no such entry (a typo in the code: the catalogue tests find these).
     """
-    try:
-        entry = catalogue().text[owner][key]
-    except KeyError:
-        raise KeyError(f"no text {key!r} in messages/{owner.replace('.', '/')}.yaml") from None
+    texts = catalogue().text
+    entry = texts.get(owner, {}).get(key) or texts.get(COMMON, {}).get(key)
+    if entry is None:
+        raise KeyError(f"no text {key!r} in messages/{owner.replace('.', '/')}.yaml (nor in common.yaml)")
     return fill(entry[lang_or_default(lang)], lang_or_default(lang), params)
 
 
@@ -272,9 +289,23 @@ def section(owner: str, *fallbacks: str) -> Section:
     return Section(owner, tuple(fallbacks))
 
 
+# A text in both languages: a catalogue Msg, or a data file's {id: .., en: ..} label.
+Bilingual: TypeAlias = "Msg | Mapping[str, str]"
+
+
 def pick(labels: Mapping[str, str], lang: str) -> str:
     """The ``lang`` half of a data file's ``{id: .., en: ..}`` label (Indonesian when missing)."""
     return labels.get(lang_or_default(lang)) or labels["id"]
+
+
+def local(value: Bilingual | str, lang: str) -> str:
+    """``value`` in ``lang``: a Msg's text, a bilingual label's half, or plain text as it is
+    (a name the participant typed, a currency code)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Msg):
+        return value.text(lang)
+    return pick(value, lang)
 
 
 # --------------------------------------------------------------------------- problems

@@ -31,11 +31,13 @@ from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import pick, section
 from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
 
 LANGS = ("id", "en")
 DAY_COUNT = 360  # money-market convention for USD discounting
 FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
+T = section("payments")
 
 
 class FeeKind(str, Enum):
@@ -113,20 +115,9 @@ def get_method(code: str, field: str = "method") -> PaymentMethod:
 
 def methods_dataframe(lang: str = "id"):
     """The payment methods side by side: risks, rules, what each party needs."""
-    en = lang == "en"
     lang = lang if lang in LANGS else "id"
-    cols = (
-        ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs")
-        if en
-        else (
-            "Cara bayar",
-            "Risiko eksportir",
-            "Risiko importir",
-            "Aturan",
-            "Yang perlu disiapkan eksportir",
-            "Yang perlu disiapkan importir",
-        )
-    )
+    keys = ("method", "exporter_risk", "importer_risk", "rules", "exporter_needs", "importer_needs")
+    cols = [T(f"col_{k}", lang) for k in keys]
     return _frame(
         [
             dict(
@@ -210,44 +201,22 @@ class FeeLine:
         return self.fee.code
 
     def label(self, lang: str = "id") -> str:
-        return self.fee.label.get(lang, self.fee.label["id"])
+        return pick(self.fee.label, lang)
 
     def rule_text(self, lang: str = "id") -> str:
         """E.g. ``0.125% x $10,000.00 = $12.50 -> min $25.00 applied``."""
-        en = lang == "en"
         f = self.fee
         if f.kind is FeeKind.FIXED:
-            text = ("fixed " if en else "tetap ") + format_money(self.unit, lang)
+            text = T("rule_fixed", lang, amount=self.unit)
         else:
             raw = (self.basis * f.rate_pct / 100).rounded()
-            text = (
-                f"{format_percent(f.rate_pct, lang, 4)} x {format_money(self.basis, lang)} = {format_money(raw, lang)}"
-            )
-            if self.applied == "minimum":
-                text += (
-                    (" -> min " if en else " -> minimum ")
-                    + format_money(self.limit, lang)
-                    + (" applied" if en else " berlaku")
-                )
-            elif self.applied == "maximum":
-                text += (
-                    (" -> max " if en else " -> maksimum ")
-                    + format_money(self.limit, lang)
-                    + (" applied" if en else " berlaku")
-                )
+            text = T("rule_percent", lang, rate=format_percent(f.rate_pct, lang, 4), basis=self.basis, amount=raw)
+            if self.applied in ("minimum", "maximum"):
+                text = T(f"rule_{self.applied}", lang, rule=text, limit=self.limit)
         if f.per is FeeEvent.PERIOD:
-            text += (
-                f" x {self.count} period(s) of {f.period_days} days"
-                if en
-                else f" x {self.count} periode {f.period_days} hari"
-            )
+            text = T("rule_periods", lang, rule=text, count=self.count, days=f.period_days)
         elif self.count != 1 or f.per is not FeeEvent.ONCE:
-            what = {
-                FeeEvent.AMENDMENT: ("amendment(s)", "amendemen"),
-                FeeEvent.DISCREPANCY: ("discrepancy(ies)", "diskrepansi"),
-                FeeEvent.ONCE: ("time(s)", "kali"),
-            }[f.per][0 if en else 1]
-            text += f" x {self.count} {what}"
+            text = T(f"rule_times_{f.per.value}", lang, rule=text, count=self.count)
         return text
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
@@ -288,18 +257,8 @@ class FeeSchedule(Dated):
 
     def to_dataframe(self, lang: str = "id"):
         """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
-        en = lang == "en"
-        cols = (
-            ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date")
-            if en
-            else ("Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
-        )
-        per = {
-            "once": ("once", "sekali"),
-            "amendment": ("each amendment", "per amendemen"),
-            "discrepancy": ("each discrepancy", "per diskrepansi"),
-            "period": ("per period", "per periode"),
-        }
+        keys = ("fee", "applies_to", "charged", "tariff", "example", "source", "date")
+        cols = [T(f"col_{k}", lang) for k in keys]
         rows = []
         for f in self.fees:
             if f.kind is FeeKind.FIXED:
@@ -310,19 +269,17 @@ class FeeSchedule(Dated):
                     tariff += f" min {format_money(Money(f.minimum, f.currency), lang)}"
                 if f.maximum is not None:
                     tariff += f" max {format_money(Money(f.maximum, f.currency), lang)}"
-            charged = per[f.per.value][0 if en else 1]
-            if f.per is FeeEvent.PERIOD:
-                charged = f"per {f.period_days} {'days' if en else 'hari'}"
+            charged = T(f"charged_{f.per.value}", lang, days=f.period_days)
             rows.append(
                 dict(
                     zip(
                         cols,
                         (
-                            f.label.get(lang, f.label["id"]),
+                            pick(f.label, lang),
                             ", ".join(f.applies_to),
                             charged,
                             tariff,
-                            ("yes" if en else "ya") if f.example else "",
+                            T("example_yes", lang) if f.example else "",
                             f.source,
                             f.date.isoformat(),
                         ),
@@ -540,8 +497,7 @@ class CostBreakdown:
         return self.total.amount / self.invoice.amount * 100 if self.invoice.amount else Decimal(0)
 
     def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
-        cols = ("Fee", "Rule", "Amount", "Value", "Source") if en else ("Biaya", "Aturan", "Jumlah", "Nilai", "Sumber")
+        cols = [T(f"col_{k}", lang) for k in ("fee", "rule", "amount", "value", "source")]
         rows = [
             dict(
                 zip(
@@ -562,7 +518,7 @@ class CostBreakdown:
                 zip(
                     cols,
                     (
-                        "Total" if en else "Jumlah biaya",
+                        T("fees_total", lang),
                         "",
                         format_money(self.total, lang),
                         self.total.amount,
@@ -677,19 +633,18 @@ class DraftDiscount:
     net: Money  # face - interest - fees
 
     def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
         rate = format_percent(self.annual_rate_pct, lang, 4)
         items = [
-            ("Face value of the draft" if en else "Nilai nominal wesel", self.face, ""),
+            (T("draft_face", lang), self.face, ""),
             (
-                "Discount interest" if en else "Bunga diskonto",
+                T("draft_interest", lang),
                 -self.interest,
                 f"{format_money(self.face, lang)} x {rate} x {self.days}/{DAY_COUNT}",
             ),
-            ("Bank fees" if en else "Biaya bank", -self.fees, ""),
-            ("Net proceeds" if en else "Hasil bersih", self.net, ""),
+            (T("col_bank_fees", lang), -self.fees, ""),
+            (T("draft_net", lang), self.net, ""),
         ]
-        cols = ("Item", "Amount", "Value", "Calculation") if en else ("Pos", "Jumlah", "Nilai", "Perhitungan")
+        cols = [T(f"col_{k}", lang) for k in ("item", "amount", "value", "calculation")]
         return _frame([dict(zip(cols, (name, format_money(m, lang), m.amount, how))) for name, m, how in items])
 
     def to_json(self) -> dict[str, Any]:
@@ -788,21 +743,8 @@ class MethodComparison:
         raise UkmError("unknown_choice", "method", code, [r.method.code for r in self.rows])
 
     def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
-        cols = (
-            ("Method", "Exporter risk", "Importer risk", "Bank fees", "Financing", "Total", "Total value", "Rules")
-            if en
-            else (
-                "Cara bayar",
-                "Risiko eksportir",
-                "Risiko importir",
-                "Biaya bank",
-                "Biaya dana",
-                "Total",
-                "Nilai total",
-                "Aturan",
-            )
-        )
+        keys = ("method", "exporter_risk", "importer_risk", "bank_fees", "financing", "total", "total_value", "rules")
+        cols = [T(f"col_{k}", lang) for k in keys]
         return _frame(
             [
                 dict(

@@ -29,10 +29,12 @@ from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
 
 LANGS = ("id", "en")
 ANY = "any"
+T = section("readiness")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Requirement:
 
     def cost_text(self, lang: str = "id") -> str:
         if self.typical_cost is None:
-            base = "varies" if lang == "en" else "bervariasi"
+            base = T("cost_varies", lang)
         elif self.typical_cost_max is not None:
             base = f"{format_money(self.typical_cost, lang)}-{format_money(self.typical_cost_max, lang)}"
         else:
@@ -123,12 +125,7 @@ class RequirementCatalog(Dated):
         """The yes/no questions for this product type and market, in asking order."""
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            ("Code", "Question", "Typical cost", "Days", "Source")
-            if en
-            else ("Kode", "Pertanyaan", "Perkiraan biaya", "Lama (hari)", "Sumber")
-        )
+        cols = [T(f"col_{k}", lang) for k in ("code", "question", "typical_cost", "days", "source")]
         return pd.DataFrame(
             [
                 dict(zip(cols, (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source)))
@@ -389,38 +386,22 @@ class Assessment:
         """The action plan, one row per step."""
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            (
-                "Step",
-                "Requirement",
-                "Where to go",
-                "Typical cost",
-                "Days",
-                "Start day",
-                "Ready by day",
-                "Waits for",
-                "Source",
-            )
-            if en
-            else (
-                "Langkah",
-                "Persyaratan",
-                "Ke mana",
-                "Perkiraan biaya",
-                "Lama (hari)",
-                "Mulai hari ke",
-                "Selesai hari ke",
-                "Menunggu",
-                "Sumber",
-            )
+        keys = (
+            "step",
+            "requirement",
+            "where",
+            "typical_cost",
+            "days",
+            "start_day",
+            "finish_day",
+            "waits_for",
+            "source",
         )
+        cols = [T(f"col_{k}", lang) for k in keys]
         rows = []
         for a in self.plan:
             r = a.requirement
-            days = str(r.lead_time_days) + (
-                " (estimate)" if en and r.lead_time_estimate else " (perkiraan)" if r.lead_time_estimate else ""
-            )
+            days = T("days_estimate", lang, days=r.lead_time_days) if r.lead_time_estimate else str(r.lead_time_days)
             rows.append(
                 dict(
                     zip(

@@ -22,11 +22,6 @@ from ukm_tools.fx import RateSheet, make_rate
 from ukm_tools.money import Money
 from ukm_tools.pricing import DESTINATION_ITEMS, PricingInput, build_up
 
-APPROXIMATE_LABEL = {
-    "id": "Perkiraan (float64) untuk tabel sensitivitas; harga resmi dari perhitungan tepat.",
-    "en": "Approximate (float64) for sensitivity tables; quote prices come from the exact path.",
-}
-
 
 @dataclass(frozen=True)
 class SweepModel:

@@ -8,7 +8,7 @@ from ukm_tools import messages
 from ukm_tools.breakeven import break_even
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.financing import OrderInput, cash_flow
-from ukm_tools.messages import CatalogueError, load_catalogue, section
+from ukm_tools.messages import CatalogueError, Msg, load_catalogue, section
 from ukm_tools.money import Money
 from ukm_tools.payments import load_fee_schedule, method_cost
 
@@ -135,6 +135,13 @@ def test_nested_fields_keep_their_path_before_the_label():
 
 
 # ------------------------------------------------------------------ texts
+
+
+def test_msg_fills_money_and_nested_texts_per_language():
+    # A loss note carries the Money; each language formats it its own way.
+    note = Msg("financing", "order_loses", {"loss": idr(5_000_000)})
+    assert "rugi Rp5.000.000" in note["id"]
+    assert "loses Rp5,000,000" in note["en"]
 
 
 def test_an_unknown_key_is_a_loud_error():

@@ -78,7 +78,7 @@ def test_destination_costs_only_under_d_rules_and_ddp_adds_duty():
     assert [s.rule for s in q.steps] == ["EXW", "FCA", "CPT", "DAP", "DDP"]
     dap, ddp = q.step("DAP"), q.step("DDP")
     assert any(a.item == "destination_thc" for a in dap.added)
-    duty = next(a for a in ddp.added if a.name == "Bea masuk")
+    duty = next(a for a in ddp.added if a.code == "import_duty")
     # CIF value for duty = CPT value + premium (destination THC excluded)
     cpt = q.step("CPT").unit_idr_exact
     premium = next(a for a in dap.added if a.item == "insurance").per_unit

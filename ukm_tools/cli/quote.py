@@ -50,7 +50,7 @@ def render_quote(case, result, lang: str) -> None:
         if s.rule == "EXW":
             added = t("HPP + kemasan + markup", "cost + packing + markup")
         else:
-            added = ", ".join(a.name for a in s.added) or t("(tidak ada biaya baru)", "(no new costs)")
+            added = ", ".join(a.label(lang) for a in s.added) or t("(tidak ada biaya baru)", "(no new costs)")
         table.add_row(
             s.rule,
             added,

@@ -435,7 +435,7 @@ class PriceBuildUpCalculator(Calculator):
                 if i == 0
                 else ("(tidak ada biaya baru)", "(no new cost)")
             )
-            added = ", ".join(a.name for a in s.added) or t(nothing)
+            added = ", ".join(a.label(lang) for a in s.added) or t(nothing)
             rows.append(
                 [
                     s.rule,

@@ -27,6 +27,7 @@ D_LADDER = ("EXW", "FCA", "CPT", "DAP")
 MODES = ("sea", "inland_waterway", "road", "rail", "air", "multimodal")
 SEA_MODES = ("sea", "inland_waterway")
 T = section("incoterms")
+MODE_LABELS = {m: T.msg(f"mode_{m}") for m in MODES}
 
 
 class Payer(str, Enum):
@@ -145,8 +146,13 @@ def rule(code: str) -> Rule:
     return table[key]
 
 
+def item_labels(item: str) -> Mapping[str, str]:
+    """A cost item's ``{id: .., en: ..}`` label from the data file."""
+    return _load()[1][item]
+
+
 def item_label(item: str, lang: str = "id") -> str:
-    return pick(_load()[1][item], lang)
+    return pick(item_labels(item), lang)
 
 
 def cost_items() -> list[str]:

@@ -53,10 +53,11 @@ class InsuranceQuote:
     cif: Money
     insured_amount: Money
 
-    def rows(self, lang: str = "id") -> list[tuple[str, str]]:
+    def rows(self, lang: str = "id", *, with_method: bool = True) -> list[tuple[str, str]]:
+        """(label, value) pairs of the policy, formatted for ``lang``; the method last."""
         from ukm_tools.money import format_money, format_percent
 
-        rows = ("cfr", "rate", "cover", "clause", "premium", "cif", "insured", "method")
+        rows = ("cfr", "rate", "cover", "clause", "premium", "cif", "insured", "method")[: None if with_method else -1]
         labels = [T(f"row_{r}", lang) for r in rows]
         values = [
             format_money(self.cfr, lang),
@@ -68,7 +69,7 @@ class InsuranceQuote:
             format_money(self.insured_amount, lang),
             METHOD_LABELS[self.method][lang],
         ]
-        return list(zip(labels, values))
+        return list(zip(labels, values))  # zip stops at the shorter: no method without with_method
 
 
 @owned("insurance")

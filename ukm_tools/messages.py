@@ -58,7 +58,18 @@ if TYPE_CHECKING:  # pragma: no cover
 LANGS = ("id", "en")
 SECTIONS = ("problems", "fields", "text")
 COMMON = "common"  # the section every lookup ends with
-_FORMATTER = string.Formatter()
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus ``{unit:capitalize}`` for a word that starts an English sentence."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "capitalize":
+            return str(value).capitalize()
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 class CatalogueError(Exception):
@@ -213,10 +224,20 @@ def _fill_value(value: Any, lang: str) -> Any:
 def fill(template: str, lang: str, params: Mapping[str, Any]) -> str:
     values = {k: _fill_value(v, lang) for k, v in params.items()}
     try:
-        return template.format(**values)
+        return _FORMATTER.format(template, **values)
     except (KeyError, IndexError):
         # A missing parameter is a programming slip; the reader still gets the rest of the text.
         return f"{template} ({values})"
+
+
+def _entry(owners: tuple[str, ...], key: str) -> dict[str, str]:
+    texts = catalogue().text
+    for owner in (*owners, COMMON):
+        entry = texts.get(owner, {}).get(key)
+        if entry is not None:
+            return entry
+    files = ", ".join(f"messages/{o.replace('.', '/')}.yaml" for o in owners)
+    raise KeyError(f"no text {key!r} in {files} (nor in common.yaml)")
 
 
 def text(owner: str, key: str, lang: str, /, **params: Any) -> str:
@@ -225,11 +246,8 @@ def text(owner: str, key: str, lang: str, /, **params: Any) -> str:
     Raises:
         KeyError: no such entry (a typo in the code: the catalogue tests find these).
     """
-    texts = catalogue().text
-    entry = texts.get(owner, {}).get(key) or texts.get(COMMON, {}).get(key)
-    if entry is None:
-        raise KeyError(f"no text {key!r} in messages/{owner.replace('.', '/')}.yaml (nor in common.yaml)")
-    return fill(entry[lang_or_default(lang)], lang_or_default(lang), params)
+    lang = lang_or_default(lang)
+    return fill(_entry((owner,), key)[lang], lang, params)
 
 
 @dataclass(frozen=True)
@@ -244,9 +262,11 @@ class Msg:
     owner: str
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    fallbacks: tuple[str, ...] = ()  # sections looked in after ``owner`` (before ``common``)
 
     def text(self, lang: str = "id") -> str:
-        return text(self.owner, self.key, lang, **self.params)
+        lang = lang_or_default(lang)
+        return fill(_entry((self.owner, *self.fallbacks), self.key)[lang], lang, self.params)
 
     def __getitem__(self, lang: str) -> str:
         return self.text(lang)
@@ -260,18 +280,18 @@ class Section:
     """One module's part of the catalogue, e.g. ``T = section("widgets.financing", "financing")``.
 
     ``T("title", lang)`` is a text in a language, ``T.msg("title")`` the same text to be put
-    in a language later, ``T.field("tenor_days", lang)`` a field's label looked up in this
-    section, then in ``fallbacks`` (the module whose inputs a view shows), then in ``common``.
+    in a language later, ``T.field("tenor_days", lang)`` a field's label. Each is looked up in
+    this section, then in ``fallbacks`` (the module whose figures a view shows), then in ``common``.
     """
 
     owner: str
     fallbacks: tuple[str, ...] = ()
 
     def __call__(self, key: str, lang: str, /, **params: Any) -> str:
-        return text(self.owner, key, lang, **params)
+        return self.msg(key, **params).text(lang)
 
     def msg(self, key: str, /, **params: Any) -> Msg:
-        return Msg(self.owner, key, params)
+        return Msg(self.owner, key, params, self.fallbacks)
 
     def both(self, key: str, /, **params: Any) -> str:
         """``Indonesian / English``, for the places that show one text to everyone (command help)."""
@@ -290,7 +310,7 @@ def section(owner: str, *fallbacks: str) -> Section:
 
 
 # A text in both languages: a catalogue Msg, or a data file's {id: .., en: ..} label.
-Bilingual: TypeAlias = "Msg | Mapping[str, str]"
+Bilingual: TypeAlias = Msg | Mapping[str, str]
 
 
 def pick(labels: Mapping[str, str], lang: str) -> str:

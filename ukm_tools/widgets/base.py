@@ -32,7 +32,7 @@ import ipywidgets as W
 
 from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import Section, section
+from ukm_tools.messages import Bilingual, Section, format_date, local, section
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
@@ -40,7 +40,9 @@ from ukm_tools.widgets import case_io
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.case import Case
 
-Text = tuple[str, str]  # (Bahasa Indonesia, English)
+# A label: a catalogue Msg, a data file's {id, en} label, or text shown as it is (a currency code).
+Text = Bilingual | str
+T = section("widgets.base")
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 DEFAULT_MAX_RATE_AGE_DAYS = 7
 log = logging.getLogger(__name__)
@@ -55,10 +57,8 @@ def as_user_error(e: Exception, where: str) -> UkmError:
     return UkmError("unexpected_error", None, type(e).__name__)
 
 
-def tr(text: Text | str, lang: str) -> str:
-    if isinstance(text, str):
-        return text
-    return text[0] if lang != "en" else text[1]
+def tr(text: Text, lang: str) -> str:
+    return local(text, lang)
 
 
 def esc(s: Any) -> str:
@@ -101,7 +101,9 @@ def save_dir_default() -> Path:
 class Field:
     """A labelled input box; the label sits above it so it fits a 360 px screen."""
 
-    def __init__(self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"):
+    def __init__(
+        self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"
+    ) -> None:
         self.name = name
         self.label_text = label
         self.hint_text = hint
@@ -161,7 +163,7 @@ class NumberField(Field):
 class ChoiceField(Field):
     """A drop-down; options are (label Text, value) pairs relabelled with the language."""
 
-    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text | str, Any]], value: Any = None, **kw):
+    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text, Any]], value: Any = None, **kw: Any):
         self.options = list(options)
         self._initial = value if value is not None else self.options[0][1]
         super().__init__(name, label, **kw)
@@ -177,7 +179,7 @@ class ChoiceField(Field):
         self.input.options = [(tr(t, lang), v) for t, v in self.options]
         self.input.value = current
 
-    def set_options(self, options: Sequence[tuple[Text | str, Any]], value: Any, lang: str) -> None:
+    def set_options(self, options: Sequence[tuple[Text, Any]], value: Any, lang: str) -> None:
         """Replace the choices (e.g. the currencies of a newly loaded rate sheet) and select ``value``."""
         self.options = list(options)
         values = [v for _, v in self.options]
@@ -195,10 +197,8 @@ def rate_banner(
 
     ``age_days`` and ``stale`` come from the data's own object (e.g. ``RateSheet.is_stale``).
     """
-    shown_date = date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
-    line = tr(("{what}: tanggal {date}, sumber: {source}", "{what}: dated {date}, source: {source}"), lang).format(
-        what=tr(what, lang).capitalize(), date=shown_date, source=source
-    )
+    shown_date = format_date(date, lang)
+    line = T("source_line", lang, what=tr(what, lang).capitalize(), date=shown_date, source=source)
     out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
     if stale:
         msg = Problem(
@@ -217,7 +217,7 @@ def sheet_banner(sheet, today: dt.date, max_age_days: int, lang: str) -> str:
     return rate_banner(
         sheet.date,
         sheet.source,
-        ("lembar kurs", "rate sheet"),
+        T.msg("rate_sheet"),
         age_days=sheet.age_days(today),
         stale=sheet.is_stale(max_age_days, today),
         max_age_days=max_age_days,
@@ -257,8 +257,8 @@ class Calculator:
 
     key = "calculator"  # section name under `calculators:` in a saved case file
     texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
-    title: Text = ("Kalkulator", "Calculator")
-    intro: Text = ("", "")
+    title: Text = T.msg("calculator")
+    intro: Text | None = None  # a line under the title
 
     def __init__(
         self,
@@ -279,7 +279,7 @@ class Calculator:
         self.error: UkmError | None = None
         self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)
         self._fields: list[Field] = []
-        self._labels: list[tuple[W.Widget, str, Text]] = []
+        self._labels: list[tuple[W.Widget, str, Text, str | None]] = []
         self._hold = False
 
         self.lang_switch = W.ToggleButtons(options=list(LANG_OPTIONS), value=self.lang, style={"button_width": "auto"})
@@ -343,12 +343,13 @@ class Calculator:
         f.input.observe(self._on_input, "value")
         return f
 
-    def label(self, widget: W.Widget, attr: str, text: Text) -> W.Widget:
-        """Register a widget attribute that follows the language switch."""
-        self._labels.append((widget, attr, text))
+    def label(self, widget: W.Widget, attr: str, text: Text, wrap: str | None = None) -> W.Widget:
+        """Register a widget attribute that follows the language switch (``wrap``: HTML around
+        the escaped text, ``{}`` marking where it goes)."""
+        self._labels.append((widget, attr, text, wrap))
         return widget
 
-    def t(self, text: Text | str) -> str:
+    def t(self, text: Text) -> str:
         return tr(text, self.lang)
 
     @contextmanager
@@ -430,7 +431,7 @@ class Calculator:
         lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang, self.texts))
         keep = ""
         if self.result is not None:
-            keep = f"<div style='font-size:90%'>{esc(self.t(('Hasil di bawah masih dari isian benar yang terakhir.', 'The result below is still from the last valid inputs.')))}</div>"
+            keep = f"<div style='font-size:90%'>{esc(T('last_result_kept', self.lang))}</div>"
         self.message.value = (
             "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0'>"
             f"<ul style='margin:0;padding-left:18px'>{lines}</ul>{keep}</div>"
@@ -452,12 +453,12 @@ class Calculator:
 
     def relabel(self) -> None:
         self.heading.value = f"<h3 style='margin:4px 0'>{esc(self.t(self.title))}</h3>" + (
-            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro[0] else ""
+            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro else ""
         )
         for f in self._fields:
             f.relabel(self.lang)
-        for widget, attr, text in self._labels:
-            setattr(widget, attr, self.t(text))
+        for widget, attr, text, wrap in self._labels:
+            setattr(widget, attr, self.t(text) if wrap is None else wrap.format(esc(self.t(text))))
         self.case_panel.relabel()
 
     def set_lang(self, lang: str) -> None:

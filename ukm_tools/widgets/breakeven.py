@@ -29,6 +29,8 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
+T = section("widgets.breakeven", "breakeven")
+
 
 def case_price_and_cost(case) -> tuple[Money, Money]:
     """The case's unit price (IDR) under its Incoterm, and the same quote without markup."""
@@ -40,31 +42,20 @@ def case_price_and_cost(case) -> tuple[Money, Money]:
 
 
 class BreakEvenCalculator(Calculator):
-    texts = section("widgets.breakeven", "breakeven")
+    texts = T
     key = "breakeven"
-    title = ("Titik impas dan margin", "Break-even and margin")
-    intro = (
-        "Berapa unit harus terjual agar biaya tetap ekspor (izin, sampel, pameran, sertifikat) tertutup?",
-        "How many units must you sell to cover the fixed costs of exporting (permits, samples, fairs, certificates)?",
-    )
+    title = T.msg("title")
+    intro = T.msg("intro")
 
     def setup(self) -> None:
-        self.f_fixed = self.field(NumberField("fixed_costs", ("Biaya tetap ekspor", "Fixed export costs")))
-        self.f_price = self.field(NumberField("unit_price", ("Harga jual per unit", "Unit price")))
-        self.f_cost = self.field(
-            NumberField("unit_variable_cost", ("Biaya variabel per unit", "Variable cost per unit"))
-        )
+        self.f_fixed = self.field(NumberField("fixed_costs", T.msg("fixed_costs")))
+        self.f_price = self.field(NumberField("unit_price", T.msg("unit_price")))
+        self.f_cost = self.field(NumberField("unit_variable_cost", T.msg("unit_variable_cost")))
         self.f_currency = self.field(
-            ChoiceField(
-                "currency", ("Mata uang", "Currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px"
-            )
+            ChoiceField("currency", T.msg("currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px")
         )
-        self.f_carton = self.field(
-            NumberField("units_per_carton", ("Unit per karton", "Units per carton"), min_width="100px")
-        )
-        self.f_target = self.field(
-            NumberField("target_profit", ("Target laba", "Target profit"), hint=("boleh kosong", "may be blank"))
-        )
+        self.f_carton = self.field(NumberField("units_per_carton", T.msg("units_per_carton"), min_width="100px"))
+        self.f_target = self.field(NumberField("target_profit", T.msg("target_profit"), hint=T.msg("may_be_blank")))
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
         self.table = W.HTML(layout=full_width())
@@ -128,7 +119,7 @@ class BreakEvenCalculator(Calculator):
         )
 
     def render(self, b: BreakEven) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         self.shown = {
             "units": format_number(b.units, lang),
             "cartons": format_number(b.cartons, lang),
@@ -137,8 +128,8 @@ class BreakEvenCalculator(Calculator):
             "revenue": format_money(b.revenue, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:115%;margin:4px 0'>{esc(t(('Titik impas', 'Break-even')))}: <b class='ukm-units'>{esc(self.shown['units'])}</b> unit "
-            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(t(('karton', 'cartons')))}); "
+            f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b class='ukm-units'>{esc(self.shown['units'])}</b> unit "
+            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))}); "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
         df = b.to_dataframe(lang)
@@ -147,21 +138,21 @@ class BreakEvenCalculator(Calculator):
         )
 
     def draw_chart(self, b: BreakEven) -> None:
-        t = self.t
+        lang = self.lang
         top = max(2 * b.units, 10)
         qs = sorted({0, b.units, top} | {top * k // 10 for k in range(11)})
         self.chart.value = charts.lines(
             [Decimal(q) for q in qs],
-            {t(("Laba / rugi", "Profit / loss")): [b.profit(q).amount for q in qs]},
+            {T("chart_title", lang): [b.profit(q).amount for q in qs]},
             lang=self.lang,
-            title=t(("Laba menurut jumlah terjual", "Profit by quantity sold")),
-            xlabel=t(("Unit terjual", "Units sold")),
+            title=T("chart_label", lang),
+            xlabel=T("chart_x", lang),
             ylabel=b.unit_price.currency,
             marker_x=Decimal(b.units),
         )
 
     def sources_html(self) -> str:
-        note = f"<div style='font-size:90%;color:#444'>{esc(self.t(('Harga dan biaya awal dari kasus', 'Starting price and cost from the case')))}: {esc(self.case.title or self.case.case)}</div>"
+        note = f"<div style='font-size:90%;color:#444'>{esc(T('from_case', self.lang))}: {esc(self.case.title or self.case.case)}</div>"
         return note + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

@@ -14,7 +14,7 @@ import ipywidgets as W
 from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import SEA_MODES
-from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
+from ukm_tools.insurance import CLAUSE_LABELS, MIN_COVER_PCT, Method, insure
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io
@@ -29,6 +29,8 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
+T = section("widgets.insurance", "insurance")
+
 
 def case_cfr(case) -> Money:
     """The case's CFR shipment total (CPT when the mode is not by sea), from the domain quote."""
@@ -37,29 +39,22 @@ def case_cfr(case) -> Money:
 
 
 class InsuranceCalculator(Calculator):
-    texts = section("widgets.insurance", "insurance")
+    texts = T
     key = "insurance"
-    title = ("Kalkulator asuransi pengangkutan", "Marine cargo insurance")
-    intro = (
-        "Premi, nilai CIF dan nilai pertanggungan (110% CIF) — dua cara hitung berdampingan.",
-        "Premium, CIF value and insured amount (110% of CIF) — both methods side by side.",
-    )
+    title = T.msg("title")
+    intro = T.msg("intro")
 
     def setup(self) -> None:
-        self.f_cfr = self.field(NumberField("cfr", ("Nilai CFR/CPT kiriman", "Shipment CFR/CPT value")))
+        self.f_cfr = self.field(NumberField("cfr", T.msg("cfr")))
         self.f_currency = self.field(
-            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
+            ChoiceField("currency", T.msg("currency"), [("USD", "USD")], "USD", min_width="90px")
         )
-        self.f_rate = self.field(NumberField("insurance_rate_pct", ("Tarif premi (%)", "Premium rate (%)")))
+        self.f_rate = self.field(NumberField("insurance_rate_pct", T.msg("rate")))
         self.f_clause = self.field(
-            ChoiceField(
-                "clause", ("Klausul", "Clause"), [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], "C"
-            )
+            ChoiceField("clause", T.msg("clause"), [(v, k) for k, v in CLAUSE_LABELS.items()], "C")
         )
         self.f_clause.input.observe(self._on_clause, "value")
-        self.f_cover = self.field(
-            NumberField("cover_pct", ("Pertanggungan (% dari CIF)", "Cover (% of CIF)"), min_width="110px")
-        )
+        self.f_cover = self.field(NumberField("cover_pct", T.msg("cover"), min_width="110px"))
         self.summary = W.HTML(layout=full_width())
         self.summary.add_class("ukm-result")
         self.table = W.HTML(layout=full_width())
@@ -91,7 +86,7 @@ class InsuranceCalculator(Calculator):
         ins = case.insurance
         self.f_clause.input.value = extras.get("clause") or ((ins.clause or "C") if ins else "C")
         self._fill_rate(self.f_clause.input.value)
-        self.f_cover.show(extras.get("cover_pct", 110), lang)
+        self.f_cover.show(extras.get("cover_pct", MIN_COVER_PCT), lang)
 
     def _fill_rate(self, clause: str) -> None:
         """The case's premium rate for ``clause`` (per-clause rate, else its single rate)."""
@@ -136,7 +131,7 @@ class InsuranceCalculator(Calculator):
 
     def render(self, result) -> None:
         inclusive, simple = result
-        lang, t = self.lang, self.t
+        lang = self.lang
         self.shown = {
             "premium_inclusive": format_money(inclusive.premium, lang),
             "premium_simple": format_money(simple.premium, lang),
@@ -146,25 +141,24 @@ class InsuranceCalculator(Calculator):
             "cif_simple": format_money(simple.cif, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:110%;margin:4px 0'>{esc(t(('Premi', 'Premium')))}: "
+            f"<div style='font-size:110%;margin:4px 0'>{esc(T('premium', lang))}: "
             f"<b class='ukm-premium'>{esc(self.shown['premium_inclusive'])}</b> "
-            f"({esc(t(('cara sederhana', 'simple method')))}: {esc(self.shown['premium_simple'])}) — "
-            f"{esc(t(('nilai pertanggungan', 'insured amount')))} <b class='ukm-insured'>{esc(self.shown['insured_inclusive'])}</b></div>"
+            f"({esc(T('simple_method_lower', lang))}: {esc(self.shown['premium_simple'])}) — "
+            f"{esc(T('insured_amount', lang))} <b class='ukm-insured'>{esc(self.shown['insured_inclusive'])}</b></div>"
         )
         rows = [
             [label, a, b]
-            for (label, a), (_, b) in zip(inclusive.rows(lang), simple.rows(lang))
-            if label not in ("Metode", "Method")
+            for (label, a), (_, b) in zip(inclusive.rows(lang, with_method=False), simple.rows(lang, with_method=False))
         ]
-        header = ["", t(("Premi ikut diasuransikan", "Premium included")), t(("Cara sederhana", "Simple method"))]
+        header = ["", T("premium_included", lang), T("simple_method", lang)]
         self.table.value = html_table(header, rows, numeric_from=1) + (
-            f"<div style='font-size:90%;margin-top:4px'>{esc(t(('Selisih premi', 'Premium difference')))}: "
+            f"<div style='font-size:90%;margin-top:4px'>{esc(T('premium_difference', lang))}: "
             f"{esc(format_money(inclusive.premium - simple.premium, lang))}. "
-            f"{esc(t(('Cara sederhana sedikit kurang mengasuransikan: premi sendiri tidak ikut ditanggung.', 'The simple method slightly under-insures: the premium itself is not covered.')))}</div>"
+            f"{esc(T('simple_under_insures', lang))}</div>"
         )
 
     def sources_html(self) -> str:
-        case_src = f"<div style='font-size:90%;color:#444'>{esc(self.t(('Nilai CFR awal dari kasus', 'Starting CFR value from the case')))}: {esc(self.case.title or self.case.case)}</div>"
+        case_src = f"<div style='font-size:90%;color:#444'>{esc(T('cfr_from_case', self.lang))}: {esc(self.case.title or self.case.case)}</div>"
         return case_src + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

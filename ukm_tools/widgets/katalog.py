@@ -18,11 +18,13 @@ import ipywidgets as W
 
 from ukm_tools import katalog as kt
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets.base import as_user_error
 
 IDR = "IDR"
+T = section("widgets.katalog", "katalog")
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
 NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")
@@ -38,41 +40,6 @@ DEFAULTS = {
     "delivery_per_order": "150.000",
     "min_order": "50",
 }
-
-TEXT = {
-    "title": ("Harga e-Katalog untuk satu produk", "e-Katalog price for one product"),
-    "kswp_status": ("Status KSWP", "KSWP status"),
-    "kswp_unknown": ("belum tahu", "don't know"),
-    "kswp_invalid": ("tidak valid", "not valid"),
-    "pkp": ("Saya PKP (memungut PPN)", "I am VAT-registered (PKP)"),
-    "have": ("Yang sudah saya miliki:", "What I already have:"),
-    "stale": (
-        "Harga terakhir yang benar (masukan sekarang belum benar):",
-        "Last good price (the current input has problems):",
-    ),
-    "price_head": (
-        "Harga untuk pembeli pemerintah (sampai kantor pembeli)",
-        "Price for the government buyer (delivered to its office)",
-    ),
-    "before": ("Harga sebelum PPN (termasuk ongkos kirim)", "Price before PPN (delivery included)"),
-    "delivery": ("bagian ongkos kirim per unit", "delivery share per unit"),
-    "if_pkp": ("Jika PKP: harga termasuk PPN", "If PKP: price incl. PPN"),
-    "if_not": ("Jika bukan PKP: harga tanpa PPN", "If not PKP: price without PPN"),
-    "listed": ("Harga yang dicantumkan", "Price to list"),
-    "min_total": ("Nilai satu pesanan minimum", "Value of one minimum order"),
-    "valid": ("Berlaku", "Valid"),
-    "listing_ok": ("Data produk lengkap dan valid.", "Product data complete and valid."),
-    "listing_bad": ("Data produk yang perlu diperbaiki:", "Product data to fix:"),
-    "done": ("selesai", "done"),
-    "ready": ("siap dikerjakan", "ready"),
-    "not_ready": ("belum siap", "not ready"),
-    "next": ("Langkah berikutnya", "Next step"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    i, e = TEXT[key]
-    return e if lang == "en" else i
 
 
 def _esc(s: Any) -> str:
@@ -147,9 +114,9 @@ class KatalogCalculator:
         self._busy = True
         try:
             self.kswp.options = [
-                (_t("kswp_unknown", lang), ""),
+                (T("kswp_unknown", lang), ""),
                 ("valid", "valid"),
-                (_t("kswp_invalid", lang), "tidak valid"),
+                (T("kswp_invalid", lang), "tidak valid"),
             ]
             self.kswp.value = value
         finally:
@@ -163,15 +130,15 @@ class KatalogCalculator:
             w.style = style
         self.valid_from.description = kt.field_label("valid_from", lang)
         self.valid_until.description = kt.field_label("valid_until", lang)
-        self.kswp.description = _t("kswp_status", lang)
-        self.pkp.description = _t("pkp", lang)
+        self.kswp.description = kt.field_label("kswp_status", lang)
+        self.pkp.description = T("pkp", lang)
         for w in (self.valid_from, self.valid_until, self.kswp, self.pkp):
             w.style = style
         reqs = kt.requirement_texts()
         for k, w in self.have.items():
             w.description = reqs[k][lang]
-        self.title.value = f"<h3>{_esc(_t('title', lang))}</h3>"
-        self.have_title.value = f"<b>{_esc(_t('have', lang))}</b>"
+        self.title.value = f"<h3>{_esc(T('title', lang))}</h3>"
+        self.have_title.value = f"<b>{_esc(T('have', lang))}</b>"
 
     def _lang_changed(self, change) -> None:
         old, new = change["old"], change["new"]
@@ -258,7 +225,7 @@ class KatalogCalculator:
     def _render(self) -> None:
         lang = self.lang
         msgs = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in self.price_problems)
-        stale = f"<p><i>{_esc(_t('stale', lang))}</i></p>" if self.price_problems and self.price else ""
+        stale = f"<p><i>{_esc(T('stale', lang))}</i></p>" if self.price_problems and self.price else ""
         self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
         if self.prices:
             self.price_box.value = self._price_html()
@@ -266,11 +233,11 @@ class KatalogCalculator:
         shown = {p.field for p in self.price_problems}
         rest = [p for p in self.check.problems if p.field not in shown]
         if self.check.listing is not None:
-            self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(_t('listing_ok', lang))}</p>"
+            self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(T('listing_ok', lang))}</p>"
         else:
             items = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in rest)
             self.listing_box.value = (
-                f"<p><b>{_esc(_t('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
+                f"<p><b>{_esc(T('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
             )
         self.checklist_box.value = self._checklist_html()
 
@@ -284,21 +251,21 @@ class KatalogCalculator:
         )
         rows = [
             line(
-                _t("before", lang),
-                f"{fm(no.unit_before_ppn)} ({_t('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
+                T("before", lang),
+                f"{fm(no.unit_before_ppn)} ({T('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
                 False,
             ),
-            line(_t("if_not", lang), fm(no.unit_price), not self.pkp.value),
+            line(T("if_not", lang), fm(no.unit_price), not self.pkp.value),
             line(
-                f"{_t('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
+                f"{T('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
             ),
-            line(_t("listed", lang), fm(chosen.unit_price), True),
-            line(f"{_t('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
-            line(_t("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
+            line(T("listed", lang), fm(chosen.unit_price), True),
+            line(f"{T('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
+            line(T("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
         ]
         notes = "".join(f"<li>{_esc(n[lang])}</li>" for n in chosen.notes)
         return (
-            f"<p><b>{_esc(_t('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
+            f"<p><b>{_esc(T('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
             f"<p>{_esc(chosen.statement(lang))}</p>"
             + (f"<ul>{notes}</ul>" if notes else "")
             + f"<p><small>{_esc(chosen.rule.source)}</small></p>"
@@ -308,14 +275,14 @@ class KatalogCalculator:
         lang = self.lang
         parts = []
         for i, s in enumerate(self.checklist.steps, 1):
-            state = _t("done", lang) if s.done else (_t("ready", lang) if s.ready else _t("not_ready", lang))
+            state = s.state(lang)
             needs = "".join(f"<li>{'☑' if n.have else '☐'} {_esc(n.text[lang])}</li>" for n in s.needs)
             parts.append(
                 f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
                 f"<ul style='list-style:none'>{needs}</ul>"
             )
         nxt = self.checklist.next_step
-        head = f"<p><b>{_esc(_t('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
+        head = f"<p><b>{_esc(T('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
         return head + "".join(parts)
 
 

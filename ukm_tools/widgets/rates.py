@@ -12,9 +12,11 @@ import datetime as dt
 from typing import Any
 
 from ukm_tools.fx import RateSheet
+from ukm_tools.messages import section
 from ukm_tools.widgets.base import NumberField
 
-ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"
+ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"  # written into the saved case file, as data
+T = section("widgets.rates")
 
 
 class RateFields:
@@ -23,15 +25,15 @@ class RateFields:
         self.buy = calc.field(
             NumberField(
                 f"{prefix}buy",
-                ("Kurs beli bank (Rp)", "Bank buying rate (Rp)"),
-                hint=("bank membeli valas Anda", "bank buys your currency"),
+                T.msg("buy"),
+                hint=T.msg("buy_hint"),
             )
         )
         self.sell = calc.field(
             NumberField(
                 f"{prefix}sell",
-                ("Kurs jual bank (Rp)", "Bank selling rate (Rp)"),
-                hint=("bank menjual valas", "bank sells currency"),
+                T.msg("sell"),
+                hint=T.msg("sell_hint"),
             )
         )
 

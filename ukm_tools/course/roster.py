@@ -31,30 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import section
 from ukm_tools.numbers import parse_number
 
 COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
 REQUIRED = ["id_peserta", "nama"]
 PRODUCT = ["nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
-COLUMN_HELP = {
-    "id_peserta": (
-        "Id peserta untuk JupyterHub/nbgrader: huruf kecil, angka, - atau _ (maks. 32)",
-        "Participant id for JupyterHub/nbgrader: lower case, digits, - or _ (max 32)",
-    ),
-    "nama": ("Nama lengkap peserta", "Participant's full name"),
-    "telepon": (
-        "Nomor telepon/WA (data pribadi: tidak ikut ekspor kecuali diminta)",
-        "Phone/WhatsApp (personal data: not exported unless asked)",
-    ),
-    "email": ("Alamat email (boleh kosong)", "E-mail address (optional)"),
-    "nama_produk": (
-        "Nama produk ekspor peserta, misalnya Sirup jeruk kasturi 500 ml",
-        "The participant's export product",
-    ),
-    "hpp_per_unit": ("HPP per unit dalam rupiah, misalnya 18.500", "Cost of goods per unit in rupiah"),
-    "kemasan_per_unit": ("Biaya kemasan ekspor per unit dalam rupiah", "Export packing cost per unit in rupiah"),
-    "jumlah_unit": ("Jumlah unit per pengiriman (bilangan bulat)", "Units per shipment (whole number)"),
-}
+T = section("course.roster")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
@@ -277,11 +260,10 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
         cell.font = Font(bold=True)
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(14, len(col) + 4)
-    help_ws = wb.create_sheet("petunjuk" if lang == "id" else "help")
-    help_ws.append(["kolom", "keterangan" if lang == "id" else "meaning", "wajib" if lang == "id" else "required"])
+    help_ws = wb.create_sheet(T("sheet_help", lang))
+    help_ws.append([T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:
-        text = COLUMN_HELP[col][0 if lang == "id" else 1]
-        help_ws.append([col, text, "ya" if col in REQUIRED else ""])
+        help_ws.append([col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
     wb.save(path)
     return path
 

@@ -26,9 +26,10 @@ from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
-from ukm_tools.messages import Section
+from ukm_tools.messages import Section, section
 
 SHEET_NAMES = ("produk", "products", "product")
+T = section("io.katalog_sheet", "katalog")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class RowProblem(Problem):
     row: int = 0
 
     def message(self, lang: str = "id", view: Section | None = None) -> str:
-        return f"{'Baris' if lang == 'id' else 'Row'} {self.row}: {super().message(lang, view)}"
+        return T("row", lang, row=self.row, message=super().message(lang, view))
 
 
 @dataclass(frozen=True)
@@ -256,24 +257,11 @@ def _fill_listing_sheet(ws, listings: list[Listing], lang: str) -> None:
 def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
     from openpyxl.styles import Font
 
-    t = lambda i, e: i if lang == "id" else e
-    ws.append(
-        [
-            t("Langkah", "Step"),
-            t("Status", "Status"),
-            t("Di mana", "Where"),
-            t("Yang diperlukan", "Needs"),
-            t("Sudah ada", "Have"),
-        ]
-    )
+    ws.append([T(f"col_{k}", lang) for k in ("step", "status", "where", "needs", "have")])
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, s in enumerate(checklist.steps, 1):
-        state = (
-            t("selesai", "done")
-            if s.done
-            else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
-        )
+        state = s.state(lang)
         for j, n in enumerate(s.needs):
             ws.append(
                 [
@@ -281,11 +269,11 @@ def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
                     state if j == 0 else "",
                     s.where[lang] if j == 0 else "",
                     n.text[lang],
-                    t("ya", "yes") if n.have else t("belum", "no"),
+                    T("have_yes" if n.have else "have_no", lang),
                 ]
             )
     ws.append([])
-    ws.append([t("Sumber", "Source"), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
+    ws.append([T("source", lang), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
     for letter, w in zip("ABCDE", (40, 16, 45, 60, 10)):
         ws.column_dimensions[letter].width = w
 
@@ -296,7 +284,7 @@ def listing_workbook(listings: list[Listing], checklist: Checklist, lang: str = 
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Produk" if lang == "id" else "Products"
+    ws.title = T("sheet_products", lang)
     _fill_listing_sheet(ws, listings, lang)
     _fill_checklist_sheet(wb.create_sheet("Checklist"), checklist, lang)
     return wb
@@ -335,49 +323,17 @@ EXAMPLE_ROW = {
     "pkp": "tidak",
 }
 
-_HINTS = {
-    "product_name": ("Nama dagang produk", "Trade name of the product"),
-    "specification": (
-        "Ukuran, isi, bahan, izin edar (BPOM/PIRT), halal",
-        "Size, contents, ingredients, permits (BPOM/PIRT), halal",
-    ),
-    "sale_unit": ("botol, pak, kg, buah ...", "bottle, pack, kg, piece ..."),
-    "brand": ("Merek dagang", "Brand"),
-    "origin": ("Kota/kabupaten produksi", "Where it is made"),
-    "price_before_ppn": (
-        "Harga jual per satuan di tempat Anda, tanpa PPN (contoh 25.000)",
-        "Your price per unit at your premises, without PPN (e.g. 25,000)",
-    ),
-    "delivery_per_order": (
-        "Ongkos antar satu pesanan minimum ke kantor pembeli (boleh kosong = 0)",
-        "Delivering one minimum order to the buying office (blank = 0)",
-    ),
-    "min_order": ("Jumlah satuan paling sedikit per pesanan", "Fewest units per order"),
-    "delivery_area": ("Wilayah yang Anda layani", "Area you deliver to"),
-    "valid_from": (
-        "Tanggal mulai berlaku (kosong = hari ini), contoh 01-01-2026",
-        "Start date (blank = today), e.g. 2026-01-01",
-    ),
-    "valid_until": ("Tanggal akhir berlaku harga, contoh 31-12-2026", "Last day the price holds, e.g. 2026-12-31"),
-    "nib": ("13 digit dari OSS (tulis sebagai teks)", "13 digits from OSS (as text)"),
-    "kbli": ("5 digit, contoh 11040 (minuman ringan)", "5 digits, e.g. 11040 (soft drinks)"),
-    "npwp": ("15 atau 16 digit; titik dan strip boleh", "15 or 16 digits; dots and dashes allowed"),
-    "kswp_status": ("valid / tidak valid (cek di DJP Online)", "valid / not valid (check on DJP Online)"),
-    "pkp": ("ya jika Pengusaha Kena Pajak, tidak jika bukan", "yes if VAT-registered (PKP), no if not"),
-}
-
 
 def template_workbook(lang: str = "id"):
     """The sheet participants fill in: Produk (headers only), Contoh (one example), Petunjuk."""
     import openpyxl
     from openpyxl.styles import Font
 
-    t = lambda i, e: i if lang == "id" else e
     headers = [field_label(k, lang) + (" *" if req else "") for k, req in LISTING_FIELDS]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Produk" if lang == "id" else "Products"
-    ex = wb.create_sheet(t("Contoh", "Example"))
+    ws.title = T("sheet_products", lang)
+    ex = wb.create_sheet(T("sheet_example", lang))
     for sheet in (ws, ex):
         sheet.append(headers)
         for c in sheet[1]:
@@ -389,23 +345,16 @@ def template_workbook(lang: str = "id"):
                 # Excel keeps only 15 significant digits of a number: a 16-digit NPWP must be text.
                 sheet.column_dimensions[letter].number_format = "@"
     ex.append([EXAMPLE_ROW[k] for k in FIELD_KEYS])
-    info = wb.create_sheet(t("Petunjuk", "Instructions"))
-    info.append([t("Kolom", "Column"), t("Isi", "What to write")])
+    info = wb.create_sheet(T("sheet_instructions", lang))
+    info.append([T("col_column", lang), T("col_what", lang)])
     for c in info[1]:
         c.font = Font(bold=True)
     for key, req in LISTING_FIELDS:
-        hint = _HINTS[key][0 if lang == "id" else 1]
+        hint = T(f"hint_{key}", lang)
         info.append([field_label(key, lang) + (" *" if req else ""), hint])
     info.append([])
-    info.append(
-        [
-            t(
-                "* wajib diisi. Satu produk per baris, mulai baris 2 di lembar Produk.",
-                "* required. One product per row, from row 2 of the Products sheet.",
-            )
-        ]
-    )
-    info.append([t("Periksa dengan: ukm katalog BERKAS.xlsx", "Check with: ukm katalog FILE.xlsx")])
+    info.append([T("required_note", lang)])
+    info.append([T("check_with", lang)])
     info.column_dimensions["A"].width = 38
     info.column_dimensions["B"].width = 80
     return wb

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend show
 from IPython.display import HTML, display  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 
+from ukm_tools.messages import Bilingual  # noqa: E402
 from ukm_tools.money import Money, format_money  # noqa: E402
 
 # Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
@@ -135,7 +136,7 @@ def show_frame(df, key: str, caption: str = "", numeric: Iterable[int] = ()) -> 
     )
 
 
-def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
+def notes(items: Iterable[Bilingual], lang: str = "id") -> None:
     """Notes a domain result carries (which rate was used, footnotes) as a small paragraph list."""
     lis = "".join(f"<li>{html.escape(n[lang])}</li>" for n in items)
     if lis:
@@ -144,14 +145,22 @@ def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
 
 def plan_rows(plan, lang: str = "id") -> list[list[str]]:
     """Rows of a readiness action plan: step, requirement, where, cost, days, ready by day."""
-    est = " (perkiraan)" if lang == "id" else " (estimate)"
+    from ukm_tools.messages import text
+
+    def days(r) -> str:
+        return (
+            text("readiness", "days_estimate", lang, days=r.lead_time_days)
+            if r.lead_time_estimate
+            else str(r.lead_time_days)
+        )
+
     return [
         [
             str(a.step),
             a.requirement.text("label", lang),
             a.requirement.text("where", lang),
             a.requirement.cost_text(lang),
-            f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
+            days(a.requirement),
             str(a.finish_day),
         ]
         for a in plan.plan

@@ -32,7 +32,6 @@ from ukm_tools.money import Money, format_percent
 from ukm_tools.numbers import parse_number
 
 IDR = "IDR"
-LANGS = ("id", "en")
 T = section("katalog")
 
 # --------------------------------------------------------------------------- PPN

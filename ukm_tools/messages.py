@@ -18,8 +18,8 @@ has up to three sections, each entry giving ``id`` then ``en``::
         id: Pembayaran pembeli ({method})
         en: Buyer's payment ({method})
 
-Words in ``{braces}`` are filled in by the program, so both languages must use the same
-ones (checked when the catalogue loads). A value fills its place in the reader's language:
+Words in ``{braces}`` are filled in by the program; the English may leave one out but never
+use one the Indonesian lacks (checked when the catalogue loads, so a misspelt name shows). A value fills its place in the reader's language:
 :class:`Money` formatted by :func:`~ukm_tools.money.format_money`, a date as 31-12-2025
 (Indonesian) or 2025-12-31 (English), a :class:`Msg` (or anything with a ``text(lang)``
 method) with its own text, a ``{id: .., en: ..}`` mapping (a data file's label) with the
@@ -123,8 +123,13 @@ def _check_entry(where: str, entry: Any) -> dict[str, str]:
         texts[lang] = value
         if lang == "id":
             id_names = names
-        elif names != id_names:
-            raise CatalogueError(f"{where}: 'id' fills in {sorted(id_names)} but 'en' fills in {sorted(names)}")
+        elif not names <= id_names:
+            # English may leave out a value (an Indonesian-only hint), never fill in one the
+            # Indonesian lacks: that is how a misspelt {name} shows.
+            raise CatalogueError(
+                f"{where}: 'en' fills in {sorted(names - id_names)}, which 'id' does not "
+                f"(id: {sorted(id_names)}, en: {sorted(names)})"
+            )
     return texts
 
 

@@ -31,10 +31,9 @@ from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
-from ukm_tools.messages import pick, section
+from ukm_tools.messages import LANGS, pick, section
 from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
 
-LANGS = ("id", "en")
 DAY_COUNT = 360  # money-market convention for USD discounting
 FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
 T = section("payments")

@@ -29,10 +29,9 @@ from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
-from ukm_tools.messages import section
+from ukm_tools.messages import LANGS, section
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
 
-LANGS = ("id", "en")
 ANY = "any"
 T = section("readiness")
 

@@ -63,7 +63,8 @@ def test_a_problem_code_in_two_files_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("entry", "complaint"),
     [
-        ("{id: 'Rp{amount}', en: 'IDR {jumlah}'}", r"'id' fills in \['amount'\] but 'en' fills in \['jumlah'\]"),
+        ("{id: 'Rp{amount}', en: 'IDR {jumlah}'}", r"'en' fills in \['jumlah'\], which 'id' does not"),
+        ("{id: 'Rp{amonut}', en: 'IDR {amount}'}", r"'en' fills in \['amount'\], which 'id' does not"),
         ("{id: 'Hanya Indonesia'}", "needs exactly 'id' and 'en'"),
         ("{id: '', en: 'Empty Indonesian'}", "must be non-empty text"),
         ("{id: 'kurung {', en: 'brace {'}", "literal brace"),

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import section
+from ukm_tools.messages import lang_or_default, section
 
 T = section("cli.base")
 
@@ -30,7 +30,7 @@ LangOption = typer.Option(None, "--lang", help=T.both("lang_help"))
 
 def resolve_lang(lang: str | None) -> str:
     lang = (lang or os.environ.get("UKM_LANG") or "id").lower()
-    return lang if lang in ("id", "en") else "id"
+    return lang_or_default(lang)
 
 
 @contextmanager

@@ -32,7 +32,7 @@ import ipywidgets as W
 
 from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import Bilingual, Section, format_date, local, section
+from ukm_tools.messages import Bilingual, Section, format_date, lang_or_default, local, section
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
@@ -271,7 +271,7 @@ class Calculator:
         save_dir: str | Path | None = None,
     ):
         lang = lang or os.environ.get("UKM_LANG") or "id"
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.today = today or dt.date.today()
         self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
         self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()

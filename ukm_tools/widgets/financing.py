@@ -18,14 +18,13 @@ import ipywidgets as W
 
 from ukm_tools import financing as fin
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import section
+from ukm_tools.messages import lang_or_default, section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import as_user_error, html_table
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table
 
 IDR = "IDR"
 T = section("widgets.financing", "financing")
-LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 
 # The boxes, in order, with the figures they start with (their labels: the catalogue's fields).
 DEFAULTS: dict[str, str] = {
@@ -59,7 +58,7 @@ class FinancingCalculator:
     """
 
     def __init__(self, lang: str = "id") -> None:
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.result: tuple[fin.CashFlowTimeline, fin.OrderFinancing] | None = None
         self.discounting: fin.OrderDiscounting | None = None  # with the last result, when chosen
         self.problems: list[Problem] = []

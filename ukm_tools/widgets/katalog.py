@@ -18,14 +18,13 @@ import ipywidgets as W
 
 from ukm_tools import katalog as kt
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import section
+from ukm_tools.messages import lang_or_default, section
 from ukm_tools.money import Money, format_money, format_number
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import as_user_error
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error
 
 IDR = "IDR"
 T = section("widgets.katalog", "katalog")
-LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
 NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")
 HAVE_KEYS = ("ktp", "email", "spse_account", "sikap_complete", "etalase_open", "product_photos")
@@ -55,7 +54,7 @@ class KatalogCalculator:
     """
 
     def __init__(self, lang: str = "id", today: dt.date | None = None) -> None:
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.today = today or dt.date.today()
         self.price: kt.GovernmentPrice | None = None
         self.prices: dict[bool, kt.GovernmentPrice] = {}

@@ -2,7 +2,7 @@
 
 * :func:`cash_flow` — day-numbered (optionally dated) events of one export order: materials
   paid on day 0, production costs when production ends, export costs on shipment, and the
-  buyer's payment when the payment method brings it (``data/financing/payment_methods.yaml``).
+  buyer's payment when the payment terms bring it (the ``terms`` of ``data/payment_methods.yaml``).
   From the running balance: the peak working capital and the days money is tied up.
 * :func:`instalment_schedule` — a loan's monthly instalments on an effective (annuity, on
   the declining balance) or flat (on the original principal) basis. Every figure is whole
@@ -29,6 +29,7 @@ from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import Money, Number
+from ukm_tools.payments import PaymentTerms, load_payment_methods
 
 IDR = "IDR"
 BASES = ("effective", "flat")
@@ -38,42 +39,14 @@ T = section("financing")
 # --------------------------------------------------------------------------- payment methods
 
 
-@dataclass(frozen=True)
-class PaymentMethod:
-    key: str
-    name: dict[str, str]
-    anchor: str  # "order" or "shipment"
-    tenor_days: int  # default tenor
-    tenor_adjustable: bool
-    lag_days: int
-    lag_note: dict[str, str]
-    payments_code: str  # the method in ukm_tools.payments: bank fees and risk ranks live there
-    draft: bool = False  # a time draft the exporter can discount at acceptance
-
-    @property
-    def terms(self):
-        """The :class:`ukm_tools.payments.PaymentMethod` (risks, what each party needs, fees)."""
-        from ukm_tools.payments import get_method
-
-        return get_method(self.payments_code, "payments_code")
-
-    @property
-    def exporter_risk(self) -> int:
-        """1 = safest for the exporter, on the scale of :mod:`ukm_tools.payments`."""
-        return self.terms.exporter_risk
-
-    def acceptance_day(self, shipment_day: int) -> int:
-        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
-        return shipment_day + self.lag_days
-
-
-def payment_methods() -> tuple[PaymentMethod, ...]:
-    data = packaged_yaml("financing/payment_methods.yaml")
-    return tuple(PaymentMethod(**m) for m in data["methods"])
+def payment_methods() -> tuple[PaymentTerms, ...]:
+    """The terms an order can be paid on (cash in advance, L/C at sight, usance L/C, D/P, D/A,
+    open account), safest for the exporter first; each knows its :class:`PaymentMethod`."""
+    return tuple(t for m in load_payment_methods().values() for t in m.terms)
 
 
 @owned("financing")
-def payment_method(key: str) -> PaymentMethod:
+def payment_method(key: str) -> PaymentTerms:
     for m in payment_methods():
         if m.key == key:
             return m
@@ -111,7 +84,7 @@ class CashEvent:
 @dataclass(frozen=True)
 class CashFlowTimeline:
     events: tuple[CashEvent, ...]
-    method: PaymentMethod
+    method: PaymentTerms
     tenor_days: int
     shipment_day: int
     receipt_day: int
@@ -244,7 +217,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
 
 
 def _timeline(
-    inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money, receipt_label: Msg
+    inp: OrderInput, method: PaymentTerms, tenor: int, receipt: int, received: Money, receipt_label: Msg
 ) -> CashFlowTimeline:
     ship = inp.production_days + inp.days_to_ship
     flows: list[tuple[int, int, str, Msg, Money]] = [

@@ -83,7 +83,7 @@ def lang_or_default(lang: str | None) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
     """YAML that refuses a key written twice in one mapping (PyYAML silently keeps the last)."""
 
 

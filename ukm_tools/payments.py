@@ -57,8 +57,41 @@ class FeeEvent(str, Enum):
 
 
 @dataclass(frozen=True)
+class PaymentTerms:
+    """One way an order is paid under a method: when its money arrives (``ukm_tools.financing``).
+
+    A sight and a usance credit are two terms of one method (an unconfirmed L/C): they cost
+    and risk the same, but the money comes on different days.
+    """
+
+    key: str
+    method_code: str  # the PaymentMethod these terms belong to
+    name: Mapping[str, str]
+    anchor: str  # "order" or "shipment"
+    tenor_days: int  # default tenor
+    tenor_adjustable: bool
+    lag_days: int
+    lag_note: Mapping[str, str]
+    draft: bool = False  # a time draft the exporter can discount at acceptance
+
+    @property
+    def method(self) -> PaymentMethod:
+        """The method: its risks, what each party needs, its bank fees."""
+        return get_method(self.method_code, "method_code")
+
+    @property
+    def exporter_risk(self) -> int:
+        """1 = safest for the exporter."""
+        return self.method.exporter_risk
+
+    def acceptance_day(self, shipment_day: int) -> int:
+        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
+        return shipment_day + self.lag_days
+
+
+@dataclass(frozen=True)
 class PaymentMethod:
-    """One way to get paid, with who carries the risk (1 = safest)."""
+    """One way to get paid, with who carries the risk (1 = safest) and the terms it is offered on."""
 
     code: str
     family: str
@@ -71,6 +104,7 @@ class PaymentMethod:
     summary: Mapping[str, str]
     exporter_needs: Mapping[str, tuple[str, ...]]
     importer_needs: Mapping[str, tuple[str, ...]]
+    terms: tuple[PaymentTerms, ...] = ()
 
     def fee_families(self) -> tuple[str, ...]:
         """The ``applies_to`` values of schedule fees this method pays."""
@@ -81,7 +115,8 @@ class PaymentMethod:
 
 @lru_cache(maxsize=1)
 def load_payment_methods() -> Mapping[str, PaymentMethod]:
-    """The six packaged payment methods, keyed by code, ordered by exporter risk."""
+    """The six packaged payment methods, keyed by code, ordered by exporter risk (one data file,
+    ``data/payment_methods.yaml``, also gives each method's payment terms)."""
     data = packaged_yaml("payment_methods.yaml")
     methods = []
     for m in data["methods"]:
@@ -98,6 +133,7 @@ def load_payment_methods() -> Mapping[str, PaymentMethod]:
                 summary=dict(m["summary"]),
                 exporter_needs={k: tuple(v) for k, v in m["exporter_needs"].items()},
                 importer_needs={k: tuple(v) for k, v in m["importer_needs"].items()},
+                terms=tuple(PaymentTerms(method_code=m["code"], **t) for t in m.get("terms", ())),
             )
         )
     methods.sort(key=lambda m: (m.exporter_risk, m.code))

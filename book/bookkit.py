@@ -9,6 +9,7 @@ book never shows input widgets).
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import warnings
@@ -26,34 +27,30 @@ from ukm_tools.money import Money, format_money  # noqa: E402
 # sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
 DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
 
-# Module -> the calculator of `ukm apps` (ukm_tools.widgets.gallery.APPS) it links to, by the
-# widget module name; the gallery gives the notebook name and title, so a rename there follows.
-CALCULATOR_WIDGETS = {
-    "ekatalog": "katalog",
-    "syarat-ekspor": "readiness",
-    "harga-incoterms": "price",
-    "pembayaran": "payments",
-    "pembiayaan": "financing",
-}
+
+@functools.cache
+def course():
+    """The course the book teaches (``course.yml`` of the course template): the one list of the
+    modules, each with its page, its calculator and its exercises."""
+    from ukm_tools.course.config import load_course
+    from ukm_tools.course.ops import template_dir
+
+    return load_course(template_dir())
+
+
+def module_pages() -> list[str]:
+    """The module pages under book/modul/, in the course's order."""
+    return course().pages()
 
 
 def calculator(module: str) -> tuple[str, str]:
-    """(notebook name without .ipynb, Indonesian title) of a module's calculator app."""
+    """(notebook name without .ipynb, Indonesian title) of a module page's calculator app."""
     from ukm_tools.widgets.gallery import APPS
 
-    widget = CALCULATOR_WIDGETS[module]
+    widget = course().module_for_page(module).calculator
     app = next(a for a in APPS if a.module == widget)
-    return app.slug, app.title[0]
+    return app.slug, app.title["id"]
 
-
-# Exercise (nbgrader assignment) of each module.
-EXERCISES = {
-    "ekatalog": "ekatalog",
-    "syarat-ekspor": "syarat-ekspor",
-    "harga-incoterms": "harga-incoterms",
-    "pembayaran": "pembayaran",
-    "pembiayaan": "pembiayaan",
-}
 
 PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
 
@@ -213,7 +210,7 @@ def calculator_link(module: str) -> None:
 
 
 def exercise(module: str) -> None:
-    name = EXERCISES[module]
+    name = course().module_for_page(module).assignments[0].name
     display(
         HTML(
             f'<div class="ukm-exercise admonition note" data-assignment="{name}">'

@@ -546,6 +546,17 @@ class Checklist:
         return "\n".join(lines) + "\n"
 
 
+def example_listing() -> dict[str, Any]:
+    """The workshop's example product, keyed by :data:`FIELD_KEYS` (``data/katalog/example.yaml``)."""
+    return dict(packaged_yaml("katalog/example.yaml")["product"])
+
+
+def exercise_validity() -> tuple[dt.date, dt.date]:
+    """(first, last) day the prices of the exercises and the book's e-Katalog page hold."""
+    v = packaged_yaml("katalog/example.yaml")["exercise_validity"]
+    return v["valid_from"], v["valid_until"]
+
+
 def requirement_texts() -> dict[str, dict[str, str]]:
     return dict(packaged_yaml("katalog/registration.yaml")["requirements"])
 

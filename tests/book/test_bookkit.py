@@ -25,7 +25,7 @@ def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
     assert bookkit.hub_launch_url("pembayaran").endswith("/lab/tree/kalkulator/pembayaran.ipynb")
 
 
-@pytest.mark.parametrize("module", sorted(bookkit.EXERCISES))
+@pytest.mark.parametrize("module", bookkit.module_pages())
 def test_every_module_links_a_calculator_of_the_gallery(module):
     from ukm_tools.widgets.gallery import available_apps
 

@@ -1,5 +1,6 @@
 """Answer checks: exact types and values, tolerant only of money rounding."""
 
+import datetime as dt
 import subprocess
 import sys
 from decimal import Decimal
@@ -217,3 +218,11 @@ def test_katalog_and_financing_answers_are_personal(name, question, answer, monk
     periksa(name, question, {answer: ea.value})
     with pytest.raises(JawabanBelumTepat, match="belum tepat"):
         periksa(name, question, {answer: eb.value})
+
+
+def test_ekatalog_exercise_prices_hold_for_the_course_data_period():
+    from ukm_tools.exercises.tugas import katalog_case
+    from ukm_tools.katalog import exercise_validity
+
+    price = katalog_case("ani", seeded_product("ani")).price
+    assert (price.valid_from, price.valid_until) == exercise_validity() == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))

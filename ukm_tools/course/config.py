@@ -38,6 +38,8 @@ class ModuleSpec(_Strict):
 
     id: str = Field(pattern=_NAME)
     title: str = Field(min_length=1)
+    page: str | None = Field(default=None, pattern=_NAME)  # its page book/modul/<page>.md, if the book has one
+    calculator: str | None = Field(default=None, pattern=_NAME)  # the ukm_tools.widgets module its page links to
     assignments: list[AssignmentSpec] = Field(min_length=1)
 
 
@@ -57,6 +59,17 @@ class CourseSpec(_Strict):
 
     def assignments(self) -> list[AssignmentSpec]:
         return [a for m in self.modules for a in m.assignments]
+
+    def pages(self) -> list[str]:
+        """The book's module pages (book/modul/<page>.md), in the course's order."""
+        return [m.page for m in self.modules if m.page]
+
+    def module_for_page(self, page: str) -> ModuleSpec:
+        """The module whose book page is ``page``."""
+        for m in self.modules:
+            if m.page == page:
+                return m
+        raise UkmError("unknown_choice", "page", page, [m.page for m in self.modules if m.page])
 
     def assignment(self, name: str) -> AssignmentSpec:
         for a in self.assignments():

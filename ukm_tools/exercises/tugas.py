@@ -94,8 +94,10 @@ def case_for(student_id: str, product: Product, rates: RateSheet | None = None) 
 
 @dataclass(frozen=True)
 class Assignment:
+    """An assignment's questions and how its expected answers are found. Which assignments the
+    course has, their modules, weights and whether they are personal: ``course.yml``."""
+
     name: str
-    personal: bool
     questions: dict[str, tuple[str, ...]]  # grade_id -> answer variable names
     expected: Callable[[str, Product], dict[str, Expected]]
 
@@ -219,7 +221,14 @@ def _readiness_expected(student_id: str) -> dict[str, Expected]:
 
 # --- ekatalog (personal part: government price) -------------------------------------------
 
-KATALOG_VALID_FROM, KATALOG_VALID_UNTIL = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+def _exercise_validity() -> tuple[dt.date, dt.date]:
+    from ukm_tools.katalog import exercise_validity
+
+    return exercise_validity()
+
+
+KATALOG_VALID_FROM, KATALOG_VALID_UNTIL = _exercise_validity()
 
 
 @dataclass(frozen=True)
@@ -379,7 +388,6 @@ ABCD = ("a", "b", "c", "d")
 ASSIGNMENTS: dict[str, Assignment] = {
     "ekatalog": Assignment(
         "ekatalog",
-        True,
         {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",), "cek_harga_pemerintah": ("harga_pemerintah",)},
         _with_personal(
             _ekatalog_personal,
@@ -403,7 +411,6 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "syarat-ekspor": Assignment(
         "syarat-ekspor",
-        True,
         {
             "cek_peb": ("jawaban_1",),
             "cek_ska": ("jawaban_2",),
@@ -440,13 +447,11 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "harga-incoterms": Assignment(
         "harga-incoterms",
-        True,
         {"cek_exw": ("harga_exw",), "cek_fob": ("harga_fob",), "cek_cif": ("harga_cif",)},
         _harga_expected,
     ),
     "pembayaran": Assignment(
         "pembayaran",
-        True,
         {
             "cek_rupiah": ("rupiah_diterima",),
             "cek_selisih": ("selisih_kurs",),
@@ -457,7 +462,6 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "pembiayaan": Assignment(
         "pembiayaan",
-        True,
         {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",), "cek_bunga_kur": ("bunga_kur",)},
         _with_personal(
             _pembiayaan_personal,

@@ -304,24 +304,7 @@ def write_outputs(
     )
 
 
-EXAMPLE_ROW = {
-    "product_name": "Sirup Jeruk Kasturi",
-    "specification": "Botol kaca 620 ml, tanpa pengawet, BPOM MD",
-    "sale_unit": "botol",
-    "brand": "Kasturi Deli",
-    "origin": "Medan, Sumatera Utara",
-    "price_before_ppn": 25000,
-    "delivery_per_order": 150000,
-    "min_order": 50,
-    "delivery_area": "Kota Medan",
-    "valid_from": dt.date(2026, 1, 1),
-    "valid_until": dt.date(2026, 12, 31),
-    "nib": "1234567890123",
-    "kbli": "11040",
-    "npwp": "0123456789012000",
-    "kswp_status": "valid",
-    "pkp": "tidak",
-}
+EXAMPLE_ROW = katalog.example_listing()
 
 
 def template_workbook(lang: str = "id"):

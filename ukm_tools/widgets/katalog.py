@@ -28,17 +28,16 @@ T = section("widgets.katalog", "katalog")
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
 NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")
 HAVE_KEYS = ("ktp", "email", "spse_account", "sikap_complete", "etalase_open", "product_photos")
-DEFAULTS = {
-    "product_name": "Sirup Jeruk Kasturi",
-    "specification": "Botol kaca 620 ml, tanpa pengawet",
-    "sale_unit": "botol",
-    "brand": "",
-    "origin": "Medan, Sumatera Utara",
-    "delivery_area": "Kota Medan",
-    "price_before_ppn": "25.000",
-    "delivery_per_order": "150.000",
-    "min_order": "50",
-}
+# The participant types their own identity; the product and its price start from the example.
+OWN_FIELDS = ("brand", "nib", "kbli", "npwp")
+
+
+def _defaults(lang: str) -> dict[str, str]:
+    example = kt.example_listing()
+    return {
+        **{k: str(example[k]) for k in TEXT_KEYS if k not in OWN_FIELDS},
+        **{k: format_number(example[k], lang) for k in NUMBER_KEYS},
+    }
 
 
 def _esc(s: Any) -> str:
@@ -64,8 +63,9 @@ class KatalogCalculator:
         self._busy = False
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
         # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
+        defaults = _defaults(self.lang)
         self.inputs: dict[str, W.Text] = {
-            k: W.Text(value=DEFAULTS.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
+            k: W.Text(value=defaults.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
         }
         self.valid_from = W.DatePicker(value=self.today)
         self.valid_until = W.DatePicker(value=dt.date(self.today.year, 12, 31))

@@ -98,7 +98,7 @@ def vendor_reveal() -> Path:
 
 # `jupyter-book` run by this interpreter, with jsonschema's optional rfc3987_syntax import
 # blocked: it compiles a grammar at import (2-7 s of every build here) and only checks "iri"
-# formats, which the Jupyter Book config schema does not use (stack-notes: nbgrader start-up).
+# formats, which the Jupyter Book config schema does not use.
 _JB_LAUNCH = (
     "import sys; sys.modules['rfc3987_syntax'] = None; "
     "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; main()"

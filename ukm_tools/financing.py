@@ -28,10 +28,9 @@ from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
-from ukm_tools.money import Money, Number
+from ukm_tools.money import IDR, Money, Number
 from ukm_tools.payments import PaymentTerms, load_payment_methods
 
-IDR = "IDR"
 BASES = ("effective", "flat")
 DAYS_PER_MONTH = 30  # banking month used to turn days tied up into loan months
 T = section("financing")

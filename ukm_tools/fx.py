@@ -21,9 +21,9 @@ from ukm_tools import checks
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import section
-from ukm_tools.money import Money, Number, check_currency
+from ukm_tools.money import IDR, Money, Number, check_currency
 
-BASE = "IDR"
+BASE = IDR  # rates are rupiah per unit of a foreign currency
 T = section("fx")
 
 

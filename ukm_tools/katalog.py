@@ -28,10 +28,9 @@ from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
-from ukm_tools.money import Money, format_percent
+from ukm_tools.money import IDR, Money, format_percent
 from ukm_tools.numbers import parse_number
 
-IDR = "IDR"
 T = section("katalog")
 
 # --------------------------------------------------------------------------- PPN

@@ -16,6 +16,7 @@ from babel.numbers import format_currency, format_decimal, get_currency_name
 from ukm_tools.errors import UkmError
 
 Number = Union[Decimal, int, str]
+IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,
 # bank charges and invoices in Indonesia are in whole rupiah.

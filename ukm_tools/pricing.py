@@ -30,9 +30,8 @@ from ukm_tools.insurance import (
     premium_factor,
 )
 from ukm_tools.messages import Bilingual, Msg, local, section
-from ukm_tools.money import Money
+from ukm_tools.money import IDR, Money
 
-IDR = "IDR"
 T = section("pricing")
 # Cost items that only arise after the main carriage: not part of the insurable CFR/CPT value.
 DESTINATION_ITEMS = ("destination_thc", "unloading_at_destination", "import_clearance_duty", "delivery_to_buyer")

@@ -1,4 +1,4 @@
-"""Feedback HTML without hidden tests (nbgrader issue 917 shows them by default).
+"""Feedback HTML without hidden tests (nbgrader shows them by default: jupyter/nbgrader GitHub issue #917).
 
 :class:`StripHiddenTests` runs in ``GenerateFeedback.preprocessors`` (see the course's
 nbgrader_config.py). It removes the ``BEGIN/END HIDDEN TESTS`` regions from every cell,

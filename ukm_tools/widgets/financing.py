@@ -19,11 +19,10 @@ import ipywidgets as W
 from ukm_tools import financing as fin
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import lang_or_default, section
-from ukm_tools.money import Money, format_money, format_number, format_percent
+from ukm_tools.money import IDR, Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table
 
-IDR = "IDR"
 T = section("widgets.financing", "financing")
 
 # The boxes, in order, with the figures they start with (their labels: the catalogue's fields).

@@ -19,11 +19,10 @@ import ipywidgets as W
 from ukm_tools import katalog as kt
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import lang_or_default, section
-from ukm_tools.money import Money, format_money, format_number
+from ukm_tools.money import IDR, Money, format_money, format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error
 
-IDR = "IDR"
 T = section("widgets.katalog", "katalog")
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
 NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")

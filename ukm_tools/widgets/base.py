@@ -77,6 +77,14 @@ def full_width(**kw) -> W.Layout:
     return W.Layout(width="100%", max_width="100%", **kw)
 
 
+def output_area(css_class: str | None = None) -> W.HTML:
+    """A full-width HTML area for a result (summary, table, message), marked with ``css_class``."""
+    area = W.HTML(layout=full_width())
+    if css_class:
+        area.add_class(css_class)
+    return area
+
+
 def input_layout() -> W.Layout:
     # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
     # past its column, which clipped the box's right border on a phone.
@@ -190,6 +198,13 @@ class ChoiceField(Field):
         return self.input.value
 
 
+def currency_field(
+    name: str = "currency", currencies: Sequence[str] = ("USD",), label: Text | None = None
+) -> ChoiceField:
+    """A narrow drop-down of currency codes (the first chosen); set_options swaps in a rate sheet's."""
+    return ChoiceField(name, label or T.msg("currency"), [(c, c) for c in currencies], currencies[0], min_width="90px")
+
+
 def rate_banner(
     date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str
 ) -> str:
@@ -286,10 +301,8 @@ class Calculator:
         self.lang_switch.add_class("ukm-lang")
         self.lang_switch.observe(self._on_lang, "value")
         self.heading = W.HTML()
-        self.message = W.HTML(layout=full_width())
-        self.message.add_class("ukm-message")
-        self.source_info = W.HTML(layout=full_width())
-        self.source_info.add_class("ukm-sources")
+        self.message = output_area("ukm-message")
+        self.source_info = output_area("ukm-sources")
         from ukm_tools.widgets.case_panel import CasePanel
 
         self.case_panel = CasePanel(self)

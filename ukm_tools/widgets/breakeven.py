@@ -20,11 +20,11 @@ from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
@@ -51,15 +51,11 @@ class BreakEvenCalculator(Calculator):
         self.f_fixed = self.field(NumberField("fixed_costs", T.msg("fixed_costs")))
         self.f_price = self.field(NumberField("unit_price", T.msg("unit_price")))
         self.f_cost = self.field(NumberField("unit_variable_cost", T.msg("unit_variable_cost")))
-        self.f_currency = self.field(
-            ChoiceField("currency", T.msg("currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px")
-        )
+        self.f_currency = self.field(currency_field(currencies=("IDR", "USD")))
         self.f_carton = self.field(NumberField("units_per_carton", T.msg("units_per_carton"), min_width="100px"))
         self.f_target = self.field(NumberField("target_profit", T.msg("target_profit"), hint=T.msg("may_be_blank")))
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-breakeven-table")
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-breakeven-table")
         self.chart = charts.image_widget()
 
     def body(self) -> list[W.Widget]:

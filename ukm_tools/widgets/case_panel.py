@@ -24,7 +24,7 @@ T = section("widgets.case_panel")
 
 class CasePanel:
     def __init__(self, calc: Calculator):
-        from ukm_tools.widgets.base import full_width, wrap_row
+        from ukm_tools.widgets.base import output_area, wrap_row
 
         self.calc = calc
         self.title = W.HTML()
@@ -36,8 +36,7 @@ class CasePanel:
         self.open_button = W.Button(icon="folder-open", layout=W.Layout(width="auto"))
         self.open_button.add_class("ukm-open")
         self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False, layout=W.Layout(width="auto"))
-        self.status = W.HTML(layout=full_width())
-        self.status.add_class("ukm-case-status")
+        self.status = output_area("ukm-case-status")
         self.save_button.on_click(lambda _: self.save())
         self.open_button.on_click(lambda _: self.open_selected())
         self.upload.observe(self._on_upload, "value")

@@ -21,11 +21,11 @@ from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
@@ -42,19 +42,14 @@ class FxCalculator(Calculator):
 
     def setup(self) -> None:
         self.f_amount = self.field(NumberField("amount", T.msg("amount")))
-        self.f_currency = self.field(
-            ChoiceField("currency", T.msg("currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
+        self.f_currency = self.field(currency_field())
         self.rates = RateFields(self)
         self.f_range = self.field(NumberField("range_pct", T.msg("range"), min_width="110px"))
         self.f_step = self.field(NumberField("step_pct", T.msg("step"), min_width="90px"))
         self.f_currency.input.observe(self._on_currency, "value")
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-fx-table")
-        self.sensitivity = W.HTML(layout=full_width())
-        self.sensitivity.add_class("ukm-fx-sensitivity")
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-fx-table")
+        self.sensitivity = output_area("ukm-fx-sensitivity")
         self.chart = charts.image_widget()
 
     def body(self) -> list[W.Widget]:

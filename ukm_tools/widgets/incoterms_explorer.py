@@ -14,7 +14,7 @@ from ukm_tools import incoterms
 from ukm_tools.incoterms import MODE_LABELS, Conditions, Payer, check_mode, item_label, note_text, payer_labels
 from ukm_tools.messages import lang_or_default, local, section
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, esc, full_width, wrap_row
+from ukm_tools.widgets.base import Calculator, ChoiceField, esc, output_area, wrap_row
 from ukm_tools.widgets.price import rule_options
 
 COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
@@ -65,10 +65,8 @@ class IncotermsExplorer(Calculator):
         self.label(self.buyer_door, "description", T.msg("named_place_door"))
         for cb in (self.unloading, self.buyer_door):
             cb.observe(self._on_input, "value")
-        self.facts = W.HTML(layout=full_width())
-        self.facts.add_class("ukm-result")
-        self.matrix = W.HTML(layout=full_width())
-        self.matrix.add_class("ukm-incoterms-matrix")
+        self.facts = output_area("ukm-result")
+        self.matrix = output_area("ukm-incoterms-matrix")
 
     def body(self) -> list[W.Widget]:
         return [

@@ -22,9 +22,10 @@ from ukm_tools.widgets.base import (
     Calculator,
     ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
@@ -46,19 +47,15 @@ class InsuranceCalculator(Calculator):
 
     def setup(self) -> None:
         self.f_cfr = self.field(NumberField("cfr", T.msg("cfr")))
-        self.f_currency = self.field(
-            ChoiceField("currency", T.msg("currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
+        self.f_currency = self.field(currency_field())
         self.f_rate = self.field(NumberField("insurance_rate_pct", T.msg("rate")))
         self.f_clause = self.field(
             ChoiceField("clause", T.msg("clause"), [(v, k) for k, v in CLAUSE_LABELS.items()], "C")
         )
         self.f_clause.input.observe(self._on_clause, "value")
         self.f_cover = self.field(NumberField("cover_pct", T.msg("cover"), min_width="110px"))
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-insurance-table")
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-insurance-table")
 
     def body(self) -> list[W.Widget]:
         return [

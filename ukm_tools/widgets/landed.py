@@ -20,12 +20,12 @@ from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     Field,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
@@ -46,9 +46,7 @@ class LandedCostCalculator(Calculator):
 
     def setup(self) -> None:
         self.f_cif = self.field(NumberField("cif", T.msg("cif")))
-        self.f_currency = self.field(
-            ChoiceField("currency", T.msg("currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
+        self.f_currency = self.field(currency_field())
         self.f_qty = self.field(NumberField("quantity", T.msg("quantity"), min_width="100px"))
         self.f_duty = self.field(NumberField("duty_pct", T.msg("duty"), min_width="110px"))
         self.f_pref = self.field(NumberField("preferential_duty_pct", T.msg("preferential_duty"), min_width="110px"))
@@ -67,10 +65,8 @@ class LandedCostCalculator(Calculator):
             T.msg("vat_on_charges"),
         )
         self.vat_on_charges.observe(self._on_input, "value")
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-landed-table")
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-landed-table")
         self.chart = charts.image_widget()
 
     def body(self) -> list[W.Widget]:

@@ -34,8 +34,8 @@ from ukm_tools.widgets.base import (
     NumberField,
     env_int,
     esc,
-    full_width,
     html_table,
+    output_area,
     rate_banner,
     wrap_row,
 )
@@ -107,14 +107,10 @@ class PaymentsCalculator(Calculator):
                 "lc_confirmed",
             )
         )
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-payments-table")
-        self.breakdown = W.HTML(layout=full_width())
-        self.breakdown.add_class("ukm-breakdown")
-        self.discount = W.HTML(layout=full_width())
-        self.discount.add_class("ukm-discount")
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-payments-table")
+        self.breakdown = output_area("ukm-breakdown")
+        self.discount = output_area("ukm-discount")
         self.chart = charts.image_widget()
 
     def body(self) -> list[W.Widget]:

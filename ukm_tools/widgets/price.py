@@ -25,15 +25,17 @@ from ukm_tools.widgets.base import (
     ChoiceField,
     Field,
     NumberField,
+    currency_field,
     esc,
     full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 from ukm_tools.widgets.rates import RateFields
 
-T = section("widgets.price")
+T = section("widgets.price", "widgets.base")
 
 
 def rule_options() -> list[tuple[Msg, str]]:
@@ -100,9 +102,7 @@ class PriceBuildUpCalculator(Calculator):
         self.f_rule = self.field(ChoiceField("incoterm", T.msg("incoterm"), rule_options(), "FOB"))
         self.f_mode = self.field(ChoiceField("mode", T.msg("mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
         self.f_place = self.field(Field("named_place", T.msg("named_place")))
-        self.f_currency = self.field(
-            ChoiceField("quote_currency", T.msg("quote_currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
+        self.f_currency = self.field(currency_field("quote_currency", label=T.msg("quote_currency")))
         self.rates = RateFields(self)
         self.f_ins_rates = {
             c: self.field(
@@ -147,11 +147,9 @@ class PriceBuildUpCalculator(Calculator):
         self.add_cost.on_click(lambda _: self._add_cost())
         self.label(self.add_cost, "description", T.msg("add_cost"))
 
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-price-table")
-        self.details = W.HTML(layout=full_width())
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-price-table")
+        self.details = output_area()
         self.chart = charts.image_widget()
         self.pdf_quote = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_proforma = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
@@ -161,8 +159,7 @@ class PriceBuildUpCalculator(Calculator):
         self.label(self.pdf_proforma, "description", T.msg("pdf_proforma"))
         self.pdf_quote.on_click(lambda _: self.make_pdf("quotation"))
         self.pdf_proforma.on_click(lambda _: self.make_pdf("proforma"))
-        self.pdf_status = W.HTML(layout=full_width())
-        self.pdf_status.add_class("ukm-pdf-status")
+        self.pdf_status = output_area("ukm-pdf-status")
         self._priced: dict[int, Any] = {}  # id(result) -> the case it prices
 
     # --- layout ------------------------------------------------------------------------------

@@ -16,7 +16,17 @@ from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.readiness import Assessment, RequirementCatalog, assess, load_requirements
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, env_int, esc, full_width, html_table, rate_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    env_int,
+    esc,
+    full_width,
+    html_table,
+    output_area,
+    rate_banner,
+    wrap_row,
+)
 
 DEFAULT_MAX_REQUIREMENTS_AGE_DAYS = 365
 YES, NO = "ya", "belum"
@@ -75,10 +85,8 @@ class ReadinessCalculator(Calculator):
         self.f_market.input.observe(self._on_choice, "value")
         self.questions = W.VBox(layout=full_width())
         self.questions.add_class("ukm-questions")
-        self.score = W.HTML(layout=full_width())
-        self.score.add_class("ukm-result")
-        self.plan = W.HTML(layout=full_width())
-        self.plan.add_class("ukm-plan")
+        self.score = output_area("ukm-result")
+        self.plan = output_area("ukm-plan")
 
     def body(self) -> list[W.Widget]:
         return [

@@ -46,12 +46,37 @@ def _key(node: ast.expr) -> str | re.Pattern[str] | None:
     return None
 
 
+def _calculator_keys() -> set[str]:
+    """Keys the calculators' base class reads from each calculator's own section
+    (``self.texts.msg("title")``): every ``texts = T`` section must have them."""
+    tree = ast.parse((ROOT / "ukm_tools" / "widgets" / "base.py").read_text(encoding="utf-8"))
+    return {
+        n.args[0].value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "msg"
+        and isinstance(n.func.value, ast.Attribute)
+        and n.func.value.attr == "texts"
+        and n.args
+        and isinstance(n.args[0], ast.Constant)
+    }
+
+
 def uses() -> list[tuple[Path, int, tuple[str, ...], str, str | re.Pattern[str]]]:
     """(file, line, owner chain, "text" | "fields", key) for every catalogue lookup in the source."""
     found = []
+    calculator_keys = _calculator_keys()
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         sections = _sections(tree)
+        for node in ast.walk(tree):  # class Price(Calculator): texts = T
+            if (
+                isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["texts"]
+                and getattr(node.value, "id", None) in sections
+            ):
+                found += [(path, node.lineno, sections[node.value.id], "text", k) for k in calculator_keys]
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
                 continue

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, Number, to_decimal
+from ukm_tools.money import IDR, Money, Number, to_decimal
 
 T = TypeVar("T")
 
@@ -92,6 +92,20 @@ def money(value: Any, field: str, *, currency: str | None = None, positive: bool
     if value.amount < 0:
         raise UkmError("negative", field, value.amount)
     return value
+
+
+def rupiah_amounts(inp: Any, names: Iterable[str], problems: list[Problem]) -> None:
+    """Each of ``inp``'s ``names`` must be a :class:`Money` in rupiah, not negative; what is
+    wrong goes to ``problems`` (``wrong_type``, ``unknown_choice`` on ``<name>.currency``, ``negative``)."""
+    for name in names:
+        m = getattr(inp, name)
+        if not isinstance(m, Money):
+            problems.append(Problem("wrong_type", name, m, "Money"))
+            continue
+        if m.currency != IDR:
+            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
+        if m.amount < 0:
+            problems.append(Problem("negative", name, m.amount))
 
 
 def gather(*checks: Callable[[], T]) -> list[T]:

@@ -160,18 +160,6 @@ def _day_date(start: dt.date | None, day: int) -> dt.date | None:
     return None if start is None else start + dt.timedelta(days=day)
 
 
-def _check_money(inp: Any, names: tuple[str, ...], problems: list[Problem]) -> None:
-    for name in names:
-        m = getattr(inp, name)
-        if not isinstance(m, Money):
-            problems.append(Problem("wrong_type", name, m, "Money"))
-            continue
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
-
-
 def _check_start(start: Any, problems: list[Problem]) -> None:
     if start is not None and not isinstance(start, dt.date):
         problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
@@ -191,7 +179,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
         UkmError: every problem with the input at once.
     """
     problems: list[Problem] = []
-    _check_money(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
+    checks.rupiah_amounts(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
     if isinstance(inp.order_value, Money) and inp.order_value.amount == 0:
         problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
     checks.collect(problems, checks.exact_int, inp.production_days, "production_days")

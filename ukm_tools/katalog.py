@@ -179,12 +179,7 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         UkmError: every problem with the input (currency, negative price, dates...).
     """
     problems: list[Problem] = []
-    for name in ("price_before_ppn", "delivery_per_order"):
-        m: Money = getattr(inp, name)
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
+    checks.rupiah_amounts(inp, ("price_before_ppn", "delivery_per_order"), problems)
     if inp.price_before_ppn.amount == 0:
         problems.append(Problem("not_positive", "price_before_ppn", inp.price_before_ppn.amount))
     min_order = checks.collect(problems, checks.exact_int, inp.min_order, "min_order", minimum=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from ukm_tools import incoterms
+from ukm_tools import checks, incoterms
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.fx import AppliedRate, RateKind, RateSheet, cost_to_idr
 from ukm_tools.incoterms import Conditions, Payer
@@ -191,12 +191,7 @@ def validate(inp: PricingInput) -> None:
         problems.append(Problem("not_integer", "quantity", inp.quantity))
     elif inp.quantity <= 0:
         problems.append(Problem("not_positive", "quantity", inp.quantity))
-    for name in ("hpp", "packing"):
-        m: Money = getattr(inp, name)
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
+    checks.rupiah_amounts(inp, ("hpp", "packing"), problems)
     if inp.hpp.amount == 0:
         problems.append(Problem("not_positive", "hpp", inp.hpp.amount))
     if inp.markup_pct < 0:

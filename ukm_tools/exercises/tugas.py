@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 QUOTE_CURRENCY = "USD"
 
 
+def _whose(student_id: str, product: Product) -> list[str]:
+    """The first lines of every exercise's description: who, and which product."""
+    return [f"Peserta: {student_id}", f"Produk: {product.name}" + ("" if product.from_roster else " (angka latihan)")]
+
+
 @dataclass(frozen=True)
 class PersonalCase:
     """Everything a participant's pricing exercise is built on."""
@@ -50,8 +55,7 @@ class PersonalCase:
         """The participant's numbers in plain Indonesian (shown at the top of the notebook)."""
         p = self.pricing
         lines = [
-            f"Peserta: {self.student_id}",
-            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+            *_whose(self.student_id, self.product),
             f"HPP per unit: {format_money(p.hpp)}",
             f"Kemasan ekspor per unit: {format_money(p.packing)}",
             f"Markup: {format_percent(p.markup_pct)} dari (HPP + kemasan)",
@@ -243,8 +247,7 @@ class KatalogCase:
         p = self.price
         return "\n".join(
             [
-                f"Peserta: {self.student_id}",
-                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+                *_whose(self.student_id, self.product),
                 f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
                 f"Pesanan minimum dinas: {p.min_order} unit",
                 f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
@@ -311,8 +314,7 @@ class FinancingCase:
         m = payment_method(o.method)
         return "\n".join(
             [
-                f"Peserta: {self.student_id}",
-                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+                *_whose(self.student_id, self.product),
                 f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
                 f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
                 f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",

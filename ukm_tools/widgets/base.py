@@ -85,6 +85,11 @@ def output_area(css_class: str | None = None) -> W.HTML:
     return area
 
 
+def heading(text: str) -> str:
+    """A small section heading inside a result area (HTML, ``text`` escaped)."""
+    return f"<h4 style='margin:8px 0 2px'>{esc(text)}</h4>"
+
+
 def input_layout() -> W.Layout:
     # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
     # past its column, which clipped the box's right border on a phone.
@@ -205,6 +210,15 @@ def currency_field(
     return ChoiceField(name, label or T.msg("currency"), [(c, c) for c in currencies], currencies[0], min_width="90px")
 
 
+def problems_html(problems: Sequence[Problem], lang: str, view: Section | None, stale: str | None) -> str:
+    """The problems of a calculator's inputs as a red list, and ``stale`` (saying the result
+    shown is the last good one) under it; empty when there is no problem."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p.message(lang, view))}</li>" for p in problems)
+    return f"<ul style='color:#b00020'>{items}</ul>" + (f"<p><i>{esc(stale)}</i></p>" if stale else "")
+
+
 def rate_banner(
     date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str
 ) -> str:
@@ -272,8 +286,16 @@ class Calculator:
 
     key = "calculator"  # section name under `calculators:` in a saved case file
     texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
-    title: Text = T.msg("calculator")
-    intro: Text | None = None  # a line under the title
+
+    @property
+    def title(self) -> Text:
+        """The heading: the ``title`` text of this calculator's catalogue section."""
+        return self.texts.msg("title")
+
+    @property
+    def intro(self) -> Text:
+        """The line under the heading: the section's ``intro`` text."""
+        return self.texts.msg("intro")
 
     def __init__(
         self,
@@ -394,6 +416,11 @@ class Calculator:
     def body(self) -> list[W.Widget]:
         raise NotImplementedError
 
+    def results(self, *areas: W.Widget) -> list[W.Widget]:
+        """What follows a calculator's inputs in ``body()``: the message, its result areas in
+        order, then the date and source of the data used."""
+        return [self.message, *areas, self.source_info]
+
     def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
         """Put a case's figures (and this calculator's saved extras) into the inputs."""
         raise NotImplementedError
@@ -466,7 +493,7 @@ class Calculator:
 
     def relabel(self) -> None:
         self.heading.value = f"<h3 style='margin:4px 0'>{esc(self.t(self.title))}</h3>" + (
-            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro else ""
+            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>"
         )
         for f in self._fields:
             f.relabel(self.lang)

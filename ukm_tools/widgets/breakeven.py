@@ -44,8 +44,6 @@ def case_price_and_cost(case) -> tuple[Money, Money]:
 class BreakEvenCalculator(Calculator):
     texts = T
     key = "breakeven"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_fixed = self.field(NumberField("fixed_costs", T.msg("fixed_costs")))
@@ -62,11 +60,7 @@ class BreakEvenCalculator(Calculator):
         return [
             wrap_row([self.f_price.box, self.f_cost.box, self.f_currency.box]),
             wrap_row([self.f_fixed.box, self.f_target.box, self.f_carton.box]),
-            self.message,
-            self.summary,
-            self.table,
-            self.chart,
-            self.source_info,
+            *self.results(self.summary, self.table, self.chart),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:

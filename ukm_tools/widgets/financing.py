@@ -21,7 +21,7 @@ from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import lang_or_default, section
 from ukm_tools.money import IDR, Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table, problems_html
 
 T = section("widgets.financing", "financing")
 
@@ -316,9 +316,8 @@ class FinancingCalculator:
 
     def _render(self) -> None:
         lang = self.lang
-        msgs = "".join(f"<li>{_esc(p.message(lang, T))}</li>" for p in self.problems)
-        stale = f"<p><i>{_esc(T('stale', lang))}</i></p>" if self.problems and self.result else ""
-        self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
+        stale = T("stale", lang) if self.result else None
+        self.messages.value = problems_html(self.problems, lang, T, stale)
         if self.result is None:
             self.summary.value, self.table.value = "", ""
             return

@@ -24,6 +24,7 @@ from ukm_tools.widgets.base import (
     NumberField,
     currency_field,
     esc,
+    heading,
     html_table,
     output_area,
     sheet_banner,
@@ -37,8 +38,6 @@ T = section("widgets.fx")
 class FxCalculator(Calculator):
     texts = T
     key = "fx"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_amount = self.field(NumberField("amount", T.msg("amount")))
@@ -46,7 +45,7 @@ class FxCalculator(Calculator):
         self.rates = RateFields(self)
         self.f_range = self.field(NumberField("range_pct", T.msg("range"), min_width="110px"))
         self.f_step = self.field(NumberField("step_pct", T.msg("step"), min_width="90px"))
-        self.f_currency.input.observe(self._on_currency, "value")
+        self.rates.follow(self.f_currency)
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-fx-table")
         self.sensitivity = output_area("ukm-fx-sensitivity")
@@ -82,13 +81,6 @@ class FxCalculator(Calculator):
         self.rates.fill(self.base_sheet, self.f_currency.input.value, lang)
         self.f_range.show(extras.get("range_pct", 10), lang)
         self.f_step.show(extras.get("step_pct", "2.5"), lang)
-
-    def _on_currency(self, change: dict) -> None:
-        if self._hold:
-            return
-        with self.holding():
-            self.rates.fill(self.base_sheet, change["new"], self.lang)
-        self.refresh()
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
@@ -175,7 +167,7 @@ class FxCalculator(Calculator):
             for s in r["scenarios"]
         ]
         self.shown["scenarios"] = [row[2] for row in srows]
-        self.sensitivity.value = f"<h4 style='margin:8px 0 2px'>{esc(T('if_rate_moves', lang))}</h4>" + html_table(
+        self.sensitivity.value = heading(T("if_rate_moves", lang)) + html_table(
             [
                 T("col_change", lang),
                 T("col_buying_rate", lang),

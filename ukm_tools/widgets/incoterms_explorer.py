@@ -26,8 +26,6 @@ SHORT = {Payer.SELLER: T.msg("short_seller"), Payer.BUYER: T.msg("short_buyer"),
 class IncotermsExplorer(Calculator):
     texts = T
     key = "incoterms"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_rule = self.field(ChoiceField("incoterm", T.msg("incoterm"), rule_options(), "FOB"))
@@ -73,10 +71,7 @@ class IncotermsExplorer(Calculator):
             wrap_row([self.f_rule.box, self.f_mode.box]),
             wrap_row([self.f_fca.box, self.f_thc.box]),
             wrap_row([self.unloading, self.buyer_door]),
-            self.message,
-            self.facts,
-            self.matrix,
-            self.source_info,
+            *self.results(self.facts, self.matrix),
         ]
 
     def conditions(self) -> Conditions:

@@ -42,8 +42,6 @@ def case_cfr(case) -> Money:
 class InsuranceCalculator(Calculator):
     texts = T
     key = "insurance"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_cfr = self.field(NumberField("cfr", T.msg("cfr")))
@@ -61,10 +59,7 @@ class InsuranceCalculator(Calculator):
         return [
             wrap_row([self.f_cfr.box, self.f_currency.box]),
             wrap_row([self.f_rate.box, self.f_clause.box, self.f_cover.box]),
-            self.message,
-            self.summary,
-            self.table,
-            self.source_info,
+            *self.results(self.summary, self.table),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:

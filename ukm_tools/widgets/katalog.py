@@ -21,7 +21,7 @@ from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import lang_or_default, section
 from ukm_tools.money import IDR, Money, format_money, format_number
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, problems_html
 
 T = section("widgets.katalog", "katalog")
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
@@ -222,9 +222,8 @@ class KatalogCalculator:
 
     def _render(self) -> None:
         lang = self.lang
-        msgs = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in self.price_problems)
-        stale = f"<p><i>{_esc(T('stale', lang))}</i></p>" if self.price_problems and self.price else ""
-        self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
+        stale = T("stale", lang) if self.price else None
+        self.messages.value = problems_html(self.price_problems, lang, T, stale)
         if self.prices:
             self.price_box.value = self._price_html()
         # Listing problems that are price problems are already shown above.

@@ -41,8 +41,6 @@ def case_cif(case) -> Money:
 class LandedCostCalculator(Calculator):
     texts = T
     key = "landed"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_cif = self.field(NumberField("cif", T.msg("cif")))
@@ -75,11 +73,7 @@ class LandedCostCalculator(Calculator):
             wrap_row([self.f_duty.box, self.f_pref.box, self.f_vat.box]),
             wrap_row([self.f_charges.box, self.f_preference.box]),
             self.vat_on_charges,
-            self.message,
-            self.summary,
-            self.table,
-            self.chart,
-            self.source_info,
+            *self.results(self.summary, self.table, self.chart),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:

@@ -34,6 +34,7 @@ from ukm_tools.widgets.base import (
     NumberField,
     env_int,
     esc,
+    heading,
     html_table,
     output_area,
     rate_banner,
@@ -54,8 +55,6 @@ def fee_schedule() -> FeeSchedule:
 class PaymentsCalculator(Calculator):
     texts = T
     key = "payments"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def __init__(self, case=None, *, schedule: FeeSchedule | None = None, max_fee_age_days: int | None = None, **kw):
         self.schedule = schedule or fee_schedule()
@@ -233,13 +232,7 @@ class PaymentsCalculator(Calculator):
         brows = [[ln.label(lang), ln.rule_text(lang), format_money(ln.amount, lang)] for ln in b.lines]
         brows.append([T("total", lang), "", format_money(b.total, lang)])
         self.breakdown.value = (
-            f"<h4 style='margin:8px 0 2px'>{esc(T('breakdown', lang))}: {esc(b.method.label[lang])}</h4>"
-            + html_table(
-                [T("col_fee", lang), T("col_how", lang), T("col_amount", lang)],
-                brows,
-                numeric_from=2,
-                highlight_last=True,
-            )
+            self._cost_table(f"{T('breakdown', lang)}: {b.method.label[lang]}", "col_fee", brows)
             + f"<div style='font-size:90%'>{esc(b.method.summary[lang])}</div>"
         )
 
@@ -254,16 +247,16 @@ class PaymentsCalculator(Calculator):
             cols = list(df.columns)
             drows = [[str(r[cols[0]]), str(r[cols[3]]), str(r[cols[1]])] for _, r in df.iterrows()]
             self.discount.value = (
-                f"<h4 style='margin:8px 0 2px'>{esc(T('discounting', lang))}</h4>"
-                + html_table(
-                    [T("col_item", lang), T("col_how", lang), T("col_amount", lang)],
-                    drows,
-                    numeric_from=2,
-                    highlight_last=True,
-                )
+                self._cost_table(T("discounting", lang), "col_item", drows)
                 + f"<div style='margin-top:4px'>{esc(T('to_still_receive', lang))} {esc(format_money(d.face, lang))} "
                 f"{esc(T('draft_must_be', lang))} <b class='ukm-gross-up'>{esc(self.shown['gross_up'])}</b>.</div>"
             )
+
+    def _cost_table(self, title: str, first_column: str, rows: list[list[str]]) -> str:
+        """A titled table of costs: what, how it is computed, how much (the last row the total)."""
+        lang = self.lang
+        header = [T(first_column, lang), T("col_how", lang), T("col_amount", lang)]
+        return heading(title) + html_table(header, rows, numeric_from=2, highlight_last=True)
 
     def draw_chart(self, result: dict[str, Any]) -> None:
         comp, lang = result["comparison"], self.lang

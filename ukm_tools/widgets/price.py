@@ -28,6 +28,7 @@ from ukm_tools.widgets.base import (
     currency_field,
     esc,
     full_width,
+    heading,
     html_table,
     output_area,
     sheet_banner,
@@ -91,8 +92,6 @@ class CostRow:
 class PriceBuildUpCalculator(Calculator):
     texts = T
     key = "price"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def setup(self) -> None:
         self.f_hpp = self.field(NumberField("hpp", T.msg("hpp")))
@@ -139,7 +138,7 @@ class PriceBuildUpCalculator(Calculator):
         self.f_unit = self.field(Field("product.unit", T.msg("unit")))
         self.f_payment = self.field(Field("payment_terms", T.msg("payment_terms")))
         self.f_validity = self.field(NumberField("validity_days", T.msg("validity")))
-        self.f_currency.input.observe(self._on_currency, "value")
+        self.rates.follow(self.f_currency)
 
         self.cost_rows: list[CostRow] = []
         self.costs_box = W.VBox(layout=full_width())
@@ -164,7 +163,7 @@ class PriceBuildUpCalculator(Calculator):
 
     # --- layout ------------------------------------------------------------------------------
     def _section(self, key: str) -> W.HTML:
-        return self.label(W.HTML(), "value", T.msg(key), wrap="<h4 style='margin:8px 0 2px'>{}</h4>")
+        return self.label(W.HTML(), "value", T.msg(key), wrap=heading("{}"))
 
     def body(self) -> list[W.Widget]:
         extra = W.Accordion(
@@ -296,13 +295,6 @@ class PriceBuildUpCalculator(Calculator):
     def _remove_cost(self, row: CostRow) -> None:
         raw = [c for r, c in zip(self.cost_rows, self._raw_costs()) if r is not row]
         self._rebuild_costs(raw)
-
-    def _on_currency(self, change: dict) -> None:
-        if self._hold:
-            return
-        with self.holding():
-            self.rates.fill(self.base_sheet, change["new"], self.lang)
-        self.refresh()
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         lang = self.lang

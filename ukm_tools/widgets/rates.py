@@ -13,7 +13,7 @@ from typing import Any
 
 from ukm_tools.fx import RateSheet
 from ukm_tools.messages import section
-from ukm_tools.widgets.base import NumberField
+from ukm_tools.widgets.base import ChoiceField, NumberField
 
 ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"  # written into the saved case file, as data
 T = section("widgets.rates")
@@ -36,6 +36,18 @@ class RateFields:
                 hint=T.msg("sell_hint"),
             )
         )
+
+    def follow(self, currency: ChoiceField) -> None:
+        """Refill the rates from the calculator's ``base_sheet`` whenever ``currency`` changes."""
+        currency.input.observe(self._on_currency, "value")
+
+    def _on_currency(self, change: dict) -> None:
+        calc = self.calc
+        if calc._hold:
+            return
+        with calc.holding():
+            self.fill(calc.base_sheet, change["new"], calc.lang)
+        calc.refresh()
 
     def fill(self, sheet: RateSheet, currency: str, lang: str) -> None:
         if currency in sheet.rates:

@@ -22,6 +22,7 @@ from ukm_tools.widgets.base import (
     env_int,
     esc,
     full_width,
+    heading,
     html_table,
     output_area,
     rate_banner,
@@ -42,8 +43,6 @@ def catalog() -> RequirementCatalog:
 class ReadinessCalculator(Calculator):
     texts = T
     key = "readiness"
-    title = T.msg("title")
-    intro = T.msg("intro")
 
     def __init__(
         self,
@@ -92,10 +91,7 @@ class ReadinessCalculator(Calculator):
         return [
             wrap_row([self.f_product.box, self.f_market.box]),
             self.questions,
-            self.message,
-            self.score,
-            self.plan,
-            self.source_info,
+            *self.results(self.score, self.plan),
         ]
 
     # --- questions ---------------------------------------------------------------------------
@@ -220,9 +216,7 @@ class ReadinessCalculator(Calculator):
                     f"{step.start_day}-{step.finish_day}",
                 ]
             )
-        self.plan.value = f"<h4 style='margin:8px 0 2px'>{esc(T('plan', lang))}</h4>" + html_table(
-            header, rows, numeric_from=5
-        )
+        self.plan.value = heading(T("plan", lang)) + html_table(header, rows, numeric_from=5)
 
     def sources_html(self) -> str:
         c = self.catalog

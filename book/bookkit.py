@@ -228,9 +228,9 @@ def bar_ladder(
     """Stacked bars, one per label, one layer per part (for price build-ups and cost splits)."""
     fig, ax = plt.subplots()
     bottom = [0.0] * len(labels)
-    for name, values, color in zip(part_names, parts, PALETTE):
+    for name, values, color in zip(part_names, parts, PALETTE, strict=False):
         ax.bar(labels, values, bottom=bottom, label=name, color=color, width=0.6)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -317,7 +317,7 @@ def readiness_chart(plan):
 def cash_balance_chart(timelines):
     """Step lines of an order's running cash balance, one per payment method."""
     fig, ax = plt.subplots()
-    for t, color in zip(timelines, PALETTE):
+    for t, color in zip(timelines, PALETTE, strict=False):
         days = [0] + [e.day for e in t.events]
         bal = [0.0] + [float(e.balance.amount) for e in t.events]
         ax.step(days, bal, where="post", label=t.method.name["id"], color=color)

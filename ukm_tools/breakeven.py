@@ -72,7 +72,7 @@ class BreakEven:
             (T("row_profit", lang), format_money(self.profit_at_units, lang)),
         ]
         cols = [T(f"col_{k}", lang) for k in ("item", "value")]
-        return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+        return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
 
     def to_json(self) -> dict:
         money = (

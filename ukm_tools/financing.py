@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -223,7 +224,7 @@ def _timeline(
         if -bal > peak:
             peak, peak_day = -bal, day
     tied = 0
-    for a, b in zip(events, events[1:]):
+    for a, b in itertools.pairwise(events):
         if a.balance.amount < 0:
             tied += b.day - a.day
     notes = []

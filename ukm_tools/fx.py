@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from ukm_tools import checks
@@ -27,7 +27,7 @@ BASE = IDR  # rates are rupiah per unit of a foreign currency
 T = section("fx")
 
 
-class RateKind(str, Enum):
+class RateKind(StrEnum):
     BUY = "buy"
     SELL = "sell"
     MID = "mid"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 
 from ukm_tools.datafiles import packaged_yaml
@@ -30,7 +30,7 @@ T = section("incoterms")
 MODE_LABELS = {m: T.msg(f"mode_{m}") for m in MODES}
 
 
-class Payer(str, Enum):
+class Payer(StrEnum):
     SELLER = "S"
     BUYER = "B"
     NONE = "none"

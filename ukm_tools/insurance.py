@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
@@ -33,7 +33,7 @@ T = section("insurance")
 _CLAUSE_RANK = {"A": 3, "B": 2, "C": 1}
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     INCLUSIVE = "inclusive"
     SIMPLE = "simple"
 
@@ -57,7 +57,7 @@ class InsuranceQuote:
         """(label, value) pairs of the policy, formatted for ``lang``; the method last."""
         from ukm_tools.money import format_money, format_percent
 
-        rows = ("cfr", "rate", "cover", "clause", "premium", "cif", "insured", "method")[: None if with_method else -1]
+        rows = ("cfr", "rate", "cover", "clause", "premium", "cif", "insured", "method")
         labels = [T(f"row_{r}", lang) for r in rows]
         values = [
             format_money(self.cfr, lang),
@@ -69,7 +69,8 @@ class InsuranceQuote:
             format_money(self.insured_amount, lang),
             METHOD_LABELS[self.method][lang],
         ]
-        return list(zip(labels, values))  # zip stops at the shorter: no method without with_method
+        pairs = list(zip(labels, values, strict=True))
+        return pairs if with_method else pairs[:-1]
 
 
 @owned("insurance")

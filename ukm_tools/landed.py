@@ -56,7 +56,10 @@ class LandedScenario:
 
         cols = [T(f"col_{k}", lang) for k in ("item", "rate", "amount", "value")]
         return pd.DataFrame(
-            [dict(zip(cols, (name, rate, format_money(m, lang), m.amount))) for name, rate, m in self.items(lang)]
+            [
+                dict(zip(cols, (name, rate, format_money(m, lang), m.amount), strict=True))
+                for name, rate, m in self.items(lang)
+            ]
         )
 
     def to_json(self) -> dict:
@@ -86,9 +89,15 @@ class LandedCost:
 
         cols = [T(f"col_{k}", lang, preference=self.preference) for k in ("item", "without", "with", "saving")]
         rows = []
-        for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang)):
+        for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang), strict=True):
             rows.append(
-                dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang))))
+                dict(
+                    zip(
+                        cols,
+                        (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang)),
+                        strict=True,
+                    )
+                )
             )
         rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
         return pd.DataFrame(rows)

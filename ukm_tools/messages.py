@@ -19,11 +19,11 @@ has up to three sections, each entry giving ``id`` then ``en``::
         en: Buyer's payment ({method})
 
 Words in ``{braces}`` are filled in by the program; the English may leave one out but never
-use one the Indonesian lacks (checked when the catalogue loads, so a misspelt name shows). A value fills its place in the reader's language:
-:class:`Money` formatted by :func:`~ukm_tools.money.format_money`, a date as 31-12-2025
-(Indonesian) or 2025-12-31 (English), a :class:`Msg` (or anything with a ``text(lang)``
-method) with its own text, a ``{id: .., en: ..}`` mapping (a data file's label) with the
-language's half.
+use one the Indonesian lacks (checked when the catalogue loads, so a misspelt name shows). A
+value fills its place in the reader's language: :class:`Money` formatted by
+:func:`~ukm_tools.money.format_money`, a date as 31-12-2025 (Indonesian) or 2025-12-31
+(English), a :class:`Msg` (or anything with a ``text(lang)`` method) with its own text, a
+``{id: .., en: ..}`` mapping (a data file's label) with the language's half.
 
 Why YAML and not gettext catalogues (``.po`` through Babel): a ``.po`` file holds one
 language, so a trainer would read the Indonesian and the English of a message in two files,

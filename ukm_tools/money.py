@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Union
+from typing import TypeAlias
 
 from babel.numbers import format_currency, format_decimal, get_currency_name
 
 from ukm_tools.errors import UkmError
 
-Number = Union[Decimal, int, str]
+Number: TypeAlias = Decimal | int | str
 IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,

@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,12 @@ FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
 T = section("payments")
 
 
-class FeeKind(str, Enum):
+class FeeKind(StrEnum):
     FIXED = "fixed"
     PERCENT = "percent"
 
 
-class FeeEvent(str, Enum):
+class FeeEvent(StrEnum):
     """What a fee is charged for (how many times it applies)."""
 
     ONCE = "once"
@@ -166,6 +166,7 @@ def methods_dataframe(lang: str = "id"):
                         "; ".join(m.exporter_needs[lang]),
                         "; ".join(m.importer_needs[lang]),
                     ),
+                    strict=True,
                 )
             )
             for m in load_payment_methods().values()
@@ -318,6 +319,7 @@ class FeeSchedule(Dated):
                             f.source,
                             f.date.isoformat(),
                         ),
+                        strict=True,
                     )
                 )
             )
@@ -544,6 +546,7 @@ class CostBreakdown:
                         ln.amount.amount,
                         ln.fee.source,
                     ),
+                    strict=True,
                 )
             )
             for ln in self.lines
@@ -559,6 +562,7 @@ class CostBreakdown:
                         self.total.amount,
                         self.bank,
                     ),
+                    strict=True,
                 )
             )
         )
@@ -680,7 +684,9 @@ class DraftDiscount:
             (T("draft_net", lang), self.net, ""),
         ]
         cols = [T(f"col_{k}", lang) for k in ("item", "amount", "value", "calculation")]
-        return _frame([dict(zip(cols, (name, format_money(m, lang), m.amount, how))) for name, m, how in items])
+        return _frame(
+            [dict(zip(cols, (name, format_money(m, lang), m.amount, how), strict=True)) for name, m, how in items]
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -795,6 +801,7 @@ class MethodComparison:
                             r.total.amount,
                             ", ".join(r.method.rules),
                         ),
+                        strict=True,
                     )
                 )
                 for r in self.rows

@@ -127,7 +127,13 @@ class RequirementCatalog(Dated):
         cols = [T(f"col_{k}", lang) for k in ("code", "question", "typical_cost", "days", "source")]
         return pd.DataFrame(
             [
-                dict(zip(cols, (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source)))
+                dict(
+                    zip(
+                        cols,
+                        (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source),
+                        strict=True,
+                    )
+                )
                 for r in self.applicable(product_type, market)
             ],
             columns=list(cols),
@@ -416,6 +422,7 @@ class Assessment:
                             ", ".join(a.waits_for),
                             r.source,
                         ),
+                        strict=True,
                     )
                 )
             )

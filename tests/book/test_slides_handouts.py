@@ -38,13 +38,13 @@ def test_decks_present_offline_in_chromium(built_slides):
                 blocked, errors = [], []
                 page.route(
                     "**/*",
-                    lambda r: (
+                    lambda r, blocked=blocked: (
                         r.continue_()
                         if r.request.url.startswith("file://")
                         else (blocked.append(r.request.url), r.abort())
                     ),
                 )
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
                 total = page.evaluate("() => Reveal.getTotalSlides()")

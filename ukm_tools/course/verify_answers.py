@@ -89,7 +89,8 @@ def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
         return [
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."
+            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+            "(Restart & Run All) lalu kumpulkan lagi."
         ]
     problems: list[str] = []
     for payload in payloads:

@@ -68,7 +68,8 @@ class PersonalCase:
         usd = self.rates.rate(QUOTE_CURRENCY)
         lines.append(
             f"Kurs {QUOTE_CURRENCY} ({self.rates.source}, {self.rates.date:%d-%m-%Y}): "
-            f"beli {format_money(Money(usd.buy, 'IDR'))}, tengah {format_money(Money(usd.mid, 'IDR'))}, jual {format_money(Money(usd.sell, 'IDR'))}"
+            f"beli {format_money(Money(usd.buy, 'IDR'))}, tengah {format_money(Money(usd.mid, 'IDR'))}, jual "
+            f"{format_money(Money(usd.sell, 'IDR'))}"
         )
         return "\n".join(lines)
 
@@ -248,7 +249,8 @@ class KatalogCase:
         return "\n".join(
             [
                 *_whose(self.student_id, self.product),
-                f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
+                "Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): "
+                f"{format_money(p.price_before_ppn)}",
                 f"Pesanan minimum dinas: {p.min_order} unit",
                 f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
                 f"Status pajak: {'Pengusaha Kena Pajak (PKP)' if p.pkp else 'bukan PKP'}",
@@ -317,7 +319,8 @@ class FinancingCase:
                 *_whose(self.student_id, self.product),
                 f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
                 f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
-                f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",
+                f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): "
+                f"{format_money(o.production_costs)}",
                 f"Biaya ekspor, dibayar saat pengapalan: {format_money(o.export_costs)}",
                 f"Cara bayar pembeli: {m.name['id']}",
                 f"Pinjaman: {sch.name['id']}, bunga {format_percent(sch.rate_pct)} setahun ({_BASIS_ID[sch.basis]})",

@@ -162,7 +162,7 @@ def read_rows(path: str | Path) -> list[SheetRow]:
         raise UkmError(problems=problems)
     rows = []
     for n, cells in enumerate(table[1:], start=2):
-        values = {k: c for k, c in zip(columns, cells) if k is not None}
+        values = {k: c for k, c in zip(columns, cells, strict=False) if k is not None}
         if all(_blank(v) for v in values.values()):
             continue
         rows.append(SheetRow(n, values))
@@ -274,7 +274,7 @@ def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
             )
     ws.append([])
     ws.append([T("source", lang), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
-    for letter, w in zip("ABCDE", (40, 16, 45, 60, 10)):
+    for letter, w in zip("ABCDE", (40, 16, 45, 60, 10), strict=True):
         ws.column_dimensions[letter].width = w
 
 

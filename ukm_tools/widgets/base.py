@@ -85,6 +85,12 @@ def output_area(css_class: str | None = None) -> W.HTML:
     return area
 
 
+def note_html(text: str, css_class: str | None = None) -> str:
+    """A small grey line under a result: where its figures come from (HTML, ``text`` escaped)."""
+    cls = f" class='{css_class}'" if css_class else ""
+    return f"<div{cls} style='font-size:90%;color:#444'>{esc(text)}</div>"
+
+
 def heading(text: str) -> str:
     """A small section heading inside a result area (HTML, ``text`` escaped)."""
     return f"<h4 style='margin:8px 0 2px'>{esc(text)}</h4>"
@@ -228,7 +234,7 @@ def rate_banner(
     """
     shown_date = format_date(date, lang)
     line = T("source_line", lang, what=tr(what, lang).capitalize(), date=shown_date, source=source)
-    out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
+    out = note_html(line, "ukm-source")
     if stale:
         msg = Problem(
             "stale_rates",
@@ -237,7 +243,10 @@ def rate_banner(
             None,
             {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days},
         ).message(lang)
-        out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
+        out += (
+            "<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;"
+            f"margin:4px 0'>⚠ {esc(msg)}</div>"
+        )
     return out
 
 
@@ -264,19 +273,22 @@ def html_table(
 ) -> str:
     """A plain HTML table that scrolls sideways on a narrow screen instead of overflowing."""
     th = "".join(
-        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>"
+        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid "
+        f"#999'>{esc(h)}</th>"
         for i, h in enumerate(header)
     )
     body = []
     for r_i, r in enumerate(rows):
         bold = "font-weight:bold;background:#eef6ee;" if highlight_last and r_i == len(rows) - 1 else ""
         tds = "".join(
-            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
+            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px "
+            f"6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
             for i, c in enumerate(r)
         )
         body.append(f"<tr>{tds}</tr>")
     return (
-        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' style='border-collapse:collapse;font-size:92%'>"
+        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' "
+        "style='border-collapse:collapse;font-size:92%'>"
         f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -473,7 +485,8 @@ class Calculator:
         if self.result is not None:
             keep = f"<div style='font-size:90%'>{esc(T('last_result_kept', self.lang))}</div>"
         self.message.value = (
-            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0'>"
+            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px "
+            "8px;margin:4px 0'>"
             f"<ul style='margin:0;padding-left:18px'>{lines}</ul>{keep}</div>"
         )
 

@@ -24,6 +24,7 @@ from ukm_tools.widgets.base import (
     currency_field,
     esc,
     html_table,
+    note_html,
     output_area,
     sheet_banner,
     wrap_row,
@@ -118,7 +119,8 @@ class BreakEvenCalculator(Calculator):
             "revenue": format_money(b.revenue, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b class='ukm-units'>{esc(self.shown['units'])}</b> unit "
+            f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b "
+            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit "
             f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))}); "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
@@ -142,7 +144,7 @@ class BreakEvenCalculator(Calculator):
         )
 
     def sources_html(self) -> str:
-        note = f"<div style='font-size:90%;color:#444'>{esc(T('from_case', self.lang))}: {esc(self.case.title or self.case.case)}</div>"
+        note = note_html(f"{T('from_case', self.lang)}: {self.case.title or self.case.case}")
         return note + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

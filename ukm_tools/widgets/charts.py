@@ -82,7 +82,7 @@ def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, ti
     fig = _figure()
     ax = fig.add_subplot()
     prev = 0.0
-    for i, (label, total) in enumerate(zip(labels, totals)):
+    for i, total in enumerate(totals):
         value = float(total)
         if i == 0:
             ax.bar(i, value, color=NEUTRAL)

@@ -155,7 +155,8 @@ class FxCalculator(Calculator):
             rows,
             numeric_from=1,
         ) + (
-            f"<div style='font-size:90%'>{esc(T('spread', lang))}: {esc(format_percent(rate.spread_pct, lang))} {esc(T('of_middle_rate', lang))}</div>"
+            f"<div style='font-size:90%'>{esc(T('spread', lang))}: {esc(format_percent(rate.spread_pct, lang))} "
+            f"{esc(T('of_middle_rate', lang))}</div>"
         )
         srows = [
             [

@@ -14,7 +14,7 @@ from ukm_tools import incoterms
 from ukm_tools.incoterms import MODE_LABELS, Conditions, Payer, check_mode, item_label, note_text, payer_labels
 from ukm_tools.messages import lang_or_default, local, section
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, esc, output_area, wrap_row
+from ukm_tools.widgets.base import Calculator, ChoiceField, esc, note_html, output_area, wrap_row
 from ukm_tools.widgets.price import rule_options
 
 COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
@@ -124,10 +124,12 @@ class IncotermsExplorer(Calculator):
         self.shown = {"risk": rule.risk[lang], "modes": modes, **{i: marks[p] for i, p in r["payers"].items()}}
         insurance = ""
         if rule.insurance_clause:
-            insurance = f"<li>{esc(T('seller_must_insure', lang))}: ICC ({esc(rule.insurance_clause)}), {rule.insurance_cover_pct}%</li>"
+            must = T("seller_must_insure", lang)
+            insurance = f"<li>{esc(must)}: ICC ({esc(rule.insurance_clause)}), {rule.insurance_cover_pct}%</li>"
         notes = sorted({c.note for c in rule.costs.values() if c.note})
         self.facts.value = (
-            f"<div style='margin:4px 0'><b style='font-size:115%'>{esc(rule.code)} — {esc(rule.name[lang])}</b><ul style='margin:4px 0;padding-left:18px'>"
+            f"<div style='margin:4px 0'><b style='font-size:115%'>{esc(rule.code)} — {esc(rule.name[lang])}</b><ul "
+            "style='margin:4px 0;padding-left:18px'>"
             f"<li><b>{esc(T('risk_passes', lang))}:</b> <span class='ukm-risk'>{esc(rule.risk[lang])}</span></li>"
             f"<li><b>{esc(T('modes', lang))}:</b> <span class='ukm-modes'>{esc(modes)}</span></li>{insurance}"
             f"<li><b>{esc(T('seller_pays', lang))}:</b> {esc(', '.join(seller_items))}</li></ul>"
@@ -157,16 +159,18 @@ class IncotermsExplorer(Calculator):
                 f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>"
             )
         legend = " ".join(
-            f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(local(SHORT[p], lang))} = {esc(marks[p] if p is not Payer.NONE else T('no_duty', self.lang))}</span>"
+            f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(local(SHORT[p], lang))} = "
+            f"{esc(marks[p] if p is not Payer.NONE else T('no_duty', self.lang))}</span>"
             for p in (Payer.SELLER, Payer.BUYER, Payer.NONE)
         )
         return (
-            f"<div style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
+            "<div style='overflow-x:auto;max-width:100%'><table "
+            f"style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>"
         )
 
     def sources_html(self) -> str:
-        return f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(T('source', self.lang))}: {esc(incoterms.source())}</div>"
+        return note_html(f"{T('source', self.lang)}: {incoterms.source()}", "ukm-source")
 
 
 def app(**kw) -> W.Widget:

@@ -25,6 +25,7 @@ from ukm_tools.widgets.base import (
     currency_field,
     esc,
     html_table,
+    note_html,
     output_area,
     sheet_banner,
     wrap_row,
@@ -140,7 +141,9 @@ class InsuranceCalculator(Calculator):
         )
         rows = [
             [label, a, b]
-            for (label, a), (_, b) in zip(inclusive.rows(lang, with_method=False), simple.rows(lang, with_method=False))
+            for (label, a), (_, b) in zip(
+                inclusive.rows(lang, with_method=False), simple.rows(lang, with_method=False), strict=True
+            )
         ]
         header = ["", T("premium_included", lang), T("simple_method", lang)]
         self.table.value = html_table(header, rows, numeric_from=1) + (
@@ -150,7 +153,7 @@ class InsuranceCalculator(Calculator):
         )
 
     def sources_html(self) -> str:
-        case_src = f"<div style='font-size:90%;color:#444'>{esc(T('cfr_from_case', self.lang))}: {esc(self.case.title or self.case.case)}</div>"
+        case_src = note_html(f"{T('cfr_from_case', self.lang)}: {self.case.title or self.case.case}")
         return case_src + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

@@ -244,7 +244,8 @@ class KatalogCalculator:
         chosen = self.prices[self.pkp.value]
         no, yes = self.prices[False], self.prices[True]
         line = lambda label, value, bold: (  # noqa: E731
-            f"<tr><td>{_esc(label)}</td><td style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
+            f"<tr><td>{_esc(label)}</td><td "
+            f"style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
         )
         rows = [
             line(

@@ -142,8 +142,10 @@ class LandedCostCalculator(Calculator):
             "saving_per_unit": format_money(lc.saving_per_unit, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:110%;margin:4px 0'>{esc(T('with', lang))} {esc(lc.preference)} {esc(T('buyer_saves', lang))} "
-            f"<b class='ukm-saving'>{esc(self.shown['saving'])}</b> ({esc(self.shown['saving_per_unit'])} / unit).</div>"
+            f"<div style='font-size:110%;margin:4px 0'>{esc(T('with', lang))} {esc(lc.preference)} "
+            f"{esc(T('buyer_saves', lang))} "
+            f"<b class='ukm-saving'>{esc(self.shown['saving'])}</b> ({esc(self.shown['saving_per_unit'])} / "
+            "unit).</div>"
         )
         df = lc.to_dataframe(lang)
         self.table.value = html_table(

@@ -200,7 +200,8 @@ class PaymentsCalculator(Calculator):
         safest = min(comp.rows, key=lambda r: (r.method.exporter_risk, r.total.amount))
         self.summary.value = (
             f"<div style='margin:4px 0'>{esc(T('safest', lang))}: <b>{esc(safest.method.label[lang])}</b> "
-            f"({esc(format_money(safest.total, lang))}); {esc(T('cheapest', lang))}: <b>{esc(cheapest.method.label[lang])}</b> "
+            f"({esc(format_money(safest.total, lang))}); {esc(T('cheapest', lang))}: "
+            f"<b>{esc(cheapest.method.label[lang])}</b> "
             f"({esc(format_money(cheapest.total, lang))}).</div>"
         )
         header = [

@@ -282,7 +282,7 @@ class PriceBuildUpCalculator(Calculator):
     def _rebuild_costs(self, raw: list[dict[str, Any]]) -> None:
         with self.holding():
             self._set_costs([{k: v for k, v in c.items() if k != "amount"} for c in raw])
-            for row, c in zip(self.cost_rows, raw):
+            for row, c in zip(self.cost_rows, raw, strict=True):
                 row.amount.raw = c["amount"]
         self.refresh()
 
@@ -293,7 +293,7 @@ class PriceBuildUpCalculator(Calculator):
         )
 
     def _remove_cost(self, row: CostRow) -> None:
-        raw = [c for r, c in zip(self.cost_rows, self._raw_costs()) if r is not row]
+        raw = [c for r, c in zip(self.cost_rows, self._raw_costs(), strict=True) if r is not row]
         self._rebuild_costs(raw)
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -376,7 +376,8 @@ class PriceBuildUpCalculator(Calculator):
             f"{T('price', lang)} <b>{esc(result.rule + place)}</b>: "
             f"<b class='ukm-unit-quote'>{esc(self.shown['unit_quote'])}</b> / {esc(unit)} "
             f"(<span class='ukm-unit-idr'>{esc(self.shown['unit_idr'])}</span>)<br/>"
-            f"{esc(format_number(result.quantity, lang))} {esc(unit)}: <b class='ukm-shipment-quote'>{esc(self.shown['shipment_quote'])}</b> "
+            f"{esc(format_number(result.quantity, lang))} {esc(unit)}: <b "
+            f"class='ukm-shipment-quote'>{esc(self.shown['shipment_quote'])}</b> "
             f"(<span class='ukm-shipment-idr'>{esc(self.shown['shipment_idr'])}</span>)</div>"
         )
         header = [

@@ -186,7 +186,8 @@ class ReadinessCalculator(Calculator):
         else:
             after = esc(T("all_met", lang))
         self.score.value = (
-            f"<div style='font-size:120%;margin:8px 0 4px'>{esc(T('score', lang))}: <b class='ukm-score'>{a.score}</b>/100</div>{bar}"
+            f"<div style='font-size:120%;margin:8px 0 4px'>{esc(T('score', lang))}: <b "
+            f"class='ukm-score'>{a.score}</b>/100</div>{bar}"
             f"<div style='margin:4px 0'>{after}</div>"
         )
         if not a.plan:
@@ -203,7 +204,8 @@ class ReadinessCalculator(Calculator):
         for step in a.plan:
             r = step.requirement
             wait = (
-                f" ({T('after', lang)} {', '.join(self.catalog.requirement(c).text('label', lang) for c in step.waits_for)})"
+                f" ({T('after', lang)} "
+                f"{', '.join(self.catalog.requirement(c).text('label', lang) for c in step.waits_for)})"
                 if step.waits_for
                 else ""
             )

@@ -173,7 +173,7 @@ class _Pool:
         self._wait_ready(self._start())
 
     def close(self) -> None:
-        for proc, conn in self.workers.values():
+        for _proc, conn in self.workers.values():
             try:
                 conn.send(None)
             except (OSError, ValueError):
@@ -305,7 +305,7 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
     pool = _Pool(_context(), settings, size)
     try:
         while queue or busy:
-            for wid, (proc, conn) in list(pool.workers.items()):
+            for wid, (_proc, conn) in list(pool.workers.items()):
                 if wid not in busy and queue:
                     student = queue.popleft()
                     row = replace(

@@ -15,11 +15,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent, round_half_up
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 __all__ = ["BreakEven", "break_even"]
 T = section("breakeven")
@@ -49,7 +53,7 @@ class BreakEven:
         q = checks.whole_number(quantity, "quantity", minimum=0)
         return (self.contribution_per_unit * q - self.fixed_costs).rounded()
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
         rows = [
@@ -74,7 +78,7 @@ class BreakEven:
         cols = [T(f"col_{k}", lang) for k in ("item", "value")]
         return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         money = (
             "fixed_costs",
             "unit_price",

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import IDR, Money, Number, to_decimal
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
+E = TypeVar("E")
 
 
 def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
@@ -108,10 +113,21 @@ def rupiah_amounts(inp: Any, names: Iterable[str], problems: list[Problem]) -> N
             problems.append(Problem("negative", name, m.amount))
 
 
-def gather(*checks: Callable[[], T]) -> list[T]:
-    """Run every check; raise one :class:`UkmError` holding all problems, or return the values."""
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], /) -> tuple[A, B]: ...
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], /) -> tuple[A, B, C]: ...
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callable[[], D], /) -> tuple[A, B, C, D]: ...
+@overload
+def gather(
+    a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callable[[], D], e: Callable[[], E], /
+) -> tuple[A, B, C, D, E]: ...
+def gather(*checks: Callable[[], Any]) -> tuple[Any, ...]:
+    """Run every check; raise one :class:`UkmError` holding all problems, or return the values
+    in order (typed one by one, so ``a, b = gather(...)`` keeps each value's type)."""
     problems: list[Problem] = []
-    values: list[T] = []
+    values: list[Any] = []
     for check in checks:
         try:
             values.append(check())
@@ -119,7 +135,7 @@ def gather(*checks: Callable[[], T]) -> list[T]:
             problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
-    return values
+    return tuple(values)
 
 
 def one_currency(items: Iterable[Money], field: str) -> str:

@@ -23,14 +23,17 @@ import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import IDR, Money, Number
-from ukm_tools.payments import PaymentTerms, load_payment_methods
+from ukm_tools.payments import DraftDiscount, PaymentTerms, load_payment_methods
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 BASES = ("effective", "flat")
 DAYS_PER_MONTH = 30  # banking month used to turn days tied up into loan months
@@ -129,7 +132,7 @@ class CashFlowTimeline:
             ],
         }
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """One row per event: day, date, what, amount, running balance (whole rupiah)."""
         import pandas as pd
 
@@ -198,6 +201,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
             problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name}))
     if problems:
         raise UkmError(problems=problems)
+    assert method is not None  # an unknown method is itself a problem above
     tenor = method.tenor_days if tenor is None else tenor
     ship = inp.production_days + inp.days_to_ship
     receipt = 0 if method.anchor == "order" else ship + tenor + method.lag_days
@@ -382,7 +386,7 @@ class Schedule:
             ],
         }
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
         cols = [T(f"col_{c}", lang) for c in ("number", "date", "instalment", "interest", "principal", "outstanding")]
@@ -607,7 +611,7 @@ class OrderDiscounting:
 
     undiscounted: CashFlowTimeline  # waiting for maturity
     timeline: CashFlowTimeline  # with the net proceeds at acceptance
-    discount: Any  # ukm_tools.payments.DraftDiscount
+    discount: DraftDiscount
     acceptance_day: int
 
     @property

@@ -43,7 +43,8 @@ class Rate:
     mid: Decimal
 
     def value(self, kind: RateKind) -> Decimal:
-        return getattr(self, RateKind(kind).value)
+        value: Decimal = getattr(self, RateKind(kind).value)
+        return value
 
     @property
     def spread_pct(self) -> Decimal:

@@ -12,10 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import pick, section
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 RULE_ORDER = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
 # Price build-up ladders: each rule adds the seller's costs of the one before it.
@@ -55,7 +59,7 @@ class Conditions:
         actual = getattr(self, key)
         if isinstance(actual, bool) or actual is None:
             return actual is not None and str(actual).lower() == value.lower()
-        return actual == value
+        return bool(actual == value)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class Rule:
         return self.code.startswith("D")
 
 
-def _cell(raw) -> Cell:
+def _cell(raw: str | Mapping[str, Any]) -> Cell:
     if isinstance(raw, str):
         return Cell(Payer(raw))
     variants = []
@@ -113,7 +117,7 @@ def _cell(raw) -> Cell:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, Rule], dict, dict, str]:
+def _load() -> tuple[dict[str, Rule], dict[str, dict[str, str]], dict[str, dict[str, str]], str]:
     data = packaged_yaml("incoterms2020.yaml")
     rules: dict[str, Rule] = {}
     for code, r in data["rules"].items():
@@ -196,7 +200,7 @@ def payer_labels(lang: str = "id") -> dict[Payer, str]:
     return {Payer.SELLER: T("payer_seller", lang), Payer.BUYER: T("payer_buyer", lang), Payer.NONE: "-"}
 
 
-def responsibility_table(cond: Conditions | None = None, lang: str = "id"):
+def responsibility_table(cond: Conditions | None = None, lang: str = "id") -> pd.DataFrame:
     """All 11 rules x cost items as a pandas DataFrame of who pays (for notebooks and the explorer)."""
     import pandas as pd
 

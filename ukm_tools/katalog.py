@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -64,7 +64,8 @@ class PpnRule:
 
 
 def _ppn_data() -> dict[str, Any]:
-    return packaged_yaml("katalog/ppn.yaml")
+    data: dict[str, Any] = packaged_yaml("katalog/ppn.yaml")
+    return data
 
 
 def ppn_rules() -> tuple[PpnRule, ...]:
@@ -192,6 +193,7 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
+    assert rule is not None  # no rule in force is itself a problem above
 
     delivery_per_unit = inp.delivery_per_order / min_order
     unit_before = (inp.price_before_ppn + delivery_per_unit).rounded()
@@ -274,28 +276,31 @@ class Listing:
 
     def as_row(self, lang: str = "id") -> dict[str, Any]:
         """Ordered column -> value for a clean listing sheet (amounts as whole-rupiah Decimals)."""
-        L = lambda key: field_label(key, lang)  # noqa: E731
+
+        def col(key: str) -> str:
+            return field_label(key, lang)
+
         p = self.price
         yes, no = T("yes", lang), T("no", lang)
         return {
-            L("product_name"): self.product_name,
-            L("specification"): self.specification,
-            L("sale_unit"): self.sale_unit,
-            L("brand"): self.brand,
-            L("origin"): self.origin,
-            L("price_before_ppn"): p.unit_before_ppn.amount,
-            L("ppn_per_unit"): p.ppn.amount,
-            L("unit_price"): p.unit_price.amount,
-            L("ppn_included"): yes if p.ppn_included else no,
-            L("min_order"): self.min_order,
-            L("delivery_area"): self.delivery_area,
-            L("valid_from"): p.valid_from,
-            L("valid_until"): p.valid_until,
-            L("nib"): self.identity.nib,
-            L("kbli"): self.identity.kbli,
-            L("npwp"): self.identity.npwp,
-            L("kswp_status"): "valid" if self.identity.kswp_valid else T("kswp_invalid", lang),
-            L("ppn_statement"): p.statement(lang),
+            col("product_name"): self.product_name,
+            col("specification"): self.specification,
+            col("sale_unit"): self.sale_unit,
+            col("brand"): self.brand,
+            col("origin"): self.origin,
+            col("price_before_ppn"): p.unit_before_ppn.amount,
+            col("ppn_per_unit"): p.ppn.amount,
+            col("unit_price"): p.unit_price.amount,
+            col("ppn_included"): yes if p.ppn_included else no,
+            col("min_order"): self.min_order,
+            col("delivery_area"): self.delivery_area,
+            col("valid_from"): p.valid_from,
+            col("valid_until"): p.valid_until,
+            col("nib"): self.identity.nib,
+            col("kbli"): self.identity.kbli,
+            col("npwp"): self.identity.npwp,
+            col("kswp_status"): "valid" if self.identity.kswp_valid else T("kswp_invalid", lang),
+            col("ppn_statement"): p.statement(lang),
         }
 
 
@@ -379,7 +384,7 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
             problems.append(Problem("unknown_field", key, None, list(FIELD_KEYS)))
     val: dict[str, Any] = {}
 
-    def take(key: str, parse) -> None:
+    def take(key: str, parse: Callable[[Any], Any]) -> None:
         v = raw.get(key)
         if _is_blank(v):
             return
@@ -394,15 +399,15 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
     for key in TEXT_FIELDS:
         take(key, _text)
         if key in val and len(val[key]) > MAX_TEXT:
-            problems.append(Problem("text_too_long", key, val[key][:30] + "...", MAX_TEXT, length=len(val[key])))
+            problems.append(Problem("text_too_long", key, val[key][:30] + "...", MAX_TEXT, {"length": len(val[key])}))
 
-    def money(key):
+    def money(key: str) -> Callable[[Any], Money]:
         return lambda v: Money.of(_number(v, key, lang), IDR)
 
     take("price_before_ppn", money("price_before_ppn"))
     take("delivery_per_order", money("delivery_per_order"))
 
-    def whole(v):
+    def whole(v: Any) -> int:
         d = _number(v, "min_order", lang)
         if d != d.to_integral_value():
             raise UkmError("not_integer", "min_order", v)
@@ -439,6 +444,7 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
                 problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
+    assert price is not None  # every field the price needs is required: a missing one is a problem above
     return Listing(
         product_name=val["product_name"],
         specification=val["specification"],

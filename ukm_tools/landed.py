@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.messages import section
 from ukm_tools.money import Money, Number, format_money, format_percent
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 __all__ = ["LandedScenario", "LandedCost", "landed_scenario", "landed_cost"]
 T = section("landed")
@@ -51,7 +55,7 @@ class LandedScenario:
             (T("item_per_unit", lang), "", self.per_unit),
         ]
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
         cols = [T(f"col_{k}", lang) for k in ("item", "rate", "amount", "value")]
@@ -62,7 +66,7 @@ class LandedScenario:
             ]
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "quantity": self.quantity,
             "duty_pct": str(self.duty_pct),
@@ -84,7 +88,7 @@ class LandedCost:
     saving: Money  # standard.total - preferential.total
     saving_per_unit: Money  # saving / quantity, rounded half-up
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
         cols = [T(f"col_{k}", lang, preference=self.preference) for k in ("item", "without", "with", "saving")]
@@ -102,7 +106,7 @@ class LandedCost:
         rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
         return pd.DataFrame(rows)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "preference": self.preference,
             "standard": self.standard.to_json(),

@@ -83,7 +83,11 @@ def lang_or_default(lang: str | None) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
+# libyaml's parser when present (ten times faster than the pure-Python one).
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import: libyaml or not
     """YAML that refuses a key written twice in one mapping (PyYAML silently keeps the last)."""
 
 
@@ -97,7 +101,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 f"is already defined on line {seen[key] + 1}"
             )
         seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
+    return mapping
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -7,6 +7,7 @@ US cents). Display goes through Babel so Indonesian users see ``Rp1.234.567``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeAlias
@@ -174,7 +175,7 @@ class Money:
         return {"amount": str(self.rounded().amount), "currency": self.currency}
 
 
-def money_sum(items, currency: str) -> Money:
+def money_sum(items: Iterable[Money], currency: str) -> Money:
     total = Money.zero(currency)
     for m in items:
         total = total + m

@@ -25,7 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
@@ -33,6 +33,9 @@ from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import LANGS, pick, section
 from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 DAY_COUNT = 360  # money-market convention for USD discounting
 FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
@@ -148,7 +151,7 @@ def get_method(code: str, field: str = "method") -> PaymentMethod:
     return methods[code]
 
 
-def methods_dataframe(lang: str = "id"):
+def methods_dataframe(lang: str = "id") -> pd.DataFrame:
     """The payment methods side by side: risks, rules, what each party needs."""
     lang = lang if lang in LANGS else "id"
     keys = ("method", "exporter_risk", "importer_risk", "rules", "exporter_needs", "importer_needs")
@@ -197,13 +200,31 @@ class Fee:
     example: bool = False
     note: str = ""
 
+    @property
+    def fixed_amount(self) -> Money:
+        """What a fixed fee costs each time."""
+        assert self.amount is not None  # parse_fee_schedule requires an amount for a fixed fee
+        return Money(self.amount, self.currency)
+
+    @property
+    def rate(self) -> Decimal:
+        """A percentage fee's rate, in percent."""
+        assert self.rate_pct is not None  # parse_fee_schedule requires a rate for a percentage fee
+        return self.rate_pct
+
+    @property
+    def period(self) -> int:
+        """Days a per-period fee (confirmation) covers each time."""
+        assert self.period_days is not None  # parse_fee_schedule requires it for a per-period fee
+        return self.period_days
+
     def charge(self, basis: Money, count: int) -> FeeLine:
         """The fee for ``count`` events on ``basis`` (min/max apply to each event)."""
         applied, limit = "fixed", None
         if self.kind is FeeKind.FIXED:
-            unit = Money(self.amount, self.currency)
+            unit = self.fixed_amount
         else:
-            unit = (basis * self.rate_pct / 100).rounded()
+            unit = (basis * self.rate / 100).rounded()
             applied = "percent"
             if self.minimum is not None and unit.amount < self.minimum:
                 unit, applied, limit = Money(self.minimum, self.currency), "minimum", Money(self.minimum, self.currency)
@@ -245,8 +266,9 @@ class FeeLine:
         if f.kind is FeeKind.FIXED:
             text = T("rule_fixed", lang, amount=self.unit)
         else:
-            raw = (self.basis * f.rate_pct / 100).rounded()
-            text = T("rule_percent", lang, rate=format_percent(f.rate_pct, lang, 4), basis=self.basis, amount=raw)
+            assert self.basis is not None  # a percentage fee is always charged on a basis
+            raw = (self.basis * f.rate / 100).rounded()
+            text = T("rule_percent", lang, rate=format_percent(f.rate, lang, 4), basis=self.basis, amount=raw)
             if self.applied in ("minimum", "maximum"):
                 text = T(f"rule_{self.applied}", lang, rule=text, limit=self.limit)
         if f.per is FeeEvent.PERIOD:
@@ -291,16 +313,16 @@ class FeeSchedule(Dated):
     def for_families(self, families: Sequence[str]) -> tuple[Fee, ...]:
         return tuple(f for f in self.fees if any(a in families for a in f.applies_to))
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
         keys = ("fee", "applies_to", "charged", "tariff", "example", "source", "date")
         cols = [T(f"col_{k}", lang) for k in keys]
         rows = []
         for f in self.fees:
             if f.kind is FeeKind.FIXED:
-                tariff = format_money(Money(f.amount, f.currency), lang)
+                tariff = format_money(f.fixed_amount, lang)
             else:
-                tariff = format_percent(f.rate_pct, lang, 4)
+                tariff = format_percent(f.rate, lang, 4)
                 if f.minimum is not None:
                     tariff += f" min {format_money(Money(f.minimum, f.currency), lang)}"
                 if f.maximum is not None:
@@ -356,7 +378,7 @@ def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
         raise UkmError("missing_field", field, None, list(allowed))
     if raw not in allowed:
         raise UkmError("unknown_choice", field, raw, list(allowed))
-    return raw
+    return str(raw)
 
 
 def _amount(raw: Any, field: str) -> Decimal:
@@ -424,6 +446,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))
     if problems:
         raise UkmError(problems=problems)
+    assert isinstance(label, Mapping) and date is not None  # a bad label or a missing date is a problem above
     return Fee(
         code=code,
         label={lang: str(label[lang]) for lang in LANGS},
@@ -505,7 +528,7 @@ def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
 # --------------------------------------------------------------------------- costs
 
 
-def _frame(rows: list[dict[str, Any]]):
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd  # imported late: the core stays importable without it loaded
 
     return pd.DataFrame(rows)
@@ -533,7 +556,7 @@ class CostBreakdown:
         """Total fees in percent of the invoice."""
         return self.total.amount / self.invoice.amount * 100 if self.invoice.amount else Decimal(0)
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         cols = [T(f"col_{k}", lang) for k in ("fee", "rule", "amount", "value", "source")]
         rows = [
             dict(
@@ -616,7 +639,7 @@ def method_cost(
     counts = {FeeEvent.ONCE: 1, FeeEvent.AMENDMENT: amendments, FeeEvent.DISCREPANCY: discrepancies}
     lines = []
     for fee in schedule.for_families(m.fee_families()):
-        n = _periods(validity_days + tenor_days, fee.period_days) if fee.per is FeeEvent.PERIOD else counts[fee.per]
+        n = _periods(validity_days + tenor_days, fee.period) if fee.per is FeeEvent.PERIOD else counts[fee.per]
         if n:
             lines.append(fee.charge(inv, n))
     total = Money.zero(schedule.currency)
@@ -671,7 +694,7 @@ class DraftDiscount:
     fees: Money
     net: Money  # face - interest - fees
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         rate = format_percent(self.annual_rate_pct, lang, 4)
         items = [
             (T("draft_face", lang), self.face, ""),
@@ -700,7 +723,9 @@ class DraftDiscount:
         }
 
 
-def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None):
+def _discount_inputs(
+    money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None
+) -> tuple[Money, Decimal, int, Money]:
     m, r, d = checks.gather(
         lambda: checks.money(money_value, money_field, positive=True),
         lambda: checks.percent(rate, "annual_rate_pct", positive=True),
@@ -783,7 +808,7 @@ class MethodComparison:
                 return r
         raise UkmError("unknown_choice", "method", code, [r.method.code for r in self.rows])
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         keys = ("method", "exporter_risk", "importer_risk", "bank_fees", "financing", "total", "total_value", "rules")
         cols = [T(f"col_{k}", lang) for k in keys]
         return _frame(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks, incoterms
 from ukm_tools.errors import Problem, UkmError
@@ -31,6 +31,9 @@ from ukm_tools.insurance import (
 )
 from ukm_tools.messages import Bilingual, Msg, local, section
 from ukm_tools.money import IDR, Money
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 T = section("pricing")
 # Cost items that only arise after the main carriage: not part of the insurable CFR/CPT value.
@@ -114,7 +117,7 @@ class PriceBuildUp:
                 return s
         raise UkmError("unknown_choice", "incoterm", rule, [s.rule for s in self.steps])
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """One row per step: what it adds and the unit / shipment prices (rounded) in IDR and the quote currency."""
         import pandas as pd
 
@@ -136,7 +139,7 @@ class PriceBuildUp:
         return pd.DataFrame(rows, columns=cols)
 
     def to_json(self) -> dict[str, Any]:
-        def rate(r: AppliedRate | None):
+        def rate(r: AppliedRate | None) -> dict[str, str] | None:
             if r is None:
                 return None
             return {
@@ -280,11 +283,11 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         seller = set(step_rule.seller_items(inp.conditions))
         added: list[AddedCost] = []
         unit = exw_unit
-        for c in idr_costs:
-            if c.item in seller:
-                unit = unit + c.per_unit
-                if c.item not in seen_items:
-                    added.append(c)
+        for cost in idr_costs:
+            if cost.item in seller:
+                unit = unit + cost.per_unit
+                if cost.item not in seen_items:
+                    added.append(cost)
         seen_items |= seller
         # The CFR/CPT value of this step: the base for the premium and, under DDP, for duty.
         insurable = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
@@ -326,7 +329,7 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         steps.append(StepPrice(code, tuple(added), unit, unit_r, unit_q, unit_r * inp.quantity, unit_q * inp.quantity))
 
     insurance = None
-    if premium_unit is not None:
+    if premium_unit is not None and clause_used is not None:
         insurance = _insurance_panel(steps, inp, clause_used)
     if r.code in ("FAS", "FCA") and inp.conditions.origin_thc_by_seller is None:
         notes.append(incoterms.note("5"))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
@@ -31,6 +31,9 @@ from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import LANGS, section
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 ANY = "any"
 T = section("readiness")
@@ -56,7 +59,7 @@ class Requirement:
     source: str
 
     def text(self, what: str, lang: str = "id") -> str:
-        texts = getattr(self, what)
+        texts: Mapping[str, str] = getattr(self, what)
         return texts.get(lang) or texts.get("id", "")
 
     def cost_text(self, lang: str = "id") -> str:
@@ -120,7 +123,7 @@ class RequirementCatalog(Dated):
         return tuple(r for r in self.requirements if self.applies(r, product_type, market))
 
     @owned("readiness")
-    def questions_dataframe(self, product_type: str, market: str, lang: str = "id"):
+    def questions_dataframe(self, product_type: str, market: str, lang: str = "id") -> pd.DataFrame:
         """The yes/no questions for this product type and market, in asking order."""
         import pandas as pd
 
@@ -387,7 +390,7 @@ class Assessment:
                 total = total + a.requirement.typical_cost
         return total
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """The action plan, one row per step."""
         import pandas as pd
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as W
 
@@ -293,6 +293,9 @@ def html_table(
     )
 
 
+FieldT = TypeVar("FieldT", bound=Field)
+
+
 class Calculator:
     """Base of every calculator widget (see the module docstring)."""
 
@@ -385,7 +388,8 @@ class Calculator:
         return case_io.dump(case_io.case_to_mapping(case), extras)
 
     # --- building blocks for subclasses -------------------------------------------------
-    def field(self, f: Field) -> Field:
+    def field(self, f: FieldT) -> FieldT:
+        """Register an input: it follows the language switch and recomputes on change."""
         self._fields.append(f)
         f.input.observe(self._on_input, "value")
         return f

@@ -15,7 +15,6 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
 from IPython.display import HTML, display  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
@@ -63,7 +62,7 @@ def setup() -> None:
             "figure.dpi": 110,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.prop_cycle": plt.cycler(color=PALETTE),
             "font.size": 10,
         }
     )

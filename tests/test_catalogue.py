@@ -29,19 +29,24 @@ def _sections(tree: ast.Module) -> dict[str, tuple[str, ...]]:
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
             and getattr(node.value.func, "id", None) == "section"
-            and all(isinstance(a, ast.Constant) for a in node.value.args)
         ):
+            owners = [_text(a) for a in node.value.args]
             for target in node.targets:
-                if isinstance(target, ast.Name):
-                    out[target.id] = tuple(a.value for a in node.value.args)
+                if isinstance(target, ast.Name) and all(o is not None for o in owners):
+                    out[target.id] = tuple(o for o in owners if o is not None)
     return out
+
+
+def _text(node: ast.expr) -> str | None:
+    """The string a node holds, if it is a string constant."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _key(node: ast.expr) -> str | re.Pattern[str] | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values]
+        parts = [re.escape(str(v.value)) if isinstance(v, ast.Constant) else ".+" for v in node.values]
         return re.compile("".join(parts))
     return None
 
@@ -51,7 +56,7 @@ def _calculator_keys() -> set[str]:
     (``self.texts.msg("title")``): every ``texts = T`` section must have them."""
     tree = ast.parse((ROOT / "ukm_tools" / "widgets" / "base.py").read_text(encoding="utf-8"))
     return {
-        n.args[0].value
+        key
         for n in ast.walk(tree)
         if isinstance(n, ast.Call)
         and isinstance(n.func, ast.Attribute)
@@ -59,13 +64,16 @@ def _calculator_keys() -> set[str]:
         and isinstance(n.func.value, ast.Attribute)
         and n.func.value.attr == "texts"
         and n.args
-        and isinstance(n.args[0], ast.Constant)
+        and (key := _text(n.args[0])) is not None
     }
 
 
-def uses() -> list[tuple[Path, int, tuple[str, ...], str, str | re.Pattern[str]]]:
+Use = tuple[Path, int, tuple[str, ...], str, "str | re.Pattern[str]"]
+
+
+def uses() -> list[Use]:
     """(file, line, owner chain, "text" | "fields", key) for every catalogue lookup in the source."""
-    found = []
+    found: list[Use] = []
     calculator_keys = _calculator_keys()
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -74,14 +82,16 @@ def uses() -> list[tuple[Path, int, tuple[str, ...], str, str | re.Pattern[str]]
             if (
                 isinstance(node, ast.Assign)
                 and [getattr(t, "id", None) for t in node.targets] == ["texts"]
-                and getattr(node.value, "id", None) in sections
+                and isinstance(node.value, ast.Name)
+                and node.value.id in sections
             ):
                 found += [(path, node.lineno, sections[node.value.id], "text", k) for k in calculator_keys]
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             f = node.func
-            chain, kind, key_node = None, "text", node.args[0]
+            chain: tuple[str, ...] | None = None
+            kind, key_node = "text", node.args[0]
             if isinstance(f, ast.Name) and f.id in sections:
                 chain = sections[f.id]
             elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in sections:
@@ -90,10 +100,10 @@ def uses() -> list[tuple[Path, int, tuple[str, ...], str, str | re.Pattern[str]]
                 elif f.attr == "field":
                     chain, kind = sections[f.value.id], "fields"
             elif isinstance(f, ast.Name) and f.id in ("text", "Msg") and len(node.args) >= 2:
-                if isinstance(node.args[0], ast.Constant):
-                    chain, key_node = (node.args[0].value,), node.args[1]
+                if (owner := _text(node.args[0])) is not None:
+                    chain, key_node = (owner,), node.args[1]
             key = _key(key_node) if chain else None
-            if key is not None:
+            if chain is not None and key is not None:
                 found.append((path, node.lineno, chain, kind, key))
     return found
 
@@ -122,7 +132,7 @@ def test_every_text_the_code_names_is_in_the_catalogue():
 def mentioned() -> set[tuple[str, str]]:
     """(owner, word) for every string constant of a module that has sections: a key held in a
     table (``for key in ("col_row", ...)``) before it is looked up counts as used."""
-    out = set()
+    out: set[tuple[str, str]] = set()
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         owners = {o for chain in _sections(tree).values() for o in chain}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, overload
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import IDR, Money, Number, to_decimal
+from ukm_tools.money import IDR, Money, Number, RateValue, to_decimal
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -34,7 +34,7 @@ def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
     return int(d)
 
 
-def number(value: Number | float, field: str) -> Decimal:
+def number(value: RateValue, field: str) -> Decimal:
     """A rate or percentage (not money) as a Decimal.
 
     A rate may arrive as a float (a slider's value, a notebook's ``0.55``); it is read
@@ -71,7 +71,7 @@ def collect(problems: list[Problem], check: Callable[..., T], *args: Any, defaul
         return default
 
 
-def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
+def percent(value: RateValue, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
     """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
 
     Unlike money, a rate may arrive as a float (see :func:`number`).

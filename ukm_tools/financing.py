@@ -29,7 +29,7 @@ from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
-from ukm_tools.money import IDR, Money, Number
+from ukm_tools.money import IDR, Money, RateValue
 from ukm_tools.payments import DraftDiscount, PaymentTerms, load_payment_methods
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
@@ -242,7 +242,7 @@ def order_from_quote(
     quote: Any,
     pricing: Any,
     *,
-    materials_share_pct: Number,
+    materials_share_pct: RateValue,
     production_days: int,
     method: str,
     tenor_days: int | None = None,
@@ -431,7 +431,7 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
 
 @owned("financing")
 def instalment_schedule(
-    principal: Money, rate_pct: Number, months: int, basis: str = "effective", start: dt.date | None = None
+    principal: Money, rate_pct: RateValue, months: int, basis: str = "effective", start: dt.date | None = None
 ) -> Schedule:
     """Monthly instalments of a loan of ``principal`` at ``rate_pct`` a year.
 
@@ -486,7 +486,7 @@ def instalment_schedule(
 
 
 @owned("financing")
-def equivalent_flat_rate(principal: Money, effective_pct: Number, months: int) -> Decimal:
+def equivalent_flat_rate(principal: Money, effective_pct: RateValue, months: int) -> Decimal:
     """The flat rate (% a year) that costs as much interest as ``effective_pct`` on an annuity.
 
     Banks may quote KUR as the flat rate equivalent to its effective rate (Permenko 1/2023
@@ -543,7 +543,7 @@ def finance_order(
     timeline: CashFlowTimeline,
     *,
     scheme: str | LoanScheme | None = None,
-    rate_pct: Number | None = None,
+    rate_pct: RateValue | None = None,
     basis: str | None = None,
     months: int | None = None,
     access: int = 1,
@@ -624,7 +624,7 @@ class OrderDiscounting:
 
 
 @owned("financing")
-def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None = None) -> OrderDiscounting:
+def discount_order(inp: OrderInput, annual_rate_pct: RateValue, fees: Money | None = None) -> OrderDiscounting:
     """Discount the order's draft at acceptance for its tenor (D/A, usance L/C only).
 
     The face is the order value; discount interest = face x rate x tenor / 360 (the

@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import section
-from ukm_tools.money import IDR, Money, Number, check_currency
+from ukm_tools.money import IDR, Money, RateValue, check_currency
 
 BASE = IDR  # rates are rupiah per unit of a foreign currency
 T = section("fx")
@@ -155,7 +156,7 @@ def rate_kind(kind: RateKind | str) -> RateKind:
         raise UkmError("unknown_choice", "rate_kind", kind, [k.value for k in RateKind]) from None
 
 
-def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:
+def make_rate(currency: str, buy: RateValue, sell: RateValue, mid: RateValue | None = None) -> Rate:
     """A validated :class:`Rate` (all > 0, buy ≤ mid ≤ sell)."""
     b, s = checks.number(buy, f"{currency}.buy"), checks.number(sell, f"{currency}.sell")
     m = checks.number(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
@@ -207,7 +208,7 @@ def spread_cost(amount: Money, sheet: RateSheet) -> Money:
     return Money(amount.amount * (r.mid - r.buy), BASE)
 
 
-def load_rate_sheet(path: str | None = None) -> RateSheet:
+def load_rate_sheet(path: str | Path | None = None) -> RateSheet:
     """The packaged default sheet, or one from a YAML file a trainer supplies."""
     from ukm_tools.datafiles import load_yaml, packaged_yaml
 

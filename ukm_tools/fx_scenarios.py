@@ -14,7 +14,7 @@ from decimal import Decimal
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.fx import RateSheet, make_rate, proceeds_to_idr
-from ukm_tools.money import Money, Number
+from ukm_tools.money import Money, RateValue
 
 MAX_SCENARIOS = 41
 
@@ -28,7 +28,7 @@ class RateScenario:
 
 
 @owned("fx_scenarios")
-def changes(range_pct: Number, step_pct: Number) -> list[Decimal]:
+def changes(range_pct: RateValue, step_pct: RateValue) -> list[Decimal]:
     """-range .. +range in steps of ``step_pct`` (always including 0)."""
     r, s = checks.gather(
         lambda: checks.percent(range_pct, "range_pct", maximum=90),
@@ -41,7 +41,7 @@ def changes(range_pct: Number, step_pct: Number) -> list[Decimal]:
 
 
 @owned("fx_scenarios")
-def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[Number]) -> list[RateScenario]:
+def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[RateValue]) -> list[RateScenario]:
     """IDR proceeds of ``amount`` when the rate moves by each of ``changes_pct`` percent."""
     checks.money(amount, "amount", positive=True)
     base = proceeds_to_idr(amount, sheet).money.rounded()

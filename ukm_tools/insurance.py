@@ -22,7 +22,7 @@ from enum import StrEnum
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.messages import section
-from ukm_tools.money import Money, Number
+from ukm_tools.money import Money, RateValue
 
 CLAUSES = ("A", "B", "C")
 # The least cover Incoterms 2020 (A5 of CIF and CIP) and UCP 600 art. 28(f)(ii) accept: 110% of
@@ -74,7 +74,7 @@ class InsuranceQuote:
 
 
 @owned("insurance")
-def check_rate(rate_pct: Number, cover_pct: Number = MIN_COVER_PCT, field: str = "insurance_rate_pct") -> Decimal:
+def check_rate(rate_pct: RateValue, cover_pct: RateValue = MIN_COVER_PCT, field: str = "insurance_rate_pct") -> Decimal:
     r = checks.number(rate_pct, field)
     cover = checks.number(cover_pct, "cover_pct")
     if r <= 0:
@@ -105,11 +105,11 @@ def premium_factor(rate_pct: Decimal, cover_pct: Decimal, method: Method) -> Dec
 @owned("insurance")
 def insure(
     cfr: Money,
-    rate_pct: Number,
+    rate_pct: RateValue,
     *,
     clause: str = "C",
     method: Method | str = Method.INCLUSIVE,
-    cover_pct: Number = MIN_COVER_PCT,
+    cover_pct: RateValue = MIN_COVER_PCT,
 ) -> InsuranceQuote:
     """Premium, CIF and insured amount for a CFR value (all in CFR's currency).
 

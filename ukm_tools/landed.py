@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.messages import section
-from ukm_tools.money import Money, Number, format_money, format_percent
+from ukm_tools.money import Money, RateValue, format_money, format_percent
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
     import pandas as pd
@@ -121,8 +121,8 @@ def landed_scenario(
     cif: Money,
     quantity: int,
     *,
-    duty_pct: Number,
-    vat_pct: Number,
+    duty_pct: RateValue,
+    vat_pct: RateValue,
     destination_charges: Money | None = None,
     vat_on_charges: bool = False,
 ) -> LandedScenario:
@@ -163,10 +163,10 @@ def landed_cost(
     cif: Money,
     quantity: int,
     *,
-    duty_pct: Number,
-    vat_pct: Number,
+    duty_pct: RateValue,
+    vat_pct: RateValue,
     destination_charges: Money | None = None,
-    preferential_duty_pct: Number = 0,
+    preferential_duty_pct: RateValue = 0,
     preference: str = "Form D (ATIGA)",
     vat_on_charges: bool = False,
 ) -> LandedCost:

@@ -17,6 +17,9 @@ from babel.numbers import format_currency, format_decimal, get_currency_name
 from ukm_tools.errors import UkmError
 
 Number: TypeAlias = Decimal | int | str
+# A rate or percentage may also be a float (a slider's value, 0.55 typed in a notebook): it is read
+# through its shortest decimal form (checks.number). Money never is.
+RateValue: TypeAlias = Decimal | int | str | float
 IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,

@@ -32,7 +32,7 @@ from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import LANGS, pick, section
-from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
+from ukm_tools.money import Money, RateValue, check_currency, format_money, format_percent, minor_units
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
     import pandas as pd
@@ -724,7 +724,7 @@ class DraftDiscount:
 
 
 def _discount_inputs(
-    money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None
+    money_field: str, money_value: Money, rate: RateValue, days: int, fees: Money | None
 ) -> tuple[Money, Decimal, int, Money]:
     m, r, d = checks.gather(
         lambda: checks.money(money_value, money_field, positive=True),
@@ -738,13 +738,13 @@ def _discount_inputs(
 
 
 @owned("payments")
-def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
+def discount_interest(face: Money, annual_rate_pct: RateValue, days: int) -> Money:
     """face x annual rate x days / 360, rounded half-up to the minor unit."""
     return (face * checks.number(annual_rate_pct, "annual_rate_pct") / 100 * days / DAY_COUNT).rounded()
 
 
 @owned("payments")
-def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
+def discount_draft(face: Money, annual_rate_pct: RateValue, days: int, fees: Money | None = None) -> DraftDiscount:
     """Net proceeds of discounting ``face`` for ``days`` at ``annual_rate_pct`` % a year.
 
     Raises:
@@ -757,7 +757,7 @@ def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money 
 
 
 @owned("payments")
-def gross_up_face(target_net: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> Money:
+def gross_up_face(target_net: Money, annual_rate_pct: RateValue, days: int, fees: Money | None = None) -> Money:
     """The smallest face value (whole cents) whose discounting nets at least ``target_net``.
 
     Closed form (target + fees) / (1 - rate x days / 360), rounded up; then nudged a cent at
@@ -859,7 +859,7 @@ def compare_methods(
     schedule: FeeSchedule,
     tenor_days: int = 0,
     *,
-    annual_rate_pct: Number | None = None,
+    annual_rate_pct: RateValue | None = None,
     amendments: int = 0,
     discrepancies: int = 0,
     validity_days: int = 90,

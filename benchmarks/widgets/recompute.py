@@ -16,6 +16,7 @@ import datetime as dt
 import statistics
 import tempfile
 import time
+from typing import Any
 
 GOAL_MS = 20.0
 ROUNDS = 40
@@ -47,7 +48,7 @@ def main() -> None:
     case = packaged_case()
     baseline = statistics.median(timed(lambda: case.quote(), ROUNDS))
     print(f"baseline: Case.quote() alone, median {baseline:.2f} ms")
-    kw = {"today": dt.date(2025, 12, 3), "save_dir": tempfile.mkdtemp(prefix="ukm-bench-")}
+    kw: dict[str, Any] = {"today": dt.date(2025, 12, 3), "save_dir": tempfile.mkdtemp(prefix="ukm-bench-")}
     # (calculator, attribute of the field to change, two values typed alternately)
     cases = [
         (PriceBuildUpCalculator, "f_hpp", ("216.000", "230.000")),

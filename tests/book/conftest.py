@@ -65,10 +65,10 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
-    found = {}
+    found: dict[str, list[list[str]]] = {}
     for t in soup.select("table[data-ukm-table]"):
         rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")]
-        found[t["data-ukm-table"]] = rows
+        found[str(t["data-ukm-table"])] = rows
     return found
 
 

@@ -5,6 +5,7 @@ and charts render, and the live-calculator link is there."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Route
 
 from tests.book.conftest import WRITTEN
 
@@ -105,11 +106,16 @@ def test_widget_output_would_render_offline_with_the_vendored_js(tmp_path, brows
     html = src / "_build" / "html" / "intro.html"
     assert build.external_loads(html.parent) == []
     page = browser.new_page()
-    blocked = []
-    page.route(
-        "**/*",
-        lambda r: r.continue_() if r.request.url.startswith("file://") else (blocked.append(r.request.url), r.abort()),
-    )
+    blocked: list[str] = []
+
+    def only_local(r: Route) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", only_local)
     page.goto(html.as_uri(), wait_until="load")
     page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=20_000)
     assert "Jumlah" in page.inner_text("article")

@@ -34,6 +34,7 @@ def test_insurance_table_matches_insure(built_book):
     quote = case.quote("CIF")
     rows = tables(built_book / "modul" / "harga-incoterms.html")["harga-asuransi"]
     cfr = quote.step("CFR").shipment_quote
+    assert quote.insurance is not None
     inclusive = insure(cfr, quote.insurance.rate_pct, clause=quote.insurance.clause, method="inclusive")
     simple = insure(cfr, quote.insurance.rate_pct, clause=quote.insurance.clause, method="simple")
     by_label = {r[0]: r[1:] for r in rows[1:]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import Error, Route
 
 from tests.book.conftest import MODULES
 
@@ -35,16 +36,21 @@ def test_decks_present_offline_in_chromium(built_slides):
         try:
             for name in MODULES:
                 page = browser.new_page()
-                blocked, errors = [], []
-                page.route(
-                    "**/*",
-                    lambda r, blocked=blocked: (
+                blocked: list[str] = []
+                errors: list[str] = []
+
+                def only_local(r: Route, blocked: list[str] = blocked) -> None:
+                    if r.request.url.startswith("file://"):
                         r.continue_()
-                        if r.request.url.startswith("file://")
-                        else (blocked.append(r.request.url), r.abort())
-                    ),
-                )
-                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                    else:
+                        blocked.append(r.request.url)
+                        r.abort()
+
+                def error(e: Error, errors: list[str] = errors) -> None:
+                    errors.append(str(e))
+
+                page.route("**/*", only_local)
+                page.on("pageerror", error)
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
                 total = page.evaluate("() => Reveal.getTotalSlides()")

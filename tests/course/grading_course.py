@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -210,7 +211,7 @@ def build_course(root: Path) -> Path:
     return course
 
 
-_BUILT: dict[str, object] = {}
+_BUILT: dict[str, Any] = {}  # the built course, and the graded (course, report)
 
 
 def session_course(tmp_path_factory) -> Path:

@@ -1,6 +1,7 @@
 """Case files for calculators: the trainer's case via UKM_CASE, exact round trips, safe names."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -98,9 +99,14 @@ def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
     charts.clear_cache()  # other tests may have drawn the same figures
     calc = PriceBuildUpCalculator(**kw)
     assert calc.widget.children  # built: the page shows its fields and first result
-    drawn = []
+    drawn: list[int] = []
     real = charts.Figure
-    monkeypatch.setattr(charts, "Figure", lambda *a, **k: drawn.append(1) or real(*a, **k))
+
+    def counted_figure(*a: Any, **k: Any) -> Any:
+        drawn.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(charts, "Figure", counted_figure)
     calc.f_seller.input.value = "CV Jeruk Manis"  # no figure changes
     assert drawn == []
     calc.f_hpp.input.value = "250.000"

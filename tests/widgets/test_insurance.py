@@ -77,6 +77,7 @@ def test_english_and_save_roundtrip(calc, kw):
     again = InsuranceCalculator.from_case_file(path, **kw)
     assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A")
+    assert again.case.insurance is not None
     assert again.case.insurance.rates_pct == {"A": Decimal("0.4"), "C": Decimal("0.2")}
 
 

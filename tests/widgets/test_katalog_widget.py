@@ -107,7 +107,11 @@ def test_app_returns_widget():
 
 def test_a_program_error_is_a_message_and_the_last_price_stays(calc, monkeypatch):
     before = calc.price
-    monkeypatch.setattr(kt, "government_price", lambda inp: {}["boom"])
+
+    def broken(inp: kt.PriceInput) -> kt.GovernmentPrice:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(kt, "government_price", broken)
     calc.inputs["price_before_ppn"].value = "30.000"
     assert "kesalahan program (KeyError)" in calc.messages.value
     assert calc.price is before

@@ -8,6 +8,7 @@ place (``modules[1].assignments[0].weight``), in Bahasa Indonesia or English.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out or "course.yml"
 
 
-def _problem(err: dict[str, Any]) -> Problem:
+def _problem(err: Mapping[str, Any]) -> Problem:
     field = _field_path(err["loc"])
     kind = err["type"]
     value = err.get("input")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -88,7 +89,7 @@ class DemoResult:
     course: Path
     roster: Path
     submissions: dict[str, dict[str, str]] = field(default_factory=dict)
-    reports: dict[str, object] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)  # assignment -> its GradingReport
     feedback_dirs: dict[str, Path] = field(default_factory=dict)
     exports: dict[str, Path] = field(default_factory=dict)
 

@@ -204,7 +204,12 @@ def course_result(
     for n in names:
         r = rows.get(n)
         pcts[n] = _pct(r)
-        best[n] = (r.score + r.pending_points) / r.max_score * 100 if pcts[n] is not None else None
+        # _pct is a number only for a row with a score and a maximum
+        best[n] = (
+            (r.score + r.pending_points) / r.max_score * 100
+            if r is not None and r.score is not None and pcts[n] is not None
+            else None
+        )
     total_w = sum(weights[n] for n in names) or 1
     final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
     final_best = sum((best[n] or 0) * weights[n] for n in names) / total_w
@@ -230,6 +235,7 @@ def export(
     from openpyxl.styles import Font
 
     from ukm_tools.course.config import load_course
+    from ukm_tools.io.workbooks import first_sheet
 
     course_dir = ops.check_course_dir(course_dir)
     spec = load_course(course_dir)
@@ -238,7 +244,7 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     wb = Workbook()
-    summary = wb.active
+    summary = first_sheet(wb)
     summary.title = T("sheet_summary", lang)
     per_student: dict[str, dict[str, Row]] = {}
     for name in names:
@@ -266,12 +272,12 @@ def export(
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
-        rows = per_student[sid]
-        pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
-        name = next(iter(rows.values())).name
+        results = per_student[sid]
+        pcts, final, verdict = course_result(results, names, weights, spec.pass_rule)
+        name = next(iter(results.values())).name
         summary.append(
             [sid, name]
-            + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
+            + [None if (pct := pcts[n]) is None else round(pct, 1) for n in names]
             + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang)]
         )
     xlsx = out_dir / "nilai.xlsx"

@@ -228,7 +228,7 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
         if row_problems:
             problems.extend(row_problems)
             bad_lines.append(line)
-        else:
+        elif participant is not None:
             participants.append(participant)
     if header is None:
         raise UkmError("roster_no_header", "file", str(path), COLUMNS)
@@ -251,15 +251,18 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
         raise UkmError("roster_unknown_format", "file", str(path))
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from ukm_tools.io.workbooks import first_sheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "peserta"
     ws.append(COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(14, len(col) + 4)
+        ws.column_dimensions[get_column_letter(i)].width = max(14, len(col) + 4)
     help_ws = wb.create_sheet(T("sheet_help", lang))
     help_ws.append([T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:

@@ -94,7 +94,7 @@ def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
         ]
     problems: list[str] = []
     for payload in payloads:
-        answers = payload.get("answers") if isinstance(payload.get("answers"), dict) else {}
+        answers: dict[str, Any] = payload["answers"] if isinstance(payload.get("answers"), dict) else {}
         for exp in expected:
             msg = verify(answers.get(exp.name), exp)
             if msg and msg not in problems:

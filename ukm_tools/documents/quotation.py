@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Literal
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -86,7 +86,7 @@ def quotation_pdf(
         Spacer(1, 5 * mm),
     ]
     desc = case.product.description or case.product.name
-    goods = [
+    goods: list[list[Any]] = [
         [T("desc", lang), T("hs", lang), T("qty", lang), T("unit_price", lang), T("total", lang)],
         [
             Paragraph(escape(desc), small),

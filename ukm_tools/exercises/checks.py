@@ -132,11 +132,10 @@ def shape_problem(value: Any, kind: str, name: str) -> str | None:
         return T("shape_missing", lang, name=name)
     if kind == "money" and rec["type"] not in ("number", "money"):
         return T("not_a_number", lang, name=name, got=rec.get("pytype", rec["type"]))
-    if kind == "money" and _number(rec) is not None and _number(rec) <= 0:
+    number = _number(rec)
+    if kind == "money" and number is not None and number <= 0:
         return T("shape_not_positive", lang, name=name)
-    if kind == "integer" and (
-        rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()
-    ):
+    if kind == "integer" and (rec["type"] != "number" or number is None or number != number.to_integral_value()):
         return T("shape_not_whole", lang, name=name)
     if kind == "choice" and rec["type"] != "str":
         return T("shape_not_text", lang, name=name)

@@ -64,7 +64,9 @@ class PersonalCase:
         ]
         for c in p.costs:
             lines.append(f"  - {c.name} ({c.item}): {format_money(c.amount)}")
-        lines.append(f"Tarif premi asuransi ICC (C): {format_percent(p.insurance_rate_pct)} (pertanggungan 110%)")
+        rate = p.insurance_rate_pct
+        assert rate is not None  # case_for always sets the premium rate
+        lines.append(f"Tarif premi asuransi ICC (C): {format_percent(rate)} (pertanggungan 110%)")
         usd = self.rates.rate(QUOTE_CURRENCY)
         lines.append(
             f"Kurs {QUOTE_CURRENCY} ({self.rates.source}, {self.rates.date:%d-%m-%Y}): "

@@ -25,6 +25,7 @@ from typing import Any
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
 from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.io.workbooks import first_sheet
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
 from ukm_tools.messages import Section, section
 
@@ -191,7 +192,8 @@ def check_sheet(path: str | Path, numbers: str = "id", today: dt.date | None = N
     rows = read_rows(path)
     if not rows:
         raise UkmError("sheet_no_rows", "file", Path(path).name)
-    good, bad = [], []
+    good: list[tuple[int, Listing]] = []
+    bad: list[RowProblem] = []
     for r in rows:
         try:
             good.append((r.row, katalog.validate_listing(r.values, numbers, today)))
@@ -216,10 +218,10 @@ def _replace_all(writers: Iterable[tuple[Path, Any]]) -> None:
     try:
         for target, write in writers:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
             os.close(fd)
-            done.append((Path(tmp), target))
-            write(Path(tmp))
+            done.append((Path(tmp_name), target))
+            write(Path(tmp_name))
     except BaseException as e:
         for tmp, _ in done:
             tmp.unlink(missing_ok=True)
@@ -283,7 +285,7 @@ def listing_workbook(listings: list[Listing], checklist: Checklist, lang: str = 
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = T("sheet_products", lang)
     _fill_listing_sheet(ws, listings, lang)
     _fill_checklist_sheet(wb.create_sheet("Checklist"), checklist, lang)
@@ -314,7 +316,7 @@ def template_workbook(lang: str = "id"):
 
     headers = [field_label(k, lang) + (" *" if req else "") for k, req in LISTING_FIELDS]
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = T("sheet_products", lang)
     ex = wb.create_sheet(T("sheet_example", lang))
     for sheet in (ws, ex):

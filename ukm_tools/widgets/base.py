@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import ipywidgets as W
 
@@ -329,7 +329,7 @@ class Calculator:
         self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()
         self.result: Any = None  # the last good domain result
         self.error: UkmError | None = None
-        self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)
+        self.shown: dict[str, Any] = {}  # key figures exactly as displayed (tests, benchmarks)
         self._fields: list[Field] = []
         self._labels: list[tuple[W.Widget, str, Text, str | None]] = []
         self._hold = False
@@ -347,7 +347,7 @@ class Calculator:
         self.set_case(case if case is not None else case_io.default_case(), extras)
 
     @classmethod
-    def from_case_file(cls, path: str | Path, **kw) -> Calculator:
+    def from_case_file(cls, path: str | Path, **kw: Any) -> Self:
         """A calculator pre-filled from a trainer's (or a saved) case file."""
         case, extras = case_io.read_case_file(path)
         return cls(case, extras=extras, **kw)

@@ -64,7 +64,7 @@ def _cached(draw, size: int = 64):
             cache.popitem(last=False)
         return png
 
-    wrapper.cache_clear = cache.clear
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]  # a function attribute, as functools caches have
     return wrapper
 
 

@@ -274,6 +274,9 @@ class FinancingCalculator:
             d_fees = self._number("discount_fees", p, blank_ok=True)
         if p:
             raise UkmError(problems=p)
+        # a required box left empty or unreadable is a problem above
+        assert qty is not None and price is not None and mat is not None and prod is not None and exp is not None
+        assert pdays is not None and ship is not None
         method = fin.payment_method(self.method.value)
         order = fin.OrderInput(
             order_value=Money.of(price, IDR) * qty,
@@ -288,6 +291,7 @@ class FinancingCalculator:
         )
         disc = None
         if discounting:
+            assert d_rate is not None  # read (or a problem) whenever the draft is discounted
             fees = None if d_fees is None else Money.of(d_fees, IDR)
             disc = fin.discount_order(order, d_rate, fees)
             timeline = disc.timeline

@@ -14,13 +14,13 @@ from ukm_tools import incoterms
 from ukm_tools.incoterms import MODE_LABELS, Conditions, Payer, check_mode, item_label, note_text, payer_labels
 from ukm_tools.messages import lang_or_default, local, section
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, esc, note_html, output_area, wrap_row
+from ukm_tools.widgets.base import Calculator, ChoiceField, Text, esc, note_html, output_area, wrap_row
 from ukm_tools.widgets.price import rule_options
 
 COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
 T = section("widgets.incoterms_explorer")
 # Matrix cells: "Penjual" and "Pembeli" share an initial, so Indonesian uses short words.
-SHORT = {Payer.SELLER: T.msg("short_seller"), Payer.BUYER: T.msg("short_buyer"), Payer.NONE: "-"}
+SHORT: dict[Payer, Text] = {Payer.SELLER: T.msg("short_seller"), Payer.BUYER: T.msg("short_buyer"), Payer.NONE: "-"}
 
 
 class IncotermsExplorer(Calculator):

@@ -84,7 +84,8 @@ class InsuranceCalculator(Calculator):
     def _fill_rate(self, clause: str) -> None:
         """The case's premium rate for ``clause`` (per-clause rate, else its single rate)."""
         ins = self.case.insurance
-        rate = (ins.rates_pct.get(clause, ins.rate_pct) if ins else None) or Decimal("0.2")
+        rates = {str(c): r for c, r in ins.rates_pct.items()} if ins else {}
+        rate = rates.get(clause, ins.rate_pct if ins else None) or Decimal("0.2")
         self.f_rate.show(rate, self.lang)
 
     def _on_clause(self, change: dict) -> None:

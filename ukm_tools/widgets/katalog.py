@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
@@ -175,11 +176,11 @@ class KatalogCalculator:
     def compute_prices(self) -> dict[bool, kt.GovernmentPrice]:
         """The delivered price for a non-PKP and a PKP seller (raises UkmError)."""
         p: list[Problem] = []
-        vals = {}
+        vals: dict[str, Decimal] = {}
         for key in NUMBER_KEYS:
             text = self.inputs[key].value
             if key == "delivery_per_order" and not text.strip():
-                vals[key] = 0
+                vals[key] = Decimal(0)
                 continue
             try:
                 vals[key] = parse_number(text, self.lang, key)
@@ -227,9 +228,11 @@ class KatalogCalculator:
         if self.prices:
             self.price_box.value = self._price_html()
         # Listing problems that are price problems are already shown above.
+        check = self.check
+        assert check is not None  # refresh() checks the listing before drawing
         shown = {p.field for p in self.price_problems}
-        rest = [p for p in self.check.problems if p.field not in shown]
-        if self.check.listing is not None:
+        rest = [p for p in check.problems if p.field not in shown]
+        if check.listing is not None:
             self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(T('listing_ok', lang))}</p>"
         else:
             items = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in rest)
@@ -270,16 +273,17 @@ class KatalogCalculator:
         )
 
     def _checklist_html(self) -> str:
-        lang = self.lang
+        lang, checklist = self.lang, self.checklist
+        assert checklist is not None  # refresh() builds the checklist before drawing
         parts = []
-        for i, s in enumerate(self.checklist.steps, 1):
+        for i, s in enumerate(checklist.steps, 1):
             state = s.state(lang)
             needs = "".join(f"<li>{'☑' if n.have else '☐'} {_esc(n.text[lang])}</li>" for n in s.needs)
             parts.append(
                 f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
                 f"<ul style='list-style:none'>{needs}</ul>"
             )
-        nxt = self.checklist.next_step
+        nxt = checklist.next_step
         head = f"<p><b>{_esc(T('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
         return head + "".join(parts)
 

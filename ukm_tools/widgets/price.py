@@ -7,12 +7,13 @@ The same case is what "Simpan" writes and what the quotation / pro-forma PDF sho
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import ipywidgets as W
 
 from ukm_tools import incoterms
-from ukm_tools.documents.quotation import document_number, quotation_pdf
+from ukm_tools.documents.quotation import Kind, document_number, quotation_pdf
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import MODE_LABELS, item_labels
 from ukm_tools.insurance import CLAUSE_LABELS, METHOD_LABELS, Method
@@ -305,14 +306,12 @@ class PriceBuildUpCalculator(Calculator):
                 "markup_pct": lambda: self.f_markup.read(lang),
                 "quantity": lambda: self.f_qty.read_int(lang),
                 "rates_pct": lambda: self.read_all(
-                    {c: (lambda f=f: f.read(lang)) for c, f in self.f_ins_rates.items() if f.raw.strip()}
+                    {c: partial(f.read, lang) for c, f in self.f_ins_rates.items() if f.raw.strip()}
                 ),
                 "duty_pct": lambda: self.f_duty.read(lang),
                 "vat_pct": lambda: self.f_vat.read(lang),
                 "validity_days": lambda: self.f_validity.read_int(lang),
-                "costs": lambda: self.read_all(
-                    {str(i): (lambda r=r: r.read(lang)) for i, r in enumerate(self.cost_rows)}
-                ),
+                "costs": lambda: self.read_all({str(i): partial(r.read, lang) for i, r in enumerate(self.cost_rows)}),
                 "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
             }
         )
@@ -429,13 +428,13 @@ class PriceBuildUpCalculator(Calculator):
         return sheet_banner(sheet, self.today, self.max_rate_age_days, self.lang)
 
     # --- PDF ----------------------------------------------------------------------------------------
-    def pdf_bytes(self, kind: str = "quotation") -> bytes:
+    def pdf_bytes(self, kind: Kind = "quotation") -> bytes:
         """The quotation / pro-forma of the last valid inputs."""
         if self.result is None:
             raise UkmError("missing_field", "price")
         return quotation_pdf(self.priced_case, self.result, today=self.today, kind=kind, lang=self.lang)
 
-    def make_pdf(self, kind: str = "quotation") -> str | None:
+    def make_pdf(self, kind: Kind = "quotation") -> str | None:
         lang = self.lang
         if self.error is not None or self.result is None:
             self.pdf_status.value = esc(T("fix_before_pdf", lang))

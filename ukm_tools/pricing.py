@@ -111,6 +111,13 @@ class PriceBuildUp:
     def final(self) -> StepPrice:
         return self.steps[-1]
 
+    def added_text(self, step: StepPrice, lang: str = "id") -> str:
+        """What ``step`` adds to the price, in words: EXW's own make-up, the names of the costs
+        it adds, or that it adds none."""
+        if step is self.steps[0]:
+            return T("exw_added", lang)
+        return ", ".join(a.label(lang) for a in step.added) or T("no_new_costs", lang)
+
     def step(self, rule: str) -> StepPrice:
         for s in self.steps:
             if s.rule == rule.upper():

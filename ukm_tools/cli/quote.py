@@ -47,13 +47,9 @@ def render_quote(case, result, lang: str) -> None:
     for key in ("col_unit_idr", "col_unit_quote", "col_shipment_quote"):
         table.add_column(T(key, lang, currency=cur), justify="right")
     for s in result.steps:
-        if s.rule == "EXW":
-            added = T("exw_added", lang)
-        else:
-            added = ", ".join(a.label(lang) for a in s.added) or T("no_new_costs", lang)
         table.add_row(
             s.rule,
-            added,
+            result.added_text(s, lang),
             format_money(s.unit_idr, lang),
             format_money(s.unit_quote, lang),
             format_money(s.shipment_quote, lang),

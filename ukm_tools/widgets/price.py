@@ -388,13 +388,11 @@ class PriceBuildUpCalculator(Calculator):
             T("col_shipment_quote", lang, cur=cur),
         ]
         rows = []
-        for i, s in enumerate(result.steps):
-            nothing = T("exw_added", lang) if i == 0 else T("no_new_cost", lang)
-            added = ", ".join(a.label(lang) for a in s.added) or nothing
+        for s in result.steps:
             rows.append(
                 [
                     s.rule,
-                    added,
+                    result.added_text(s, lang),
                     format_money(s.unit_idr, lang),
                     format_money(s.unit_quote, lang),
                     format_money(s.shipment_idr, lang),

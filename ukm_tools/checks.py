@@ -20,8 +20,6 @@ B = TypeVar("B")
 C = TypeVar("C")
 D = TypeVar("D")
 E = TypeVar("E")
-F = TypeVar("F")
-G = TypeVar("G")
 
 
 def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
@@ -125,30 +123,10 @@ def gather(a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callab
 def gather(
     a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callable[[], D], e: Callable[[], E], /
 ) -> tuple[A, B, C, D, E]: ...
-@overload
-def gather(
-    a: Callable[[], A],
-    b: Callable[[], B],
-    c: Callable[[], C],
-    d: Callable[[], D],
-    e: Callable[[], E],
-    f: Callable[[], F],
-    /,
-) -> tuple[A, B, C, D, E, F]: ...
-@overload
-def gather(
-    a: Callable[[], A],
-    b: Callable[[], B],
-    c: Callable[[], C],
-    d: Callable[[], D],
-    e: Callable[[], E],
-    f: Callable[[], F],
-    g: Callable[[], G],
-    /,
-) -> tuple[A, B, C, D, E, F, G]: ...
 def gather(*checks: Callable[[], Any]) -> tuple[Any, ...]:
     """Run every check; raise one :class:`UkmError` holding all problems, or return the values
-    in order (typed one by one, so ``a, b = gather(...)`` keeps each value's type)."""
+    in order (typed one by one, so ``a, b = gather(...)`` keeps each value's type). More than
+    five checks: gather groups of them (``gather(lambda: gather(...), lambda: gather(...))``)."""
     problems: list[Problem] = []
     values: list[Any] = []
     for check in checks:

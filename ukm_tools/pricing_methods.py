@@ -157,17 +157,21 @@ def reverse_price(
     """
     cur = shelf_price.currency if isinstance(shelf_price, Money) else None
     charges = destination_charges_per_unit if destination_charges_per_unit is not None else None
-    shelf, tax, retail, dist, duty, imp, dest = checks.gather(
-        lambda: checks.money(shelf_price, "shelf_price", positive=True),
-        lambda: checks.percent(consumer_tax_pct, "consumer_tax_pct", maximum=100),
-        lambda: checks.percent(retailer_markup_pct, "retailer_markup_pct", maximum=1000),
-        lambda: checks.percent(distributor_markup_pct, "distributor_markup_pct", maximum=1000),
-        lambda: checks.percent(duty_pct, "duty_pct", maximum=1000),
-        lambda: checks.percent(import_tax_pct, "import_tax_pct", maximum=100),
-        lambda: (
-            Money.zero(cur or "IDR")
-            if charges is None
-            else checks.money(charges, "destination_charges_per_unit", currency=cur)
+    (shelf, dest), (tax, retail, dist, duty, imp) = checks.gather(
+        lambda: checks.gather(
+            lambda: checks.money(shelf_price, "shelf_price", positive=True),
+            lambda: (
+                Money.zero(cur or "IDR")
+                if charges is None
+                else checks.money(charges, "destination_charges_per_unit", currency=cur)
+            ),
+        ),
+        lambda: checks.gather(
+            lambda: checks.percent(consumer_tax_pct, "consumer_tax_pct", maximum=100),
+            lambda: checks.percent(retailer_markup_pct, "retailer_markup_pct", maximum=1000),
+            lambda: checks.percent(distributor_markup_pct, "distributor_markup_pct", maximum=1000),
+            lambda: checks.percent(duty_pct, "duty_pct", maximum=1000),
+            lambda: checks.percent(import_tax_pct, "import_tax_pct", maximum=100),
         ),
     )
 

@@ -85,3 +85,18 @@ def handouts(built_book, tmp_path_factory) -> Path:
     import build
 
     return build.build_handouts(tmp_path_factory.mktemp("handouts"), html_dir=built_book)
+
+
+def only_local(page) -> list[str]:
+    """Let ``page`` load file:// addresses only; the list collects every other address it tried."""
+    blocked: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Error, Route
+from playwright.sync_api import Error
 
-from tests.book.conftest import MODULES
+from tests.book.conftest import MODULES, only_local
 
 pytestmark = pytest.mark.slow
 
@@ -36,20 +36,12 @@ def test_decks_present_offline_in_chromium(built_slides):
         try:
             for name in MODULES:
                 page = browser.new_page()
-                blocked: list[str] = []
+                blocked = only_local(page)
                 errors: list[str] = []
-
-                def only_local(r: Route, blocked: list[str] = blocked) -> None:
-                    if r.request.url.startswith("file://"):
-                        r.continue_()
-                    else:
-                        blocked.append(r.request.url)
-                        r.abort()
 
                 def error(e: Error, errors: list[str] = errors) -> None:
                     errors.append(str(e))
 
-                page.route("**/*", only_local)
                 page.on("pageerror", error)
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)

@@ -8,6 +8,7 @@ Reads the source (no imports): a module names its part of the catalogue with
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def _calculator_keys() -> set[str]:
 Use = tuple[Path, int, tuple[str, ...], str, "str | re.Pattern[str]"]
 
 
+@functools.cache
 def uses() -> list[Use]:
     """(file, line, owner chain, "text" | "fields", key) for every catalogue lookup in the source."""
     found: list[Use] = []
@@ -129,6 +131,7 @@ def test_every_text_the_code_names_is_in_the_catalogue():
     assert missing == []
 
 
+@functools.cache
 def mentioned() -> set[tuple[str, str]]:
     """(owner, word) for every string constant of a module that has sections: a key held in a
     table (``for key in ("col_row", ...)``) before it is looked up counts as used."""
@@ -143,7 +146,7 @@ def mentioned() -> set[tuple[str, str]]:
 
 def test_every_text_in_the_catalogue_is_used():
     cat = catalogue()
-    literal: set[tuple[str, str]] = mentioned()
+    literal: set[tuple[str, str]] = set(mentioned())
     patterns: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
     for _, _, chain, kind, key in uses():
         if kind != "text":

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ def postgres() -> Iterator[PostgresServer]:
     if as_root:
         os.chown(base, owner.pw_uid, owner.pw_gid)
         os.chown(sockets, owner.pw_uid, owner.pw_gid)
-    run_kw = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []} if as_root else {}
+    run_kw: dict[str, Any] = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []} if as_root else {}
     env = {"PATH": f"{bindir}:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(base)}
 
     def pg(*argv: str, timeout: int = 120) -> None:

@@ -119,7 +119,10 @@ def jupyterlab(work: Path) -> dict[str, float]:
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):  # cell by cell: the kernel stays up to be measured
             client.execute_cell(cell, index)
-        pid = client.km.provisioner.process.pid
+        # The local provisioner's Popen (the only kind this benchmark starts).
+        process = getattr(client.km.provisioner if client.km else None, "process", None)
+        assert process is not None, "no kernel process to measure"
+        pid = process.pid
         kernel = {"kernel_pss_mb": pss_mb(tree(pid)), "kernel_cpu_s": cpu_s(tree(pid))}
     return {**idle, **kernel}
 

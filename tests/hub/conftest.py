@@ -144,6 +144,12 @@ def run_as(user: sysusers.SystemUser, code: str, cwd: Path | None = None) -> sub
     )
 
 
+def _user(name: str) -> sysusers.SystemUser:
+    user = sysusers.lookup(name)
+    assert user is not None, f"system user {name} was not created"
+    return user
+
+
 def _open_for_others(paths: list[Path]) -> dict[Path, int]:
     """Give o+x to folders on the way to ``paths`` that lack it (a pyenv or a CI checkout under
     /root); returns their old modes, restored at the end."""
@@ -219,8 +225,8 @@ def hub():
             proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         launch.wait_until_up(settings, 90, log, proc)
         mark("hub up")
-        users = {key: sysusers.lookup(name) for key, name in names.items()}
-        users["kursus"] = sysusers.lookup(settings.course_user)
+        users = {key: _user(name) for key, name in [*names.items(), ("kursus", settings.course_user)]}
+        assert result.cards is not None
         yield Hub(settings, base, codes, names, result.cards, isolation.course_id(course), token, log, users)
     finally:
         if proc is not None:

@@ -99,7 +99,8 @@ def test_wrong_codes_lock_the_account_not_the_address(hub):
         r = login(room, budi, right)
         assert r.status_code == 302, r.text[-400:]
     with store_for(hub.settings) as store:
-        assert store.get(budi).failed_count == 0 and store.get(budi).locked_until is None
+        account = store.get(budi)
+        assert account is not None and account.failed_count == 0 and account.locked_until is None
 
 
 def test_an_expired_or_early_code_is_refused_with_its_window(hub):

@@ -139,13 +139,8 @@ class _FakeHub:
         return 0
 
 
-@pytest.mark.parametrize(
-    ("args", "bound"),
-    [([], "127.0.0.1"), (["--lan"], "192.0.2.10"), (["--lan", "--address", "192.0.2.77"], "192.0.2.77")],
-)
-def test_serve_binds_and_prints(monkeypatch, tmp_path, args, bound):
-    """`ukm serve` binds 127.0.0.1; `--lan` the workshop network's address (found, or named), and
-    prints that URL with a QR code and the plain-HTTP warning. Nothing is contacted."""
+def _serve(monkeypatch, tmp_path, args: list[str]):
+    """`ukm serve` with the machine left alone: returns its output and the hub's environment."""
     import ukm_tools.cli as cli
     import ukm_tools.cli.hub as hub_cli
     import ukm_tools.hub.launch as launch
@@ -158,13 +153,32 @@ def test_serve_binds_and_prints(monkeypatch, tmp_path, args, bound):
     monkeypatch.setattr(launch, "cli_token", lambda settings: "x")
     monkeypatch.setattr(launch, "wait_until_up", lambda *a, **k: None)
     monkeypatch.setattr(hub_cli.subprocess, "Popen", _FakeHub)
-    (tmp_path / "hub").mkdir()
+    (tmp_path / "hub").mkdir(exist_ok=True)
     _FakeHub.started.clear()
     result = CliRunner().invoke(cli.app, ["serve", "--dir", str(tmp_path), "--port", "8123", *args])
     assert result.exit_code == 0, result.output
     argv, env = _FakeHub.started[0]
-    assert env["UKM_HUB_IP"] == bound and env["UKM_HUB_PORT"] == "8123"
     assert argv[-2:] == ["-f", str(launch.HUB_CONFIG)]
-    assert f"http://{bound}:8123/" in result.output
-    assert "█" in result.output or "▀" in result.output or "▄" in result.output  # the QR code
-    assert ("PERINGATAN" in result.output) == (bound != "127.0.0.1")
+    return result.output, env
+
+
+@pytest.mark.parametrize(
+    ("args", "bound"),
+    [([], "127.0.0.1"), (["--lan"], "192.0.2.10"), (["--lan", "--address", "192.0.2.77"], "192.0.2.77")],
+)
+def test_serve_binds_and_prints(monkeypatch, tmp_path, args, bound):
+    """`ukm serve` binds 127.0.0.1; `--lan` the workshop network's address (found, or named), and
+    prints that URL with a QR code and the plain-HTTP warning. Nothing is contacted."""
+    output, env = _serve(monkeypatch, tmp_path, args)
+    assert env["UKM_HUB_IP"] == bound and env["UKM_HUB_PORT"] == "8123"
+    assert f"http://{bound}:8123/" in output
+    assert "█" in output or "▀" in output or "▄" in output  # the QR code
+    assert ("PERINGATAN" in output) == (bound != "127.0.0.1")
+
+
+def test_serve_sends_people_to_the_public_url(monkeypatch, tmp_path):
+    """Behind a DNS name (`--public-url`) the hub still binds the LAN address, but the projector
+    and the cards show the name."""
+    output, env = _serve(monkeypatch, tmp_path, ["--lan", "--public-url", "https://pelatihan.contoh.id"])
+    assert env["UKM_HUB_IP"] == "192.0.2.10" and env["UKM_HUB_PUBLIC_URL"] == "https://pelatihan.contoh.id"
+    assert "Hub pelatihan: https://pelatihan.contoh.id/" in output and "192.0.2.10" not in output

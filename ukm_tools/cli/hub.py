@@ -11,30 +11,43 @@ import signal
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
-from ukm_tools.hub.settings import WORKSHOP_TZ, HubSettings
+from ukm_tools.cli.base import LangOption, app, console, user_errors
+from ukm_tools.cli.course import CourseOption, course_path
+from ukm_tools.hub.settings import CODE_HOURS, HUB_LANG, WORKSHOP_TZ, HubSettings
+from ukm_tools.messages import section
 
-hub_app = typer.Typer(help="Akun peserta di hub pelatihan. / Accounts on the workshop hub.", no_args_is_help=True)
+if TYPE_CHECKING:  # pragma: no cover
+    from ukm_tools.hub.accounts import AccountStore, Window
+    from ukm_tools.hub.provision import Provisioned
+
+T = section("cli.hub")
+
+hub_app = typer.Typer(help=T.both("help_hub"), no_args_is_help=True)
 app.add_typer(hub_app, name="hub")
-db_app = typer.Typer(help="Basis data gradebook. / The gradebook database.", no_args_is_help=True)
+db_app = typer.Typer(help=T.both("help_db"), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-DirOption = typer.Option(Path("workshop"), "--dir", help="Folder pelatihan (kursus, exchange, hub). / Workshop folder.")
-CourseOverride = typer.Option(None, "--course", "-c", help="Folder kursus bila bukan DIR/course. / Course folder.")
-FromOption = typer.Option(None, "--from", help="Kode berlaku mulai (WIB), mis. '2026-05-12 07:00'. Bawaan: sekarang.")
-UntilOption = typer.Option(None, "--until", help="Kode berlaku sampai (WIB), mis. '2026-05-12 17:00'. Bawaan: +24 jam.")
-UrlOption = typer.Option(
-    None,
-    "--url",
-    help="Alamat hub yang dicetak di kartu, mis. http://192.168.1.10:8000 (bawaan: alamat jaringan laptop ini).",
-)
+DirOption = typer.Option(Path("workshop"), "--dir", help=T.both("help_dir"))
+CourseOverride = typer.Option(None, "--course", "-c", help=T.both("help_course"))
+FromOption = typer.Option(None, "--from", help=T.both("help_from"))
+UntilOption = typer.Option(None, "--until", help=T.both("help_until", hours=CODE_HOURS))
+UrlOption = typer.Option(None, "--url", help=T.both("help_url"))
+#: `ukm serve`'s defaults are the settings' own.
+DEFAULT_PORT = HubSettings.default("port")
+DEFAULT_SERVER_LIMIT = HubSettings.default("server_limit")
 
 
-def _card_url(url: str | None, port: int = 8000) -> str:
+def say(key: str, lang: str, **params: object) -> None:
+    """One line of this module's catalogue on stdout."""
+    console.print(T(key, lang, **params), highlight=False)
+
+
+def _card_url(url: str | None, port: int = DEFAULT_PORT) -> str:
     """The address on the cards: as given, else this machine's workshop-network address."""
     if url:
         return url
@@ -47,69 +60,45 @@ def _card_url(url: str | None, port: int = 8000) -> str:
         return f"http://127.0.0.1:{port}/"
 
 
-def _t(lang: str, id_text: str, en_text: str) -> str:
-    return id_text if lang != "en" else en_text
-
-
-def _settings(folder: Path, course: Path | None, **overrides) -> HubSettings:
+def _settings(folder: Path, course: Path | None, **overrides: Any) -> HubSettings:
     if course is not None:
         overrides["course_dir"] = course.resolve()
     return HubSettings.for_workshop(folder, **overrides)
 
 
-def _window(start: str | None, end: str | None):
-    from datetime import timedelta
+def _window(start: str | None, end: str | None) -> Window:
+    from ukm_tools.hub.accounts import Window, parse_workshop_time
 
-    from ukm_tools.hub.accounts import Window, now_utc, parse_workshop_time
-
-    begin = parse_workshop_time(start, "--from") if start else now_utc().astimezone(WORKSHOP_TZ).replace(microsecond=0)
-    finish = parse_workshop_time(end, "--until") if end else begin + timedelta(hours=24)
-    return Window(begin, finish)
+    begin = parse_workshop_time(start, "--from") if start else None
+    return Window.around(begin, parse_workshop_time(end, "--until") if end else None)
 
 
 def _cards_path(settings: HubSettings, label: str) -> Path:
     stamp = datetime.now(WORKSHOP_TZ).strftime("%Y%m%d-%H%M%S")
-    return settings.course_dir.parent / "kartu" / f"kartu-{label}-{stamp}.pdf"
+    return settings.cards_dir / f"kartu-{label}-{stamp}.pdf"
 
 
-def _print_issued(result, lang: str) -> None:
-    console.print(
-        _t(
-            lang,
-            f"{len(result.issued)} kode baru; {len(result.kept)} akun memakai kode lamanya.",
-            f"{len(result.issued)} new codes; {len(result.kept)} accounts keep their code.",
-        ),
-        highlight=False,
-    )
+def _print_issued(result: Provisioned, lang: str) -> None:
+    say("issued", lang, issued=len(result.issued), kept=len(result.kept))
     if result.cards:
-        console.print(
-            _t(
-                lang,
-                f"Kartu masuk: {result.cards}\nCetak lalu hapus berkas ini: kodenya hanya tersimpan di kartu.",
-                f"Login cards: {result.cards}\nPrint, then delete this file: the codes exist only on the cards.",
-            ),
-            highlight=False,
-        )
+        say("cards_written", lang, path=result.cards)
+        say("cards_delete", lang)
 
 
-@hub_app.command("accounts")
+@hub_app.command("accounts", help=T.both("help_accounts"))
 def accounts_cmd(
     folder: Path = DirOption,
     course: Path = CourseOverride,
-    staff: list[str] = typer.Option(
-        None, "--staff", help="Akun staf ID:Nama (boleh diulang), mis. --staff budi-staf:'Budi Santoso'."
-    ),
+    staff: list[str] = typer.Option(None, "--staff", help=T.both("help_staff")),
     start: str = FromOption,
     end: str = UntilOption,
-    new_codes: bool = typer.Option(False, "--new-codes", help="Kode baru untuk semua akun (kartu lama tidak berlaku)."),
-    list_only: bool = typer.Option(False, "--list", help="Tampilkan akun saja. / Only list the accounts."),
+    new_codes: bool = typer.Option(False, "--new-codes", help=T.both("help_new_codes")),
+    list_only: bool = typer.Option(False, "--list", help=T.both("help_list")),
     url: str = UrlOption,
     lang: str = LangOption,
 ) -> None:
-    """Buat akun hub + akun sistem dari daftar peserta kursus, dan kartu masuk (PDF).
-    / Create hub accounts and system users from the course roster, and login cards."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Create hub accounts and system users from the course roster, and their login cards."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.ops import check_course_dir, db_url
         from ukm_tools.course.participants import load_participants
         from ukm_tools.hub.provision import StaffMember, create_accounts, store_for
@@ -135,27 +124,26 @@ def accounts_cmd(
     _print_issued(result, lang)
 
 
-def _list_accounts(store, lang: str) -> None:
+def _list_accounts(store: AccountStore, lang: str) -> None:
     from ukm_tools.hub.accounts import now_utc
 
     now = now_utc()
     table = Table()
-    for col in (_t(lang, "Akun", "Account"), _t(lang, "Peran", "Role"), _t(lang, "Berlaku", "Valid"), "Status"):
-        table.add_column(col)
+    for key in ("col_account", "col_role", "col_valid", "col_state"):
+        table.add_column(T(key, lang))
     with store:
         for a in store.all():
-            state = (
-                _t(lang, "terkunci", "locked")
-                if a.locked(now)
-                else ("-" if not a.failed_count else f"{a.failed_count}x")
-            )
+            if a.locked(now):
+                state = T("locked", lang)
+            else:
+                state = T("failed_count", lang, n=a.failed_count) if a.failed_count else "-"
             table.add_row(a.username, a.role, a.window.describe(lang), state)
     console.print(table)
 
 
-@hub_app.command("reset-code")
+@hub_app.command("reset-code", help=T.both("help_reset_code"))
 def reset_code_cmd(
-    username: str = typer.Argument(..., help="Id peserta atau staf."),
+    username: str = typer.Argument(..., help=T.both("help_username")),
     folder: Path = DirOption,
     course: Path = CourseOverride,
     start: str = FromOption,
@@ -163,10 +151,8 @@ def reset_code_cmd(
     url: str = UrlOption,
     lang: str = LangOption,
 ) -> None:
-    """Kode baru untuk satu akun (kode lama langsung tidak berlaku; kunci dibuka) dan kartunya.
-    / A new code for one account, and its card."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """A new code for one account (the old one stops working, a lock is cleared), and its card."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.ops import db_url
         from ukm_tools.course.participants import load_participant
         from ukm_tools.hub.provision import reset_code
@@ -182,31 +168,25 @@ def reset_code_cmd(
             window=window,
             cards_path=_cards_path(settings, username),
         )
-    console.print(
-        _t(
-            lang, f"Kode baru untuk {issued.username}; kartu: {cards}", f"New code for {issued.username}; card: {cards}"
-        ),
-        highlight=False,
-    )
+    say("code_reset", lang, username=issued.username, path=cards)
 
 
-@hub_app.command("window")
+@hub_app.command("window", help=T.both("help_window"))
 def window_cmd(
     folder: Path = DirOption,
     start: str = FromOption,
     end: str = UntilOption,
     lang: str = LangOption,
 ) -> None:
-    """Ubah masa berlaku kode semua akun (kartu tetap sama). / Move every account's code window."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Move every account's code window (the cards stay valid)."""
+    with user_errors(lang) as lang:
         from ukm_tools.hub.provision import store_for
 
         settings = _settings(folder, None)
         window = _window(start, end)
         with store_for(settings) as store:
             n = store.set_window(window)
-    console.print(_t(lang, f"{n} akun berlaku {window.describe('id')}", f"{n} accounts valid {window.describe('en')}"))
+    say("window_moved", lang, n=n, window=window.describe(lang))
 
 
 # --- ukm serve ------------------------------------------------------------------------------
@@ -220,16 +200,18 @@ def build_serve_settings(
     ssl_cert: Path | None,
     ssl_key: Path | None,
     limit: int,
+    public_url: str | None = None,
 ) -> HubSettings:
-    """Where the hub listens: 127.0.0.1, or with ``--lan`` the workshop network's address."""
+    """Where the hub listens: 127.0.0.1, or with ``--lan`` the workshop network's address; people
+    are sent to ``public_url`` when given (a DNS name in front of the machine)."""
     from ukm_tools.hub.launch import lan_address
 
     ip = "127.0.0.1"
-    public = ""
+    public = public_url or ""
     if lan is not None:
         ip = lan or lan_address()
         scheme = "https" if ssl_cert else "http"
-        public = f"{scheme}://{ip}:{port}/"
+        public = public or f"{scheme}://{ip}:{port}/"
     return _settings(
         folder, course, ip=ip, port=port, public_url=public, ssl_cert=ssl_cert, ssl_key=ssl_key, server_limit=limit
     )
@@ -250,13 +232,13 @@ def prepare_workshop(settings: HubSettings, lang: str) -> None:
     if not settings.course_dir.exists():
         from ukm_tools.course.demo import demo_roster_path
 
-        console.print(_t(lang, "Membuat kursus demo...", "Creating the demo course..."), highlight=False)
+        say("creating_demo", lang)
         course = init_course(settings.course_dir)
         (course / EXCHANGE_POINTER).write_text(str(settings.exchange_dir.resolve()) + "\n", encoding="utf-8")
         store_participants(db_url(course), import_roster(demo_roster_path()).participants)
         for a in load_course(course).assignments():
             release(course, a.name)
-        staff.append(StaffMember("staf", "Staf Pelatihan (demo)"))
+        staff.append(StaffMember("staf", T("demo_staff_name", HUB_LANG)))  # printed on a card
     prepare_course(settings)
     people = list(load_participants(db_url(settings.course_dir)).values())
     result = create_accounts(settings, people, staff, cards_path=_cards_path(settings, "baru"))
@@ -275,17 +257,14 @@ def run_hub(settings: HubSettings, lang: str) -> int:
     with log_path.open("ab") as log:
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
 
-    def _stop(signum, frame):  # `kill` or a service manager: stop the hub too, as Ctrl+C does
+    def _stop(signum: int, frame: object) -> None:  # `kill` or a service manager: stop the hub too, as Ctrl+C does
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
     try:
         wait_until_up(settings, 120, log_path, proc)
         console.print(banner(settings), highlight=False)
-        console.print(
-            _t(lang, f"Log hub: {log_path}. Hentikan dengan Ctrl+C.", f"Hub log: {log_path}. Stop with Ctrl+C."),
-            highlight=False,
-        )
+        say("hub_log", lang, path=log_path)
         return proc.wait()
     except KeyboardInterrupt:
         return 0
@@ -293,35 +272,23 @@ def run_hub(settings: HubSettings, lang: str) -> int:
         stop_hub(proc)
 
 
-@app.command("serve")
+@app.command("serve", help=T.both("help_serve"))
 def serve_cmd(
     folder: Path = DirOption,
     course: Path = CourseOverride,
-    lan: bool = typer.Option(
-        False, "--lan", help="Layani jaringan Wi-Fi pelatihan, bukan hanya laptop ini. / Serve the workshop LAN."
-    ),
-    address: str = typer.Option(
-        None, "--address", help="Alamat jaringan untuk --lan (bawaan: dicari otomatis), mis. 192.168.1.10."
-    ),
-    port: int = typer.Option(8000, "--port"),
-    public_url: str = typer.Option(
-        None,
-        "--public-url",
-        help="Alamat untuk orang bila berbeda (nama DNS di cloud), mis. https://pelatihan.contoh.id",
-    ),
-    ssl_cert: Path = typer.Option(None, "--ssl-cert", help="Sertifikat TLS dari staf (PEM). / TLS certificate."),
-    ssl_key: Path = typer.Option(None, "--ssl-key", help="Kunci privat TLS (PEM). / TLS private key."),
-    server_limit: int = typer.Option(
-        30, "--server-limit", help="Maks. JupyterLab sekaligus. / Max JupyterLab servers."
-    ),
+    lan: bool = typer.Option(False, "--lan", help=T.both("help_lan")),
+    address: str = typer.Option(None, "--address", help=T.both("help_address")),
+    port: int = typer.Option(DEFAULT_PORT, "--port", help=T.both("help_port")),
+    public_url: str = typer.Option(None, "--public-url", help=T.both("help_public_url")),
+    ssl_cert: Path = typer.Option(None, "--ssl-cert", help=T.both("help_ssl_cert")),
+    ssl_key: Path = typer.Option(None, "--ssl-key", help=T.both("help_ssl_key")),
+    server_limit: int = typer.Option(DEFAULT_SERVER_LIMIT, "--server-limit", help=T.both("help_server_limit")),
     lang: str = LangOption,
 ) -> None:
-    """Jalankan hub pelatihan (JupyterHub) dengan kursus. / Run the workshop hub with the course."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
-        settings = build_serve_settings(
-            folder, course, (address or "") if lan else None, port, ssl_cert, ssl_key, server_limit
-        )
+    """Run the workshop hub (JupyterHub) with the course."""
+    with user_errors(lang) as lang:
+        lan_ip = (address or "") if lan else None
+        settings = build_serve_settings(folder, course, lan_ip, port, ssl_cert, ssl_key, server_limit, public_url)
         from ukm_tools.hub.launch import check_can_start
 
         check_can_start(settings)  # before anything is created on the machine
@@ -333,34 +300,23 @@ def serve_cmd(
 # --- ukm db migrate -----------------------------------------------------------------------
 
 
-@db_app.command("migrate")
+@db_app.command("migrate", help=T.both("help_migrate"))
 def migrate_cmd(
-    to: str = typer.Option(..., "--to", help="URL tujuan, mis. postgresql+psycopg://ukm@127.0.0.1/gradebook"),
-    course: Path = typer.Option(None, "--course", "-c", help="Folder kursus (bawaan: $UKM_COURSE atau folder ini)."),
+    to: str = typer.Option(..., "--to", help=T.both("help_to")),
+    course: Path = CourseOption,
     lang: str = LangOption,
 ) -> None:
-    """Salin gradebook SQLite kursus ke PostgreSQL dan periksa jumlah barisnya. / Copy the gradebook."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
-        from ukm_tools.cli.course import course_path
+    """Copy the course's SQLite gradebook to PostgreSQL and check the row counts."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.db import migrate, redacted
         from ukm_tools.course.ops import db_url
 
         path = course_path(course)
         counts = migrate(db_url(path), to)
-    table = Table(title=_t(lang, "Baris per tabel", "Rows per table"))
-    for col in (_t(lang, "Tabel", "Table"), "SQLite", _t(lang, "Tujuan", "Target")):
+    table = Table(title=T("rows_per_table", lang))
+    for col in (T("col_table", lang), "SQLite", T("col_target", lang)):
         table.add_column(col)
     for c in counts:
         table.add_row(c.table, str(c.source), str(c.target))
     console.print(table)
-    console.print(
-        _t(
-            lang,
-            f"Semua jumlah sama. Pakai gradebook baru: export UKM_DB_URL='{redacted(to)}' (sandi tidak ditampilkan), "
-            "lalu jalankan ulang hub/perintah; gradebook.db lama tetap sebagai cadangan.",
-            f"All counts match. Use the new gradebook: export UKM_DB_URL='{redacted(to)}' (password hidden), "
-            "then restart the hub/commands; the old gradebook.db stays as the backup.",
-        ),
-        highlight=False,
-    )
+    say("migrated", lang, url=redacted(to))

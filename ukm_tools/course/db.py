@@ -19,32 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "db_source_not_sqlite": {
-            "id": "Gradebook kursus ini bukan SQLite ({value}); migrasi hanya dari SQLite.",
-            "en": "This course's gradebook is not SQLite ({value}); migration only starts from SQLite.",
-        },
-        "db_source_missing": {
-            "id": "Gradebook {value} tidak ditemukan.",
-            "en": "Gradebook {value} not found.",
-        },
-        "db_target_not_empty": {
-            "id": "Basis data tujuan sudah berisi tabel {allowed}; pakai basis data kosong (tidak ada yang ditimpa).",
-            "en": "The target database already has tables {allowed}; use an empty database (nothing is overwritten).",
-        },
-        "db_unreachable": {
-            "id": "Tidak bisa terhubung ke {value}: {detail}",
-            "en": "Cannot connect to {value}: {detail}",
-        },
-        "db_count_mismatch": {
-            "id": "Tabel {field}: {value} baris di SQLite, {allowed} baris di tujuan.",
-            "en": "Table {field}: {value} rows in SQLite, {allowed} in the target.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -73,7 +47,7 @@ def _connect(url: str) -> sa.Engine:
             pass
     except sa.exc.SQLAlchemyError as e:
         engine.dispose()
-        detail = str(e.orig if getattr(e, "orig", None) else e).strip().splitlines()[0]
+        detail = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         raise UkmError("db_unreachable", "url", redacted(url), detail=detail) from None
     return engine
 
@@ -146,7 +120,11 @@ def check_counts(source: sa.Engine, target: sa.Engine, tables: list[str]) -> lis
         for name in tables:
             query = sa.text(f'SELECT COUNT(*) FROM "{name}"')
             counts.append(TableCount(name, a.execute(query).scalar_one(), b.execute(query).scalar_one()))
-    bad = [Problem("db_count_mismatch", c.table, c.source, c.target) for c in counts if c.source != c.target]
+    bad = [
+        Problem("db_count_mismatch", None, c.source, c.target, {"table": c.table})
+        for c in counts
+        if c.source != c.target
+    ]
     if bad:
         raise UkmError(problems=bad)
     return counts

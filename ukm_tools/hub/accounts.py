@@ -23,29 +23,10 @@ from babel.dates import format_datetime
 
 from ukm_tools.errors import UkmError
 from ukm_tools.hub import codes
-from ukm_tools.hub.settings import ROLES, WORKSHOP_TZ
-from ukm_tools.messages import register
+from ukm_tools.hub.settings import CODE_HOURS, ROLES, WORKSHOP_TZ, HubSettings
+from ukm_tools.messages import LOCALES, lang_or_default, section
 
-register(
-    {
-        "hub_bad_window": {
-            "id": "Masa berlaku kode: akhir ({value}) harus sesudah awal ({allowed}).",
-            "en": "Code validity: the end ({value}) must come after the start ({allowed}).",
-        },
-        "hub_bad_time": {
-            "id": "{field}: '{value}' bukan waktu yang sah; tulis misalnya 2026-05-12 07:00 (WIB).",
-            "en": "{field}: '{value}' is not a valid time; write e.g. 2026-05-12 07:00 (WIB).",
-        },
-        "hub_unknown_account": {
-            "id": "Akun '{value}' tidak ada di hub; buat dulu dengan `ukm hub accounts`.",
-            "en": "Account '{value}' does not exist on the hub; create it with `ukm hub accounts`.",
-        },
-        "hub_bad_role": {
-            "id": "Peran '{value}' tidak dikenal; pilih {allowed}.",
-            "en": "Unknown role '{value}'; choose {allowed}.",
-        },
-    }
-)
+T = section("hub.accounts")
 
 TABLE_NAME = "ukm_hub_account"
 _metadata = sa.MetaData()
@@ -74,8 +55,13 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _aware(stored: datetime | None) -> datetime | None:
-    return None if stored is None else stored.replace(tzinfo=UTC)
+def _aware(stored: datetime) -> datetime:
+    """Naive UTC from the database -> aware."""
+    return stored.replace(tzinfo=UTC)
+
+
+def _aware_or_none(stored: datetime | None) -> datetime | None:
+    return None if stored is None else _aware(stored)
 
 
 def parse_workshop_time(text: str, field: str) -> datetime:
@@ -85,6 +71,15 @@ def parse_workshop_time(text: str, field: str) -> datetime:
     except ValueError:
         raise UkmError("hub_bad_time", field, text) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=WORKSHOP_TZ)
+
+
+def format_moment(moment: datetime, lang: str = "id", *, time_only: bool = False) -> str:
+    """A moment in workshop time as people there write it: ``12 Mei 2026 07.00`` (``07:00`` in English)."""
+    lang = lang_or_default(lang)
+    pattern = "HH.mm" if lang == "id" else "HH:mm"
+    if not time_only:
+        pattern = f"d MMM y {pattern}"
+    return format_datetime(moment.astimezone(WORKSHOP_TZ), pattern, locale=LOCALES[lang])
 
 
 @dataclass(frozen=True)
@@ -101,23 +96,20 @@ class Window:
             raise UkmError("hub_bad_window", "window", self.end.isoformat(), self.start.isoformat())
 
     @classmethod
-    def starting_now(cls, hours: float = 24) -> Window:
-        start = now_utc().astimezone(WORKSHOP_TZ).replace(second=0, microsecond=0)
-        return cls(start, start + timedelta(hours=hours))
+    def starting_now(cls, hours: float = CODE_HOURS) -> Window:
+        return cls.around(None, None, hours)
+
+    @classmethod
+    def around(cls, start: datetime | None, end: datetime | None, hours: float = CODE_HOURS) -> Window:
+        """From ``start`` (default: this minute) until ``end`` (default: ``hours`` after the start)."""
+        start = start or now_utc().astimezone(WORKSHOP_TZ).replace(second=0, microsecond=0)
+        return cls(start, end or start + timedelta(hours=hours))
 
     def describe(self, lang: str = "id") -> str:
         """``12 Mei 2026 07.00 – 17.00 WIB`` (the end's date is repeated when it differs)."""
-        locale = "id_ID" if lang == "id" else "en_GB"
-        start = self.start.astimezone(WORKSHOP_TZ)
-        end = self.end.astimezone(WORKSHOP_TZ)
-        first = format_datetime(start, "d MMM y HH.mm" if lang == "id" else "d MMM y HH:mm", locale=locale)
-        same_day = start.date() == end.date()
-        pattern = (
-            ("HH.mm" if lang == "id" else "HH:mm")
-            if same_day
-            else ("d MMM y HH.mm" if lang == "id" else "d MMM y HH:mm")
-        )
-        return f"{first} – {format_datetime(end, pattern, locale=locale)} WIB"
+        same_day = self.start.astimezone(WORKSHOP_TZ).date() == self.end.astimezone(WORKSHOP_TZ).date()
+        end = format_moment(self.end, lang, time_only=same_day)
+        return T("window", lang, start=format_moment(self.start, lang), end=end)
 
 
 @dataclass(frozen=True)
@@ -165,9 +157,15 @@ class LoginCheck:
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    failed_login_limit: int = 5
-    lockout_s: int = 60
-    lockout_max_s: int = 900
+    """When wrong codes lock an account (the values and their defaults are :class:`HubSettings`')."""
+
+    failed_login_limit: int
+    lockout_s: int
+    lockout_max_s: int
+
+    @classmethod
+    def of(cls, settings: HubSettings) -> ThrottlePolicy:
+        return cls(settings.failed_login_limit, settings.lockout_s, settings.lockout_max_s)
 
     def lock_seconds(self, locks: int) -> int:
         """Length of the ``locks``-th lock (1-based): doubling from ``lockout_s``, capped."""
@@ -177,9 +175,9 @@ class ThrottlePolicy:
 class AccountStore:
     """Reads and writes ``ukm_hub_account`` at ``url`` (creates the table when missing)."""
 
-    def __init__(self, url: str, policy: ThrottlePolicy | None = None) -> None:
+    def __init__(self, url: str, policy: ThrottlePolicy) -> None:
         self.url = url
-        self.policy = policy or ThrottlePolicy()
+        self.policy = policy
         connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
         self._engine = sa.create_engine(url, connect_args=connect_args)
         _metadata.create_all(self._engine, checkfirst=True)
@@ -201,8 +199,8 @@ class AccountStore:
             window=Window(_aware(row.valid_from), _aware(row.valid_until)),
             code_issued_at=_aware(row.code_issued_at),
             failed_count=row.failed_count or 0,
-            locked_until=_aware(row.locked_until),
-            last_login_at=_aware(row.last_login_at),
+            locked_until=_aware_or_none(row.locked_until),
+            last_login_at=_aware_or_none(row.last_login_at),
         )
 
     def get(self, username: str) -> Account | None:
@@ -287,7 +285,7 @@ class AccountStore:
         with self._engine.begin() as conn:
             # One statement, so two wrong codes at the same moment both count.
             conn.execute(sa.update(_table).where(key).values(failed_count=_table.c.failed_count + 1))
-            row = conn.execute(sa.select(_table).where(key)).first()
+            row = conn.execute(sa.select(_table).where(key)).one()
             if row.failed_count < self.policy.failed_login_limit:
                 return LoginCheck(Outcome.WRONG, self._account(row))
             locks = (row.locks or 0) + 1

@@ -22,31 +22,31 @@ from jupyterhub.auth import Authenticator
 from tornado import web
 from traitlets import Integer, Unicode
 
-from ukm_tools.hub.accounts import AccountStore, Outcome, ThrottlePolicy
-from ukm_tools.hub.settings import WORKSHOP_TZ
+from ukm_tools.hub.accounts import AccountStore, Outcome, ThrottlePolicy, format_moment
+from ukm_tools.hub.settings import HUB_LANG, HubSettings
+from ukm_tools.messages import section
 
-MESSAGES = {
-    Outcome.WRONG: "Nama pengguna atau kode masuk salah. Periksa lagi kartu Anda.",
-    Outcome.LOCKED: "Terlalu banyak percobaan yang salah untuk akun ini. Coba lagi dalam {wait}, "
-    "atau minta kode baru ke panitia.",
-    Outcome.NOT_YET: "Kode masuk Anda baru berlaku mulai {start} WIB.",
-    Outcome.EXPIRED: "Kode masuk Anda sudah tidak berlaku (berlaku {window}). Minta kode baru ke panitia.",
-}
+T = section("hub.auth")
 
 
-def _wait_text(seconds: int) -> str:
+def wait_text(seconds: int) -> str:
+    """How long a locked account waits, in words: seconds below a minute, else minutes rounded up."""
     if seconds < 60:
-        return f"{seconds} detik"
-    return f"{math.ceil(seconds / 60)} menit"
+        return T("wait_seconds", HUB_LANG, n=seconds)
+    return T("wait_minutes", HUB_LANG, n=math.ceil(seconds / 60))
 
 
 class CardAuthenticator(Authenticator):
     """Checks ``username`` + ``password`` (the card's code) against the account store."""
 
     accounts_url = Unicode(help="SQLAlchemy URL of the account store (ukm_tools.hub.accounts).").tag(config=True)
-    failed_login_limit = Integer(5, help="Wrong codes in a row before the account is locked.").tag(config=True)
-    lockout_seconds = Integer(60, help="First lock; each next lock doubles.").tag(config=True)
-    lockout_max_seconds = Integer(900, help="Longest lock.").tag(config=True)
+    failed_login_limit = Integer(
+        HubSettings.default("failed_login_limit"), help="Wrong codes in a row before the account is locked."
+    ).tag(config=True)
+    lockout_seconds = Integer(HubSettings.default("lockout_s"), help="First lock; each next lock doubles.").tag(
+        config=True
+    )
+    lockout_max_seconds = Integer(HubSettings.default("lockout_max_s"), help="Longest lock.").tag(config=True)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -70,18 +70,19 @@ class CardAuthenticator(Authenticator):
         lock = self._locks.setdefault(username, asyncio.Lock())
         async with lock:
             check = await asyncio.to_thread(self.store.check_login, username, code)
-        if check.outcome is Outcome.OK:
+        if check.outcome is Outcome.OK and check.account is not None:
             return {"name": username, "groups": [check.account.role], "admin": False}
         if check.outcome is Outcome.LOCKED:
-            error = web.HTTPError(429, MESSAGES[Outcome.LOCKED].format(wait=_wait_text(check.retry_after_s)))
-            error.headers = {"Retry-After": str(check.retry_after_s)}
+            error = web.HTTPError(429, T("login_locked", HUB_LANG, wait=wait_text(check.retry_after_s)))
+            retry = {"Retry-After": str(check.retry_after_s)}
+            error.headers = retry  # type: ignore[attr-defined]  # an extra that JupyterHub's write_error sends
             raise error
-        if check.outcome is Outcome.NOT_YET:
-            start = check.account.window.start.astimezone(WORKSHOP_TZ).strftime("%d-%m-%Y %H.%M")
-            raise web.HTTPError(403, MESSAGES[Outcome.NOT_YET].format(start=start))
-        if check.outcome is Outcome.EXPIRED:
-            raise web.HTTPError(403, MESSAGES[Outcome.EXPIRED].format(window=check.account.window.describe("id")))
-        raise web.HTTPError(403, MESSAGES[Outcome.WRONG])
+        if check.outcome is Outcome.NOT_YET and check.account is not None:
+            start = format_moment(check.account.window.start, HUB_LANG)
+            raise web.HTTPError(403, T("login_not_yet", HUB_LANG, start=start))
+        if check.outcome is Outcome.EXPIRED and check.account is not None:
+            raise web.HTTPError(403, T("login_expired", HUB_LANG, window=check.account.window.describe(HUB_LANG)))
+        raise web.HTTPError(403, T("login_wrong", HUB_LANG))
 
     async def check_allowed(self, username, authentication=None):
         return await asyncio.to_thread(self.store.get, username) is not None

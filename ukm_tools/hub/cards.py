@@ -23,6 +23,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ukm_tools.hub.accounts import IssuedCode
+from ukm_tools.hub.settings import HUB_LANG, STAFF
+from ukm_tools.messages import section
+
+T = section("hub.cards")
 
 COLUMNS, ROWS = 2, 4
 PER_PAGE = COLUMNS * ROWS
@@ -30,18 +34,6 @@ MARGIN = 10 * mm
 CARD_W = (A4[0] - 2 * MARGIN) / COLUMNS
 CARD_H = (A4[1] - 2 * MARGIN) / ROWS
 QR_SIZE = 30 * mm
-
-TEXT = {
-    "title": "Kartu Masuk Pelatihan",
-    "username": "Nama pengguna",
-    "code": "Kode masuk",
-    "valid": "Berlaku",
-    "open": "Buka",
-    "scan": "Pindai untuk masuk",
-    "personal": "PRIBADI: jangan berikan kode ini kepada siapa pun.",
-    "lost": "Kode hilang atau terkunci? Minta kode baru ke panitia.",
-    "staff": "STAF",
-}
 
 
 @dataclass(frozen=True)
@@ -88,19 +80,19 @@ def _draw_card(c: Canvas, x: float, y: float, card: Card, title: str, login_url:
     text_w = CARD_W - QR_SIZE - 3 * pad
     top = y + CARD_H - pad
 
-    heading = title + (f" · {TEXT['staff']}" if card.issued.role == "staff" else "")
+    heading = title + (f" · {T('staff', HUB_LANG)}" if card.issued.role == STAFF else "")
     line, size = _fit(heading, "Helvetica", 8, CARD_W - 2 * pad)
     c.setFont("Helvetica", size)
     c.drawString(x + pad, top - 8, line)
     cursor = top - 24
-    for line in _name_lines(card.name, text_w):
-        c.setFont("Helvetica-Bold", line[1])
-        c.drawString(x + pad, cursor, line[0])
-        cursor -= line[1] + 2
+    for name_line, name_size in _name_lines(card.name, text_w):
+        c.setFont("Helvetica-Bold", name_size)
+        c.drawString(x + pad, cursor, name_line)
+        cursor -= name_size + 2
 
     rows = [
-        (TEXT["username"], card.issued.username, "Courier-Bold", 12),
-        (TEXT["code"], card.issued.shown, "Courier-Bold", 15),
+        (T("username", HUB_LANG), card.issued.username, "Courier-Bold", 12),
+        (T("code", HUB_LANG), card.issued.shown, "Courier-Bold", 15),
     ]
     cursor -= 6
     for label, value, font, size in rows:
@@ -111,15 +103,15 @@ def _draw_card(c: Canvas, x: float, y: float, card: Card, title: str, login_url:
         c.drawString(x + pad, cursor - size - 1, value)
         cursor -= size + 16
     c.setFont("Helvetica", 7.5)
-    c.drawString(x + pad, cursor, f"{TEXT['valid']}: {card.issued.window.describe('id')}")
-    address, size = _fit(f"{TEXT['open']}: {login_url}", "Helvetica", 7.5, text_w)
+    c.drawString(x + pad, cursor, T("valid", HUB_LANG, window=card.issued.window.describe(HUB_LANG)))
+    address, size = _fit(T("open", HUB_LANG, url=login_url), "Helvetica", 7.5, text_w)
     c.setFont("Helvetica", size)
     c.drawString(x + pad, cursor - 11, address)
 
     c.setFont("Helvetica-Bold", 7.5)
-    c.drawString(x + pad, y + pad + 9, TEXT["personal"])
+    c.drawString(x + pad, y + pad + 9, T("personal", HUB_LANG))
     c.setFont("Helvetica", 7)
-    c.drawString(x + pad, y + pad, TEXT["lost"])
+    c.drawString(x + pad, y + pad, T("lost", HUB_LANG))
 
     qr = QrCodeWidget(login_link(login_url, card.issued.username), barLevel="M")
     x0, y0, x1, y1 = qr.getBounds()
@@ -129,19 +121,20 @@ def _draw_card(c: Canvas, x: float, y: float, card: Card, title: str, login_url:
     qr_y = y + CARD_H - pad - QR_SIZE - 12
     renderPDF.draw(drawing, c, qr_x, qr_y)
     c.setFont("Helvetica", 6.5)
-    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 7, TEXT["scan"])
+    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 7, T("scan", HUB_LANG))
 
 
-def write_cards(path: Path, cards: Iterable[Card], *, login_url: str, title: str = TEXT["title"]) -> Path:
+def write_cards(path: Path, cards: Iterable[Card], *, login_url: str, title: str | None = None) -> Path:
     """Write the cards (sorted by user name) to ``path``; returns it. The file holds live codes:
     print it and delete it (``ukm hub accounts`` says so)."""
-    cards = sorted(cards, key=lambda k: k.issued.username)
+    title = title or T("title", HUB_LANG)
+    ordered = sorted(cards, key=lambda k: k.issued.username)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     c = Canvas(str(path), pagesize=A4)
     c.setTitle(title)
     c.setAuthor("ukm-tools")
-    for i, card in enumerate(cards):
+    for i, card in enumerate(ordered):
         slot = i % PER_PAGE
         if i and slot == 0:
             c.showPage()

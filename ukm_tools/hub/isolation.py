@@ -25,18 +25,6 @@ from pathlib import Path
 from ukm_tools.errors import UkmError
 from ukm_tools.hub import sysusers
 from ukm_tools.hub.settings import HubSettings
-from ukm_tools.messages import register
-
-register(
-    {
-        "hub_course_config_old": {
-            "id": "nbgrader_config.py di kursus {value} tidak membaca exchange.path (kursus dibuat dengan versi lama). "
-            "Salin baris Exchange.root dari assignments/nbgrader_config.py ke kursus, lalu jalankan lagi.",
-            "en": "The course's nbgrader_config.py in {value} does not read exchange.path (made by an older version). "
-            "Copy the Exchange.root lines from assignments/nbgrader_config.py into the course and run again.",
-        },
-    }
-)
 
 #: File in the course folder naming the shared exchange (read by the course's nbgrader_config.py).
 EXCHANGE_POINTER = "exchange.path"

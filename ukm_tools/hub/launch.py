@@ -17,38 +17,10 @@ import time
 from pathlib import Path
 
 from ukm_tools.errors import UkmError
-from ukm_tools.hub.settings import HUB_CONFIG, PROXY_BIN, HubSettings
-from ukm_tools.messages import register
+from ukm_tools.hub.settings import HUB_CONFIG, HUB_LANG, PROXY_BIN, HubSettings
+from ukm_tools.messages import section
 
-register(
-    {
-        "hub_no_lan": {
-            "id": "Tidak ada alamat jaringan selain 127.0.0.1. Sambungkan laptop ke router Wi-Fi pelatihan, "
-            "atau sebut alamatnya: --lan 192.168.1.10",
-            "en": "No network address besides 127.0.0.1. Connect the laptop to the workshop's Wi-Fi router, "
-            "or name the address: --lan 192.168.1.10",
-        },
-        "hub_no_proxy": {
-            "id": "configurable-http-proxy tidak ditemukan di {value}; jalankan `make proxy` (butuh npm).",
-            "en": "configurable-http-proxy not found at {value}; run `make proxy` (needs npm).",
-        },
-        "hub_unreachable_venv": {
-            "id": "Peserta tidak bisa menjalankan Python di {value}: folder {allowed} tertutup bagi pengguna lain. "
-            "Pasang ukm-tools di folder yang bisa dibaca semua (misalnya /opt/ukm-tools) "
-            "atau buka izinnya (chmod o+x).",
-            "en": "Participants cannot run the Python in {value}: folders {allowed} are closed to other users. "
-            "Install ukm-tools in a folder everyone can read (e.g. /opt/ukm-tools) or open them (chmod o+x).",
-        },
-        "hub_tls_pair": {
-            "id": "Sertifikat TLS butuh dua berkas: --ssl-cert dan --ssl-key.",
-            "en": "TLS needs both files: --ssl-cert and --ssl-key.",
-        },
-        "hub_did_not_start": {
-            "id": "Hub tidak menjawab dalam {value} detik; lihat log-nya di {allowed}.",
-            "en": "The hub did not answer within {value} seconds; see its log in {allowed}.",
-        },
-    }
-)
+T = section("hub.launch")
 
 CLI_SERVICE = "ukm-cli"
 CLI_TOKEN_FILE = "ukm-cli.token"
@@ -92,16 +64,9 @@ def qr_text(url: str) -> str:
 
 def banner(settings: HubSettings) -> str:
     """What `ukm serve` prints once the hub answers: the address for people, as text and QR."""
-    lines = [
-        f"Hub pelatihan: {settings.url}",
-        "Peserta: buka alamat ini (atau pindai QR di bawah) dan masuk dengan kartu masing-masing.",
-        qr_text(settings.url),
-    ]
+    lines = [T("banner_address", HUB_LANG, url=settings.url), T("banner_how", HUB_LANG), qr_text(settings.url)]
     if settings.scheme == "http" and not settings.ip.startswith("127."):
-        lines.append(
-            "PERINGATAN: HTTP tanpa enkripsi di Wi-Fi bersama: siapa pun di jaringan yang sama bisa membaca "
-            "kode masuk yang diketik. Pakai router khusus pelatihan dengan sandi WPA2, atau TLS (--ssl-cert/--ssl-key)."
-        )
+        lines.append(T("banner_plain_http", HUB_LANG))
     return "\n".join(lines)
 
 

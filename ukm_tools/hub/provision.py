@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +38,9 @@ class Provisioned:
 
 
 def store_for(settings: HubSettings) -> AccountStore:
-    policy = ThrottlePolicy(settings.failed_login_limit, settings.lockout_s, settings.lockout_max_s)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.state_dir, 0o700)
-    return AccountStore(settings.accounts_db_url, policy)
+    return AccountStore(settings.accounts_db_url, ThrottlePolicy.of(settings))
 
 
 def _params_json(participant: Participant) -> str:
@@ -53,7 +53,7 @@ def _params_json(participant: Participant) -> str:
 def create_accounts(
     settings: HubSettings,
     participants: list[Participant],
-    staff: list[StaffMember] = (),
+    staff: Sequence[StaffMember] = (),
     *,
     window: Window | None = None,
     new_codes: bool = False,
@@ -71,6 +71,7 @@ def create_accounts(
     result = Provisioned()
     with store_for(settings) as store:
         existing = store.usernames()
+        people: list[tuple[str, str, str, Participant | None]]
         people = [(p.student_id, p.name, PARTICIPANTS, p) for p in participants]
         people += [(s.username, s.name, STAFF, None) for s in staff]
         for username, name, role, participant in people:

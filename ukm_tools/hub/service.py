@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from jupyterhub.utils import url_path_join
@@ -47,12 +48,12 @@ def service_prefix() -> str:
     return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
 
 
-def make_app(routes: Sequence[tuple], **settings) -> web.Application:
+def make_app(routes: Sequence[tuple[Any, ...]], **settings: Any) -> web.Application:
     """A tornado application under the service prefix, with the OAuth callback and HubOAuth."""
     prefix = service_prefix()
     # The singleton, so the OAuth callback (which finds it through HubOAuth.instance()) shares it.
     hub_auth = HubOAuth.instance(cache_max_age=AUTH_CACHE_S)
-    handlers = [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler)]
+    handlers: list[tuple[Any, ...]] = [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler)]
     for pattern, handler, *rest in routes:
         kwargs = {"hub_auth": hub_auth, **(rest[0] if rest else {})}
         handlers.append((url_path_join(prefix, pattern), handler, kwargs))
@@ -65,9 +66,12 @@ def listen(app: web.Application) -> None:
     from urllib.parse import urlparse
 
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    if url.port is None:
+        raise RuntimeError(f"JUPYTERHUB_SERVICE_URL names no port: {url.geturl()}")
+    port = url.port
 
     async def main() -> None:
-        app.listen(url.port, address=url.hostname, xheaders=True)
+        app.listen(port, address=url.hostname, xheaders=True)
         await asyncio.Event().wait()
 
     try:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,11 +29,18 @@ from pydantic import BaseModel, ConfigDict, Field
 #: Dates and times shown to staff and participants (UU 27/2022 aside, the workshop is in WIB).
 WORKSHOP_TZ = ZoneInfo("Asia/Jakarta")
 
+#: What the workshop server shows people (login page, cards, the projector's banner, staff pages)
+#: is in Bahasa Indonesia, like the pages in deploy/templates; the `ukm` commands follow --lang.
+HUB_LANG = "id"
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY_DIR = REPO / "deploy"
 HUB_CONFIG = DEPLOY_DIR / "jupyterhub_config.py"
 #: configurable-http-proxy installed from npm by `make proxy` (pinned in the Makefile).
 PROXY_BIN = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+
+#: How long a login code works when staff name no end (`ukm hub accounts --until`).
+CODE_HOURS = 24
 
 #: Hub group names; roles in deploy/jupyterhub_config.py are granted to these groups.
 PARTICIPANTS = "participants"
@@ -59,6 +68,8 @@ class HubSettings(BaseModel):
     """The hub's private files (root only, mode 0700)."""
     params_dir: Path
     """Each participant's exercise parameters (``<id>.json``, readable by that participant only)."""
+    cards_dir: Path
+    """Login-card PDFs (they hold live codes: printed, then deleted)."""
     home_base: Path = Path("/home")
     """Where participants' and staff's home folders are created."""
     ip: str = "127.0.0.1"
@@ -120,21 +131,27 @@ class HubSettings(BaseModel):
         return self.python.parent
 
     @classmethod
-    def for_workshop(cls, workshop_dir: Path, **overrides) -> HubSettings:
+    def default(cls, name: str) -> Any:
+        """A setting's declared default (for the options of `ukm serve` and the authenticator)."""
+        return cls.model_fields[name].default
+
+    @classmethod
+    def for_workshop(cls, workshop_dir: Path, **overrides: Any) -> HubSettings:
         """The default layout under one workshop folder (see the module docstring)."""
         root = Path(workshop_dir).resolve()
-        values = {
+        values: dict[str, Any] = {
             "course_dir": root / "course",
             "exchange_dir": root / "exchange",
             "state_dir": root / "hub",
             "params_dir": root / "parameter",
+            "cards_dir": root / "kartu",
         }
         values.update(overrides)
         return cls(**values)
 
     def to_env(self) -> dict[str, str]:
         """``UKM_HUB_*`` variables that :meth:`from_env` reads back (unset optionals left out)."""
-        env = {}
+        env: dict[str, str] = {}
         for name, value in self.model_dump().items():
             if value is None:
                 continue
@@ -142,11 +159,11 @@ class HubSettings(BaseModel):
         return env
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> HubSettings:
-        environ = os.environ if environ is None else environ
-        values = {}
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HubSettings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
         for name in cls.model_fields:
             key = _ENV_PREFIX + name.upper()
-            if environ.get(key, "") != "":
-                values[name] = environ[key]
+            if env.get(key, "") != "":
+                values[name] = env[key]
         return cls(**values)

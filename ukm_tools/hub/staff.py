@@ -22,9 +22,10 @@ from pathlib import Path
 from tornado import web
 
 from ukm_tools.hub.service import HubPage, listen, make_app
-from ukm_tools.hub.settings import STAFF
+from ukm_tools.hub.settings import HUB_LANG, STAFF
+from ukm_tools.messages import section
 
-ATTENTION = {"timeout", "corrupt_notebook", "missing_notebook", "kernel_died", "tampered_test_cell", "error"}
+T = section("hub.staff")
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:60rem}
@@ -36,10 +37,15 @@ td.n{text-align:right;font-variant-numeric:tabular-nums} a{color:#0b5}
 
 def _page(title: str, body: str) -> str:
     return (
-        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{HUB_LANG}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
     )
+
+
+def _table(headings: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    return f'<div class="wrap"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 def course_dir() -> Path:
@@ -54,28 +60,29 @@ class Overview(StaffPage):
     @web.authenticated
     def get(self) -> None:
         from ukm_tools.course.config import load_course
-        from ukm_tools.course.reports import assignment_rows
+        from ukm_tools.course.grading.status import NEEDS_ATTENTION, Status
+        from ukm_tools.course.reports import NOT_SUBMITTED, assignment_rows
 
         course = course_dir()
         spec = load_course(course)
         rows = []
         for a in spec.assignments():
             counts = Counter(r.status for r in assignment_rows(course, a.name))
-            attention = sum(n for s, n in counts.items() if s in ATTENTION)
-            submitted = sum(n for s, n in counts.items() if s != "not_submitted")
+            attention = sum(n for s, n in counts.items() if s in NEEDS_ATTENTION)
+            submitted = sum(n for s, n in counts.items() if s != NOT_SUBMITTED)
             rows.append(
                 f'<tr><td><a href="tugas/{escape(a.name)}">{escape(a.title or a.name)}</a></td>'
-                f'<td class="n">{submitted}</td><td class="n">{counts.get("graded", 0)}</td>'
-                f'<td class="n">{attention}</td><td class="n">{counts.get("not_submitted", 0)}</td></tr>'
+                f'<td class="n">{submitted}</td><td class="n">{counts.get(Status.GRADED, 0)}</td>'
+                f'<td class="n">{attention}</td><td class="n">{counts.get(NOT_SUBMITTED, 0)}</td></tr>'
             )
+        keys = ("col_assignment", "col_submitted", "col_graded", "col_attention", "col_not_submitted")
         body = (
-            f"<h1>{escape(spec.title)}: status tugas</h1>"
-            f"<p>Masuk sebagai {escape(self.current_user['name'])} (staf). "
-            '<a href="nilai.xlsx">Unduh rekap nilai (Excel)</a></p><div class="wrap"><table>'
-            "<tr><th>Tugas</th><th>Dikumpulkan</th><th>Dinilai</th><th>Perlu dicek</th>"
-            "<th>Belum mengumpulkan</th></tr>" + "".join(rows) + "</table></div>"
+            f"<h1>{escape(T('overview_heading', HUB_LANG, course=spec.title))}</h1>"
+            f"<p>{escape(T('signed_in_as', HUB_LANG, name=self.current_user['name']))} "
+            f'<a href="nilai.xlsx">{escape(T("download_excel", HUB_LANG))}</a></p>'
+            + _table([T(k, HUB_LANG) for k in keys], rows)
         )
-        self.finish(_page("Status tugas", body))
+        self.finish(_page(T("overview_title", HUB_LANG), body))
 
 
 class AssignmentPage(StaffPage):
@@ -95,15 +102,12 @@ class AssignmentPage(StaffPage):
             score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
             lines.append(
                 f"<tr><td>{escape(r.student)}</td><td>{escape(r.name)}</td>"
-                f"<td>{escape(status_label(r.status, 'id'))}</td><td>{escape(r.reason)}</td>"
+                f"<td>{escape(status_label(r.status, HUB_LANG))}</td><td>{escape(r.reason)}</td>"
                 f'<td class="n">{escape(score)}</td></tr>'
             )
-        body = (
-            f'<p><a href="../">&larr; semua tugas</a></p><h1>{escape(name)}</h1><div class="wrap"><table>'
-            "<tr><th>Peserta</th><th>Nama</th><th>Status</th><th>Alasan</th><th>Nilai</th></tr>"
-            + "".join(lines)
-            + "</table></div>"
-        )
+        keys = ("col_participant", "col_name", "col_status", "col_reason", "col_score")
+        back = escape(T("all_assignments", HUB_LANG))
+        body = f'<p><a href="../">{back}</a></p><h1>{escape(name)}</h1>' + _table([T(k, HUB_LANG) for k in keys], lines)
         self.finish(_page(name, body))
 
 
@@ -113,7 +117,7 @@ class ExcelExport(StaffPage):
         from ukm_tools.course.reports import export
 
         with tempfile.TemporaryDirectory(prefix="ukm-staf-") as tmp:
-            data = export(course_dir(), Path(tmp), lang="id")["xlsx"].read_bytes()
+            data = export(course_dir(), Path(tmp), lang=HUB_LANG)["xlsx"].read_bytes()
         self.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         self.set_header("Content-Disposition", 'attachment; filename="nilai.xlsx"')
         self.finish(data)

@@ -17,32 +17,11 @@ import os
 import pwd
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "hub_needs_root": {
-            "id": "{value} perlu dijalankan sebagai root (sudo): hub membuat akun sistem per peserta.",
-            "en": "{value} must run as root (sudo): the hub creates one system user per participant.",
-        },
-        "hub_user_clash": {
-            "id": "Id '{value}' sudah dipakai akun sistem yang bukan buatan ukm-tools; ganti id di daftar peserta.",
-            "en": "Id '{value}' already belongs to a system user not made by ukm-tools; change the id in the roster.",
-        },
-        "hub_bad_username": {
-            "id": "Id '{value}' tidak bisa menjadi nama akun sistem (a-z, 0-9, '-', '_', diawali huruf, maks. 32).",
-            "en": "Id '{value}' cannot be a system user name (a-z, 0-9, '-', '_', starting with a letter, max 32).",
-        },
-        "hub_system_command_failed": {
-            "id": "Perintah sistem gagal ({value}): {detail}",
-            "en": "System command failed ({value}): {detail}",
-        },
-    }
-)
 
 #: GECOS comment of every system user this module creates.
 MARK = "ukm-tools"
@@ -68,6 +47,14 @@ def _run(argv: list[str]) -> None:
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise UkmError("hub_system_command_failed", "command", " ".join(argv[:2]), detail=detail[-1] if detail else "?")
+
+
+def _created(name: str) -> SystemUser:
+    """The user ``useradd`` just made (absent only when the system's user database is broken)."""
+    user = lookup(name)
+    if user is None:
+        raise UkmError("hub_system_command_failed", "command", "useradd", detail=f"{name}: not found afterwards")
+    return user
 
 
 def lookup(name: str) -> SystemUser | None:
@@ -106,7 +93,7 @@ def ensure_group(name: str) -> int:
         return grp.getgrnam(name).gr_gid
 
 
-def ensure_user(name: str, home_base: Path, groups: list[str] = (), *, system: bool = False) -> SystemUser:
+def ensure_user(name: str, home_base: Path, groups: Sequence[str] = (), *, system: bool = False) -> SystemUser:
     """The system user ``name`` (created when missing; supplementary ``groups`` added).
 
     The home folder is ``home_base/name``, mode 0700, owned by the user. ``system=True`` (the
@@ -124,7 +111,7 @@ def ensure_user(name: str, home_base: Path, groups: list[str] = (), *, system: b
         if groups:
             argv += ["--groups", ",".join(groups)]
         _run(argv + [name])
-        user = lookup(name)
+        user = _created(name)
     elif groups:
         _run(["usermod", "--append", "--groups", ",".join(groups), name])
     if user.home.is_dir():

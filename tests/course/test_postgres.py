@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from course_helpers import CASES, OWNER, A, _literal_answers, _owner_values, participant_notebook, submit
+from course_helpers import CASES, A, build_anticheat_course
 
-from tests.postgres import postgres  # noqa: F401 (session fixture)
 from ukm_tools.course import ops
 from ukm_tools.course.db import migrate
-from ukm_tools.course.participants import load_participants, store_participants
+from ukm_tools.course.participants import load_participants
 from ukm_tools.course.reports import assignment_rows
-from ukm_tools.course.roster import Participant
 from ukm_tools.errors import UkmError
 
 pytestmark = pytest.mark.slow
@@ -42,24 +40,13 @@ def gradebook_at(url: str):
 
 
 @pytest.fixture(scope="module")
-def pg_graded(postgres, tmp_path_factory):  # noqa: F811
-    """The anti-cheat course of tests/course/conftest.py built again with its gradebook on
-    PostgreSQL and graded by four sandboxed workers at once."""
+def pg_graded(postgres, tmp_path_factory):
+    """The course of the shared ``graded`` fixture built again with its gradebook on PostgreSQL
+    and graded by four sandboxed workers at once."""
     url = postgres.create_database("graded")
-    root = tmp_path_factory.mktemp("pg-course")
     with gradebook_at(url):
-        course = ops.init_course(root / "course")
+        course, report = build_anticheat_course(tmp_path_factory.mktemp("pg-course"), workers=4)
         assert ops.db_url(course) == url
-        others = [Participant(s, s.title(), email=f"{s}@contoh.id") for s in CASES if s != "pemilik"]
-        store_participants(url, [OWNER, *others, Participant("absen", "Tidak Hadir")])
-        ops.release(course, A)
-        literal = _literal_answers(_owner_values())
-        for student, (answers, prelude) in CASES.items():
-            submit(course, A, student, participant_notebook(course, A, answers or literal, prelude), root / "work")
-        assert set(ops.collect(course, A)) == set(CASES)
-        from ukm_tools.course.grade_run import run_grading
-
-        report = run_grading(course, A, workers=4, cell_timeout=20, sandbox=True, plain=True)
     assert not (course / "gradebook.db").exists(), "nothing may fall back to SQLite"
     return course, url, report
 
@@ -79,7 +66,7 @@ def test_parallel_grading_on_postgres_matches_sqlite(pg_graded, graded):
     engine.dispose()
 
 
-def test_migrate_copies_every_table_with_equal_counts(postgres, graded):  # noqa: F811
+def test_migrate_copies_every_table_with_equal_counts(postgres, graded):
     target = postgres.create_database("migrated")
     counts = migrate(ops.db_url(graded), target)
     names = {c.table for c in counts}
@@ -101,7 +88,7 @@ def test_migrate_copies_every_table_with_equal_counts(postgres, graded):  # noqa
             )
 
 
-def test_migrate_never_overwrites_and_says_why(postgres, graded, tmp_path):  # noqa: F811
+def test_migrate_never_overwrites_and_says_why(postgres, graded, tmp_path):
     target = postgres.create_database("busy")
     migrate(ops.db_url(graded), target)
     with pytest.raises(UkmError) as err:
@@ -112,7 +99,7 @@ def test_migrate_never_overwrites_and_says_why(postgres, graded, tmp_path):  # n
     assert err.value.code == "db_source_missing"
 
 
-def test_cli_migrate_one_line_per_problem(postgres, graded):  # noqa: F811
+def test_cli_migrate_one_line_per_problem(postgres, graded):
     """`ukm db migrate` prints the table counts; a server that does not answer is one clear line, exit 2."""
     ukm = [str(Path(sys.executable).parent / "ukm")]
     target = postgres.create_database("cli")

@@ -144,6 +144,14 @@ def run_as(user: sysusers.SystemUser, code: str, cwd: Path | None = None) -> sub
     )
 
 
+def ukm(settings: HubSettings, *args: str, timeout: int = 180) -> subprocess.CompletedProcess:
+    """The ``ukm`` command as staff run it on the server: as root, which continues as the course's
+    owner for course commands. A non-zero exit fails the test with the command's stderr."""
+    result = subprocess.run([str(settings.bindir / "ukm"), *args], capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def _user(name: str) -> sysusers.SystemUser:
     user = sysusers.lookup(name)
     assert user is not None, f"system user {name} was not created"
@@ -199,14 +207,7 @@ def hub():
         created.append(settings.course_user)
         isolation.prepare_course(settings)
         opened = _open_for_others(isolation.paths_servers_need(settings))
-        # As staff do on the server: `ukm` run by root continues as the course's owner.
-        released = subprocess.run(
-            [str(settings.bindir / "ukm"), "release", ASSIGNMENT, "--course", str(course)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert released.returncode == 0, released.stderr
+        ukm(settings, "release", ASSIGNMENT, "--course", str(course))
         mark("released")
         created += list(names.values())
         window = Window(now_utc() - timedelta(hours=1), now_utc() + timedelta(hours=8))

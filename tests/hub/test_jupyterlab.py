@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 import stat
-import subprocess
 import time
 
 import pytest
 
-from tests.hub.conftest import ASSIGNMENT, run_as
+from tests.hub.conftest import ASSIGNMENT, run_as, ukm
 
 
 def test_fetch_and_submit_arrive_under_the_participants_own_id(hub, ani_submitted):
@@ -28,13 +27,7 @@ def test_fetch_and_submit_arrive_under_the_participants_own_id(hub, ani_submitte
     assert submitted_nb.stat().st_uid == ani.uid and stat.S_IMODE(submitted_nb.stat().st_mode) == 0o640
 
     # Staff collect on the server (root continues as the course user).
-    collected = subprocess.run(
-        [str(hub.settings.bindir / "ukm"), "collect", ASSIGNMENT, "--course", str(hub.settings.course_dir)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert collected.returncode == 0, collected.stderr
+    ukm(hub.settings, "collect", ASSIGNMENT, "--course", str(hub.settings.course_dir))
     submitted = hub.settings.course_dir / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == [hub.ani]
     copy = submitted / hub.ani / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -56,13 +49,7 @@ def test_a_submission_forged_in_anothers_name_is_refused(hub, ani_submitted):
     )
     try:
         assert run_as(hub.users["budi"], make).returncode == 0
-        collected = subprocess.run(
-            [str(hub.settings.bindir / "ukm"), "collect", ASSIGNMENT, "--course", str(hub.settings.course_dir)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert collected.returncode == 0, collected.stderr
+        collected = ukm(hub.settings, "collect", ASSIGNMENT, "--course", str(hub.settings.course_dir))
         assert hub.budi in collected.stderr and "palsu" in collected.stderr  # reported, naming the owner
         copy = hub.settings.course_dir / "submitted" / hub.ani / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert copy.read_bytes() == (ani_submitted.inbound / f"{ASSIGNMENT}.ipynb").read_bytes()

@@ -7,14 +7,13 @@ cards of the session's hub fixture.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from tests.hub.conftest import ARTIFACTS, CHROMIUM, login
+from tests.hub.conftest import ARTIFACTS, CHROMIUM, login, ukm
 from ukm_tools.hub import codes as codes_mod
 from ukm_tools.hub.accounts import Window, now_utc
 from ukm_tools.hub.cards import login_link
@@ -138,23 +137,8 @@ def test_reset_code_prints_a_new_card_whose_code_logs_in(hub):
     """`ukm hub reset-code` (as staff run it): the old code stops working at once, the new card's
     code logs in, and the card file is readable by root only."""
     staf, old = hub.staf, hub.codes[hub.staf]
-    result = subprocess.run(
-        [
-            str(hub.settings.bindir / "ukm"),
-            "hub",
-            "reset-code",
-            staf,
-            "--dir",
-            str(hub.base),
-            "--url",
-            hub.settings.url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    card = next((hub.base / "kartu").glob(f"kartu-{staf}-*.pdf"))
+    ukm(hub.settings, "hub", "reset-code", staf, "--dir", str(hub.base), "--url", hub.settings.url, timeout=120)
+    card = next(hub.settings.cards_dir.glob(f"kartu-{staf}-*.pdf"))
     assert card.stat().st_mode & 0o077 == 0
     new = card_codes(card)[staf]
     hub.codes[staf] = codes_mod.normalize(new)  # later tests log in as staff with the new card

@@ -124,19 +124,33 @@ def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
     raise ValueError(f"unknown expectation kind {exp.kind!r}")
 
 
-def shape_problem(value: Any, kind: str, name: str) -> str | None:
-    """The visible-test check: is the answer of the right *form* (not yet whether it is right)?"""
+def shape_key(value: Any, kind: str) -> str | None:
+    """The visible test's verdict on the answer's *form* (not yet whether it is right): None when
+    the form is right, else the catalogue key saying what is wrong (``shape_not_positive``...).
+
+    The notebook's visible test (:func:`shape_problem`) and the exercise portal's checks while a
+    participant types (:mod:`ukm_tools.exercises.forms`) both ask this, each in its own words.
+    """
     rec = record(value)
-    lang = "id"  # the visible tests speak to the participant in Bahasa Indonesia
     if rec["type"] == "missing":
-        return T("shape_missing", lang, name=name)
+        return "shape_missing"
     if kind == "money" and rec["type"] not in ("number", "money"):
-        return T("not_a_number", lang, name=name, got=rec.get("pytype", rec["type"]))
+        return "not_a_number"
     number = _number(rec)
     if kind == "money" and number is not None and number <= 0:
-        return T("shape_not_positive", lang, name=name)
+        return "shape_not_positive"
     if kind == "integer" and (rec["type"] != "number" or number is None or number != number.to_integral_value()):
-        return T("shape_not_whole", lang, name=name)
+        return "shape_not_whole"
     if kind == "choice" and rec["type"] != "str":
-        return T("shape_not_text", lang, name=name)
+        return "shape_not_text"
     return None
+
+
+def shape_problem(value: Any, kind: str, name: str) -> str | None:
+    """The visible-test check: is the answer of the right *form* (not yet whether it is right)?"""
+    key = shape_key(value, kind)
+    if key is None:
+        return None
+    rec = record(value)
+    # the visible tests speak to the participant in Bahasa Indonesia
+    return T(key, "id", name=name, got=rec.get("pytype", rec["type"]))

@@ -148,6 +148,8 @@ class Block:
     text: str = ""
     case: str = ""
     fields: tuple[AnswerField, ...] = ()
+    title: str = ""
+    """For fields: the question they answer (the last heading before them, ``Soal 1 — ...``)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,10 @@ class Form:
     @property
     def fields(self) -> dict[str, AnswerField]:
         return {f.name: f for b in self.blocks for f in b.fields}
+
+    def question(self, graded_by: str) -> Block | None:
+        """The block of fields whose score is that of graded cell ``graded_by``."""
+        return next((b for b in self.blocks if b.fields and b.fields[0].graded_by == graded_by), None)
 
     @property
     def cases(self) -> list[str]:
@@ -202,6 +208,7 @@ def read_form(nb: Mapping[str, Any], assignment: str) -> Form:
     blocks: list[Block] = []
     points: dict[str, float] = {}
     seen: set[str] = set()
+    heading = ""
     for index, cell in enumerate(cells):
         grading = cell.get("metadata", {}).get("nbgrader", {})
         grade_id = str(grading.get("grade_id") or f"sel {index + 1}")
@@ -238,11 +245,13 @@ def read_form(nb: Mapping[str, Any], assignment: str) -> Form:
                         a.calculator,
                     )
                 )
-            blocks.append(Block("fields", fields=tuple(answers)))
+            blocks.append(Block("fields", fields=tuple(answers), title=heading))
         elif meta.case:
             blocks.append(Block("case", case=meta.case))
         elif cell.get("cell_type") == "markdown":
-            blocks.append(Block("text", text=_source(cell)))
+            text = _source(cell)
+            heading = next((line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")), heading)
+            blocks.append(Block("text", text=text))
     if problems:
         raise UkmError(problems=problems)
     return Form(assignment, tuple(blocks), points)

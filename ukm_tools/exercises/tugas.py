@@ -63,7 +63,7 @@ class PersonalCase:
             "Biaya per kiriman:",
         ]
         for c in p.costs:
-            lines.append(f"  - {c.name} ({c.item}): {format_money(c.amount)}")
+            lines.append(f"  - {c.name}: {format_money(c.amount)}")
         rate = p.insurance_rate_pct
         assert rate is not None  # case_for always sets the premium rate
         lines.append(f"Tarif premi asuransi ICC (C): {format_percent(rate)} (pertanggungan 110%)")
@@ -176,7 +176,7 @@ def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expecte
             "money",
             net_after_lc(case, invoice),
             "rupiah bersih setelah biaya bank L/C",
-            "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli.",
+            "Kurangi invoice USD dengan total biaya L/C bank, lalu jual sisanya ke bank dengan kurs beli.",
         ),
         "cara_bayar": Expected(
             "cara_bayar",

@@ -112,7 +112,8 @@ class Verdict:
     def from_json(cls, data: Any) -> Verdict | None:
         if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not isinstance(data.get("name"), str):
             return None
-        params = data.get("params") if isinstance(data.get("params"), dict) else {}
+        params = data.get("params")
+        params = params if isinstance(params, dict) else {}
         return cls(data["key"], data["name"], {str(k): str(v) for k, v in params.items()})
 
 

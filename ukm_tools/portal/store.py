@@ -40,7 +40,7 @@ SUBMISSION_TABLE = sa.Table(
     sa.Column("student", sa.String(128), primary_key=True),
     sa.Column("answers", sa.Text, nullable=False),
     sa.Column("submitted_at", sa.DateTime, nullable=False),
-    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
 )
 TABLES = (DRAFT_TABLE, SUBMISSION_TABLE)
 
@@ -52,7 +52,7 @@ class Submission:
     answers: dict[str, str]
     submitted_at: datetime
     """Naive UTC, the timestamp the intake stored with the submitted notebook."""
-    count: int
+    attempts: int
 
 
 class PortalStore:
@@ -104,14 +104,14 @@ class PortalStore:
         key = (SUBMISSION_TABLE.c.assignment == assignment) & (SUBMISSION_TABLE.c.student == student)
         text = json.dumps(dict(answers), ensure_ascii=False)
         with self._engine.begin() as conn:
-            row = conn.execute(sa.select(SUBMISSION_TABLE.c.count).where(key)).first()
-            count = (row.count if row else 0) + 1
-            values = {"answers": text, "submitted_at": submitted_at, "count": count}
+            row = conn.execute(sa.select(SUBMISSION_TABLE.c.attempts).where(key)).first()
+            attempts = (row.attempts if row else 0) + 1
+            values = {"answers": text, "submitted_at": submitted_at, "attempts": attempts}
             if row:
                 conn.execute(sa.update(SUBMISSION_TABLE).where(key).values(**values))
             else:
                 conn.execute(sa.insert(SUBMISSION_TABLE).values(assignment=assignment, student=student, **values))
-        return Submission(assignment, student, dict(answers), submitted_at, count)
+        return Submission(assignment, student, dict(answers), submitted_at, attempts)
 
     def submission(self, assignment: str, student: str) -> Submission | None:
         query = sa.select(SUBMISSION_TABLE).where(
@@ -137,5 +137,5 @@ def _submission(row: sa.Row) -> Submission:
     except ValueError:
         answers = {}
     return Submission(
-        row.assignment, row.student, answers if isinstance(answers, dict) else {}, row.submitted_at, row.count
+        row.assignment, row.student, answers if isinstance(answers, dict) else {}, row.submitted_at, row.attempts
     )

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,12 +68,12 @@ def start(course: Path) -> subprocess.Popen:
     )
 
 
-def released(db_url: str) -> dict[str, object]:
+def released(db_url: str) -> dict[str, datetime]:
     with ResultStore(db_url) as store:
         return dict(store.released(ASSIGNMENT))
 
 
-def wait_for(db_url: str, count: int, timeout_s: float) -> dict[str, object]:
+def wait_for(db_url: str, count: int, timeout_s: float) -> dict[str, datetime]:
     deadline = time.monotonic() + timeout_s
     while len(now := released(db_url)) < count:
         assert time.monotonic() < deadline, f"only {len(now)} results released"
@@ -90,6 +90,7 @@ def stop(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_stopped_mid_queue_and_restarted_each_submission_is_graded_once(tmp_path):
     course = ops.init_course(tmp_path / "course")
@@ -118,7 +119,11 @@ def test_stopped_mid_queue_and_restarted_each_submission_is_graded_once(tmp_path
         stop(second)
 
     assert {s: after[s] for s in before} == before  # released before the stop: not released again
-    statuses = {s.student: s for s in StatusStore(db_url).all(ASSIGNMENT)}
+    status_store = StatusStore(db_url)
+    try:
+        statuses = {s.student: s for s in status_store.all(ASSIGNMENT)}
+    finally:
+        status_store.close()
     with ResultStore(db_url) as store:
         for i, student in enumerate(STUDENTS):
             assert statuses[student].status is Status.GRADED

@@ -8,12 +8,14 @@ with the fingerprint of the participant's released result (:class:`~ukm_tools.co
 and grades the ones that differ with the same sandboxed engine as ``ukm grade``
 (:func:`~ukm_tools.course.grading.engine.grade_assignment`), then releases their results.
 
-Restart-safe by construction: a stop at any point leaves either no result (graded again next
-round: the engine skips a settled, unchanged submission, so a submission graded before the stop
-is not graded twice, only its result released) or a released result with the graded fingerprint.
-A newer submission replaces the stored folder (the intake's atomic rename), so the queue only
-ever holds the latest submission of each participant; one superseded while it was being graded
-differs from the released fingerprint and is graded again in the next round.
+Each result is released as soon as its grading ends. Restart-safe by construction: a stop
+(SIGTERM from the hub, taken after the next grading that finishes) or a crash leaves every
+submission either released with the fingerprint it was graded at, or waiting. A waiting one
+that the engine had already graded (settled and unchanged) is not graded again, only released;
+one whose grading was cut short is graded from the start. A newer submission replaces the
+stored folder (the intake's atomic rename), so the queue only ever holds each participant's
+latest submission; one superseded while being graded differs from the released fingerprint
+and is graded again in the next round.
 
     python -m ukm_tools.course.grading.on_submit      (the hub sets UKM_HUB_COURSE_DIR)
 """

@@ -124,6 +124,10 @@ def test_a_participant_fills_submits_and_reads_feedback_on_a_phone(hub, answers)
             assert "kiriman ke-2" in form_text(page, hub)
         finally:
             browser.close()
+    # The staff's live list shows the portal submission graded (grade-on-submit wrote its status).
+    staff = {"Authorization": f"token {hub.user_token(hub.staf)}"}
+    listed = httpx.get(hub.settings.url + f"services/ukm-staf/tugas/{ASSIGNMENT}", headers=staff, timeout=60)
+    assert re.search(rf"{hub.ani}</td><td>[^<]*</td><td>dinilai</td>", listed.text), listed.text[-1500:]
 
 
 def form_text(page, hub) -> str:

@@ -151,9 +151,16 @@ def _state(drafted: bool, submission: Submission | None, result: Result | None) 
         return T("state_draft" if drafted else "state_new", LANG)
     if result is None or not _result_is_current(result, submission):
         return T("state_submitted", LANG)
-    if result.score is None or result.max_score is None:
+    if not _graded(result):
         return T("state_attention", LANG)
     return T("state_graded", LANG, score=f"{result.score:g}", max=f"{result.max_score:g}")
+
+
+def _graded(result: Result) -> bool:
+    """Graded normally: a timeout or a broken notebook has no score to show (a zero would look real)."""
+    from ukm_tools.course.grading.status import Status
+
+    return result.status == Status.GRADED and result.score is not None and result.max_score is not None
 
 
 def _result_is_current(result: Result, submission: Submission) -> bool:
@@ -343,7 +350,7 @@ class ResultPage(PortalPage):
         self.render_page(released.title, "".join(parts))
 
     def _result_html(self, form: Form, result: Result) -> str:
-        if result.score is None or result.max_score is None:
+        if not _graded(result) or result.score is None or result.max_score is None:
             return f'<p class="problem">{escape(T("attention", LANG))}</p>'
         total = T("score", LANG, score=f"{result.score:g}", max=f"{result.max_score:g}")
         out = [

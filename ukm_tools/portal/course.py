@@ -3,9 +3,9 @@
 The portal runs as the course user in the course folder (like the staff pages). Everything
 here is read from the course as nbgrader and ``ukm`` keep it, never from a request: the
 released notebook (``release/<a>/<a>.ipynb``, solutions and hidden tests already removed),
-the assignment's due date in the gradebook (nbgrader's ``duedate``, set in the formgrader or with ``nbgrader db assignment add --duedate``),
-and the participant's product in the roster. Forms are cached per notebook modification
-time, the roster and due dates for a few seconds.
+the assignment's due date in the gradebook (nbgrader's ``duedate``, set in the formgrader or
+with ``nbgrader db assignment add --duedate``), and the participant's product in the roster.
+Forms are cached per notebook modification time, the roster and due dates for a few seconds.
 """
 
 from __future__ import annotations

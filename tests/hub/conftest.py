@@ -3,7 +3,8 @@
 The hub runs deploy/jupyterhub_config.py on 127.0.0.1 (free ports) with configurable-http-proxy
 from `make proxy`, a fresh course with harga-incoterms released, two participants and one staff
 member made by the same code as `ukm hub accounts` (system users with unique names, removed at
-the end with their homes), the formgrader and staff services and the idle culler. Needs root,
+the end with their homes), the formgrader and staff services, the exercise portal,
+grade-on-submit and the idle culler. Needs root,
 as the hub does to start servers as other users; CI runs as root.
 
 Settings that differ from a workshop, so the suite stays short: at most one JupyterLab server

@@ -520,26 +520,14 @@ def case_study():
     return CaseStudy(packaged_case("kasturi-syrup"))
 
 
-# Book page -> how the agenda names it for participants.
-PAGE_TITLES = {
-    "intro": "Pengantar",
-    "modul/ekatalog": "Modul 1",
-    "modul/syarat-ekspor": "Modul 2",
-    "modul/harga-incoterms": "Modul 3",
-    "modul/pembayaran": "Modul 4",
-    "modul/pembiayaan": "Modul 5",
-    "studi-kasus": "Studi kasus",
-}
-
-
 def agenda_rows(blocks) -> list[list[str]]:
     """Rows of the participants' agenda: time, what happens, of which kind, the book's page."""
-    from ukm_tools.agenda import KIND_LABELS
+    from ukm_tools.agenda import KIND_LABELS, PAGE_LABELS
 
     rows = []
     for b in blocks:
         what = b.title + (f" ({b.spec.exercise})" if b.spec.exercise else "")
-        rows.append([b.span(), what, KIND_LABELS[b.kind], PAGE_TITLES.get(b.spec.page, "")])
+        rows.append([b.span(), what, KIND_LABELS[b.kind], PAGE_LABELS.get(b.spec.page, "")])
     return rows
 
 

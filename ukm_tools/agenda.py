@@ -56,6 +56,17 @@ KIND_LABELS = {
     "penutupan": "Penutupan",
 }
 
+# The book's pages as the agenda names them (participants' agenda, the trainer kit).
+PAGE_LABELS = {
+    "intro": "Pengantar",
+    "modul/ekatalog": "Modul 1",
+    "modul/syarat-ekspor": "Modul 2",
+    "modul/harga-incoterms": "Modul 3",
+    "modul/pembayaran": "Modul 4",
+    "modul/pembiayaan": "Modul 5",
+    "studi-kasus": "Studi kasus",
+}
+
 register(
     {
         "agenda_sessions_differ": {

@@ -44,7 +44,7 @@ register(
 )
 
 CONFIG_FILE = "nbgrader_config.py"
-TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source")
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source", "kunci-jawaban")
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it

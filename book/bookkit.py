@@ -324,7 +324,7 @@ def calculator_link(module: str) -> None:
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
         "buka kalkulator di JupyterLab Anda</a>.</p>"
         if hub
-        else f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
+        else "<p>Di JupyterHub pelatihan, kalkulator yang sama ada di folder <em>apps</em> JupyterLab Anda.</p>"
     )
     display(
         HTML(
@@ -333,7 +333,7 @@ def calculator_link(module: str) -> None:
             f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
             f"{html.escape(label)}</a>.</p>"
             "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
-            "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
+            "Pendamping atau pelatih memberi tahu alamatnya di ruang pelatihan.</p>"
             f"{hub_html}</div>"
         )
     )

@@ -125,11 +125,11 @@ class AgendaSpec(_Model):
     pendamping: list[str] = []
     sessions: list[SessionSpec] = Field(min_length=1)
 
-    _t = field_validator("start")(lambda cls, v: _check_time(v))
+    _t = field_validator("start", mode="before")(lambda cls, v: _check_time(v))
 
 
 def _check_time(v: Any) -> str:
-    if isinstance(v, int):  # YAML reads 08:00 unquoted as a number of minutes (sexagesimal)
+    if isinstance(v, int):  # YAML reads 8:00 unquoted as a number of minutes (sexagesimal)
         v = f"{v // 60:02d}:{v % 60:02d}"
     if not isinstance(v, str) or not _TIME.match(v.strip()):
         raise UkmError("agenda_bad_time", "start", v)

@@ -43,7 +43,11 @@ def case_facts(study: CaseStudy) -> list[tuple[str, str]]:
         ("Penjual", f"{case.seller.name}, {case.seller.city}"),
         ("Pembeli", f"{case.buyer.name}, {case.buyer.city}" if case.buyer else "-"),
         ("Produk", p.description or p.name),
-        ("Jumlah kiriman", f"{format_number(case.quantity, 'id')} {p.unit} ({format_number(pieces(case, case.quantity), 'id')} {p.piece_name})"),
+        (
+            "Jumlah kiriman",
+            f"{format_number(case.quantity, 'id')} {p.unit} "
+            f"({format_number(pieces(case, case.quantity), 'id')} {p.piece_name})",
+        ),
         (f"HPP per {p.unit}", _m(Money(uc.hpp, "IDR"))),
         (f"Kemasan ekspor per {p.unit}", _m(Money(uc.packing, "IDR"))),
         ("Markup (laba atas HPP + kemasan)", format_percent(uc.markup_pct, "id")),

@@ -83,3 +83,21 @@ def handouts(built_book, tmp_path_factory) -> Path:
     import build
 
     return build.build_handouts(tmp_path_factory.mktemp("handouts"), html_dir=built_book)
+
+
+# The book, the decks and the handouts are built once per session, inside the first test that
+# asks for them, so that test's timeout also covers the build. It gets this much longer.
+BUILD_BUDGET_S = {"built_book": 420, "built_slides": 300, "handouts": 120}
+
+
+def pytest_collection_modifyitems(items):
+    first: dict[str, pytest.Item] = {}
+    for item in items:
+        for name in BUILD_BUDGET_S:
+            if name in getattr(item, "fixturenames", ()) and name not in first:
+                first[name] = item
+    for item in {id(i): i for i in first.values()}.values():
+        marker = item.get_closest_marker("timeout")
+        base = marker.args[0] if marker and marker.args else 120
+        extra = sum(BUILD_BUDGET_S[n] for n, i in first.items() if i is item)
+        item.add_marker(pytest.mark.timeout(base + extra), append=False)

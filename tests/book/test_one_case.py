@@ -102,8 +102,8 @@ def shown(value) -> str:
 
 @pytest.mark.timeout(300)
 def test_key_figures_agree_across_book_slides_and_handouts(built_book, built_slides, handouts):
-    from ukm_tools.case_study import CaseStudy
     from ukm_tools.case import packaged_case
+    from ukm_tools.case_study import CaseStudy
 
     study = CaseStudy(packaged_case("kasturi-syrup"))
     expected = {k: shown(f.value) for k, f in study.key_figures().items()}

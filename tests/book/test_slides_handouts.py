@@ -52,7 +52,8 @@ _SLIDES = r"""() => {
       if (el.tagName === 'TR') {
         lines += Math.max(...[...el.children].map(c => {
           const ccs = getComputedStyle(c);
-          const inner = c.getBoundingClientRect().height / scale - parseFloat(ccs.paddingTop) - parseFloat(ccs.paddingBottom);
+          const pad = parseFloat(ccs.paddingTop) + parseFloat(ccs.paddingBottom);
+          const inner = c.getBoundingClientRect().height / scale - pad;
           return Math.max(1, Math.round(inner / (parseFloat(ccs.lineHeight) || lh)));
         }));
       } else {
@@ -65,7 +66,8 @@ _SLIDES = r"""() => {
     const figure = s.querySelector('table.ukm-table, img.ukm-slide-chart') !== null;
     return {i, title: (s.querySelector('h1, h2') || {}).textContent || '', minPx, lines,
             notes: notes ? notes.textContent.trim().split(/\s+/).length : 0, charts, figure,
-            source: s.querySelector('.ukm-source') !== null || /Sumber:/.test(s.textContent.replace(notes ? notes.textContent : '', '')),
+            source: s.querySelector('.ukm-source') !== null
+                    || /Sumber:/.test(s.textContent.replace(notes ? notes.textContent : '', '')),
             overflow: s.scrollHeight > 720 + 2};
   });
 }"""
@@ -86,16 +88,17 @@ def test_decks_are_readable_from_the_back_of_a_hall(built_slides):
         try:
             for name in DECKS:
                 page = browser.new_page(viewport={"width": 1280, "height": 720})
-                blocked, errors = [], []
+                blocked: list[str] = []
+                errors: list[str] = []
                 page.route(
                     "**/*",
-                    lambda r: (
+                    lambda r, blocked=blocked: (
                         r.continue_()
                         if r.request.url.startswith("file://")
                         else (blocked.append(r.request.url), r.abort())
                     ),
                 )
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
                 found = page.evaluate(_SLIDES)

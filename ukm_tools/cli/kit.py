@@ -15,7 +15,10 @@ from ukm_tools.cli.course import CourseOption, _t, course_path
 def kit_cmd(
     course: Path = CourseOption,
     out: Path = typer.Option(
-        None, "--out", "-o", help="Folder hasil (bawaan: KURSUS/kit-pelatih). / Output folder (default: COURSE/kit-pelatih)."
+        None,
+        "--out",
+        "-o",
+        help="Folder hasil (bawaan: KURSUS/kit-pelatih). / Output folder (default: COURSE/kit-pelatih).",
     ),
     roster: Path = typer.Option(
         None, "--roster", help="Daftar peserta .xlsx/.csv bila belum diimpor. / Roster file if not imported yet."

@@ -143,7 +143,9 @@ def case_figures(study: CaseStudy) -> dict[str, str]:
             "discrepancy_fee": m(Money(discrepancy.amount, study.schedule.currency))
             if discrepancy is not None and discrepancy.amount is not None
             else "-",
-            "break_even_pieces": f"{format_number(pieces(case, study.break_even.units), 'id')} {case.product.piece_name}",
+            "break_even_pieces": (
+                f"{format_number(pieces(case, study.break_even.units), 'id')} {case.product.piece_name}"
+            ),
         }
     )
     return figures

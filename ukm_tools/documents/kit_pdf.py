@@ -247,7 +247,9 @@ def answers_pdf(data: KitData, path: Path) -> Path:
         q = ans.question
         question = " ".join(line.lstrip("#").strip() for line in q.question.splitlines() if line.strip())
         block = [
-            _p(f"{titles.get(q.assignment, q.assignment)} ({q.assignment}) · {q.grade_id} · {q.points:g} poin", s["h3"]),
+            _p(
+                f"{titles.get(q.assignment, q.assignment)} ({q.assignment}) · {q.grade_id} · {q.points:g} poin", s["h3"]
+            ),
             _p(f"Soal: {question}", s["body"]),
             Spacer(1, 1.5 * mm),
             _p(f"Jawaban model: {ans.answer}", s["body"]),
@@ -290,8 +292,15 @@ def attendance_pdf(data: KitData, path: Path) -> Path:
     header += [_p(f"{title} ({sid}): tanda tangan", s["cellb"]) for sid, title in sessions]
     rows = [header]
     for i, a in enumerate(data.attendees, 1):
-        rows.append([_p(str(i), s["cell"]), _p(a.student_id, s["cell"]), _p(a.name, s["cell"]), *["" for _ in sessions]])
-    t = Table(rows, colWidths=[*fixed, name_w, *[sign_w] * len(sessions)], repeatRows=1, rowHeights=[None] + [9 * mm] * (len(rows) - 1))
+        rows.append(
+            [_p(str(i), s["cell"]), _p(a.student_id, s["cell"]), _p(a.name, s["cell"]), *["" for _ in sessions]]
+        )
+    t = Table(
+        rows,
+        colWidths=[*fixed, name_w, *[sign_w] * len(sessions)],
+        repeatRows=1,
+        rowHeights=[None] + [9 * mm] * (len(rows) - 1),
+    )
     t.setStyle(
         TableStyle(
             [

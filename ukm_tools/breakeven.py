@@ -64,12 +64,15 @@ class BreakEven:
         ]
         if not self.target_profit.is_zero:
             rows.append(("Target profit" if en else "Target laba", format_money(self.target_profit, lang)))
+        rows.append(("Break-even units" if en else "Titik impas (unit)", format_number(self.units, lang)))
+        if self.units_per_carton > 1:  # a unit that is itself the carton: "cartons of 1" says nothing
+            rows.append(
+                (
+                    f"Cartons of {self.units_per_carton}" if en else f"Karton isi {self.units_per_carton}",
+                    f"{format_number(self.cartons, lang)} ({format_number(self.units_in_cartons, lang)} unit)",
+                )
+            )
         rows += [
-            ("Break-even units" if en else "Titik impas (unit)", format_number(self.units, lang)),
-            (
-                f"Cartons of {self.units_per_carton}" if en else f"Karton isi {self.units_per_carton}",
-                f"{format_number(self.cartons, lang)} ({format_number(self.units_in_cartons, lang)} unit)",
-            ),
             ("Revenue at break-even" if en else "Omzet pada titik impas", format_money(self.revenue, lang)),
             ("Profit at that quantity" if en else "Laba pada jumlah itu", format_money(self.profit_at_units, lang)),
         ]

@@ -258,7 +258,7 @@ def parse_agenda(data: Any, name: str = "agenda") -> Agenda:
         spec = AgendaSpec.model_validate(data)
     except ValidationError as e:
         raise UkmError(problems=_problems(e)) from None
-    hh, mm = (int(x) for x in _TIME.match(spec.start).groups())
+    hh, mm = (int(x) for x in _TIME.fullmatch(spec.start).groups())  # type: ignore[union-attr]  # validated
     minute = hh * 60 + mm
     first = minute
     sessions = []

@@ -377,7 +377,7 @@ def _lower_bound(loc: tuple[Any, ...]) -> Any:
         if isinstance(m, annotated_types.Ge):
             return m.ge
         if isinstance(m, annotated_types.Gt):
-            return m.gt + 1
+            return int(m.gt) + 1  # type: ignore[call-overload]  # gt=0 on the counts it is used for
     return 0
 
 

@@ -113,8 +113,13 @@ class CaseStudy:
     def cash_flow(self, method: str | None = None) -> financing.CashFlowTimeline:
         return financing.cash_flow(self.order(method))
 
+    @cached_property
+    def loan_scheme(self) -> financing.LoanScheme:
+        """The scheme the order's working capital is borrowed under (the case file's order plan)."""
+        return financing.loan_scheme(self.order_plan.loan_scheme)
+
     def loan(self, method: str | None = None) -> financing.OrderFinancing:
-        return financing.finance_order(self.cash_flow(method), scheme=self.order_plan.loan_scheme)
+        return financing.finance_order(self.cash_flow(method), scheme=self.loan_scheme)
 
     @cached_property
     def shipment_costs(self) -> Money:
@@ -259,7 +264,7 @@ class CaseStudy:
             "planned_profit": KeyFigure("Laba yang direncanakan", self.planned_profit.rounded()),
             "profit": KeyFigure("Laba kiriman setelah biaya bank", self.profit.rounded()),
             "peak_working_capital": KeyFigure("Modal kerja puncak", self.cash_flow().peak_working_capital.rounded()),
-            "loan_cost": KeyFigure(f"Bunga {loan.scheme.name['id']}", loan.cost),
+            "loan_cost": KeyFigure(f"Bunga {self.loan_scheme.name['id']}", loan.cost),
             "break_even_units": KeyFigure(f"Titik impas ({u})", self.break_even.units),
             "katalog_price": KeyFigure(f"Harga e-Katalog per {u} (bukan PKP)", self.katalog_offer(False).unit_price),
             "katalog_price_pkp": KeyFigure(f"Harga e-Katalog per {u} (PKP)", self.katalog_offer(True).unit_price),

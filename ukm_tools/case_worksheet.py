@@ -148,7 +148,7 @@ def items(study: CaseStudy) -> list[WorksheetItem]:
             "6. Modal kerja (Modul 5)",
             f"Dengan {t.method.name['id']} uang pembeli masuk hari ke-{t.receipt_day}. Modal kerja puncak "
             f"{_m(t.peak_working_capital)}. Berapa lama modal tertahan, dan berapa bunganya dengan "
-            f"{loan.scheme.name['id']} ({format_percent(loan.scheme.rate_pct, 'id')} setahun)?",
+            f"{study.loan_scheme.name['id']} ({format_percent(study.loan_scheme.rate_pct, 'id')} setahun)?",
             f"Tertahan {t.days_tied_up} hari, dipinjam {loan.months} bulan: bunga {_m(loan.cost)}; laba setelah "
             f"bunga {_m(loan.margin_after_financing)}.",
         ),

@@ -138,7 +138,7 @@ def case_figures(study: CaseStudy) -> dict[str, str]:
             "method": cash.method.name["id"],
             "receipt_day": str(cash.receipt_day),
             "days_tied_up": str(cash.days_tied_up),
-            "loan_scheme": loan.scheme.name["id"],
+            "loan_scheme": study.loan_scheme.name["id"],
             "profit_after_loan": m(loan.margin_after_financing),
             "discrepancy_fee": m(Money(discrepancy.amount, study.schedule.currency))
             if discrepancy is not None and discrepancy.amount is not None
@@ -191,9 +191,9 @@ def model_answers(course_dir: Path, questions: list[ManualQuestion], figures: di
             problems.append(Problem("kit_unknown_figure", f"{ANSWERS_FILE}:{q.grade_id}", name, sorted(figures)))
         out.append(ModelAnswer(q, answer, tuple(str(r) for r in entry.get("rubric") or ())))
     for grade_id, entry in entries.items():
-        q = by_id.get(grade_id)
+        asked = by_id.get(grade_id)
         assignment = entry.get("assignment", "?") if isinstance(entry, dict) else "?"
-        if q is None or (isinstance(entry, dict) and entry.get("assignment") not in (None, q.assignment)):
+        if asked is None or (isinstance(entry, dict) and entry.get("assignment") not in (None, asked.assignment)):
             problems.append(Problem("kit_stale_model_answer", assignment, grade_id, str(ANSWERS_FILE)))
     if problems:
         raise UkmError(problems=problems)

@@ -8,6 +8,7 @@ arrows and the rupiah's dots print as typed; Helvetica otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -113,7 +114,7 @@ def _build(path: Path, story: list, title: str, label: str, pagesize=A4) -> Path
     return path
 
 
-def _table(rows: list[list], widths: list[float], header: bool = True, shade: list[int] = ()) -> Table:
+def _table(rows: list[list], widths: list[float] | None, header: bool = True, shade: Sequence[int] = ()) -> Table:
     t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -315,24 +315,36 @@ def write_outputs(
     )
 
 
-EXAMPLE_ROW = {
-    "product_name": "Sirup Jeruk Kasturi",
-    "specification": "Botol kaca 620 ml, tanpa pengawet, BPOM MD",
-    "sale_unit": "botol",
-    "brand": "Kasturi Deli",
-    "origin": "Medan, Sumatera Utara",
-    "price_before_ppn": 25000,
-    "delivery_per_order": 150000,
-    "min_order": 50,
-    "delivery_area": "Kota Medan",
-    "valid_from": dt.date(2026, 1, 1),
-    "valid_until": dt.date(2026, 12, 31),
-    "nib": "1234567890123",
-    "kbli": "11040",
-    "npwp": "0123456789012000",
-    "kswp_status": "valid",
-    "pkp": "tidak",
-}
+def _example_row() -> dict[str, object]:
+    """The template's example: the case study's own e-Katalog sale (the case file's katalog: section),
+    so the sheet a participant fills in shows the figures the book and the calculator show."""
+    from ukm_tools.case import packaged_case
+    from ukm_tools.case_study import CaseStudy
+
+    study = CaseStudy(packaged_case("kasturi-syrup"))
+    case, terms = study.case, study.katalog_terms
+    offer = study.katalog_input(pkp=False)
+    return {
+        "product_name": "Sirup Jeruk Kasturi",
+        "specification": f"{case.product.description}, tanpa pengawet, BPOM MD",
+        "sale_unit": case.product.unit,
+        "brand": "Kasturi Deli",
+        "origin": f"{case.seller.city}, Sumatera Utara",
+        "price_before_ppn": int(offer.price_before_ppn.amount),
+        "delivery_per_order": int(offer.delivery_per_order.amount),
+        "min_order": offer.min_order,
+        "delivery_area": terms.delivery_area or case.seller.city,
+        "valid_from": offer.valid_from,
+        "valid_until": offer.valid_until,
+        "nib": "1234567890123",
+        "kbli": "11040",
+        "npwp": "0123456789012000",
+        "kswp_status": "valid",
+        "pkp": "tidak",
+    }
+
+
+EXAMPLE_ROW = _example_row()
 
 _HINTS = {
     "product_name": ("Nama dagang produk", "Trade name of the product"),

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ukm_tools.case import problems_from_pydantic
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import register
@@ -229,27 +230,6 @@ class Agenda:
             raise UkmError(problems=problems)
 
 
-def _problems(err: ValidationError) -> list[Problem]:
-    out = []
-    for e in err.errors():
-        field = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(e["loc"]))
-        kind = e["type"]
-        ctx = e.get("ctx") or {}
-        if kind == "value_error" and isinstance(ctx.get("error"), UkmError):
-            out.extend(ctx["error"].problems)
-        elif kind == "missing":
-            out.append(Problem("missing_field", field))
-        elif kind == "extra_forbidden":
-            out.append(Problem("unknown_field", field, e.get("input")))
-        elif kind == "literal_error":
-            out.append(Problem("unknown_choice", field, e.get("input"), ctx.get("expected")))
-        elif kind in ("greater_than", "less_than_equal", "too_short", "string_too_short", "string_pattern_mismatch"):
-            out.append(Problem("out_of_range", field, e.get("input"), e["msg"]))
-        else:
-            out.append(Problem("wrong_type", field, e.get("input"), e["msg"]))
-    return out
-
-
 def parse_agenda(data: Any, name: str = "agenda") -> Agenda:
     """Validate an agenda mapping and time every block; every problem is reported at once."""
     if not isinstance(data, Mapping):
@@ -257,7 +237,7 @@ def parse_agenda(data: Any, name: str = "agenda") -> Agenda:
     try:
         spec = AgendaSpec.model_validate(data)
     except ValidationError as e:
-        raise UkmError(problems=_problems(e)) from None
+        raise UkmError(problems=problems_from_pydantic(e, AgendaSpec)) from None
     hh, mm = (int(x) for x in _TIME.fullmatch(spec.start).groups())  # type: ignore[union-attr]  # validated
     minute = hh * 60 + mm
     first = minute

@@ -357,11 +357,11 @@ _PYDANTIC_CODES = {
 }
 
 
-def _lower_bound(loc: tuple[Any, ...]) -> Any:
-    """The smallest value the field at ``loc`` accepts (1 for gt=0 counts, 0 for ge=0)."""
+def _lower_bound(loc: tuple[Any, ...], root: type[BaseModel]) -> Any:
+    """The smallest value the field at ``loc`` of ``root`` accepts (1 for gt=0 counts, 0 for ge=0)."""
     import annotated_types
 
-    model: Any = Case
+    model: Any = root
     info = None
     for part in loc:
         fields = getattr(model, "model_fields", None)
@@ -381,7 +381,8 @@ def _lower_bound(loc: tuple[Any, ...]) -> Any:
     return 0
 
 
-def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
+def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    """Every error of a pydantic validation of ``root`` as a :class:`Problem` naming its field."""
     problems = []
     for e in err.errors():
         loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in e["loc"]).replace(".[", "[")
@@ -389,7 +390,7 @@ def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
         ctx = e.get("ctx") or {}
         allowed = ctx.get("expected") or e["msg"]
         if e["type"] == "less_than_equal":  # a bounded field: name its whole range
-            allowed = f"{_lower_bound(e['loc'])}-{ctx['le']}"
+            allowed = f"{_lower_bound(e['loc'], root)}-{ctx['le']}"
         if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
             for p in ctx["error"].problems:
                 # keep a nested field the check already named in full (rates.USD.buy)
@@ -407,7 +408,7 @@ def case_from_mapping(data: Any, name: str = "case") -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as e:
-        raise UkmError(problems=_problems_from_pydantic(e)) from None
+        raise UkmError(problems=problems_from_pydantic(e, Case)) from None
     return case
 
 

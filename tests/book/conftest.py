@@ -71,6 +71,21 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, offline (tests block any request that leaves file://)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
 def built_slides(tmp_path_factory) -> Path:
     """Every slide deck rendered into a temporary folder (reveal.js copied beside them)."""
     import build

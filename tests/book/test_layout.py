@@ -56,20 +56,6 @@ def book_pages(html_dir):
     return sorted(p for p in html_dir.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_page_wider_than_the_screen_no_number_behind_a_sideways_scroll_and_readable_charts(

@@ -75,53 +75,40 @@ _SLIDES = r"""() => {
 
 @pytest.mark.browser
 @pytest.mark.timeout(180)
-def test_decks_are_readable_from_the_back_of_a_hall(built_slides):
-    from playwright.sync_api import sync_playwright
-
+def test_decks_are_readable_from_the_back_of_a_hall(built_slides, browser):
     problems, slides = [], 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    for name in DECKS:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        blocked: list[str] = []
+        errors: list[str] = []
+        page.route(
+            "**/*",
+            lambda r, blocked=blocked: (
+                r.continue_() if r.request.url.startswith("file://") else (blocked.append(r.request.url), r.abort())
+            ),
         )
-        try:
-            for name in DECKS:
-                page = browser.new_page(viewport={"width": 1280, "height": 720})
-                blocked: list[str] = []
-                errors: list[str] = []
-                page.route(
-                    "**/*",
-                    lambda r, blocked=blocked: (
-                        r.continue_()
-                        if r.request.url.startswith("file://")
-                        else (blocked.append(r.request.url), r.abort())
-                    ),
-                )
-                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-                page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
-                page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
-                found = page.evaluate(_SLIDES)
-                assert 5 <= len(found) <= 10, (name, len(found))  # a few points per slide, not one per cell
-                assert blocked == [] and errors == [], (name, blocked, errors)
-                for s in found:
-                    slides += 1
-                    where = f"{name} slide {s['i'] + 1} ({s['title'].strip(' ¶')})"
-                    if s["minPx"] < MIN_BODY_PX:
-                        problems.append(f"{where}: text {s['minPx']:.1f} px")
-                    if s["lines"] > MAX_LINES:
-                        problems.append(f"{where}: {s['lines']} lines")
-                    if s["notes"] < 15:
-                        problems.append(f"{where}: speaker notes of {s['notes']} words")
-                    if any(c < MIN_BODY_PX for c in s["charts"]):
-                        problems.append(f"{where}: chart text {min(s['charts']):.1f} px")
-                    if s["figure"] and not s["source"]:
-                        problems.append(f"{where}: a figure without its source")
-                    if s["overflow"]:
-                        problems.append(f"{where}: runs off the slide")
-                page.close()
-        finally:
-            browser.close()
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
+        found = page.evaluate(_SLIDES)
+        assert 5 <= len(found) <= 10, (name, len(found))  # a few points per slide, not one per cell
+        assert blocked == [] and errors == [], (name, blocked, errors)
+        for s in found:
+            slides += 1
+            where = f"{name} slide {s['i'] + 1} ({s['title'].strip(' ¶')})"
+            if s["minPx"] < MIN_BODY_PX:
+                problems.append(f"{where}: text {s['minPx']:.1f} px")
+            if s["lines"] > MAX_LINES:
+                problems.append(f"{where}: {s['lines']} lines")
+            if s["notes"] < 15:
+                problems.append(f"{where}: speaker notes of {s['notes']} words")
+            if any(c < MIN_BODY_PX for c in s["charts"]):
+                problems.append(f"{where}: chart text {min(s['charts']):.1f} px")
+            if s["figure"] and not s["source"]:
+                problems.append(f"{where}: a figure without its source")
+            if s["overflow"]:
+                problems.append(f"{where}: runs off the slide")
+        page.close()
     assert slides >= 6 * 5
     assert not problems, "\n".join(problems)
 

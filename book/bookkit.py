@@ -612,3 +612,16 @@ def slide_table(rows, columns, key: str, numeric: Iterable[int] = (), source: st
 def slide_source(case) -> str:
     """The short source line of a slide computed from the case file."""
     return f"berkas kasus pelatihan {case.case} (ilustrasi), dihitung oleh ukm_tools"
+
+
+def speaker_notes(page: str, text: str) -> None:
+    """A deck's speaker notes led by the page's timing in the agenda (the one place minutes are set)."""
+    from ukm_tools.agenda import KIND_LABELS, load_agenda
+
+    blocks = load_agenda().page_blocks(page)
+    timing = " · ".join(
+        f"{b.span()} {' '.join(filter(None, (KIND_LABELS[b.kind].lower(), b.spec.exercise)))} ({b.minutes} menit)"
+        for b in blocks
+    )
+    lead = f"<p><strong>Di agenda:</strong> {html.escape(timing)}.</p>" if timing else ""
+    display(HTML(f"{lead}<p>{html.escape(text)}</p>"))

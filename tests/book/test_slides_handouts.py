@@ -176,3 +176,24 @@ def test_every_handout_is_a4_with_numbered_pages_and_every_table_cell_printed(bu
 def test_the_incoterms_matrix_gets_a_landscape_page(handouts):
     sizes = [size for size, _ in pdf_pages(handouts / "harga-incoterms.pdf")]
     assert (297, 210) in sizes and (210, 297) in sizes
+
+
+@pytest.mark.timeout(300)
+def test_each_decks_notes_give_its_timing_from_the_agenda(built_slides):
+    """Minutes are set once, in the agenda: the notes of a deck's first slide read them from there."""
+    from bs4 import BeautifulSoup
+
+    from ukm_tools.agenda import load_agenda
+
+    day = load_agenda()
+    for deck in DECKS:
+        page = "studi-kasus" if deck == "studi-kasus" else f"modul/{deck}"
+        soup = BeautifulSoup((built_slides / f"{deck}.html").read_text(encoding="utf-8"), "html.parser")
+        notes = soup.select_one("aside.notes").get_text(" ", strip=True)
+        assert notes.startswith("Di agenda:"), deck
+        for b in day.page_blocks(page):
+            assert f"{b.span()}" in notes and f"({b.minutes} menit)" in notes, (deck, b.title)
+        body = soup.select_one(".reveal .slides")
+        for aside in body.select("aside.notes"):
+            aside.extract()
+        assert not re.search(r"\d+ menit", body.get_text(" ")), deck  # no minutes on a slide itself

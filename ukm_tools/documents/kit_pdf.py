@@ -162,7 +162,9 @@ def agenda_pdf(data: KitData, path: Path) -> Path:
             if b.spec.exercise:
                 what = f"latihan {b.spec.exercise}" + (f" ({page})" if page else "")
             if b.spec.test:
-                what = "tes awal" if b.spec.test == "pre" else "tes akhir"
+                # the course's own pre/post test (course.yml tests:), when it declares them
+                test = getattr(getattr(data.spec, "tests", None), b.spec.test, None)
+                what = ("tes awal" if b.spec.test == "pre" else "tes akhir") + (f" ({test.name})" if test else "")
             rows.append(
                 [
                     _p(b.span(), s["cell"]),

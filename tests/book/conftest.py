@@ -70,9 +70,10 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium through Playwright, offline (tests block any request that leaves file://)."""
+    """Debian's Chromium through Playwright, one per test module: Playwright's sync API allows one
+    running instance per thread, and other test folders start their own."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -37,15 +37,22 @@ NPM_JS = {
 }
 REVEAL_PKG = "reveal.js@5.2.1"
 
-# Module pages under book/modul/: each gets a slide deck and a handout.
-MODULES = ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
-# Printed handouts (A4, page numbers): handout name -> the book page it is printed from.
-HANDOUTS = {
-    **{name: f"modul/{name}" for name in MODULES},
-    "studi-kasus": "studi-kasus",
-    "lembar-kerja": "lembar-kerja",
-    "agenda": "agenda",
-}
+
+def module_pages() -> list[str]:
+    """Module pages under book/modul/, each with a slide deck and a handout: the course's list."""
+    from ukm_tools.course.config import load_course
+    from ukm_tools.course.ops import template_dir
+
+    return load_course(template_dir()).pages()
+
+
+# Printed handouts (A4, page numbers) besides the modules': handout name -> the book page printed.
+EXTRA_HANDOUTS = {"studi-kasus": "studi-kasus", "lembar-kerja": "lembar-kerja", "agenda": "agenda"}
+
+
+def handouts() -> dict[str, str]:
+    """Every handout: one per module page of the course, the case study, its worksheet, the agenda."""
+    return {**{name: f"modul/{name}" for name in module_pages()}, **EXTRA_HANDOUTS}
 
 
 def _npm_pack(spec: str, dest: Path) -> Path:
@@ -100,7 +107,7 @@ def vendor_reveal() -> Path:
 
 # `jupyter-book` run by this interpreter, with jsonschema's optional rfc3987_syntax import
 # blocked: it compiles a grammar at import (2-7 s of every build here) and only checks "iri"
-# formats, which the Jupyter Book config schema does not use (stack-notes: nbgrader start-up).
+# formats, which the Jupyter Book config schema does not use.
 _JB_LAUNCH = (
     "import sys; sys.modules['rfc3987_syntax'] = None; "
     "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; main()"
@@ -245,7 +252,7 @@ def build_handouts(output: Path | None = None, html_dir: Path | None = None) -> 
         html_dir = build_html(output)
     out = (output or BOOK / "_build") / "handouts"
     out.mkdir(parents=True, exist_ok=True)
-    jobs = {name: (html_dir / f"{page}.html", out / f"{name}.pdf") for name, page in HANDOUTS.items()}
+    jobs = {name: (html_dir / f"{page}.html", out / f"{name}.pdf") for name, page in handouts().items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for pdf in pool.map(lambda job: print_pdf(*job), jobs.values()):
             print(f"handout {pdf}")

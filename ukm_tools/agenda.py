@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ukm_tools.case import problems_from_pydantic
 from ukm_tools.datafiles import load_yaml, packaged_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import section
 
 Kind = Literal[
     "registrasi",
@@ -40,60 +40,25 @@ Kind = Literal[
     "penutupan",
 ]
 BREAKS = ("rehat", "ishoma")
-# How each kind is named for participants (the book's agenda page, the printed agenda).
-KIND_LABELS = {
-    "registrasi": "Registrasi",
-    "pembukaan": "Pembukaan",
-    "tes": "Tes",
-    "materi": "Materi",
-    "demo": "Kalkulator",
-    "uji-diri": "Uji diri",
-    "latihan": "Latihan",
-    "diskusi": "Tanya jawab",
-    "studi-kasus": "Kerja kelompok",
-    "rehat": "Rehat",
-    "ishoma": "Istirahat",
-    "evaluasi": "Evaluasi",
-    "penutupan": "Penutupan",
-}
+T = section("agenda")
 
-# The book's pages as the agenda names them (participants' agenda, the trainer kit).
-PAGE_LABELS = {
-    "intro": "Pengantar",
-    "modul/ekatalog": "Modul 1",
-    "modul/syarat-ekspor": "Modul 2",
-    "modul/harga-incoterms": "Modul 3",
-    "modul/pembayaran": "Modul 4",
-    "modul/pembiayaan": "Modul 5",
-    "studi-kasus": "Studi kasus",
-}
 
-register(
-    {
-        "agenda_sessions_differ": {
-            "id": "Sesi di agenda ({value}) tidak sama dengan sesi di course.yml ({allowed}); kehadiran dicatat per "
-            "sesi course.yml, jadi samakan id sesi di kedua berkas.",
-            "en": "The agenda's sessions ({value}) differ from course.yml's sessions ({allowed}); attendance is "
-            "recorded per course.yml session, so give both files the same session ids.",
-        },
-        "agenda_unknown_exercise": {
-            "id": "{field}: latihan '{value}' bukan tugas di course.yml. Tugas yang ada: {allowed}.",
-            "en": "{field}: exercise '{value}' is not an assignment of course.yml. Assignments: {allowed}.",
-        },
-        "agenda_bad_time": {
-            "id": "{field}: '{value}' bukan jam; tulis JJ:MM, misalnya 08:00.",
-            "en": "{field}: '{value}' is not a time of day; write HH:MM, e.g. 08:00.",
-        },
-        "agenda_past_midnight": {
-            "id": "Agenda berakhir lewat tengah malam ({value} menit sejak {allowed}); periksa lama setiap kegiatan.",
-            "en": "The agenda runs past midnight ({value} minutes from {allowed}); check the blocks' lengths.",
-        },
-    },
-    fields={
-        "minutes": {"id": "lama (menit)", "en": "minutes"},
-        "kind": {"id": "jenis kegiatan", "en": "kind"},
-    },
-)
+def kind_label(kind: str, lang: str = "id") -> str:
+    """How a kind of block is named for participants (the book's agenda, the printed agenda)."""
+    return T(f"kind_{kind}", lang)
+
+
+def page_label(page: str, module_pages: Sequence[str], lang: str = "id") -> str:
+    """How the agenda names a book page: "Modul 3" for the course's third module page."""
+    if page == "intro":
+        return T("page_intro", lang)
+    if page == "studi-kasus":
+        return T("page_case", lang)
+    name = page.removeprefix("modul/")
+    if name in module_pages:
+        return T("page_module", lang, number=list(module_pages).index(name) + 1)
+    return page
+
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -210,6 +175,7 @@ class Agenda:
     def page_blocks(self, page: str) -> list[Block]:
         return [b for b in self.blocks if b.spec.page == page]
 
+    @owned("agenda")
     def check_course(
         self, session_ids: list[str] | None, assignments: list[str], tests: dict[str, str] | None = None
     ) -> None:
@@ -230,6 +196,7 @@ class Agenda:
             raise UkmError(problems=problems)
 
 
+@owned("agenda")
 def parse_agenda(data: Any, name: str = "agenda") -> Agenda:
     """Validate an agenda mapping and time every block; every problem is reported at once."""
     if not isinstance(data, Mapping):

@@ -27,18 +27,20 @@ from functools import cached_property
 from ukm_tools import breakeven, financing, fx, katalog, landed, payments, pricing_methods, readiness
 from ukm_tools.case import Case, KatalogTerms, OrderPlan, PaymentPlan, ReadinessState, SecondOrder
 from ukm_tools.fx import RateKind, RateSheet
+from ukm_tools.messages import Msg, section
 from ukm_tools.money import Money
 from ukm_tools.pricing import PriceBuildUp
 
 # Cost items the buyer pays after the goods arrive (its own landed cost, not in a CIF price).
 DESTINATION_ITEMS = ("destination_thc", "unloading_at_destination", "delivery_to_buyer")
+T = section("case_study")
 
 
 @dataclass(frozen=True)
 class KeyFigure:
     """One headline figure of a case, as materials show it."""
 
-    label: str  # Indonesian, as a participant reads it
+    label: Msg  # its name, in either language (``label["id"]``)
     value: Money | int
 
 
@@ -88,7 +90,7 @@ class CaseStudy:
         """The exporter's bank fees for the invoice under a payment method (the agreed one by default)."""
         m = financing.payment_method(method or self.payment.method)
         return payments.method_cost(
-            m.payments_code,
+            m.method_code,
             self.invoice,
             self.schedule,
             amendments=self.payment.amendments if m.key == self.payment.method else 0,
@@ -254,22 +256,23 @@ class CaseStudy:
         u = self.unit
         cif, fob = self.quote(), self.quote("FOB")
         loan = self.loan()
-        return {
-            "exw_unit_idr": KeyFigure(f"Harga EXW per {u}", cif.step("EXW").unit_idr),
-            "fob_unit": KeyFigure(f"Harga FOB per {u}", fob.final.unit_quote),
-            "cif_unit": KeyFigure(f"Harga {cif.rule} per {u}", cif.final.unit_quote),
-            "invoice": KeyFigure(f"Nilai faktur {cif.rule}", self.invoice),
-            "bank_fees": KeyFigure("Biaya bank (sisi eksportir)", self.bank_fees().total),
-            "received_idr": KeyFigure("Rupiah yang diterima", self.received().money.rounded()),
-            "planned_profit": KeyFigure("Laba yang direncanakan", self.planned_profit.rounded()),
-            "profit": KeyFigure("Laba kiriman setelah biaya bank", self.profit.rounded()),
-            "peak_working_capital": KeyFigure("Modal kerja puncak", self.cash_flow().peak_working_capital.rounded()),
-            "loan_cost": KeyFigure(f"Bunga {self.loan_scheme.name['id']}", loan.cost),
-            "break_even_units": KeyFigure(f"Titik impas ({u})", self.break_even.units),
-            "katalog_price": KeyFigure(f"Harga e-Katalog per {u} (bukan PKP)", self.katalog_offer(False).unit_price),
-            "katalog_price_pkp": KeyFigure(f"Harga e-Katalog per {u} (PKP)", self.katalog_offer(True).unit_price),
-            "landed_saving": KeyFigure("Hemat pembeli dengan Form D", self.landed.saving),
+        values: dict[str, tuple[Money | int, dict[str, object]]] = {
+            "exw_unit_idr": (cif.step("EXW").unit_idr, {"unit": u}),
+            "fob_unit": (fob.final.unit_quote, {"unit": u}),
+            "cif_unit": (cif.final.unit_quote, {"unit": u, "rule": cif.rule}),
+            "invoice": (self.invoice, {"rule": cif.rule}),
+            "bank_fees": (self.bank_fees().total, {}),
+            "received_idr": (self.received().money.rounded(), {}),
+            "planned_profit": (self.planned_profit.rounded(), {}),
+            "profit": (self.profit.rounded(), {}),
+            "peak_working_capital": (self.cash_flow().peak_working_capital.rounded(), {}),
+            "loan_cost": (loan.cost, {"scheme": self.loan_scheme.name}),
+            "break_even_units": (self.break_even.units, {"unit": u}),
+            "katalog_price": (self.katalog_offer(False).unit_price, {"unit": u}),
+            "katalog_price_pkp": (self.katalog_offer(True).unit_price, {"unit": u}),
+            "landed_saving": (self.landed.saving, {}),
         }
+        return {name: KeyFigure(T.msg(f"fig_{name}", **params), value) for name, (value, params) in values.items()}
 
 
 def pieces(case: Case, units: int) -> int:

@@ -7,15 +7,19 @@ prints the same questions with their answers. Both are built here from one
 facilitator reads out are the case file's, and the same as the case study page shows.
 
 Questions ask for arithmetic a phone calculator or paper can do: every input is printed.
-Pure: returns text (Bahasa Indonesia), formats money the Indonesian way.
+Pure: returns text (``messages/case_worksheet.yaml``), money formatted the reader's way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ukm_tools.case_study import CaseStudy, pieces
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
+
+T = section("case_worksheet")
 
 
 @dataclass(frozen=True)
@@ -28,136 +32,165 @@ class WorksheetItem:
     lines: int = 3  # ruled lines left blank on paper
 
 
-def _m(value: Money) -> str:
-    return format_money(value, "id")
-
-
-def case_facts(study: CaseStudy) -> list[tuple[str, str]]:
+def case_facts(study: CaseStudy, lang: str = "id") -> list[tuple[str, str]]:
     """The data every question needs, as (what, value) rows printed above the questions."""
     case = study.case
-    p = case.product
-    uc = case.unit_costs
+    p, uc = case.product, case.unit_costs
     usd = study.sheet.rate(case.quote_currency)
-    fees = study.bank_fees()
+
+    def m(amount: Decimal) -> str:
+        return format_money(Money(amount, "IDR"), lang)
+
+    quantity = T(
+        "fact_quantity_value",
+        lang,
+        quantity=format_number(case.quantity, lang),
+        unit=p.unit,
+        pieces=format_number(pieces(case, case.quantity), lang),
+        piece=p.piece_name,
+    )
     return [
-        ("Penjual", f"{case.seller.name}, {case.seller.city}"),
-        ("Pembeli", f"{case.buyer.name}, {case.buyer.city}" if case.buyer else "-"),
-        ("Produk", p.description or p.name),
+        (T("fact_seller", lang), f"{case.seller.name}, {case.seller.city}"),
+        (T("fact_buyer", lang), f"{case.buyer.name}, {case.buyer.city}" if case.buyer else "-"),
+        (T("fact_product", lang), p.description or p.name),
+        (T("fact_quantity", lang), quantity),
+        (T("fact_hpp", lang, unit=p.unit), m(uc.hpp)),
+        (T("fact_packing", lang, unit=p.unit), m(uc.packing)),
+        (T("fact_markup", lang), format_percent(uc.markup_pct, lang)),
+        (T("fact_terms", lang), T("fact_terms_value", lang, rule=case.incoterm, place=case.named_place)),
+        (T("fact_payment", lang), case.payment_terms),
         (
-            "Jumlah kiriman",
-            f"{format_number(case.quantity, 'id')} {p.unit} "
-            f"({format_number(pieces(case, case.quantity), 'id')} {p.piece_name})",
+            T("fact_rate", lang, currency=case.quote_currency, date=study.sheet.date),
+            T("fact_rate_value", lang, buy=m(usd.buy), mid=m(usd.mid), sell=m(usd.sell)),
         ),
-        (f"HPP per {p.unit}", _m(Money(uc.hpp, "IDR"))),
-        (f"Kemasan ekspor per {p.unit}", _m(Money(uc.packing, "IDR"))),
-        ("Markup (laba atas HPP + kemasan)", format_percent(uc.markup_pct, "id")),
-        ("Syarat penyerahan", f"{case.incoterm} {case.named_place}, Incoterms 2020"),
-        ("Syarat bayar", case.payment_terms),
-        (
-            f"Kurs {case.quote_currency} ({study.sheet.date:%d-%m-%Y})",
-            f"beli {_m(Money(usd.buy, 'IDR'))}, tengah {_m(Money(usd.mid, 'IDR'))}, jual {_m(Money(usd.sell, 'IDR'))}",
-        ),
-        ("Biaya bank L/C (advis, negosiasi, kurir)", _m(fees.total)),
+        (T("fact_bank_fees", lang), format_money(study.bank_fees().total, lang)),
     ]
 
 
-def cost_rows(study: CaseStudy) -> list[tuple[str, str]]:
+def cost_rows(study: CaseStudy, lang: str = "id") -> list[tuple[str, str]]:
     """The shipment's costs as the case file lists them (name, amount)."""
-    return [(c.name, _m(Money(c.amount, c.currency))) for c in study.case.costs]
+    return [(c.name, format_money(Money(c.amount, c.currency), lang)) for c in study.case.costs]
 
 
-def items(study: CaseStudy) -> list[WorksheetItem]:
+def items(study: CaseStudy, lang: str = "id") -> list[WorksheetItem]:
     """The worksheet's questions and answers, in the order of the case study's parts."""
     case = study.case
     unit = case.product.unit
     uc = case.unit_costs
-    cif = study.quote()
-    exw = cif.step("EXW").unit_idr
-    truck = next((c for c in case.costs if c.item == "inland_to_port"), None)
+
+    def m(value: Money) -> str:
+        return format_money(value, lang)
+
+    def item(part: str, key: str, q: dict[str, object], a: dict[str, object], lines: int = 3) -> WorksheetItem:
+        return WorksheetItem(T(f"part_{part}", lang), T(f"q_{key}", lang, **q), T(f"a_{key}", lang, **a), lines)
+
     now = study.readiness("now")
-    steps = [a.requirement.text("label", "id") for a in now.plan]
-    first = [f"{a.requirement.text('label', 'id')} ({a.requirement.text('where', 'id')})" for a in now.plan[:3]]
-    fees = study.bank_fees().total
-    received = study.received()
-    be = study.break_even
-    t = study.cash_flow()
-    loan = study.loan()
-    lc = study.landed
+    steps = [a.requirement.text("label", lang) for a in now.plan]
+    first = [f"{a.requirement.text('label', lang)} ({a.requirement.text('where', lang)})" for a in now.plan[:3]]
+    hpp, packing = Money(uc.hpp, "IDR"), Money(uc.packing, "IDR")
+    fees, received = study.bank_fees().total, study.received()
+    rate = m(Money(received.rate.value, "IDR"))
+    be, t, loan = study.break_even, study.cash_flow(), study.loan()
     out = [
-        WorksheetItem(
-            "1. Kesiapan (Modul 2)",
-            "Usaha ini sudah punya NIB, NPWP, kode HS, izin edar BPOM dan sertifikat halal. Sebutkan tiga langkah "
-            "yang masih harus dikerjakan sebelum kiriman pertama, dan ke instansi mana.",
-            "Misalnya: " + "; ".join(first) + f". Semua {len(steps)} langkah ({'; '.join(steps)}) selesai sekitar "
-            f"hari ke-{now.ready_in_days}.",
+        item(
+            "readiness",
+            "readiness",
+            {},
+            {"first": "; ".join(first), "count": len(steps), "steps": "; ".join(steps), "days": now.ready_in_days},
         ),
-        WorksheetItem(
-            "2. Harga (Modul 3)",
-            f"Hitung harga EXW per {unit}: (HPP + kemasan) × (1 + markup). Bulatkan ke rupiah.",
-            f"({_m(Money(uc.hpp, 'IDR'))} + {_m(Money(uc.packing, 'IDR'))}) × "
-            f"{format_number(1 + uc.markup_pct / 100, 'id')} = {_m(exw)} per {unit}.",
+        item(
+            "price",
+            "exw",
+            {"unit": unit},
+            {
+                "hpp": m(hpp),
+                "packing": m(packing),
+                "factor": format_number(1 + uc.markup_pct / 100, lang),
+                "exw": m(study.quote().step("EXW").unit_idr),
+                "unit": unit,
+            },
             lines=2,
         ),
     ]
+    truck = next((c for c in case.costs if c.item == "inland_to_port"), None)
     if truck is not None:
-        per_unit = (Money(truck.amount, truck.currency) / case.quantity).rounded()
+        cost = Money(truck.amount, truck.currency)
         out.append(
-            WorksheetItem(
-                "2. Harga (Modul 3)",
-                f"Ongkos truk {_m(Money(truck.amount, truck.currency))} per kiriman. Berapa yang masuk ke harga "
-                f"per {unit}?",
-                f"{_m(Money(truck.amount, truck.currency))} ÷ {format_number(case.quantity, 'id')} {unit} = "
-                f"{_m(per_unit)} per {unit}: biaya per kiriman dibagi dulu, baru ditambahkan.",
+            item(
+                "price",
+                "truck",
+                {"truck": m(cost), "unit": unit},
+                {
+                    "truck": m(cost),
+                    "quantity": format_number(case.quantity, lang),
+                    "unit": unit,
+                    "per_unit": m((cost / case.quantity).rounded()),
+                },
                 lines=2,
             )
         )
     out += [
-        WorksheetItem(
-            "3. Biaya sampai gudang pembeli",
-            f"Harga {cif.rule} seluruh kiriman {_m(study.invoice)}. Tanpa Form D bea masuk "
-            f"{format_percent(case.import_.normal_duty_pct, 'id')}, dengan Form D "
-            f"{format_percent(case.import_.duty_pct, 'id')}. Mengapa pembeli meminta Form D?",
-            f"Dengan Form D pembeli menghemat {_m(lc.saving)} untuk kiriman ini; SKA Form D lewat e-SKA tidak "
-            "dipungut biaya, jadi selalu urus.",
+        item(
+            "landed",
+            "landed",
+            {
+                "rule": study.quote().rule,
+                "invoice": m(study.invoice),
+                "mfn": format_percent(case.import_.normal_duty_pct, lang),
+                "pref": format_percent(case.import_.duty_pct, lang),
+            },
+            {"saving": m(study.landed.saving)},
         ),
-        WorksheetItem(
-            "4. Pembayaran (Modul 4)",
-            f"Faktur {_m(study.invoice)}, biaya bank L/C {_m(fees)}, kurs beli "
-            f"{_m(Money(received.rate.value, 'IDR'))}. Berapa rupiah yang diterima?",
-            f"({_m(study.invoice)} − {_m(fees)}) × {_m(Money(received.rate.value, 'IDR'))} = "
-            f"{_m(received.money.rounded())}.",
+        item(
+            "payment",
+            "received",
+            {"invoice": m(study.invoice), "fees": m(fees), "rate": rate},
+            {"invoice": m(study.invoice), "fees": m(fees), "rate": rate, "received": m(received.money.rounded())},
             lines=2,
         ),
-        WorksheetItem(
-            "4. Pembayaran (Modul 4)",
-            f"Biaya kiriman seluruhnya {_m(study.shipment_costs)}. Berapa laba kiriman, dan mengapa lebih kecil "
-            f"dari laba yang direncanakan ({_m(study.planned_profit.rounded())})?",
-            f"{_m(received.money.rounded())} − {_m(study.shipment_costs)} = {_m(study.profit.rounded())}. Selisihnya "
-            "adalah biaya bank dan kurs beli yang tidak dimasukkan ke harga.",
+        item(
+            "payment",
+            "profit",
+            {"costs": m(study.shipment_costs), "planned": m(study.planned_profit.rounded())},
+            {
+                "received": m(received.money.rounded()),
+                "costs": m(study.shipment_costs),
+                "profit": m(study.profit.rounded()),
+            },
         ),
-        WorksheetItem(
-            "5. Titik impas",
-            f"Biaya memulai ekspor {_m(be.fixed_costs)}. Setiap {unit} menyisakan {_m(be.contribution_per_unit)} "
-            f"setelah biaya. Berapa {unit} harus terjual?",
-            f"{_m(be.fixed_costs)} ÷ {_m(be.contribution_per_unit)} = {format_number(be.units_exact, 'id', 1)}, "
-            f"dibulatkan ke atas: {format_number(be.units, 'id')} {unit} "
-            f"({format_number(pieces(case, be.units), 'id')} {case.product.piece_name}).",
+        item(
+            "break_even",
+            "break_even",
+            {"fixed": m(be.fixed_costs), "contribution": m(be.contribution_per_unit), "unit": unit},
+            {
+                "fixed": m(be.fixed_costs),
+                "contribution": m(be.contribution_per_unit),
+                "exact": format_number(be.units_exact, lang, 1),
+                "units": format_number(be.units, lang),
+                "unit": unit,
+                "pieces": format_number(pieces(case, be.units), lang),
+                "piece": case.product.piece_name,
+            },
             lines=2,
         ),
-        WorksheetItem(
-            "6. Modal kerja (Modul 5)",
-            f"Dengan {t.method.name['id']} uang pembeli masuk hari ke-{t.receipt_day}. Modal kerja puncak "
-            f"{_m(t.peak_working_capital)}. Berapa lama modal tertahan, dan berapa bunganya dengan "
-            f"{study.loan_scheme.name['id']} ({format_percent(study.loan_scheme.rate_pct, 'id')} setahun)?",
-            f"Tertahan {t.days_tied_up} hari, dipinjam {loan.months} bulan: bunga {_m(loan.cost)}; laba setelah "
-            f"bunga {_m(loan.margin_after_financing)}.",
+        item(
+            "financing",
+            "financing",
+            {
+                "method": t.method.name,
+                "receipt_day": t.receipt_day,
+                "peak": m(t.peak_working_capital),
+                "scheme": study.loan_scheme.name,
+                "rate": format_percent(study.loan_scheme.rate_pct, lang),
+            },
+            {
+                "days": t.days_tied_up,
+                "months": loan.months,
+                "cost": m(loan.cost),
+                "after": m(loan.margin_after_financing),
+            },
         ),
-        WorksheetItem(
-            "Rencana tindak lanjut",
-            "Tulis tiga langkah yang akan Anda kerjakan minggu depan, siapa yang mengerjakan, dan kapan selesai.",
-            "Jawaban peserta sendiri; contoh: cek kode HS ke PPJK, daftar e-SKA, minta tarif L/C ke bank.",
-            lines=4,
-        ),
+        item("follow_up", "follow_up", {}, {}, lines=4),
     ]
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.book.conftest import tables
+from tests.book.conftest import one, tables
 from tests.book.test_slides_handouts import pdf_pages, squeeze
 from ukm_tools.money import format_money
 
@@ -158,7 +158,7 @@ def test_worksheet_gives_the_case_files_figures(built_book):
     soup = BeautifulSoup((built_book / "lembar-kerja.html").read_text(encoding="utf-8"), "html.parser")
     questions = soup.select(".ukm-ws-item")
     assert len(questions) >= 7
-    text = soup.select_one(".ukm-worksheet").get_text(" ", strip=True)
+    text = one(soup, ".ukm-worksheet").get_text(" ", strip=True)
     for figure in ("invoice", "bank_fees", "planned_profit"):
         assert shown(study.key_figures()[figure].value) in text, figure
     assert format_money(study.shipment_costs, "id") in text

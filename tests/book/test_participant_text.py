@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.book.conftest import one
 from tests.book.test_slides_handouts import DECKS, pdf_pages
 
 pytestmark = pytest.mark.slow
@@ -62,7 +63,7 @@ def test_no_book_page_a_participant_reads_has_developer_or_english_text(built_bo
     problems = []
     for page in PAGES:
         soup = BeautifulSoup((built_book / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-        text = soup.select_one("article.bd-article").get_text(" ", strip=True)
+        text = one(soup, "article.bd-article").get_text(" ", strip=True)
         problems += [f"{page}: …{t}…" for t in offending(text)]
     assert not problems, "\n".join(problems)
 
@@ -74,9 +75,9 @@ def test_no_slide_and_no_handout_has_developer_or_english_text(built_slides, han
     problems = []
     for deck in DECKS:
         soup = BeautifulSoup((built_slides / f"{deck}.html").read_text(encoding="utf-8"), "html.parser")
-        text = soup.select_one(".reveal .slides").get_text(" ", strip=True)
+        text = one(soup, ".reveal .slides").get_text(" ", strip=True)
         problems += [f"slides/{deck}: …{t}…" for t in offending(text)]
-    for name in build.HANDOUTS:
+    for name in build.handouts():
         text = " ".join(t for _, t in pdf_pages(handouts / f"{name}.pdf"))
         problems += [f"handout {name}: …{t}…" for t in offending(text)]
     assert not problems, "\n".join(problems)

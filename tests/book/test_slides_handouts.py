@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 import pytest
+from playwright.sync_api import Error
 
-from tests.book.conftest import MODULES
+from tests.book.conftest import MODULES, one, only_local
 
 pytestmark = pytest.mark.slow
 
@@ -79,15 +80,13 @@ def test_decks_are_readable_from_the_back_of_a_hall(built_slides, browser):
     problems, slides = [], 0
     for name in DECKS:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
-        blocked: list[str] = []
+        blocked = only_local(page)
         errors: list[str] = []
-        page.route(
-            "**/*",
-            lambda r, blocked=blocked: (
-                r.continue_() if r.request.url.startswith("file://") else (blocked.append(r.request.url), r.abort())
-            ),
-        )
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+
+        def error(e: Error, errors: list[str] = errors) -> None:
+            errors.append(str(e))
+
+        page.on("pageerror", error)
         page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
         found = page.evaluate(_SLIDES)
@@ -148,9 +147,9 @@ def test_every_handout_is_a4_with_numbered_pages_and_every_table_cell_printed(bu
     import build
     from bs4 import BeautifulSoup
 
-    assert set(build.HANDOUTS) >= {*MODULES, "studi-kasus", "agenda", "lembar-kerja"}
+    assert set(build.handouts()) >= {*MODULES, "studi-kasus", "agenda", "lembar-kerja"}
     problems, cells = [], 0
-    for name, page in build.HANDOUTS.items():
+    for name, page in build.handouts().items():
         pages = pdf_pages(handouts / f"{name}.pdf")
         assert pages, name
         for i, (size, text) in enumerate(pages, 1):
@@ -189,11 +188,11 @@ def test_each_decks_notes_give_its_timing_from_the_agenda(built_slides):
     for deck in DECKS:
         page = "studi-kasus" if deck == "studi-kasus" else f"modul/{deck}"
         soup = BeautifulSoup((built_slides / f"{deck}.html").read_text(encoding="utf-8"), "html.parser")
-        notes = soup.select_one("aside.notes").get_text(" ", strip=True)
+        notes = one(soup, "aside.notes").get_text(" ", strip=True)
         assert notes.startswith("Di agenda:"), deck
         for b in day.page_blocks(page):
             assert f"{b.span()}" in notes and f"({b.minutes} menit)" in notes, (deck, b.title)
-        body = soup.select_one(".reveal .slides")
+        body = one(soup, ".reveal .slides")
         for aside in body.select("aside.notes"):
             aside.extract()
         assert not re.search(r"\d+ menit", body.get_text(" ")), deck  # no minutes on a slide itself

@@ -34,7 +34,7 @@ def test_index_links_every_calculator(open_page, voila_url):
     links = p.page.locator("a[href$='.ipynb']").all_inner_texts()
     from ukm_tools.widgets.gallery import APPS
 
-    assert links == [a.title[0] for a in APPS]
+    assert links == [a.title["id"] for a in APPS]
     p.screenshot("00-daftar-kalkulator")
     assert p.external_requests() == []
 

@@ -39,7 +39,7 @@ def test_apps_serves_gallery_and_stops_on_sigterm(tmp_path):
     try:
         deadline = time.monotonic() + 90
         while True:
-            assert proc.poll() is None, proc.stdout.read().decode()
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             try:
                 get(f"http://127.0.0.1:{port}/")
                 break

@@ -80,7 +80,7 @@ def test_good_csv_writes_listing_and_checklist(tmp_path):
     wb = openpyxl.load_workbook(out / "produk-listing.xlsx")
     ws = wb["Produk"]
     head = [c.value for c in ws[1]]
-    rows = [dict(zip(head, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    rows = [dict(zip(head, [c.value for c in row], strict=True)) for row in ws.iter_rows(min_row=2)]
     # non-PKP: 25,000 + 150,000/50 = 28,000, no PPN
     assert rows[0]["Harga satuan termasuk PPN (Rp)"] == 28000 and rows[0]["PPN termasuk"] == "Tidak"
     # PKP: 40,000; PPN 12% x 11/12 x 40,000 = 4,400 -> 44,400
@@ -172,7 +172,7 @@ def test_template_roundtrip_xlsx(tmp_path):
     r = run(tpl, "--skip-bad-rows", "--out", tmp_path / "o")
     assert r.exit_code == 0
     ws = openpyxl.load_workbook(tmp_path / "o" / "produk-listing.xlsx")["Produk"]
-    assert ws.max_row == 2 and ws["A2"].value == "Sirup Jeruk Kasturi"
+    assert ws.max_row == 2 and ws["A2"].value == EXAMPLE_ROW["product_name"] == "Sirup jeruk kasturi 600 ml"
     assert ws.cell(row=2, column=12).value == dt.datetime(2026, 1, 1)  # valid_from kept as a date
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from ukm_tools.case import packaged_case
 from ukm_tools.case_study import CaseStudy
-from ukm_tools.money import format_money
+from ukm_tools.money import Money, format_money
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ROSTER = ROOT / "ukm_tools" / "data" / "demo" / "peserta-demo.csv"
@@ -108,11 +108,11 @@ def test_attendance_sheet_lists_every_participant_of_the_roster_for_every_sessio
 
     people = roster_rows()
     sessions = load_agenda().session_ids
-    ws = load_workbook(kit / "daftar-hadir.xlsx").active
+    ws = load_workbook(kit / "daftar-hadir.xlsx")["daftar-hadir"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     header = next(i for i, r in enumerate(rows) if r[0] == "id_peserta")
     assert rows[header] == ["id_peserta", "nama", *sessions]  # the layout `ukm attendance import` reads
-    listed = {r[0]: r[1] for r in rows[header + 1 :] if r[0]}
+    listed = {str(r[0]): str(r[1]) for r in rows[header + 1 :] if r[0]}
     assert listed == {p[0]: p[1] for p in people}
     assert all(r[2:] == [None] * len(sessions) for r in rows[header + 1 :])  # to be filled in on the day
     printed = re.sub(r"\s+", " ", " ".join(pdf_text(kit / "daftar-hadir.pdf")))
@@ -137,7 +137,7 @@ def test_model_answers_cover_every_hand_graded_question_with_the_case_files_figu
     study = CaseStudy(packaged_case("kasturi-syrup"))
     for figure in ("peak_working_capital", "loan_cost", "katalog_price", "profit"):
         value = study.key_figures()[figure].value
-        assert format_money(value, "id") in text, figure
+        assert isinstance(value, Money) and format_money(value, "id") in text, figure
     assert "{" not in text  # every placeholder was filled
     assert "Lembar kerja studi kasus" in text and "Angka kunci" in text
 

@@ -32,7 +32,7 @@ def test_pdf_carries_parties_terms_prices_and_validity(kind, lang, title):
     for fact in [
         title,
         case.seller.name,
-        case.buyer.name,
+        case.buyer.name if case.buyer else "",
         case.product.hs_code,
         "CIF Port Klang, Incoterms",
         case.payment_terms,

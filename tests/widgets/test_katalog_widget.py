@@ -30,16 +30,17 @@ def fill_identity(calc):
 
 
 def test_price_with_and_without_ppn_matches_domain(calc):
-    # 25,000 + 150,000 / 50 = 28,000 without PPN; PKP: + 12% x 11/12 x 28,000 = 3,080 -> 31,080
-    expected = kt.government_price(kt.PriceInput(idr(25000), 50, False, DAY, dt.date(2025, 12, 31), idr(150000)))
+    # The case file's sale (a carton): 280,800 + 60,000 / 5 = 292,800 without PPN;
+    # PKP: + 12% x 11/12 x 292,800 = 32,208 -> 325,008
+    expected = kt.government_price(kt.PriceInput(idr(280800), 5, False, DAY, dt.date(2025, 12, 31), idr(60000)))
     assert calc.price == expected
-    assert calc.prices[True].unit_price == idr(31080) and calc.prices[True].ppn == idr(3080)
-    assert "Rp28.000" in calc.price_box.value and "Rp31.080" in calc.price_box.value
+    assert calc.prices[True].unit_price == idr(325008) and calc.prices[True].ppn == idr(32208)
+    assert "Rp292.800" in calc.price_box.value and "Rp325.008" in calc.price_box.value
     assert "tidak termasuk PPN" in calc.price_box.value
     calc.pkp.value = True
-    assert calc.price.unit_price == idr(31080) and calc.price.ppn_included
+    assert calc.price.unit_price == idr(325008) and calc.price.ppn_included
     assert "sudah termasuk PPN 12%" in calc.price_box.value
-    assert "Rp1.554.000" in calc.price_box.value  # one minimum order of 50
+    assert "Rp1.625.040" in calc.price_box.value  # one minimum order of 5 cartons
 
 
 def test_listing_messages_name_fields_and_clear_when_fixed(calc):
@@ -74,11 +75,11 @@ def test_bad_price_keeps_last_good_price(calc):
     calc.inputs["price_before_ppn"].value = "25.000,5,0"
     assert calc.price is good
     assert "bukan angka" in calc.messages.value and "Harga terakhir yang benar" in calc.messages.value
-    assert "Rp28.000" in calc.price_box.value
+    assert "Rp292.800" in calc.price_box.value
     # the price problem is not repeated under the listing
     assert "bukan angka" not in calc.listing_box.value
-    calc.inputs["price_before_ppn"].value = "30.000"
-    assert calc.price.unit_price == idr(33000) and calc.messages.value == ""
+    calc.inputs["price_before_ppn"].value = "300.000"
+    assert calc.price.unit_price == idr(312000) and calc.messages.value == ""  # 300,000 + 60,000 / 5
 
 
 def test_validity_dates(calc):
@@ -87,16 +88,16 @@ def test_validity_dates(calc):
     calc.valid_from.value = dt.date(2024, 11, 1)
     calc.valid_until.value = dt.date(2025, 6, 30)
     calc.pkp.value = True
-    assert calc.price.rule.rate_pct == 11 and calc.price.ppn == idr(3080)
+    assert calc.price.rule.rate_pct == 11 and calc.price.ppn == idr(32208)  # 11% of 292,800
     assert "2025-01-01" in calc.price_box.value  # the rule change inside the validity is noted
 
 
 def test_english_switch(calc):
     calc.lang_toggle.value = "en"
-    assert calc.inputs["price_before_ppn"].value == "25,000"
+    assert calc.inputs["price_before_ppn"].value == "280,800"
     assert calc.inputs["nib"].description == "NIB" and calc.inputs["product_name"].description == "Product name"
-    assert calc.price.unit_price == idr(28000) and calc.messages.value == ""
-    assert "excludes PPN" in calc.price_box.value and "Rp28,000" in calc.price_box.value
+    assert calc.price.unit_price == idr(292800) and calc.messages.value == ""
+    assert "excludes PPN" in calc.price_box.value and "Rp292,800" in calc.price_box.value
     assert "NIB: required." in calc.listing_box.value
     assert "Open an SPSE account" in calc.checklist_box.value
 
@@ -107,7 +108,27 @@ def test_app_returns_widget():
 
 def test_a_program_error_is_a_message_and_the_last_price_stays(calc, monkeypatch):
     before = calc.price
-    monkeypatch.setattr(kt, "government_price", lambda inp: {}["boom"])
+
+    def broken(inp: kt.PriceInput) -> kt.GovernmentPrice:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(kt, "government_price", broken)
     calc.inputs["price_before_ppn"].value = "30.000"
     assert "kesalahan program (KeyError)" in calc.messages.value
     assert calc.price is before
+
+
+def test_starts_from_the_example_product_of_the_sheet_template(calc):
+    # One example product for the template's example row, this page and the book: the case file's
+    # e-Katalog sale (a carton of 12 bottles at Rp280.800); the participant's identity starts empty.
+    from ukm_tools.case import packaged_case
+    from ukm_tools.case_study import CaseStudy
+    from ukm_tools.io.katalog_sheet import EXAMPLE_ROW
+
+    case = packaged_case("kasturi-syrup")
+    assert calc.inputs["product_name"].value == EXAMPLE_ROW["product_name"] == case.product.name
+    assert calc.inputs["specification"].value == EXAMPLE_ROW["specification"] == case.product.description
+    assert calc.inputs["sale_unit"].value == "karton"
+    price = CaseStudy(case).katalog_price_before_ppn
+    assert calc.inputs["price_before_ppn"].value == "280.800" and EXAMPLE_ROW["price_before_ppn"] == price.amount
+    assert all(calc.inputs[k].value == "" for k in ("brand", "nib", "kbli", "npwp"))

@@ -9,48 +9,48 @@ from pathlib import Path
 
 import typer
 
-from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
+from ukm_tools.cli.base import LangOption, app, console, user_errors
+from ukm_tools.messages import section
+
+T = section("cli.apps", "cli.base")
 
 
-@app.command()
+@app.command(help=T.both("help_apps"))
 def apps(
     folder: Path = typer.Option(
         Path("ukm-apps"),
         "--dir",
-        help="Folder untuk halaman kalkulator dan berkas kasus tersimpan. / Folder for the app pages and saved case files.",
+        help=T.both("help_dir"),
     ),
-    port: int = typer.Option(8866, "--port", help="Port di 127.0.0.1."),
+    port: int = typer.Option(8866, "--port", help=T.both("help_port")),
     case: Path = typer.Option(
         None,
         "--case",
-        help="Berkas kasus untuk mengisi awal semua kalkulator. / Case file that pre-fills every calculator.",
+        help=T.both("help_case"),
     ),
     max_rate_age_days: int = typer.Option(
         7,
         "--max-rate-age-days",
-        help="Peringatkan bila kurs lebih tua dari ini (hari). / Warn when rates are older (days).",
+        help=T.both("help_max_rate_age"),
     ),
-    fees: Path = typer.Option(
-        None, "--fees", help="Tarif biaya bank (YAML) pengganti contoh. / Bank fee schedule replacing the example."
-    ),
+    fees: Path = typer.Option(None, "--fees", help=T.both("help_fees")),
     max_fee_age_days: int = typer.Option(
         180,
         "--max-fee-age-days",
-        help="Peringatkan bila tarif bank lebih tua (hari). / Warn when the fee schedule is older (days).",
+        help=T.both("help_max_fee_age"),
     ),
     requirements: Path = typer.Option(
         None,
         "--requirements",
-        help="Daftar persyaratan ekspor (YAML) pengganti. / Export requirements file replacing the packaged one.",
+        help=T.both("help_requirements"),
     ),
     lang: str = LangOption,
 ) -> None:
-    """Jalankan galeri kalkulator (Voila). / Serve the calculator gallery (Voila)."""
-    lang = resolve_lang(lang)
+    """Serve the calculator gallery (Voila)."""
     from ukm_tools.widgets.gallery import voila_command, voila_env, write_gallery
 
     env = voila_env()
-    with user_errors(lang):
+    with user_errors(lang) as lang:
         if case is not None:
             from ukm_tools.widgets.case_io import read_case_file
 
@@ -72,7 +72,7 @@ def apps(
     env["UKM_MAX_RATE_AGE_DAYS"] = str(max_rate_age_days)
     env["UKM_MAX_FEE_AGE_DAYS"] = str(max_fee_age_days)
     env["UKM_LANG"] = lang
-    console.print(f"{len(pages) - 1} kalkulator di http://127.0.0.1:{port}/ (Ctrl+C untuk berhenti)", highlight=False)
+    console.print(T("serving", lang, n=len(pages) - 1, port=port), highlight=False)
     proc = subprocess.Popen(voila_command(folder, port), env=env)
 
     def _stop(*_):

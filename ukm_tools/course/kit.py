@@ -35,8 +35,8 @@ from ukm_tools.case import Case, packaged_case
 from ukm_tools.case_study import CaseStudy, pieces
 from ukm_tools.course.config import CourseSpec, load_course
 from ukm_tools.datafiles import load_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number
 
 KIT_DIR = "kit-pelatih"
@@ -44,30 +44,7 @@ ANSWERS_FILE = Path("kunci-jawaban") / "jawaban-model.yml"
 # The book's list of facts to check before a workshop (a source checkout has it).
 FACTS_FILE = Path(__file__).resolve().parents[2] / "book" / "_trainer" / "perlu-dicek.md"
 
-register(
-    {
-        "kit_no_roster": {
-            "id": "Belum ada daftar peserta di kursus {value}: impor dulu (`ukm roster import peserta.xlsx "
-            "--course {value}`) atau beri berkasnya dengan --roster.",
-            "en": "Course {value} has no roster yet: import it first (`ukm roster import peserta.xlsx "
-            "--course {value}`) or give the file with --roster.",
-        },
-        "kit_no_model_answer": {
-            "id": "{field}: soal yang dinilai pengajar '{value}' belum punya jawaban model di {allowed}.",
-            "en": "{field}: hand-graded question '{value}' has no model answer in {allowed}.",
-        },
-        "kit_stale_model_answer": {
-            "id": "{allowed}: jawaban model '{value}' tidak cocok dengan soal mana pun yang dinilai pengajar "
-            "di tugas {field}; hapus atau perbaiki grade_id-nya.",
-            "en": "{allowed}: model answer '{value}' matches no hand-graded question of assignment {field}; "
-            "remove it or fix its grade_id.",
-        },
-        "kit_unknown_figure": {
-            "id": "{field}: {{{value}}} bukan angka studi kasus yang dikenal. Yang ada: {allowed}.",
-            "en": "{field}: {{{value}}} is not a known case-study figure. Known: {allowed}.",
-        },
-    }
-)
+T = section("course.kit")
 
 
 # --------------------------------------------------------------------------- hand-graded questions
@@ -242,6 +219,7 @@ def _course_sessions(spec: CourseSpec) -> list[tuple[str, str]]:
     return [(s.id, s.title) for s in (getattr(spec, "sessions", None) or [])]
 
 
+@owned("course.kit")
 def gather(
     course_dir: str | Path,
     *,
@@ -285,29 +263,29 @@ def gather(
     return KitData(course_dir, spec, agenda, sessions, attendees, answers, study, facts_path)
 
 
-def write_kit(data: KitData, out_dir: str | Path | None = None) -> list[Path]:
-    """Write every document of the kit; returns their paths (in the order listed above)."""
+def write_kit(data: KitData, out_dir: str | Path | None = None, lang: str = "id") -> list[Path]:
+    """Write every document of the kit; returns their paths (in the order listed above).
+
+    ``lang`` is the language of the documents' frame (headings, columns); the agenda's notes
+    and the model answers are the trainer's own text, in Bahasa Indonesia.
+    """
     from ukm_tools.documents import kit_pdf
 
     out = Path(out_dir) if out_dir else data.course_dir / KIT_DIR
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        kit_pdf.agenda_pdf(data, out / "agenda-per-menit.pdf"),
-        kit_pdf.facilitator_pdf(data, out / "catatan-fasilitator.pdf"),
-        kit_pdf.pendamping_pdf(data, out / "pengarahan-pendamping.pdf"),
-        kit_pdf.answers_pdf(data, out / "jawaban-model.pdf"),
-        kit_pdf.attendance_pdf(data, out / "daftar-hadir.pdf"),
+        kit_pdf.agenda_pdf(data, out / "agenda-per-menit.pdf", lang),
+        kit_pdf.facilitator_pdf(data, out / "catatan-fasilitator.pdf", lang),
+        kit_pdf.pendamping_pdf(data, out / "pengarahan-pendamping.pdf", lang),
+        kit_pdf.answers_pdf(data, out / "jawaban-model.pdf", lang),
+        kit_pdf.attendance_pdf(data, out / "daftar-hadir.pdf", lang),
         attendance_xlsx(data, out / "daftar-hadir.xlsx"),
-        kit_pdf.evaluation_pdf(data, out / "formulir-evaluasi.pdf"),
+        kit_pdf.evaluation_pdf(data, out / "formulir-evaluasi.pdf", lang),
     ]
     if data.facts is not None:
-        written.append(kit_pdf.markdown_pdf(data.facts, out / "perlu-dicek.pdf", "Perlu dicek sebelum pelatihan"))
+        written.append(kit_pdf.facts_pdf(data.facts, out / "perlu-dicek.pdf", lang))
     readme = out / "BACA-SAYA.txt"
-    readme.write_text(
-        "Kit pelatih: hanya untuk pelatih, pendamping dan staf. Berisi jawaban model: jangan dibagikan ke\n"
-        "peserta dan jangan diterbitkan bersama buku. Dibuat dengan `ukm kit` dari data kursus.\n",
-        encoding="utf-8",
-    )
+    readme.write_text(T("readme", "id") + "\n" + T("readme", "en") + "\n", encoding="utf-8")
     os.chmod(out, 0o750)  # staff only, like the rest of the course folder
     return written
 
@@ -317,10 +295,12 @@ def attendance_xlsx(data: KitData, path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ukm_tools.io.workbooks import first_sheet
+
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "daftar-hadir"
-    ws.append([f"Daftar hadir: {data.spec.title}. Isi ya/hadir atau tidak di kolom setiap sesi."])
+    ws.append([T("sheet_title", "id", course=data.spec.title)])
     ws.append(["id_peserta", "nama", *[sid for sid, _ in data.sessions]])
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -328,8 +308,8 @@ def attendance_xlsx(data: KitData, path: Path) -> Path:
         ws.append([a.student_id, a.name, *["" for _ in data.sessions]])
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 32
-    help_ws = wb.create_sheet("sesi")
-    help_ws.append(["sesi", "judul"])
+    help_ws = wb.create_sheet(T("sheet_sessions", "id"))
+    help_ws.append([T("col_session", "id"), T("col_title", "id")])
     for sid, title in data.sessions:
         help_ws.append([sid, title])
     wb.save(path)

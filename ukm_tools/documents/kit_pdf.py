@@ -1,7 +1,9 @@
 """The trainer kit's printed documents (reportlab): A4, page numbers, Bahasa Indonesia.
 
 Layout only: every fact comes from :class:`ukm_tools.course.kit.KitData` (course data, the
-agenda, the roster, model answers, the case study). Text is set in DejaVu Sans when the
+agenda, the roster, model answers, the case study), every word of the frame from the message
+catalogue (``messages/documents/kit_pdf.yaml``); the agenda's notes and the model answers are
+the trainer's own text, in Bahasa Indonesia. Text is set in DejaVu Sans when the
 Debian font is installed (fonts-dejavu-core, installed by .ci/system-deps.sh) so dashes,
 arrows and the rupiah's dots print as typed; Helvetica otherwise.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -18,13 +20,24 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from ukm_tools.agenda import BREAKS, KIND_LABELS, PAGE_LABELS
+from ukm_tools.agenda import BREAKS, kind_label, page_label
+from ukm_tools.messages import section
 
 if TYPE_CHECKING:
     from ukm_tools.course.kit import KitData
 
+T = section("documents.kit_pdf")
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BLUE = colors.HexColor("#1b6f8a")
 LIGHT = colors.HexColor("#eef4f6")
@@ -71,6 +84,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
     """Writes "Halaman i dari n" and the document's name on every page (two passes)."""
 
     label = ""
+    lang = "id"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,27 +92,27 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset
 
     def save(self) -> None:
         regular, _ = _fonts()
         total = len(self._pages)
         for i, state in enumerate(self._pages, 1):
             self.__dict__.update(state)
-            w, _h = self._pagesize
+            w, _h = self._pagesize  # type: ignore[attr-defined]
             self.setFont(regular, 7.5)
             self.setFillColor(colors.HexColor("#555555"))
             self.drawString(12 * mm, 8 * mm, self.label)
-            self.drawRightString(w - 12 * mm, 8 * mm, f"Halaman {i} dari {total}")
+            self.drawRightString(w - 12 * mm, 8 * mm, T("page_of", self.lang, page=i, pages=total))
             super().showPage()
         super().save()
 
 
-def _build(path: Path, story: list, title: str, label: str, pagesize=A4) -> Path:
+def _build(path: Path, story: list, title: str, label: str, lang: str, pagesize=A4) -> Path:
     class Canvas(_NumberedCanvas):
         pass
 
-    Canvas.label = label
+    Canvas.label, Canvas.lang = label, lang
     doc = SimpleDocTemplate(
         str(path),
         pagesize=pagesize,
@@ -116,7 +130,7 @@ def _build(path: Path, story: list, title: str, label: str, pagesize=A4) -> Path
 
 def _table(rows: list[list], widths: list[float] | None, header: bool = True, shade: Sequence[int] = ()) -> Table:
     t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
+    style: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#cccccc")),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -130,159 +144,178 @@ def _table(rows: list[list], widths: list[float] | None, header: bool = True, sh
     return t
 
 
-def _kit_label(data: KitData, what: str) -> str:
-    return f"{data.spec.title} · {what} · kit pelatih (bukan untuk peserta)"
+def _kit_label(data: KitData, what: str, lang: str) -> str:
+    return T("kit_label", lang, course=data.spec.title, what=T(what, lang))
 
 
 # --------------------------------------------------------------------------- agenda
 
 
-def agenda_pdf(data: KitData, path: Path) -> Path:
+def _what(data: KitData, b, lang: str) -> str:
+    """The material of a block: its book page, its exercise, or the course's pre/post test."""
+    page = page_label(b.spec.page, data.spec.pages(), lang) if b.spec.page else ""
+    if b.spec.test:
+        # the course's own pre/post test (course.yml tests:), when it declares them
+        test = getattr(getattr(data.spec, "tests", None), b.spec.test, None)
+        return T(f"test_{b.spec.test}", lang) + (f" ({test.name})" if test else "")
+    if b.spec.exercise:
+        return T("exercise", lang, name=b.spec.exercise) + (f" ({page})" if page else "")
+    return page
+
+
+def agenda_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     s = _styles()
     a = data.agenda
-    story = [
-        _p(f"Agenda per menit: {a.title}", s["title"]),
+    story: list[Flowable] = [
+        _p(T("agenda_title", lang, title=a.title), s["title"]),
         _p(
-            f"{data.spec.title}. {len(data.attendees)} peserta dalam {data.groups} kelompok (sampai "
-            f"{a.group_size} orang, satu pendamping per kelompok). Materi {a.minutes('materi')} menit, latihan "
-            f"{a.minutes('latihan')} menit, kerja kelompok {a.minutes('studi-kasus')} menit, rehat dan istirahat "
-            f"{sum(a.minutes(k) for k in BREAKS)} menit.",
+            T(
+                "agenda_summary",
+                lang,
+                course=data.spec.title,
+                people=len(data.attendees),
+                groups=data.groups,
+                group_size=a.group_size,
+                teaching=a.minutes("materi"),
+                exercises=a.minutes("latihan"),
+                group_work=a.minutes("studi-kasus"),
+                breaks=sum(a.minutes(k) for k in BREAKS),
+            ),
             s["body"],
         ),
         Spacer(1, 4 * mm),
     ]
     titles = dict(data.sessions)
+    heads = ("col_time", "col_minutes", "col_kind", "col_activity", "col_material")
     for session in a.sessions:
-        story.append(_p(f"{titles.get(session.id, session.title)} ({session.span()})", s["h2"]))
-        rows = [[_p(h, s["cellb"]) for h in ("Waktu", "Menit", "Jenis", "Kegiatan", "Bahan / latihan")]]
+        story.append(
+            _p(T("session_span", lang, title=titles.get(session.id, session.title), span=session.span()), s["h2"])
+        )
+        rows = [[_p(T(h, lang), s["cellb"]) for h in heads]]
         shade = []
         for b in session.blocks:
-            page = PAGE_LABELS.get(b.spec.page, b.spec.page)
-            what = page
-            if b.spec.exercise:
-                what = f"latihan {b.spec.exercise}" + (f" ({page})" if page else "")
-            if b.spec.test:
-                # the course's own pre/post test (course.yml tests:), when it declares them
-                test = getattr(getattr(data.spec, "tests", None), b.spec.test, None)
-                what = ("tes awal" if b.spec.test == "pre" else "tes akhir") + (f" ({test.name})" if test else "")
             rows.append(
                 [
                     _p(b.span(), s["cell"]),
                     _p(str(b.minutes), s["cell"]),
-                    _p(KIND_LABELS[b.kind], s["cell"]),
+                    _p(kind_label(b.kind, lang), s["cell"]),
                     _p(b.title, s["cell"]),
-                    _p(what, s["cell"]),
+                    _p(_what(data, b, lang), s["cell"]),
                 ]
             )
             if b.is_break:
                 shade.append(len(rows) - 1)
         story.append(_table(rows, [24 * mm, 13 * mm, 25 * mm, 78 * mm, 46 * mm], shade=shade))
         story.append(Spacer(1, 4 * mm))
-    return _build(path, story, "Agenda per menit", _kit_label(data, "agenda"))
+    return _build(path, story, T("agenda_title", lang, title=a.title), _kit_label(data, "agenda_what", lang), lang)
 
 
 # --------------------------------------------------------------------------- facilitator and pendamping
 
 
-def _notes_by_session(data: KitData, field: str, heading: str, intro: list, path: Path, what: str) -> Path:
+def _notes_by_session(
+    data: KitData, field: str, title: str, intro: list[str], path: Path, what: str, lang: str
+) -> Path:
     s = _styles()
-    story = [_p(heading, s["title"]), *[_p(t, s["body"]) for t in intro], Spacer(1, 3 * mm)]
+    story: list[Flowable] = [_p(T(title, lang), s["title"]), *[_p(t, s["body"]) for t in intro], Spacer(1, 3 * mm)]
     titles = dict(data.sessions)
     for i, session in enumerate(data.agenda.sessions):
         if i:
             story.append(PageBreak())
-        story.append(_p(f"{titles.get(session.id, session.title)} ({session.span()})", s["h2"]))
+        story.append(
+            _p(T("session_span", lang, title=titles.get(session.id, session.title), span=session.span()), s["h2"])
+        )
         for b in session.blocks:
-            note = getattr(b.spec, field)
-            exercise = f" · latihan {b.spec.exercise}" if b.spec.exercise else ""
-            story.append(
-                KeepTogether(
-                    [
-                        _p(f"{b.span()} · {b.minutes} menit · {KIND_LABELS[b.kind]}{exercise}: {b.title}", s["h3"]),
-                        _p(note or "-", s["body"]),
-                    ]
-                )
+            exercise = T("block_exercise", lang, name=b.spec.exercise) if b.spec.exercise else ""
+            head = T(
+                "block_head",
+                lang,
+                span=b.span(),
+                minutes=b.minutes,
+                kind=kind_label(b.kind, lang),
+                exercise=exercise,
+                title=b.title,
             )
-    return _build(path, story, heading, _kit_label(data, what))
+            story.append(KeepTogether([_p(head, s["h3"]), _p(getattr(b.spec, field) or "-", s["body"])]))
+    return _build(path, story, T(title, lang), _kit_label(data, what, lang), lang)
 
 
-def facilitator_pdf(data: KitData, path: Path) -> Path:
+def facilitator_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     intro = [
-        f"Catatan per sesi untuk fasilitator {data.spec.title}: apa yang dikerjakan dan ditekankan di setiap "
-        "kegiatan. Slide per modul dan studi kasus: `make slides`; handout dan lembar kerja: `make handouts`.",
-        f"Angka contoh semuanya dari berkas kasus {data.study.case.case} (sama di buku, slide, handout dan "
-        "jawaban model). Periksa daftar 'perlu dicek' sebelum hari pelatihan.",
+        T("facilitator_intro", lang, course=data.spec.title),
+        T("facilitator_case", lang, case=data.study.case.case),
     ]
-    return _notes_by_session(data, "fasilitator", "Catatan fasilitator per sesi", intro, path, "catatan fasilitator")
+    return _notes_by_session(data, "fasilitator", "facilitator_title", intro, path, "facilitator_what", lang)
 
 
-def pendamping_pdf(data: KitData, path: Path) -> Path:
+def pendamping_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     a = data.agenda
     intro = [
-        f"{len(data.attendees)} peserta, {data.groups} kelompok sampai {a.group_size} orang: diperlukan "
-        f"{data.groups} pendamping (satu per kelompok) ditambah satu atau dua cadangan. Tugas setiap pendamping:",
+        T("pendamping_intro", lang, people=len(data.attendees), groups=data.groups, group_size=a.group_size),
         *[f"{i}. {t}" for i, t in enumerate(a.pendamping, 1)],
-        "Di setiap kegiatan hari itu:",
+        T("pendamping_blocks", lang),
     ]
-    return _notes_by_session(data, "pendamping", "Pengarahan pendamping", intro, path, "pengarahan pendamping")
+    return _notes_by_session(data, "pendamping", "pendamping_title", intro, path, "pendamping_what", lang)
 
 
 # --------------------------------------------------------------------------- model answers
 
 
-def answers_pdf(data: KitData, path: Path) -> Path:
+def answers_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     from ukm_tools import case_worksheet
     from ukm_tools.money import format_money
 
     s = _styles()
     study = data.study
-    story = [
-        _p("Jawaban model dan angka kunci", s["title"]),
-        _p(
-            "Hanya untuk pelatih dan penilai. Soal yang dinilai pengajar (formgrader): jawaban model untuk kasus "
-            f"pelatihan dan cara memberi poin. Angka dari berkas kasus {study.case.case}.",
-            s["body"],
-        ),
-        _p("1. Soal yang dinilai pengajar", s["h2"]),
+    story: list[Flowable] = [
+        _p(T("answers_title", lang), s["title"]),
+        _p(T("answers_intro", lang, case=study.case.case), s["body"]),
+        _p(T("answers_manual", lang), s["h2"]),
     ]
     titles = {a.name: a.title for a in data.spec.assignments()}
     for ans in data.answers:
         q = ans.question
         question = " ".join(line.lstrip("#").strip() for line in q.question.splitlines() if line.strip())
+        head = T(
+            "answers_question_head",
+            lang,
+            assignment_title=titles.get(q.assignment, q.assignment),
+            assignment=q.assignment,
+            grade_id=q.grade_id,
+            points=f"{q.points:g}",
+        )
         block = [
-            _p(
-                f"{titles.get(q.assignment, q.assignment)} ({q.assignment}) · {q.grade_id} · {q.points:g} poin", s["h3"]
-            ),
-            _p(f"Soal: {question}", s["body"]),
+            _p(head, s["h3"]),
+            _p(T("answers_question", lang, text=question), s["body"]),
             Spacer(1, 1.5 * mm),
-            _p(f"Jawaban model: {ans.answer}", s["body"]),
+            _p(T("answers_model", lang, text=ans.answer), s["body"]),
         ]
         block += [_p(f"• {r}", s["small"]) for r in ans.rubric]
         story.append(KeepTogether(block))
-    story += [PageBreak(), _p("2. Lembar kerja studi kasus: jawaban", s["h2"])]
-    for i, item in enumerate(case_worksheet.items(study), 1):
+    story += [PageBreak(), _p(T("answers_worksheet", lang), s["h2"])]
+    for i, item in enumerate(case_worksheet.items(study, lang), 1):
         story.append(
             KeepTogether(
                 [
                     _p(f"{i}. {item.part}", s["h3"]),
                     _p(item.question, s["body"]),
-                    _p(f"Jawaban: {item.answer}", s["body"]),
+                    _p(T("answers_worksheet_answer", lang, text=item.answer), s["body"]),
                 ]
             )
         )
-    story.append(_p("3. Angka kunci studi kasus (sama di buku, slide dan handout)", s["h2"]))
-    rows = [[_p("Angka", s["cellb"]), _p("Nilai", s["cellb"])]]
+    story.append(_p(T("answers_figures", lang), s["h2"]))
+    rows = [[_p(T("col_figure", lang), s["cellb"]), _p(T("col_value", lang), s["cellb"])]]
     for f in study.key_figures().values():
-        value = str(f.value) if isinstance(f.value, int) else format_money(f.value, "id")
-        rows.append([_p(f.label, s["cell"]), _p(value, s["cell"])])
+        value = str(f.value) if isinstance(f.value, int) else format_money(f.value, lang)
+        rows.append([_p(f.label.text(lang), s["cell"]), _p(value, s["cell"])])
     story.append(_table(rows, [110 * mm, 60 * mm]))
-    return _build(path, story, "Jawaban model", _kit_label(data, "jawaban model"))
+    return _build(path, story, T("answers_title", lang), _kit_label(data, "answers_what", lang), lang)
 
 
 # --------------------------------------------------------------------------- attendance and evaluation
 
 
-def attendance_pdf(data: KitData, path: Path) -> Path:
+def attendance_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     """One row per participant of the roster, one signature column per course session."""
     s = _styles()
     sessions = data.sessions
@@ -291,9 +324,9 @@ def attendance_pdf(data: KitData, path: Path) -> Path:
     fixed = [10 * mm, 38 * mm]
     name_w = 62 * mm
     sign_w = (width - sum(fixed) - name_w) / max(1, len(sessions))
-    header = [_p("No", s["cellb"]), _p("ID peserta", s["cellb"]), _p("Nama", s["cellb"])]
-    header += [_p(f"{title} ({sid}): tanda tangan", s["cellb"]) for sid, title in sessions]
-    rows = [header]
+    header = [_p(T(k, lang), s["cellb"]) for k in ("col_no", "col_student", "col_name")]
+    header += [_p(T("col_sign", lang, title=title, session=sid), s["cellb"]) for sid, title in sessions]
+    rows: list[list[Any]] = [header]
     for i, a in enumerate(data.attendees, 1):
         rows.append(
             [_p(str(i), s["cell"]), _p(a.student_id, s["cell"]), _p(a.name, s["cell"]), *["" for _ in sessions]]
@@ -313,26 +346,22 @@ def attendance_pdf(data: KitData, path: Path) -> Path:
             ]
         )
     )
-    story = [
-        _p(f"Daftar hadir: {data.spec.title}", s["title"]),
-        _p(
-            "Tanda tangan di kolom setiap sesi. Staf memasukkan kehadiran ke daftar-hadir.xlsx (kolom per sesi: "
-            "ya/tidak) lalu `ukm attendance import daftar-hadir.xlsx --course ...`. Jangan dipotret atau diedarkan: "
-            "berisi data pribadi peserta.",
-            s["small"],
-        ),
+    story: list[Flowable] = [
+        _p(T("attendance_title", lang, course=data.spec.title), s["title"]),
+        _p(T("attendance_note", lang), s["small"]),
         Spacer(1, 3 * mm),
         t,
         Spacer(1, 4 * mm),
-        _p("Jumlah hadir per sesi: " + "   ".join(f"{sid}: ______" for sid, _ in sessions), s["body"]),
+        _p(T("attendance_count", lang, blanks="   ".join(f"{sid}: ______" for sid, _ in sessions)), s["body"]),
     ]
-    return _build(path, story, "Daftar hadir", _kit_label(data, "daftar hadir"), pagesize=page)
+    title = T("attendance_title", lang, course=data.spec.title)
+    return _build(path, story, title, _kit_label(data, "attendance_what", lang), lang, pagesize=page)
 
 
 SCALE = ("1", "2", "3", "4", "5")
 
 
-def evaluation_pdf(data: KitData, path: Path) -> Path:
+def evaluation_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     """Anonymous: no name or contact asked. One row per module of course.yml and per part of the day."""
     s = _styles()
     box = "☐" if _fonts()[0] == "DejaVuSans" else "[ ]"
@@ -343,43 +372,40 @@ def evaluation_pdf(data: KitData, path: Path) -> Path:
             rows.append([_p(it, s["cell"]), *[_p(box, s["cell"]) for _ in SCALE]])
         return _table(rows, [110 * mm, *[13 * mm] * len(SCALE)])
 
-    modules = [f"Modul {i}: {m.title}" for i, m in enumerate(data.spec.modules, 1)] + ["Studi kasus dan lembar kerja"]
+    modules = [T("evaluation_module", lang, number=i, title=m.title) for i, m in enumerate(data.spec.modules, 1)] + [
+        T("evaluation_case", lang)
+    ]
     day = [
-        "Waktu cukup untuk latihan",
-        "Pendamping kelompok membantu",
-        "Kalkulator dan latihan bisa dibuka di ponsel",
-        "Slide terbaca dari tempat duduk saya",
-        "Tempat, suara dan konsumsi",
+        T(k, lang)
+        for k in (
+            "evaluation_time",
+            "evaluation_pendamping",
+            "evaluation_phone",
+            "evaluation_slides",
+            "evaluation_venue",
+        )
     ]
-    story = [
-        _p(f"Formulir evaluasi: {data.spec.title}", s["title"]),
-        _p(
-            "Tanpa nama. Beri tanda pada angka: 1 = sangat kurang, 5 = sangat baik. Jawaban Anda membantu dinas "
-            "memperbaiki pelatihan berikutnya.",
-            s["body"],
-        ),
-        _p("A. Setiap modul: mudah dipahami dan berguna untuk usaha saya", s["h2"]),
+    story: list[Flowable] = [
+        _p(T("evaluation_title", lang, course=data.spec.title), s["title"]),
+        _p(T("evaluation_intro", lang), s["body"]),
+        _p(T("evaluation_modules", lang), s["h2"]),
         scale_rows(modules),
-        _p("B. Penyelenggaraan", s["h2"]),
+        _p(T("evaluation_day", lang), s["h2"]),
         scale_rows(day),
-        _p("C. Pertanyaan terbuka", s["h2"]),
+        _p(T("evaluation_open", lang), s["h2"]),
     ]
-    for q in (
-        "Apa yang paling berguna hari ini?",
-        "Apa yang perlu diperbaiki?",
-        "Langkah pertama apa yang akan Anda kerjakan minggu depan?",
-        "Bantuan apa yang Anda perlukan dari dinas (pendaftaran e-Katalog, BPOM, halal, pembeli, pembiayaan)?",
-    ):
+    for key in ("evaluation_best", "evaluation_improve", "evaluation_next", "evaluation_help"):
         lines = Table([[""]] * 3, colWidths=[186 * mm], rowHeights=[8 * mm] * 3)
         lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999"))]))
-        story.append(KeepTogether([_p(q, s["body"]), lines, Spacer(1, 2 * mm)]))
-    return _build(path, story, "Formulir evaluasi", f"{data.spec.title} · formulir evaluasi")
+        story.append(KeepTogether([_p(T(key, lang), s["body"]), lines, Spacer(1, 2 * mm)]))
+    title = T("evaluation_title", lang, course=data.spec.title)
+    return _build(path, story, title, T("evaluation_label", lang, course=data.spec.title), lang)
 
 
 # --------------------------------------------------------------------------- a trainer's markdown note
 
 
-def markdown_pdf(source: Path, path: Path, title: str) -> Path:
+def markdown_pdf(source: Path, path: Path, title: str, lang: str = "id") -> Path:
     """A short markdown file (headings, paragraphs, lists, pipe tables) printed as it reads."""
     from markdown_it import MarkdownIt
 
@@ -414,4 +440,9 @@ def markdown_pdf(source: Path, path: Path, title: str) -> Path:
                 heading = None
             else:
                 story.append(_p(text, s["body"]))
-    return _build(path, story, title, f"{title} · kit pelatih")
+    return _build(path, story, title, T("note_label", lang, title=title), lang)
+
+
+def facts_pdf(source: Path, path: Path, lang: str = "id") -> Path:
+    """The book's list of facts to check before the day (book/_trainer/perlu-dicek.md)."""
+    return markdown_pdf(source, path, T("facts_title", lang), lang)

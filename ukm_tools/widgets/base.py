@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import ipywidgets as W
 
 from ukm_tools import checks
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import Bilingual, Section, format_date, lang_or_default, local, section
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
@@ -40,23 +40,12 @@ from ukm_tools.widgets import case_io
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.case import Case
 
-Text = tuple[str, str]  # (Bahasa Indonesia, English)
+# A label: a catalogue Msg, a data file's {id, en} label, or text shown as it is (a currency code).
+Text = Bilingual | str
+T = section("widgets.base")
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 DEFAULT_MAX_RATE_AGE_DAYS = 7
 log = logging.getLogger(__name__)
-
-register(
-    {
-        "unexpected_error": {
-            "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
-            "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
-        },
-        "stale_rates": {
-            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
-            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
-        },
-    }
-)
 
 
 def as_user_error(e: Exception, where: str) -> UkmError:
@@ -68,10 +57,8 @@ def as_user_error(e: Exception, where: str) -> UkmError:
     return UkmError("unexpected_error", None, type(e).__name__)
 
 
-def tr(text: Text | str, lang: str) -> str:
-    if isinstance(text, str):
-        return text
-    return text[0] if lang != "en" else text[1]
+def tr(text: Text, lang: str) -> str:
+    return local(text, lang)
 
 
 def esc(s: Any) -> str:
@@ -88,6 +75,25 @@ def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px") -> W.Box:
 
 def full_width(**kw) -> W.Layout:
     return W.Layout(width="100%", max_width="100%", **kw)
+
+
+def output_area(css_class: str | None = None) -> W.HTML:
+    """A full-width HTML area for a result (summary, table, message), marked with ``css_class``."""
+    area = W.HTML(layout=full_width())
+    if css_class:
+        area.add_class(css_class)
+    return area
+
+
+def note_html(text: str, css_class: str | None = None) -> str:
+    """A small grey line under a result: where its figures come from (HTML, ``text`` escaped)."""
+    cls = f" class='{css_class}'" if css_class else ""
+    return f"<div{cls} style='font-size:90%;color:#444'>{esc(text)}</div>"
+
+
+def heading(text: str) -> str:
+    """A small section heading inside a result area (HTML, ``text`` escaped)."""
+    return f"<h4 style='margin:8px 0 2px'>{esc(text)}</h4>"
 
 
 def input_layout() -> W.Layout:
@@ -114,7 +120,9 @@ def save_dir_default() -> Path:
 class Field:
     """A labelled input box; the label sits above it so it fits a 360 px screen."""
 
-    def __init__(self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"):
+    def __init__(
+        self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"
+    ) -> None:
         self.name = name
         self.label_text = label
         self.hint_text = hint
@@ -174,7 +182,7 @@ class NumberField(Field):
 class ChoiceField(Field):
     """A drop-down; options are (label Text, value) pairs relabelled with the language."""
 
-    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text | str, Any]], value: Any = None, **kw):
+    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text, Any]], value: Any = None, **kw: Any):
         self.options = list(options)
         self._initial = value if value is not None else self.options[0][1]
         super().__init__(name, label, **kw)
@@ -190,7 +198,7 @@ class ChoiceField(Field):
         self.input.options = [(tr(t, lang), v) for t, v in self.options]
         self.input.value = current
 
-    def set_options(self, options: Sequence[tuple[Text | str, Any]], value: Any, lang: str) -> None:
+    def set_options(self, options: Sequence[tuple[Text, Any]], value: Any, lang: str) -> None:
         """Replace the choices (e.g. the currencies of a newly loaded rate sheet) and select ``value``."""
         self.options = list(options)
         values = [v for _, v in self.options]
@@ -201,6 +209,22 @@ class ChoiceField(Field):
         return self.input.value
 
 
+def currency_field(
+    name: str = "currency", currencies: Sequence[str] = ("USD",), label: Text | None = None
+) -> ChoiceField:
+    """A narrow drop-down of currency codes (the first chosen); set_options swaps in a rate sheet's."""
+    return ChoiceField(name, label or T.msg("currency"), [(c, c) for c in currencies], currencies[0], min_width="90px")
+
+
+def problems_html(problems: Sequence[Problem], lang: str, view: Section | None, stale: str | None) -> str:
+    """The problems of a calculator's inputs as a red list, and ``stale`` (saying the result
+    shown is the last good one) under it; empty when there is no problem."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p.message(lang, view))}</li>" for p in problems)
+    return f"<ul style='color:#b00020'>{items}</ul>" + (f"<p><i>{esc(stale)}</i></p>" if stale else "")
+
+
 def rate_banner(
     date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str
 ) -> str:
@@ -208,11 +232,9 @@ def rate_banner(
 
     ``age_days`` and ``stale`` come from the data's own object (e.g. ``RateSheet.is_stale``).
     """
-    shown_date = date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
-    line = tr(("{what}: tanggal {date}, sumber: {source}", "{what}: dated {date}, source: {source}"), lang).format(
-        what=tr(what, lang).capitalize(), date=shown_date, source=source
-    )
-    out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
+    shown_date = format_date(date, lang)
+    line = T("source_line", lang, what=tr(what, lang).capitalize(), date=shown_date, source=source)
+    out = note_html(line, "ukm-source")
     if stale:
         msg = Problem(
             "stale_rates",
@@ -221,7 +243,10 @@ def rate_banner(
             None,
             {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days},
         ).message(lang)
-        out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
+        out += (
+            "<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;"
+            f"margin:4px 0'>⚠ {esc(msg)}</div>"
+        )
     return out
 
 
@@ -230,7 +255,7 @@ def sheet_banner(sheet, today: dt.date, max_age_days: int, lang: str) -> str:
     return rate_banner(
         sheet.date,
         sheet.source,
-        ("lembar kurs", "rate sheet"),
+        T.msg("rate_sheet"),
         age_days=sheet.age_days(today),
         stale=sheet.is_stale(max_age_days, today),
         max_age_days=max_age_days,
@@ -248,29 +273,44 @@ def html_table(
 ) -> str:
     """A plain HTML table that scrolls sideways on a narrow screen instead of overflowing."""
     th = "".join(
-        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>"
+        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid "
+        f"#999'>{esc(h)}</th>"
         for i, h in enumerate(header)
     )
     body = []
     for r_i, r in enumerate(rows):
         bold = "font-weight:bold;background:#eef6ee;" if highlight_last and r_i == len(rows) - 1 else ""
         tds = "".join(
-            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
+            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px "
+            f"6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
             for i, c in enumerate(r)
         )
         body.append(f"<tr>{tds}</tr>")
     return (
-        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' style='border-collapse:collapse;font-size:92%'>"
+        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' "
+        "style='border-collapse:collapse;font-size:92%'>"
         f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+FieldT = TypeVar("FieldT", bound=Field)
 
 
 class Calculator:
     """Base of every calculator widget (see the module docstring)."""
 
     key = "calculator"  # section name under `calculators:` in a saved case file
-    title: Text = ("Kalkulator", "Calculator")
-    intro: Text = ("", "")
+    texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
+
+    @property
+    def title(self) -> Text:
+        """The heading: the ``title`` text of this calculator's catalogue section."""
+        return self.texts.msg("title")
+
+    @property
+    def intro(self) -> Text:
+        """The line under the heading: the section's ``intro`` text."""
+        return self.texts.msg("intro")
 
     def __init__(
         self,
@@ -283,25 +323,23 @@ class Calculator:
         save_dir: str | Path | None = None,
     ):
         lang = lang or os.environ.get("UKM_LANG") or "id"
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.today = today or dt.date.today()
         self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
         self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()
         self.result: Any = None  # the last good domain result
         self.error: UkmError | None = None
-        self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)
+        self.shown: dict[str, Any] = {}  # key figures exactly as displayed (tests, benchmarks)
         self._fields: list[Field] = []
-        self._labels: list[tuple[W.Widget, str, Text]] = []
+        self._labels: list[tuple[W.Widget, str, Text, str | None]] = []
         self._hold = False
 
         self.lang_switch = W.ToggleButtons(options=list(LANG_OPTIONS), value=self.lang, style={"button_width": "auto"})
         self.lang_switch.add_class("ukm-lang")
         self.lang_switch.observe(self._on_lang, "value")
         self.heading = W.HTML()
-        self.message = W.HTML(layout=full_width())
-        self.message.add_class("ukm-message")
-        self.source_info = W.HTML(layout=full_width())
-        self.source_info.add_class("ukm-sources")
+        self.message = output_area("ukm-message")
+        self.source_info = output_area("ukm-sources")
         from ukm_tools.widgets.case_panel import CasePanel
 
         self.case_panel = CasePanel(self)
@@ -309,7 +347,7 @@ class Calculator:
         self.set_case(case if case is not None else case_io.default_case(), extras)
 
     @classmethod
-    def from_case_file(cls, path: str | Path, **kw) -> Calculator:
+    def from_case_file(cls, path: str | Path, **kw: Any) -> Self:
         """A calculator pre-filled from a trainer's (or a saved) case file."""
         case, extras = case_io.read_case_file(path)
         return cls(case, extras=extras, **kw)
@@ -350,17 +388,19 @@ class Calculator:
         return case_io.dump(case_io.case_to_mapping(case), extras)
 
     # --- building blocks for subclasses -------------------------------------------------
-    def field(self, f: Field) -> Field:
+    def field(self, f: FieldT) -> FieldT:
+        """Register an input: it follows the language switch and recomputes on change."""
         self._fields.append(f)
         f.input.observe(self._on_input, "value")
         return f
 
-    def label(self, widget: W.Widget, attr: str, text: Text) -> W.Widget:
-        """Register a widget attribute that follows the language switch."""
-        self._labels.append((widget, attr, text))
+    def label(self, widget: W.Widget, attr: str, text: Text, wrap: str | None = None) -> W.Widget:
+        """Register a widget attribute that follows the language switch (``wrap``: HTML around
+        the escaped text, ``{}`` marking where it goes)."""
+        self._labels.append((widget, attr, text, wrap))
         return widget
 
-    def t(self, text: Text | str) -> str:
+    def t(self, text: Text) -> str:
         return tr(text, self.lang)
 
     @contextmanager
@@ -391,6 +431,11 @@ class Calculator:
 
     def body(self) -> list[W.Widget]:
         raise NotImplementedError
+
+    def results(self, *areas: W.Widget) -> list[W.Widget]:
+        """What follows a calculator's inputs in ``body()``: the message, its result areas in
+        order, then the date and source of the data used."""
+        return [self.message, *areas, self.source_info]
 
     def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
         """Put a case's figures (and this calculator's saved extras) into the inputs."""
@@ -439,12 +484,13 @@ class Calculator:
 
     def show_error(self, err: UkmError) -> None:
         self.error = err
-        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang))
+        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang, self.texts))
         keep = ""
         if self.result is not None:
-            keep = f"<div style='font-size:90%'>{esc(self.t(('Hasil di bawah masih dari isian benar yang terakhir.', 'The result below is still from the last valid inputs.')))}</div>"
+            keep = f"<div style='font-size:90%'>{esc(T('last_result_kept', self.lang))}</div>"
         self.message.value = (
-            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0'>"
+            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px "
+            "8px;margin:4px 0'>"
             f"<ul style='margin:0;padding-left:18px'>{lines}</ul>{keep}</div>"
         )
 
@@ -464,12 +510,12 @@ class Calculator:
 
     def relabel(self) -> None:
         self.heading.value = f"<h3 style='margin:4px 0'>{esc(self.t(self.title))}</h3>" + (
-            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro[0] else ""
+            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>"
         )
         for f in self._fields:
             f.relabel(self.lang)
-        for widget, attr, text in self._labels:
-            setattr(widget, attr, self.t(text))
+        for widget, attr, text, wrap in self._labels:
+            setattr(widget, attr, self.t(text) if wrap is None else wrap.format(esc(self.t(text))))
         self.case_panel.relabel()
 
     def set_lang(self, lang: str) -> None:

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 import ipywidgets as W
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 from ukm_tools.widgets import case_io
 
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.widgets.base import Calculator
 
+T = section("widgets.case_panel")
+
 
 class CasePanel:
     def __init__(self, calc: Calculator):
-        from ukm_tools.widgets.base import full_width, wrap_row
+        from ukm_tools.widgets.base import output_area, wrap_row
 
         self.calc = calc
         self.title = W.HTML()
@@ -33,8 +36,7 @@ class CasePanel:
         self.open_button = W.Button(icon="folder-open", layout=W.Layout(width="auto"))
         self.open_button.add_class("ukm-open")
         self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False, layout=W.Layout(width="auto"))
-        self.status = W.HTML(layout=full_width())
-        self.status.add_class("ukm-case-status")
+        self.status = output_area("ukm-case-status")
         self.save_button.on_click(lambda _: self.save())
         self.open_button.on_click(lambda _: self.open_selected())
         self.upload.observe(self._on_upload, "value")
@@ -50,44 +52,36 @@ class CasePanel:
         self.box.add_class("ukm-case-panel")
 
     def relabel(self) -> None:
-        t = self.calc.t
-        self.title.value = (
-            f"<b>{t(('Simpan atau buka isian (berkas kasus)', 'Save or open your inputs (case file)'))}</b>"
-        )
-        self.save_button.description = t(("Simpan", "Save"))
-        self.open_button.description = t(("Buka", "Open"))
-        self.upload.description = t(("Unggah berkas", "Upload file"))
-        self.name.placeholder = t(("nama berkas, mis. nama Anda", "file name, e.g. your name"))
+        lang = self.calc.lang
+        self.title.value = f"<b>{T('title', lang)}</b>"
+        self.save_button.description = T("save", lang)
+        self.open_button.description = T("open", lang)
+        self.upload.description = T("upload", lang)
+        self.name.placeholder = T("name_placeholder", lang)
         self.refresh_list()
 
     def refresh_list(self) -> None:
         files = case_io.list_saved(self.calc.save_dir)
         current = self.saved.value
-        options = [(p.name, str(p)) for p in files] or [
-            (self.calc.t(("(belum ada berkas tersimpan)", "(nothing saved yet)")), "")
-        ]
+        options = [(p.name, str(p)) for p in files] or [(T("nothing_saved", self.calc.lang), "")]
         self.saved.options = options
         values = [v for _, v in options]
         self.saved.value = current if current in values else values[0]  # newest first
 
     def save(self) -> str | None:
         """Write the inputs; returns the path, or None (and a message) when the inputs are not valid."""
-        t = self.calc.t
+        lang = self.calc.lang
         try:
             text = self.calc.saved_text()
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = t(
-                ("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first.")
-            )
+            self.status.value = T("not_saved", lang)
             return None
         # Without a name, a time stamp keeps participants sharing one server from overwriting each other.
         name = self.name.value.strip() or f"{self.calc.case.case}-{dt.datetime.now():%Y%m%d-%H%M%S}"
         path = case_io.save_text(self.calc.save_dir, name, text)
-        link = case_io.data_link(
-            text.encode("utf-8"), path.name, "application/x-yaml", t(("Unduh berkas", "Download file"))
-        )
-        self.status.value = f"{t(('Tersimpan di', 'Saved to'))} <code>{path}</code> — {link}"
+        link = case_io.data_link(text.encode("utf-8"), path.name, "application/x-yaml", T("download", lang))
+        self.status.value = f"{T('saved_to', lang)} <code>{path}</code> — {link}"
         self.refresh_list()
         self.saved.value = str(path)
         return str(path)
@@ -107,15 +101,13 @@ class CasePanel:
         self._load(lambda: case_io.read_case_text(text, f["name"]), f["name"])
 
     def _load(self, reader, name: str) -> bool:
-        t = self.calc.t
+        lang = self.calc.lang
         try:
             case, extras = reader()
             self.calc.set_case(case, extras)
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = t(
-                ("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged.")
-            )
+            self.status.value = T("cannot_open", lang)
             return False
-        self.status.value = f"{t(('Dibuka', 'Opened'))}: <code>{name}</code>"
+        self.status.value = f"{T('opened', lang)}: <code>{name}</code>"
         return True

@@ -13,25 +13,29 @@ from pathlib import Path
 
 import nbformat
 
+from ukm_tools.messages import Msg, section
+
+T = section("widgets.gallery")
+
 
 @dataclass(frozen=True)
 class App:
     slug: str  # notebook file name without .ipynb
     module: str  # ukm_tools.widgets.<module> with an app() function
-    title: tuple[str, str]
+    title: Msg
 
 
 APPS: tuple[App, ...] = (
-    App("01-harga-ekspor", "price", ("Harga ekspor (Incoterms)", "Export price build-up")),
-    App("02-incoterms", "incoterms_explorer", ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")),
-    App("03-asuransi", "insurance", ("Asuransi pengangkutan laut", "Marine cargo insurance")),
-    App("04-pembayaran", "payments", ("Perbandingan cara pembayaran", "Payment-method comparator")),
-    App("05-kurs", "fx", ("Kurs valuta asing", "Foreign exchange")),
-    App("06-titik-impas", "breakeven", ("Titik impas dan margin", "Break-even and margin")),
-    App("07-biaya-sampai-tujuan", "landed", ("Biaya sampai di tujuan (Form D)", "Landed cost (Form D)")),
-    App("08-kesiapan-ekspor", "readiness", ("Cek kesiapan ekspor", "Export readiness check")),
-    App("09-pembiayaan", "financing", ("Pembiayaan pesanan ekspor", "Export order financing")),
-    App("10-e-katalog", "katalog", ("Harga e-Katalog", "e-Katalog price")),
+    App("01-harga-ekspor", "price", T.msg("price")),
+    App("02-incoterms", "incoterms_explorer", T.msg("incoterms_explorer")),
+    App("03-asuransi", "insurance", T.msg("insurance")),
+    App("04-pembayaran", "payments", T.msg("payments")),
+    App("05-kurs", "fx", T.msg("fx")),
+    App("06-titik-impas", "breakeven", T.msg("breakeven")),
+    App("07-biaya-sampai-tujuan", "landed", T.msg("landed")),
+    App("08-kesiapan-ekspor", "readiness", T.msg("readiness")),
+    App("09-pembiayaan", "financing", T.msg("financing")),
+    App("10-e-katalog", "katalog", T.msg("katalog")),
 )
 
 
@@ -63,7 +67,7 @@ def write_gallery(folder: str | Path) -> list[Path]:
         path = folder / f"{a.slug}.ipynb"
         nbformat.write(_notebook(f"from ukm_tools.widgets.{a.module} import app\napp()"), path)
         written.append(path)
-    links = "\n".join(f"{i}. [{a.title[0]}]({a.slug}.ipynb) — *{a.title[1]}*" for i, a in enumerate(apps, 1))
+    links = "\n".join(f"{i}. [{a.title['id']}]({a.slug}.ipynb) — *{a.title['en']}*" for i, a in enumerate(apps, 1))
     index = folder / "00-daftar-kalkulator.ipynb"
     nbformat.write(
         _notebook("", f"# Kalkulator ekspor UKM\n\nPilih kalkulator / choose a calculator:\n\n{links}\n"), index

@@ -4,8 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from ukm_tools.errors import UkmError
+from ukm_tools.errors import Problem, UkmError
+from ukm_tools.messages import register
+
+register(
+    {
+        "stale_rates": {
+            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
+            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
+        },
+    }
+)
+
+# Every date and time a participant or the office sees is Indonesian western time.
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def now_jakarta() -> dt.datetime:
+    return dt.datetime.now(JAKARTA)
+
+
+def today_jakarta() -> dt.date:
+    return now_jakarta().date()
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """A date as participants read it: 01-12-2025 in Indonesian, 2025-12-01 in English."""
+    return date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
 
 
 def as_date(raw: Any, field: str = "date") -> dt.date:
@@ -37,3 +64,19 @@ class Dated:
 
     def is_stale(self, max_age_days: int, today: dt.date | None = None) -> bool:
         return self.age_days(today) > max_age_days
+
+
+def stale_warning(data: Dated, what: tuple[str, str], today: dt.date, max_age_days: int, lang: str) -> str | None:
+    """The one staleness warning (page banner and quotation PDF alike), or None when fresh.
+
+    ``what`` names the data in (Indonesian, English), e.g. ("lembar kurs", "rate sheet").
+    """
+    if not data.is_stale(max_age_days, today):
+        return None
+    params = {
+        "what": what[1] if lang == "en" else what[0],
+        "date": format_date(data.date, lang),
+        "age": data.age_days(today),
+        "max_age": max_age_days,
+    }
+    return Problem("stale_rates", None, None, None, params).message(lang)

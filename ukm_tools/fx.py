@@ -31,6 +31,11 @@ class RateKind(str, Enum):
     MID = "mid"
 
 
+# Rates older than this many days get the staleness warning (pages and quotations alike).
+DEFAULT_MAX_RATE_AGE_DAYS = 7
+RATE_SHEET_NAME = ("lembar kurs", "rate sheet")  # how pages and documents name a RateSheet
+
+
 @dataclass(frozen=True)
 class Rate:
     """Rupiah per one unit of ``currency``."""

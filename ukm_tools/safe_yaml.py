@@ -101,9 +101,7 @@ class _BoundedLoader(yaml.SafeLoader):
             except TypeError:  # an unhashable key: SafeLoader reports it below
                 continue
             if first is not None:
-                raise _Refused(
-                    "yaml_duplicate_key", key=key, line=key_node.start_mark.line + 1, first_line=first + 1
-                )
+                raise _Refused("yaml_duplicate_key", key=key, line=key_node.start_mark.line + 1, first_line=first + 1)
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 

@@ -82,7 +82,7 @@ def test_usd_and_english_and_save(calc, kw):
     calc.f_cost.input.value = "17.25"
     calc.f_fixed.input.value = "1,200"
     assert calc.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD", lang="en")
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = BreakEvenCalculator.from_case_file(path, **kw)
     again.widget
     assert again.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD")

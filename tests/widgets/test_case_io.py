@@ -61,20 +61,6 @@ def test_extras_survive_and_stay_out_of_the_case():
     assert case == packaged_case()
 
 
-@pytest.mark.parametrize(
-    "name, saved",
-    [
-        ("peserta 07", "peserta-07.yaml"),
-        ("../../etc/passwd", "etc-passwd.yaml"),
-        ("", "kasus.yaml"),
-        ("a.yml", "a.yml"),
-    ],
-)
-def test_save_names_stay_in_the_folder(tmp_path, name, saved):
-    path = case_io.save_text(tmp_path, name, "x: 1\n")
-    assert path.parent == tmp_path and path.name == saved
-
-
 def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
     calc = PriceBuildUpCalculator(**kw)
     calc.widget

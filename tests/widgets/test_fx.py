@@ -81,7 +81,7 @@ def test_save_reopen_keeps_typed_rates(calc, kw):
     calc.rates.buy.input.value = "16.100"
     calc.rates.sell.input.value = "16.300"
     calc.f_amount.input.value = "7.500"
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = FxCalculator.from_case_file(path, **kw)
     again.widget
     assert again.shown == calc.shown

@@ -65,7 +65,7 @@ def test_english_and_saved_case(calc, kw):
     assert calc.shown["packing"] == "Seller"
     calc.f_rule.input.value = "DAP"
     calc.buyer_door.value = True
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = IncotermsExplorer.from_case_file(path, **kw)
     again.widget
     assert again.f_rule.read() == "DAP" and again.buyer_door.value is True

@@ -73,7 +73,7 @@ def test_english_and_save_roundtrip(calc, kw):
     assert calc.f_rate.raw == "0.35"  # the case's rate for ICC (A)
     calc.f_rate.input.value = "0.4"
     assert calc.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A", lang="en")
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = InsuranceCalculator.from_case_file(path, **kw)
     again.widget
     assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A")

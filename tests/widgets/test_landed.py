@@ -75,7 +75,7 @@ def test_bad_input_message_keeps_result(calc, field, text, fragment):
 def test_save_and_reopen(calc, kw):
     calc.f_duty.input.value = "15"
     calc.f_preference.input.value = "Form E"
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = LandedCostCalculator.from_case_file(path, **kw)
     again.widget
     assert again.shown == calc.shown and again.f_preference.raw == "Form E"

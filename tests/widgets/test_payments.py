@@ -113,7 +113,7 @@ def test_save_and_reopen_in_english(calc, kw):
     calc.f_invoice.input.value = "12.345,67"
     calc.f_tenor.input.value = "120"
     calc.f_sort.input.value = "cost"
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = PaymentsCalculator.from_case_file(path, **{**kw, "lang": "en"})
     again.widget
     assert again.f_invoice.raw == "12,345.67" and again.f_tenor.raw == "120"

@@ -171,17 +171,21 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
     calc.f_place.input.value = "Belawan"
     shown = dict(calc.shown)
     calc.case_panel.name.value = "peserta 07"
-    path = calc.case_panel.save()
-    assert path.endswith("peserta-07.yaml")
+    name = calc.case_panel.save()
+    assert name == "peserta-07.yaml"
     assert "data:application/x-yaml;base64," in calc.case_panel.status.value
+    # the page names the file, never the folder it is in
+    assert str(calc.store.folder) not in calc.case_panel.status.value
     # the saved file is an ordinary case file
+    path = calc.store.folder / name
     case = load_case(path)
     assert case.unit_costs.hpp == 221000 and case.incoterm == "FOB" and case.named_place == "Belawan"
     # a new page (fresh calculator, same folder) lists it and opens it
     again = PriceBuildUpCalculator(**kw)
     again.widget
     assert again.shown != shown
-    assert again.case_panel.saved.value == path
+    assert again.case_panel.saved.value == name
+    assert all(str(calc.store.folder) not in label for label, _ in again.case_panel.saved.options)
     assert again.case_panel.open_selected()
     assert again.shown == shown and again.f_hpp.raw == "221.000"
     # and a trainer can start a calculator from the file
@@ -208,10 +212,11 @@ def test_invalid_inputs_are_not_saved(calc):
 
 
 def test_pdf_button_writes_quotation(calc):
-    path = calc.make_pdf("quotation")
-    data = open(path, "rb").read()
+    name = calc.make_pdf("quotation")
+    data = (calc.store.folder / name).read_bytes()
     assert data.startswith(b"%PDF")
     assert "data:application/pdf;base64," in calc.pdf_status.value
+    assert str(calc.store.folder) not in calc.pdf_status.value
     calc.f_qty.input.value = "x"
     assert calc.make_pdf("proforma") is None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import partial
 from typing import Literal
 from xml.sax.saxutils import escape
 
@@ -20,6 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ukm_tools.case import Case
+from ukm_tools.dated import format_date, stale_warning
+from ukm_tools.fx import DEFAULT_MAX_RATE_AGE_DAYS, RATE_SHEET_NAME
 from ukm_tools.incoterms import rule as incoterm_rule
 from ukm_tools.money import format_money, format_number
 from ukm_tools.pricing import PriceBuildUp
@@ -43,6 +46,8 @@ _TEXT = {
         "terms": "Syarat penyerahan",
         "payment": "Syarat pembayaran",
         "rate": "Kurs yang dipakai",
+        "rate_sheet": "Lembar kurs",
+        "rate_sheet_line": "tanggal {date}, sumber: {source}",
         "insurance": "Asuransi",
         "origin": "Negara asal barang: Indonesia",
         "note_q": "Harga di atas adalah penawaran dan berlaku sampai tanggal di atas.",
@@ -67,6 +72,8 @@ _TEXT = {
         "terms": "Delivery terms",
         "payment": "Payment terms",
         "rate": "Exchange rate used",
+        "rate_sheet": "Rate sheet",
+        "rate_sheet_line": "dated {date}, source: {source}",
         "insurance": "Insurance",
         "origin": "Country of origin: Indonesia",
         "note_q": "The prices above are an offer valid until the date shown.",
@@ -97,15 +104,23 @@ def quotation_pdf(
     today: dt.date,
     kind: Kind = "quotation",
     lang: str = "id",
+    max_rate_age_days: int = DEFAULT_MAX_RATE_AGE_DAYS,
     compress: bool = True,
 ) -> bytes:
-    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests)."""
+    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests).
+
+    The rate sheet's date and source are always printed; when the sheet is older than
+    ``max_rate_age_days`` the page's staleness warning is printed too, in a box above
+    the prices, so a quotation never carries an old rate silently.
+    """
     lang = lang if lang in _TEXT else "id"
     t = _TEXT[lang]
     styles = getSampleStyleSheet()
     normal, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
     final = result.final
-    date_fmt = (lambda d: d.strftime("%d-%m-%Y")) if lang == "id" else (lambda d: d.isoformat())
+    date_fmt = partial(format_date, lang=lang)
+    sheet = case.rate_sheet()
+    stale = stale_warning(sheet, RATE_SHEET_NAME, today, max_rate_age_days, lang)
     terms = f"{result.rule} {case.named_place}, Incoterms® 2020".replace("  ", " ")
 
     story = [
@@ -135,6 +150,18 @@ def quotation_pdf(
         ),
         Spacer(1, 5 * mm),
     ]
+    if stale:
+        story += [
+            Table(
+                [[Paragraph(f"<b>{escape(stale)}</b>", normal)]],
+                colWidths=[170 * mm],
+                style=[
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff4d6")),
+                    ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#e0a800")),
+                ],
+            ),
+            Spacer(1, 4 * mm),
+        ]
     desc = case.product.description or case.product.name
     goods = [
         [t["desc"], t["hs"], t["qty"], t["unit_price"], t["total"]],
@@ -173,6 +200,7 @@ def quotation_pdf(
     facts = [[t["terms"], terms], [t["payment"], case.payment_terms or "-"]]
     if result.price_rate is not None:
         facts.append([t["rate"], result.price_rate.describe(lang)])
+    facts.append([t["rate_sheet"], t["rate_sheet_line"].format(date=date_fmt(sheet.date), source=sheet.source)])
     if result.insurance is not None:
         ins = result.insurance
         facts.append([t["insurance"], f"ICC ({ins.clause}), 110% CIF = {format_money(ins.insured_amount, lang)}"])

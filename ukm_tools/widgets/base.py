@@ -31,18 +31,21 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 
 from ukm_tools import checks
+from ukm_tools.dated import Dated, format_date, stale_warning, today_jakarta
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.fx import DEFAULT_MAX_RATE_AGE_DAYS, RATE_SHEET_NAME
 from ukm_tools.messages import register
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
+from ukm_tools.widgets.case_store import CaseStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.case import Case
+    from ukm_tools.fx import RateSheet
 
 Text = tuple[str, str]  # (Bahasa Indonesia, English)
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
-DEFAULT_MAX_RATE_AGE_DAYS = 7
 log = logging.getLogger(__name__)
 
 register(
@@ -50,10 +53,6 @@ register(
         "unexpected_error": {
             "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
             "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
-        },
-        "stale_rates": {
-            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
-            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
         },
     }
 )
@@ -109,6 +108,14 @@ def max_rate_age_default() -> int:
 
 def save_dir_default() -> Path:
     return Path(os.environ.get("UKM_SAVE_DIR") or Path.cwd() / "kasus-tersimpan")
+
+
+# key -> title of every calculator class, so a saved case can say which calculator wrote it.
+_TITLES: dict[str, Text] = {}
+
+
+def calculator_title(key: str | None) -> Text | None:
+    return _TITLES.get(key or "")
 
 
 class Field:
@@ -201,41 +208,22 @@ class ChoiceField(Field):
         return self.input.value
 
 
-def rate_banner(
-    date: dt.date, source: str, what: Text, *, age_days: int, stale: bool, max_age_days: int, lang: str
-) -> str:
-    """HTML naming the date and source of a rate sheet or fee schedule, with a warning when stale.
-
-    ``age_days`` and ``stale`` come from the data's own object (e.g. ``RateSheet.is_stale``).
-    """
-    shown_date = date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
+def rate_banner(data: Dated, source: str, what: Text, *, today: dt.date, max_age_days: int, lang: str) -> str:
+    """HTML naming the date and source of a rate sheet, fee schedule or requirements list, with
+    the staleness warning (the same one the quotation PDF prints) when it is older than allowed."""
     line = tr(("{what}: tanggal {date}, sumber: {source}", "{what}: dated {date}, source: {source}"), lang).format(
-        what=tr(what, lang).capitalize(), date=shown_date, source=source
+        what=tr(what, lang).capitalize(), date=format_date(data.date, lang), source=source
     )
     out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
-    if stale:
-        msg = Problem(
-            "stale_rates",
-            None,
-            None,
-            None,
-            {"what": tr(what, lang), "date": shown_date, "age": age_days, "max_age": max_age_days},
-        ).message(lang)
+    msg = stale_warning(data, what, today, max_age_days, lang)
+    if msg:
         out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
     return out
 
 
-def sheet_banner(sheet, today: dt.date, max_age_days: int, lang: str) -> str:
+def sheet_banner(sheet: RateSheet, today: dt.date, max_age_days: int, lang: str) -> str:
     """:func:`rate_banner` for a :class:`~ukm_tools.fx.RateSheet`."""
-    return rate_banner(
-        sheet.date,
-        sheet.source,
-        ("lembar kurs", "rate sheet"),
-        age_days=sheet.age_days(today),
-        stale=sheet.is_stale(max_age_days, today),
-        max_age_days=max_age_days,
-        lang=lang,
-    )
+    return rate_banner(sheet, sheet.source, RATE_SHEET_NAME, today=today, max_age_days=max_age_days, lang=lang)
 
 
 def html_table(
@@ -272,6 +260,10 @@ class Calculator:
     title: Text = ("Kalkulator", "Calculator")
     intro: Text = ("", "")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TITLES[cls.key] = cls.title
+
     def __init__(
         self,
         case: Case | None = None,
@@ -281,12 +273,15 @@ class Calculator:
         today: dt.date | None = None,
         max_rate_age_days: int | None = None,
         save_dir: str | Path | None = None,
+        store: CaseStore | None = None,
     ):
         lang = lang or os.environ.get("UKM_LANG") or "id"
         self.lang = lang if lang in ("id", "en") else "id"
-        self.today = today or dt.date.today()
+        self.today = today or today_jakarta()
         self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
         self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()
+        # The participant's own saved cases (the calculator server passes one per identity).
+        self.store = store if store is not None else CaseStore(self.save_dir)
         self.result: Any = None  # the last good domain result
         self.error: UkmError | None = None
         self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)

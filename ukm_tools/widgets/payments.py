@@ -291,11 +291,10 @@ class PaymentsCalculator(Calculator):
     def sources_html(self) -> str:
         s = self.schedule
         return rate_banner(
-            s.date,
+            s,
             f"{s.bank} — {s.source}",
             ("tarif biaya bank", "bank fee schedule"),
-            age_days=s.age_days(self.today),
-            stale=s.is_stale(self.max_fee_age_days, self.today),
+            today=self.today,
             max_age_days=self.max_fee_age_days,
             lang=self.lang,
         )

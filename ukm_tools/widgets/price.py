@@ -489,7 +489,14 @@ class PriceBuildUpCalculator(Calculator):
         """The quotation / pro-forma of the last valid inputs."""
         if self.result is None:
             raise UkmError("missing_field", "price")
-        return quotation_pdf(self.priced_case, self.result, today=self.today, kind=kind, lang=self.lang)
+        return quotation_pdf(
+            self.priced_case,
+            self.result,
+            today=self.today,
+            kind=kind,
+            lang=self.lang,
+            max_rate_age_days=self.max_rate_age_days,
+        )
 
     def make_pdf(self, kind: str = "quotation") -> str | None:
         t = self.t
@@ -504,13 +511,11 @@ class PriceBuildUpCalculator(Calculator):
             )
             return None
         data = self.pdf_bytes(kind)
-        name = document_number(self.priced_case, kind, self.today) + ".pdf"
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        out = self.save_dir / name
-        out.write_bytes(data)
+        # Kept in the participant's own folder too; the page names the file, never where it is.
+        name = self.store.save_document(document_number(self.priced_case, kind, self.today), data)
         link = case_io.data_link(data, name, "application/pdf", t(("Unduh PDF", "Download PDF")))
-        self.pdf_status.value = f"{esc(t(('PDF dibuat', 'PDF created')))}: <code>{esc(out)}</code> — {link}"
-        return str(out)
+        self.pdf_status.value = f"{esc(t(('PDF dibuat', 'PDF created')))}: <b>{esc(name)}</b> — {link}"
+        return name
 
 
 def app(**kw) -> W.Widget:

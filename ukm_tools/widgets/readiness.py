@@ -229,11 +229,10 @@ class ReadinessCalculator(Calculator):
     def sources_html(self) -> str:
         c = self.catalog
         return rate_banner(
-            c.date,
+            c,
             c.source,
             ("daftar persyaratan", "requirements list"),
-            age_days=c.age_days(self.today),
-            stale=c.is_stale(self.max_req_age_days, self.today),
+            today=self.today,
             max_age_days=self.max_req_age_days,
             lang=self.lang,
         )

@@ -56,6 +56,10 @@ class FeeEvent(str, Enum):
 # --------------------------------------------------------------------------- methods
 
 
+# A bank's fee schedule older than this many days gets the staleness warning.
+DEFAULT_MAX_FEE_AGE_DAYS = 180
+
+
 @dataclass(frozen=True)
 class PaymentMethod:
     """One way to get paid, with who carries the risk (1 = safest)."""

@@ -19,20 +19,96 @@ class App:
     slug: str  # notebook file name without .ipynb
     module: str  # ukm_tools.widgets.<module> with an app() function
     title: tuple[str, str]
+    question: tuple[str, str]  # what it answers, as the home page of the calculator server asks it
+    cls: str  # the calculator class in that module
+
+    def calculator_class(self) -> type:
+        import importlib
+
+        return getattr(importlib.import_module(f"ukm_tools.widgets.{self.module}"), self.cls)
+
+    @property
+    def path(self) -> str:
+        """The page's address on the calculator server: the slug without its number."""
+        return self.slug.split("-", 1)[1]
 
 
 APPS: tuple[App, ...] = (
-    App("01-harga-ekspor", "price", ("Harga ekspor (Incoterms)", "Export price build-up")),
-    App("02-incoterms", "incoterms_explorer", ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")),
-    App("03-asuransi", "insurance", ("Asuransi pengangkutan laut", "Marine cargo insurance")),
-    App("04-pembayaran", "payments", ("Perbandingan cara pembayaran", "Payment-method comparator")),
-    App("05-kurs", "fx", ("Kurs valuta asing", "Foreign exchange")),
-    App("06-titik-impas", "breakeven", ("Titik impas dan margin", "Break-even and margin")),
-    App("07-biaya-sampai-tujuan", "landed", ("Biaya sampai di tujuan (Form D)", "Landed cost (Form D)")),
-    App("08-kesiapan-ekspor", "readiness", ("Cek kesiapan ekspor", "Export readiness check")),
-    App("09-pembiayaan", "financing", ("Pembiayaan pesanan ekspor", "Export order financing")),
-    App("10-e-katalog", "katalog", ("Harga e-Katalog", "e-Katalog price")),
+    App(
+        "01-harga-ekspor",
+        "price",
+        ("Harga ekspor (Incoterms)", "Export price build-up"),
+        ("Berapa harga ekspor saya?", "What is my export price?"),
+        "PriceBuildUpCalculator",
+    ),
+    App(
+        "02-incoterms",
+        "incoterms_explorer",
+        ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer"),
+        ("Siapa menanggung biaya dan risiko?", "Who pays which cost and bears which risk?"),
+        "IncotermsExplorer",
+    ),
+    App(
+        "03-asuransi",
+        "insurance",
+        ("Asuransi pengangkutan laut", "Marine cargo insurance"),
+        ("Berapa premi asuransi kiriman saya?", "What does insuring my shipment cost?"),
+        "InsuranceCalculator",
+    ),
+    App(
+        "04-pembayaran",
+        "payments",
+        ("Perbandingan cara pembayaran", "Payment-method comparator"),
+        ("Cara bayar mana yang paling murah dan aman?", "Which way of being paid is cheapest and safest?"),
+        "PaymentsCalculator",
+    ),
+    App(
+        "05-kurs",
+        "fx",
+        ("Kurs valuta asing", "Foreign exchange"),
+        ("Berapa rupiah yang saya terima?", "How many rupiah will I receive?"),
+        "FxCalculator",
+    ),
+    App(
+        "06-titik-impas",
+        "breakeven",
+        ("Titik impas dan margin", "Break-even and margin"),
+        ("Berapa yang harus terjual supaya tidak rugi?", "How much must I sell to break even?"),
+        "BreakEvenCalculator",
+    ),
+    App(
+        "07-biaya-sampai-tujuan",
+        "landed",
+        ("Biaya sampai di tujuan (Form D)", "Landed cost (Form D)"),
+        ("Berapa harga barang saya di negara pembeli?", "What does my product cost in the buyer's country?"),
+        "LandedCostCalculator",
+    ),
+    App(
+        "08-kesiapan-ekspor",
+        "readiness",
+        ("Cek kesiapan ekspor", "Export readiness check"),
+        ("Apa yang masih kurang untuk mulai ekspor?", "What am I still missing to start exporting?"),
+        "ReadinessCalculator",
+    ),
+    App(
+        "09-pembiayaan",
+        "financing",
+        ("Pembiayaan pesanan ekspor", "Export order financing"),
+        ("Berapa modal dan pinjaman untuk pesanan ini?", "How much capital and credit does this order need?"),
+        "FinancingCalculator",
+    ),
+    App(
+        "10-e-katalog",
+        "katalog",
+        ("Harga e-Katalog", "e-Katalog price"),
+        ("Berapa harga saya di e-Katalog?", "What price do I list on the e-Katalog?"),
+        "KatalogCalculator",
+    ),
 )
+
+
+def app_by_path(path: str) -> App | None:
+    return next((a for a in APPS if a.path == path), None)
 
 
 def available_apps() -> list[App]:

@@ -18,6 +18,7 @@ from ukm_tools.errors import UkmError
 from ukm_tools.messages import register
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
+    DEFAULT_MAX_FEE_AGE_DAYS,
     FeeSchedule,
     collection_cost,
     compare_methods,
@@ -42,7 +43,6 @@ from ukm_tools.widgets.base import (
 
 register({}, fields={"breakdown_method": {"id": "Rincian untuk", "en": "Breakdown for"}})
 
-DEFAULT_MAX_FEE_AGE_DAYS = 180
 RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c62828", 6: "#8e0000"}
 
 

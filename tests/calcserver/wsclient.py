@@ -42,7 +42,11 @@ class Recording:
     @property
     def updates(self) -> list[dict[str, Any]]:
         """The recorded widget changes (typed values), in order."""
-        return [m for m in self.sent if m["header"]["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "update"]
+        return [
+            m
+            for m in self.sent
+            if m["header"]["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "update"
+        ]
 
 
 def _message(msg_type: str, content: dict[str, Any], session: str) -> dict[str, Any]:
@@ -55,8 +59,16 @@ def _message(msg_type: str, content: dict[str, Any], session: str) -> dict[str, 
         "date": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
         "version": "5.2",
     }
-    return {"header": header, "msg_id": msg_id, "msg_type": msg_type, "parent_header": {}, "metadata": {},
-            "content": content, "buffers": [], "channel": "shell"}
+    return {
+        "header": header,
+        "msg_id": msg_id,
+        "msg_type": msg_type,
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "buffers": [],
+        "channel": "shell",
+    }
 
 
 @dataclass
@@ -153,6 +165,15 @@ class PageClient:
             for waiter in self._idle.values():
                 if not waiter.done():
                     waiter.set_exception(ConnectionError("the server closed the page"))
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run ``coroutine`` to completion in a thread of its own (Playwright's sync API keeps an
+    event loop running in the test's thread, where ``asyncio.run`` is refused)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def record(base: str, path: str, changes: list[tuple[str, str]], chromium: str = "/usr/bin/chromium") -> Recording:

@@ -198,16 +198,16 @@ async def _reap_forever(registry: Registry, idle_after_s: float) -> None:
     import anyio
 
     interval = max(1.0, min(60.0, idle_after_s / 4))
-    collected_at = registry.stats()["sessions_closed_total"]
     while True:
         await asyncio.sleep(interval)
         try:
             closed = await anyio.to_thread.run_sync(registry.reap_idle, idle_after_s)
             if closed:
                 log.info("closed %d idle calculator sessions", closed)
-            closed_total = registry.stats()["sessions_closed_total"]
-            if closed_total != collected_at:
-                collected_at = closed_total
+            counts = registry.stats()
+            # Calculators of closed sessions still in memory: collect (again, until they are gone;
+            # a closing page's thread may hold one for a moment after its session ended).
+            if counts["calculators_in_memory"] > counts["sessions_open"]:
                 await anyio.to_thread.run_sync(gc.collect)
         except Exception:  # the reaper must outlive one bad context
             log.exception("idle-session reaper")

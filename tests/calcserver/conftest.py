@@ -98,3 +98,12 @@ def type_into(page, selector: str, text: str, key: str = "Tab") -> None:
     box.click()
     box.fill(text)
     box.press(key)
+
+
+def choose_saved(page, name: str) -> None:
+    """Pick the saved case ``name`` in the panel's list (its label adds the time it was saved)."""
+    select = page.locator(".ukm-saved-list select")
+    labels = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    matching = [label for label in labels if label == name or label.startswith(name + " (")]
+    assert matching, f"{name} not among saved cases {labels}"
+    select.select_option(value=matching[0])

@@ -166,12 +166,12 @@ def test_a_program_error_is_a_message_and_the_last_result_stays(calc, monkeypatc
     assert calc.result is before and calc.summary.value == summary
 
 
-def test_phone_friendly_labels_and_a_scrolling_schedule(calc):
-    """Short labels (the 'blank = ...' hint is a placeholder) and the instalment table in a
-    sideways-scrolling box, so neither squeezes nor cuts off on a 360 px phone."""
+def test_phone_friendly_labels_and_a_stacking_schedule(calc):
+    """Short labels (the 'blank = ...' hint is a placeholder) and an instalment table whose rows
+    stack into cards on a phone, so neither squeezes nor cuts off on a 360 px screen."""
     rate = calc.inputs["rate_pct"]
     assert rate.description == "Suku bunga (% per tahun)" and rate.placeholder == "kosong = menurut skema"
-    assert "overflow-x:auto" in calc.table.value
+    assert "ukm-stack" in calc.table.value and "data-label='Bunga'" in calc.table.value
     assert ">Tanggal<" not in calc.table.value  # no start date: no empty date column
     _, financing = calc.result
     assert calc.table.value.count("<tr>") == 1 + len(financing.schedule.rows) + 1

@@ -226,6 +226,23 @@ def sheet_banner(sheet: RateSheet, today: dt.date, max_age_days: int, lang: str)
     return rate_banner(sheet, sheet.source, RATE_SHEET_NAME, today=today, max_age_days=max_age_days, lang=lang)
 
 
+# On a phone a table's rows become cards: each value on its own line beside its column's name,
+# so no column is cut off and no number hides behind a sideways scroll. Inline, so the same
+# HTML works in a notebook, in the book and on the calculator server.
+STACKED_TABLE_CSS = (
+    "<style>@media (max-width: 600px) {"
+    "table.ukm-stack, table.ukm-stack tbody, table.ukm-stack tr, table.ukm-stack td {display:block;width:100%}"
+    "table.ukm-stack thead {display:none}"
+    "table.ukm-stack tr {border-bottom:1px solid #ccc;padding:3px 0}"
+    "table.ukm-stack td {display:flex;justify-content:space-between;gap:8px;text-align:right !important;"
+    "white-space:normal !important;overflow-wrap:anywhere;padding:1px 2px !important}"
+    "table.ukm-stack td::before {content:attr(data-label);text-align:left;font-weight:normal;color:#555}"
+    "table.ukm-stack td.ukm-row-head {display:block;text-align:left !important;font-weight:bold}"
+    "table.ukm-stack td.ukm-row-head::before {content:none}"
+    "}</style>"
+)
+
+
 def html_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -234,21 +251,30 @@ def html_table(
     numeric_from: int = 1,
     highlight_last: bool = False,
 ) -> str:
-    """A plain HTML table that scrolls sideways on a narrow screen instead of overflowing."""
+    """A plain HTML table; on a phone (up to 600 px wide) each row stacks into a card whose
+    first cell is its heading and every other value sits beside its column's name."""
     th = "".join(
-        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;border-bottom:1px solid #999'>{esc(h)}</th>"
+        f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;"
+        f"border-bottom:1px solid #999'>{esc(h)}</th>"
         for i, h in enumerate(header)
     )
     body = []
     for r_i, r in enumerate(rows):
         bold = "font-weight:bold;background:#eef6ee;" if highlight_last and r_i == len(rows) - 1 else ""
-        tds = "".join(
-            f"<td style='{bold}text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;white-space:{'nowrap' if i >= numeric_from else 'normal'}'>{esc(c)}</td>"
-            for i, c in enumerate(r)
-        )
-        body.append(f"<tr>{tds}</tr>")
+        tds = []
+        for i, c in enumerate(r):
+            align = "right" if i >= numeric_from else "left"
+            wrap = "nowrap" if i >= numeric_from else "normal"
+            head = " class='ukm-row-head'" if i == 0 else ""
+            label = esc(header[i]) if i < len(header) else ""
+            tds.append(
+                f"<td{head} data-label='{label}' style='{bold}text-align:{align};padding:2px 6px;"
+                f"white-space:{wrap}'>{esc(c)}</td>"
+            )
+        body.append(f"<tr>{''.join(tds)}</tr>")
     return (
-        f"<div style='overflow-x:auto;max-width:100%'><table class='{css_class}' style='border-collapse:collapse;font-size:92%'>"
+        f"{STACKED_TABLE_CSS}<div style='max-width:100%'>"
+        f"<table class='{css_class} ukm-stack' style='border-collapse:collapse;font-size:92%'>"
         f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 

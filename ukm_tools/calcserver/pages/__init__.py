@@ -34,7 +34,6 @@ def _page(app: App):
             return sessions.open_calculator(app, identity, state.config.save_root, state.registry)
 
         calculator = solara.use_memo(build, dependencies=[])
-        solara.Title(f"{app.title[0]} — Kalkulator Ekspor UKM")
         solara.display(calculator.widget)
 
     Page.__name__ = f"Page_{app.path.replace('-', '_')}"

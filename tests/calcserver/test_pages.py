@@ -1,10 +1,10 @@
-"""The Voila gallery in headless Chromium: real typing, rendered results, offline, phone width."""
+"""The calculators served by `ukm apps` in headless Chromium: real typing, rendered results, offline, phone width."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import type_into
+from tests.calcserver.conftest import choose_saved, type_into
 from ukm_tools.case import case_from_mapping, packaged_case
 from ukm_tools.money import format_money
 from ukm_tools.widgets import case_io
@@ -12,9 +12,9 @@ from ukm_tools.widgets import case_io
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
-def render(open_page, voila_url, slug, ready_selector, width=1024, height=2000):
+def render(open_page, calc_url, path, ready_selector, width=1024, height=2000):
     p = open_page(width, height)
-    p.page.goto(f"{voila_url}/voila/render/{slug}.ipynb")
+    p.page.goto(f"{calc_url}/kalkulator/{path}")
     p.page.wait_for_selector(ready_selector)
     return p
 
@@ -27,20 +27,8 @@ def price_texts(mutate=None):
     return format_money(final.unit_quote, "id"), format_money(final.shipment_quote, "id")
 
 
-def test_index_links_every_calculator(open_page, voila_url):
-    p = open_page()
-    p.page.goto(f"{voila_url}/voila/render/00-daftar-kalkulator.ipynb")
-    p.page.wait_for_selector("text=Kalkulator ekspor UKM")
-    links = p.page.locator("a[href$='.ipynb']").all_inner_texts()
-    from ukm_tools.widgets.gallery import APPS
-
-    assert links == [a.title[0] for a in APPS]
-    p.screenshot("00-daftar-kalkulator")
-    assert p.external_requests() == []
-
-
-def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
-    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote")
+def test_price_buildup_typing_pdf_and_offline(open_page, calc_url):
+    p = render(open_page, calc_url, "harga-ekspor", ".ukm-unit-quote")
     page = p.page
     unit, total = price_texts()
     assert page.inner_text(".ukm-unit-quote") == unit
@@ -49,7 +37,7 @@ def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
     assert page.locator(".ukm-chart").count() == 1
     assert "01-12-2025" in page.inner_text(".ukm-sources")
     # no code is shown
-    assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor").count() == 0
+    assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
 
     type_into(page, ".ukm-field-hpp input", "240.000")
     unit2, total2 = price_texts(lambda m: m["unit_costs"].update(hpp=240000))
@@ -73,24 +61,25 @@ def test_price_buildup_typing_pdf_and_offline(open_page, voila_url):
     )
     page.locator(".ukm-save").click()
     page.wait_for_selector(".ukm-case-status a.ukm-download")
-    p.screenshot("01-harga-ekspor")
+    p.screenshot("harga-ekspor")
     assert p.external_requests() == [], p.external_requests()
     assert p.errors == []
 
 
-def test_price_buildup_saved_case_survives_reload(open_page, voila_url):
-    p = render(open_page, voila_url, "01-harga-ekspor", ".ukm-unit-quote")
+def test_price_buildup_saved_case_survives_reload(open_page, calc_url):
+    p = render(open_page, calc_url, "harga-ekspor", ".ukm-unit-quote")
     type_into(p.page, ".ukm-field-markup_pct input", "45")
     _, total = price_texts(lambda m: m["unit_costs"].update(markup_pct=45))
     p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
     type_into(p.page, ".ukm-save-name input", "reload-test")
     p.page.locator(".ukm-save").click()
     p.page.wait_for_selector(".ukm-case-status a.ukm-download[download='reload-test.yaml']")
+    assert "kasus-tersimpan" not in p.page.inner_text(".ukm-case-status")  # no server path shown
     # a reload starts from the trainer's case, and the saved file is there to open
     p.page.reload()
     p.page.wait_for_selector(".ukm-unit-quote")
     assert p.page.inner_text(".ukm-shipment-quote") != total
-    p.page.locator(".ukm-case-panel select").select_option(label="reload-test.yaml")
+    choose_saved(p.page, "reload-test.yaml")
     p.page.locator(".ukm-open").click()
     p.page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total)
 
@@ -98,13 +87,13 @@ def test_price_buildup_saved_case_survives_reload(open_page, voila_url):
 @pytest.mark.parametrize(
     "slug, ready, field",
     [
-        ("01-harga-ekspor", ".ukm-unit-quote", ".ukm-field-hpp input"),
-        ("04-pembayaran", ".ukm-payments-table", ".ukm-field-invoice input"),
-        ("08-kesiapan-ekspor", ".ukm-score", ".ukm-q-nib"),
+        ("harga-ekspor", ".ukm-unit-quote", ".ukm-field-hpp input"),
+        ("pembayaran", ".ukm-payments-table", ".ukm-field-invoice input"),
+        ("kesiapan-ekspor", ".ukm-score", ".ukm-q-nib"),
     ],
 )
-def test_fits_a_360px_phone(open_page, voila_url, slug, ready, field):
-    p = render(open_page, voila_url, slug, ready, width=360, height=2400)
+def test_fits_a_360px_phone(open_page, calc_url, slug, ready, field):
+    p = render(open_page, calc_url, slug, ready, width=360, height=2400)
     overflow = p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 2, f"page is {overflow}px wider than a 360px screen"
     box = p.page.locator(field).bounding_box()
@@ -117,13 +106,13 @@ def test_fits_a_360px_phone(open_page, voila_url, slug, ready, field):
     p.screenshot(f"{slug}-360px")
 
 
-def test_payment_comparator_typing(open_page, voila_url):
+def test_payment_comparator_typing(open_page, calc_url):
     from decimal import Decimal
 
     from ukm_tools.money import Money
     from ukm_tools.payments import compare_methods, load_fee_schedule
 
-    p = render(open_page, voila_url, "04-pembayaran", ".ukm-payments-table")
+    p = render(open_page, calc_url, "pembayaran", ".ukm-payments-table")
     page = p.page
     type_into(page, ".ukm-field-invoice input", "10.000")
     type_into(page, ".ukm-field-tenor_days input", "90", key="Enter")
@@ -140,15 +129,15 @@ def test_payment_comparator_typing(open_page, voila_url):
     assert "tidak boleh negatif" in page.inner_text(".ukm-error")
     assert want in page.inner_text(".ukm-payments-table")
     assert "Bank Jatim" in page.inner_text(".ukm-sources")
-    p.screenshot("04-pembayaran")
+    p.screenshot("pembayaran")
     assert p.external_requests() == []
     assert p.errors == []
 
 
-def test_readiness_answers_give_score_and_plan(open_page, voila_url):
+def test_readiness_answers_give_score_and_plan(open_page, calc_url):
     from ukm_tools.readiness import assess
 
-    p = render(open_page, voila_url, "08-kesiapan-ekspor", ".ukm-score")
+    p = render(open_page, calc_url, "kesiapan-ekspor", ".ukm-score")
     page = p.page
     assert page.inner_text(".ukm-score") == str(assess({}, "processed_food", "MY").score)
     for code in ("nib", "npwp", "hs_code"):
@@ -160,7 +149,7 @@ def test_readiness_answers_give_score_and_plan(open_page, voila_url):
     assert "NIB (Nomor Induk Berusaha)" not in plan
     page.locator(".ukm-lang button", has_text="English").click()
     page.wait_for_selector("text=Your action plan")
-    p.screenshot("08-kesiapan-ekspor")
+    p.screenshot("kesiapan-ekspor")
     assert p.external_requests() == []
     assert p.errors == []
 
@@ -168,15 +157,15 @@ def test_readiness_answers_give_score_and_plan(open_page, voila_url):
 @pytest.mark.parametrize(
     "slug, selector, wanted",
     [
-        ("02-incoterms", ".ukm-risk", "Penjelajah Incoterms 2020"),
-        ("03-asuransi", ".ukm-premium", "Kalkulator asuransi pengangkutan"),
-        ("05-kurs", ".ukm-proceeds", "Kalkulator kurs valuta asing"),
-        ("06-titik-impas", ".ukm-units", "Titik impas dan margin"),
-        ("07-biaya-sampai-tujuan", ".ukm-saving", "Biaya sampai di tujuan"),
+        ("incoterms", ".ukm-risk", "Penjelajah Incoterms 2020"),
+        ("asuransi", ".ukm-premium", "Kalkulator asuransi pengangkutan"),
+        ("kurs", ".ukm-proceeds", "Kalkulator kurs valuta asing"),
+        ("titik-impas", ".ukm-units", "Titik impas dan margin"),
+        ("biaya-sampai-tujuan", ".ukm-saving", "Biaya sampai di tujuan"),
     ],
 )
-def test_other_calculators_render_offline(open_page, voila_url, slug, selector, wanted):
-    p = render(open_page, voila_url, slug, selector)
+def test_other_calculators_render_offline(open_page, calc_url, slug, selector, wanted):
+    p = render(open_page, calc_url, slug, selector)
     assert wanted in p.page.inner_text(".ukm-calculator")
     assert p.page.locator(".ukm-error").count() == 0
     p.screenshot(slug)

@@ -1,6 +1,6 @@
-"""The e-Katalog and financing calculators in the Voila gallery, driven in headless Chromium.
+"""The e-Katalog and financing calculators of `ukm apps`, driven in headless Chromium.
 
-They use the session's one Voila server and browser (tests/browser/conftest.py): the
+They use the session's one calculator server and the module's browser (tests/calcserver/conftest.py): the
 widgets render, react to typed input and keep the last good result beside an inline message.
 """
 
@@ -27,8 +27,8 @@ def type_into(page, label: str, text: str) -> None:
     box.press("Tab")
 
 
-def test_katalog_widget_in_voila(voila_url, page):
-    page.goto(f"{voila_url}/voila/render/10-e-katalog.ipynb")
+def test_katalog_page(calc_url, page):
+    page.goto(f"{calc_url}/kalkulator/e-katalog")
     page.get_by_text("Harga e-Katalog untuk satu produk").wait_for()
     page.get_by_text("Harga tidak termasuk PPN: penjual bukan Pengusaha Kena Pajak (PKP).").wait_for()
     assert "Rp31.080" in page.content()  # the PKP price shown beside it
@@ -42,8 +42,8 @@ def test_katalog_widget_in_voila(voila_url, page):
     assert "Rp36.630" in page.content()
 
 
-def test_financing_widget_in_voila(voila_url, page):
-    page.goto(f"{voila_url}/voila/render/09-pembiayaan.ipynb")
+def test_financing_page(calc_url, page):
+    page.goto(f"{calc_url}/kalkulator/pembiayaan")
     page.get_by_text("Modal kerja dan pembiayaan pesanan ekspor").wait_for()
     page.get_by_text("Rp36.200.000 (hari ke-35)").wait_for()
     img = page.locator(".widget-image img, img.widget-image").first
@@ -59,11 +59,11 @@ def test_financing_widget_in_voila(voila_url, page):
 
 @pytest.mark.parametrize(
     "slug, ready",
-    [("09-pembiayaan", "Rp36.200.000 (hari ke-35)"), ("10-e-katalog", "Harga e-Katalog untuk satu produk")],
+    [("pembiayaan", "Rp36.200.000 (hari ke-35)"), ("e-katalog", "Harga e-Katalog untuk satu produk")],
 )
-def test_every_input_box_is_usable_on_a_360px_phone(voila_url, open_page, slug, ready):
+def test_every_input_box_is_usable_on_a_360px_phone(calc_url, open_page, slug, ready):
     p = open_page(360, 2400)
-    p.page.goto(f"{voila_url}/voila/render/{slug}.ipynb")
+    p.page.goto(f"{calc_url}/kalkulator/{slug}")
     p.page.get_by_text(ready).first.wait_for()
     narrow = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-text input, .widget-dropdown select'))
         .map(e => [e.closest('.widget-inline-hbox').querySelector('label').innerText, Math.round(e.getBoundingClientRect().width)])

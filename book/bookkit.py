@@ -20,10 +20,12 @@ from IPython.display import HTML, display  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 
 from ukm_tools.money import Money, format_money  # noqa: E402
+from ukm_tools.widgets.gallery import App  # noqa: E402
 
-# Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
-# sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
-DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
+# The calculator server (`ukm apps`) serves each calculator at <this>/<page>. For phones on the
+# workshop network the trainer builds with the address `ukm apps --lan` prints, e.g.
+# UKM_APPS_URL=http://192.168.1.10:8866/kalkulator.
+DEFAULT_APPS_URL = "http://127.0.0.1:8866/kalkulator"
 
 # Module -> the calculator of `ukm apps` (ukm_tools.widgets.gallery.APPS) it links to, by the
 # widget module name; the gallery gives the notebook name and title, so a rename there follows.
@@ -36,13 +38,12 @@ CALCULATOR_WIDGETS = {
 }
 
 
-def calculator(module: str) -> tuple[str, str]:
-    """(notebook name without .ipynb, Indonesian title) of a module's calculator app."""
+def calculator(module: str) -> App:
+    """The calculator app (page path, notebook name, Indonesian title) of a module."""
     from ukm_tools.widgets.gallery import APPS
 
     widget = CALCULATOR_WIDGETS[module]
-    app = next(a for a in APPS if a.module == widget)
-    return app.slug, app.title[0]
+    return next(a for a in APPS if a.module == widget)
 
 
 # Exercise (nbgrader assignment) of each module.
@@ -211,9 +212,10 @@ def hub_launch_url(app: str) -> str | None:
 
 
 def calculator_link(module: str) -> None:
-    """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
-    app, label = calculator(module)
-    url = f"{apps_url()}/{app}.ipynb"
+    """The box linking a module to its live calculator (a page of `ukm apps`, or on a hub)."""
+    calc = calculator(module)
+    app, label = calc.slug, calc.title[0]
+    url = f"{apps_url()}/{calc.path}"
     hub = hub_launch_url(app)
     hub_html = (
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'

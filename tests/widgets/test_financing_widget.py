@@ -171,7 +171,7 @@ def test_phone_friendly_labels_and_a_stacking_schedule(calc):
     stack into cards on a phone, so neither squeezes nor cuts off on a 360 px screen."""
     rate = calc.inputs["rate_pct"]
     assert rate.description == "Suku bunga (% per tahun)" and rate.placeholder == "kosong = menurut skema"
-    assert "ukm-stack" in calc.table.value and "data-label='Bunga'" in calc.table.value
+    assert "ukm-cards" in calc.table.value and "data-label='Bunga'" in calc.table.value
     assert ">Tanggal<" not in calc.table.value  # no start date: no empty date column
     _, financing = calc.result
     assert calc.table.value.count("<tr>") == 1 + len(financing.schedule.rows) + 1

@@ -107,9 +107,9 @@ def apps(
             raise typer.Exit(2)
         address = lan_net.url(addresses[0], port)
         png = lan_net.qr_png(address, folder / "alamat-kalkulator.png")
-        console.print(f"{count} kalkulator untuk peserta: {address}", highlight=False)
+        console.print(f"{count} kalkulator untuk peserta: {address}", highlight=False, soft_wrap=True)
         console.print(lan_net.qr_text(address), highlight=False, soft_wrap=True)
-        console.print(f"Kode QR untuk layar: {png}", highlight=False)
+        console.print(f"Kode QR untuk layar: {png}", highlight=False, soft_wrap=True)
         if len(addresses) > 1:
             console.print("Alamat lain komputer ini: " + ", ".join(addresses[1:]), highlight=False)
     else:

@@ -231,14 +231,14 @@ def sheet_banner(sheet: RateSheet, today: dt.date, max_age_days: int, lang: str)
 # HTML works in a notebook, in the book and on the calculator server.
 STACKED_TABLE_CSS = (
     "<style>@media (max-width: 600px) {"
-    "table.ukm-stack, table.ukm-stack tbody, table.ukm-stack tr, table.ukm-stack td {display:block;width:100%}"
-    "table.ukm-stack thead {display:none}"
-    "table.ukm-stack tr {border-bottom:1px solid #ccc;padding:3px 0}"
-    "table.ukm-stack td {display:flex;justify-content:space-between;gap:8px;text-align:right !important;"
+    "table.ukm-cards, table.ukm-cards tbody, table.ukm-cards tr, table.ukm-cards td {display:block;width:100%}"
+    "table.ukm-cards thead {display:none}"
+    "table.ukm-cards tr {border-bottom:1px solid #ccc;padding:3px 0}"
+    "table.ukm-cards td {display:flex;justify-content:space-between;gap:8px;text-align:right !important;"
     "white-space:normal !important;overflow-wrap:anywhere;padding:1px 2px !important}"
-    "table.ukm-stack td::before {content:attr(data-label);text-align:left;font-weight:normal;color:#555}"
-    "table.ukm-stack td.ukm-row-head {display:block;text-align:left !important;font-weight:bold}"
-    "table.ukm-stack td.ukm-row-head::before {content:none}"
+    "table.ukm-cards td::before {content:attr(data-label);text-align:left;font-weight:normal;color:#555}"
+    "table.ukm-cards td.ukm-row-head {display:block;text-align:left !important;font-weight:bold}"
+    "table.ukm-cards td.ukm-row-head::before {content:none}"
     "}</style>"
 )
 
@@ -274,7 +274,7 @@ def html_table(
         body.append(f"<tr>{''.join(tds)}</tr>")
     return (
         f"{STACKED_TABLE_CSS}<div style='max-width:100%'>"
-        f"<table class='{css_class} ukm-stack' style='border-collapse:collapse;font-size:92%'>"
+        f"<table class='{css_class} ukm-cards' style='border-collapse:collapse;font-size:92%'>"
         f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 

@@ -22,10 +22,10 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:")
 
 @pytest.fixture(scope="session")
 def calc_server(tmp_path_factory):
-    """(base URL, working folder) of the session's server: 5 s cull after a disconnect."""
+    """(base URL, working folder, process id) of the session's server: 5 s cull after a disconnect."""
     folder = tmp_path_factory.mktemp("ukm-apps")
-    with running_server(folder, "--cull-after", str(5 / 60)) as (base, _log):
-        yield base, folder
+    with running_server(folder, "--cull-after", str(5 / 60)) as (base, _log, proc):
+        yield base, folder, proc.pid
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,10 @@ def status(base: str) -> dict:
 
 
 @contextlib.contextmanager
-def running_server(folder: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
-    """``ukm apps --dir folder --port <free> *args``; yields (base URL, log file)."""
+def running_server(
+    folder: Path, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """``ukm apps --dir folder --port <free> *args``; yields (base URL, log file, process)."""
     port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     log_path = folder / "server.log"
@@ -73,7 +75,7 @@ def running_server(folder: Path, *args: str, env: dict[str, str] | None = None) 
             if time.monotonic() > deadline:
                 raise RuntimeError(f"ukm apps not ready after {READY_TIMEOUT_S} s: {log_path.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield base, log_path
+        yield base, log_path, proc
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

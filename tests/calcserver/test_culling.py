@@ -27,10 +27,8 @@ REAPER_INTERVAL_S = 1.5  # web._reap_forever: a quarter of the idle time
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("culling")
-    with running_server(folder, "--cull-after", str(CULL_AFTER_S / 60), "--idle-after", str(IDLE_AFTER_S / 60)) as (
-        base,
-        _log,
-    ):
+    times = ("--cull-after", str(CULL_AFTER_S / 60), "--idle-after", str(IDLE_AFTER_S / 60))
+    with running_server(folder, *times) as (base, _log, _proc):
         yield base
 
 

@@ -45,6 +45,17 @@ def test_home_link_opens_a_calculator_and_the_page_is_indonesian(open_page, calc
     assert p.external_requests() == [] and p.errors == []
 
 
+def test_the_server_itself_reaches_nothing_outside_this_machine(open_page, calc_url, calc_server):
+    import psutil
+
+    p = open_page(360, 740)
+    p.page.goto(f"{calc_url}{CALCULATOR_PREFIX}/pembayaran")
+    p.page.wait_for_selector(".ukm-payments-table")
+    remote = {c.raddr.ip for c in psutil.Process(calc_server[2]).net_connections("inet") if c.raddr}
+    assert remote <= {"127.0.0.1"}, remote  # no CDN, no telemetry: only the pages on this machine
+    assert p.external_requests() == []
+
+
 def test_unknown_page_is_not_found(calc_url):
     import urllib.error
 
@@ -68,7 +79,7 @@ def test_status_counts_only(calc_url):
 
 
 def test_two_browsers_never_see_each_others_saved_cases(open_page, calc_url, calc_server):
-    _, folder = calc_server
+    _, folder, _pid = calc_server
     ani, budi = open_page(360, 1400), open_page(360, 1400)
     for p in (ani, budi):
         p.page.goto(f"{calc_url}{CALCULATOR_PREFIX}/harga-ekspor")

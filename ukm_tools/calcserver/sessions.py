@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,13 +70,18 @@ class Registry:
         with self._lock:
             return [k for k, s in self._sessions.items() if now - s.last_active > idle_after_s]
 
-    def reap_idle(self, idle_after_s: float) -> int:
-        """Close the contexts of sessions idle for longer than ``idle_after_s``; returns how many."""
-        from solara.server import kernel_context
+    def reap_idle(self, idle_after_s: float, contexts: Mapping[str, Any] | None = None) -> int:
+        """Close the contexts of sessions idle for longer than ``idle_after_s``; returns how many.
 
+        ``contexts`` maps kernel ids to Solara contexts (default: Solara's own registry).
+        """
+        if contexts is None:
+            from solara.server import kernel_context
+
+            contexts = kernel_context.contexts
         closed = 0
         for kernel_id in self.idle(idle_after_s):
-            context = kernel_context.contexts.get(kernel_id)
+            context = contexts.get(kernel_id)
             if context is None:
                 self.forget(kernel_id)
                 continue

@@ -125,7 +125,9 @@ def test_static_files_are_compressed_once_and_cached_by_browsers():
 
     async def inner(scope, receive, send):
         calls.append(scope["path"])
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/javascript")]})
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/javascript")]}
+        )
         await send({"type": "http.response.body", "body": body})
 
     app = CachedStatic(inner, prefixes=("/static/",))

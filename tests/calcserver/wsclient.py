@@ -4,8 +4,8 @@ A recorded session (:func:`record` in a real Chromium page, or a file written by
 the messages the page sent: ``kernel_info_request``, opening Solara's control comm, "run
 page <path>", then widget updates (typed values). Replaying it opens a real server-side
 session: the server builds the calculator and sends every widget as it would to a browser.
-Widget ids differ per session, so a recorded update is re-addressed by the order in which
-the server opened its widgets (creation order is deterministic for a calculator).
+Widget ids differ per session, so a recorded update is re-addressed to the widget carrying
+the same ``ukm-field-*`` class (every calculator input has one).
 
 Used by the culling/memory tests (tests/calcserver) and the load benchmark
 (benchmarks/calcserver), always against 127.0.0.1.
@@ -29,15 +29,15 @@ SOLARA_SESSION_COOKIE = "solara-session-id"
 class Recording:
     path: str  # page path under /kalkulator, e.g. "harga-ekspor"
     sent: list[dict[str, Any]]  # messages the page sent, in order
-    opened: list[str]  # comm ids the server opened, in order (to re-address updates)
+    fields: dict[str, str]  # recorded comm id of each changed input -> its ukm-field-* class
 
     def to_json(self) -> str:
-        return json.dumps({"path": self.path, "sent": self.sent, "opened": self.opened})
+        return json.dumps({"path": self.path, "sent": self.sent, "fields": self.fields})
 
     @classmethod
     def from_json(cls, text: str) -> Recording:
         data = json.loads(text)
-        return cls(data["path"], data["sent"], data["opened"])
+        return cls(data["path"], data["sent"], data["fields"])
 
     @property
     def updates(self) -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ class PageClient:
     browser_cookie: str = field(default_factory=lambda: uuid.uuid4().hex + uuid.uuid4().hex)
     kernel_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     page_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    opened: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # ukm-field-* class -> comm id in this session
     ws: Any = None
     _idle: dict[str, asyncio.Future] = field(default_factory=dict)
     _reader: asyncio.Task | None = None
@@ -114,13 +114,15 @@ class PageClient:
             await self._send_and_wait(_message(kind, content, self.page_id), timeout)
         return time.perf_counter() - t0
 
-    async def change(self, index: int, timeout: float = 60) -> float:
-        """Replay recorded update number ``index`` (cyclic); returns seconds until the server was done."""
+    async def change(self, index: int, value: str | None = None, timeout: float = 60) -> float:
+        """Replay recorded update number ``index`` (cyclic), typing ``value`` instead of the recorded
+        text if given; returns seconds until the server had recomputed and sent the result."""
         updates = self.recording.updates
         recorded = updates[index % len(updates)]
         content = json.loads(json.dumps(recorded["content"]))
-        position = self.recording.opened.index(content["comm_id"])
-        content["comm_id"] = self.opened[position]
+        content["comm_id"] = self.fields[self.recording.fields[content["comm_id"]]]
+        if value is not None:
+            content["data"]["state"]["value"] = value
         t0 = time.perf_counter()
         await self._send_and_wait(_message("comm_msg", content, self.page_id), timeout)
         return time.perf_counter() - t0
@@ -153,8 +155,9 @@ class PageClient:
                     continue  # binary frames carry images: nothing to track
                 msg = json.loads(frame)
                 kind = msg["header"]["msg_type"]
-                if kind == "comm_open":
-                    self.opened.append(msg["content"]["comm_id"])
+                field_class = _field_class(msg)
+                if field_class:
+                    self.fields[field_class] = msg["content"]["comm_id"]
                 elif kind == "status" and msg["content"].get("execution_state") == "idle":
                     waiter = self._idle.pop(msg["parent_header"].get("msg_id", ""), None)
                     if waiter is not None and not waiter.done():
@@ -165,6 +168,15 @@ class PageClient:
             for waiter in self._idle.values():
                 if not waiter.done():
                     waiter.set_exception(ConnectionError("the server closed the page"))
+
+
+def _field_class(message: dict[str, Any]) -> str | None:
+    """The ``ukm-field-*`` class a comm_open or a state update gives its widget, if any
+    (a class added after the widget was created arrives as an update)."""
+    if message["header"]["msg_type"] not in ("comm_open", "comm_msg"):
+        return None
+    state = message["content"].get("data", {}).get("state", {})
+    return next((c for c in state.get("_dom_classes", []) if c.startswith("ukm-field-")), None)
 
 
 def run_async(coroutine: Any) -> Any:
@@ -181,7 +193,7 @@ def record(base: str, path: str, changes: list[tuple[str, str]], chromium: str =
     from playwright.sync_api import sync_playwright
 
     sent: list[dict[str, Any]] = []
-    opened: list[str] = []
+    classes: dict[str, str] = {}
 
     def on_ws(ws: Any) -> None:
         ws.on("framesent", lambda f: sent.append(json.loads(f)) if isinstance(f, str) else None)
@@ -189,8 +201,8 @@ def record(base: str, path: str, changes: list[tuple[str, str]], chromium: str =
         def received(f: Any) -> None:
             if isinstance(f, str):
                 msg = json.loads(f)
-                if msg["header"]["msg_type"] == "comm_open":
-                    opened.append(msg["content"]["comm_id"])
+                if _field_class(msg):
+                    classes[msg["content"]["comm_id"]] = _field_class(msg)
 
         ws.on("framereceived", received)
 
@@ -211,4 +223,5 @@ def record(base: str, path: str, changes: list[tuple[str, str]], chromium: str =
                 page.wait_for_timeout(100)
         browser.close()
     kept = [m for m in sent if m["header"]["msg_type"] in ("kernel_info_request", "comm_open", "comm_msg")]
-    return Recording(path, kept, opened)
+    changed = {m["content"]["comm_id"] for m in kept if m["header"]["msg_type"] == "comm_msg"}
+    return Recording(path, kept, {c: classes[c] for c in changed if c in classes})

@@ -38,7 +38,9 @@ def wait_ready(proc: subprocess.Popen, port: int) -> None:
 
 
 def listening(pid: int, port: int) -> list[str]:
-    return [c.laddr.ip for c in psutil.Process(pid).net_connections("tcp") if c.status == "LISTEN" and c.laddr.port == port]
+    return [
+        c.laddr.ip for c in psutil.Process(pid).net_connections("tcp") if c.status == "LISTEN" and c.laddr.port == port
+    ]
 
 
 def stop(proc: subprocess.Popen) -> str:

@@ -67,7 +67,7 @@ def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
     before = dict(calc.shown)
     monkeypatch.setattr(PriceBuildUpCalculator, "compute", lambda self: 1 / 0)
     calc.f_hpp.input.value = "1.000"
-    assert "kesalahan program (ZeroDivisionError)" in calc.message.value
+    assert "kesalahan program (ZeroDivisionError)" in calc.errors_shown()
     assert calc.shown == before
     assert "compute failed" in caplog.text
 

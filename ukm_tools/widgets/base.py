@@ -125,6 +125,7 @@ class Field:
         self.name = name
         self.label_text = label
         self.hint_text = hint
+        self.errors: list[str] = []  # this input's problems, shown under its label
         self.label = W.HTML()
         self.input = self._make_input(value)
         self.input.add_class(f"ukm-field-{name}")
@@ -139,7 +140,24 @@ class Field:
 
     def relabel(self, lang: str) -> None:
         hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
-        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}"
+        errors = "".join(
+            f"<div class='ukm-field-error' role='alert' style='color:#b71c1c;font-size:90%;line-height:1.3'>"
+            f"⚠ {esc(line)}</div>"
+            for line in self.errors
+        )
+        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}{errors}"
+
+    def set_errors(self, lines: list[str], lang: str) -> None:
+        """Show ``lines`` right above this input and mark its box red (no lines: clear both)."""
+        if lines == self.errors:
+            return
+        self.errors = list(lines)
+        self.relabel(lang)
+        self.input.layout.border = "2px solid #c62828" if lines else ""
+        if lines:
+            self.input.add_class("ukm-invalid")
+        else:
+            self.input.remove_class("ukm-invalid")
 
     @property
     def raw(self) -> str:
@@ -431,8 +449,7 @@ class Calculator:
             return False
         # The message goes before the new result is drawn, so a page never shows a fresh
         # result under an old error.
-        self.error = None
-        self.message.value = ""
+        self.clear_errors()
         try:
             self.render(result)
         except Exception as e:
@@ -458,16 +475,65 @@ class Calculator:
         self.source_info.value = self.sources_html()
         return ok
 
+    def field_for(self, name: str | None) -> Field | None:
+        """The input a problem's field names: exactly, or by the last part of a dotted path
+        ("unit_costs.hpp" is the box "hpp"); None when no single input matches."""
+        if not name:
+            return None
+        for f in self._fields:
+            if f.name == name:
+                return f
+        found = [f for f in self._fields if name.endswith("." + f.name) or f.name.endswith("." + name)]
+        return found[0] if len(found) == 1 else None
+
     def show_error(self, err: UkmError) -> None:
+        """Each problem under the input it concerns (the box marked red); problems of no single
+        input, and the note that the result shown is the last good one, above the result."""
         self.error = err
-        lines = "".join(f"<li>{esc(line)}</li>" for line in err.lines(self.lang))
-        keep = ""
+        at_field: dict[int, list[str]] = {}
+        general: list[str] = []
+        for problem in err.problems:
+            f = self.field_for(problem.field)
+            if f is None:
+                general.append(problem.message(self.lang))
+            else:
+                at_field.setdefault(id(f), []).append(problem.message(self.lang))
+        for f in self._fields:
+            f.set_errors(at_field.get(id(f), []), self.lang)
+        notes = []
+        if at_field:
+            notes.append(self.t(("Perbaiki isian yang bertanda merah.", "Correct the inputs marked in red.")))
         if self.result is not None:
-            keep = f"<div style='font-size:90%'>{esc(self.t(('Hasil di bawah masih dari isian benar yang terakhir.', 'The result below is still from the last valid inputs.')))}</div>"
+            notes.append(
+                self.t(
+                    (
+                        "Hasil di bawah masih dari isian benar yang terakhir.",
+                        "The result below is still from the last valid inputs.",
+                    )
+                )
+            )
+        lines = "".join(f"<li>{esc(line)}</li>" for line in general)
         self.message.value = (
-            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0'>"
-            f"<ul style='margin:0;padding-left:18px'>{lines}</ul>{keep}</div>"
+            "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;"
+            "padding:4px 8px;margin:4px 0'>"
+            + (f"<ul style='margin:0;padding-left:18px'>{lines}</ul>" if lines else "")
+            + "".join(f"<div style='font-size:90%'>{esc(n)}</div>" for n in notes)
+            + "</div>"
         )
+
+    def errors_shown(self) -> str:
+        """Every problem line on the page now (at its input or above the result), as text."""
+        lines = [line for f in self._fields for line in f.errors]
+        if self.error is not None:
+            lines += [line for line in self.error.lines(self.lang) if line not in lines]
+        return "\n".join(lines)
+
+    def clear_errors(self) -> None:
+        self.error = None
+        self.message.value = ""
+        for f in self._fields:
+            if f.errors:
+                f.set_errors([], self.lang)
 
     def _on_input(self, change: dict) -> None:
         if not self._hold:

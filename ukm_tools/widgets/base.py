@@ -24,11 +24,14 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ukm_tools import checks
 from ukm_tools.dated import Dated, format_date, stale_warning, today_jakarta
@@ -77,22 +80,62 @@ def esc(s: Any) -> str:
     return html.escape(str(s))
 
 
-def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px") -> W.Box:
+# Layouts and styles are widget models of their own: a calculator page of 220 widgets had 250
+# Layout and 160 Style models, each sent to the browser when a page opens. While a calculator
+# builds its page, identical ones are made once and shared (``shared_models``); a widget whose
+# layout changes later (shown/hidden) asks for its own (``own_layout=True``).
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("ukm_shared_models", default=None)
+
+
+@contextmanager
+def shared_models() -> Iterator[None]:
+    """Within this block, identical layouts and styles are one model (see :func:`shared`)."""
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
+
+
+def shared(key: Any, make: Callable[[], W.Widget]) -> Any:
+    """``make()`` once per ``key`` inside :func:`shared_models`; a new one outside it."""
+    cache = _SHARED.get()
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def wrap_row(children: Sequence[W.Widget], gap: str = "4px 12px", *, own_layout: bool = False) -> W.Box:
     """Children side by side on a wide screen, one under the other on a phone."""
-    return W.Box(
-        list(children),
-        layout=W.Layout(display="flex", flex_flow="row wrap", width="100%", grid_gap=gap, align_items="flex-end"),
-    )
+
+    def layout() -> W.Layout:
+        return W.Layout(display="flex", flex_flow="row wrap", width="100%", grid_gap=gap, align_items="flex-end")
+
+    return W.Box(list(children), layout=layout() if own_layout else shared(("wrap_row", gap), layout))
 
 
 def full_width(**kw) -> W.Layout:
-    return W.Layout(width="100%", max_width="100%", **kw)
+    return shared(("full_width", tuple(sorted(kw.items()))), lambda: W.Layout(width="100%", max_width="100%", **kw))
 
 
 def input_layout() -> W.Layout:
     # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
     # past its column, which clipped the box's right border on a phone.
-    return W.Layout(width="100%", margin="2px 0px")
+    return shared("input_layout", lambda: W.Layout(width="100%", margin="2px 0px"))
+
+
+def html_widget(**kw: Any) -> W.HTML:
+    """An HTML widget with the shared default layout and style."""
+    kw.setdefault("layout", shared("html_layout", W.Layout))
+    return W.HTML(style=shared("html_style", HTMLStyle), **kw)
+
+
+# Marks a wrong input red; carried in the label of a field that has a problem, so it works in
+# a notebook, the book and the server alike (no stylesheet needed).
+INVALID_CSS = "<style>.ukm-invalid input, .ukm-invalid select {border:2px solid #c62828 !important}</style>"
 
 
 def env_int(name: str, default: int) -> int:
@@ -126,17 +169,24 @@ class Field:
         self.label_text = label
         self.hint_text = hint
         self.errors: list[str] = []  # this input's problems, shown under its label
-        self.label = W.HTML()
+        self.label = html_widget()
         self.input = self._make_input(value)
         self.input.add_class(f"ukm-field-{name}")
-        self.box = W.VBox(
-            [self.label, self.input], layout=W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%")
+        box_layout = shared(
+            ("field_box", min_width),
+            lambda: W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%"),
         )
+        self.box = W.VBox([self.label, self.input], layout=box_layout)
 
     def _make_input(self, value: str) -> W.Widget:
         # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
         # so a half-typed number never triggers a message.
-        return W.Text(value=value, continuous_update=False, layout=input_layout())
+        return W.Text(
+            value=value,
+            continuous_update=False,
+            layout=input_layout(),
+            style=shared("text_style", TextStyle),
+        )
 
     def relabel(self, lang: str) -> None:
         hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
@@ -145,7 +195,8 @@ class Field:
             f"⚠ {esc(line)}</div>"
             for line in self.errors
         )
-        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}{errors}"
+        mark = INVALID_CSS if self.errors else ""
+        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}{errors}{mark}"
 
     def set_errors(self, lines: list[str], lang: str) -> None:
         """Show ``lines`` right above this input and mark its box red (no lines: clear both)."""
@@ -153,7 +204,6 @@ class Field:
             return
         self.errors = list(lines)
         self.relabel(lang)
-        self.input.layout.border = "2px solid #c62828" if lines else ""
         if lines:
             self.input.add_class("ukm-invalid")
         else:
@@ -206,7 +256,10 @@ class ChoiceField(Field):
 
     def _make_input(self, value: str) -> W.Widget:
         return W.Dropdown(
-            options=[(tr(t, "id"), v) for t, v in self.options], value=self._initial, layout=input_layout()
+            options=[(tr(t, "id"), v) for t, v in self.options],
+            value=self._initial,
+            layout=input_layout(),
+            style=shared("description_style", DescriptionStyle),
         )
 
     def relabel(self, lang: str) -> None:
@@ -343,9 +396,10 @@ class Calculator:
         self.source_info.add_class("ukm-sources")
         from ukm_tools.widgets.case_panel import CasePanel
 
-        self.case_panel = CasePanel(self)
-        self.setup()
-        self.set_case(case if case is not None else case_io.default_case(), extras)
+        with shared_models():
+            self.case_panel = CasePanel(self)
+            self.setup()
+            self.set_case(case if case is not None else case_io.default_case(), extras)
 
     @classmethod
     def from_case_file(cls, path: str | Path, **kw) -> Calculator:
@@ -564,6 +618,10 @@ class Calculator:
 
     # --- assembly ----------------------------------------------------------------------------
     def build(self) -> W.VBox:
+        with shared_models():
+            return self._build()
+
+    def _build(self) -> W.VBox:
         children = [self.lang_switch, self.heading, *self.body(), self.case_panel.box]
         with self.holding():
             self.relabel()

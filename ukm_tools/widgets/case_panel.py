@@ -40,7 +40,7 @@ class CasePanel:
         self.confirm_button.add_class("ukm-save-replace")
         self.cancel_button = W.Button(layout=W.Layout(width="auto"))
         self.cancel_button.add_class("ukm-save-cancel")
-        self.confirm_box = wrap_row([self.confirm_text, self.confirm_button, self.cancel_button])
+        self.confirm_box = wrap_row([self.confirm_text, self.confirm_button, self.cancel_button], own_layout=True)
         self.confirm_box.add_class("ukm-save-confirm")
         self.confirm_box.layout.display = "none"
         self.saved = W.Dropdown(layout=W.Layout(flex="1 1 160px", min_width="140px"))

@@ -90,7 +90,9 @@ class CostRow:
         if "amount" in cost:
             self.amount.show(cost["amount"], calc.lang)
         self.remove = W.Button(icon="trash", layout=W.Layout(width="36px"), tooltip="hapus / remove")
-        self.box = wrap_row([self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove])
+        self.box = wrap_row(
+            [self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove], own_layout=True
+        )
         self.box.layout.border_bottom = "1px dashed #ddd"
 
     def fields(self):

@@ -339,7 +339,8 @@ def main() -> None:
         print(f"{name:38} {goal:>8} {s:10.2f} {v:10.2f} {ratio:12.1f}x")
     print()
     print(
-        f"server: {server['sessions_open']} sessions open at the peak, RSS {server['baseline_mb']:.0f} MB after start-up"
+        f"server: {server['sessions_open']} sessions open at the peak,"
+        f" RSS {server['baseline_mb']:.0f} MB after start-up"
         f" and one page -> {server['peak_mb']:.0f} MB; {len(sv.renders_s)} renders and {len(sv.recomputes_ms)}"
         f" recomputes measured in Chromium, {sv.failures} failures"
     )

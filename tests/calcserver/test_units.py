@@ -65,7 +65,7 @@ def test_idle_sessions_are_closed_and_active_ones_kept():
     reg = Registry()
     app = APPS[0]
     calcs = [Calc(), Calc()]
-    idle, busy = (reg.add(k, app, c) for k, c in zip(("k-idle", "k-busy"), calcs))
+    idle, busy = (reg.add(k, app, c) for k, c in zip(("k-idle", "k-busy"), calcs, strict=True))
     idle.last_active -= 100
     busy.last_active -= 100
     reg.touch("k-busy")  # a message from the page just now

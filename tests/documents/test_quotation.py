@@ -80,7 +80,7 @@ def test_price_page_and_its_pdf_show_the_same_warning(tmp_path):
 
     late = dt.date(2026, 12, 1)
     calc = PriceBuildUpCalculator(today=late, save_dir=tmp_path, max_rate_age_days=7)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     banner = re.search(r"⚠ (.*?)</div>", calc.source_info.value).group(1)
     import html
 

@@ -102,13 +102,13 @@ def test_the_number_of_cases_is_bounded(tmp_path):
 def test_panel_asks_before_replacing_another_calculators_case(kw, tmp_path):
     shared = CaseStore(tmp_path / "satu-peserta")
     price = PriceBuildUpCalculator(**kw, store=shared)
-    price.widget
+    assert price.widget.children  # built: the page shows its fields and first result
     price.f_hpp.input.value = "1.500.000"
     price.case_panel.name.value = "kasus-saya"
     assert price.case_panel.save() == "kasus-saya.yaml"
 
     ins = InsuranceCalculator(**kw, store=shared)
-    ins.widget
+    assert ins.widget.children  # built: the page shows its fields and first result
     ins.case_panel.name.value = "kasus-saya"
     assert ins.case_panel.save() is None  # asks instead of writing
     assert ins.case_panel.confirm_box.layout.display == "flex"
@@ -127,7 +127,7 @@ def test_panel_asks_before_replacing_another_calculators_case(kw, tmp_path):
 
 def test_upload_that_is_too_large_or_not_text_keeps_inputs(kw):
     calc = PriceBuildUpCalculator(**kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     before = dict(calc.shown)
     assert calc.case_panel.open_upload("besar.yaml", b"a: " + b"x" * 100_000) is False
     assert "terlalu besar" in calc.errors_shown()

@@ -147,7 +147,8 @@ class CasePanel:
             self.confirm_text.value = esc(
                 t(
                     (
-                        f"Nama '{e.existing.name}' sudah dipakai untuk kasus dari {owner} ({e.existing.saved}). Ganti kasus itu?",
+                        f"Nama '{e.existing.name}' sudah dipakai untuk kasus dari {owner} "
+                        f"({e.existing.saved}). Ganti kasus itu?",
                         f"The name '{e.existing.name}' holds a case from {owner} ({e.existing.saved}). Replace it?",
                     )
                 )

@@ -17,6 +17,14 @@ from pathlib import Path
 READY_TIMEOUT_S = 120
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test or benchmark process dies, however it dies."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,6 +68,7 @@ def running_server(
         stdin=subprocess.DEVNULL,
         env=environment,
         cwd=folder,
+        preexec_fn=_die_with_parent,
     )
     base = f"http://127.0.0.1:{port}"
     try:

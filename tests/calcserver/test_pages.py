@@ -45,14 +45,21 @@ def test_price_buildup_typing_pdf_and_offline(open_page, calc_url):
     assert page.inner_text(".ukm-unit-quote") == unit2
 
     type_into(page, ".ukm-field-quantity input", "banyak", key="Enter")
-    page.wait_for_selector(".ukm-error")
-    assert "bukan angka" in page.inner_text(".ukm-error")
+    # the message appears right above the quantity box, which is marked red, not far below
+    page.wait_for_selector(".ukm-field-error")
+    assert "bukan angka" in page.inner_text(".ukm-field-error")
+    assert page.locator(".ukm-invalid.ukm-field-quantity").count() == 1
+    error_box = page.locator(".ukm-field-error").bounding_box()
+    field_box = page.locator(".ukm-field-quantity input").bounding_box()
+    assert 0 <= field_box["y"] - (error_box["y"] + error_box["height"]) < 40
+    border = page.locator(".ukm-field-quantity input").evaluate("e => getComputedStyle(e).borderTopColor")
+    assert border == "rgb(198, 40, 40)"
     assert page.inner_text(".ukm-shipment-quote") == total2  # last good result stays
 
     type_into(page, ".ukm-field-quantity input", "1.200")
     unit3, total3 = price_texts(lambda m: (m["unit_costs"].update(hpp=240000), m.update(quantity=1200)))
     page.wait_for_function("t => document.querySelector('.ukm-shipment-quote').innerText === t", arg=total3)
-    assert page.locator(".ukm-error").count() == 0
+    assert page.locator(".ukm-error, .ukm-field-error, .ukm-invalid").count() == 0
 
     page.locator(".ukm-pdf-quotation").click()
     page.wait_for_selector(".ukm-pdf-status a.ukm-download")
@@ -125,8 +132,9 @@ def test_payment_comparator_typing(open_page, calc_url):
     assert "Rincian biaya bank" in page.inner_text(".ukm-breakdown")
     assert "Diskonto wesel D/A" in page.inner_text(".ukm-discount")
     type_into(page, ".ukm-field-tenor_days input", "-1")
-    page.wait_for_selector(".ukm-error")
-    assert "tidak boleh negatif" in page.inner_text(".ukm-error")
+    page.wait_for_selector(".ukm-field-error")
+    assert "tidak boleh negatif" in page.inner_text(".ukm-field-error")
+    assert page.locator(".ukm-invalid.ukm-field-tenor_days").count() == 1
     assert want in page.inner_text(".ukm-payments-table")
     assert "Bank Jatim" in page.inner_text(".ukm-sources")
     p.screenshot("pembayaran")

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps demo test test-fast bench clean apps book book-fresh slides handouts bench-book
+.PHONY: setup system-deps demo lint test test-fast bench clean apps book book-fresh slides handouts bench-book
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -26,7 +26,13 @@ system-deps:
 demo: setup
 	$(BIN)/ukm demo $(DEMO_ARGS)
 
-test: setup system-deps
+# Style and types (configured in pyproject.toml): ruff's lint and format check, then mypy.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint system-deps
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 # Domain-only tests: seconds, no browser, no nbgrader.

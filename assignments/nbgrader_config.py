@@ -37,7 +37,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-# Feedback without hidden tests (nbgrader shows them by default, issue 917).
+# Feedback without hidden tests (nbgrader shows them by default: jupyter/nbgrader GitHub issue #917).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "ukm_tools.course.feedback.StripHiddenTests",

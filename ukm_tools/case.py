@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -91,7 +91,7 @@ def _check_item(v: str) -> str:
     return v
 
 
-def _check_choice(allowed: tuple[str, ...], upper: bool = False):
+def _check_choice(allowed: tuple[str, ...], upper: bool = False) -> Callable[[str], str]:
     def check(v: str) -> str:
         key = v.strip().upper() if upper and isinstance(v, str) else v
         if key not in allowed:
@@ -180,7 +180,7 @@ class Case(_Model):
             quote_currency=self.quote_currency,
             costs=tuple(CostLine(c.name, c.item, Money(c.amount, c.currency), c.per_unit) for c in self.costs),
             insurance_rate_pct=self.insurance.rate_pct if self.insurance else None,
-            insurance_rates_pct=dict(self.insurance.rates_pct) if self.insurance else {},
+            insurance_rates_pct={str(k): v for k, v in self.insurance.rates_pct.items()} if self.insurance else {},
             insurance_clause=self.insurance.clause if self.insurance else None,
             insurance_method=self.insurance.method if self.insurance else Method.INCLUSIVE,
             insure_under_d_rules=self.insurance.insure_under_d_rules if self.insurance else True,
@@ -205,7 +205,8 @@ class Case(_Model):
 
     def to_mapping(self) -> dict[str, Any]:
         """A plain mapping that :func:`case_from_mapping` reads back (for saving a participant's inputs)."""
-        return plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+        mapping: dict[str, Any] = plain(self.model_dump(mode="python", by_alias=True, exclude_none=True))
+        return mapping
 
 
 def plain(value: Any) -> Any:

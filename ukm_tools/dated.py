@@ -7,16 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "stale_rates": {
-            "id": "Perhatian: {what} ini bertanggal {date} ({age} hari lalu, batas {max_age} hari). Periksa angka terbaru sebelum menawar harga.",
-            "en": "Warning: this {what} is dated {date} ({age} days ago, limit {max_age} days). Check current figures before quoting.",
-        },
-    }
-)
+from ukm_tools.messages import Bilingual, format_date, local
 
 # Every date and time a participant or the office sees is Indonesian western time.
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -28,11 +19,6 @@ def now_jakarta() -> dt.datetime:
 
 def today_jakarta() -> dt.date:
     return now_jakarta().date()
-
-
-def format_date(date: dt.date, lang: str) -> str:
-    """A date as participants read it: 01-12-2025 in Indonesian, 2025-12-01 in English."""
-    return date.strftime("%d-%m-%Y") if lang == "id" else date.isoformat()
 
 
 def as_date(raw: Any, field: str = "date") -> dt.date:
@@ -60,21 +46,21 @@ class Dated:
     date: dt.date
 
     def age_days(self, today: dt.date | None = None) -> int:
-        return ((today or dt.date.today()) - self.date).days
+        return ((today or today_jakarta()) - self.date).days
 
     def is_stale(self, max_age_days: int, today: dt.date | None = None) -> bool:
         return self.age_days(today) > max_age_days
 
 
-def stale_warning(data: Dated, what: tuple[str, str], today: dt.date, max_age_days: int, lang: str) -> str | None:
+def stale_warning(data: Dated, what: Bilingual | str, today: dt.date, max_age_days: int, lang: str) -> str | None:
     """The one staleness warning (page banner and quotation PDF alike), or None when fresh.
 
-    ``what`` names the data in (Indonesian, English), e.g. ("lembar kurs", "rate sheet").
+    ``what`` names the data, e.g. :data:`ukm_tools.fx.RATE_SHEET_NAME` ("lembar kurs").
     """
     if not data.is_stale(max_age_days, today):
         return None
     params = {
-        "what": what[1] if lang == "en" else what[0],
+        "what": local(what, lang),
         "date": format_date(data.date, lang),
         "age": data.age_days(today),
         "max_age": max_age_days,

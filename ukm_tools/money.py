@@ -7,15 +7,20 @@ US cents). Display goes through Babel so Indonesian users see ``Rp1.234.567``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Union
+from typing import TypeAlias
 
 from babel.numbers import format_currency, format_decimal, get_currency_name
 
 from ukm_tools.errors import UkmError
 
-Number = Union[Decimal, int, str]
+Number: TypeAlias = Decimal | int | str
+# A rate or percentage may also be a float (a slider's value, 0.55 typed in a notebook): it is read
+# through its shortest decimal form (checks.number). Money never is.
+RateValue: TypeAlias = Decimal | int | str | float
+IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,
 # bank charges and invoices in Indonesia are in whole rupiah.
@@ -173,7 +178,7 @@ class Money:
         return {"amount": str(self.rounded().amount), "currency": self.currency}
 
 
-def money_sum(items, currency: str) -> Money:
+def money_sum(items: Iterable[Money], currency: str) -> Money:
     total = Money.zero(currency)
     for m in items:
         total = total + m

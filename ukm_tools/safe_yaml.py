@@ -1,7 +1,8 @@
 """The one YAML loader for every file ukm-tools reads: bounded, strict, with one-line errors.
 
-A case file a participant uploads, a rate sheet or fee schedule a trainer swaps in and
-the packaged data are all read here, because any of them can be hostile or simply wrong:
+A case file a participant uploads, a rate sheet or fee schedule a trainer swaps in, the
+packaged data and the message catalogue are all read here, because any of them can be
+hostile or simply wrong:
 
 * **size**: text longer than ``max_chars`` is refused before parsing;
 * **depth**: nesting deeper than ``max_depth`` is refused while the document is composed
@@ -14,8 +15,15 @@ the packaged data are all read here, because any of them can be hostile or simpl
   so a file that sets ``hpp`` twice would quietly lose one value);
 * only YAML's safe tags are constructed (``yaml.SafeLoader``).
 
-Every problem becomes a :class:`~ukm_tools.errors.UkmError` whose message is one line
-naming the file, the line and column, and what to fix.
+Files that ship inside the package (``packaged=True``: the data files and the message
+catalogue, read at every start) are parsed by libyaml, about six times faster; its
+composer is C code that the depth bound cannot watch, which is why anything from outside
+the package goes through the Python composer instead. Every other check is the same.
+
+:func:`load` raises :class:`~ukm_tools.errors.UkmError` whose message is one line naming
+the file, the line and column, and what to fix; :func:`parse` raises :class:`YamlRefused`
+with the same facts, for the message catalogue, which cannot use its own messages while
+it is being read.
 """
 
 from __future__ import annotations
@@ -27,28 +35,6 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "yaml_too_large": {
-            "id": "Berkas '{value}' terlalu besar ({size} karakter; paling banyak {allowed}). Berkas kasus biasanya hanya beberapa kilobyte.",
-            "en": "File '{value}' is too large ({size} characters; at most {allowed}). A case file is usually a few kilobytes.",
-        },
-        "yaml_too_deep": {
-            "id": "Berkas '{value}' baris {line}: susunan bertingkat terlalu dalam (lebih dari {allowed} tingkat).",
-            "en": "File '{value}' line {line}: nested more than {allowed} levels deep.",
-        },
-        "yaml_too_many_aliases": {
-            "id": "Berkas '{value}': alias YAML (*nama) mengulang isi terlalu banyak (lebih dari {allowed} unsur setelah diuraikan). Tulis isinya langsung.",
-            "en": "File '{value}': YAML aliases (*name) repeat content too often (more than {allowed} items once expanded). Write the content out.",
-        },
-        "yaml_duplicate_key": {
-            "id": "Berkas '{value}' baris {line}: kunci '{key}' ditulis dua kali (pertama di baris {first_line}). Hapus salah satunya.",
-            "en": "File '{value}' line {line}: key '{key}' appears twice (first on line {first_line}). Remove one of them.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -65,17 +51,38 @@ DEFAULT_LIMITS = Limits()
 UPLOAD_LIMITS = Limits(max_chars=64_000, max_depth=20, max_nodes=20_000)
 
 
-class _Refused(Exception):
-    """Raised inside the loader; turned into a UkmError with the file's name outside it."""
+class YamlRefused(Exception):
+    """What is wrong with a YAML text: a problem code (``yaml_too_deep``, ``malformed_file``...)
+    and the facts its message needs (``line``, ``allowed``, ``key``, ``detail``...)."""
 
     def __init__(self, code: str, **params: Any):
-        super().__init__(code)
+        super().__init__(f"{code}: {params}")
         self.code = code
         self.params = params
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    limits: Limits = DEFAULT_LIMITS
+class _Checks:
+    """Duplicate keys refused while constructing (both parsers construct in Python)."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: SafeLoader reports it below
+                continue
+            if first is not None:
+                raise YamlRefused(
+                    "yaml_duplicate_key", key=key, line=key_node.start_mark.line + 1, first_line=first + 1
+                )
+            seen[key] = key_node.start_mark.line
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return mapping
+
+
+class _BoundedLoader(_Checks, yaml.SafeLoader):
+    """The Python parser, with the depth bound while composing: for anything from outside."""
 
     def __init__(self, stream: str, limits: Limits):
         super().__init__(stream)
@@ -86,24 +93,23 @@ class _BoundedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > self.limits.max_depth:
-                mark = self.peek_event().start_mark
-                raise _Refused("yaml_too_deep", line=mark.line + 1, allowed=self.limits.max_depth)
-            return super().compose_node(parent, index)  # type: ignore[misc]
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise YamlRefused("yaml_too_deep", line=mark.line + 1, allowed=self.limits.max_depth)
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-            try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: SafeLoader reports it below
-                continue
-            if first is not None:
-                raise _Refused("yaml_duplicate_key", key=key, line=key_node.start_mark.line + 1, first_line=first + 1)
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+
+# libyaml when present (it is, with the pinned PyYAML wheels); the Python parser otherwise.
+_FastBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PackagedLoader(_Checks, _FastBase):  # type: ignore[valid-type,misc]  # a base chosen at import
+    """libyaml's parser for the files shipped inside the package (trusted, read at every start)."""
+
+    def __init__(self, stream: str, limits: Limits):
+        super().__init__(stream)
+        self.limits = limits
 
 
 def _expanded_size(root: Node, limit: int) -> int:
@@ -128,32 +134,39 @@ def _expanded_size(root: Node, limit: int) -> int:
     return size(root)
 
 
-def load(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse one YAML document from ``text`` (``name`` is what messages call the file).
+def parse(text: str, limits: Limits = DEFAULT_LIMITS, *, packaged: bool = False) -> Any:
+    """Parse one YAML document from ``text`` (``packaged``: a file shipped inside the package).
 
     Raises:
-        UkmError: ``yaml_too_large``, ``yaml_too_deep``, ``yaml_too_many_aliases``,
-            ``yaml_duplicate_key`` or ``malformed_file`` (not YAML), with the line where it applies.
+        YamlRefused: ``yaml_too_large``, ``yaml_too_deep``, ``yaml_too_many_aliases``,
+            ``yaml_duplicate_key`` or ``malformed_file`` (not YAML, ``detail`` saying where and why).
     """
     if len(text) > limits.max_chars:
-        raise UkmError("yaml_too_large", "file", name, limits.max_chars, size=len(text))
-    loader = _BoundedLoader(text, limits)
+        raise YamlRefused("yaml_too_large", allowed=limits.max_chars, size=len(text))
+    loader = (_PackagedLoader if packaged else _BoundedLoader)(text, limits)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         if _expanded_size(node, limits.max_nodes) > limits.max_nodes:
-            raise _Refused("yaml_too_many_aliases", allowed=limits.max_nodes)
+            raise YamlRefused("yaml_too_many_aliases", allowed=limits.max_nodes)
         return loader.construct_document(node)
-    except _Refused as e:
-        allowed = e.params.pop("allowed", None)
-        raise UkmError(e.code, "file", name, allowed, **e.params) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         detail = " ".join(str(getattr(e, "problem", None) or e).split())
-        raise UkmError("malformed_file", "file", name, detail=where + detail) from None
+        raise YamlRefused("malformed_file", detail=where + detail) from None
     except RecursionError:  # belt and braces: the depth bound should always come first
-        raise UkmError("yaml_too_deep", "file", name, limits.max_depth, line="?") from None
+        raise YamlRefused("yaml_too_deep", allowed=limits.max_depth, line="?") from None
     finally:
         loader.dispose()
+
+
+def load(text: str, name: str, limits: Limits = DEFAULT_LIMITS, *, packaged: bool = False) -> Any:
+    """:func:`parse`, its refusal as a :class:`~ukm_tools.errors.UkmError` naming the file ``name``."""
+    try:
+        return parse(text, limits, packaged=packaged)
+    except YamlRefused as e:
+        params = dict(e.params)
+        allowed = params.pop("allowed", None)
+        raise UkmError(e.code, "file", name, allowed, **params) from None

@@ -19,7 +19,7 @@ def test_home_lists_every_calculator_by_its_question_at_360px(open_page, calc_ur
     links = p.page.locator("a.ukm-app-link")
     assert links.count() == len(APPS)
     for i, a in enumerate(APPS):
-        assert links.nth(i).locator(".q").inner_text() == a.question[0]
+        assert links.nth(i).locator(".q").inner_text() == a.question["id"]
         assert links.nth(i).get_attribute("href") == f"{CALCULATOR_PREFIX}/{a.path}"
     assert p.page.locator("text=Berapa harga ekspor saya?").count() == 1
     text = p.page.inner_text("body")

@@ -65,8 +65,10 @@ def test_every_input_box_is_usable_on_a_360px_phone(calc_url, open_page, slug, r
     p = open_page(360, 2400)
     p.page.goto(f"{calc_url}/kalkulator/{slug}")
     p.page.get_by_text(ready).first.wait_for()
-    narrow = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-text input, .widget-dropdown select'))
-        .map(e => [e.closest('.widget-inline-hbox').querySelector('label').innerText, Math.round(e.getBoundingClientRect().width)])
+    narrow = p.page.evaluate("""() => Array.from(
+            document.querySelectorAll('.widget-text input, .widget-dropdown select'))
+        .map(e => [e.closest('.widget-inline-hbox').querySelector('label').innerText,
+                   Math.round(e.getBoundingClientRect().width)])
         .filter(([label, w]) => w < 80)""")
     assert narrow == [], f"input boxes too narrow to type in: {narrow}"
     cut = p.page.evaluate("""() => Array.from(document.querySelectorAll('.widget-checkbox span'))

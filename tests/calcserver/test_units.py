@@ -50,7 +50,8 @@ def test_an_identity_provider_is_anything_with_identify():
 # --- sessions and idle culling -----------------------------------------------------------------
 class FakeContext:
     def __init__(self, registry: Registry, kernel_id: str):
-        self.registry, self.id, self.closed = registry, kernel_id, False
+        self.registry, self.id = registry, kernel_id
+        self.closed: str | None = None  # the reason it was closed
 
     def close(self, reason: str = "") -> None:
         self.closed = reason
@@ -71,7 +72,7 @@ def test_idle_sessions_are_closed_and_active_ones_kept():
     reg.touch("k-busy")  # a message from the page just now
     contexts = {k: FakeContext(reg, k) for k in ("k-idle", "k-busy")}
     assert reg.reap_idle(60, contexts) == 1
-    assert contexts["k-idle"].closed == "cull" and contexts["k-busy"].closed is False
+    assert contexts["k-idle"].closed == "cull" and contexts["k-busy"].closed is None
     s = reg.stats()
     assert s["sessions_open"] == 1 and s["sessions_culled_idle_total"] == 1 and s["sessions_closed_total"] == 1
 

@@ -201,8 +201,8 @@ def record(base: str, path: str, changes: list[tuple[str, str]], chromium: str =
         def received(f: Any) -> None:
             if isinstance(f, str):
                 msg = json.loads(f)
-                if _field_class(msg):
-                    classes[msg["content"]["comm_id"]] = _field_class(msg)
+                if (cls := _field_class(msg)) is not None:
+                    classes[msg["content"]["comm_id"]] = cls
 
         ws.on("framereceived", received)
 

@@ -28,7 +28,7 @@ def start(*args: str, cwd=None) -> subprocess.Popen:
 def wait_ready(proc: subprocess.Popen, port: int) -> None:
     deadline = time.monotonic() + 120
     while True:
-        assert proc.poll() is None, proc.stdout.read().decode()
+        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
         try:
             get(f"http://127.0.0.1:{port}/", timeout=2)
             return
@@ -57,7 +57,7 @@ def test_apps_serves_the_calculators_on_loopback_and_stops_on_sigterm(tmp_path):
         assert listening(proc.pid, port) == ["127.0.0.1"]  # this machine only, by default
         home = get(f"http://127.0.0.1:{port}/")
         for a in APPS:
-            assert a.question[0] in home and f"/kalkulator/{a.path}" in home
+            assert a.question["id"] in home and f"/kalkulator/{a.path}" in home
         page = get(f"http://127.0.0.1:{port}/kalkulator/harga-ekspor")
         assert "ukm_tools" not in page and "cdn.jsdelivr" not in page  # no code, nothing from a CDN
         assert "/_solara/cdn/" in page  # Solara's scripts come from this server

@@ -118,7 +118,9 @@ CASES = {
     # objects whose == is always True
     "samadengan": (
         {
-            "jawab_exw": "class Semua:\n    def __eq__(self, o): return True\n    def __sub__(self, o): return 0\n    __rsub__ = __sub__\n    def __abs__(self): return 0\n    def __le__(self, o): return True\nharga_exw = Semua()",
+            "jawab_exw": "class Semua:\n    def __eq__(self, o): return True\n    def __sub__(self, o): return 0\n   "
+            " __rsub__ = __sub__\n    def __abs__(self): return 0\n    def __le__(self, o): return True\n"
+            "harga_exw = Semua()",
             "jawab_fob": "harga_fob = Semua()",
             "jawab_cif": "harga_cif = Semua()",
         },

@@ -33,7 +33,7 @@ def test_pdf_carries_parties_terms_prices_and_validity(kind, lang, title):
     for fact in [
         title,
         case.seller.name,
-        case.buyer.name,
+        case.buyer.name if case.buyer else "",
         case.product.hs_code,
         "CIF Port Klang, Incoterms",
         case.payment_terms,
@@ -72,7 +72,8 @@ def test_pdf_names_the_rate_sheet_date_and_warns_like_the_page_when_stale():
     # the page's own limit applies: a trainer's 400-day limit means no warning
     assert "Perhatian" not in page_text(quotation_pdf(case, result, today=late, max_rate_age_days=400, compress=False))
     english = page_text(quotation_pdf(case, result, today=late, lang="en", compress=False))
-    assert stale_warning(sheet, RATE_SHEET_NAME, late, 7, "en") in english
+    english_warning = stale_warning(sheet, RATE_SHEET_NAME, late, 7, "en")
+    assert english_warning is not None and english_warning in english
 
 
 def test_price_page_and_its_pdf_show_the_same_warning(tmp_path):
@@ -81,7 +82,9 @@ def test_price_page_and_its_pdf_show_the_same_warning(tmp_path):
     late = dt.date(2026, 12, 1)
     calc = PriceBuildUpCalculator(today=late, save_dir=tmp_path, max_rate_age_days=7)
     assert calc.widget.children  # built: the page shows its fields and first result
-    banner = re.search(r"⚠ (.*?)</div>", calc.source_info.value).group(1)
+    found = re.search(r"⚠ (.*?)</div>", calc.source_info.value)
+    assert found is not None
+    banner = found.group(1)
     import html
 
     text = page_text(

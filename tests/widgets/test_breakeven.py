@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def calc(kw):
     c = BreakEvenCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -84,5 +84,5 @@ def test_usd_and_english_and_save(calc, kw):
     assert calc.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD", lang="en")
     path = calc.store.folder / calc.case_panel.save()
     again = BreakEvenCalculator.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown == expected(1200, Decimal("21.50"), Decimal("17.25"), "USD")

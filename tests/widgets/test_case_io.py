@@ -1,6 +1,7 @@
 """Case files for calculators: the trainer's case via UKM_CASE, exact round trips, safe names."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ def test_trainer_case_from_environment_prefills(tmp_path, monkeypatch, kw):
     path.write_text(case_io.dump(m), encoding="utf-8")
     monkeypatch.setenv("UKM_CASE", str(path))
     calc = PriceBuildUpCalculator(**kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     assert calc.case.case == "kopi-gayo"
     assert calc.f_hpp.raw == "123.456" and calc.f_qty.raw == "75" and calc.f_place.raw == "Tanjung Priok"
 
@@ -63,7 +64,7 @@ def test_extras_survive_and_stay_out_of_the_case():
 
 def test_a_program_error_is_a_message_not_a_traceback(kw, monkeypatch, caplog):
     calc = PriceBuildUpCalculator(**kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     before = dict(calc.shown)
     monkeypatch.setattr(PriceBuildUpCalculator, "compute", lambda self: 1 / 0)
     calc.f_hpp.input.value = "1.000"
@@ -83,10 +84,15 @@ def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
 
     charts.clear_cache()  # other tests may have drawn the same figures
     calc = PriceBuildUpCalculator(**kw)
-    calc.widget
-    drawn = []
+    assert calc.widget.children  # built: the page shows its fields and first result
+    drawn: list[int] = []
     real = charts.Figure
-    monkeypatch.setattr(charts, "Figure", lambda *a, **k: drawn.append(1) or real(*a, **k))
+
+    def counted_figure(*a: Any, **k: Any) -> Any:
+        drawn.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(charts, "Figure", counted_figure)
     calc.f_seller.input.value = "CV Jeruk Manis"  # no figure changes
     assert drawn == []
     calc.f_hpp.input.value = "250.000"
@@ -98,7 +104,7 @@ def test_chart_is_not_redrawn_for_unchanged_data(kw, monkeypatch):
 
 def test_a_long_fraction_typed_in_a_calculator_can_be_saved_and_opened(kw):
     calc = PriceBuildUpCalculator(**kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     calc.f_markup.raw = "33,33333333333333333333"
     assert calc.error is None
     case, _ = case_io.read_case_text(calc.saved_text())
@@ -127,7 +133,7 @@ def test_opening_a_file_with_bad_saved_inputs_keeps_the_calculator_as_it_was(kw,
         "price": PriceBuildUpCalculator,
     }[calculator]
     calc = cls(**kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     before_case, before_shown, before_inputs = calc.case, dict(calc.shown), [f.raw for f in calc._fields]
     m = case_io.case_to_mapping(packaged_case())
     m["quantity"] = 999  # would show if the file were half-applied

@@ -122,7 +122,8 @@ def test_panel_asks_before_replacing_another_calculators_case(kw, tmp_path):
 
     ins.case_panel.save()
     ins.case_panel.confirm_button.click()  # the participant said yes
-    assert shared.get("kasus-saya.yaml").calculator == "insurance"
+    replaced = shared.get("kasus-saya.yaml")
+    assert replaced is not None and replaced.calculator == "insurance"
 
 
 def test_upload_that_is_too_large_or_not_text_keeps_inputs(kw):

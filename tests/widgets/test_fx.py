@@ -18,7 +18,7 @@ SHEET = load_rate_sheet()
 @pytest.fixture
 def calc(kw):
     c = FxCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -83,6 +83,6 @@ def test_save_reopen_keeps_typed_rates(calc, kw):
     calc.f_amount.input.value = "7.500"
     path = calc.store.folder / calc.case_panel.save()
     again = FxCalculator.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown == calc.shown
     assert again.rates.buy.raw == "16.100"

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def calc(kw):
     c = IncotermsExplorer(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -67,7 +67,7 @@ def test_english_and_saved_case(calc, kw):
     calc.buyer_door.value = True
     path = calc.store.folder / calc.case_panel.save()
     again = IncotermsExplorer.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.f_rule.read() == "DAP" and again.buyer_door.value is True
     assert again.case.conditions.named_place_is_buyer_door is True
 

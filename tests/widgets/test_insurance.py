@@ -15,7 +15,7 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def calc(kw):
     c = InsuranceCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -75,8 +75,9 @@ def test_english_and_save_roundtrip(calc, kw):
     assert calc.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A", lang="en")
     path = calc.store.folder / calc.case_panel.save()
     again = InsuranceCalculator.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown == figures(Money.of("10000.50", "USD"), Decimal("0.4"), "A")
+    assert again.case.insurance is not None
     assert again.case.insurance.rates_pct == {"A": Decimal("0.4"), "C": Decimal("0.2")}
 
 

@@ -107,7 +107,22 @@ def test_app_returns_widget():
 
 def test_a_program_error_is_a_message_and_the_last_price_stays(calc, monkeypatch):
     before = calc.price
-    monkeypatch.setattr(kt, "government_price", lambda inp: {}["boom"])
+
+    def broken(inp: kt.PriceInput) -> kt.GovernmentPrice:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(kt, "government_price", broken)
     calc.inputs["price_before_ppn"].value = "30.000"
     assert "kesalahan program (KeyError)" in calc.messages.value
     assert calc.price is before
+
+
+def test_starts_from_the_example_product_of_the_sheet_template(calc):
+    # One example product (data/katalog/example.yaml) for the template's example row and this page;
+    # the participant's own identity fields start empty.
+    from ukm_tools.io.katalog_sheet import EXAMPLE_ROW
+
+    assert calc.inputs["product_name"].value == EXAMPLE_ROW["product_name"] == "Sirup Jeruk Kasturi"
+    assert calc.inputs["specification"].value == EXAMPLE_ROW["specification"]
+    assert calc.inputs["price_before_ppn"].value == "25.000" and EXAMPLE_ROW["price_before_ppn"] == 25000
+    assert all(calc.inputs[k].value == "" for k in ("brand", "nib", "kbli", "npwp"))

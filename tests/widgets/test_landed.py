@@ -15,7 +15,7 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def calc(kw):
     c = LandedCostCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -77,5 +77,5 @@ def test_save_and_reopen(calc, kw):
     calc.f_preference.input.value = "Form E"
     path = calc.store.folder / calc.case_panel.save()
     again = LandedCostCalculator.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown == calc.shown and again.f_preference.raw == "Form E"

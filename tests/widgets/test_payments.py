@@ -24,7 +24,7 @@ SCHEDULE = load_fee_schedule()
 @pytest.fixture
 def calc(kw):
     c = PaymentsCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -98,14 +98,14 @@ def test_bad_input_message_keeps_result(calc, field, text, fragment):
 
 def test_fee_schedule_source_and_staleness(kw):
     c = PaymentsCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     assert "Bank Jatim" in c.source_info.value and "01-12-2025" in c.source_info.value
     assert "ukm-stale" not in c.source_info.value
     old = PaymentsCalculator(**{**kw, "today": dt.date(2026, 9, 1)})
-    old.widget
+    assert old.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" in old.source_info.value
     strict = PaymentsCalculator(**kw, max_fee_age_days=1)
-    strict.widget
+    assert strict.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" in strict.source_info.value
 
 
@@ -115,7 +115,7 @@ def test_save_and_reopen_in_english(calc, kw):
     calc.f_sort.input.value = "cost"
     path = calc.store.folder / calc.case_panel.save()
     again = PaymentsCalculator.from_case_file(path, **{**kw, "lang": "en"})
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.f_invoice.raw == "12,345.67" and again.f_tenor.raw == "120"
     inv = Money.of("12345.67", "USD")
     assert {k: again.shown[k] for k in totals(inv, 120, 8)} == totals(inv, 120, Decimal(8), lang="en")
@@ -135,7 +135,7 @@ def test_trainer_fee_schedule_from_environment(kw, tmp_path, monkeypatch):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("UKM_FEES", str(path))
     c = PaymentsCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     assert "Bank Contoh Medan" in c.source_info.value
     inv = Money.of(c.f_invoice.read("id"), "USD")
     mine = load_fee_schedule(str(path))

@@ -33,7 +33,7 @@ def expected(mutate=None, rule=None, lang="id"):
 @pytest.fixture
 def calc(kw):
     c = PriceBuildUpCalculator(**kw)
-    c.widget  # build: first computation
+    assert c.widget.children  # built: the first computation is on the page
     return c
 
 
@@ -154,14 +154,14 @@ def test_typed_bank_rates_replace_the_sheet(calc):
 
 def test_stale_rates_warning_follows_configured_age(kw):
     fresh = PriceBuildUpCalculator(**kw)
-    fresh.widget
+    assert fresh.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" not in fresh.source_info.value
     assert "01-12-2025" in fresh.source_info.value and "JISDOR" in fresh.source_info.value
     old = PriceBuildUpCalculator(**{**kw, "today": dt.date(2026, 1, 15)})
-    old.widget
+    assert old.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" in old.source_info.value and "45 hari" in old.source_info.value
     lenient = PriceBuildUpCalculator(**{**kw, "today": dt.date(2026, 1, 15), "max_rate_age_days": 60})
-    lenient.widget
+    assert lenient.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" not in lenient.source_info.value
 
 
@@ -182,7 +182,7 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
     assert case.unit_costs.hpp == 221000 and case.incoterm == "FOB" and case.named_place == "Belawan"
     # a new page (fresh calculator, same folder) lists it and opens it
     again = PriceBuildUpCalculator(**kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown != shown
     assert again.case_panel.saved.value == name
     assert all(str(calc.store.folder) not in label for label, _ in again.case_panel.saved.options)
@@ -190,7 +190,7 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
     assert again.shown == shown and again.f_hpp.raw == "221.000"
     # and a trainer can start a calculator from the file
     third = PriceBuildUpCalculator.from_case_file(path, **kw)
-    third.widget
+    assert third.widget.children  # built: the page shows its fields and first result
     assert third.shown == shown
 
 

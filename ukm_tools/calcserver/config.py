@@ -8,6 +8,7 @@ calculator behaves the same on the server, in Voila and in a notebook.
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,9 @@ class ServerConfig:
     def save_root(self) -> Path:
         return self.folder / "kasus-tersimpan"
 
-    def apply_to_environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
+    def apply_to_environment(self, env: MutableMapping[str, str] | None = None) -> MutableMapping[str, str]:
         """Set the ``UKM_*`` variables the calculators read (``os.environ`` unless ``env`` given)."""
-        env = os.environ if env is None else env  # type: ignore[assignment]
+        env = os.environ if env is None else env
         for name, path in (("UKM_CASE", self.case), ("UKM_FEES", self.fees), ("UKM_REQUIREMENTS", self.requirements)):
             if path is not None:
                 env[name] = str(Path(path).resolve())
@@ -54,4 +55,4 @@ class ServerConfig:
         env["UKM_MAX_RATE_AGE_DAYS"] = str(self.max_rate_age_days)
         env["UKM_MAX_FEE_AGE_DAYS"] = str(self.max_fee_age_days)
         env["UKM_LANG"] = self.lang
-        return env  # type: ignore[return-value]
+        return env

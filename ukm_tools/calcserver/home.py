@@ -9,28 +9,12 @@ from __future__ import annotations
 
 from html import escape
 
+from ukm_tools.messages import lang_or_default, section
 from ukm_tools.widgets.gallery import App
 
 CALCULATOR_PREFIX = "/kalkulator"
+T = section("calcserver.home")
 
-TEXT = {
-    "id": {
-        "title": "Kalkulator Ekspor UKM",
-        "lead": "Pilih pertanyaan Anda. Kalkulator terbuka dengan contoh sirup jeruk kasturi; ganti angkanya "
-        "dengan angka usaha Anda.",
-        "privacy": "Isian yang Anda simpan hanya bisa dibuka lagi dari peramban (browser) ini.",
-        "switch": "English",
-        "switch_lang": "en",
-    },
-    "en": {
-        "title": "UKM Export Calculators",
-        "lead": "Choose your question. Each calculator opens with the kasturi-orange syrup example; replace its "
-        "figures with your own.",
-        "privacy": "What you save can be opened again from this browser only.",
-        "switch": "Bahasa Indonesia",
-        "switch_lang": "id",
-    },
-}
 
 STYLE = """
 *{box-sizing:border-box}
@@ -52,12 +36,13 @@ li a:active,li a:hover{border-color:#1b6f8a;background:#eef6f8}
 
 
 def render(apps: list[App], lang: str) -> str:
-    lang = lang if lang in TEXT else "id"
-    t = TEXT[lang]
-    i = 1 if lang == "en" else 0
+    lang = lang_or_default(lang)
+    other = "en" if lang == "id" else "id"
+    title = escape(T("title", lang))
     items = "\n".join(
         f'<li><a class="ukm-app-link" data-app="{escape(a.path)}" href="{CALCULATOR_PREFIX}/{escape(a.path)}">'
-        f'<span class="q">{escape(a.question[i])}</span><span class="t">{escape(a.title[i])}</span></a></li>'
+        f'<span class="q">{escape(a.question.text(lang))}</span><span class="t">{escape(a.title.text(lang))}</span>'
+        "</a></li>"
         for a in apps
     )
     return f"""<!doctype html>
@@ -65,18 +50,18 @@ def render(apps: list[App], lang: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(t["title"])}</title>
+<title>{title}</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <main>
-<header><h1>{escape(t["title"])}</h1>
-<a class="lang" href="/?lang={t["switch_lang"]}">{escape(t["switch"])}</a></header>
-<p>{escape(t["lead"])}</p>
+<header><h1>{title}</h1>
+<a class="lang" href="/?lang={other}">{escape(T("other_language", lang))}</a></header>
+<p>{escape(T("lead", lang))}</p>
 <ol class="ukm-apps">
 {items}
 </ol>
-<p class="privacy">{escape(t["privacy"])}</p>
+<p class="privacy">{escape(T("privacy", lang))}</p>
 </main>
 </body>
 </html>

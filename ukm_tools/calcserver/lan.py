@@ -53,5 +53,6 @@ def qr_png(text: str, path: Path) -> Path:
 
     img = qrcode.make(text, border=2, box_size=12)
     path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(str(path))
+    with path.open("wb") as out:
+        img.save(out)
     return path

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from ukm_tools.messages import section
+
+T = section("calcserver.translate")
+
+# Solara's text exactly as its template writes it -> (catalogue key, the same layout around it).
 PAGE_TEXTS = {
-    "App is disconnected, and may not function properly. Please refresh the page.": (
-        "Sambungan ke kalkulator terputus. Muat ulang halaman ini (isian yang sudah disimpan tidak hilang)."
-    ),
-    "Server\n                disconnected.": "Sambungan\n                terputus.",
-    "Restoring session…": "Menyambung kembali…",
-    "Please refresh the page": "Muat ulang halaman",
-    "Could not restore session. Please refresh.": "Sesi tidak bisa dipulihkan. Muat ulang halaman.",
-    "Refresh now": "Muat ulang",
-    ">\n                        Cancel\n": ">\n                        Batal\n",
+    "App is disconnected, and may not function properly. Please refresh the page.": ("disconnected", "{}"),
+    "Server\n                disconnected.": ("server_disconnected", "{}"),
+    "Restoring session…": ("restoring", "{}"),
+    "Please refresh the page": ("please_refresh", "{}"),
+    "Could not restore session. Please refresh.": ("cannot_restore", "{}"),
+    "Refresh now": ("refresh_now", "{}"),
+    ">\n                        Cancel\n": ("cancel", ">\n                        {}\n"),
 }
 
 
 def translate(page: str) -> str:
-    for english, indonesian in PAGE_TEXTS.items():
-        page = page.replace(english, indonesian)
+    for english, (key, around) in PAGE_TEXTS.items():
+        page = page.replace(english, around.format(T(key, "id")))
     return page.replace("<html>", '<html lang="id">', 1)
 
 

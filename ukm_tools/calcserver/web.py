@@ -22,8 +22,8 @@ import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ukm_tools.calcserver import home, runtime
 from ukm_tools.calcserver import identity as ident
-from ukm_tools.calcserver import runtime
 from ukm_tools.calcserver.config import ServerConfig
 from ukm_tools.calcserver.home import CALCULATOR_PREFIX, render
 from ukm_tools.calcserver.sessions import REGISTRY, Registry
@@ -44,7 +44,7 @@ def configure_solara(config: ServerConfig) -> None:
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_THEME_SHOW_BANNER": "False",
         "SOLARA_THEME_LOADER": "ukm",
-        "SOLARA_THEME_TITLE": "Kalkulator Ekspor UKM",
+        "SOLARA_THEME_TITLE": home.T("title", "id"),
         "SOLARA_KERNEL_CULL_TIMEOUT": cull,
         # Any fetch "from the CDN" goes to a closed local port: fails at once, reaches nobody.
         "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",

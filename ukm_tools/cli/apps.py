@@ -7,67 +7,37 @@ from pathlib import Path
 import typer
 
 from ukm_tools.calcserver import config as server_config
-from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
+from ukm_tools.cli.base import LangOption, app, console, user_errors
+from ukm_tools.messages import section
+
+T = section("cli.apps", "cli.base")
 
 
-@app.command()
+@app.command(help=T.both("help_apps"))
 def apps(
-    folder: Path = typer.Option(
-        Path("ukm-apps"),
-        "--dir",
-        help="Folder kerja: kasus tersimpan peserta (per peramban) dan kode QR. / Working folder: "
-        "participants' saved cases (per browser) and the QR code.",
-    ),
-    port: int = typer.Option(server_config.DEFAULT_PORT, "--port", help="Port server. / Server port."),
-    host: str = typer.Option(
-        server_config.DEFAULT_HOST,
-        "--host",
-        help="Alamat yang didengar (bawaan: hanya komputer ini). / Address to listen on (default: this machine only).",
-    ),
-    lan: bool = typer.Option(
-        False,
-        "--lan",
-        help="Buka untuk jaringan pelatihan (Wi-Fi): cetak alamat dan kode QR untuk ponsel peserta. / Open to the "
-        "workshop network: print the address and a QR code for participants' phones.",
-    ),
-    case: Path = typer.Option(
-        None,
-        "--case",
-        help="Berkas kasus untuk mengisi awal semua kalkulator. / Case file that pre-fills every calculator.",
-    ),
+    folder: Path = typer.Option(Path("ukm-apps"), "--dir", help=T.both("help_dir")),
+    port: int = typer.Option(server_config.DEFAULT_PORT, "--port", help=T.both("help_port")),
+    host: str = typer.Option(server_config.DEFAULT_HOST, "--host", help=T.both("help_host")),
+    lan: bool = typer.Option(False, "--lan", help=T.both("help_lan")),
+    case: Path = typer.Option(None, "--case", help=T.both("help_case")),
     max_rate_age_days: int = typer.Option(
-        server_config.DEFAULT_MAX_RATE_AGE_DAYS,
-        "--max-rate-age-days",
-        help="Peringatkan bila kurs lebih tua dari ini (hari). / Warn when rates are older (days).",
+        server_config.DEFAULT_MAX_RATE_AGE_DAYS, "--max-rate-age-days", help=T.both("help_max_rate_age")
     ),
-    fees: Path = typer.Option(
-        None, "--fees", help="Tarif biaya bank (YAML) pengganti contoh. / Bank fee schedule replacing the example."
-    ),
+    fees: Path = typer.Option(None, "--fees", help=T.both("help_fees")),
     max_fee_age_days: int = typer.Option(
-        server_config.DEFAULT_MAX_FEE_AGE_DAYS,
-        "--max-fee-age-days",
-        help="Peringatkan bila tarif bank lebih tua (hari). / Warn when the fee schedule is older (days).",
+        server_config.DEFAULT_MAX_FEE_AGE_DAYS, "--max-fee-age-days", help=T.both("help_max_fee_age")
     ),
-    requirements: Path = typer.Option(
-        None,
-        "--requirements",
-        help="Daftar persyaratan ekspor (YAML) pengganti. / Export requirements file replacing the packaged one.",
-    ),
+    requirements: Path = typer.Option(None, "--requirements", help=T.both("help_requirements")),
     cull_after: float = typer.Option(
-        server_config.DEFAULT_CULL_AFTER_S / 60,
-        "--cull-after",
-        help="Tutup halaman yang terputus setelah sekian menit. / Close a disconnected page after this many minutes.",
+        server_config.DEFAULT_CULL_AFTER_S / 60, "--cull-after", help=T.both("help_cull_after")
     ),
     idle_after: float = typer.Option(
-        server_config.DEFAULT_IDLE_AFTER_S / 60,
-        "--idle-after",
-        help="Tutup halaman yang tidak disentuh setelah sekian menit. / Close a page untouched for this many minutes.",
+        server_config.DEFAULT_IDLE_AFTER_S / 60, "--idle-after", help=T.both("help_idle_after")
     ),
     lang: str = LangOption,
 ) -> None:
-    """Jalankan server kalkulator untuk satu kelas. / Serve the calculators to a whole class."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Serve the calculators to a whole class (help text: the catalogue's)."""
+    with user_errors(lang) as lang:
         # Trainer's files are checked now, so a typo is one clear line, not a broken page.
         if case is not None:
             from ukm_tools.widgets.case_io import read_case_file
@@ -103,17 +73,17 @@ def apps(
     if lan:
         addresses = lan_net.lan_addresses()
         if not addresses:
-            console.print("Tidak ada jaringan selain komputer ini. / No network besides this machine.", style="red")
+            console.print(T("no_network", lang), style="red")
             raise typer.Exit(2)
         address = lan_net.url(addresses[0], port)
         png = lan_net.qr_png(address, folder / "alamat-kalkulator.png")
-        console.print(f"{count} kalkulator untuk peserta: {address}", highlight=False, soft_wrap=True)
+        console.print(T("serving_lan", lang, n=count, url=address), highlight=False, soft_wrap=True)
         console.print(lan_net.qr_text(address), highlight=False, soft_wrap=True)
-        console.print(f"Kode QR untuk layar: {png}", highlight=False, soft_wrap=True)
+        console.print(T("qr_file", lang, path=png), highlight=False, soft_wrap=True)
         if len(addresses) > 1:
-            console.print("Alamat lain komputer ini: " + ", ".join(addresses[1:]), highlight=False)
+            console.print(T("other_addresses", lang, addresses=", ".join(addresses[1:])), highlight=False)
     else:
         shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-        console.print(f"{count} kalkulator di {lan_net.url(shown, port)}", highlight=False)
-    console.print("Ctrl+C untuk berhenti.", highlight=False)
+        console.print(T("serving", lang, n=count, url=lan_net.url(shown, port)), highlight=False)
+    console.print(T("stop_hint", lang), highlight=False)
     serve(config)

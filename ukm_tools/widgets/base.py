@@ -27,17 +27,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import ipywidgets as W
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ukm_tools import checks
-from ukm_tools.dated import Dated, format_date, stale_warning, today_jakarta
+from ukm_tools.dated import Dated, stale_warning, today_jakarta
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.fx import DEFAULT_MAX_RATE_AGE_DAYS, RATE_SHEET_NAME
-from ukm_tools.messages import register
+from ukm_tools.messages import Bilingual, Section, format_date, lang_or_default, local, section
 from ukm_tools.money import format_number
 from ukm_tools.numbers import parse_number
 from ukm_tools.widgets import case_io
@@ -47,18 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.case import Case
     from ukm_tools.fx import RateSheet
 
-Text = tuple[str, str]  # (Bahasa Indonesia, English)
+# A label: a catalogue Msg, a data file's {id, en} label, or text shown as it is (a currency code).
+Text = Bilingual | str
+T = section("widgets.base")
 LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
 log = logging.getLogger(__name__)
-
-register(
-    {
-        "unexpected_error": {
-            "id": "Maaf, perhitungan ini gagal karena kesalahan program ({value}). Hasil terakhir tetap ditampilkan; beri tahu pelatih.",
-            "en": "Sorry, this calculation failed because of a program error ({value}). The last result stays; please tell the trainer.",
-        },
-    }
-)
 
 
 def as_user_error(e: Exception, where: str) -> UkmError:
@@ -70,10 +63,8 @@ def as_user_error(e: Exception, where: str) -> UkmError:
     return UkmError("unexpected_error", None, type(e).__name__)
 
 
-def tr(text: Text | str, lang: str) -> str:
-    if isinstance(text, str):
-        return text
-    return text[0] if lang != "en" else text[1]
+def tr(text: Text, lang: str) -> str:
+    return local(text, lang)
 
 
 def esc(s: Any) -> str:
@@ -121,6 +112,25 @@ def full_width(**kw) -> W.Layout:
     return shared(("full_width", tuple(sorted(kw.items()))), lambda: W.Layout(width="100%", max_width="100%", **kw))
 
 
+def output_area(css_class: str | None = None) -> W.HTML:
+    """A full-width HTML area for a result (summary, table, message), marked with ``css_class``."""
+    area = W.HTML(layout=full_width())
+    if css_class:
+        area.add_class(css_class)
+    return area
+
+
+def note_html(text: str, css_class: str | None = None) -> str:
+    """A small grey line under a result: where its figures come from (HTML, ``text`` escaped)."""
+    cls = f" class='{css_class}'" if css_class else ""
+    return f"<div{cls} style='font-size:90%;color:#444'>{esc(text)}</div>"
+
+
+def heading(text: str) -> str:
+    """A small section heading inside a result area (HTML, ``text`` escaped)."""
+    return f"<h4 style='margin:8px 0 2px'>{esc(text)}</h4>"
+
+
 def input_layout() -> W.Layout:
     # No side margins: ipywidgets' default 2px each side on a 100% wide input pushed it
     # past its column, which clipped the box's right border on a phone.
@@ -164,7 +174,9 @@ def calculator_title(key: str | None) -> Text | None:
 class Field:
     """A labelled input box; the label sits above it so it fits a 360 px screen."""
 
-    def __init__(self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"):
+    def __init__(
+        self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"
+    ) -> None:
         self.name = name
         self.label_text = label
         self.hint_text = hint
@@ -249,7 +261,7 @@ class NumberField(Field):
 class ChoiceField(Field):
     """A drop-down; options are (label Text, value) pairs relabelled with the language."""
 
-    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text | str, Any]], value: Any = None, **kw):
+    def __init__(self, name: str, label: Text, options: Sequence[tuple[Text, Any]], value: Any = None, **kw: Any):
         self.options = list(options)
         self._initial = value if value is not None else self.options[0][1]
         super().__init__(name, label, **kw)
@@ -268,7 +280,7 @@ class ChoiceField(Field):
         self.input.options = [(tr(t, lang), v) for t, v in self.options]
         self.input.value = current
 
-    def set_options(self, options: Sequence[tuple[Text | str, Any]], value: Any, lang: str) -> None:
+    def set_options(self, options: Sequence[tuple[Text, Any]], value: Any, lang: str) -> None:
         """Replace the choices (e.g. the currencies of a newly loaded rate sheet) and select ``value``."""
         self.options = list(options)
         values = [v for _, v in self.options]
@@ -279,16 +291,33 @@ class ChoiceField(Field):
         return self.input.value
 
 
+def currency_field(
+    name: str = "currency", currencies: Sequence[str] = ("USD",), label: Text | None = None
+) -> ChoiceField:
+    """A narrow drop-down of currency codes (the first chosen); set_options swaps in a rate sheet's."""
+    return ChoiceField(name, label or T.msg("currency"), [(c, c) for c in currencies], currencies[0], min_width="90px")
+
+
+def problems_html(problems: Sequence[Problem], lang: str, view: Section | None, stale: str | None) -> str:
+    """The problems of a calculator's inputs as a red list, and ``stale`` (saying the result
+    shown is the last good one) under it; empty when there is no problem."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p.message(lang, view))}</li>" for p in problems)
+    return f"<ul style='color:#b00020'>{items}</ul>" + (f"<p><i>{esc(stale)}</i></p>" if stale else "")
+
+
 def rate_banner(data: Dated, source: str, what: Text, *, today: dt.date, max_age_days: int, lang: str) -> str:
     """HTML naming the date and source of a rate sheet, fee schedule or requirements list, with
     the staleness warning (the same one the quotation PDF prints) when it is older than allowed."""
-    line = tr(("{what}: tanggal {date}, sumber: {source}", "{what}: dated {date}, source: {source}"), lang).format(
-        what=tr(what, lang).capitalize(), date=format_date(data.date, lang), source=source
-    )
-    out = f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(line)}</div>"
+    line = T("source_line", lang, what=tr(what, lang).capitalize(), date=format_date(data.date, lang), source=source)
+    out = note_html(line, "ukm-source")
     msg = stale_warning(data, what, today, max_age_days, lang)
     if msg:
-        out += f"<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;margin:4px 0'>⚠ {esc(msg)}</div>"
+        out += (
+            "<div class='ukm-stale' style='background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px;"
+            f"margin:4px 0'>⚠ {esc(msg)}</div>"
+        )
     return out
 
 
@@ -350,16 +379,28 @@ def html_table(
     )
 
 
+FieldT = TypeVar("FieldT", bound=Field)
+
+
 class Calculator:
     """Base of every calculator widget (see the module docstring)."""
 
     key = "calculator"  # section name under `calculators:` in a saved case file
-    title: Text = ("Kalkulator", "Calculator")
-    intro: Text = ("", "")
+    texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
+
+    @property
+    def title(self) -> Text:
+        """The heading: the ``title`` text of this calculator's catalogue section."""
+        return self.texts.msg("title")
+
+    @property
+    def intro(self) -> Text:
+        """The line under the heading: the section's ``intro`` text."""
+        return self.texts.msg("intro")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _TITLES[cls.key] = cls.title
+        _TITLES[cls.key] = cls.texts.msg("title")
 
     def __init__(
         self,
@@ -373,7 +414,7 @@ class Calculator:
         store: CaseStore | None = None,
     ):
         lang = lang or os.environ.get("UKM_LANG") or "id"
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.today = today or today_jakarta()
         self.max_rate_age_days = max_rate_age_default() if max_rate_age_days is None else max_rate_age_days
         self.save_dir = Path(save_dir) if save_dir is not None else save_dir_default()
@@ -381,19 +422,17 @@ class Calculator:
         self.store = store if store is not None else CaseStore(self.save_dir)
         self.result: Any = None  # the last good domain result
         self.error: UkmError | None = None
-        self.shown: dict[str, str] = {}  # key figures exactly as displayed (tests, benchmarks)
+        self.shown: dict[str, Any] = {}  # key figures exactly as displayed (tests, benchmarks)
         self._fields: list[Field] = []
-        self._labels: list[tuple[W.Widget, str, Text]] = []
+        self._labels: list[tuple[W.Widget, str, Text, str | None]] = []
         self._hold = False
 
         self.lang_switch = W.ToggleButtons(options=list(LANG_OPTIONS), value=self.lang, style={"button_width": "auto"})
         self.lang_switch.add_class("ukm-lang")
         self.lang_switch.observe(self._on_lang, "value")
         self.heading = W.HTML()
-        self.message = W.HTML(layout=full_width())
-        self.message.add_class("ukm-message")
-        self.source_info = W.HTML(layout=full_width())
-        self.source_info.add_class("ukm-sources")
+        self.message = output_area("ukm-message")
+        self.source_info = output_area("ukm-sources")
         from ukm_tools.widgets.case_panel import CasePanel
 
         with shared_models():
@@ -402,7 +441,7 @@ class Calculator:
             self.set_case(case if case is not None else case_io.default_case(), extras)
 
     @classmethod
-    def from_case_file(cls, path: str | Path, **kw) -> Calculator:
+    def from_case_file(cls, path: str | Path, **kw: Any) -> Self:
         """A calculator pre-filled from a trainer's (or a saved) case file."""
         case, extras = case_io.read_case_file(path)
         return cls(case, extras=extras, **kw)
@@ -443,17 +482,19 @@ class Calculator:
         return case_io.dump(case_io.case_to_mapping(case), extras)
 
     # --- building blocks for subclasses -------------------------------------------------
-    def field(self, f: Field) -> Field:
+    def field(self, f: FieldT) -> FieldT:
+        """Register an input: it follows the language switch and recomputes on change."""
         self._fields.append(f)
         f.input.observe(self._on_input, "value")
         return f
 
-    def label(self, widget: W.Widget, attr: str, text: Text) -> W.Widget:
-        """Register a widget attribute that follows the language switch."""
-        self._labels.append((widget, attr, text))
+    def label(self, widget: W.Widget, attr: str, text: Text, wrap: str | None = None) -> W.Widget:
+        """Register a widget attribute that follows the language switch (``wrap``: HTML around
+        the escaped text, ``{}`` marking where it goes)."""
+        self._labels.append((widget, attr, text, wrap))
         return widget
 
-    def t(self, text: Text | str) -> str:
+    def t(self, text: Text) -> str:
         return tr(text, self.lang)
 
     @contextmanager
@@ -484,6 +525,11 @@ class Calculator:
 
     def body(self) -> list[W.Widget]:
         raise NotImplementedError
+
+    def results(self, *areas: W.Widget) -> list[W.Widget]:
+        """What follows a calculator's inputs in ``body()``: the message, its result areas in
+        order, then the date and source of the data used."""
+        return [self.message, *areas, self.source_info]
 
     def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
         """Put a case's figures (and this calculator's saved extras) into the inputs."""
@@ -547,25 +593,19 @@ class Calculator:
         at_field: dict[int, list[str]] = {}
         general: list[str] = []
         for problem in err.problems:
+            line = problem.message(self.lang, self.texts)
             f = self.field_for(problem.field)
             if f is None:
-                general.append(problem.message(self.lang))
+                general.append(line)
             else:
-                at_field.setdefault(id(f), []).append(problem.message(self.lang))
+                at_field.setdefault(id(f), []).append(line)
         for f in self._fields:
             f.set_errors(at_field.get(id(f), []), self.lang)
         notes = []
         if at_field:
-            notes.append(self.t(("Perbaiki isian yang bertanda merah.", "Correct the inputs marked in red.")))
+            notes.append(T("fix_marked_inputs", self.lang))
         if self.result is not None:
-            notes.append(
-                self.t(
-                    (
-                        "Hasil di bawah masih dari isian benar yang terakhir.",
-                        "The result below is still from the last valid inputs.",
-                    )
-                )
-            )
+            notes.append(T("last_result_kept", self.lang))
         lines = "".join(f"<li>{esc(line)}</li>" for line in general)
         self.message.value = (
             "<div class='ukm-error' role='alert' style='background:#fdecea;border-left:4px solid #c62828;"
@@ -579,7 +619,7 @@ class Calculator:
         """Every problem line on the page now (at its input or above the result), as text."""
         lines = [line for f in self._fields for line in f.errors]
         if self.error is not None:
-            lines += [line for line in self.error.lines(self.lang) if line not in lines]
+            lines += [line for line in self.error.lines(self.lang, self.texts) if line not in lines]
         return "\n".join(lines)
 
     def clear_errors(self) -> None:
@@ -605,12 +645,12 @@ class Calculator:
 
     def relabel(self) -> None:
         self.heading.value = f"<h3 style='margin:4px 0'>{esc(self.t(self.title))}</h3>" + (
-            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>" if self.intro[0] else ""
+            f"<div style='color:#444'>{esc(self.t(self.intro))}</div>"
         )
         for f in self._fields:
             f.relabel(self.lang)
-        for widget, attr, text in self._labels:
-            setattr(widget, attr, self.t(text))
+        for widget, attr, text, wrap in self._labels:
+            setattr(widget, attr, self.t(text) if wrap is None else wrap.format(esc(self.t(text))))
         self.case_panel.relabel()
 
     def set_lang(self, lang: str) -> None:

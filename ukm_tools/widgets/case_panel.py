@@ -17,17 +17,20 @@ import ipywidgets as W
 
 from ukm_tools.dated import now_jakarta
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.case_store import NameTaken, SavedCase
+from ukm_tools.widgets.case_store import CaseStore, NameTaken, SavedCase
 
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.case import Case
     from ukm_tools.widgets.base import Calculator
 
+T = section("widgets.case_panel")
+
 
 class CasePanel:
     def __init__(self, calc: Calculator):
-        from ukm_tools.widgets.base import full_width, wrap_row
+        from ukm_tools.widgets.base import output_area, wrap_row
 
         self.calc = calc
         self.title = W.HTML()
@@ -35,7 +38,7 @@ class CasePanel:
         self.name.add_class("ukm-save-name")
         self.save_button = W.Button(icon="save", layout=W.Layout(width="auto"))
         self.save_button.add_class("ukm-save")
-        self.confirm_text = W.HTML(layout=full_width())
+        self.confirm_text = output_area()
         self.confirm_button = W.Button(button_style="warning", layout=W.Layout(width="auto"))
         self.confirm_button.add_class("ukm-save-replace")
         self.cancel_button = W.Button(layout=W.Layout(width="auto"))
@@ -49,8 +52,7 @@ class CasePanel:
         self.open_button.add_class("ukm-open")
         self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False, layout=W.Layout(width="auto"))
         self.upload.add_class("ukm-upload")
-        self.status = W.HTML(layout=full_width())
-        self.status.add_class("ukm-case-status")
+        self.status = output_area("ukm-case-status")
         self._pending: tuple[str, str] | None = None  # (name, text) waiting for "replace?"
         self.save_button.on_click(lambda _: self.save())
         self.confirm_button.on_click(lambda _: self.confirm_replace())
@@ -70,20 +72,18 @@ class CasePanel:
         self.box.add_class("ukm-case-panel")
 
     @property
-    def store(self):
+    def store(self) -> CaseStore:
         return self.calc.store
 
     def relabel(self) -> None:
-        t = self.calc.t
-        self.title.value = (
-            f"<b>{t(('Simpan atau buka isian (berkas kasus)', 'Save or open your inputs (case file)'))}</b>"
-        )
-        self.save_button.description = t(("Simpan", "Save"))
-        self.confirm_button.description = t(("Ya, ganti", "Yes, replace"))
-        self.cancel_button.description = t(("Batal", "Cancel"))
-        self.open_button.description = t(("Buka", "Open"))
-        self.upload.description = t(("Unggah berkas", "Upload file"))
-        self.name.placeholder = t(("nama berkas, mis. nama Anda", "file name, e.g. your name"))
+        lang = self.calc.lang
+        self.title.value = f"<b>{_esc(T('title', lang))}</b>"
+        self.save_button.description = T("save", lang)
+        self.confirm_button.description = T("replace_yes", lang)
+        self.cancel_button.description = T("cancel", lang)
+        self.open_button.description = T("open", lang)
+        self.upload.description = T("upload", lang)
+        self.name.placeholder = T("name_placeholder", lang)
         self.refresh_list()
 
     def _label(self, case: SavedCase) -> str:
@@ -98,9 +98,7 @@ class CasePanel:
     def refresh_list(self) -> None:
         cases = self.store.list()
         current = self.saved.value
-        options = [(self._label(c), c.name) for c in cases] or [
-            (self.calc.t(("(belum ada berkas tersimpan)", "(nothing saved yet)")), "")
-        ]
+        options = [(self._label(c), c.name) for c in cases] or [(T("nothing_saved", self.calc.lang), "")]
         self.saved.options = options
         values = [v for _, v in options]
         self.saved.value = current if current in values else values[0]  # newest first
@@ -109,15 +107,12 @@ class CasePanel:
     def save(self) -> str | None:
         """Write the inputs; returns the file name, or None (and a message) when they are not
         valid or when the name belongs to another calculator's case (then it asks first)."""
-        t = self.calc.t
         self.cancel_replace()
         try:
             text = self.calc.saved_text()
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = t(
-                ("Belum disimpan: perbaiki isian yang salah dulu.", "Not saved: fix the wrong inputs first.")
-            )
+            self.status.value = _esc(T("not_saved", self.calc.lang))
             return None
         # Without a name, a time stamp keeps one participant's saves from replacing each other.
         name = self.name.value.strip() or f"{self.calc.case.case}-{now_jakarta():%Y%m%d-%H%M%S}"
@@ -135,36 +130,26 @@ class CasePanel:
         self.confirm_box.layout.display = "none"
 
     def _write(self, name: str, text: str, *, replace: bool) -> str | None:
-        t = self.calc.t
+        from ukm_tools.widgets.base import calculator_title
+
+        lang = self.calc.lang
         try:
             saved = self.store.save(name, self.calc.key, text, replace=replace)
         except NameTaken as e:
-            from ukm_tools.widgets.base import calculator_title, esc
-
             other = calculator_title(e.existing.calculator)
-            owner = t(other) if other else t(("kalkulator lain", "another calculator"))
+            owner = self.calc.t(other) if other else T("another_calculator", lang)
             self._pending = (name, text)
-            self.confirm_text.value = esc(
-                t(
-                    (
-                        f"Nama '{e.existing.name}' sudah dipakai untuk kasus dari {owner} "
-                        f"({e.existing.saved}). Ganti kasus itu?",
-                        f"The name '{e.existing.name}' holds a case from {owner} ({e.existing.saved}). Replace it?",
-                    )
-                )
+            self.confirm_text.value = _esc(
+                T("name_taken", lang, name=e.existing.name, owner=owner, saved=e.existing.saved)
             )
             self.confirm_box.layout.display = "flex"
             self.status.value = ""
             return None
         except UkmError as e:
-            self.status.value = "<br>".join(_esc_lines(e, self.calc.lang))
+            self.status.value = "<br>".join(_esc(line) for line in e.lines(lang))
             return None
-        link = case_io.data_link(
-            text.encode("utf-8"), saved.name, "application/x-yaml", t(("Unduh berkas", "Download file"))
-        )
-        from ukm_tools.widgets.base import esc
-
-        self.status.value = f"{esc(t(('Tersimpan sebagai', 'Saved as')))} <b>{esc(saved.name)}</b> — {link}"
+        link = case_io.data_link(text.encode("utf-8"), saved.name, "application/x-yaml", T("download", lang))
+        self.status.value = f"{_esc(T('saved_as', lang))} <b>{_esc(saved.name)}</b> — {link}"
         self.refresh_list()
         self.saved.value = saved.name
         return saved.name
@@ -202,23 +187,19 @@ class CasePanel:
         return self._load(read, name)
 
     def _load(self, reader: Callable[[], tuple[Case, dict[str, Any]]], name: str) -> bool:
-        t = self.calc.t
-        from ukm_tools.widgets.base import esc
-
+        lang = self.calc.lang
         try:
             case, extras = reader()
             self.calc.set_case(case, extras)
         except UkmError as e:
             self.calc.show_error(e)
-            self.status.value = esc(
-                t(("Berkas tidak bisa dibuka; isian tidak diubah.", "The file could not be opened; inputs unchanged."))
-            )
+            self.status.value = _esc(T("cannot_open", lang))
             return False
-        self.status.value = f"{esc(t(('Dibuka', 'Opened')))}: <b>{esc(name)}</b>"
+        self.status.value = f"{_esc(T('opened', lang))}: <b>{_esc(name)}</b>"
         return True
 
 
-def _esc_lines(err: UkmError, lang: str) -> list[str]:
+def _esc(text: str) -> str:
     import html
 
-    return [html.escape(line) for line in err.lines(lang)]
+    return html.escape(text)

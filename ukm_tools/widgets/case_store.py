@@ -27,29 +27,11 @@ from typing import Any
 from ukm_tools.case import Case
 from ukm_tools.dated import JAKARTA, now_jakarta
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
 from ukm_tools.safe_yaml import UPLOAD_LIMITS, Limits
 from ukm_tools.widgets import case_io
 
 INDEX = ".kasus.json"  # name -> calculator key and time saved; not a case itself
 MAX_CASES = 100
-
-register(
-    {
-        "case_not_found": {
-            "id": "Berkas kasus '{value}' tidak ada (mungkin sudah diganti namanya). Pilih dari daftar.",
-            "en": "Saved case '{value}' does not exist (perhaps renamed). Choose one from the list.",
-        },
-        "too_many_cases": {
-            "id": "Sudah ada {allowed} berkas tersimpan. Simpan dengan nama berkas yang sudah ada untuk menggantinya.",
-            "en": "There are already {allowed} saved files. Save under an existing name to replace it.",
-        },
-        "not_utf8": {
-            "id": "Berkas '{value}' bukan teks UTF-8. Unggah berkas .yaml yang disimpan dari kalkulator.",
-            "en": "File '{value}' is not UTF-8 text. Upload a .yaml file saved from a calculator.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def _cached(draw, size: int = 64):
             cache.popitem(last=False)
         return png
 
-    wrapper.cache_clear = cache.clear
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]  # a function attribute, as functools caches have
     return wrapper
 
 
@@ -82,7 +82,7 @@ def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, ti
     fig = _figure()
     ax = fig.add_subplot()
     prev = 0.0
-    for i, (label, total) in enumerate(zip(labels, totals)):
+    for i, total in enumerate(totals):
         value = float(total)
         if i == 0:
             ax.bar(i, value, color=NEUTRAL)

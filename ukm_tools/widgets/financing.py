@@ -18,88 +18,30 @@ import ipywidgets as W
 
 from ukm_tools import financing as fin
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, format_money, format_number, format_percent
+from ukm_tools.messages import lang_or_default, section
+from ukm_tools.money import IDR, Money, format_money, format_number, format_percent
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import as_user_error, html_table
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table, problems_html
 
-IDR = "IDR"
-LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
+T = section("widgets.financing", "financing")
 
-# field -> (Indonesian label, English label, default text)
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "order_quantity": ("Jumlah pesanan (unit)", "Order quantity (units)", "2.400"),
-    "order_unit_price": ("Harga jual per unit (Rp)", "Selling price per unit (IDR)", "27.000"),
-    "material_per_unit": ("Bahan baku per unit (Rp)", "Materials per unit (IDR)", "9.000"),
-    "production_per_unit": ("Biaya produksi lain per unit (Rp)", "Other production cost per unit (IDR)", "4.000"),
-    "export_costs": ("Biaya ekspor per kiriman (Rp)", "Export costs per shipment (IDR)", "5.000.000"),
-    "production_days": ("Lama produksi (hari)", "Production time (days)", "30"),
-    "days_to_ship": ("Hari sampai pengapalan", "Days to shipment", "5"),
-    "tenor_days": ("Jangka waktu pembayaran (hari)", "Payment tenor (days)", "60"),
-    "rate_pct": ("Suku bunga (% per tahun)", "Interest rate (% a year)", ""),
-    "months": ("Jangka pinjaman (bulan)", "Loan term (months)", ""),
-    "discount_rate_pct": ("Suku bunga diskonto (% per tahun)", "Discount rate (% a year)", "8"),
-    "discount_fees": ("Biaya bank diskonto (Rp)", "Bank fees for discounting (IDR)", "0"),
+# The boxes, in order, with the figures they start with (their labels: the catalogue's fields).
+DEFAULTS: dict[str, str] = {
+    "order_quantity": "2.400",
+    "order_unit_price": "27.000",
+    "material_per_unit": "9.000",
+    "production_per_unit": "4.000",
+    "export_costs": "5.000.000",
+    "production_days": "30",
+    "days_to_ship": "5",
+    "tenor_days": "60",
+    "rate_pct": "",
+    "months": "",
+    "discount_rate_pct": "8",
+    "discount_fees": "0",
 }
-
 # Said inside the empty box rather than in its label: a long label left a 20 px box on a phone.
-PLACEHOLDERS = {
-    "rate_pct": ("kosong = menurut skema", "blank = the scheme's rate"),
-    "months": ("kosong = otomatis", "blank = automatic"),
-}
-
-register({}, fields={k: {"id": v[0], "en": v[1]} for k, v in FIELDS.items()})
-
-TEXT = {
-    "title": ("Modal kerja dan pembiayaan pesanan ekspor", "Working capital and financing of an export order"),
-    "method": ("Cara pembayaran", "Payment method"),
-    "scheme": ("Skema pinjaman", "Loan scheme"),
-    "access": ("Akses KUR ke-", "KUR loan number"),
-    "basis": ("Dasar bunga", "Interest basis"),
-    "start": ("Tanggal mulai (opsional)", "Start date (optional)"),
-    "route": ("Cara membiayai", "How to finance"),
-    "route_loan": ("Pinjaman (KUR) sampai dibayar", "Loan (KUR) until paid"),
-    "route_discount": ("Diskonto wesel + pinjaman sampai diaksep", "Discount the draft + loan until acceptance"),
-    "discount": ("Diskonto wesel", "Draft discounting"),
-    "discount_line": (
-        "bunga {interest} + biaya {fees}; diterima {net} pada hari ke-{day}",
-        "interest {interest} + fees {fees}; {net} received on day {day}",
-    ),
-    "total_cost": ("Total biaya pembiayaan", "Total financing cost"),
-    "basis_scheme": ("menurut skema", "as the scheme"),
-    "effective": ("efektif (anuitas)", "effective (annuity)"),
-    "flat": ("flat", "flat"),
-    "stale": (
-        "Hasil terakhir yang benar (masukan sekarang belum benar):",
-        "Last good result (the current input has problems):",
-    ),
-    "order_value": ("Nilai pesanan", "Order value"),
-    "total_costs": ("Total biaya", "Total costs"),
-    "margin": ("Selisih (laba kotor)", "Margin"),
-    "peak": ("Modal kerja puncak", "Peak working capital"),
-    "tied": ("Lama uang terikat", "Days money is tied up"),
-    "receipt": ("Uang diterima", "Money received"),
-    "loan": ("Pinjaman", "Loan"),
-    "cost": ("Biaya pembiayaan (total bunga)", "Financing cost (total interest)"),
-    "after": ("Selisih setelah bunga", "Margin after interest"),
-    "flat_eq": ("setara bunga flat", "equal to a flat rate of"),
-    "days": ("hari", "days"),
-    "day": ("hari ke-", "day "),
-    "months": ("bulan", "months"),
-    "no_loan": ("Tidak perlu pinjaman.", "No loan needed."),
-    "chart_y": ("Saldo kas pesanan (juta Rp)", "Order cash balance (IDR million)"),
-    "chart_x": ("Hari sejak beli bahan", "Days since materials were bought"),
-    "table_cols": (
-        ("Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa"),
-        ("No.", "Date", "Instalment", "Interest", "Principal", "Balance"),
-    ),
-    "source": ("Sumber", "Source"),
-}
-
-
-def _t(key: str, lang: str):
-    i, e = TEXT[key]
-    return e if lang == "en" else i
+PLACEHOLDERS = ("rate_pct", "months")
 
 
 def _esc(s: Any) -> str:
@@ -115,14 +57,14 @@ class FinancingCalculator:
     """
 
     def __init__(self, lang: str = "id") -> None:
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.result: tuple[fin.CashFlowTimeline, fin.OrderFinancing] | None = None
         self.discounting: fin.OrderDiscounting | None = None  # with the last result, when chosen
         self.problems: list[Problem] = []
         self.chart_png: bytes = b""
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
         # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
-        self.inputs: dict[str, W.Text] = {k: W.Text(value=v[2], continuous_update=False) for k, v in FIELDS.items()}
+        self.inputs: dict[str, W.Text] = {k: W.Text(value=v, continuous_update=False) for k, v in DEFAULTS.items()}
         self.method = W.Dropdown(value=None)
         self.scheme = W.Dropdown(value=None)
         self.access = W.Dropdown(options=[("1", 1), ("2", 2), ("3", 3), ("4+", 4)], value=1)
@@ -191,12 +133,12 @@ class FinancingCalculator:
             self.scheme.options = [(s.name[lang], s.key) for s in fin.loan_schemes()]
             self.scheme.value = scheme
             self.basis.options = [
-                (_t("basis_scheme", lang), ""),
-                (_t("effective", lang), "effective"),
-                (_t("flat", lang), "flat"),
+                (T("basis_scheme", lang), ""),
+                (T("effective", lang), "effective"),
+                (T("flat", lang), "flat"),
             ]
             self.basis.value = basis
-            self.route.options = [(_t("route_loan", lang), "loan"), (_t("route_discount", lang), "discount")]
+            self.route.options = [(T("route_loan", lang), "loan"), (T("route_discount", lang), "discount")]
             self.route.value = route
         finally:
             self._busy = False
@@ -206,10 +148,10 @@ class FinancingCalculator:
         lang = self.lang
         style = {"description_width": "initial"}
         for k, w in self.inputs.items():
-            w.description = FIELDS[k][1 if lang == "en" else 0]
+            w.description = T.field(k, lang)
             w.style = style
             if k in PLACEHOLDERS:
-                w.placeholder = PLACEHOLDERS[k][1 if lang == "en" else 0]
+                w.placeholder = T(f"placeholder_{k}", lang)
         for key, w in (
             ("method", self.method),
             ("scheme", self.scheme),
@@ -218,9 +160,9 @@ class FinancingCalculator:
             ("basis", self.basis),
             ("start", self.start),
         ):
-            w.description = _t(key, lang)
+            w.description = T(key, lang)
             w.style = style
-        self.title.value = f"<h3>{_esc(_t('title', lang))}</h3>"
+        self.title.value = f"<h3>{_esc(T('title', lang))}</h3>"
 
     def _lang_changed(self, change) -> None:
         old, new = change["old"], change["new"]
@@ -332,6 +274,9 @@ class FinancingCalculator:
             d_fees = self._number("discount_fees", p, blank_ok=True)
         if p:
             raise UkmError(problems=p)
+        # a required box left empty or unreadable is a problem above
+        assert qty is not None and price is not None and mat is not None and prod is not None and exp is not None
+        assert pdays is not None and ship is not None
         method = fin.payment_method(self.method.value)
         order = fin.OrderInput(
             order_value=Money.of(price, IDR) * qty,
@@ -346,6 +291,7 @@ class FinancingCalculator:
         )
         disc = None
         if discounting:
+            assert d_rate is not None  # read (or a problem) whenever the draft is discounted
             fees = None if d_fees is None else Money.of(d_fees, IDR)
             disc = fin.discount_order(order, d_rate, fees)
             timeline = disc.timeline
@@ -374,9 +320,8 @@ class FinancingCalculator:
 
     def _render(self) -> None:
         lang = self.lang
-        msgs = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in self.problems)
-        stale = f"<p><i>{_esc(_t('stale', lang))}</i></p>" if self.problems and self.result else ""
-        self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
+        stale = T("stale", lang) if self.result else None
+        self.messages.value = problems_html(self.problems, lang, T, stale)
         if self.result is None:
             self.summary.value, self.table.value = "", ""
             return
@@ -393,34 +338,35 @@ class FinancingCalculator:
         receipt = next(e for e in t.events if e.kind == "receipt")
         costs = sum((-e.amount for e in t.events if e.kind != "receipt"), Money.zero(IDR))
         rows = [
-            (_t("order_value", lang), fm(d.discount.face if d else receipt.amount)),
-            (_t("total_costs", lang), fm(costs)),
-            (_t("margin", lang), fm(d.undiscounted.margin if d else t.margin)),
-            (_t("peak", lang), f"{fm(t.peak_working_capital)} ({_t('day', lang)}{t.peak_day})"),
-            (_t("tied", lang), f"{t.days_tied_up} {_t('days', lang)}"),
+            (T("order_value", lang), fm(d.discount.face if d else receipt.amount)),
+            (T("total_costs", lang), fm(costs)),
+            (T("margin", lang), fm(d.undiscounted.margin if d else t.margin)),
+            (T("peak", lang), f"{fm(t.peak_working_capital)} ({T('day_n', lang, day=t.peak_day)})"),
+            (T("tied", lang), T("n_days", lang, days=t.days_tied_up)),
             (
-                _t("receipt", lang),
-                f"{_t('day', lang)}{t.receipt_day}" + (f" ({receipt.date.isoformat()})" if receipt.date else ""),
+                T("receipt", lang),
+                T("day_n", lang, day=t.receipt_day) + (f" ({receipt.date.isoformat()})" if receipt.date else ""),
             ),
         ]
         if f.schedule is None:
-            rows.append((_t("loan", lang), _t("no_loan", lang)))
+            rows.append((T("loan", lang), T("no_loan", lang)))
         else:
-            basis = _t("effective" if f.basis == "effective" else "flat", lang)
-            loan = f"{fm(f.principal)}, {f.months} {_t('months', lang)}, {format_percent(f.rate_pct, lang)} {basis}"
+            basis = T("effective" if f.basis == "effective" else "flat", lang)
+            loan = (
+                f"{fm(f.principal)}, {T('n_months', lang, months=f.months)}, {format_percent(f.rate_pct, lang)} {basis}"
+            )
             if f.basis == "effective":
                 eq = fin.equivalent_flat_rate(f.principal, f.rate_pct, f.months)
-                loan += f" ({_t('flat_eq', lang)} {format_percent(eq, lang)})"
-            rows.append((_t("loan", lang), loan))
-            rows.append((_t("cost", lang), fm(f.cost)))
+                loan += f" ({T('flat_eq', lang)} {format_percent(eq, lang)})"
+            rows.append((T("loan", lang), loan))
+            rows.append((T("cost", lang), fm(f.cost)))
         if d is not None:
-            line = _t("discount_line", lang).format(
-                interest=fm(d.discount.interest), fees=fm(d.discount.fees), net=fm(d.discount.net), day=d.acceptance_day
-            )
-            rows.append((_t("discount", lang), line))
-            rows.append((_t("total_cost", lang), fm(d.cost + f.cost)))
+            disc = d.discount
+            line = T("discount_line", lang, interest=disc.interest, fees=disc.fees, net=disc.net, day=d.acceptance_day)
+            rows.append((T("discount", lang), line))
+            rows.append((T("total_cost", lang), fm(d.cost + f.cost)))
         # t.margin already has the discount taken off (net proceeds); the loan's interest comes off here.
-        rows.append((_t("after", lang), fm(f.margin_after_financing)))
+        rows.append((T("after", lang), fm(f.margin_after_financing)))
         body = "".join(
             f"<tr><td>{_esc(a)}</td><td style='text-align:right'><b>{_esc(b)}</b></td></tr>" for a, b in rows
         )
@@ -430,7 +376,7 @@ class FinancingCalculator:
         return (
             f"<table>{body}</table>"
             + (f"<ul>{extra}</ul>" if extra else "")
-            + (f"<p><small>{_esc(_t('source', lang))}: {_esc(src)}</small></p>" if src else "")
+            + (f"<p><small>{_esc(T('source', lang))}: {_esc(src)}</small></p>" if src else "")
         )
 
     def _table_html(self, f: fin.OrderFinancing) -> str:
@@ -459,7 +405,7 @@ class FinancingCalculator:
                 "",
             ]
         )
-        cols = list(_t("table_cols", lang))
+        cols = [T(f"col_{k}", lang) for k in ("number", "date", "instalment", "interest", "principal", "balance")]
         if not any(r.date for r in s.rows):  # no start date given: no empty date column
             cols.pop(1)
             rows = [r[:1] + r[2:] for r in rows]
@@ -481,7 +427,7 @@ class FinancingCalculator:
         peak = -float(t.peak_working_capital.amount) / 1e6
         if peak < 0:
             ax.annotate(
-                f"{_t('peak', lang)}: {format_money(t.peak_working_capital, lang)}",
+                f"{T('peak', lang)}: {format_money(t.peak_working_capital, lang)}",
                 (t.peak_day, peak),
                 textcoords="offset points",
                 xytext=(8, 6),
@@ -489,8 +435,8 @@ class FinancingCalculator:
             )
         for e in t.events:
             ax.axvline(e.day, color="#999999", linewidth=0.5, linestyle=":")
-        ax.set_xlabel(_t("chart_x", lang))
-        ax.set_ylabel(_t("chart_y", lang))
+        ax.set_xlabel(T("chart_x", lang))
+        ax.set_ylabel(T("chart_y", lang))
         fig.tight_layout()
         self.figure = fig
         buf = io.BytesIO()

@@ -12,67 +12,32 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
 
 from ukm_tools import katalog as kt
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, format_money, format_number
+from ukm_tools.messages import lang_or_default, section
+from ukm_tools.money import IDR, Money, format_money, format_number
 from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import as_user_error
+from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, problems_html
 
-IDR = "IDR"
-LANG_OPTIONS = (("Bahasa Indonesia", "id"), ("English", "en"))
+T = section("widgets.katalog", "katalog")
 TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
 NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")
 HAVE_KEYS = ("ktp", "email", "spse_account", "sikap_complete", "etalase_open", "product_photos")
-DEFAULTS = {
-    "product_name": "Sirup Jeruk Kasturi",
-    "specification": "Botol kaca 620 ml, tanpa pengawet",
-    "sale_unit": "botol",
-    "brand": "",
-    "origin": "Medan, Sumatera Utara",
-    "delivery_area": "Kota Medan",
-    "price_before_ppn": "25.000",
-    "delivery_per_order": "150.000",
-    "min_order": "50",
-}
-
-TEXT = {
-    "title": ("Harga e-Katalog untuk satu produk", "e-Katalog price for one product"),
-    "kswp_status": ("Status KSWP", "KSWP status"),
-    "kswp_unknown": ("belum tahu", "don't know"),
-    "kswp_invalid": ("tidak valid", "not valid"),
-    "pkp": ("Saya PKP (memungut PPN)", "I am VAT-registered (PKP)"),
-    "have": ("Yang sudah saya miliki:", "What I already have:"),
-    "stale": (
-        "Harga terakhir yang benar (masukan sekarang belum benar):",
-        "Last good price (the current input has problems):",
-    ),
-    "price_head": (
-        "Harga untuk pembeli pemerintah (sampai kantor pembeli)",
-        "Price for the government buyer (delivered to its office)",
-    ),
-    "before": ("Harga sebelum PPN (termasuk ongkos kirim)", "Price before PPN (delivery included)"),
-    "delivery": ("bagian ongkos kirim per unit", "delivery share per unit"),
-    "if_pkp": ("Jika PKP: harga termasuk PPN", "If PKP: price incl. PPN"),
-    "if_not": ("Jika bukan PKP: harga tanpa PPN", "If not PKP: price without PPN"),
-    "listed": ("Harga yang dicantumkan", "Price to list"),
-    "min_total": ("Nilai satu pesanan minimum", "Value of one minimum order"),
-    "valid": ("Berlaku", "Valid"),
-    "listing_ok": ("Data produk lengkap dan valid.", "Product data complete and valid."),
-    "listing_bad": ("Data produk yang perlu diperbaiki:", "Product data to fix:"),
-    "done": ("selesai", "done"),
-    "ready": ("siap dikerjakan", "ready"),
-    "not_ready": ("belum siap", "not ready"),
-    "next": ("Langkah berikutnya", "Next step"),
-}
+# The participant types their own identity; the product and its price start from the example.
+OWN_FIELDS = ("brand", "nib", "kbli", "npwp")
 
 
-def _t(key: str, lang: str) -> str:
-    i, e = TEXT[key]
-    return e if lang == "en" else i
+def _defaults(lang: str) -> dict[str, str]:
+    example = kt.example_listing()
+    return {
+        **{k: str(example[k]) for k in TEXT_KEYS if k not in OWN_FIELDS},
+        **{k: format_number(example[k], lang) for k in NUMBER_KEYS},
+    }
 
 
 def _esc(s: Any) -> str:
@@ -88,7 +53,7 @@ class KatalogCalculator:
     """
 
     def __init__(self, lang: str = "id", today: dt.date | None = None) -> None:
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang_or_default(lang)
         self.today = today or dt.date.today()
         self.price: kt.GovernmentPrice | None = None
         self.prices: dict[bool, kt.GovernmentPrice] = {}
@@ -98,8 +63,9 @@ class KatalogCalculator:
         self._busy = False
         self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
         # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
+        defaults = _defaults(self.lang)
         self.inputs: dict[str, W.Text] = {
-            k: W.Text(value=DEFAULTS.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
+            k: W.Text(value=defaults.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
         }
         self.valid_from = W.DatePicker(value=self.today)
         self.valid_until = W.DatePicker(value=dt.date(self.today.year, 12, 31))
@@ -147,9 +113,9 @@ class KatalogCalculator:
         self._busy = True
         try:
             self.kswp.options = [
-                (_t("kswp_unknown", lang), ""),
+                (T("kswp_unknown", lang), ""),
                 ("valid", "valid"),
-                (_t("kswp_invalid", lang), "tidak valid"),
+                (T("kswp_invalid", lang), "tidak valid"),
             ]
             self.kswp.value = value
         finally:
@@ -163,15 +129,15 @@ class KatalogCalculator:
             w.style = style
         self.valid_from.description = kt.field_label("valid_from", lang)
         self.valid_until.description = kt.field_label("valid_until", lang)
-        self.kswp.description = _t("kswp_status", lang)
-        self.pkp.description = _t("pkp", lang)
+        self.kswp.description = kt.field_label("kswp_status", lang)
+        self.pkp.description = T("pkp", lang)
         for w in (self.valid_from, self.valid_until, self.kswp, self.pkp):
             w.style = style
         reqs = kt.requirement_texts()
         for k, w in self.have.items():
             w.description = reqs[k][lang]
-        self.title.value = f"<h3>{_esc(_t('title', lang))}</h3>"
-        self.have_title.value = f"<b>{_esc(_t('have', lang))}</b>"
+        self.title.value = f"<h3>{_esc(T('title', lang))}</h3>"
+        self.have_title.value = f"<b>{_esc(T('have', lang))}</b>"
 
     def _lang_changed(self, change) -> None:
         old, new = change["old"], change["new"]
@@ -210,11 +176,11 @@ class KatalogCalculator:
     def compute_prices(self) -> dict[bool, kt.GovernmentPrice]:
         """The delivered price for a non-PKP and a PKP seller (raises UkmError)."""
         p: list[Problem] = []
-        vals = {}
+        vals: dict[str, Decimal] = {}
         for key in NUMBER_KEYS:
             text = self.inputs[key].value
             if key == "delivery_per_order" and not text.strip():
-                vals[key] = 0
+                vals[key] = Decimal(0)
                 continue
             try:
                 vals[key] = parse_number(text, self.lang, key)
@@ -257,20 +223,21 @@ class KatalogCalculator:
 
     def _render(self) -> None:
         lang = self.lang
-        msgs = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in self.price_problems)
-        stale = f"<p><i>{_esc(_t('stale', lang))}</i></p>" if self.price_problems and self.price else ""
-        self.messages.value = f"<ul style='color:#b00020'>{msgs}</ul>{stale}" if msgs else ""
+        stale = T("stale", lang) if self.price else None
+        self.messages.value = problems_html(self.price_problems, lang, T, stale)
         if self.prices:
             self.price_box.value = self._price_html()
         # Listing problems that are price problems are already shown above.
+        check = self.check
+        assert check is not None  # refresh() checks the listing before drawing
         shown = {p.field for p in self.price_problems}
-        rest = [p for p in self.check.problems if p.field not in shown]
-        if self.check.listing is not None:
-            self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(_t('listing_ok', lang))}</p>"
+        rest = [p for p in check.problems if p.field not in shown]
+        if check.listing is not None:
+            self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(T('listing_ok', lang))}</p>"
         else:
             items = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in rest)
             self.listing_box.value = (
-                f"<p><b>{_esc(_t('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
+                f"<p><b>{_esc(T('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
             )
         self.checklist_box.value = self._checklist_html()
 
@@ -280,42 +247,44 @@ class KatalogCalculator:
         chosen = self.prices[self.pkp.value]
         no, yes = self.prices[False], self.prices[True]
         line = lambda label, value, bold: (  # noqa: E731
-            f"<tr><td>{_esc(label)}</td><td style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
+            f"<tr><td>{_esc(label)}</td><td "
+            f"style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
         )
         rows = [
             line(
-                _t("before", lang),
-                f"{fm(no.unit_before_ppn)} ({_t('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
+                T("before", lang),
+                f"{fm(no.unit_before_ppn)} ({T('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
                 False,
             ),
-            line(_t("if_not", lang), fm(no.unit_price), not self.pkp.value),
+            line(T("if_not", lang), fm(no.unit_price), not self.pkp.value),
             line(
-                f"{_t('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
+                f"{T('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
             ),
-            line(_t("listed", lang), fm(chosen.unit_price), True),
-            line(f"{_t('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
-            line(_t("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
+            line(T("listed", lang), fm(chosen.unit_price), True),
+            line(f"{T('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
+            line(T("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
         ]
         notes = "".join(f"<li>{_esc(n[lang])}</li>" for n in chosen.notes)
         return (
-            f"<p><b>{_esc(_t('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
+            f"<p><b>{_esc(T('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
             f"<p>{_esc(chosen.statement(lang))}</p>"
             + (f"<ul>{notes}</ul>" if notes else "")
             + f"<p><small>{_esc(chosen.rule.source)}</small></p>"
         )
 
     def _checklist_html(self) -> str:
-        lang = self.lang
+        lang, checklist = self.lang, self.checklist
+        assert checklist is not None  # refresh() builds the checklist before drawing
         parts = []
-        for i, s in enumerate(self.checklist.steps, 1):
-            state = _t("done", lang) if s.done else (_t("ready", lang) if s.ready else _t("not_ready", lang))
+        for i, s in enumerate(checklist.steps, 1):
+            state = s.state(lang)
             needs = "".join(f"<li>{'☑' if n.have else '☐'} {_esc(n.text[lang])}</li>" for n in s.needs)
             parts.append(
                 f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
                 f"<ul style='list-style:none'>{needs}</ul>"
             )
-        nxt = self.checklist.next_step
-        head = f"<p><b>{_esc(_t('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
+        nxt = checklist.next_step
+        head = f"<p><b>{_esc(T('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
         return head + "".join(parts)
 
 

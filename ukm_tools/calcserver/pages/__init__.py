@@ -30,7 +30,9 @@ def _page(app: App):
     def Page():
         def build() -> Any:
             state = runtime.current()
-            identity = state.identity.identify(solara.lab.cookies.value or {}, solara.lab.headers.value or {})
+            cookies = solara.lab.cookies.value  # type: ignore[attr-defined]  # a Reactive solara.lab re-exports
+            headers = solara.lab.headers.value  # type: ignore[attr-defined]
+            identity = state.identity.identify(cookies or {}, headers or {})
             return sessions.open_calculator(app, identity, state.config.save_root, state.registry)
 
         calculator = solara.use_memo(build, dependencies=[])
@@ -40,4 +42,4 @@ def _page(app: App):
     return Page
 
 
-routes = [solara.Route(path=a.path, component=_page(a), label=a.title[0], layout=Layout) for a in APPS]
+routes = [solara.Route(path=a.path, component=_page(a), label=a.title.text("id"), layout=Layout) for a in APPS]

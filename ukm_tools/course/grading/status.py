@@ -17,7 +17,7 @@ import sqlalchemy as sa
 TABLE_NAME = "ukm_grading_status"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of grading one submission (``pending``/``running`` only while in progress)."""
 
     PENDING = "pending"

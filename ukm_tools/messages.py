@@ -301,13 +301,32 @@ class Section:
     def field(self, name: str, lang: str) -> str:
         return field_label(name, lang, self.label_owners)
 
+    def field_msg(self, name: str) -> FieldLabel:
+        """A field's label put into a language only when shown: a box labelled with the same
+        words its error messages use (``T.field_msg("tenor_days")``)."""
+        return FieldLabel(name, self.label_owners)
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """A field's label (see :meth:`Section.field_msg`), looked up in ``owners`` then ``common``."""
+
+    name: str
+    owners: tuple[str, ...]
+
+    def text(self, lang: str = "id") -> str:
+        return field_label(self.name, lang, self.owners)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.text(lang)
+
 
 def section(owner: str, *fallbacks: str) -> Section:
     return Section(owner, tuple(fallbacks))
 
 
-# A text in both languages: a catalogue Msg, or a data file's {id: .., en: ..} label.
-Bilingual: TypeAlias = Msg | Mapping[str, str]
+# A text in both languages: a catalogue Msg or field label, or a data file's {id: .., en: ..} label.
+Bilingual: TypeAlias = Msg | FieldLabel | Mapping[str, str]
 
 
 def pick(labels: Mapping[str, str], lang: str) -> str:
@@ -320,7 +339,7 @@ def local(value: Bilingual | str, lang: str) -> str:
     (a name the participant typed, a currency code)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, Msg):
+    if isinstance(value, Msg | FieldLabel):
         return value.text(lang)
     return pick(value, lang)
 

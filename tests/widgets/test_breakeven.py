@@ -45,7 +45,10 @@ def test_starts_from_case_price_and_cost_without_markup(calc):
     cost = case_from_mapping(m).quote().final.unit_idr
     assert calc.f_price.raw == format_number(price.amount, "id") and calc.f_cost.raw == format_number(cost.amount, "id")
     assert calc.shown == expected(5000000, price.amount, cost.amount)
-    assert bytes(calc.chart.value).startswith(b"\x89PNG")
+    # the chart: profit at quantities from 0 to twice the break-even, the break-even one marked
+    units = int(calc.result.units)
+    assert f">{format_number(units, 'id')} unit terjual<" in calc.chart.value
+    assert calc.chart.value.count("ukm-bar-strong") == 1
 
 
 def test_typed_values_cartons_and_target(calc):

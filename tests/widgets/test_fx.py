@@ -37,8 +37,11 @@ def expected(amount, sheet=SHEET, rng=10, step="2.5", lang="id"):
 def test_starts_with_case_total_and_matches_domain(calc):
     total = packaged_case().quote().final.shipment_quote
     assert calc.shown == expected(total)
-    assert bytes(calc.chart.value).startswith(b"\x89PNG")
     assert len(calc.shown["scenarios"]) == 9
+    # the chart: one bar per scenario, each with the proceeds as the table shows them
+    assert calc.chart.value.count("<li class='ukm-bar") == 9
+    assert all(s in calc.chart.value for s in calc.shown["scenarios"])
+    assert calc.chart.value.count("ukm-bar-strong") == 1  # today's rate
 
 
 def test_typed_amount_currency_and_range(calc):

@@ -126,6 +126,17 @@ def note_html(text: str, css_class: str | None = None) -> str:
     return f"<div{cls} style='font-size:90%;color:#444'>{esc(text)}</div>"
 
 
+def facts_html(rows: Sequence[tuple[str, str]], *, strong: Sequence[int] = ()) -> str:
+    """Label-value lines (a result's key figures): side by side where they fit, the value
+    under its label on a phone; rows whose index is in ``strong`` in bold."""
+    lines = "".join(
+        f"<div class='ukm-fact{' ukm-fact-strong' if i in strong else ''}'><span>{esc(label)}</span>"
+        f"<span class='ukm-fact-value'>{esc(value)}</span></div>"
+        for i, (label, value) in enumerate(rows)
+    )
+    return f"<div class='ukm-facts'>{lines}</div>"
+
+
 def heading(text: str) -> str:
     """A small section heading inside a result area (HTML, ``text`` escaped)."""
     return f"<h4 style='margin:8px 0 2px'>{esc(text)}</h4>"
@@ -143,9 +154,9 @@ def html_widget(**kw: Any) -> W.HTML:
     return W.HTML(style=shared("html_style", HTMLStyle), **kw)
 
 
-# Marks a wrong input red; carried in the label of a field that has a problem, so it works in
-# a notebook, the book and the server alike (no stylesheet needed).
-INVALID_CSS = "<style>.ukm-invalid input, .ukm-invalid select {border:2px solid #c62828 !important}</style>"
+# The calculators' one stylesheet (phone layout, marked inputs, stacked tables, bar charts),
+# carried once by every calculator page so a notebook, the book and the server look alike.
+CALCULATOR_CSS = (Path(__file__).with_name("calculator.css")).read_text(encoding="utf-8")
 
 
 def env_int(name: str, default: int) -> int:
@@ -172,15 +183,30 @@ def calculator_title(key: str | None) -> Text | None:
 
 
 class Field:
-    """A labelled input box; the label sits above it so it fits a 360 px screen."""
+    """A labelled input box; the label sits above it so it fits a 360 px screen.
+
+    ``hint`` is a short grey remark after the label; ``placeholder`` is said inside the empty
+    box (a long label would squeeze the box on a phone). Problems with the input show right
+    above it (:meth:`set_errors`, the box marked red); gaps that do not stop the calculation
+    (a listing field still empty) show there too, in amber (:meth:`set_warnings`).
+    """
 
     def __init__(
-        self, name: str, label: Text, value: str = "", *, hint: Text | None = None, min_width: str = "150px"
+        self,
+        name: str,
+        label: Text,
+        value: Any = "",
+        *,
+        hint: Text | None = None,
+        placeholder: Text | None = None,
+        min_width: str = "150px",
     ) -> None:
         self.name = name
         self.label_text = label
         self.hint_text = hint
-        self.errors: list[str] = []  # this input's problems, shown under its label
+        self.placeholder_text = placeholder
+        self.errors: list[str] = []  # this input's problems, shown above it
+        self.warnings: list[str] = []  # gaps that do not stop the calculation
         self.label = html_widget()
         self.input = self._make_input(value)
         self.input.add_class(f"ukm-field-{name}")
@@ -188,9 +214,12 @@ class Field:
             ("field_box", min_width),
             lambda: W.Layout(flex="1 1 " + min_width, min_width=min_width, max_width="100%"),
         )
-        self.box = W.VBox([self.label, self.input], layout=box_layout)
+        self.box = W.VBox(self._children(), layout=box_layout)
 
-    def _make_input(self, value: str) -> W.Widget:
+    def _children(self) -> list[W.Widget]:
+        return [self.label, self.input]
+
+    def _make_input(self, value: Any) -> W.Widget:
         # continuous_update=False: the value is sent on Enter or when leaving the box (Tab),
         # so a half-typed number never triggers a message.
         return W.Text(
@@ -200,15 +229,18 @@ class Field:
             style=shared("text_style", TextStyle),
         )
 
+    def _messages_html(self) -> str:
+        return "".join(
+            f"<div class='ukm-field-error' role='alert'>⚠ {esc(line)}</div>" for line in self.errors
+        ) + "".join(f"<div class='ukm-field-warning'>• {esc(line)}</div>" for line in self.warnings)
+
     def relabel(self, lang: str) -> None:
-        hint = f" <small style='color:#666'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
-        errors = "".join(
-            f"<div class='ukm-field-error' role='alert' style='color:#b71c1c;font-size:90%;line-height:1.3'>"
-            f"⚠ {esc(line)}</div>"
-            for line in self.errors
+        hint = f" <small class='ukm-hint'>{esc(tr(self.hint_text, lang))}</small>" if self.hint_text else ""
+        self.label.value = f"<div class='ukm-label'><b>{esc(tr(self.label_text, lang))}</b>{hint}</div>" + (
+            self._messages_html()
         )
-        mark = INVALID_CSS if self.errors else ""
-        self.label.value = f"<b>{esc(tr(self.label_text, lang))}</b>{hint}{errors}{mark}"
+        if self.placeholder_text is not None:
+            self.input.placeholder = tr(self.placeholder_text, lang)
 
     def set_errors(self, lines: list[str], lang: str) -> None:
         """Show ``lines`` right above this input and mark its box red (no lines: clear both)."""
@@ -221,13 +253,34 @@ class Field:
         else:
             self.input.remove_class("ukm-invalid")
 
+    def set_warnings(self, lines: list[str], lang: str) -> None:
+        """Show ``lines`` above this input in amber, without marking it wrong (no lines: clear)."""
+        if lines != self.warnings:
+            self.warnings = list(lines)
+            self.relabel(lang)
+
     @property
-    def raw(self) -> str:
+    def disabled(self) -> bool:
+        return bool(self.input.disabled)
+
+    @disabled.setter
+    def disabled(self, value: bool) -> None:
+        self.input.disabled = value
+
+    @property
+    def raw(self) -> Any:
         return self.input.value
 
     @raw.setter
-    def raw(self, value: str) -> None:
+    def raw(self, value: Any) -> None:
         self.input.value = value
+
+
+class TextField(Field):
+    """Text typed as it is (a product name, an NIB): read without surrounding spaces."""
+
+    def read(self, lang: str = "id") -> str:
+        return str(self.input.value).strip()
 
 
 class NumberField(Field):
@@ -241,6 +294,20 @@ class NumberField(Field):
         if value != value.to_integral_value():
             raise UkmError("not_integer", self.name, self.input.value)
         return int(value)
+
+    def read_optional(self, lang: str) -> Decimal | None:
+        """The number, or None when the box is left empty (an input that may be blank)."""
+        return self.read(lang) if str(self.input.value).strip() else None
+
+    def read_int_optional(self, lang: str) -> int | None:
+        return self.read_int(lang) if str(self.input.value).strip() else None
+
+    def show_optional(self, value: Decimal | int | str | None, lang: str) -> None:
+        """:meth:`show`, or an empty box for None or ""."""
+        if value is None or value == "":
+            self.input.value = ""
+        else:
+            self.show(value, lang)
 
     def show(self, value: Decimal | int | str, lang: str) -> None:
         """Put a value (from a case file, a saved calculator) into the box, formatted the ``lang`` way.
@@ -291,6 +358,42 @@ class ChoiceField(Field):
         return self.input.value
 
 
+class DateField(Field):
+    """A date from the browser's own calendar (on a phone: its date wheel), so no date is typed
+    in one country's order and read in another's."""
+
+    def _make_input(self, value: Any) -> W.Widget:
+        return W.DatePicker(
+            value=value or None, layout=input_layout(), style=shared("description_style", DescriptionStyle)
+        )
+
+    def read(self, lang: str = "id") -> dt.date:
+        """The chosen date; ``missing_field`` naming this box when none is chosen."""
+        value = self.input.value
+        if value is None:
+            raise UkmError("missing_field", self.name)
+        return value  # ipywidgets is untyped (Any): a datetime.date
+
+    def read_optional(self, lang: str = "id") -> dt.date | None:
+        return self.input.value
+
+
+class CheckField(Field):
+    """A tick box with its text beside it (the text wraps on a phone); messages above it."""
+
+    def _make_input(self, value: Any) -> W.Widget:
+        return W.Checkbox(
+            value=bool(value), indent=False, layout=shared("check_layout", lambda: W.Layout(width="100%"))
+        )
+
+    def relabel(self, lang: str) -> None:
+        self.input.description = tr(self.label_text, lang)
+        self.label.value = self._messages_html()
+
+    def read(self, lang: str = "id") -> bool:
+        return bool(self.input.value)
+
+
 def currency_field(
     name: str = "currency", currencies: Sequence[str] = ("USD",), label: Text | None = None
 ) -> ChoiceField:
@@ -326,23 +429,6 @@ def sheet_banner(sheet: RateSheet, today: dt.date, max_age_days: int, lang: str)
     return rate_banner(sheet, sheet.source, RATE_SHEET_NAME, today=today, max_age_days=max_age_days, lang=lang)
 
 
-# On a phone a table's rows become cards: each value on its own line beside its column's name,
-# so no column is cut off and no number hides behind a sideways scroll. Inline, so the same
-# HTML works in a notebook, in the book and on the calculator server.
-STACKED_TABLE_CSS = (
-    "<style>@media (max-width: 600px) {"
-    "table.ukm-cards, table.ukm-cards tbody, table.ukm-cards tr, table.ukm-cards td {display:block;width:100%}"
-    "table.ukm-cards thead {display:none}"
-    "table.ukm-cards tr {border-bottom:1px solid #ccc;padding:3px 0}"
-    "table.ukm-cards td {display:flex;justify-content:space-between;gap:8px;text-align:right !important;"
-    "white-space:normal !important;overflow-wrap:anywhere;padding:1px 2px !important}"
-    "table.ukm-cards td::before {content:attr(data-label);text-align:left;font-weight:normal;color:#555}"
-    "table.ukm-cards td.ukm-row-head {display:block;text-align:left !important;font-weight:bold}"
-    "table.ukm-cards td.ukm-row-head::before {content:none}"
-    "}</style>"
-)
-
-
 def html_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -352,7 +438,8 @@ def html_table(
     highlight_last: bool = False,
 ) -> str:
     """A plain HTML table; on a phone (up to 600 px wide) each row stacks into a card whose
-    first cell is its heading and every other value sits beside its column's name."""
+    first cell is its heading and every other value sits beside its column's name (the
+    calculators' stylesheet, ``calculator.css``), so no column is cut off."""
     th = "".join(
         f"<th style='text-align:{'right' if i >= numeric_from else 'left'};padding:2px 6px;"
         f"border-bottom:1px solid #999'>{esc(h)}</th>"
@@ -373,8 +460,7 @@ def html_table(
             )
         body.append(f"<tr>{''.join(tds)}</tr>")
     return (
-        f"{STACKED_TABLE_CSS}<div style='max-width:100%'>"
-        f"<table class='{css_class} ukm-cards' style='border-collapse:collapse;font-size:92%'>"
+        f"<div style='max-width:100%'><table class='{css_class} ukm-cards'>"
         f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -386,6 +472,9 @@ class Calculator:
     """Base of every calculator widget (see the module docstring)."""
 
     key = "calculator"  # section name under `calculators:` in a saved case file
+    # A problem's field -> the input it belongs to, when the domain names it otherwise
+    # (an order total computed from a per-unit box).
+    field_aliases: Mapping[str, str] = {}
     texts: Section = section("widgets.base")  # this calculator's part of the message catalogue
 
     @property
@@ -482,10 +571,12 @@ class Calculator:
         return case_io.dump(case_io.case_to_mapping(case), extras)
 
     # --- building blocks for subclasses -------------------------------------------------
-    def field(self, f: FieldT) -> FieldT:
-        """Register an input: it follows the language switch and recomputes on change."""
+    def field(self, f: FieldT, *, recompute: bool = True) -> FieldT:
+        """Register an input: it follows the language switch, its problems show above it, and a
+        change recomputes (``recompute=False``: the calculator observes it itself)."""
         self._fields.append(f)
-        f.input.observe(self._on_input, "value")
+        if recompute:
+            f.input.observe(self._on_input, "value")
         return f
 
     def label(self, widget: W.Widget, attr: str, text: Text, wrap: str | None = None) -> W.Widget:
@@ -580,6 +671,7 @@ class Calculator:
         ("unit_costs.hpp" is the box "hpp"); None when no single input matches."""
         if not name:
             return None
+        name = self.field_aliases.get(name, name)
         for f in self._fields:
             if f.name == name:
                 return f
@@ -662,7 +754,11 @@ class Calculator:
             return self._build()
 
     def _build(self) -> W.VBox:
-        children = [self.lang_switch, self.heading, *self.body(), self.case_panel.box]
+        style = W.HTML(
+            f"<style>{CALCULATOR_CSS}</style>", layout=shared("style_layout", lambda: W.Layout(display="none"))
+        )
+        style.add_class("ukm-style")
+        children = [style, self.lang_switch, self.heading, *self.body(), self.case_panel.box]
         with self.holding():
             self.relabel()
         self.refresh()

@@ -65,7 +65,7 @@ class LandedCostCalculator(Calculator):
         self.vat_on_charges.observe(self._on_input, "value")
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-landed-table")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -157,14 +157,18 @@ class LandedCostCalculator(Calculator):
 
     def draw_chart(self, lc: LandedCost) -> None:
         lang = self.lang
-        self.chart.value = charts.bars(
-            [T("without", lang), f"{T('with', lang)} {lc.preference}"],
-            [lc.standard.total.amount, lc.preferential.total.amount],
-            lang=self.lang,
-            title=T("chart_title", lang),
-            ylabel=lc.standard.total.currency,
-            colors=["#ef6c00", "#2e7d32"],
-        )
+        bars = [
+            charts.Bar(
+                T("without", lang), format_money(lc.standard.total, lang), lc.standard.total.amount, color=charts.ACCENT
+            ),
+            charts.Bar(
+                f"{T('with', lang)} {lc.preference}",
+                format_money(lc.preferential.total, lang),
+                lc.preferential.total.amount,
+                color=charts.SELLER,
+            ),
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         note = esc(T("sources", self.lang))

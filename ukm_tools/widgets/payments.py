@@ -110,7 +110,7 @@ class PaymentsCalculator(Calculator):
         self.table = output_area("ukm-payments-table")
         self.breakdown = output_area("ukm-breakdown")
         self.discount = output_area("ukm-discount")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -261,14 +261,16 @@ class PaymentsCalculator(Calculator):
 
     def draw_chart(self, result: dict[str, Any]) -> None:
         comp, lang = result["comparison"], self.lang
-        self.chart.value = charts.bars(
-            [r.method.label[self.lang] for r in comp.rows],
-            [r.total.amount for r in comp.rows],
-            lang=self.lang,
-            title=T("chart_title", lang),
-            ylabel=comp.invoice.currency,
-            colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
-        )
+        bars = [
+            charts.Bar(
+                r.method.label[lang],
+                format_money(r.total, lang),
+                r.total.amount,
+                color=RISK_COLORS.get(r.method.exporter_risk, charts.NEUTRAL),
+            )
+            for r in comp.rows
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         s = self.schedule

@@ -7,6 +7,7 @@ The same case is what "Simpan" writes and what the quotation / pro-forma PDF sho
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -152,7 +153,7 @@ class PriceBuildUpCalculator(Calculator):
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-price-table")
         self.details = output_area()
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
         self.pdf_quote = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_proforma = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_quote.add_class("ukm-pdf-quotation")
@@ -411,13 +412,19 @@ class PriceBuildUpCalculator(Calculator):
         self.details.value = "".join(parts)
 
     def draw_chart(self, result: PriceBuildUp) -> None:
+        # Each step floats from the previous step's price: the bar is what that step adds.
         lang = self.lang
-        self.chart.value = charts.waterfall(
-            [s.rule for s in result.steps],
-            [s.unit_idr.amount for s in result.steps],
-            lang=self.lang,
-            title=T("chart_title", self.lang, rule=result.rule),
-            ylabel=T("chart_ylabel", lang),
+        bars, previous = [], Decimal(0)
+        for i, s in enumerate(result.steps):
+            color = charts.NEUTRAL if i == 0 else charts.SELLER
+            bars.append(
+                charts.Bar(
+                    s.rule, format_money(s.unit_idr, lang), s.unit_idr.amount, previous, color, s.rule == result.rule
+                )
+            )
+            previous = s.unit_idr.amount
+        self.chart.value = charts.bar_chart(
+            T("chart_title", lang, rule=result.rule), bars, note=T("chart_ylabel", lang)
         )
 
     def sources_html(self) -> str:

@@ -33,9 +33,10 @@ def calc_url(calc_server):
     return calc_server[0]
 
 
-# Module scope, not session: Playwright's sync API allows one running instance per thread,
-# and other browser-test modules start their own.
-@pytest.fixture(scope="module")
+# One browser for every test of this package (a page per test). Package scope, not session:
+# Playwright's sync API allows one running instance per thread, and the book's browser tests
+# start their own.
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -90,9 +90,11 @@ class LandedCostCalculator(Calculator):
         self.f_cif.show(cif.amount, lang)
         self.f_currency.set_options([(c, c) for c in currencies], cif.currency, lang)
         self.f_qty.show(extras.get("quantity", case.quantity), lang)
-        self.f_duty.show(extras.get("duty_pct", case.import_.duty_pct or 5), lang)
-        self.f_pref.show(extras.get("preferential_duty_pct", 0), lang)
-        self.f_vat.show(extras.get("vat_pct", case.import_.vat_pct or 10), lang)
+        # The case's import terms: the normal duty, the duty with the preference (Form D), the tax.
+        imp = case.import_
+        self.f_duty.show(extras.get("duty_pct", imp.normal_duty_pct), lang)
+        self.f_pref.show(extras.get("preferential_duty_pct", imp.duty_pct), lang)
+        self.f_vat.show(extras.get("vat_pct", imp.vat_pct), lang)
         self.f_charges.show(extras.get("destination_charges", 0), lang)
         self.f_preference.raw = extras.get("preference", "Form D (ATIGA)")
         self.vat_on_charges.value = bool(extras.get("vat_on_charges", False))

@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools.case import PaymentPlan
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
@@ -136,13 +137,15 @@ class PaymentsCalculator(Calculator):
             except UkmError:
                 invoice = Decimal(10000)
         self.f_invoice.show(invoice, lang)
-        self.f_tenor.show(extras.get("tenor_days", 60), lang)
-        rate = extras.get("annual_rate_pct", Decimal("8"))
+        # The case study's payment: the tenor the buyer asks for, what waiting costs a year.
+        plan = case.payment or PaymentPlan()
+        self.f_tenor.show(extras.get("tenor_days", plan.tenor_days_asked), lang)
+        rate = extras.get("annual_rate_pct", plan.funding_rate_pct)
         if rate is None or rate == "":
             self.f_rate.raw = ""
         else:
             self.f_rate.show(rate, lang)
-        self.f_amend.show(extras.get("amendments", 1), lang)
+        self.f_amend.show(extras.get("amendments", plan.amendments), lang)
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
         self.f_sort.input.value = extras.get("sort_by", "exporter_risk")

@@ -34,4 +34,4 @@ def load_yaml(path: str | Path) -> Any:
 def packaged_yaml(name: str) -> Any:
     """A YAML file from ``ukm_tools/data`` (cached: the data are read-only)."""
     text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")
-    return parse_yaml(text, name)
+    return safe_yaml.load(text, name, packaged=True)  # shipped with the code: libyaml's parser

@@ -18,7 +18,13 @@ Goals (issue 12), measured on this machine, everything on 127.0.0.1:
 
 The baseline, measured first in the same run with the same Chromium measurements: today's
 Voila (`voila` on the gallery notebooks, one kernel per page) with 10 pages open and no other
-load. Every loop is bounded in count and time; the script stops everything it started.
+load. The server is measured the same quiet way too (10 pages, no class) before the class
+arrives, so the two columns compare like with like.
+
+The machine may be shared: the load average is sampled through each part, and the server
+CPU time each page open and each change costs (user + system seconds of the server process,
+Voila's kernels included) is reported, a figure other work on the machine hardly moves.
+Every loop is bounded in count and time; the script stops everything it started.
 """
 
 from __future__ import annotations
@@ -66,6 +72,74 @@ RECOMPUTE_JS = """async ([inputSel, value, resultSel]) => {
     setTimeout(() => { obs.disconnect(); resolve(-1); }, 30000);
   });
 }"""
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (Voila's kernels)."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    total = sum(proc.cpu_times()[:2])
+    for child in proc.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+class LoadAverage(threading.Thread):
+    """Samples the 1-minute load average every 5 s until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import os
+
+        while not self._done.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._done.wait(5)
+
+    def stop(self) -> str:
+        self._done.set()
+        self.join(timeout=10)
+        s = self.samples or [float("nan")]
+        return f"load average {min(s):.1f}-{max(s):.1f} (mean {statistics.mean(s):.1f}) on {os_cpus()} cores"
+
+
+def os_cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def quiet_pages(browser, url: str, pid: int, pages: int, changes: int) -> dict:
+    """``pages`` Chromium pages opened one after another, then ``changes`` changes on each, with
+    nothing else running on the server: times seen in the page and server CPU per operation."""
+    return quiet_pages_with(ChromiumPages, browser, url, pid, pages, changes)
+
+
+def quiet_pages_with(cls, browser, url: str, pid: int, pages: int, changes: int) -> dict:
+    chrome = cls(browser, url, pages)
+    load = LoadAverage()
+    load.start()
+    c0 = cpu_s(pid)
+    chrome.open_all()
+    c1 = cpu_s(pid)
+    for _ in range(changes):
+        for page in chrome.pages:
+            chrome.change(page)
+    c2 = cpu_s(pid)
+    chrome.close()
+    return {
+        "measured": chrome.measured,
+        "cpu_per_open_s": (c1 - c0) / pages,
+        "cpu_per_change_ms": (c2 - c1) * 1000 / (pages * changes),
+        "load": load.stop(),
+    }
 
 
 def p95(values: list[float]) -> float:
@@ -160,22 +234,24 @@ def voila_baseline(browser, pages: int, changes: int) -> dict:
                     time.sleep(0.5)
             server = psutil.Process(proc.pid)
             rss_before = server.memory_info().rss
-            chrome = ChromiumPages(browser, f"{base}/voila/render/01-harga-ekspor.ipynb", pages)
-            t0 = time.perf_counter()
-            chrome.open_all()
-            opened_s = time.perf_counter() - t0
-            for _ in range(changes):
-                for page in chrome.pages:
-                    chrome.change(page)
-            total = server.memory_info().rss + sum(c.memory_info().rss for c in server.children(recursive=True))
-            kernels = len(server.children(recursive=True))
-            chrome.close()
+            url = f"{base}/voila/render/01-harga-ekspor.ipynb"
+            memory: dict[str, float] = {}
+
+            class Pages(ChromiumPages):
+                def close(self) -> None:  # the memory of every kernel, before the pages go
+                    memory["total"] = server.memory_info().rss + sum(
+                        c.memory_info().rss for c in server.children(recursive=True)
+                    )
+                    memory["kernels"] = len(server.children(recursive=True))
+                    super().close()
+
+            quiet = quiet_pages_with(Pages, browser, url, proc.pid, pages, changes)
             return {
-                "measured": chrome.measured,
-                "mb_per_page": (total - rss_before) / 1e6 / pages,
-                "total_mb": total / 1e6,
-                "kernels": kernels,
-                "opened_s": opened_s,
+                **quiet,
+                "mb_per_page": (memory["total"] - rss_before) / 1e6 / pages,
+                "total_mb": memory["total"] / 1e6,
+                "kernels": int(memory["kernels"]),
+                "opened_s": sum(quiet["measured"].renders_s),  # one after another
             }
         finally:
             proc.terminate()
@@ -232,14 +308,19 @@ class Load(threading.Thread):
 
 
 def server_under_load(browser, args) -> dict:
-    with tempfile.TemporaryDirectory(prefix="ukm-bench-server-") as tmp, running_server(Path(tmp)) as (base, _l, _p):
+    with tempfile.TemporaryDirectory(prefix="ukm-bench-server-") as tmp, running_server(Path(tmp)) as (base, _l, proc):
         url = f"{base}/kalkulator/harga-ekspor"
         # start-up plus one page: imports done, caches warm; the per-session figure excludes it
         warm = ChromiumPages(browser, url, 1)
         warm.open_all()
         warm.close()
-        time.sleep(2)
+        # the same quiet measurement as Voila's: 10 pages, nothing else
+        quiet = quiet_pages(browser, url, proc.pid, args.pages, changes=5)
+        time.sleep(8)  # the quiet pages' sessions are culled (5 s after their tabs closed)
         baseline_rss = status(base)["rss_bytes"]
+        load_avg = LoadAverage()
+        load_avg.start()
+        cpu_start = cpu_s(proc.pid)
         run_s = args.arrival + args.every + 30
         load = Load(base, args.sessions, args.arrival, args.every, run_s)
         load.start()
@@ -272,8 +353,17 @@ def server_under_load(browser, args) -> dict:
             peak = final
         chrome.close()
         load.join(timeout=300)
+        cpu_load = cpu_s(proc.pid) - cpu_start
         open_sessions = peak["sessions_open"]
+        operations = (
+            len(load.open_s) + len(load.change_s) + len(chrome.measured.renders_s) + len(chrome.measured.recomputes_ms)
+        )
         return {
+            "quiet": quiet,
+            "load": load_avg.stop(),
+            "cpu_load_s": cpu_load,
+            "operations": operations,
+            "elapsed_s": run_s,
             "measured": chrome.measured,
             "mb_per_session": (peak["rss_bytes"] - baseline_rss) / 1e6 / max(1, open_sessions),
             "baseline_mb": baseline_rss / 1e6,
@@ -315,7 +405,21 @@ def main() -> None:
         server = server_under_load(browser, args)
         browser.close()
 
-    sv, vo = server["measured"], voila["measured"]
+    sv, vo, sq = server["measured"], voila["measured"], server["quiet"]["measured"]
+    print()
+    print(f"{'10 pages, nothing else on the server':38} {'':>8} {'server':>10} {'Voila':>10} {'Voila/server':>13}")
+    quiet_rows = [
+        ("p95 first usable render (s)", p95(sq.renders_s), p95(vo.renders_s)),
+        ("p95 recompute after a change (ms)", p95(sq.recomputes_ms), p95(vo.recomputes_ms)),
+        ("server CPU per page opened (s)", server["quiet"]["cpu_per_open_s"], voila["cpu_per_open_s"]),
+        ("server CPU per change (ms)", server["quiet"]["cpu_per_change_ms"], voila["cpu_per_change_ms"]),
+    ]
+    for name, s, v in quiet_rows:
+        ratio = v / s if s and s == s and v == v else float("nan")
+        print(f"{name:38} {'':>8} {s:10.2f} {v:10.2f} {ratio:12.1f}x")
+    print(f"  during Voila's pages: {voila['load']}; during the server's: {server['quiet']['load']}")
+    print()
+    print(f"{args.sessions} sessions + {args.pages} pages (server) beside Voila's 10 quiet pages:")
     rows = [
         ("p95 first usable render (s)", f"<= {GOAL_RENDER_S}", p95(sv.renders_s), p95(vo.renders_s)),
         (
@@ -348,6 +452,11 @@ def main() -> None:
         f"clients: p95 open {server['client_open_p95_s']:.2f} s, p95 change {server['client_change_p95_ms']:.0f} ms"
         f" (server round trip), {server['client_changes']} changes, {server['client_error_count']} errors"
         + (f": {server['client_errors']}" if server["client_errors"] else "")
+    )
+    print(
+        f"under the class: {server['load']}; server CPU {server['cpu_load_s']:.0f} s over"
+        f" {server['elapsed_s']:.0f} s ({server['cpu_load_s'] / server['elapsed_s'] * 100:.0f}% of one core)"
+        f" for {server['operations']} opens and changes"
     )
     print(
         f"Voila: {voila['kernels']} kernels for {args.pages} pages, {voila['total_mb']:.0f} MB in all,"

@@ -120,7 +120,15 @@ class PageClient:
         updates = self.recording.updates
         recorded = updates[index % len(updates)]
         content = json.loads(json.dumps(recorded["content"]))
-        content["comm_id"] = self.fields[self.recording.fields[content["comm_id"]]]
+        target = self.recording.fields[content["comm_id"]]
+        t0 = time.perf_counter()
+        # Under load the page's widgets may still be arriving after "run page" went idle: as
+        # in a browser, the box can be typed into once it is there.
+        while target not in self.fields:
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"{target} never arrived")
+            await asyncio.sleep(0.05)
+        content["comm_id"] = self.fields[target]
         if value is not None:
             content["data"]["state"]["value"] = value
         t0 = time.perf_counter()

@@ -101,3 +101,30 @@ def test_case_files_go_through_the_bounded_loader(tmp_path):
     with pytest.raises(UkmError) as e:
         load_case(path)
     assert e.value.code == "yaml_duplicate_key"
+
+
+@pytest.mark.parametrize("packaged", [False, True], ids=["from outside", "packaged (libyaml)"])
+def test_both_parsers_refuse_the_same_files(packaged):
+    # Packaged files (data, catalogue) are parsed by libyaml for speed; every check but the
+    # depth bound while composing is the same for them.
+    for text, code in (
+        (BILLION_LAUGHS, "yaml_too_many_aliases"),
+        ("a: 1\nb: 2\na: 3\n", "yaml_duplicate_key"),
+        ("a: [1,\n", "malformed_file"),
+        ("a: !!python/name:os.system\n", "malformed_file"),
+    ):
+        with pytest.raises(safe_yaml.YamlRefused) as e:
+            safe_yaml.parse(text, packaged=packaged)
+        assert e.value.code == code
+    assert safe_yaml.parse("base: &b {hpp: 1}\nother: *b\n", packaged=packaged) == {
+        "base": {"hpp": 1},
+        "other": {"hpp": 1},
+    }
+
+
+def test_the_message_catalogue_is_read_through_the_same_loader(tmp_path):
+    from ukm_tools.messages import CatalogueError, load_catalogue
+
+    (tmp_path / "common.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="yaml_too_many_aliases"):
+        load_catalogue(tmp_path)

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.errors import Problem
 
 LANGS = ("id", "en")
+LOCALES = {"id": "id_ID", "en": "en_US"}  # Babel's locale for each language: numbers, money, dates
 SECTIONS = ("problems", "fields", "text")
 COMMON = "common"  # the section every lookup ends with
 

@@ -401,15 +401,6 @@ def currency_field(
     return ChoiceField(name, label or T.msg("currency"), [(c, c) for c in currencies], currencies[0], min_width="90px")
 
 
-def problems_html(problems: Sequence[Problem], lang: str, view: Section | None, stale: str | None) -> str:
-    """The problems of a calculator's inputs as a red list, and ``stale`` (saying the result
-    shown is the last good one) under it; empty when there is no problem."""
-    if not problems:
-        return ""
-    items = "".join(f"<li>{esc(p.message(lang, view))}</li>" for p in problems)
-    return f"<ul style='color:#b00020'>{items}</ul>" + (f"<p><i>{esc(stale)}</i></p>" if stale else "")
-
-
 def rate_banner(data: Dated, source: str, what: Text, *, today: dt.date, max_age_days: int, lang: str) -> str:
     """HTML naming the date and source of a rate sheet, fee schedule or requirements list, with
     the staleness warning (the same one the quotation PDF prints) when it is older than allowed."""

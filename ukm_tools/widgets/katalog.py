@@ -101,9 +101,10 @@ class KatalogCalculator(Calculator):
             (T.msg("kswp_invalid"), "tidak valid"),
         ]
         self.f_kswp = self.field(ChoiceField("kswp_status", T.field_msg("kswp_status"), kswp, ""))
-        self.f_pkp = self.field(CheckField("pkp", T.msg("pkp")))
+        # One tick box a line on a phone, two side by side on a wider screen.
+        self.f_pkp = self.field(CheckField("pkp", T.msg("pkp"), min_width="260px"))
         reqs = kt.requirement_texts()
-        self.f_have = {k: self.field(CheckField(f"have_{k}", reqs[k])) for k in HAVE_KEYS}
+        self.f_have = {k: self.field(CheckField(f"have_{k}", reqs[k], min_width="260px")) for k in HAVE_KEYS}
         self.have_title = self.label(W.HTML(), "value", T.msg("have"), "<b>{}</b>")
         self.price_box = output_area("ukm-katalog-price")
         self.listing_box = output_area("ukm-katalog-listing")
@@ -117,9 +118,9 @@ class KatalogCalculator(Calculator):
             wrap_row([self.f_price.box, self.f_delivery.box, self.f_min.box]),
             wrap_row([self.f_from.box, self.f_until.box]),
             wrap_row([t["nib"].box, t["kbli"].box, t["npwp"].box, self.f_kswp.box]),
-            self.f_pkp.box,
+            wrap_row([self.f_pkp.box]),
             self.have_title,
-            W.VBox([f.box for f in self.f_have.values()]),
+            wrap_row([f.box for f in self.f_have.values()], "0 12px"),
             *self.results(self.price_box, self.listing_box, self.checklist_box),
         ]
 

@@ -200,7 +200,7 @@ class CaseStudy:
         if self.katalog_terms.price_before_ppn is not None:
             return Money(self.katalog_terms.price_before_ppn, "IDR")
         uc = self.case.unit_costs
-        return (Money(uc.hpp, "IDR") * (1 + uc.markup_pct / 100)).rounded()
+        return katalog.price_at_premises(Money(uc.hpp, "IDR"), uc.markup_pct)
 
     def katalog_input(self, pkp: bool) -> katalog.PriceInput:
         k = self.katalog_terms

@@ -49,6 +49,8 @@ def test_starts_from_the_case_studys_break_even(calc):
     assert (b.unit_price, b.unit_variable_cost, b.fixed_costs) == (idr(346_790), idr(283_160), idr(3_000_000))
     assert calc.f_price.raw == "346.790" and calc.f_cost.raw == "283.160" and calc.f_fixed.raw == "3.000.000"
     assert calc.shown == expected(3000000, 346790, 283160) and calc.shown["units"] == "48"
+    # the case prices a carton (1 unit per carton): no "48 unit (48 karton)"
+    assert calc.f_carton.raw == "1" and "ukm-cartons" not in calc.summary.value
     # the chart: profit at quantities from 0 to twice the break-even, the break-even one marked
     units = int(calc.result.units)
     assert f">{format_number(units, 'id')} unit terjual<" in calc.chart.value
@@ -63,6 +65,7 @@ def test_typed_values_cartons_and_target(calc):
     calc.f_target.input.value = "1.000.000"
     assert calc.shown == expected(7500000, 25000, 19500, per_carton=12, target=1000000)
     assert calc.shown["cartons"] == format_number(-(-1546 // 12), "id")  # 8.500.000 / 5.500 = 1.545,4 -> 1.546 units
+    assert f"<b class='ukm-cartons'>{calc.shown['cartons']}</b> karton" in calc.summary.value
 
 
 @pytest.mark.parametrize(

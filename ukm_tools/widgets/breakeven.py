@@ -118,10 +118,15 @@ class BreakEvenCalculator(Calculator):
             "contribution": format_money(b.contribution_per_unit, lang),
             "revenue": format_money(b.revenue, lang),
         }
+        # A unit that is itself the carton (units per carton 1): "48 unit (48 karton)" says nothing more.
+        cartons = (
+            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))})"
+            if b.units_per_carton > 1
+            else ""
+        )
         self.summary.value = (
             f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b "
-            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit "
-            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))}); "
+            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit {cartons}; "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
         df = b.to_dataframe(lang)

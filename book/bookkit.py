@@ -524,7 +524,7 @@ def case_study():
     from ukm_tools.case import packaged_case
     from ukm_tools.case_study import CaseStudy
 
-    return CaseStudy(packaged_case("kasturi-syrup"))
+    return CaseStudy(packaged_case())
 
 
 def agenda_rows(blocks) -> list[list[str]]:

@@ -27,6 +27,7 @@ from functools import cached_property
 from ukm_tools import breakeven, financing, fx, katalog, landed, payments, pricing_methods, readiness
 from ukm_tools.case import Case, KatalogTerms, OrderPlan, PaymentPlan, ReadinessState, SecondOrder
 from ukm_tools.fx import RateKind, RateSheet
+from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import Money
 from ukm_tools.pricing import PriceBuildUp
@@ -148,11 +149,18 @@ class CaseStudy:
         return total
 
     @cached_property
+    def cif_value(self) -> Money:
+        """The goods' value at the buyer's border the buyer's duties are charged on: the CIF
+        quote (CIP for a shipment not by sea), whatever rule the case quotes."""
+        rule = "CIF" if self.case.mode in SEA_MODES else "CIP"
+        return self.quote(rule).final.shipment_quote
+
+    @cached_property
     def landed(self) -> landed.LandedCost:
         """The buyer's cost at its door, without and with the preference (Form D)."""
         imp = self.case.import_
         return landed.landed_cost(
-            self.invoice,
+            self.cif_value,
             self.case.quantity,
             duty_pct=imp.normal_duty_pct,
             vat_pct=imp.vat_pct,

@@ -596,7 +596,7 @@ def _whole(amount: Decimal) -> int | Decimal:
 def _workshop_case() -> Case:
     from ukm_tools.case import packaged_case
 
-    return packaged_case("kasturi-syrup")
+    return packaged_case()
 
 
 def requirement_texts() -> dict[str, dict[str, str]]:

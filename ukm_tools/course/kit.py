@@ -250,7 +250,7 @@ def gather(
         attendees = _roster_from_gradebook(course_dir) or []
         if not attendees:
             problems.append(Problem("kit_no_roster", "roster", str(course_dir)))
-    study = CaseStudy(case or packaged_case("kasturi-syrup"))
+    study = CaseStudy(case or packaged_case())
     answers: list[ModelAnswer] = []
     try:
         answers = model_answers(course_dir, manual_questions(course_dir, spec), case_figures(study))

@@ -33,7 +33,7 @@ def default_case() -> Case:
     if path:
         case, _ = read_case_file(path)
         return case
-    return packaged_case("kasturi-syrup")
+    return packaged_case()
 
 
 def case_to_mapping(case: Case) -> dict[str, Any]:

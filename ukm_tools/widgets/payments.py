@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import financing as fin
 from ukm_tools.case import PaymentPlan
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
@@ -149,7 +150,10 @@ class PaymentsCalculator(Calculator):
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
         self.f_sort.input.value = extras.get("sort_by", "exporter_risk")
-        self.f_method.input.value = extras.get("breakdown_method", "lc_confirmed")
+        # The fee breakdown opens on the method the case agreed (the case study's bank fees).
+        agreed = fin.payment_method(plan.method).method_code
+        codes = [code for _, code in self.f_method.options]
+        self.f_method.input.value = extras.get("breakdown_method", agreed if agreed in codes else "lc_confirmed")
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang

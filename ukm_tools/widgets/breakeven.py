@@ -14,7 +14,6 @@ import ipywidgets as W
 
 from ukm_tools.breakeven import BreakEven, break_even
 from ukm_tools.case import Case
-from ukm_tools.case_study import CaseStudy
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
@@ -38,7 +37,7 @@ def case_break_even(case: Case) -> BreakEven | None:
     """The case study's break-even, or None for a case it cannot be computed from (e.g. a
     participant's half-finished one)."""
     try:
-        return CaseStudy(case).break_even
+        return case_io.case_study(case).break_even
     except UkmError:
         return None
 

@@ -18,7 +18,6 @@ import ipywidgets as W
 
 from ukm_tools import financing as fin
 from ukm_tools.case import Case, OrderPlan, PaymentPlan
-from ukm_tools.case_study import CaseStudy
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import IDR, Money, format_money, format_percent
@@ -46,7 +45,7 @@ def case_order(case: Case) -> fin.OrderInput:
     book, the slides and this page): the rupiah received after the bank's fees of the agreed
     payment method, the HPP split into materials (day 0) and production costs, packing and
     shipment costs paid at shipment; materials share, production time and method from the case file."""
-    return CaseStudy(case).order()
+    return case_io.case_study(case).order()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ import ipywidgets as W
 
 from ukm_tools import katalog as kt
 from ukm_tools.case import Case, KatalogTerms
-from ukm_tools.case_study import CaseStudy
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import IDR, Money, format_money
@@ -62,7 +61,7 @@ def case_listing(case: Case) -> dict[str, Any]:
     """The case's e-Katalog sale as the calculator's starting inputs (no identity numbers)."""
     terms = case.katalog or KatalogTerms()
     try:  # the case study's e-Katalog price (the one the book shows)
-        price = CaseStudy(case).katalog_price_before_ppn.amount
+        price = case_io.case_study(case).katalog_price_before_ppn.amount
     except UkmError:  # a case it cannot be worked out from: the HPP plus markup
         price = kt.price_at_premises(Money.of(case.unit_costs.hpp, IDR), case.unit_costs.markup_pct).amount
     return {

@@ -13,7 +13,6 @@ import ipywidgets as W
 
 from ukm_tools import checks
 from ukm_tools.case import Case
-from ukm_tools.case_study import CaseStudy
 from ukm_tools.errors import UkmError
 from ukm_tools.landed import LandedCost, landed_cost
 from ukm_tools.messages import section
@@ -36,12 +35,12 @@ T = section("widgets.landed", "landed")
 
 def case_cif(case: Case) -> Money:
     """The case's CIF (CIP) value, as the case study's landed cost uses it."""
-    return CaseStudy(case).cif_value
+    return case_io.case_study(case).cif_value
 
 
 def case_destination_charges(case: Case) -> Money:
     """What the buyer pays after arrival (the case's destination costs), as in the case study."""
-    return CaseStudy(case).destination_charges
+    return case_io.case_study(case).destination_charges
 
 
 class LandedCostCalculator(Calculator):

@@ -50,7 +50,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
-import yaml
+from ukm_tools import safe_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.errors import Problem
@@ -84,29 +84,15 @@ def lang_or_default(lang: str | None) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-# libyaml's parser when present (ten times faster than the pure-Python one).
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import: libyaml or not
-    """YAML that refuses a key written twice in one mapping (PyYAML silently keeps the last)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise CatalogueError(
-                f"{node.start_mark.name}: key {key!r} on line {key_node.start_mark.line + 1} "
-                f"is already defined on line {seen[key] + 1}"
-            )
-        seen[key] = key_node.start_mark.line
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _refusal(e: safe_yaml.YamlRefused) -> str:
+    """A loader's refusal in plain English for whoever edits the catalogue (its own messages
+    cannot be used while it is being read)."""
+    p = e.params
+    if e.code == "yaml_duplicate_key":
+        return f"key {p['key']!r} on line {p['line']} is already defined on line {p['first_line']}"
+    if e.code == "malformed_file":
+        return f"not valid YAML: {p['detail']}"
+    return f"{e.code} {p}"
 
 
 def placeholders(template: str) -> set[str]:
@@ -173,9 +159,10 @@ def load_catalogue(folder: Traversable | None = None) -> Catalogue:
     for owner, path in _files(folder):
         where = f"messages/{owner.replace('.', '/')}.yaml"
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader) or {}
-        except yaml.YAMLError as e:
-            raise CatalogueError(f"{where}: {e}") from None
+            # The project's one YAML loader; libyaml's parser (these files ship with the code).
+            data = safe_yaml.parse(path.read_text(encoding="utf-8"), packaged=True) or {}
+        except safe_yaml.YamlRefused as e:
+            raise CatalogueError(f"{where}: {_refusal(e)}") from None
         if not isinstance(data, Mapping) or not set(data) <= set(SECTIONS):
             raise CatalogueError(f"{where}: top level may hold only {', '.join(SECTIONS)}")
         for section in SECTIONS:
@@ -315,13 +302,32 @@ class Section:
     def field(self, name: str, lang: str) -> str:
         return field_label(name, lang, self.label_owners)
 
+    def field_msg(self, name: str) -> FieldLabel:
+        """A field's label put into a language only when shown: a box labelled with the same
+        words its error messages use (``T.field_msg("tenor_days")``)."""
+        return FieldLabel(name, self.label_owners)
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """A field's label (see :meth:`Section.field_msg`), looked up in ``owners`` then ``common``."""
+
+    name: str
+    owners: tuple[str, ...]
+
+    def text(self, lang: str = "id") -> str:
+        return field_label(self.name, lang, self.owners)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.text(lang)
+
 
 def section(owner: str, *fallbacks: str) -> Section:
     return Section(owner, tuple(fallbacks))
 
 
-# A text in both languages: a catalogue Msg, or a data file's {id: .., en: ..} label.
-Bilingual: TypeAlias = Msg | Mapping[str, str]
+# A text in both languages: a catalogue Msg or field label, or a data file's {id: .., en: ..} label.
+Bilingual: TypeAlias = Msg | FieldLabel | Mapping[str, str]
 
 
 def pick(labels: Mapping[str, str], lang: str) -> str:
@@ -334,7 +340,7 @@ def local(value: Bilingual | str, lang: str) -> str:
     (a name the participant typed, a currency code)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, Msg):
+    if isinstance(value, Msg | FieldLabel):
         return value.text(lang)
     return pick(value, lang)
 

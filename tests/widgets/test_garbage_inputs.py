@@ -55,5 +55,5 @@ def test_figures_too_large_to_show_keep_the_last_result(kw):
         calc.f_hpp.raw = "999.999.999.999.999"
     calc.f_qty.raw = "999.999.999.999.999"
     assert calc.error is not None and calc.error.code == "too_large"
-    assert "terlalu besar" in calc.message.value
+    assert "terlalu besar" in calc.errors_shown()
     assert calc.result is good and calc.shown == shown and calc.summary.value == summary

@@ -12,8 +12,8 @@ Reports p50/p95 submit-to-feedback latency (goal p95 <= 5 s in the normal run), 
 and checks that every submission was graded exactly once (one grading attempt each in the
 engine's status table, one released result each). Needs root, like the hub.
 
-    sudo .venv/bin/python benchmarks/portal/load.py --participants 200 --window 600
-    sudo .venv/bin/python benchmarks/portal/load.py --participants 200 --window 60     # the burst
+    sudo .venv/bin/python benchmarks/portal/portal_load.py --participants 200 --window 600
+    sudo .venv/bin/python benchmarks/portal/portal_load.py --participants 200 --window 60     # the burst
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ register(
 )
 
 CONFIG_FILE = "nbgrader_config.py"
-TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source")
+# kunci-jawaban/: answer keys of the pre/post tests, beside source/ (whose files are released).
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source", "kunci-jawaban")
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it

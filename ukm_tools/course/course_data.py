@@ -1,0 +1,84 @@
+"""Everything completion, learning gain, analytics and the reports read, loaded once per command.
+
+One :class:`CourseData` holds course.yml, the gradebook's results for every module assignment
+and test (:mod:`ukm_tools.course.scores`), the roster's reporting fields, attendance marks and
+the audit log. Phone numbers are loaded only when a report asks for personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ukm_tools.course import attendance, audit, overrides
+from ukm_tools.course.config import CourseSpec, load_course
+from ukm_tools.course.scores import Scores, load_scores
+
+
+@dataclass
+class CourseData:
+    """A snapshot of one course for reporting (all frames indexed or keyed by participant id)."""
+
+    course_dir: Path
+    spec: CourseSpec
+    scores: Scores
+    profiles: pd.DataFrame  # index student; gender, district, sector, scale (missing: "")
+    marks: dict[tuple[str, str], bool]  # (session, student) -> present
+    imported_sessions: set[str]
+    log: list[audit.AuditEntry]
+    overrides: dict[tuple[str, str], overrides.Override]
+    taken_at: dt.datetime  # Asia/Jakarta
+    phones: dict[str, str] = field(default_factory=dict)  # only with include_personal
+
+    @property
+    def students(self) -> list[str]:
+        return list(self.scores.students.index)
+
+    @property
+    def module_assignments(self) -> list[str]:
+        return [a.name for a in self.spec.assignments()]
+
+    @property
+    def test_names(self) -> list[str]:
+        return [t.name for t in self.spec.test_specs()]
+
+
+def _profiles(db_url: str, students: pd.Index) -> pd.DataFrame:
+    from ukm_tools.course.profiles import FIELDS, load_profiles
+
+    rows = load_profiles(db_url)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FIELDS.values()))
+    return frame.reindex(students).fillna("").astype(object)
+
+
+def _phones(db_url: str) -> dict[str, str]:
+    from ukm_tools.course.participants import load_participants
+
+    return {sid: p.phone for sid, p in load_participants(db_url).items() if p.phone}
+
+
+def load_course_data(course_dir: str | Path, *, include_personal: bool = False) -> CourseData:
+    """Read course.yml and the gradebook of ``course_dir`` (see :class:`CourseData`)."""
+    from ukm_tools.course.ops import check_course_dir, db_url
+
+    course_dir = check_course_dir(course_dir)
+    spec = load_course(course_dir)
+    url = db_url(course_dir)
+    names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
+    scores = load_scores(url, course_dir, names)
+    log = audit.entries(url)
+    return CourseData(
+        course_dir=course_dir,
+        spec=spec,
+        scores=scores,
+        profiles=_profiles(url, scores.students.index),
+        marks=attendance.load_marks(url),
+        imported_sessions=attendance.imported_sessions(log),
+        log=log,
+        overrides=overrides.active_overrides(log),
+        taken_at=audit.now_jakarta(),
+        phones=_phones(url) if include_personal else {},
+    )

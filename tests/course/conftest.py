@@ -34,3 +34,18 @@ def graded(tmp_path_factory):
     report = run_grading(course, A, workers=2, cell_timeout=20, sandbox=True, plain=True)
     assert {r.student: r.status.value for r in report.results} == {s: "graded" for s in CASES}
     return course
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory):
+    """A course from the template with nbgrader's gradebook schema and grade cells, no participants
+    (built once: creating a gradebook costs seconds)."""
+    from synthetic_gradebook import SyntheticCourse
+
+    return SyntheticCourse(ops.init_course(tmp_path_factory.mktemp("synthetic") / "template"))
+
+
+@pytest.fixture
+def synthetic(synthetic_template, tmp_path):
+    """A fresh copy of the synthetic course for one test to fill."""
+    return synthetic_template.copy(tmp_path / "course")

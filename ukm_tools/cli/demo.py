@@ -63,3 +63,8 @@ def demo_cmd(
     for key, path in result.exports.items():
         console.print(f"Ekspor / export {key}: {path}", highlight=False)
     console.print(f"Gradebook: {result.course / 'gradebook.db'}", highlight=False)
+    if result.sign_in:
+        console.print(f"Daftar hadir / sign-in sheet: {result.sign_in}", highlight=False)
+    if result.report:
+        console.print(f"Laporan kelulusan / completion report (Excel): {result.report['xlsx']}", highlight=False)
+        console.print(f"Dasbor / dashboard (HTML, offline): {result.report['html']}", highlight=False)

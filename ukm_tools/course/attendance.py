@@ -314,14 +314,16 @@ def write_template(path: str | Path, session_ids: list[str], roster: dict[str, s
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ukm_tools.course.report_workbook import write_row  # names stay text, never formulas
+
     wb = Workbook()
     ws = wb.active
     ws.title = "kehadiran"
-    ws.append(header)
+    write_row(ws, 1, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+    for i, row in enumerate(rows, start=2):
+        write_row(ws, i, row)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 30
     wb.save(path)

@@ -330,8 +330,8 @@ def _fmt(x: float) -> str:
     return f"{d:f}".replace(".", ",")
 
 
-def progress(data: CourseData, result: CompletionResult, student: str) -> Progress:
-    """What ``student`` has completed and what is still missing, per condition."""
+def progress(data: CourseData, result: CompletionResult, student: str, lang: str = "id") -> Progress:
+    """What ``student`` has completed and what is still missing, per condition (labels in ``lang``)."""
     if student not in result.students:
         near = [s for s in result.students if student[:3] in s][:5]
         raise UkmError("progress_unknown_participant", "participant", student, near or result.students[:5])
@@ -351,7 +351,7 @@ def progress(data: CourseData, result: CompletionResult, student: str) -> Progre
 
                 reason = f" ({row['reason']})" if row["reason"] else ""
                 notes.append(
-                    Problem("progress_attention", None, a, None, {"status": status_label(row["status"]), "reason": reason})
+                    Problem("progress_attention", None, a, None, {"status": status_label(row["status"], lang), "reason": reason})
                 )
             if row["pending"]:
                 notes.append(
@@ -365,10 +365,11 @@ def progress(data: CourseData, result: CompletionResult, student: str) -> Progre
             )
         if r.overridden[i]:
             ov = data.overrides[(student, unit)]
-            notes.append(
+            notes.insert(
+                0,
                 Problem("progress_override", None, None, None, {
-                    "state": state_label(ov.status), "by": ov.entry.by, "at": f"{ov.entry.at:%d-%m-%Y %H:%M} WIB",
-                    "why": ov.entry.why, "computed": state_label(r.computed[i]),
+                    "state": state_label(ov.status, lang), "by": ov.entry.by, "at": f"{ov.entry.at:%d-%m-%Y %H:%M} WIB",
+                    "why": ov.entry.why, "computed": state_label(r.computed[i], lang),
                 })
             )
         pct = None if np.isnan(r.pct[i]) else float(r.pct[i])

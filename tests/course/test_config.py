@@ -72,9 +72,11 @@ def test_broken_yaml_is_one_clear_line(tmp_path):
 
 
 def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
+    """Module assignments (the pre/post tests are multiple choice only: tests/course/test_prepost_tests.py)."""
     import nbformat
 
-    for path in sorted((template_dir() / "source").glob("*/*.ipynb")):
+    modules = {a.name for a in load_course(template_dir()).assignments()}
+    for path in sorted(p for p in (template_dir() / "source").glob("*/*.ipynb") if p.parent.name in modules):
         nb = nbformat.read(path, as_version=4)
         metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path

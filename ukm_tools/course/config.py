@@ -127,8 +127,8 @@ def _problem(err: dict[str, Any]) -> Problem:
         return Problem("out_of_range", field, value, f"{lo}–{hi}")
     if kind == "too_short":
         return Problem("missing_field", field)
-    if kind == "literal_error":
-        return Problem("unknown_choice", field, value, err.get("ctx", {}).get("expected"))
+    if kind == "literal_error":  # pydantic gives "'all' or 'any'": list the values, in no language
+        return Problem("unknown_choice", field, value, re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", "")))
     return Problem(
         "wrong_type",
         field,

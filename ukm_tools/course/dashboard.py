@@ -145,7 +145,7 @@ def _topics(report: WorkshopReport) -> str:
 
 def _progress(report: WorkshopReport) -> str:
     result = report.completion
-    units = list(result.units.values())
+    units = [r for r in result.units.values() if r.condition.counts]  # what completion depends on
     legend = "".join(
         f'<div><span style="background:{COLORS[s]}">{MARKS[s]}</span> {_e(state_label(s))}</div>' for s in ORDER
     )

@@ -189,8 +189,10 @@ def _participants(ws, report: WorkshopReport) -> None:
     if report.include_personal:
         head += ["email", "telepon"]
     head += ["jenis_kelamin", "kecamatan", "sektor", "skala_usaha", "sesi dihadiri", "kehadiran"]
-    for r in units:
-        head += [f"{r.condition.unit} keadaan", f"{r.condition.unit} nilai"]
+    for r in units:  # a test the rules do not count has a score, not a state
+        head += [f"{r.condition.unit} keadaan", f"{r.condition.unit} nilai"] if r.condition.counts else [
+            f"{r.condition.unit} nilai"
+        ]
     gain = report.gain.participants if report.gain is not None else None
     if gain is not None:
         head += ["gain g"]
@@ -209,6 +211,10 @@ def _participants(ws, report: WorkshopReport) -> None:
         fmts += [None] * 6
         notes = []
         for r in units:
+            if not r.condition.counts:
+                values.append(_frac(r.pct[i]))
+                fmts.append(PCT)
+                continue
             label = state_label(r.state[i]) + (" (dikoreksi)" if r.overridden[i] else "")
             values += [label, _frac(r.pct[i])]
             fmts += [None, PCT]
@@ -239,8 +245,9 @@ def _modules(ws, report: WorkshopReport) -> None:
         + [state_label(s) for s in STATES]
         + ["dikoreksi staf"],
         [
-            [r["unit"], r["title"], "modul" if r["kind"] == "module" else "tes", r["required"], r["pass_pct"] / 100,
-             "ya" if r["counts"] else "tidak", *[r[s] for s in STATES], r["overridden"]]
+            [r["unit"], r["title"], "modul" if r["kind"] == "module" else "tes", r["required"],
+             r["pass_pct"] / 100 if r["counts"] else None, "ya" if r["counts"] else "tidak",
+             *[r[s] if r["counts"] else None for s in STATES], r["overridden"]]
             for _, r in m.iterrows()
         ],
         [None, None, None, None, PCT],

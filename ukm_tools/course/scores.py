@@ -20,6 +20,7 @@ really graded course, and the per-question sums against numpy on every grade row
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,10 +117,26 @@ def _cells(conn, assignments: list[str]) -> tuple[dict[str, str], dict[str, tupl
     return a_name, {cid: (a_name[aid], name, float(mx or 0)) for cid, name, aid, mx in cells if aid in a_name}
 
 
+def _source_order(course_dir: Path, assignment: str) -> list[tuple[str, float]]:
+    """Graded cells (grade_id, points) in notebook order: :func:`~ukm_tools.course.reports.question_order`
+    read as plain JSON (no nbformat validation: only the order and points are needed here)."""
+    out: list[tuple[str, float]] = []
+    for path in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            return question_order(course_dir, assignment)  # let nbformat say what is wrong
+        for cell in cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade"):
+                out.append((meta["grade_id"], float(meta.get("points", 0))))
+    return out
+
+
 def _question_order(course_dir: Path, assignments: list[str], cell_info) -> dict[str, list[tuple[str, float]]]:
     questions = {}
     for a in assignments:
-        order = question_order(course_dir, a) if (course_dir / "source" / a).is_dir() else []
+        order = _source_order(course_dir, a) if (course_dir / "source" / a).is_dir() else []
         points = {q: mx for (aa, q, mx) in cell_info.values() if aa == a}
         if points:  # the gradebook's points; the source notebook gives the order
             rank = {q: i for i, (q, _) in enumerate(order)}

@@ -229,7 +229,7 @@ def random_cohort(course: SyntheticCourse, n: int, seed: int = 2026) -> None:
          **{attr: profile[attr][i] for attr in cols.values()}}
         for i, sid in enumerate(ids)
     )
-    ability = rng.normal(0.0, 1.0, n)
+    ability = rng.normal(0.8, 1.0, n)
     sessions = [s.id for s in course.spec.sessions]
     present = {s: rng.random(n) < p for s, p in zip(sessions, (0.93, 0.86, 0.8, 0.8), strict=False)}
     course.attend({(s, sid): bool(present[s][i]) for s in sessions for i, sid in enumerate(ids)})
@@ -258,7 +258,7 @@ def random_cohort(course: SyntheticCourse, n: int, seed: int = 2026) -> None:
             for i in np.flatnonzero(takes):
                 scores = {}
                 for q, entry in key.questions.items():
-                    lift = -1.5 if (kind == "post" and entry.topic == "asuransi") else 0.0
+                    lift = -2.5 if (kind == "post" and entry.topic == "asuransi") else 0.0
                     p_right = 1 / (1 + np.exp(-(ability[i] + shift + lift)))
                     scores[q] = 1.0 if rng.random() < p_right else 0.0
                 subs.append(Sub(ids[i], test.name, scores, "graded", "",

@@ -56,7 +56,7 @@ details{margin:6px 0}summary{cursor:pointer;font-weight:600;padding:4px 0}
 .who .id{flex:1 1 9em;font-family:ui-monospace,monospace;font-size:.85rem}
 .note{font-size:.85rem;color:#555}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1px solid #eee;padding:3px 4px;
- text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+ text-align:left}th{white-space:nowrap;overflow-wrap:normal}td.n{text-align:right;font-variant-numeric:tabular-nums}
 """
 
 
@@ -167,7 +167,7 @@ def _progress(report: WorkshopReport) -> str:
             extra = ""
             if gain is not None:
                 gv = gain.iloc[i]["gain"]
-                extra = "g: sudah menguasai" if gv == MASTERED else ("" if gv is None else f"g {gv:.2f}".replace(".", ","))
+                extra = "· g: sudah menguasai" if gv == MASTERED else ("" if gv is None else f"· g {gv:.2f}".replace(".", ","))
             rows.append(
                 f'<div class="who"><span class="id">{_e(result.students[i])}</span><span class="chips">{chips}</span>'
                 f'<span class="note">hadir {int(result.attended[i])} sesi {_e(extra)}</span></div>'

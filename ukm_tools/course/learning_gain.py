@@ -108,7 +108,8 @@ def learning_gain(data: CourseData) -> LearningGain | None:
         else:
             notes.append("")
     frame = pd.DataFrame(
-        {"pre": pre.to_numpy(float), "post": post.to_numpy(float), "gain": gains, "note": notes},
+        {"pre": pre.to_numpy(float), "post": post.to_numpy(float), "gain": pd.Series(gains, dtype=object).to_numpy(),
+         "note": notes},
         index=pd.Index(data.students, name="student"),
     )
     both = frame["pre"].notna() & frame["post"].notna()

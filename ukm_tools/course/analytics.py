@@ -70,11 +70,7 @@ def question_stats(data: CourseData) -> pd.DataFrame:
 
 
 def _topics(data: CourseData, frame: pd.DataFrame) -> list[str]:
-    if not data.spec.tests:
-        return [""] * len(frame)
-    from ukm_tools.course.answer_keys import load_key
-
-    keys = {t: load_key(data.course_dir, t) for t in data.test_names}
+    keys = data.keys
     return [keys[a].topic_of(q) or "" if a in keys else "" for a, q in zip(frame["assignment"], frame["question"], strict=True)]
 
 
@@ -99,21 +95,26 @@ def distribution(counts: pd.DataFrame, assignment: str, question: str) -> list[t
 
 def assignment_stats(data: CourseData) -> pd.DataFrame:
     """One row per assignment and test: handed in, graded, attention, pending, mean %, ten bands."""
-    res = data.scores.results
+    scores = data.scores
+    order = scores.assignments
+    score, submitted = scores.wide("score").astype(float), scores.wide("submitted").astype(bool)
+    status, pending = scores.wide("status"), scores.wide("pending_points").astype(float)
     rows = []
     for a in data.module_assignments + data.test_names:
-        r = res[res["assignment"] == a]
-        pct = (r["score"] / r["max_score"] * 100).dropna()
+        j = order.index(a)
+        top = scores.max_score(a)
+        pct = score[:, j][~np.isnan(score[:, j])] / top * 100 if top else np.zeros(0)
+        pct = pd.Series(pct)
         bands = np.bincount(np.minimum((pct.to_numpy() // 10).astype(int), 9), minlength=10) if len(pct) else np.zeros(10, int)
         rows.append(
             {
                 "assignment": a,
                 "kind": "test" if a in data.test_names else "module",
-                "max_score": data.scores.max_score(a),
-                "submitted": int(r["submitted"].sum()),
-                "graded": int(r["score"].notna().sum()),
-                "attention": int(r["status"].isin(list(NOT_GRADED)).sum()),
-                "provisional": int((r["pending_points"] > 0).sum()),
+                "max_score": top,
+                "submitted": int(submitted[:, j].sum()),
+                "graded": int(len(pct)),
+                "attention": int(pd.Series(status[:, j], dtype=object).isin(NOT_GRADED).sum()),
+                "provisional": int((pending[:, j] > 0).sum()),
                 "mean_pct": float(pct.mean()) if len(pct) else np.nan,
                 "median_pct": float(pct.median()) if len(pct) else np.nan,
                 **{band: int(k) for band, k in zip(BANDS, bands, strict=True)},
@@ -139,7 +140,7 @@ def funnel(data: CourseData, result: CompletionResult) -> list[FunnelStage]:
         stages.append(FunnelStage("attended", "hadir", int(keep.sum())))
     res = data.scores.results
     handed = res[res["assignment"].isin(data.module_assignments) & res["submitted"]]["student"].unique()
-    keep &= np.isin(np.asarray(result.students, dtype=object), handed)
+    keep &= pd.Index(result.students).isin(handed)  # hashing: np.isin sorts object arrays
     stages.append(FunnelStage("submitted", "mengumpulkan tugas", int(keep.sum())))
     keep &= result.state == COMPLETED
     stages.append(FunnelStage("completed", "selesai", int(keep.sum())))
@@ -148,11 +149,10 @@ def funnel(data: CourseData, result: CompletionResult) -> list[FunnelStage]:
 
 def module_states(result: CompletionResult) -> pd.DataFrame:
     """Per module and test: how many participants are in each state, and how many were overridden."""
-    from ukm_tools.course.completion import STATES
+    from ukm_tools.course.completion import count_states
 
     rows = []
     for unit, r in result.units.items():
-        states = r.state.astype(str)
         rows.append(
             {
                 "unit": unit,
@@ -161,7 +161,7 @@ def module_states(result: CompletionResult) -> pd.DataFrame:
                 "pass_pct": r.condition.pass_pct,
                 "required": ", ".join(r.condition.required),
                 "counts": r.condition.counts,
-                **{s: int((states == s).sum()) for s in STATES},
+                **count_states(r.state),
                 "overridden": int(r.overridden.sum()),
             }
         )

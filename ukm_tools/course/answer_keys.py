@@ -99,7 +99,8 @@ def read_key(path: str | Path, test: str) -> AnswerKey:
     if not path.is_file():
         raise UkmError("key_file_missing", "test", test, path=str(path), keys_dir=KEYS_DIR)
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader when PyYAML has it: keys are read by every report and every graded notebook.
+        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
     try:

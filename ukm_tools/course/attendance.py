@@ -281,13 +281,11 @@ def roster_names(db_url: str) -> dict[str, str]:
 
 
 def load_marks(db_url: str) -> dict[tuple[str, str], bool]:
-    """Every stored mark: (session, participant) -> present."""
-    engine = _engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return {(r.session, r.student_id): bool(r.present) for r in conn.execute(sa.select(ATTENDANCE_TABLE))}
-    finally:
-        engine.dispose()
+    """Every stored mark: (session, participant) -> present ({} before the first import)."""
+    from ukm_tools.course.scores import fetch_rows
+
+    rows = fetch_rows(db_url, f"SELECT session, student_id, present FROM {ATTENDANCE_TABLE.name}")
+    return {(s, sid): bool(v) for s, sid, v in rows}
 
 
 def imported_sessions(log: Iterable[audit.AuditEntry]) -> set[str]:

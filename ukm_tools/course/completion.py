@@ -46,7 +46,6 @@ STATE_LABELS = {
     NOT_YET: ("belum", "not yet"),
 }
 ATTENDANCE = "kehadiran"  # the unit name of the attendance condition in tables
-_CODE = {s: i for i, s in enumerate(STATES)}
 # ALL: one not-yet decides; else an attention case; else pending manual grades.
 _RANK_ALL = np.array([0, 1, 2, 3])
 # ANY: one completed decides; else staff attention before waiting on manual grades.
@@ -162,43 +161,52 @@ class CompletionResult:
         return out
 
     def counts(self) -> dict[str, int]:
-        values, n = np.unique(self.state.astype(str), return_counts=True)
-        return {s: int(n[list(values).index(s)]) if s in values else 0 for s in STATES}
+        return count_states(self.state)
+
+
+def count_states(states: np.ndarray) -> dict[str, int]:
+    """How many of each state (every state listed, zeros included)."""
+    found = pd.Series(states, dtype=object).value_counts()
+    return {s: int(found.get(s, 0)) for s in STATES}
+
+
+def _codes(states: np.ndarray) -> np.ndarray:
+    return pd.Categorical(states, categories=STATES).codes.astype(int)
 
 
 def _units(x) -> np.ndarray:
     return np.rint(np.asarray(x, dtype=float) * _UNIT).astype(np.int64)
 
 
-def _wide(results: pd.DataFrame, students: list[str], column: str, fill) -> pd.DataFrame:
-    wide = results.pivot(index="student", columns="assignment", values=column)
-    return wide.reindex(index=students).fillna(fill) if fill is not None else wide.reindex(index=students)
-
-
-def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, pd.DataFrame], students: list[str]) -> UnitResult:
-    req = [a for a in cond.required if a in wide["score"].columns]
+def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray], students: list[str]) -> UnitResult:
+    order = data.scores.assignments
+    cols = [order.index(a) for a in cond.required if a in order]
     n = len(students)
-    max_each = np.array([data.scores.max_score(a) for a in req], dtype=float)
+    max_each = np.array([data.scores.max_score(order[j]) for j in cols], dtype=float)
     total_max = float(max_each.sum())
-    score = wide["score"][req].to_numpy(float) if req else np.zeros((n, 0))
-    status = wide["status"][req].to_numpy(object) if req else np.zeros((n, 0), object)
-    pending = wide["pending_points"][req].to_numpy(float) if req else np.zeros((n, 0))
-    attention = np.isin(status, list(NOT_GRADED))
+    score = wide["score"][:, cols].astype(float)
+    status = pd.DataFrame(wide["status"][:, cols])
+    pending = wide["pending_points"][:, cols].astype(float)
+    attention = status.isin(NOT_GRADED).to_numpy()  # hashing: np.isin sorts object arrays
     lower = np.nansum(score, axis=1)
-    unknown = (attention * max_each).sum(axis=1) if req else np.zeros(n)
+    unknown = (attention * max_each).sum(axis=1) if cols else np.zeros(n)
     pend = np.nansum(pending, axis=1)
     upper = lower + pend + unknown
     need = _units(cond.pass_pct) * _units(total_max)  # (pass % x max) in units^2
-    missing = (status == "not_submitted").any(axis=1)  # required means handed in, whatever the mark
+    missing = (status == "not_submitted").to_numpy().any(axis=1)  # required means handed in, whatever the mark
     reached = (_units(lower) * 100 * _UNIT >= need) & ~missing
     reachable = (_units(upper) * 100 * _UNIT >= need) & ~missing
     computed = np.select(
         [reached, ~reachable, attention.any(axis=1), pend > 0], [COMPLETED, NOT_YET, NEEDS_ATTENTION, PROVISIONAL], NOT_YET
     ).astype(object)
-    any_score = ~np.isnan(score).all(axis=1) if req else np.zeros(n, bool)
+    any_score = ~np.isnan(score).all(axis=1) if cols else np.zeros(n, bool)
     pct = np.where(any_score, lower / total_max * 100 if total_max else 0.0, np.nan)
     short = np.maximum(cond.pass_pct * total_max / 100 - lower, 0.0)
-    dates = wide["timestamp"][req].max(axis=1).to_numpy("datetime64[ns]") if req else np.full(n, np.datetime64("NaT"))
+    dates = (
+        pd.DataFrame(wide["timestamp"][:, cols]).max(axis=1).to_numpy("datetime64[ns]")
+        if cols
+        else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    )
     state = computed.copy()
     overridden = np.zeros(n, bool)
     position = {s: i for i, s in enumerate(students)}
@@ -214,9 +222,10 @@ def _attendance(data: CourseData, students: list[str]) -> tuple[np.ndarray, np.n
     sessions = [s.id for s in data.spec.sessions]
     unknown = [s for s in sessions if s not in data.imported_sessions]
     attended = np.zeros(len(students), int)
+    who = pd.Index(students)
     for s in sessions:
         if s in data.imported_sessions:
-            attended += np.fromiter((data.marks.get((s, sid), False) for sid in students), bool, len(students))
+            attended += who.isin([sid for (sess, sid), present in data.marks.items() if sess == s and present])
     need = data.spec.completion.min_sessions
     state = np.where(
         attended >= need, COMPLETED, np.where(attended + len(unknown) < need, NOT_YET, NEEDS_ATTENTION)
@@ -225,9 +234,9 @@ def _attendance(data: CourseData, students: list[str]) -> tuple[np.ndarray, np.n
 
 
 def _combine(states: list[np.ndarray], rank: np.ndarray, pick) -> np.ndarray:
-    codes = np.stack([np.vectorize(_CODE.get, otypes=[int])(s) for s in states]) if states else None
-    if codes is None:
+    if not states:
         return np.array([], object)
+    codes = np.stack([_codes(s) for s in states])
     ranked = rank[codes]
     chosen = pick(ranked, axis=0)
     inverse = np.argsort(rank)
@@ -237,13 +246,7 @@ def _combine(states: list[np.ndarray], rank: np.ndarray, pick) -> np.ndarray:
 def evaluate(data: CourseData) -> CompletionResult:
     """Every participant's state per module, test and attendance, and for the course."""
     students = data.students
-    res = data.scores.results
-    wide = {
-        "score": _wide(res, students, "score", None),
-        "status": _wide(res, students, "status", "not_submitted"),
-        "pending_points": _wide(res, students, "pending_points", 0.0),
-        "timestamp": _wide(res, students, "timestamp", None),
-    }
+    wide = {c: data.scores.wide(c) for c in ("score", "status", "pending_points", "timestamp")}
     units = {c.unit: _evaluate_unit(c, data, wide, students) for c in conditions(data.spec)}
     attended, attendance_state, unknown = _attendance(data, students)
     modules = [r.state for r in units.values() if r.condition.kind == "module"]
@@ -257,43 +260,57 @@ def evaluate(data: CourseData) -> CompletionResult:
     return CompletionResult(students, units, attended, attendance_state, state, completed_on, unknown)
 
 
-def _day(ts) -> dt.date | None:
-    if ts is None or pd.isna(ts):
-        return None
-    return pd.Timestamp(ts).tz_localize("UTC").tz_convert(JAKARTA).date()
+def _days(stamps: np.ndarray) -> np.ndarray:
+    """Naive UTC datetimes -> calendar days in Asia/Jakarta (NaT stays NaT), as datetime64[D]."""
+    local = pd.DatetimeIndex(stamps).tz_localize("UTC").tz_convert(JAKARTA).tz_localize(None)
+    return local.to_numpy("datetime64[D]")
 
 
-def _unit_day(data: CourseData, r: UnitResult, i: int, student: str) -> dt.date | None:
-    if r.overridden[i]:
-        return data.overrides[(student, r.condition.unit)].entry.at.date()
-    return _day(r.date[i])
+def _unit_days(data: CourseData, r: UnitResult, students: list[str]) -> np.ndarray:
+    """The day each participant's condition was met: their latest required submission, or the override."""
+    days = _days(r.date)
+    if r.overridden.any():
+        position = {s: i for i, s in enumerate(students)}
+        for (student, unit), ov in data.overrides.items():
+            if unit == r.condition.unit and student in position:
+                days[position[student]] = np.datetime64(ov.entry.at.date(), "D")
+    return days
 
 
 def _completion_dates(data, units, state, students, combine) -> list[dt.date | None]:
-    sessions = sorted((s.date, s.id) for s in data.spec.sessions if s.date)
+    n = len(students)
+    done = state == COMPLETED
+    nat = np.datetime64("NaT", "D")
+    modules = [r for r in units.values() if r.condition.kind == "module"]
+    per_module = np.stack(
+        [np.where(r.state == COMPLETED, _unit_days(data, r, students), nat) for r in modules]
+    ) if modules else np.full((1, n), nat)
+    with np.errstate(invalid="ignore"):
+        filled = pd.DataFrame(per_module.T)
+        part = (filled.max(axis=1) if combine == "all" else filled.min(axis=1)).to_numpy("datetime64[D]")
+    days = [part]
+    days += [_unit_days(data, r, students) for r in units.values() if r.condition.kind == "test" and r.condition.counts]
     need = data.spec.completion.min_sessions
-    out: list[dt.date | None] = []
-    for i, sid in enumerate(students):
-        if state[i] != COMPLETED:
-            out.append(None)
-            continue
-        module_days = [
-            _unit_day(data, r, i, sid)
-            for r in units.values()
-            if r.condition.kind == "module" and r.state[i] == COMPLETED
-        ]
-        module_days = [d for d in module_days if d]
-        days = [(max if combine == "all" else min)(module_days)] if module_days else []
-        days += [
-            d
-            for r in units.values()
-            if r.condition.kind == "test" and r.condition.counts and (d := _unit_day(data, r, i, sid))
-        ]
-        attended = [d for d, s in sessions if data.marks.get((s, sid))]
-        if need and len(attended) >= need:
-            days.append(attended[need - 1])
-        out.append(max(days) if days else None)
-    return out
+    dated = sorted((s.date, s.id) for s in data.spec.sessions if s.date)
+    if need and dated:
+        reached = np.full(n, nat)
+        count = np.zeros(n, int)
+        who = pd.Index(students)
+        for day, sess in dated:  # the day the participant's attendance reached the minimum
+            present = who.isin([sid for (s, sid), v in data.marks.items() if s == sess and v])
+            count += present
+            reached = np.where((count == need) & present & np.isnat(reached), np.datetime64(day, "D"), reached)
+        days.append(reached)
+    latest = pd.DataFrame(np.stack(days).T).max(axis=1).to_numpy("datetime64[D]")
+    return [d.astype(object) if done[i] and not np.isnat(d) else None for i, d in enumerate(latest)]
+
+
+def _unit_day(data: CourseData, r: UnitResult, i: int, student: str) -> dt.date | None:
+    """One participant's day for one condition (see :func:`_unit_days`)."""
+    if r.overridden[i]:
+        return data.overrides[(student, r.condition.unit)].entry.at.date()
+    d = _days(r.date[i : i + 1])[0]
+    return None if np.isnat(d) else d.astype(object)
 
 
 # --- one participant ---------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def load_course(course_dir: str | Path) -> CourseSpec:
     if not path.is_file():
         raise UkmError("file_not_found", "file", str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
     return parse_course(data, Path(course_dir))

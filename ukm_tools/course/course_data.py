@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ukm_tools.course import attendance, audit, overrides
+from ukm_tools.course.answer_keys import AnswerKey, load_key
 from ukm_tools.course.config import CourseSpec, load_course
 from ukm_tools.course.scores import Scores, load_scores
 
@@ -32,6 +33,7 @@ class CourseData:
     overrides: dict[tuple[str, str], overrides.Override]
     taken_at: dt.datetime  # Asia/Jakarta
     phones: dict[str, str] = field(default_factory=dict)  # only with include_personal
+    keys: dict[str, AnswerKey] = field(default_factory=dict)  # the tests' answer keys (topics per question)
 
     @property
     def students(self) -> list[str]:
@@ -81,4 +83,5 @@ def load_course_data(course_dir: str | Path, *, include_personal: bool = False) 
         overrides=overrides.active_overrides(log),
         taken_at=audit.now_jakarta(),
         phones=_phones(url) if include_personal else {},
+        keys={t.name: load_key(course_dir, t.name) for t in spec.test_specs()},
     )

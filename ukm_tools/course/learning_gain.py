@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ukm_tools.course.answer_keys import load_key
 from ukm_tools.course.course_data import CourseData
 from ukm_tools.course.scores import NOT_GRADED
 
@@ -94,22 +93,22 @@ def learning_gain(data: CourseData) -> LearningGain | None:
         return None
     pre, pre_status = _pct(data, tests.pre.name)
     post, post_status = _pct(data, tests.post.name)
-    gains = [normalised_gain(a, b) for a, b in zip(pre.to_numpy(float), post.to_numpy(float), strict=True)]
-    notes = []
-    for a, b, sa, sb, g in zip(pre, post, pre_status, post_status, gains, strict=True):
-        if g == MASTERED:
-            notes.append("sudah menguasai (tes awal 100%)")
-        elif sa in NOT_GRADED or sb in NOT_GRADED:
-            notes.append("tes belum bisa dinilai; staf perlu memeriksa")
-        elif np.isnan(a):
-            notes.append("belum mengerjakan tes awal")
-        elif np.isnan(b):
-            notes.append("belum mengerjakan tes akhir")
-        else:
-            notes.append("")
+    a, b = pre.to_numpy(float), post.to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (b - a) / (100 - a)
+    both = ~np.isnan(a) & ~np.isnan(b)
+    mastered = both & (a >= 100)
+    gains = np.where(mastered, MASTERED, np.where(both, g, None)).astype(object)
+    gains[both & ~mastered] = g[both & ~mastered].tolist()  # plain floats, not numpy scalars
+    failed = pre_status.isin(NOT_GRADED).to_numpy() | post_status.isin(NOT_GRADED).to_numpy()
+    notes = np.select(
+        [mastered, failed, np.isnan(a), np.isnan(b)],
+        ["sudah menguasai (tes awal 100%)", "tes belum bisa dinilai; staf perlu memeriksa", "belum mengerjakan tes awal",
+         "belum mengerjakan tes akhir"],
+        "",
+    )
     frame = pd.DataFrame(
-        {"pre": pre.to_numpy(float), "post": post.to_numpy(float), "gain": pd.Series(gains, dtype=object).to_numpy(),
-         "note": notes},
+        {"pre": a, "post": b, "gain": gains, "note": notes.astype(object)},
         index=pd.Index(data.students, name="student"),
     )
     both = frame["pre"].notna() & frame["post"].notna()
@@ -129,7 +128,7 @@ def learning_gain(data: CourseData) -> LearningGain | None:
 
 def _topic_shares(data: CourseData, test: str) -> dict[str, tuple[int, int]]:
     """topic -> (answers right, answers) on ``test``."""
-    key = load_key(data.course_dir, test)
+    key = data.keys[test]
     items = data.scores.items
     items = items[items["assignment"] == test]
     out: dict[str, tuple[int, int]] = {}

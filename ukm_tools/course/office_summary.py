@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ukm_tools.course.completion import COMPLETED, CompletionResult
 from ukm_tools.course.course_data import CourseData
@@ -75,7 +76,7 @@ def office_summary(data: CourseData, result: CompletionResult) -> OfficeSummary:
     else:
         res = data.scores.results
         handed = res[res["submitted"]]["student"].unique()
-        trained = np.isin(students, handed)
+        trained = pd.Index(result.students).isin(handed)
     completed = result.state == COMPLETED
     measures = {"registered": np.ones(len(students), bool), "trained": trained, "completed": completed}
     breakdowns = []
@@ -85,9 +86,10 @@ def office_summary(data: CourseData, result: CompletionResult) -> OfficeSummary:
             continue
         fc = choices()[column]
         categories = [v for v in fc.values if v in set(values)] + ([NOT_FILLED] if "" in set(values) else [])
-        keyed = np.where(values == "", NOT_FILLED, values)
+        codes = pd.Categorical(np.where(values == "", NOT_FILLED, values), categories=categories).codes
         per_measure = {
-            m: _suppress({c: int((mask & (keyed == c)).sum()) for c in categories}) for m, mask in measures.items()
+            m: _suppress(dict(zip(categories, np.bincount(codes[mask], minlength=len(categories)).tolist(), strict=True)))
+            for m, mask in measures.items()
         }
         rows = {c: {m: per_measure[m][c] for m in MEASURES} for c in categories}
         breakdowns.append(Breakdown(column, fc.label.get("id", column), rows))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, insert, select
+from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, insert
 
 from ukm_tools.datafiles import packaged_yaml
 
@@ -85,13 +85,8 @@ def store_profiles(db_url: str, participants: Iterable) -> None:
 
 def load_profiles(db_url: str) -> dict[str, dict[str, str]]:
     """Reporting fields by participant id (attribute name -> value; missing fields absent)."""
-    engine = create_engine(db_url)
-    try:
-        _META.create_all(engine)
-        with engine.connect() as conn:
-            return {
-                r.student_id: {a: getattr(r, a) for a in FIELDS.values() if getattr(r, a)}
-                for r in conn.execute(select(PROFILE_TABLE))
-            }
-    finally:
-        engine.dispose()
+    from ukm_tools.course.scores import fetch_rows
+
+    attrs = list(FIELDS.values())
+    rows = fetch_rows(db_url, f"SELECT student_id, {', '.join(attrs)} FROM {PROFILE_TABLE.name}")
+    return {r[0]: {a: v for a, v in zip(attrs, r[1:], strict=True) if v} for r in rows}

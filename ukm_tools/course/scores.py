@@ -66,6 +66,16 @@ class Scores:
     def max_score(self, assignment: str) -> float:
         return float(sum(p for _, p in self.questions.get(assignment, [])))
 
+    def wide(self, column: str) -> np.ndarray:
+        """``results[column]`` as a (participants x assignments) array: rows in ``students`` order,
+        columns in the order the assignments were asked for (the results frame is built that way)."""
+        return self.results[column].to_numpy().reshape(len(self.students), -1)
+
+    @property
+    def assignments(self) -> list[str]:
+        """The assignments in the order of :meth:`wide`'s columns."""
+        return list(self.questions)
+
 
 def _query(conn, sql: str, params: tuple = ()) -> list[tuple]:
     """Plain tuples through the DB-API cursor (SQLAlchemy rows cost pandas a lookup per field)."""
@@ -92,6 +102,16 @@ def _children(folder: Path) -> set[tuple[str, str]]:
                 with os.scandir(s.path) as items:
                     found.update((s.name, a.name) for a in items if a.is_dir(follow_symlinks=False))
     return found
+
+
+def fetch_rows(db_url: str, sql: str) -> list[tuple]:
+    """All rows of one query as plain tuples ([] when a table does not exist yet)."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return _query(conn, sql)
+    finally:
+        engine.dispose()
 
 
 def load_scores(db_url: str, course_dir: Path, assignments: list[str]) -> Scores:
@@ -150,30 +170,51 @@ def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
     a_name, cell_info = _cells(conn, assignments)
     questions = _question_order(course_dir, assignments, cell_info)
     students = _students(conn)
-    subs = pd.DataFrame(
-        _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"),
-        columns=["sub_id", "student", "assignment_id", "timestamp"],
-    )
-    subs["assignment"] = subs["assignment_id"].map(a_name)
-    subs = subs[subs["assignment"].notna()].drop(columns=["assignment_id"]).reset_index(drop=True)
-    grades = _grade_rows(conn, subs, cell_info)
-    subs["nb_score"] = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
+    slots = _Slots(students.index, assignments, a_name)
+    subs = np.array(_query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"),
+                    dtype=object).reshape(-1, 4)
+    slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
+    subs = subs[slot >= 0]
+    sub_slot = slot[slot >= 0]
+    grades = _grade_rows(conn, subs[:, 0], cell_info)
+    nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
     pend = np.isnan(grades.x)
-    subs["pending_points"] = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
+    pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
     names: dict[int, list[str]] = {}
     for sub, cell in zip(grades.sub[pend].tolist(), grades.cell[pend].tolist(), strict=True):
         names.setdefault(sub, []).append(grades.cells[cell][1])
-    subs["pending"] = pd.Series({i: ",".join(qs) for i, qs in names.items()}, dtype=object)
-    results = _results(conn, course_dir, students.index, assignments, subs, questions)
-    shown = results.loc[results["score"].notna(), "sub_id"]
-    shown_sub = subs["sub_id"].isin(shown).to_numpy()
-    items, counts = _item_sums(grades, shown_sub, subs["nb_score"].to_numpy())
-    return Scores(students, results.drop(columns=["sub_id"]), items, counts, questions)
+    sub_of_slot = np.full(slots.size, -1)
+    sub_of_slot[sub_slot] = np.arange(len(subs))
+    pending = {int(sub_slot[sub]): ",".join(qs) for sub, qs in names.items()}  # slot -> question names
+    results, shown_slot = _results(conn, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending)
+    shown_sub = shown_slot[sub_slot]
+    items, counts = _item_sums(grades, shown_sub, nb_score)
+    return Scores(students, results, items, counts, questions)
+
+
+class _Slots:
+    """Row positions of the results frame: one row per (student, assignment), student-major order."""
+
+    def __init__(self, students: pd.Index, assignments: list[str], a_name: dict[str, str]) -> None:
+        self.students = pd.Index(students)
+        self.assignments = assignments
+        self.k = len(assignments)
+        self.size = len(students) * self.k
+        column = {a: j for j, a in enumerate(assignments)}
+        self._by_name = column
+        self._by_id = {aid: column[name] for aid, name in a_name.items()}
+
+    def of(self, students: np.ndarray, assignments: np.ndarray, by_id: bool = False) -> np.ndarray:
+        """Row of each (student, assignment) pair; -1 when either is not part of the results."""
+        s = self.students.get_indexer(pd.Index(students, dtype=object)) if len(students) else np.zeros(0, int)
+        lookup = self._by_id if by_id else self._by_name
+        a = pd.Series(assignments, dtype=object).map(lookup).fillna(-1).to_numpy(int) if len(assignments) else s
+        return np.where((s >= 0) & (a >= 0), s * self.k + a, -1)
 
 
 @dataclass
 class _GradeRows:
-    """Grade rows as arrays: submission index (into the submissions frame), cell index, score."""
+    """Grade rows as arrays: submission index (into the submissions array), cell index, score."""
 
     sub: np.ndarray
     cell: np.ndarray
@@ -182,31 +223,34 @@ class _GradeRows:
     cells: list[tuple[str, str, float]]  # cell index -> (assignment, question, points)
 
 
-def _grade_rows(conn, subs: pd.DataFrame, cell_info) -> _GradeRows:
+def _grade_rows(conn, sub_ids: np.ndarray, cell_info) -> _GradeRows:
     # One object array, then plain numpy: pandas' string inference costs more than the query here.
+    # (Joining submitted_notebook in SQL costs SQLite more than mapping its 1 row per submission here.)
     rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
     rows = rows.reshape(-1, 3)
     notebooks = dict(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"))
     nb_codes, nb_uniq = pd.factorize(rows[:, 0])
     cell_codes, cell_uniq = pd.factorize(rows[:, 1])
-    # notebook -> submission -> row of ``subs`` (-1: not a submission of the course's assignments)
-    sub_of_nb = pd.Index(subs["sub_id"].to_numpy(object)).get_indexer([notebooks.get(nb) for nb in nb_uniq.tolist()])
+    # notebook -> submission -> index into sub_ids (-1: not a submission of the course's assignments)
+    nb_subs = pd.Index([notebooks.get(nb) for nb in nb_uniq.tolist()], dtype=object)
+    sub_pos = pd.Index(sub_ids, dtype=object).get_indexer(nb_subs) if len(nb_uniq) else np.zeros(0, int)
+    sub_codes = nb_codes
     known = np.array([c in cell_info for c in cell_uniq.tolist()], bool)
     cells = [cell_info.get(c, ("", "", 0.0)) for c in cell_uniq.tolist()]
-    sub = sub_of_nb[nb_codes] if len(nb_codes) else np.zeros(0, int)
+    sub = sub_pos[sub_codes] if len(sub_codes) else np.zeros(0, int)
     keep = (sub >= 0) & known[cell_codes] if len(cell_codes) else np.zeros(0, bool)
     cell = cell_codes[keep]
     points = np.array([c[2] for c in cells], float)
-    return _GradeRows(sub[keep], cell, rows[:, 2].astype(float)[keep], points[cell], cells)
+    return _GradeRows(sub[keep], cell, rows[:, 2][keep].astype(float), points[cell], cells)
 
 
 def _students(conn) -> pd.DataFrame:
     rows = _query(conn, "SELECT id, first_name, last_name, email FROM student")
-    df = pd.DataFrame(rows, columns=["student", "first", "last", "email"]).set_index("student")
+    df = pd.DataFrame(rows, columns=["student", "first", "last", "email"], dtype=object).set_index("student")
     df["name"] = (df["first"].fillna("") + " " + df["last"].fillna("")).str.strip()
     extra = _query(conn, "SELECT student_id, name, email FROM ukm_participant")
     if extra:
-        ex = pd.DataFrame(extra, columns=["student", "uname", "uemail"]).set_index("student")
+        ex = pd.DataFrame(extra, columns=["student", "uname", "uemail"], dtype=object).set_index("student")
         df = df.join(ex, how="left")
         df["name"] = df["uname"].where(df["uname"].fillna("") != "", df["name"])
         df["email"] = df["uemail"].where(df["uemail"].fillna("") != "", df["email"])
@@ -214,40 +258,60 @@ def _students(conn) -> pd.DataFrame:
     return df[["name", "email"]].sort_index()
 
 
-def _results(conn, course_dir, students, assignments, subs, questions) -> pd.DataFrame:
-    idx = pd.MultiIndex.from_product([list(students), assignments], names=["student", "assignment"])
-    res = pd.DataFrame(index=idx).reset_index()
-    res["max_score"] = res["assignment"].map({a: float(sum(p for _, p in qs)) for a, qs in questions.items()})
-    res = res.merge(subs, on=["student", "assignment"], how="left")
-    engine = pd.DataFrame(
-        _query(conn, "SELECT assignment, student, status, reason, score FROM ukm_grading_status"),
-        columns=["assignment", "student", "e_status", "e_reason", "e_score"],
-    )
-    res = res.merge(engine, on=["student", "assignment"], how="left")
-    has_sub = res["sub_id"].notna().to_numpy()
-    in_auto = np.zeros(len(res), bool)
-    in_subm = np.zeros(len(res), bool)
-    if res["e_status"].isna().any():  # graded by plain nbgrader, or not at all: look at the folders once
-        pairs = pd.MultiIndex.from_frame(res[["student", "assignment"]])
+def _results(conn, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_score, pending_points, pending_names):
+    """The results frame (student-major, see :class:`_Slots`) and which rows have a score shown."""
+    n, k = len(slots.students), slots.k
+    has_sub = sub_of_slot >= 0
+    at = np.where(has_sub, sub_of_slot, len(subs))  # rows without a submission read a trailing 0
+    nb_score, pending_points = np.append(nb_score, 0.0), np.append(pending_points, 0.0)
+    engine = np.array(
+        _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status"), dtype=object
+    ).reshape(-1, 5)
+    e_slot = slots.of(engine[:, 0], engine[:, 1])
+    engine, e_slot = engine[e_slot >= 0], e_slot[e_slot >= 0]
+    e_status = np.full(slots.size, None, dtype=object)
+    e_status[e_slot] = engine[:, 2]
+    e_reason = np.full(slots.size, "", dtype=object)
+    e_reason[e_slot] = np.where(engine[:, 3] == None, "", engine[:, 3])  # noqa: E711 (element-wise)
+    e_scored = np.zeros(slots.size, bool)
+    e_scored[e_slot] = engine[:, 4] != None  # noqa: E711
+    no_engine = e_status == None  # noqa: E711
+    in_auto = np.zeros(slots.size, bool)
+    in_subm = np.zeros(slots.size, bool)
+    if no_engine.any():  # graded by plain nbgrader, or not at all: look at the folders once
         for found, folder in ((in_auto, "autograded"), (in_subm, "submitted")):
-            seen = _children(course_dir / folder)
+            seen = list(_children(course_dir / folder))
             if seen:
-                found[:] = pairs.isin(list(seen))
+                rows = slots.of(np.array([s for s, _ in seen], dtype=object), np.array([a for _, a in seen], dtype=object))
+                found[rows[rows >= 0]] = True
     status = np.where(
-        res["e_status"].notna(),
-        res["e_status"].fillna(""),
+        ~no_engine, e_status,
         np.where(has_sub & in_auto, "graded", np.where(in_subm | has_sub, "submitted", "not_submitted")),
+    ).astype(object)
+    shown = has_sub & (pd.Series(status).isin(SCORED).to_numpy() | e_scored)
+    pending = np.full(slots.size, "", dtype=object)
+    if pending_names:
+        pending[np.fromiter(pending_names, int)] = list(pending_names.values())
+    pending[~shown] = ""
+    stamps = np.full(slots.size, None, dtype=object)
+    stamps[has_sub] = subs[at[has_sub], 3]
+    max_score = np.array([float(sum(p for _, p in questions[a])) for a in slots.assignments])
+    text = lambda a: pd.Series(a, dtype=object)  # noqa: E731 (object columns: pandas' str inference is slow here)
+    results = pd.DataFrame(
+        {
+            "student": text(np.repeat(slots.students.to_numpy(object), k)),
+            "assignment": text(np.tile(np.array(slots.assignments, dtype=object), n)),
+            "status": text(status),
+            "reason": text(e_reason),
+            "submitted": status != "not_submitted",
+            "score": np.where(shown, nb_score[at], np.nan),
+            "max_score": np.tile(max_score, n),
+            "pending_points": np.where(shown, pending_points[at], 0.0),
+            "pending": text(pending),
+            "timestamp": pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce", format="ISO8601"),
+        }
     )
-    res["status"] = status
-    res["submitted"] = status != "not_submitted"
-    res["reason"] = res["e_reason"].fillna("")
-    shown = has_sub & (np.isin(status, list(SCORED)) | res["e_score"].notna().to_numpy())
-    res["score"] = np.where(shown, res["nb_score"].fillna(0.0), np.nan)
-    res["pending_points"] = np.where(shown, res["pending_points"].fillna(0.0), 0.0)
-    res["pending"] = np.where(shown, res["pending"].fillna(""), "")
-    res["timestamp"] = pd.to_datetime(res["timestamp"], errors="coerce", format="mixed")
-    columns = ["student", "assignment", "status", "reason", "submitted", "score", "max_score", "pending_points"]
-    return res[[*columns, "pending", "timestamp", "sub_id"]]
+    return results, shown
 
 
 def _item_sums(grades: _GradeRows, shown_sub: np.ndarray, totals: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:

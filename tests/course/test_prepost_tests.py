@@ -198,3 +198,17 @@ def test_the_key_is_neither_released_nor_in_the_feedback(graded_test):
     assert "tes.catat" not in html and "application/vnd.ukm.answers" not in html
     for entry in key.questions.values():
         assert f'jawaban tepat: "{entry.answer}"' not in html.lower()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_test_can_be_exported_and_is_not_part_of_the_final_mark(graded_test, tmp_path):
+    from openpyxl import load_workbook
+
+    from ukm_tools.course.reports import export
+
+    written = export(graded_test, tmp_path / "nilai", [TEST, "harga-incoterms"])
+    rows = {r[0]: r for r in load_workbook(written["xlsx"])["ringkasan"].iter_rows(min_row=2, values_only=True)}
+    # benar: 100% on the test, nothing handed in for harga-incoterms: the final mark is that module's alone.
+    assert rows["benar"][2] == 100 and rows["benar"][3] is None
+    assert rows["benar"][4] == 0 and rows["benar"][5] == "tidak"

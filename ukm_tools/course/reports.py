@@ -282,6 +282,7 @@ def export(
             per_student.setdefault(r.student, {})[name] = r
     # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
     weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
+    graded = [n for n in names if n in weights]  # the pre/post tests are not part of the final mark
     head = (
         ["id_peserta", "nama"]
         + [f"{n} (%)" for n in names]
@@ -292,12 +293,13 @@ def export(
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
         rows = per_student[sid]
-        pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
+        pcts, final, verdict = course_result(rows, graded, weights, spec.pass_rule) if graded else ({}, None, None)
+        pcts = {**{n: _pct(rows.get(n)) for n in names}, **pcts}
         name = next(iter(rows.values())).name
         summary.append(
             [sid, name]
             + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-            + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]]
+            + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1] if verdict else ""]
         )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)

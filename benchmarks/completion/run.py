@@ -32,7 +32,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.*
 from tests.course.synthetic_gradebook import SyntheticCourse, random_cohort  # noqa: E402
-
 from ukm_tools.course import ops  # noqa: E402
 from ukm_tools.course.course_data import load_course_data  # noqa: E402
 from ukm_tools.course.scores import Scores  # noqa: E402
@@ -81,17 +80,31 @@ def scores_via_gradebook_api(course: SyntheticCourse, students: list[str] | None
                 e = engine.get((st.id, a))
                 status = e.status.value if e else ("submitted" if sub else "not_submitted")
                 shown = sub is not None and (status in SCORED or (e is not None and e.score is not None))
-                grades = [(g.name, g.auto_score, g.manual_score, g.score, g.max_score) for nb in sub.notebooks
-                          for g in nb.grades] if shown else []
+                grades = (
+                    [
+                        (g.name, g.auto_score, g.manual_score, g.score, g.max_score)
+                        for nb in sub.notebooks
+                        for g in nb.grades
+                    ]
+                    if shown
+                    else []
+                )
                 pending = [(q, mx) for q, auto, man, _, mx in grades if auto is None and man is None]
                 total = sum(s for *_, s, _ in grades)
-                results.append({
-                    "student": st.id, "assignment": a, "status": status, "reason": e.reason if e else "",
-                    "submitted": status != "not_submitted", "score": total if shown else np.nan,
-                    "max_score": float(sum(p for _, p in questions[a])),
-                    "pending_points": float(sum(mx for _, mx in pending)), "pending": ",".join(q for q, _ in pending),
-                    "timestamp": pd.Timestamp(sub.timestamp) if sub is not None else pd.NaT,
-                })
+                results.append(
+                    {
+                        "student": st.id,
+                        "assignment": a,
+                        "status": status,
+                        "reason": e.reason if e else "",
+                        "submitted": status != "not_submitted",
+                        "score": total if shown else np.nan,
+                        "max_score": float(sum(p for _, p in questions[a])),
+                        "pending_points": float(sum(mx for _, mx in pending)),
+                        "pending": ",".join(q for q, _ in pending),
+                        "timestamp": pd.Timestamp(sub.timestamp) if sub is not None else pd.NaT,
+                    }
+                )
                 for q, auto, man, score, mx in grades:
                     if auto is None and man is None:
                         continue
@@ -110,8 +123,9 @@ def scores_via_gradebook_api(course: SyntheticCourse, students: list[str] | None
         [(a, q, *v) for (a, q), v in sums.items()],
         columns=["assignment", "question", "max_score", "n", "sum_x", "sum_x2", "sum_y", "sum_y2", "sum_xy", "full"],
     )
-    item_counts = pd.DataFrame([(a, q, s, c) for (a, q, s), c in counts.items()],
-                               columns=["assignment", "question", "score", "count"])
+    item_counts = pd.DataFrame(
+        [(a, q, s, c) for (a, q, s), c in counts.items()], columns=["assignment", "question", "score", "count"]
+    )
     return Scores(students_df, pd.DataFrame(results), items, item_counts, questions)
 
 
@@ -128,7 +142,9 @@ def same_results(a, b, whole: bool) -> bool:
     item statistics (on a subset only the states compare: item statistics are about the class)."""
     sa = pd.DataFrame({u: r.state for u, r in a.completion.units.items()}, index=a.completion.students)
     sb = pd.DataFrame({u: r.state for u, r in b.completion.units.items()}, index=b.completion.students)
-    if not sa.loc[sb.index].equals(sb) or list(a.completion.state[sa.index.get_indexer(sb.index)]) != list(b.completion.state):
+    if not sa.loc[sb.index].equals(sb) or list(a.completion.state[sa.index.get_indexer(sb.index)]) != list(
+        b.completion.state
+    ):
         return False
     if not whole:
         return True
@@ -161,31 +177,48 @@ def main() -> None:
             course = build(root, n)
             bulk(course)  # warm: imports, file cache
             med, times, report = timed(lambda c=course: bulk(c), args.repeats)
-            print(f"  bulk completion + analytics: median {med:.2f} s of {', '.join(f'{t:.2f}' for t in times)}", flush=True)
-            who = None if args.full_baseline or n <= args.baseline_size else report.completion.students[: args.baseline_size]
+            print(
+                f"  bulk completion + analytics: median {med:.2f} s of {', '.join(f'{t:.2f}' for t in times)}",
+                flush=True,
+            )
+            who = (
+                None
+                if args.full_baseline or n <= args.baseline_size
+                else report.completion.students[: args.baseline_size]
+            )
             t = time.perf_counter()
             base = baseline(course, who)
             base_s = time.perf_counter() - t
             per = base_s / len(base.completion.students)
             label = "measured" if who is None else f"measured on {len(who):,}, extrapolated"
             base_n = per * n
-            print(f"  nbgrader Gradebook API per participant: {base_n:.1f} s ({label}; {per * 1000:.1f} ms/participant)")
+            print(
+                f"  nbgrader Gradebook API per participant: {base_n:.1f} s ({label}; {per * 1000:.1f} ms/participant)"
+            )
             same = same_results(report, base, whole=who is None)
-            print(f"  same results ({'states and item statistics' if who is None else 'states of those participants'}): "
-                  f"{same}; bulk is {base_n / med:.0f}x faster", flush=True)
+            print(
+                f"  same results ({'states and item statistics' if who is None else 'states of those participants'}): "
+                f"{same}; bulk is {base_n / med:.0f}x faster",
+                flush=True,
+            )
             from ukm_tools.course.dashboard import write_dashboard
             from ukm_tools.course.report_workbook import write_workbook
 
-            xlsx_s, _, path = timed(lambda r=report: write_workbook(r, root / f"laporan-{n}.xlsx"), 1)
-            html_s, _, html = timed(lambda r=report: write_dashboard(r, root / f"dasbor-{n}.html"), 1)
-            print(f"  Excel workbook write: {xlsx_s:.2f} s ({path.stat().st_size / 1e6:.1f} MB); "
-                  f"dashboard write: {html_s:.2f} s ({html.stat().st_size / 1e6:.1f} MB)", flush=True)
+            xlsx_s, _, path = timed(lambda r=report, p=root / f"laporan-{n}.xlsx": write_workbook(r, p), 1)
+            html_s, _, html = timed(lambda r=report, p=root / f"dasbor-{n}.html": write_dashboard(r, p), 1)
+            print(
+                f"  Excel workbook write: {xlsx_s:.2f} s ({path.stat().st_size / 1e6:.1f} MB); "
+                f"dashboard write: {html_s:.2f} s ({html.stat().st_size / 1e6:.1f} MB)",
+                flush=True,
+            )
             rows[n] = med
         if len(rows) >= 2:
             small, large = min(rows), max(rows)
-            print(f"\nscaling: {large:,} vs {small:,} participants: {rows[large] / rows[small]:.1f}x the time for "
-                  f"{large / small:.0f}x the participants (linear: {large / small:.0f}x); "
-                  f"goal < 2 s at {large:,}: {'met' if rows[large] < 2 else 'NOT met'} ({rows[large]:.2f} s)")
+            print(
+                f"\nscaling: {large:,} vs {small:,} participants: {rows[large] / rows[small]:.1f}x the time for "
+                f"{large / small:.0f}x the participants (linear: {large / small:.0f}x); "
+                f"goal < 2 s at {large:,}: {'met' if rows[large] < 2 else 'NOT met'} ({rows[large]:.2f} s)"
+            )
 
 
 if __name__ == "__main__":

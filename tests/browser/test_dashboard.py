@@ -21,11 +21,24 @@ def dashboard(tmp_path_factory):
     random_cohort(course, 80, seed=11)
     # One more, whose grading failed on one module while the rest is done: staff must look.
     long_id = "peserta-dengan-id-yang-sangat-panjang-sekali"
-    course.add_students([{"id": long_id, "name": "Nama Panjang", "email": "rahasia@contoh.id", "phone": "0812 9999 1111"}])
+    course.add_students(
+        [{"id": long_id, "name": "Nama Panjang", "email": "rahasia@contoh.id", "phone": "0812 9999 1111"}]
+    )
     course.attend({(s.id, long_id): True for s in course.spec.sessions})
-    course.submit([Sub(long_id, a.name, full_marks(course, a.name), status="kernel_died" if a.name == "pembayaran" else "graded")
-                   for a in course.spec.assignments()])
-    set_override(course.db_url, course.spec, "p00001", "m2-syarat", "selesai", why="Dinilai lisan oleh pelatih.", by="Bu Rina")
+    course.submit(
+        [
+            Sub(
+                long_id,
+                a.name,
+                full_marks(course, a.name),
+                status="kernel_died" if a.name == "pembayaran" else "graded",
+            )
+            for a in course.spec.assignments()
+        ]
+    )
+    set_override(
+        course.db_url, course.spec, "p00001", "m2-syarat", "selesai", why="Dinilai lisan oleh pelatih.", by="Bu Rina"
+    )
     return write_report(course.course, root / "laporan", include_personal=True)["html"]
 
 
@@ -57,7 +70,8 @@ def test_dashboard_on_a_phone_offline(open_page, dashboard):
     assert page.locator("html").get_attribute("lang") == "id"
     # The distribution charts are drawn at phone size: their text is not shrunk below its size.
     scales = page.evaluate(
-        "[...document.querySelectorAll('#sebaran svg')].map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width)"
+        "[...document.querySelectorAll('#sebaran svg')]"
+        ".map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width)"
     )
     assert len(scales) == 7 and min(scales) >= 1.0, scales
     assert page.locator("#tes .topic").count() == 10
@@ -74,7 +88,9 @@ def test_dashboard_on_a_phone_offline(open_page, dashboard):
 def test_dashboard_on_a_desktop(open_page, dashboard):
     p, blocked = _open(open_page, dashboard, 1280)
     assert blocked == [] and p.errors == []
-    widths = p.page.evaluate("[...document.querySelectorAll('#sebaran figure')].map(f => f.getBoundingClientRect().width)")
+    widths = p.page.evaluate(
+        "[...document.querySelectorAll('#sebaran figure')].map(f => f.getBoundingClientRect().width)"
+    )
     assert max(widths) <= 420  # charts stay at a readable size instead of stretching
     funnel = p.page.locator("#corong").inner_text()
     assert "terdaftar" in funnel and "selesai" in funnel

@@ -225,8 +225,13 @@ def random_cohort(course: SyntheticCourse, n: int, seed: int = 2026) -> None:
 
     profile = {attr: pick(col) for col, attr in cols.items()}
     course.add_students(
-        {"id": sid, "name": f"Peserta {sid[1:]}", "phone": f"0812 {i:04d} 0000", "email": f"{sid}@contoh.id",
-         **{attr: profile[attr][i] for attr in cols.values()}}
+        {
+            "id": sid,
+            "name": f"Peserta {sid[1:]}",
+            "phone": f"0812 {i:04d} 0000",
+            "email": f"{sid}@contoh.id",
+            **{attr: profile[attr][i] for attr in cols.values()},
+        }
         for i, sid in enumerate(ids)
     )
     ability = rng.normal(0.8, 1.0, n)
@@ -249,8 +254,16 @@ def random_cohort(course: SyntheticCourse, n: int, seed: int = 2026) -> None:
                     scores[q] = PENDING if rng.random() < 0.2 else float(round(points * p_right))
                 else:
                     scores[q] = points if rng.random() < p_right else 0.0
-            subs.append(Sub(ids[i], a, scores, str(status[i]), "" if status[i] == "graded" else "synthetic",
-                            base + dt.timedelta(hours=k, minutes=int(i % 50))))
+            subs.append(
+                Sub(
+                    ids[i],
+                    a,
+                    scores,
+                    str(status[i]),
+                    "" if status[i] == "graded" else "synthetic",
+                    base + dt.timedelta(hours=k, minutes=int(i % 50)),
+                )
+            )
     if course.spec.tests:
         for kind, test, shift in (("pre", course.spec.tests.pre, -0.6), ("post", course.spec.tests.post, 1.0)):
             key = load_key(course.course, test.name)
@@ -261,6 +274,14 @@ def random_cohort(course: SyntheticCourse, n: int, seed: int = 2026) -> None:
                     lift = -2.5 if (kind == "post" and entry.topic == "asuransi") else 0.0
                     p_right = 1 / (1 + np.exp(-(ability[i] + shift + lift)))
                     scores[q] = 1.0 if rng.random() < p_right else 0.0
-                subs.append(Sub(ids[i], test.name, scores, "graded", "",
-                                base + dt.timedelta(hours=-1 if kind == "pre" else 8, minutes=int(i % 50))))
+                subs.append(
+                    Sub(
+                        ids[i],
+                        test.name,
+                        scores,
+                        "graded",
+                        "",
+                        base + dt.timedelta(hours=-1 if kind == "pre" else 8, minutes=int(i % 50)),
+                    )
+                )
     course.submit(subs)

@@ -55,8 +55,14 @@ def test_question_statistics_on_a_small_class(synthetic):
 def test_the_funnel_narrows_stage_by_stage(synthetic):
     synthetic.add_students({"id": s, "name": s} for s in ("hadir-lulus", "hadir-kumpul", "hadir-saja", "absen"))
     synthetic.attend(
-        {("pagi", "hadir-lulus"): True, ("siang", "hadir-lulus"): True, ("pagi", "hadir-kumpul"): True,
-         ("pagi", "hadir-saja"): True, ("pagi", "absen"): False, ("siang", "absen"): False}
+        {
+            ("pagi", "hadir-lulus"): True,
+            ("siang", "hadir-lulus"): True,
+            ("pagi", "hadir-kumpul"): True,
+            ("pagi", "hadir-saja"): True,
+            ("pagi", "absen"): False,
+            ("siang", "absen"): False,
+        }
     )
     synthetic.submit(
         [Sub("hadir-lulus", a.name, full_marks(synthetic, a.name)) for a in synthetic.spec.assignments()]
@@ -65,7 +71,12 @@ def test_the_funnel_narrows_stage_by_stage(synthetic):
     data = load_course_data(synthetic.course)
     stages = analytics.funnel(data, evaluate(data))
     # "absen" handed in but never attended: not counted past the attendance stage.
-    assert [(s.key, s.count) for s in stages] == [("registered", 4), ("attended", 3), ("submitted", 2), ("completed", 1)]
+    assert [(s.key, s.count) for s in stages] == [
+        ("registered", 4),
+        ("attended", 3),
+        ("submitted", 2),
+        ("completed", 1),
+    ]
 
 
 def test_office_breakdown_suppresses_small_cells_and_what_would_reveal_them(synthetic):

@@ -11,7 +11,12 @@ from ukm_tools.errors import UkmError
 
 pytestmark = pytest.mark.timeout(60)
 SESSIONS = ["pagi", "siang"]
-ROSTER = {"siti-aminah": "Siti Aminah Lubis", "budi": "Budi Hutagalung", "rina-1": "Rina Siregar", "rina-2": "Rina Siregar"}
+ROSTER = {
+    "siti-aminah": "Siti Aminah Lubis",
+    "budi": "Budi Hutagalung",
+    "rina-1": "Rina Siregar",
+    "rina-2": "Rina Siregar",
+}
 
 
 def xlsx(path, rows, title=True):
@@ -41,8 +46,12 @@ def test_a_sheet_with_a_column_per_session(tmp_path):
     )
     sheet = read_sheet(path, SESSIONS, ROSTER)
     assert sheet.sessions == SESSIONS
-    assert sheet.marks == {("pagi", "siti-aminah"): True, ("siang", "siti-aminah"): True,
-                           ("pagi", "budi"): True, ("siang", "budi"): False}
+    assert sheet.marks == {
+        ("pagi", "siti-aminah"): True,
+        ("siang", "siti-aminah"): True,
+        ("pagi", "budi"): True,
+        ("siang", "budi"): False,
+    }
     assert [(p.code, p.params["line"]) for p in sheet.notices] == [
         ("attendance_ambiguous_name", 6),
         ("attendance_not_on_roster", 7),
@@ -89,8 +98,11 @@ def test_imports_add_up_and_are_logged(synthetic):
     first = xlsx(course / "pagi.xlsx", [["id_peserta", "pagi"], ["budi", "ya"], ["siti-aminah", "ya"]])
     import_attendance(course, first, by="Bu Rina")
     # The second page of the morning list, and the afternoon: nobody already present is lost.
-    second = xlsx(course / "pagi-2.xlsx", [["id_peserta", "pagi", "siang"], ["rina-1", "ya", "ya"], ["budi", "", "ya"]],
-                  title=False)
+    second = xlsx(
+        course / "pagi-2.xlsx",
+        [["id_peserta", "pagi", "siang"], ["rina-1", "ya", "ya"], ["budi", "", "ya"]],
+        title=False,
+    )
     bad = xlsx(course / "salah.xlsx", [["id_peserta", "siang"], ["siti-aminah", "mungkin"]])
     with pytest.raises(UkmError):
         import_attendance(course, bad)

@@ -83,7 +83,9 @@ def test_pass_mark_is_compared_exactly_not_in_floating_point(synthetic):
     # Partial points 1.4 + 2.8 + 1.8 are 6 exactly, but 5.999999999999999 added as floats; 50% of 12 is 6.
     set_rules(synthetic, modules={"m3-harga": {"pass_pct": 50}})
     people(synthetic, "enam")
-    synthetic.submit([Sub("enam", "harga-incoterms", {"cek_exw": 0, "cek_fob": 1.4, "cek_cif": 2.8, "refleksi_harga": 1.8})])
+    synthetic.submit(
+        [Sub("enam", "harga-incoterms", {"cek_exw": 0, "cek_fob": 1.4, "cek_cif": 2.8, "refleksi_harga": 1.8})]
+    )
     assert 0.0 + 1.4 + 2.8 + 1.8 < 6  # the trap
     assert state_of(synthetic, "enam", "m3-harga") == COMPLETED
 
@@ -95,9 +97,13 @@ def test_pending_manual_points_make_a_module_provisional_only_when_they_could_de
             # 4 of 12 now, 8 with the reflection: the 60% mark (7.2) depends on the grader.
             Sub("menunggu", "harga-incoterms", {"cek_exw": 2, "cek_fob": 0, "cek_cif": 2, "refleksi_harga": PENDING}),
             # 8 of 12 already: passes whatever the reflection gets.
-            Sub("sudah-cukup", "harga-incoterms", {"cek_exw": 2, "cek_fob": 3, "cek_cif": 3, "refleksi_harga": PENDING}),
+            Sub(
+                "sudah-cukup", "harga-incoterms", {"cek_exw": 2, "cek_fob": 3, "cek_cif": 3, "refleksi_harga": PENDING}
+            ),
             # 2 of 12, at most 6 with the reflection: cannot reach 7.2.
-            Sub("tak-terkejar", "harga-incoterms", {"cek_exw": 2, "cek_fob": 0, "cek_cif": 0, "refleksi_harga": PENDING}),
+            Sub(
+                "tak-terkejar", "harga-incoterms", {"cek_exw": 2, "cek_fob": 0, "cek_cif": 0, "refleksi_harga": PENDING}
+            ),
         ]
     )
     data = load_course_data(synthetic.course)
@@ -105,8 +111,9 @@ def test_pending_manual_points_make_a_module_provisional_only_when_they_could_de
     units = result.units["m3-harga"]
     got = {s: units.state[result.students.index(s)] for s in ("menunggu", "sudah-cukup", "tak-terkejar")}
     assert got == {"menunggu": PROVISIONAL, "sudah-cukup": COMPLETED, "tak-terkejar": NOT_YET}
-    notes = [n.message() for u in progress(data, result, "menunggu").units if u.condition.unit == "m3-harga"
-             for n in u.notes]
+    notes = [
+        n.message() for u in progress(data, result, "menunggu").units if u.condition.unit == "m3-harga" for n in u.notes
+    ]
     assert "4 poin menunggu nilai manual dari pengajar (refleksi_harga)." in notes
 
 
@@ -115,8 +122,10 @@ def test_a_failed_grading_needs_attention_and_is_never_a_fail_or_a_pass(syntheti
     people(synthetic, "gagal")
     all_present(synthetic, "gagal")
     synthetic.submit(
-        [*done_everything(synthetic, "gagal", but=("harga-incoterms",)),
-         Sub("gagal", "harga-incoterms", status=status, reason="grader process died")]
+        [
+            *done_everything(synthetic, "gagal", but=("harga-incoterms",)),
+            Sub("gagal", "harga-incoterms", status=status, reason="grader process died"),
+        ]
     )
     data = load_course_data(synthetic.course)
     result = evaluate(data)
@@ -163,8 +172,10 @@ def test_all_needs_every_module_and_any_needs_one(synthetic):
     people(synthetic, "satu-modul", "semua")
     all_present(synthetic, "satu-modul", "semua")
     synthetic.submit(
-        [Sub("satu-modul", "harga-incoterms", full_marks(synthetic, "harga-incoterms")),
-         *done_everything(synthetic, "semua")]
+        [
+            Sub("satu-modul", "harga-incoterms", full_marks(synthetic, "harga-incoterms")),
+            *done_everything(synthetic, "semua"),
+        ]
     )
     assert state_of(synthetic, "satu-modul") == NOT_YET and state_of(synthetic, "semua") == COMPLETED
     set_rules(synthetic, combine="any")
@@ -175,8 +186,10 @@ def test_any_waits_for_staff_before_manual_grades_when_nothing_is_complete(synth
     set_rules(synthetic, combine="any", min_sessions=0)
     people(synthetic, "ragu")
     synthetic.submit(
-        [Sub("ragu", "harga-incoterms", status="error"),
-         Sub("ragu", "pembayaran", {"cek_rupiah": 3, "cek_selisih": 2, "refleksi_bayar": PENDING})]
+        [
+            Sub("ragu", "harga-incoterms", status="error"),
+            Sub("ragu", "pembayaran", {"cek_rupiah": 3, "cek_selisih": 2, "refleksi_bayar": PENDING}),
+        ]
     )
     assert state_of(synthetic, "ragu", "m4-pembayaran") == PROVISIONAL
     assert state_of(synthetic, "ragu") == NEEDS_ATTENTION
@@ -199,8 +212,15 @@ def test_override_and_withdrawal_are_logged_and_never_erased(synthetic):
     synthetic.submit(done_everything(synthetic, "koreksi", but=("harga-incoterms",)))
     spec = synthetic.spec
     assert state_of(synthetic, "koreksi") == NOT_YET
-    set_override(synthetic.db_url, spec, "koreksi", "m3-harga", "selesai",
-                 why="Dinilai lisan oleh pelatih; notebook hilang saat listrik padam.", by="Bu Rina")
+    set_override(
+        synthetic.db_url,
+        spec,
+        "koreksi",
+        "m3-harga",
+        "selesai",
+        why="Dinilai lisan oleh pelatih; notebook hilang saat listrik padam.",
+        by="Bu Rina",
+    )
     data = load_course_data(synthetic.course)
     result = evaluate(data)
     harga = result.units["m3-harga"]
@@ -213,7 +233,9 @@ def test_override_and_withdrawal_are_logged_and_never_erased(synthetic):
     note = harga_progress.notes[0]
     assert note.code == "progress_override" and "Bu Rina" in note.message() and "belum" in note.message()
 
-    withdraw_override(synthetic.db_url, spec, "koreksi", "m3-harga", why="Notebook ditemukan; dinilai biasa.", by="Pak Ali")
+    withdraw_override(
+        synthetic.db_url, spec, "koreksi", "m3-harga", why="Notebook ditemukan; dinilai biasa.", by="Pak Ali"
+    )
     assert state_of(synthetic, "koreksi") == NOT_YET
     log = audit.entries(synthetic.db_url)
     assert [(e.action, e.by, e.status) for e in log] == [
@@ -252,8 +274,15 @@ def test_completions_give_modules_and_the_day_in_jakarta(synthetic):
     all_present(synthetic, "malam")
     late = dt.datetime(2026, 2, 14, 17, 30)  # 00:30 on 15 February in Jakarta
     synthetic.submit(
-        [Sub("malam", a, full_marks(synthetic, a), timestamp=late if a == "pembiayaan" else dt.datetime(2026, 2, 14, 3))
-         for a in MODULE_OF]
+        [
+            Sub(
+                "malam",
+                a,
+                full_marks(synthetic, a),
+                timestamp=late if a == "pembiayaan" else dt.datetime(2026, 2, 14, 3),
+            )
+            for a in MODULE_OF
+        ]
     )
     (done,) = completions(synthetic.course)
     assert done.student == "malam" and done.name == "Malam" and not done.overridden

@@ -29,7 +29,11 @@ def ukm(*args):
 def course(synthetic):
     synthetic.add_students([{"id": "siti", "name": "Siti Aminah"}, {"id": "budi", "name": "Budi"}])
     synthetic.submit(
-        [Sub("siti", a.name, full_marks(synthetic, a.name)) for a in synthetic.spec.assignments() if a.name != "pembayaran"]
+        [
+            Sub("siti", a.name, full_marks(synthetic, a.name))
+            for a in synthetic.spec.assignments()
+            if a.name != "pembayaran"
+        ]
         + [Sub("siti", "pembayaran", {"cek_rupiah": 3, "cek_selisih": 2, "refleksi_bayar": PENDING})]
     )
     return synthetic
@@ -58,8 +62,19 @@ def test_attendance_then_override_then_report(course, tmp_path):
     # Every problem of a bad override on its own line, exit 2, nothing recorded.
     r = ukm("override", "siti", "m9", "--status", "mungkin", "--why", "x", "--by", "", "--course", c)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 4, r.stderr
-    r = ukm("override", "siti", "m4-pembayaran", "--status", "selesai", "--why",
-            "Refleksi dinilai lisan saat sesi siang.", "--by", "Pak Ali", "--course", c)
+    r = ukm(
+        "override",
+        "siti",
+        "m4-pembayaran",
+        "--status",
+        "selesai",
+        "--why",
+        "Refleksi dinilai lisan saat sesi siang.",
+        "--by",
+        "Pak Ali",
+        "--course",
+        c,
+    )
     assert r.exit_code == 0 and "siti / m4-pembayaran: selesai (dikoreksi)" in r.stdout and "WIB (log #2)" in r.stdout
     r = ukm("progress", "siti", "--course", c)
     assert "kursus: selesai" in r.stdout and "Dikoreksi staf: selesai, oleh Pak Ali" in r.stdout
@@ -68,10 +83,22 @@ def test_attendance_then_override_then_report(course, tmp_path):
     assert (tmp_path / "laporan" / "laporan-ukm-ekspor.xlsx").is_file()
     assert (tmp_path / "laporan" / "dasbor-ukm-ekspor.html").is_file()
     assert "Email dan telepon tidak disertakan" in r.stdout
-    r = ukm("override", "siti", "m4-pembayaran", "--withdraw", "--why", "Nilai manual sudah masuk.", "--by", "Pak Ali",
-            "--course", c)
+    r = ukm(
+        "override",
+        "siti",
+        "m4-pembayaran",
+        "--withdraw",
+        "--why",
+        "Nilai manual sudah masuk.",
+        "--by",
+        "Pak Ali",
+        "--course",
+        c,
+    )
     assert r.exit_code == 0 and "ditarik" in r.stdout
-    assert "course: provisional (manual grades pending)" in ukm("progress", "siti", "--course", c, "--lang", "en").stdout
+    assert (
+        "course: provisional (manual grades pending)" in ukm("progress", "siti", "--course", c, "--lang", "en").stdout
+    )
 
 
 def test_attendance_template_lists_the_roster(course, tmp_path):
@@ -80,4 +107,8 @@ def test_attendance_template_lists_the_roster(course, tmp_path):
     r = ukm("attendance", "template", str(tmp_path / "daftar.xlsx"), "--course", str(course.course))
     assert r.exit_code == 0, r.stdout + r.stderr
     rows = list(load_workbook(tmp_path / "daftar.xlsx")["kehadiran"].iter_rows(values_only=True))
-    assert rows == [("id_peserta", "nama", "pagi", "siang"), ("budi", "Budi", None, None), ("siti", "Siti Aminah", None, None)]
+    assert rows == [
+        ("id_peserta", "nama", "pagi", "siang"),
+        ("budi", "Budi", None, None),
+        ("siti", "Siti Aminah", None, None),
+    ]

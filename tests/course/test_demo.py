@@ -38,7 +38,10 @@ def test_demo_cycle_small(tmp_path):
     assert result.report["xlsx"].is_file() and result.report["html"].is_file()
     from openpyxl import load_workbook
 
-    summary = [[c for c in r if c is not None] for r in load_workbook(result.report["xlsx"])["ringkasan"].iter_rows(values_only=True)]
+    summary = [
+        [c for c in r if c is not None]
+        for r in load_workbook(result.report["xlsx"])["ringkasan"].iter_rows(values_only=True)
+    ]
     assert ["terdaftar", 5] in summary and ["peserta dengan kedua tes", 5] in summary
 
 

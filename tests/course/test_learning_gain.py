@@ -71,7 +71,9 @@ def test_class_gain_per_participant_and_per_topic(synthetic):
     gain = learning_gain(load_course_data(course.course))
     p = gain.participants
     for row in p.itertuples():  # the report's vectorised gains are the definition's, participant by participant
-        assert row.gain == normalised_gain(row.pre, row.post) or row.gain == pytest.approx(normalised_gain(row.pre, row.post))
+        assert row.gain == normalised_gain(row.pre, row.post) or row.gain == pytest.approx(
+            normalised_gain(row.pre, row.post)
+        )
     assert p.loc["ani", "gain"] == pytest.approx(0.5) and p.loc["cici", "gain"] == 1.0
     assert p.loc["budi", "gain"] == MASTERED and p.loc["budi", "note"] == "sudah menguasai (tes awal 100%)"
     assert p.loc["dedi", "gain"] is None and p.loc["dedi", "note"] == "belum mengerjakan tes akhir"

@@ -58,8 +58,16 @@ def test_the_grader_accepts_only_the_right_option_in_every_record():
 
     def cell(*values):
         outs = [
-            {"output_type": "display_data", "data": {"application/vnd.ukm.answers+json": {
-                "assignment": TEST, "question": q, "answers": {"pilihan": {"type": "str", "value": v}}}}}
+            {
+                "output_type": "display_data",
+                "data": {
+                    "application/vnd.ukm.answers+json": {
+                        "assignment": TEST,
+                        "question": q,
+                        "answers": {"pilihan": {"type": "str", "value": v}},
+                    }
+                },
+            }
             for v in values
         ]
         return {"outputs": outs}
@@ -78,7 +86,7 @@ def test_the_grader_accepts_only_the_right_option_in_every_record():
 
 # --- graded for real -------------------------------------------------------------------------------
 
-SEEKER = r'''
+SEEKER = r"""
 import glob, os, pathlib
 found = []
 # Where is the course? Every path the mount table shows, and every parent of the working folder.
@@ -106,9 +114,9 @@ if found:
     import yaml
     kunci = yaml.safe_load(open(sorted(found)[0]))["questions"]
     jawaban_1 = kunci["cek_ekatalog"]["answer"]
-'''
+"""
 
-ALL_OPTIONS = '''
+ALL_OPTIONS = """
 from ukm_tools.exercises import tes as _tes
 _asli = _tes.catat
 def _semua(test, question, value=None):
@@ -116,7 +124,7 @@ def _semua(test, question, value=None):
         _asli(test, question, pilihan)
 _tes.catat = _semua
 jawaban_1 = "a"
-'''
+"""
 
 
 def _answered(course, student, right_share):
@@ -176,7 +184,9 @@ def test_graded_by_the_key_outside_the_kernel(graded_test):
     seeker = _scores(course, "pencari")
     assert seeker["cek_ekatalog"] == 0 and sum(seeker.values()) == 9
     nb = nbformat.read(course / "autograded" / "pencari" / TEST / f"{TEST}.ipynb", as_version=4)
-    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    printed = "".join(
+        o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"
+    )
     assert "KUNCI: tidak ditemukan" in printed, printed
     # Recording all four options for every question earns none of them.
     assert sum(_scores(course, "borong").values()) == 0

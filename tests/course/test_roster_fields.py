@@ -43,7 +43,11 @@ def test_the_template_has_the_columns_a_choices_sheet_and_drop_downs(tmp_path):
     path = write_template(tmp_path / "peserta.xlsx")
     wb = load_workbook(path)
     assert [c.value for c in wb["peserta"][1]] == COLUMNS and COLUMNS[-4:] == [
-        "jenis_kelamin", "kecamatan", "sektor", "skala_usaha"]
+        "jenis_kelamin",
+        "kecamatan",
+        "sektor",
+        "skala_usaha",
+    ]
     sheet = wb["pilihan"]
     assert [c.value for c in sheet[1]] == COLUMNS[-4:]
     assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True) if r[1]] == list(choices()["kecamatan"].values)

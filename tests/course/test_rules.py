@@ -42,7 +42,9 @@ def test_course_made_by_an_older_ukm_init_still_loads(tmp_path):
     shutil.rmtree(course / "kunci-jawaban")
     for test in ("tes-awal", "tes-akhir"):
         shutil.rmtree(course / "source" / test)
-    assert "pass_rule" in (course / "course.yml").read_text() and "completion" not in (course / "course.yml").read_text()
+    assert (
+        "pass_rule" in (course / "course.yml").read_text() and "completion" not in (course / "course.yml").read_text()
+    )
     spec = load_course(course)
     assert spec.tests is None and spec.sessions == [] and spec.test_specs() == []
     rules = spec.completion
@@ -77,7 +79,7 @@ def test_every_broken_rule_is_named_at_once():
         parse_course(data)
     lines = e.value.lines("id")
     assert "completion.combine: 'some' tidak dikenal. Pilihan yang ada: all, any." in lines
-    assert any(l.startswith("completion.pass_pct harus di antara") and "(diisi: 120)" in l for l in lines), lines
+    assert any(x.startswith("completion.pass_pct harus di antara") and "(diisi: 120)" in x for x in lines), lines
     data["completion"].pop("combine")
     data["completion"]["pass_pct"] = 60
     with pytest.raises(UkmError) as e:

@@ -57,8 +57,10 @@ def test_item_sums_and_totals_agree_with_every_grade_row(synthetic):
     synthetic.add_students({"id": s, "name": s} for s in ids)
     subs, rows = [], []
     for s in ids:
-        scores = {q: (PENDING if q == "refleksi_harga" and rng.random() < 0.3 else float(rng.integers(0, int(p) + 1)))
-                  for q, p, _ in synthetic.cells[A]}
+        scores = {
+            q: (PENDING if q == "refleksi_harga" and rng.random() < 0.3 else float(rng.integers(0, int(p) + 1)))
+            for q, p, _ in synthetic.cells[A]
+        }
         status = "error" if s == "s05" else "graded"
         subs.append(Sub(s, A, scores, status))
         if status == "graded":
@@ -75,8 +77,12 @@ def test_item_sums_and_totals_agree_with_every_grade_row(synthetic):
         x = np.array([p[0] for p in pairs])
         y = np.array([p[1] for p in pairs])
         assert items.loc[q, "n"] == len(x)
-        assert items.loc[q, "sum_x"] == pytest.approx(x.sum()) and items.loc[q, "sum_x2"] == pytest.approx((x * x).sum())
-        assert items.loc[q, "sum_y"] == pytest.approx(y.sum()) and items.loc[q, "sum_xy"] == pytest.approx((x * y).sum())
+        assert items.loc[q, "sum_x"] == pytest.approx(x.sum()) and items.loc[q, "sum_x2"] == pytest.approx(
+            (x * x).sum()
+        )
+        assert items.loc[q, "sum_y"] == pytest.approx(y.sum()) and items.loc[q, "sum_xy"] == pytest.approx(
+            (x * y).sum()
+        )
     one = participant_grades(synthetic.db_url, "s01", [A]).set_index("question")
     expected = subs[1].scores
     assert {q: (None if math.isnan(v) else v) for q, v in one["score"].items()} == expected

@@ -44,14 +44,20 @@ def report_cmd(
         written = write_report(course_path(course), out, include_personal=include_personal)
     console.print(_t(lang, f"Laporan Excel: {written['xlsx']}", f"Excel report: {written['xlsx']}"), highlight=False)
     console.print(
-        _t(lang, f"Dasbor (buka di peramban, juga tanpa internet): {written['html']}",
-           f"Dashboard (open in a browser, works offline): {written['html']}"),
+        _t(
+            lang,
+            f"Dasbor (buka di peramban, juga tanpa internet): {written['html']}",
+            f"Dashboard (open in a browser, works offline): {written['html']}",
+        ),
         highlight=False,
     )
     if not include_personal:
         console.print(
-            _t(lang, "Email dan telepon tidak disertakan (UU 27/2022); pakai --include-personal bila perlu.",
-               "E-mail and phone left out (UU 27/2022); use --include-personal if needed."),
+            _t(
+                lang,
+                "Email dan telepon tidak disertakan (UU 27/2022); pakai --include-personal bila perlu.",
+                "E-mail and phone left out (UU 27/2022); use --include-personal if needed.",
+            ),
             highlight=False,
         )
 
@@ -80,19 +86,31 @@ def progress_cmd(
         highlight=False,
     )
     t = Table(show_lines=False)
-    for col in (_t(lang, "Modul/tes", "Module/test"), _t(lang, "Keadaan", "State"), _t(lang, "Nilai", "Score"),
-                _t(lang, "Batas", "Pass mark"), _t(lang, "Yang masih kurang", "Still missing")):
+    for col in (
+        _t(lang, "Modul/tes", "Module/test"),
+        _t(lang, "Keadaan", "State"),
+        _t(lang, "Nilai", "Score"),
+        _t(lang, "Batas", "Pass mark"),
+        _t(lang, "Yang masih kurang", "Still missing"),
+    ):
         t.add_column(col, overflow="fold")
     for u in p.units:
         score = "-" if u.pct is None else _num(f"{u.pct:.1f}", lang) + "%"
         if u.condition.counts:
-            t.add_row(u.condition.unit, state_label(u.state, lang), score, f"{u.condition.pass_pct:g}%",
-                      "\n".join(n.message(lang) for n in u.notes))
+            t.add_row(
+                u.condition.unit,
+                state_label(u.state, lang),
+                score,
+                f"{u.condition.pass_pct:g}%",
+                "\n".join(n.message(lang) for n in u.notes),
+            )
         else:  # a test the rules do not count: its score only
             t.add_row(u.condition.unit + _t(lang, " (tidak dihitung)", " (not counted)"), "-", score, "-", "")
     console.print(t)
     need = _t(lang, f" (minimal {p.min_sessions})", f" (at least {p.min_sessions})") if p.min_sessions else ""
-    console.print(_t(lang, f"Kehadiran: {p.attended} sesi", f"Attendance: {p.attended} sessions") + need, highlight=False)
+    console.print(
+        _t(lang, f"Kehadiran: {p.attended} sesi", f"Attendance: {p.attended} sessions") + need, highlight=False
+    )
     for n in p.attendance_notes:
         console.print("  " + n.message(lang), highlight=False)
     if gain is not None:
@@ -100,10 +118,21 @@ def progress_cmd(
         pre = "-" if row["pre"] != row["pre"] else f"{row['pre']:.0f}%"
         post = "-" if row["post"] != row["post"] else f"{row['post']:.0f}%"
         g = row["gain"]
-        g_text = (_t(lang, "sudah menguasai", "already mastered") if g == MASTERED
-                  else "-" if g is None else _num(f"{g:.2f}", lang))
-        console.print(_t(lang, f"Tes awal {pre}, tes akhir {post}, gain g: {g_text}",
-                         f"Pre-test {pre}, post-test {post}, gain g: {g_text}"), highlight=False)
+        g_text = (
+            _t(lang, "sudah menguasai", "already mastered")
+            if g == MASTERED
+            else "-"
+            if g is None
+            else _num(f"{g:.2f}", lang)
+        )
+        console.print(
+            _t(
+                lang,
+                f"Tes awal {pre}, tes akhir {post}, gain g: {g_text}",
+                f"Pre-test {pre}, post-test {post}, gain g: {g_text}",
+            ),
+            highlight=False,
+        )
 
 
 @app.command("override")
@@ -134,8 +163,11 @@ def override_cmd(
         else:
             ov = set_override(db_url(path), spec, sid, module, status or "", why=why, by=by)
             entry = ov.entry
-            text = _t(lang, f"{sid} / {module}: {state_label(ov.status, lang)} (dikoreksi)",
-                      f"{sid} / {module}: {state_label(ov.status, lang)} (overridden)")
+            text = _t(
+                lang,
+                f"{sid} / {module}: {state_label(ov.status, lang)} (dikoreksi)",
+                f"{sid} / {module}: {state_label(ov.status, lang)} (overridden)",
+            )
     console.print(f"{text} — {entry.by}, {entry.at:%d-%m-%Y %H:%M} WIB (log #{entry.id})", highlight=False)
 
 
@@ -160,12 +192,16 @@ def attendance_import(
     for p in sheet.errors:
         err_console.print(_t(lang, "[yellow]Dilewati:[/] ", "[yellow]Skipped:[/] ") + p.message(lang), highlight=False)
     for p in sheet.notices:
-        err_console.print(_t(lang, "[yellow]Tidak diimpor:[/] ", "[yellow]Not imported:[/] ") + p.message(lang),
-                          highlight=False)
+        err_console.print(
+            _t(lang, "[yellow]Tidak diimpor:[/] ", "[yellow]Not imported:[/] ") + p.message(lang), highlight=False
+        )
     present = sum(1 for v in sheet.marks.values() if v)
     console.print(
-        _t(lang, f"Sesi {', '.join(sheet.sessions)}: {present} hadir, {len(sheet.marks) - present} tidak hadir dicatat.",
-           f"Session {', '.join(sheet.sessions)}: {present} present, {len(sheet.marks) - present} absent recorded."),
+        _t(
+            lang,
+            f"Sesi {', '.join(sheet.sessions)}: {present} hadir, {len(sheet.marks) - present} tidak hadir dicatat.",
+            f"Session {', '.join(sheet.sessions)}: {present} present, {len(sheet.marks) - present} absent recorded.",
+        ),
         highlight=False,
     )
 

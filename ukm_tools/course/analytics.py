@@ -57,11 +57,7 @@ def question_stats(data: CourseData) -> pd.DataFrame:
     items["discrimination"] = discrimination(
         items["n"], items["sum_x"], items["sum_x2"], items["sum_y"], items["sum_y2"], items["sum_xy"]
     )
-    order = [
-        (a, q, p)
-        for a in data.module_assignments + data.test_names
-        for q, p in data.scores.questions.get(a, [])
-    ]
+    order = [(a, q, p) for a in data.module_assignments + data.test_names for q, p in data.scores.questions.get(a, [])]
     frame = pd.DataFrame(order, columns=["assignment", "question", "points"])
     frame = frame.merge(items.drop(columns=["max_score"]), on=["assignment", "question"], how="left")
     frame["n"] = frame["n"].fillna(0).astype(int)
@@ -71,7 +67,10 @@ def question_stats(data: CourseData) -> pd.DataFrame:
 
 def _topics(data: CourseData, frame: pd.DataFrame) -> list[str]:
     keys = data.keys
-    return [keys[a].topic_of(q) or "" if a in keys else "" for a, q in zip(frame["assignment"], frame["question"], strict=True)]
+    return [
+        keys[a].topic_of(q) or "" if a in keys else ""
+        for a, q in zip(frame["assignment"], frame["question"], strict=True)
+    ]
 
 
 def question_hint(facility: float, disc: float, lang: str = "id") -> str:
@@ -83,7 +82,9 @@ def question_hint(facility: float, disc: float, lang: str = "id") -> str:
     if not np.isnan(facility) and facility < HARD_BELOW:
         hints.append("sangat sulit" if id_ else "very hard")
     if not np.isnan(disc) and disc < WEAK_DISCRIMINATION:
-        hints.append("daya beda rendah: periksa soal dan kuncinya" if id_ else "weak discrimination: check wording and key")
+        hints.append(
+            "daya beda rendah: periksa soal dan kuncinya" if id_ else "weak discrimination: check wording and key"
+        )
     return "; ".join(hints)
 
 
@@ -105,7 +106,11 @@ def assignment_stats(data: CourseData) -> pd.DataFrame:
         top = scores.max_score(a)
         pct = score[:, j][~np.isnan(score[:, j])] / top * 100 if top else np.zeros(0)
         pct = pd.Series(pct)
-        bands = np.bincount(np.minimum((pct.to_numpy() // 10).astype(int), 9), minlength=10) if len(pct) else np.zeros(10, int)
+        bands = (
+            np.bincount(np.minimum((pct.to_numpy() // 10).astype(int), 9), minlength=10)
+            if len(pct)
+            else np.zeros(10, int)
+        )
         rows.append(
             {
                 "assignment": a,

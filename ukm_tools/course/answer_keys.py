@@ -34,8 +34,10 @@ KEYS_DIR = "kunci-jawaban"
 register(
     {
         "key_file_missing": {
-            "id": "Kunci jawaban tes '{value}' tidak ditemukan: {path}. Salin dari templat kursus (assignments/{keys_dir}/).",
-            "en": "No answer key for test '{value}': {path}. Copy it from the course template (assignments/{keys_dir}/).",
+            "id": "Kunci jawaban tes '{value}' tidak ditemukan: {path}. "
+            "Salin dari templat kursus (assignments/{keys_dir}/).",
+            "en": "No answer key for test '{value}': {path}. "
+            "Copy it from the course template (assignments/{keys_dir}/).",
         },
         "key_unknown_topic": {
             "id": "{field}: topik '{value}' tidak ada di tests.topics course.yml. Topik yang ada: {allowed}.",

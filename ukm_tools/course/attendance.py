@@ -266,9 +266,10 @@ def roster_names(db_url: str) -> dict[str, str]:
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as conn:
-            names = {r[0]: " ".join(x for x in (r[1], r[2]) if x) for r in conn.exec_driver_sql(
-                "SELECT id, first_name, last_name FROM student"
-            )}
+            names = {
+                r[0]: " ".join(x for x in (r[1], r[2]) if x)
+                for r in conn.exec_driver_sql("SELECT id, first_name, last_name FROM student")
+            }
             try:
                 for sid, name in conn.exec_driver_sql("SELECT student_id, name FROM ukm_participant"):
                     if sid in names and name:

@@ -197,7 +197,9 @@ def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray
     reached = (_units(lower) * 100 * _UNIT >= need) & ~missing
     reachable = (_units(upper) * 100 * _UNIT >= need) & ~missing
     computed = np.select(
-        [reached, ~reachable, attention.any(axis=1), pend > 0], [COMPLETED, NOT_YET, NEEDS_ATTENTION, PROVISIONAL], NOT_YET
+        [reached, ~reachable, attention.any(axis=1), pend > 0],
+        [COMPLETED, NOT_YET, NEEDS_ATTENTION, PROVISIONAL],
+        NOT_YET,
     ).astype(object)
     any_score = ~np.isnan(score).all(axis=1) if cols else np.zeros(n, bool)
     pct = np.where(any_score, lower / total_max * 100 if total_max else 0.0, np.nan)
@@ -251,9 +253,7 @@ def evaluate(data: CourseData) -> CompletionResult:
     attended, attendance_state, unknown = _attendance(data, students)
     modules = [r.state for r in units.values() if r.condition.kind == "module"]
     combine = data.spec.completion.combine
-    module_part = (
-        _combine(modules, _RANK_ALL, np.max) if combine == "all" else _combine(modules, _RANK_ANY, np.min)
-    )
+    module_part = _combine(modules, _RANK_ALL, np.max) if combine == "all" else _combine(modules, _RANK_ANY, np.min)
     counted_tests = [r.state for r in units.values() if r.condition.kind == "test" and r.condition.counts]
     state = _combine([module_part, attendance_state, *counted_tests], _RANK_ALL, np.max)
     completed_on = _completion_dates(data, units, state, students, combine)
@@ -282,9 +282,11 @@ def _completion_dates(data, units, state, students, combine) -> list[dt.date | N
     done = state == COMPLETED
     nat = np.datetime64("NaT", "D")
     modules = [r for r in units.values() if r.condition.kind == "module"]
-    per_module = np.stack(
-        [np.where(r.state == COMPLETED, _unit_days(data, r, students), nat) for r in modules]
-    ) if modules else np.full((1, n), nat)
+    per_module = (
+        np.stack([np.where(r.state == COMPLETED, _unit_days(data, r, students), nat) for r in modules])
+        if modules
+        else np.full((1, n), nat)
+    )
     with np.errstate(invalid="ignore"):
         filled = pd.DataFrame(per_module.T)
         part = (filled.max(axis=1) if combine == "all" else filled.min(axis=1)).to_numpy("datetime64[D]")
@@ -368,26 +370,51 @@ def progress(data: CourseData, result: CompletionResult, student: str, lang: str
 
                 reason = f" ({row['reason']})" if row["reason"] else ""
                 notes.append(
-                    Problem("progress_attention", None, a, None, {"status": status_label(row["status"], lang), "reason": reason})
+                    Problem(
+                        "progress_attention",
+                        None,
+                        a,
+                        None,
+                        {"status": status_label(row["status"], lang), "reason": reason},
+                    )
                 )
             if row["pending"]:
                 notes.append(
-                    Problem("progress_pending", None, row["pending"].replace(",", ", "), None,
-                            {"points": _fmt(row["pending_points"])})
+                    Problem(
+                        "progress_pending",
+                        None,
+                        row["pending"].replace(",", ", "),
+                        None,
+                        {"points": _fmt(row["pending_points"])},
+                    )
                 )
         if r.computed[i] != COMPLETED and r.short_points[i] > 0 and not np.isnan(r.pct[i]):
             notes.append(
-                Problem("progress_short", None, None, None,
-                        {"pct": _fmt(r.pct[i]), "pass_pct": _fmt(cond.pass_pct), "points": _fmt(r.short_points[i])})
+                Problem(
+                    "progress_short",
+                    None,
+                    None,
+                    None,
+                    {"pct": _fmt(r.pct[i]), "pass_pct": _fmt(cond.pass_pct), "points": _fmt(r.short_points[i])},
+                )
             )
         if r.overridden[i]:
             ov = data.overrides[(student, unit)]
             notes.insert(
                 0,
-                Problem("progress_override", None, None, None, {
-                    "state": state_label(ov.status, lang), "by": ov.entry.by, "at": f"{ov.entry.at:%d-%m-%Y %H:%M} WIB",
-                    "why": ov.entry.why, "computed": state_label(r.computed[i], lang),
-                })
+                Problem(
+                    "progress_override",
+                    None,
+                    None,
+                    None,
+                    {
+                        "state": state_label(ov.status, lang),
+                        "by": ov.entry.by,
+                        "at": f"{ov.entry.at:%d-%m-%Y %H:%M} WIB",
+                        "why": ov.entry.why,
+                        "computed": state_label(r.computed[i], lang),
+                    },
+                ),
             )
         pct = None if np.isnan(r.pct[i]) else float(r.pct[i])
         units.append(UnitProgress(cond, r.state[i], r.computed[i], pct, notes))

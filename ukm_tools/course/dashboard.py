@@ -125,7 +125,8 @@ def _topics(report: WorkshopReport) -> str:
         return '<p class="note">Kursus ini tidak punya tes awal dan tes akhir.</p>'
     g = gain.summary
     head = (
-        f'<p>{g.matched} peserta mengerjakan kedua tes: rata-rata tes awal {_pct(None if g.mean_pre is None else g.mean_pre / 100)}, '
+        f"<p>{g.matched} peserta mengerjakan kedua tes: "
+        f"rata-rata tes awal {_pct(None if g.mean_pre is None else g.mean_pre / 100)}, "
         f"tes akhir {_pct(None if g.mean_post is None else g.mean_post / 100)}; gain kelas "
         f"&lt;g&gt; = {'–' if g.class_gain is None else f'{g.class_gain:.2f}'.replace('.', ',')}"
         f"{f'; {g.mastered} sudah menguasai sejak tes awal' if g.mastered else ''}.</p>"
@@ -167,13 +168,19 @@ def _progress(report: WorkshopReport) -> str:
             extra = ""
             if gain is not None:
                 gv = gain.iloc[i]["gain"]
-                extra = "· g: sudah menguasai" if gv == MASTERED else ("" if gv is None else f"· g {gv:.2f}".replace(".", ","))
+                extra = (
+                    "· g: sudah menguasai"
+                    if gv == MASTERED
+                    else ("" if gv is None else f"· g {gv:.2f}".replace(".", ","))
+                )
             rows.append(
                 f'<div class="who"><span class="id">{_e(result.students[i])}</span><span class="chips">{chips}</span>'
                 f'<span class="note">hadir {int(result.attended[i])} sesi {_e(extra)}</span></div>'
             )
         open_ = " open" if state in (NEEDS_ATTENTION, PROVISIONAL) else ""
-        blocks.append(f"<details{open_}><summary>{_e(state_label(state))} ({len(idx)})</summary>{''.join(rows)}</details>")
+        blocks.append(
+            f"<details{open_}><summary>{_e(state_label(state))} ({len(idx)})</summary>{''.join(rows)}</details>"
+        )
     return f'<div class="legend">{legend}</div><p class="note">Urutan kotak: {order}</p>' + "".join(blocks)
 
 
@@ -181,7 +188,8 @@ def _office(report: WorkshopReport) -> str:
     o = report.office
     parts = [
         f"<p>Terdaftar {o.registered}, dilatih {o.trained}, selesai {o.completed}.</p>",
-        '<p class="note">Angka di bawah 5 ditulis &lt;5; — disembunyikan agar angka kecil tidak bisa dihitung dari total.</p>',
+        '<p class="note">Angka di bawah 5 ditulis &lt;5; — disembunyikan agar angka kecil tidak bisa '
+        "dihitung dari total.</p>",
     ]
     for b in o.breakdowns:
         head = "".join(f"<th>{_e(MEASURE_LABELS[m])}</th>" for m in MEASURES)
@@ -207,7 +215,8 @@ def render(report: WorkshopReport) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dasbor — {_e(title)}</title><style>{CSS}</style></head>
 <body>
-<header><h1>{_e(title)}</h1><p class="meta">Dasbor pelatihan, dibuat {_e(when)}. Peserta ditulis dengan id saja.</p></header>
+<header><h1>{_e(title)}</h1>
+<p class="meta">Dasbor pelatihan, dibuat {_e(when)}. Peserta ditulis dengan id saja.</p></header>
 <section id="ringkasan"><h2>Ringkasan</h2><div class="cards">{card_html}</div></section>
 <section id="corong"><h2>Corong penyelesaian</h2>{_funnel(report)}
 <p class="note">Setiap tahap dihitung di dalam tahap sebelumnya.</p></section>

@@ -130,8 +130,10 @@ def write_sign_in_sheet(path: Path, participants, sessions: list[str]) -> Path:
     ws.append(["DAFTAR HADIR PELATIHAN EKSPOR (DEMO)"])
     ws.append(["id_peserta", "nama", *sessions])
     for i, p in enumerate(participants):
-        marks = ["tidak" if (i in (9, 26) and s == sessions[0]) or (i in (9, 14, 26, 29) and s == sessions[-1]) else "ya"
-                 for s in sessions]
+        marks = [
+            "tidak" if (i in (9, 26) and s == sessions[0]) or (i in (9, 14, 26, 29) and s == sessions[-1]) else "ya"
+            for s in sessions
+        ]
         ws.append([p.student_id, p.name, *marks])
     ws.append(["", "Tamu dari Dinas Perdagangan Provinsi", *["ya"] * len(sessions)])
     wb.save(path)
@@ -267,7 +269,10 @@ def _run_test(course, test, participants, work, how, say, result, grade_kwargs) 
     ops.collect(course, test)
     report = run_grading(course, test, **grade_kwargs)
     result.reports[test] = report
-    say(f"T. [{test}] {taken} peserta mengerjakan tes; dinilai dalam {report.elapsed_s:.1f} s (kunci jawaban di luar kernel)")
+    say(
+        f"T. [{test}] {taken} peserta mengerjakan tes; dinilai dalam {report.elapsed_s:.1f} s "
+        "(kunci jawaban di luar kernel)"
+    )
 
 
 def _attendance_and_override(course, spec, participants, out, result, say) -> None:
@@ -282,10 +287,16 @@ def _attendance_and_override(course, spec, participants, out, result, say) -> No
             f"{len(sheet.notices)} baris bukan peserta dilaporkan, tidak ditambahkan"
         )
     harga = next((m.id for m in spec.modules if any(a.name == "harga-incoterms" for a in m.assignments)), None)
-    renamed = [sid for sid, kind in result.submissions.get("harga-incoterms", {}).items() if kind == "wrong-notebook-name"]
+    renamed = [
+        sid for sid, kind in result.submissions.get("harga-incoterms", {}).items() if kind == "wrong-notebook-name"
+    ]
     if harga and renamed:
         set_override(
-            ops.db_url(course), spec, renamed[0], harga, "selesai",
+            ops.db_url(course),
+            spec,
+            renamed[0],
+            harga,
+            "selesai",
             why="Notebook terkumpul dengan nama salah; pelatih memeriksa isinya langsung: semua jawaban benar.",
             by="Pelatih (demo)",
         )

@@ -103,8 +103,12 @@ def learning_gain(data: CourseData) -> LearningGain | None:
     failed = pre_status.isin(NOT_GRADED).to_numpy() | post_status.isin(NOT_GRADED).to_numpy()
     notes = np.select(
         [mastered, failed, np.isnan(a), np.isnan(b)],
-        ["sudah menguasai (tes awal 100%)", "tes belum bisa dinilai; staf perlu memeriksa", "belum mengerjakan tes awal",
-         "belum mengerjakan tes akhir"],
+        [
+            "sudah menguasai (tes awal 100%)",
+            "tes belum bisa dinilai; staf perlu memeriksa",
+            "belum mengerjakan tes awal",
+            "belum mengerjakan tes akhir",
+        ],
         "",
     )
     frame = pd.DataFrame(
@@ -148,6 +152,8 @@ def _topics(data: CourseData) -> list[TopicShare]:
     for t in tests.topics:
         b, a = before.get(t.id, (0, 0)), after.get(t.id, (0, 0))
         out.append(
-            TopicShare(t.id, t.title, t.module, b[0] / b[1] if b[1] else None, b[1], a[0] / a[1] if a[1] else None, a[1])
+            TopicShare(
+                t.id, t.title, t.module, b[0] / b[1] if b[1] else None, b[1], a[0] / a[1] if a[1] else None, a[1]
+            )
         )
     return out

@@ -88,7 +88,9 @@ def office_summary(data: CourseData, result: CompletionResult) -> OfficeSummary:
         categories = [v for v in fc.values if v in set(values)] + ([NOT_FILLED] if "" in set(values) else [])
         codes = pd.Categorical(np.where(values == "", NOT_FILLED, values), categories=categories).codes
         per_measure = {
-            m: _suppress(dict(zip(categories, np.bincount(codes[mask], minlength=len(categories)).tolist(), strict=True)))
+            m: _suppress(
+                dict(zip(categories, np.bincount(codes[mask], minlength=len(categories)).tolist(), strict=True))
+            )
             for m, mask in measures.items()
         }
         rows = {c: {m: per_measure[m][c] for m in MEASURES} for c in categories}

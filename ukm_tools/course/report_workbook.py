@@ -112,7 +112,9 @@ def _rule_text(report: WorkshopReport) -> str:
     rules = spec.completion
     parts = [
         ("semua modul" if rules.combine == "all" else "salah satu modul") + f" tuntas (batas {rules.pass_pct:g}%)",
-        f"hadir minimal {rules.min_sessions} dari {len(spec.sessions)} sesi" if spec.sessions else "tanpa syarat kehadiran",
+        f"hadir minimal {rules.min_sessions} dari {len(spec.sessions)} sesi"
+        if spec.sessions
+        else "tanpa syarat kehadiran",
     ]
     if rules.tests:
         parts.append("tes: " + ", ".join(f"{t} (batas {p:g}%)" for t, p in rules.tests.items()))
@@ -161,21 +163,34 @@ def _summary(ws, report: WorkshopReport) -> None:
             ws,
             ["topik", "modul", "sebelum", "n sebelum", "sesudah", "n sesudah", "perubahan (poin %)", "catatan"],
             [
-                [t.title, t.module or "", t.before, t.n_before, t.after, t.n_after,
-                 None if t.change is None else t.change * 100, "perlu diulang" if t.needs_review else ""]
+                [
+                    t.title,
+                    t.module or "",
+                    t.before,
+                    t.n_before,
+                    t.after,
+                    t.n_after,
+                    None if t.change is None else t.change * 100,
+                    "perlu diulang" if t.needs_review else "",
+                ]
                 for t in report.gain.topics
             ],
             [None, None, PCT, None, PCT, None, "+0.0;-0.0;0.0", None],
             start=row,
         )
     row = _title(ws, row + 1, "Untuk laporan dinas: rincian menurut data peserta")
-    row = write_row(ws, row, ["Angka di bawah 5 ditulis <5; — disembunyikan agar angka kecil tidak bisa dihitung dari total."])
+    row = write_row(
+        ws, row, ["Angka di bawah 5 ditulis <5; — disembunyikan agar angka kecil tidak bisa dihitung dari total."]
+    )
     for b in report.office.breakdowns:
         row = _title(ws, row + 1, b.label)
         row = _table(
             ws,
             [b.column] + [MEASURE_LABELS[m] for m in MEASURES],
-            [[cat] + [int(c.shown) if c.shown.isdigit() else c.shown for c in cells.values()] for cat, cells in b.rows.items()],
+            [
+                [cat] + [int(c.shown) if c.shown.isdigit() else c.shown for c in cells.values()]
+                for cat, cells in b.rows.items()
+            ],
             start=row,
         )
         row = write_row(ws, row, ["jumlah", report.office.registered, report.office.trained, report.office.completed])
@@ -190,9 +205,11 @@ def _participants(ws, report: WorkshopReport) -> None:
         head += ["email", "telepon"]
     head += ["jenis_kelamin", "kecamatan", "sektor", "skala_usaha", "sesi dihadiri", "kehadiran"]
     for r in units:  # a test the rules do not count has a score, not a state
-        head += [f"{r.condition.unit} keadaan", f"{r.condition.unit} nilai"] if r.condition.counts else [
-            f"{r.condition.unit} nilai"
-        ]
+        head += (
+            [f"{r.condition.unit} keadaan", f"{r.condition.unit} nilai"]
+            if r.condition.counts
+            else [f"{r.condition.unit} nilai"]
+        )
     gain = report.gain.participants if report.gain is not None else None
     if gain is not None:
         head += ["gain g"]
@@ -206,8 +223,14 @@ def _participants(ws, report: WorkshopReport) -> None:
             values += [students.loc[sid, "email"], data.phones.get(sid, "")]
             fmts += [None, None]
         prof = data.profiles.loc[sid]
-        values += [prof["gender"], prof["district"], prof["sector"], prof["scale"], int(result.attended[i]),
-                   state_label(result.attendance_state[i])]
+        values += [
+            prof["gender"],
+            prof["district"],
+            prof["sector"],
+            prof["scale"],
+            int(result.attended[i]),
+            state_label(result.attendance_state[i]),
+        ]
         fmts += [None] * 6
         notes = []
         for r in units:
@@ -245,9 +268,16 @@ def _modules(ws, report: WorkshopReport) -> None:
         + [state_label(s) for s in STATES]
         + ["dikoreksi staf"],
         [
-            [r["unit"], r["title"], "modul" if r["kind"] == "module" else "tes", r["required"],
-             r["pass_pct"] / 100 if r["counts"] else None, "ya" if r["counts"] else "tidak",
-             *[r[s] if r["counts"] else None for s in STATES], r["overridden"]]
+            [
+                r["unit"],
+                r["title"],
+                "modul" if r["kind"] == "module" else "tes",
+                r["required"],
+                r["pass_pct"] / 100 if r["counts"] else None,
+                "ya" if r["counts"] else "tidak",
+                *[r[s] if r["counts"] else None for s in STATES],
+                r["overridden"],
+            ]
             for _, r in m.iterrows()
         ],
         [None, None, None, None, PCT],
@@ -257,12 +287,31 @@ def _modules(ws, report: WorkshopReport) -> None:
     a = report.assignments
     row = _table(
         ws,
-        ["tugas", "jenis", "poin maks", "dikumpulkan", "dinilai", "perlu dicek staf", "menunggu nilai manual",
-         "rata-rata", "median", *[f"{b}%" for b in analytics.BANDS]],
         [
-            [r["assignment"], "tes" if r["kind"] == "test" else "modul", r["max_score"], r["submitted"], r["graded"],
-             r["attention"], r["provisional"], _frac(r["mean_pct"]), _frac(r["median_pct"]),
-             *[r[b] for b in analytics.BANDS]]
+            "tugas",
+            "jenis",
+            "poin maks",
+            "dikumpulkan",
+            "dinilai",
+            "perlu dicek staf",
+            "menunggu nilai manual",
+            "rata-rata",
+            "median",
+            *[f"{b}%" for b in analytics.BANDS],
+        ],
+        [
+            [
+                r["assignment"],
+                "tes" if r["kind"] == "test" else "modul",
+                r["max_score"],
+                r["submitted"],
+                r["graded"],
+                r["attention"],
+                r["provisional"],
+                _frac(r["mean_pct"]),
+                _frac(r["median_pct"]),
+                *[r[b] for b in analytics.BANDS],
+            ]
             for _, r in a.iterrows()
         ],
         [None, None, None, None, None, None, None, PCT, PCT],
@@ -274,17 +323,44 @@ def _modules(ws, report: WorkshopReport) -> None:
 def _questions(ws, report: WorkshopReport) -> None:
     q = report.questions
     counts = report.data.scores.item_counts
-    put(ws, 1, 1, "Indeks kemudahan = rata-rata poin ÷ poin maksimum. Indeks daya beda = korelasi poin soal dengan "
-                  "poin sisa tugas yang sama (korelasi soal-total terkoreksi, seperti statistik kuis Moodle).")
+    put(
+        ws,
+        1,
+        1,
+        "Indeks kemudahan = rata-rata poin ÷ poin maksimum. Indeks daya beda = korelasi poin soal dengan "
+        "poin sisa tugas yang sama (korelasi soal-total terkoreksi, seperti statistik kuis Moodle).",
+    )
     rows = []
     for r in q.itertuples(index=False):
         dist = " | ".join(f"{s:g}: {c}" for s, c in analytics.distribution(counts, r.assignment, r.question))
-        rows.append([r.assignment, r.question, r.topic, r.points, r.n, r.mean, r.facility, r.discrimination,
-                     analytics.question_hint(r.facility, r.discrimination), dist])
+        rows.append(
+            [
+                r.assignment,
+                r.question,
+                r.topic,
+                r.points,
+                r.n,
+                r.mean,
+                r.facility,
+                r.discrimination,
+                analytics.question_hint(r.facility, r.discrimination),
+                dist,
+            ]
+        )
     end = _table(
         ws,
-        ["tugas", "soal", "topik", "poin maks", "jawaban dinilai", "rata-rata poin", "indeks kemudahan",
-         "indeks daya beda", "catatan", "sebaran (poin: jumlah)"],
+        [
+            "tugas",
+            "soal",
+            "topik",
+            "poin maks",
+            "jawaban dinilai",
+            "rata-rata poin",
+            "indeks kemudahan",
+            "indeks daya beda",
+            "catatan",
+            "sebaran (poin: jumlah)",
+        ],
         rows,
         [None, None, None, None, None, "0.00", PCT, "0.00"],
         start=2,
@@ -307,24 +383,33 @@ def _attendance(ws, report: WorkshopReport) -> None:
                 marks.append("belum diimpor")
             else:
                 marks.append("hadir" if data.marks.get((s.id, sid)) else "tidak")
-        row = write_row(ws, row, [sid, names.get(sid, ""), *marks, int(result.attended[i]),
-                                  state_label(result.attendance_state[i])])
+        row = write_row(
+            ws, row, [sid, names.get(sid, ""), *marks, int(result.attended[i]), state_label(result.attendance_state[i])]
+        )
     ws.freeze_panes = "C2"
     _widths(ws, {1: 20, 2: 28})
 
 
 def _audit(ws, report: WorkshopReport) -> None:
-    row = _header(ws, 1, ["no", "waktu (WIB)", "oleh", "tindakan", "peserta", "modul/tes/sesi", "status", "alasan",
-                          "keterangan"])
+    row = _header(
+        ws, 1, ["no", "waktu (WIB)", "oleh", "tindakan", "peserta", "modul/tes/sesi", "status", "alasan", "keterangan"]
+    )
     for e in report.data.log:
         row = write_row(
             ws,
             row,
-            [e.id, _local(e.at), e.by, ACTIONS.get(e.action, e.action), e.student or "", e.unit or "",
-             state_label(e.status) if e.status else "", e.why, e.detail],
+            [
+                e.id,
+                _local(e.at),
+                e.by,
+                ACTIONS.get(e.action, e.action),
+                e.student or "",
+                e.unit or "",
+                state_label(e.status) if e.status else "",
+                e.why,
+                e.detail,
+            ],
             [None, TIME],
         )
     ws.freeze_panes = "A2"
     _widths(ws, {2: 18, 8: 40, 9: 48})
-
-

@@ -299,7 +299,10 @@ def export(
         summary.append(
             [sid, name]
             + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-            + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1] if verdict else ""]
+            + [
+                None if final is None else round(final, 1),
+                VERDICTS[verdict][0 if lang != "en" else 1] if verdict else "",
+            ]
         )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)

@@ -32,7 +32,9 @@ import sqlalchemy as sa
 from ukm_tools.course.reports import SCORED, question_order
 
 # A submission exists but grading gave no usable score: never the participant's fault to decide.
-NOT_GRADED = frozenset({"error", "kernel_died", "corrupt_notebook", "missing_notebook", "pending", "running", "submitted"})
+NOT_GRADED = frozenset(
+    {"error", "kernel_died", "corrupt_notebook", "missing_notebook", "pending", "running", "submitted"}
+)
 
 # nbgrader's Grade.score, in SQL: NULL (not 0) when nobody scored it yet.
 _SCORE = (
@@ -171,8 +173,9 @@ def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
     questions = _question_order(course_dir, assignments, cell_info)
     students = _students(conn)
     slots = _Slots(students.index, assignments, a_name)
-    subs = np.array(_query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"),
-                    dtype=object).reshape(-1, 4)
+    subs = np.array(
+        _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"), dtype=object
+    ).reshape(-1, 4)
     slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
     subs = subs[slot >= 0]
     sub_slot = slot[slot >= 0]
@@ -186,7 +189,9 @@ def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
     sub_of_slot = np.full(slots.size, -1)
     sub_of_slot[sub_slot] = np.arange(len(subs))
     pending = {int(sub_slot[sub]): ",".join(qs) for sub, qs in names.items()}  # slot -> question names
-    results, shown_slot = _results(conn, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending)
+    results, shown_slot = _results(
+        conn, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending
+    )
     shown_sub = shown_slot[sub_slot]
     items, counts = _item_sums(grades, shown_sub, nb_score)
     return Scores(students, results, items, counts, questions)
@@ -282,10 +287,13 @@ def _results(conn, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_s
         for found, folder in ((in_auto, "autograded"), (in_subm, "submitted")):
             seen = list(_children(course_dir / folder))
             if seen:
-                rows = slots.of(np.array([s for s, _ in seen], dtype=object), np.array([a for _, a in seen], dtype=object))
+                rows = slots.of(
+                    np.array([s for s, _ in seen], dtype=object), np.array([a for _, a in seen], dtype=object)
+                )
                 found[rows[rows >= 0]] = True
     status = np.where(
-        ~no_engine, e_status,
+        ~no_engine,
+        e_status,
         np.where(has_sub & in_auto, "graded", np.where(in_subm | has_sub, "submitted", "not_submitted")),
     ).astype(object)
     shown = has_sub & (pd.Series(status).isin(SCORED).to_numpy() | e_scored)

@@ -67,7 +67,7 @@ def judge_choice(records: list[Any], key: AnswerKey, question: str) -> str | Non
         return NOT_RECORDED
     for rec in records:
         if not isinstance(rec, dict) or rec.get("type") in (None, "missing"):
-            return "Jawaban belum diisi. Ganti `None` dengan huruf pilihan Anda, misalnya \"a\"."
+            return 'Jawaban belum diisi. Ganti `None` dengan huruf pilihan Anda, misalnya "a".'
         if rec.get("type") != "str":
             return 'Jawaban harus berupa huruf pilihan di antara tanda kutip, misalnya "a".'
         got = "".join(str(rec.get("value", "")).split()).lower()

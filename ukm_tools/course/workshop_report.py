@@ -52,9 +52,7 @@ def compute_report(data: CourseData, *, include_personal: bool = False) -> Works
     )
 
 
-def write_report(
-    course_dir: str | Path, out_dir: str | Path, *, include_personal: bool = False
-) -> dict[str, Path]:
+def write_report(course_dir: str | Path, out_dir: str | Path, *, include_personal: bool = False) -> dict[str, Path]:
     """``laporan-<course>.xlsx`` and ``dasbor-<course>.html`` in ``out_dir``; returns their paths."""
     from ukm_tools.course.dashboard import write_dashboard
     from ukm_tools.course.report_workbook import write_workbook

@@ -68,6 +68,7 @@ def test_sheets_headers_and_formats(reported):
         "m1-ekatalog nilai",
     ]
     assert "email" not in head and "telepon" not in head
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(head)).column_letter}6"
     assert "tes-awal nilai" in head and "tes-awal keadaan" not in head  # not counted: a score, no state
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
     by = dict(zip(head, rows["lulus"], strict=True))

@@ -12,14 +12,10 @@ import typer
 from rich.table import Table
 
 from ukm_tools.cli.base import LangOption, app, console, err_console, resolve_lang, user_errors
-from ukm_tools.cli.course import CourseOption, course_path
+from ukm_tools.cli.course import CourseOption, _t, course_path
 
 attendance_app = typer.Typer(help="Kehadiran per sesi (daftar hadir). / Attendance per session.", no_args_is_help=True)
 app.add_typer(attendance_app, name="attendance")
-
-
-def _t(lang: str, id_text: str, en_text: str) -> str:
-    return id_text if lang != "en" else en_text
 
 
 def _num(text: str, lang: str) -> str:

@@ -313,16 +313,16 @@ def write_template(path: str | Path, session_ids: list[str], roster: dict[str, s
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ukm_tools.course.report_workbook import write_row  # names stay text, never formulas
+    from ukm_tools.course.report_workbook import append_row  # names stay text, never formulas
 
     wb = Workbook()
     ws = wb.active
     ws.title = "kehadiran"
-    write_row(ws, 1, header)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for i, row in enumerate(rows, start=2):
-        write_row(ws, i, row)
+    for row in rows:
+        append_row(ws, row)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 30
     wb.save(path)

@@ -2,9 +2,12 @@
 
 Headers are in Bahasa Indonesia; percentages are real Excel percentages (``0.0%``), dates
 ``dd-mm-yyyy`` and times ``dd-mm-yyyy hh:mm`` in Asia/Jakarta (WIB). Every value goes through
-:func:`put`, which writes text as text: a name or reason that starts with ``=``, ``+``, ``-`` or
-``@`` (or a tab) would otherwise become a formula Excel runs when the file is opened.
+:func:`excel_value`, which writes text as text: a name or reason that starts with ``=``, ``+``,
+``-`` or ``@`` (or a tab) would otherwise become a formula Excel runs when the file is opened.
 E-mail and phone appear only when the report was asked to include personal data.
+
+The workbook is written in openpyxl's write-only mode, row after row (20,000 participants:
+benchmarks/completion), so each sheet sets its column widths and frozen header first.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -29,58 +33,75 @@ from ukm_tools.course.workshop_report import WorkshopReport
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=12)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 ACTIONS = {"override": "koreksi", "withdraw": "penarikan koreksi", "attendance_import": "impor kehadiran"}
 
 
-def put(ws, row: int, col: int, value: Any, fmt: str | None = None):
-    """Write one cell; text stays text (never a formula), NaN and None stay empty."""
-    cell = ws.cell(row=row, column=col)
+def excel_value(ws, value: Any, fmt: str | None = None, font: Font | None = None, head: bool = False):
+    """What to append for one cell: text stays text (never a formula), NaN and None stay empty.
+
+    Plain values go as they are; a styled value, or text that Excel would read as a formula,
+    becomes a cell of ``ws`` typed as text with Excel's quote prefix (so it stays text when
+    someone edits it).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        cell.value = None
-    elif isinstance(value, str):
-        cell.value = value
+        return None
+    risky = isinstance(value, str) and value.startswith(FORMULA_START)
+    if not (risky or fmt or font or head):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
         cell.data_type = "s"  # openpyxl turns a leading "=" into a formula otherwise
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
-    else:
-        cell.value = value
-    if fmt and cell.value is not None:
+        cell.quotePrefix = risky
+    if fmt:
         cell.number_format = fmt
+    if font:
+        cell.font = font
+    if head:
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
     return cell
 
 
-def write_row(ws, row: int, values: Sequence[Any], fmts: Sequence[str | None] | None = None) -> int:
-    for j, value in enumerate(values, start=1):
-        put(ws, row, j, value, fmts[j - 1] if fmts and j - 1 < len(fmts) else None)
-    return row + 1
+def append_row(ws, values: Sequence[Any], fmts: Sequence[str | None] | None = None, head: bool = False) -> None:
+    """One row of ``values`` (with number formats ``fmts``) at the end of ``ws``, safely typed."""
+    ws.append(
+        [excel_value(ws, v, fmts[j] if fmts and j < len(fmts) else None, head=head) for j, v in enumerate(values)]
+    )
 
 
-def _header(ws, row: int, names: Sequence[str]) -> int:
-    write_row(ws, row, names)
-    for j in range(1, len(names) + 1):
-        c = ws.cell(row=row, column=j)
-        c.font = _BOLD
-        c.fill = _HEAD_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    return row + 1
+class _Sheet:
+    """A write-only sheet: widths and frozen panes first, then rows in order."""
 
+    def __init__(self, wb, title: str, columns: int, widths: dict[int, float] | None = None, freeze: str | None = None):
+        self.ws = wb.create_sheet(title)
+        for j in range(1, columns + 1):
+            self.ws.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 14)
+        if freeze:
+            self.ws.freeze_panes = freeze
+        self.rows = 0
 
-def _title(ws, row: int, text: str) -> int:
-    put(ws, row, 1, text).font = Font(bold=True, size=12)
-    return row + 1
+    def row(self, values: Sequence[Any], fmts: Sequence[str | None] | None = None, head: bool = False) -> None:
+        append_row(self.ws, values, fmts, head)
+        self.rows += 1
 
+    def title(self, text: str) -> None:
+        self.ws.append([excel_value(self.ws, text, font=_TITLE)])
+        self.rows += 1
 
-def _widths(ws, widths: dict[int, float] | None = None, default: float = 14) -> None:
-    for j in range(1, ws.max_column + 1):
-        ws.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, default)
+    def blank(self) -> None:
+        self.ws.append([])
+        self.rows += 1
 
+    def table(self, names: Sequence[str], rows: Iterable[Sequence[Any]], fmts=None) -> None:
+        self.row(names, head=True)
+        for values in rows:
+            self.row(values, fmts)
 
-def _table(ws, names: Sequence[str], rows: Iterable[Sequence[Any]], fmts=None, start: int = 1) -> int:
-    row = _header(ws, start, names)
-    for values in rows:
-        row = write_row(ws, row, values, fmts)
-    return row
+    def filter(self, columns: int, rows: int, first: int = 1) -> None:
+        """An autofilter over a table whose header is row ``first`` (set before the rows are written)."""
+        self.ws.auto_filter.ref = f"A{first}:{get_column_letter(columns)}{max(first + rows, first)}"
 
 
 def _frac(pct: float | None) -> float | None:
@@ -95,13 +116,9 @@ def _local(ts) -> dt.datetime | None:
 
 
 def write_workbook(report: WorkshopReport, path: Path) -> Path:
-    wb = Workbook()
-    _summary(wb.active, report)
-    _participants(wb.create_sheet("peserta"), report)
-    _modules(wb.create_sheet("modul"), report)
-    _questions(wb.create_sheet("soal"), report)
-    _attendance(wb.create_sheet("kehadiran"), report)
-    _audit(wb.create_sheet("audit"), report)
+    wb = Workbook(write_only=True)
+    for write in (_summary, _participants, _modules, _questions, _attendance, _audit):
+        write(wb, report)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -121,34 +138,33 @@ def _rule_text(report: WorkshopReport) -> str:
     return "; ".join(parts)
 
 
-def _summary(ws, report: WorkshopReport) -> None:
-    ws.title = "ringkasan"
+def _summary(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
-    row = _title(ws, 1, data.spec.title)
-    row = write_row(ws, row, ["Dibuat (WIB)", _local(data.taken_at)], [None, TIME])
-    row = write_row(ws, row, ["Aturan kelulusan", _rule_text(report)])
+    sh = _Sheet(wb, "ringkasan", 8, {1: 46, 2: 18, 3: 14, 8: 18})
+    sh.title(data.spec.title)
+    sh.row(["Dibuat (WIB)", _local(data.taken_at)], [None, TIME])
+    sh.row(["Aturan kelulusan", _rule_text(report)])
     counts = result.counts()
-    row = _title(ws, row + 1, "Peserta")
-    row = _table(
-        ws,
+    sh.blank()
+    sh.title("Peserta")
+    sh.table(
         ["keadaan", "jumlah"],
         [["terdaftar", len(result.students)], ["dilatih (hadir minimal 1 sesi)", report.office.trained]]
         + [[state_label(s), counts[s]] for s in STATES],
-        start=row,
     )
-    row = _title(ws, row + 1, "Corong penyelesaian (setiap tahap di dalam tahap sebelumnya)")
+    sh.blank()
+    sh.title("Corong penyelesaian (setiap tahap di dalam tahap sebelumnya)")
     first = report.funnel[0].count or 1
-    row = _table(
-        ws,
+    sh.table(
         ["tahap", "jumlah", "dari terdaftar"],
         [[s.label, s.count, s.count / first] for s in report.funnel],
         [None, None, PCT],
-        start=row,
     )
     if report.gain is not None:
         g = report.gain.summary
-        row = _title(ws, row + 1, "Hasil belajar (peserta yang mengerjakan tes awal dan tes akhir)")
-        row = _header(ws, row, ["ukuran", "nilai"])
+        sh.blank()
+        sh.title("Hasil belajar (peserta yang mengerjakan tes awal dan tes akhir)")
+        sh.row(["ukuran", "nilai"], head=True)
         for label, value, fmt in [
             ("peserta dengan kedua tes", g.matched, None),
             ("rata-rata tes awal", _frac(g.mean_pre), PCT),
@@ -157,10 +173,10 @@ def _summary(ws, report: WorkshopReport) -> None:
             ("rata-rata gain peserta g", g.mean_gain, "0.00"),
             ("sudah menguasai di tes awal (100%)", g.mastered, None),
         ]:
-            row = write_row(ws, row, [label, value], [None, fmt])
-        row = _title(ws, row + 1, "Per topik: bagian peserta yang menjawab benar")
-        row = _table(
-            ws,
+            sh.row([label, value], [None, fmt])
+        sh.blank()
+        sh.title("Per topik: bagian peserta yang menjawab benar")
+        sh.table(
             ["topik", "modul", "sebelum", "n sebelum", "sesudah", "n sesudah", "perubahan (poin %)", "catatan"],
             [
                 [
@@ -176,28 +192,24 @@ def _summary(ws, report: WorkshopReport) -> None:
                 for t in report.gain.topics
             ],
             [None, None, PCT, None, PCT, None, "+0.0;-0.0;0.0", None],
-            start=row,
         )
-    row = _title(ws, row + 1, "Untuk laporan dinas: rincian menurut data peserta")
-    row = write_row(
-        ws, row, ["Angka di bawah 5 ditulis <5; — disembunyikan agar angka kecil tidak bisa dihitung dari total."]
-    )
+    sh.blank()
+    sh.title("Untuk laporan dinas: rincian menurut data peserta")
+    sh.row(["Angka di bawah 5 ditulis <5; — disembunyikan agar angka kecil tidak bisa dihitung dari total."])
     for b in report.office.breakdowns:
-        row = _title(ws, row + 1, b.label)
-        row = _table(
-            ws,
+        sh.blank()
+        sh.title(b.label)
+        sh.table(
             [b.column] + [MEASURE_LABELS[m] for m in MEASURES],
             [
                 [cat] + [int(c.shown) if c.shown.isdigit() else c.shown for c in cells.values()]
                 for cat, cells in b.rows.items()
             ],
-            start=row,
         )
-        row = write_row(ws, row, ["jumlah", report.office.registered, report.office.trained, report.office.completed])
-    _widths(ws, {1: 46, 2: 18, 3: 14, 8: 18})
+        sh.row(["jumlah", report.office.registered, report.office.trained, report.office.completed])
 
 
-def _participants(ws, report: WorkshopReport) -> None:
+def _participants(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
     units = list(result.units.values())
     head = ["id_peserta", "nama"]
@@ -205,65 +217,55 @@ def _participants(ws, report: WorkshopReport) -> None:
         head += ["email", "telepon"]
     head += ["jenis_kelamin", "kecamatan", "sektor", "skala_usaha", "sesi dihadiri", "kehadiran"]
     for r in units:  # a test the rules do not count has a score, not a state
-        head += (
-            [f"{r.condition.unit} keadaan", f"{r.condition.unit} nilai"]
-            if r.condition.counts
-            else [f"{r.condition.unit} nilai"]
-        )
+        unit = r.condition.unit
+        head += [f"{unit} keadaan", f"{unit} nilai"] if r.condition.counts else [f"{unit} nilai"]
     gain = report.gain.participants if report.gain is not None else None
     if gain is not None:
         head += ["gain g"]
     head += ["status kursus", "tanggal selesai", "keterangan"]
-    row = _header(ws, 1, head)
-    students = data.scores.students
+    sh = _Sheet(wb, "peserta", len(head), {1: 20, 2: 28, len(head): 50}, freeze="C2")
+    sh.filter(len(head), len(result.students))
+    sh.row(head, head=True)
+    # Columns as plain lists first: pandas lookups one participant at a time cost more than the writing.
+    students = data.scores.students.reindex(result.students)
+    names, emails = students["name"].tolist(), students["email"].tolist()
+    profile = data.profiles.reindex(result.students)[["gender", "district", "sector", "scale"]].to_numpy().tolist()
+    gains = gain["gain"].tolist() if gain is not None else []
+    gain_notes = gain["note"].tolist() if gain is not None else []
+    pcts = [(r.pct / 100).tolist() for r in units]
+    labels = {s: state_label(s) for s in STATES}
     for i, sid in enumerate(result.students):
-        values: list[Any] = [sid, students.loc[sid, "name"]]
+        values: list[Any] = [sid, names[i]]
         fmts: list[str | None] = [None, None]
         if report.include_personal:
-            values += [students.loc[sid, "email"], data.phones.get(sid, "")]
+            values += [emails[i], data.phones.get(sid, "")]
             fmts += [None, None]
-        prof = data.profiles.loc[sid]
-        values += [
-            prof["gender"],
-            prof["district"],
-            prof["sector"],
-            prof["scale"],
-            int(result.attended[i]),
-            state_label(result.attendance_state[i]),
-        ]
+        values += [*profile[i], int(result.attended[i]), labels[result.attendance_state[i]]]
         fmts += [None] * 6
         notes = []
-        for r in units:
-            if not r.condition.counts:
-                values.append(_frac(r.pct[i]))
-                fmts.append(PCT)
-                continue
-            label = state_label(r.state[i]) + (" (dikoreksi)" if r.overridden[i] else "")
-            values += [label, _frac(r.pct[i])]
-            fmts += [None, PCT]
+        for r, pct in zip(units, pcts, strict=True):
+            if r.condition.counts:
+                values.append(labels[r.state[i]] + (" (dikoreksi)" if r.overridden[i] else ""))
+                fmts.append(None)
+            values.append(pct[i])
+            fmts.append(PCT)
             if r.overridden[i]:
                 ov = data.overrides[(sid, r.condition.unit)]
                 notes.append(f"{r.condition.unit} dikoreksi oleh {ov.entry.by}: {ov.entry.why}")
         if gain is not None:
-            g = gain.loc[sid, "gain"]
-            values.append("sudah menguasai" if g == MASTERED else g)
+            values.append("sudah menguasai" if gains[i] == MASTERED else gains[i])
             fmts.append("0.00")
-            if gain.loc[sid, "note"]:
-                notes.append(gain.loc[sid, "note"])
-        done = result.completed_on[i]
-        values += [state_label(result.state[i]), done, "; ".join(notes)]
+            if gain_notes[i]:
+                notes.append(gain_notes[i])
+        values += [labels[result.state[i]], result.completed_on[i], "; ".join(notes)]
         fmts += [None, DATE, None]
-        row = write_row(ws, row, values, fmts)
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(row - 1, 1)}"
-    _widths(ws, {1: 20, 2: 28, len(head): 50})
+        sh.row(values, fmts)
 
 
-def _modules(ws, report: WorkshopReport) -> None:
-    m = report.modules
-    row = _title(ws, 1, "Keadaan peserta per modul dan tes")
-    row = _table(
-        ws,
+def _modules(wb, report: WorkshopReport) -> None:
+    sh = _Sheet(wb, "modul", 19, {1: 18, 2: 34, 4: 22})
+    sh.title("Keadaan peserta per modul dan tes")
+    sh.table(
         ["modul/tes", "judul", "jenis", "tugas wajib", "batas lulus", "dihitung untuk kelulusan"]
         + [state_label(s) for s in STATES]
         + ["dikoreksi staf"],
@@ -278,15 +280,13 @@ def _modules(ws, report: WorkshopReport) -> None:
                 *[r[s] if r["counts"] else None for s in STATES],
                 r["overridden"],
             ]
-            for _, r in m.iterrows()
+            for _, r in report.modules.iterrows()
         ],
         [None, None, None, None, PCT],
-        start=row,
     )
-    row = _title(ws, row + 1, "Per tugas: pengumpulan, penilaian dan sebaran nilai (% dari poin maksimum)")
-    a = report.assignments
-    row = _table(
-        ws,
+    sh.blank()
+    sh.title("Per tugas: pengumpulan, penilaian dan sebaran nilai (% dari poin maksimum)")
+    sh.table(
         [
             "tugas",
             "jenis",
@@ -312,92 +312,67 @@ def _modules(ws, report: WorkshopReport) -> None:
                 _frac(r["median_pct"]),
                 *[r[b] for b in analytics.BANDS],
             ]
-            for _, r in a.iterrows()
+            for _, r in report.assignments.iterrows()
         ],
         [None, None, None, None, None, None, None, PCT, PCT],
-        start=row,
     )
-    _widths(ws, {1: 18, 2: 34, 4: 22})
 
 
-def _questions(ws, report: WorkshopReport) -> None:
+def _questions(wb, report: WorkshopReport) -> None:
     q = report.questions
     counts = report.data.scores.item_counts
-    put(
-        ws,
-        1,
-        1,
-        "Indeks kemudahan = rata-rata poin ÷ poin maksimum. Indeks daya beda = korelasi poin soal dengan "
-        "poin sisa tugas yang sama (korelasi soal-total terkoreksi, seperti statistik kuis Moodle).",
+    head = [
+        "tugas",
+        "soal",
+        "topik",
+        "poin maks",
+        "jawaban dinilai",
+        "rata-rata poin",
+        "indeks kemudahan",
+        "indeks daya beda",
+        "catatan",
+        "sebaran (poin: jumlah)",
+    ]
+    sh = _Sheet(wb, "soal", len(head), {1: 18, 2: 22, 3: 16, 9: 36, 10: 40}, freeze="C3")
+    sh.filter(len(head), len(q), first=2)
+    sh.row(
+        [
+            "Indeks kemudahan = rata-rata poin ÷ poin maksimum. Indeks daya beda = korelasi poin soal dengan "
+            "poin sisa tugas yang sama (korelasi soal-total terkoreksi, seperti statistik kuis Moodle)."
+        ]
     )
     rows = []
     for r in q.itertuples(index=False):
         dist = " | ".join(f"{s:g}: {c}" for s, c in analytics.distribution(counts, r.assignment, r.question))
+        hint = analytics.question_hint(r.facility, r.discrimination)
         rows.append(
-            [
-                r.assignment,
-                r.question,
-                r.topic,
-                r.points,
-                r.n,
-                r.mean,
-                r.facility,
-                r.discrimination,
-                analytics.question_hint(r.facility, r.discrimination),
-                dist,
-            ]
+            [r.assignment, r.question, r.topic, r.points, r.n, r.mean, r.facility, r.discrimination, hint, dist]
         )
-    end = _table(
-        ws,
-        [
-            "tugas",
-            "soal",
-            "topik",
-            "poin maks",
-            "jawaban dinilai",
-            "rata-rata poin",
-            "indeks kemudahan",
-            "indeks daya beda",
-            "catatan",
-            "sebaran (poin: jumlah)",
-        ],
-        rows,
-        [None, None, None, None, None, "0.00", PCT, "0.00"],
-        start=2,
-    )
-    ws.freeze_panes = "C3"
-    ws.auto_filter.ref = f"A2:J{max(end - 1, 2)}"
-    _widths(ws, {1: 18, 2: 22, 3: 16, 9: 36, 10: 40})
+    sh.table(head, rows, [None, None, None, None, None, "0.00", PCT, "0.00"])
 
 
-def _attendance(ws, report: WorkshopReport) -> None:
+def _attendance(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
     sessions = data.spec.sessions
     head = ["id_peserta", "nama"] + [f"{s.id}: {s.title}" for s in sessions] + ["sesi dihadiri", "memenuhi minimal"]
-    row = _header(ws, 1, head)
-    names = data.scores.students["name"]
+    sh = _Sheet(wb, "kehadiran", len(head), {1: 20, 2: 28}, freeze="C2")
+    sh.row(head, head=True)
+    names = data.scores.students["name"].reindex(result.students).tolist()
+    present = {s.id: {sid for (sess, sid), v in data.marks.items() if sess == s.id and v} for s in sessions}
     for i, sid in enumerate(result.students):
-        marks = []
-        for s in sessions:
-            if s.id not in data.imported_sessions:
-                marks.append("belum diimpor")
-            else:
-                marks.append("hadir" if data.marks.get((s.id, sid)) else "tidak")
-        row = write_row(
-            ws, row, [sid, names.get(sid, ""), *marks, int(result.attended[i]), state_label(result.attendance_state[i])]
-        )
-    ws.freeze_panes = "C2"
-    _widths(ws, {1: 20, 2: 28})
+        marks = [
+            "belum diimpor" if s.id not in data.imported_sessions else ("hadir" if sid in present[s.id] else "tidak")
+            for s in sessions
+        ]
+        sh.row([sid, names[i], *marks, int(result.attended[i]), state_label(result.attendance_state[i])])
 
 
-def _audit(ws, report: WorkshopReport) -> None:
-    row = _header(
-        ws, 1, ["no", "waktu (WIB)", "oleh", "tindakan", "peserta", "modul/tes/sesi", "status", "alasan", "keterangan"]
-    )
+def _audit(wb, report: WorkshopReport) -> None:
+    head = ["no", "waktu (WIB)", "oleh", "tindakan", "peserta", "modul/tes/sesi", "status", "alasan", "keterangan"]
+    sh = _Sheet(wb, "audit", len(head), {2: 18, 8: 40, 9: 48}, freeze="A2")
+    sh.row(head, head=True)
     for e in report.data.log:
-        row = write_row(
-            ws,
-            row,
+        sh.row(
             [
                 e.id,
                 _local(e.at),
@@ -411,5 +386,3 @@ def _audit(ws, report: WorkshopReport) -> None:
             ],
             [None, TIME],
         )
-    ws.freeze_panes = "A2"
-    _widths(ws, {2: 18, 8: 40, 9: 48})

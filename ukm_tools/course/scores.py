@@ -304,7 +304,6 @@ def _results(conn, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_s
     stamps = np.full(slots.size, None, dtype=object)
     stamps[has_sub] = subs[at[has_sub], 3]
     max_score = np.array([float(sum(p for _, p in questions[a])) for a in slots.assignments])
-    text = lambda a: pd.Series(a, dtype=object)  # noqa: E731 (object columns: pandas' str inference is slow here)
     results = pd.DataFrame(
         {
             "student": text(np.repeat(slots.students.to_numpy(object), k)),
@@ -320,6 +319,11 @@ def _results(conn, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_s
         }
     )
     return results, shown
+
+
+def text(values) -> pd.Series:
+    """An object column: pandas' own string inference costs more than the whole read here."""
+    return pd.Series(values, dtype=object)
 
 
 def _item_sums(grades: _GradeRows, shown_sub: np.ndarray, totals: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -183,9 +183,11 @@ def main() -> None:
             bulk(course)  # warm: imports, file cache
             med, times, report = timed(lambda c=course: bulk(c), args.repeats)
             print(
-                f"  bulk completion + analytics: median {med:.2f} s of {', '.join(f'{t:.2f}' for t in times)}",
+                f"  bulk completion + analytics: median {med:.2f} s of {', '.join(f'{t:.2f}' for t in times)} "
+                f"(CPU {timed.cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
                 flush=True,
             )
+            cpu[n] = timed.cpu
             who = (
                 None
                 if args.full_baseline or n <= args.baseline_size
@@ -220,9 +222,10 @@ def main() -> None:
         if len(rows) >= 2:
             small, large = min(rows), max(rows)
             print(
-                f"\nscaling: {large:,} vs {small:,} participants: {rows[large] / rows[small]:.1f}x the time for "
-                f"{large / small:.0f}x the participants (linear: {large / small:.0f}x); "
-                f"goal < 2 s at {large:,}: {'met' if rows[large] < 2 else 'NOT met'} ({rows[large]:.2f} s)"
+                f"\nscaling: {large:,} vs {small:,} participants: {rows[large] / rows[small]:.1f}x the wall time and "
+                f"{cpu[large] / cpu[small]:.1f}x the CPU time for {large / small:.0f}x the participants "
+                f"(linear: {large / small:.0f}x); goal < 2 s at {large:,}: "
+                f"{'met' if rows[large] < 2 else 'NOT met'} ({rows[large]:.2f} s wall, {cpu[large]:.2f} s CPU)"
             )
 
 

@@ -112,3 +112,12 @@ def test_attendance_template_lists_the_roster(course, tmp_path):
         ("budi", "Budi", None, None),
         ("siti", "Siti Aminah", None, None),
     ]
+
+
+def test_a_report_never_creates_a_gradebook(tmp_path):
+    from ukm_tools.course import ops
+
+    course = ops.init_course(tmp_path / "baru")
+    r = ukm("report", "--course", str(course), "--out", str(tmp_path / "laporan"))
+    assert r.exit_code == 2 and "Gradebook" in r.stderr and "ukm roster import" in r.stderr
+    assert not (course / "gradebook.db").exists() and not (tmp_path / "laporan").exists()

@@ -99,26 +99,24 @@ def append(
 
 
 def entries(db_url: str, action: str | None = None) -> list[AuditEntry]:
-    """Every entry in the order it was written (optionally of one action)."""
-    query = sa.select(AUDIT_TABLE).order_by(AUDIT_TABLE.c.id)
-    if action is not None:
-        query = query.where(AUDIT_TABLE.c.action == action)
-    engine = _engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [
-                AuditEntry(
-                    r.id,
-                    dt.datetime.fromisoformat(r.at).astimezone(JAKARTA),
-                    r.by,
-                    r.action,
-                    r.student,
-                    r.unit,
-                    r.status,
-                    r.why or "",
-                    r.detail or "",
-                )
-                for r in conn.execute(query)
-            ]
-    finally:
-        engine.dispose()
+    """Every entry in the order it was written (optionally of one action); reading creates nothing."""
+    from ukm_tools.course.scores import fetch_rows
+
+    rows = fetch_rows(
+        db_url, f"SELECT id, at, by, action, student, unit, status, why, detail FROM {TABLE_NAME} ORDER BY id"
+    )
+    return [
+        AuditEntry(
+            i,
+            dt.datetime.fromisoformat(at).astimezone(JAKARTA),
+            by,
+            act,
+            student,
+            unit,
+            status,
+            why or "",
+            detail or "",
+        )
+        for i, at, by, act, student, unit, status, why, detail in rows
+        if action is None or act == action
+    ]

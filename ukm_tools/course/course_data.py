@@ -16,7 +16,21 @@ import pandas as pd
 from ukm_tools.course import attendance, audit, overrides
 from ukm_tools.course.answer_keys import AnswerKey, load_key
 from ukm_tools.course.config import CourseSpec, load_course
-from ukm_tools.course.scores import Scores, load_scores
+from ukm_tools.course.profiles import FIELDS, load_profiles
+from ukm_tools.course.scores import GradeReader, Scores, load_scores
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import register
+
+register(
+    {
+        "report_no_gradebook": {
+            "id": "Gradebook {value} tidak ditemukan. Impor daftar peserta dulu (ukm roster import), atau periksa "
+            "folder kursus / UKM_DB_URL.",
+            "en": "Gradebook {value} not found. Import the roster first (ukm roster import), or check the course "
+            "folder / UKM_DB_URL.",
+        }
+    }
+)
 
 
 @dataclass
@@ -48,10 +62,7 @@ class CourseData:
         return [t.name for t in self.spec.test_specs()]
 
 
-def _profiles(db_url: str, students: pd.Index) -> pd.DataFrame:
-    from ukm_tools.course.profiles import FIELDS, load_profiles
-
-    rows = load_profiles(db_url)
+def _profiles(rows: dict[str, dict[str, str]], students: pd.Index) -> pd.DataFrame:
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FIELDS.values()))
     return frame.reindex(students).fillna("").astype(object)
 
@@ -62,26 +73,40 @@ def _phones(db_url: str) -> dict[str, str]:
     return {sid: p.phone for sid, p in load_participants(db_url).items() if p.phone}
 
 
+def _require_gradebook(url: str) -> None:
+    """Reports read the gradebook; they never create one (SQLite would, just by connecting)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():
+        raise UkmError("report_no_gradebook", "gradebook", parsed.database)
+
+
 def load_course_data(course_dir: str | Path, *, include_personal: bool = False) -> CourseData:
     """Read course.yml and the gradebook of ``course_dir`` (see :class:`CourseData`)."""
     from ukm_tools.course.ops import check_course_dir, db_url
 
     course_dir = check_course_dir(course_dir)
-    spec = load_course(course_dir)
     url = db_url(course_dir)
-    names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
-    scores = load_scores(url, course_dir, names)
-    log = audit.entries(url)
+    _require_gradebook(url)
+    with GradeReader(url) as grades:  # the big read starts now, on the second core
+        spec = load_course(course_dir)
+        log = audit.entries(url)
+        marks = attendance.load_marks(url)
+        profiles = load_profiles(url)
+        phones = _phones(url) if include_personal else {}
+        names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
+        scores = load_scores(url, course_dir, names, grades)
     return CourseData(
         course_dir=course_dir,
         spec=spec,
         scores=scores,
-        profiles=_profiles(url, scores.students.index),
-        marks=attendance.load_marks(url),
+        profiles=_profiles(profiles, scores.students.index),
+        marks=marks,
         imported_sessions=attendance.imported_sessions(log),
         log=log,
         overrides=overrides.active_overrides(log),
         taken_at=audit.now_jakarta(),
-        phones=_phones(url) if include_personal else {},
+        phones=phones,
         keys={t.name: load_key(course_dir, t.name) for t in spec.test_specs()},
     )

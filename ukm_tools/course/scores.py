@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,12 +117,50 @@ def fetch_rows(db_url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-def load_scores(db_url: str, course_dir: Path, assignments: list[str]) -> Scores:
-    """Students, results per assignment and per-question sums of ``assignments``, in bulk."""
+class GradeReader:
+    """Reads the grade table on a second thread while the caller reads everything else.
+
+    The grade rows are most of the work of a report (20,000 participants: about 770,000 rows);
+    SQLite releases Python's lock while it steps through them, so the other, smaller reads
+    (course.yml, roster, attendance, statuses) run meanwhile on the second core. Use as a
+    context manager; :meth:`result` waits for the rows.
+    """
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
+        self._future = self._pool.submit(self._read)
+
+    def _read(self) -> tuple[np.ndarray, dict[str, str]]:
+        engine = sa.create_engine(self.db_url)  # its own connection: DB-API connections stay in their thread
+        try:
+            with engine.connect() as conn:
+                rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
+                notebooks = dict(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"))
+            return rows.reshape(-1, 3), notebooks
+        finally:
+            engine.dispose()
+
+    def result(self) -> tuple[np.ndarray, dict[str, str]]:
+        return self._future.result()
+
+    def __enter__(self) -> GradeReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def load_scores(db_url: str, course_dir: Path, assignments: list[str], grades: GradeReader | None = None) -> Scores:
+    """Students, results per assignment and per-question sums of ``assignments``, in bulk
+    (``grades``: a reader already started by the caller)."""
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return _load(conn, Path(course_dir), assignments)
+            if grades is not None:
+                return _load(conn, Path(course_dir), assignments, grades)
+            with GradeReader(db_url) as reader:
+                return _load(conn, Path(course_dir), assignments, reader)
     finally:
         engine.dispose()
 
@@ -168,7 +207,7 @@ def _question_order(course_dir: Path, assignments: list[str], cell_info) -> dict
     return questions
 
 
-def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
+def _load(conn, course_dir: Path, assignments: list[str], reader: GradeReader) -> Scores:
     a_name, cell_info = _cells(conn, assignments)
     questions = _question_order(course_dir, assignments, cell_info)
     students = _students(conn)
@@ -179,7 +218,8 @@ def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
     slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
     subs = subs[slot >= 0]
     sub_slot = slot[slot >= 0]
-    grades = _grade_rows(conn, subs[:, 0], cell_info)
+    engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
+    grades = _grade_rows(*reader.result(), subs[:, 0], cell_info)
     nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
     pend = np.isnan(grades.x)
     pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
@@ -190,7 +230,7 @@ def _load(conn, course_dir: Path, assignments: list[str]) -> Scores:
     sub_of_slot[sub_slot] = np.arange(len(subs))
     pending = {int(sub_slot[sub]): ",".join(qs) for sub, qs in names.items()}  # slot -> question names
     results, shown_slot = _results(
-        conn, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending
+        engine_rows, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending
     )
     shown_sub = shown_slot[sub_slot]
     items, counts = _item_sums(grades, shown_sub, nb_score)
@@ -228,12 +268,10 @@ class _GradeRows:
     cells: list[tuple[str, str, float]]  # cell index -> (assignment, question, points)
 
 
-def _grade_rows(conn, sub_ids: np.ndarray, cell_info) -> _GradeRows:
-    # One object array, then plain numpy: pandas' string inference costs more than the query here.
-    # (Joining submitted_notebook in SQL costs SQLite more than mapping its 1 row per submission here.)
-    rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
-    rows = rows.reshape(-1, 3)
-    notebooks = dict(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"))
+def _grade_rows(rows: np.ndarray, notebooks: dict[str, str], sub_ids: np.ndarray, cell_info) -> _GradeRows:
+    """Grade rows (notebook, cell, score; read by :class:`GradeReader` as one object array: pandas'
+    string inference costs more than the query) mapped to submissions and cells. Joining
+    submitted_notebook in SQL costs SQLite more than mapping its one row per submission here."""
     nb_codes, nb_uniq = pd.factorize(rows[:, 0])
     cell_codes, cell_uniq = pd.factorize(rows[:, 1])
     # notebook -> submission -> index into sub_ids (-1: not a submission of the course's assignments)
@@ -263,15 +301,15 @@ def _students(conn) -> pd.DataFrame:
     return df[["name", "email"]].sort_index()
 
 
-def _results(conn, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_score, pending_points, pending_names):
+def _results(
+    engine_rows, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_score, pending_points, pending_names
+):
     """The results frame (student-major, see :class:`_Slots`) and which rows have a score shown."""
     n, k = len(slots.students), slots.k
     has_sub = sub_of_slot >= 0
     at = np.where(has_sub, sub_of_slot, len(subs))  # rows without a submission read a trailing 0
     nb_score, pending_points = np.append(nb_score, 0.0), np.append(pending_points, 0.0)
-    engine = np.array(
-        _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status"), dtype=object
-    ).reshape(-1, 5)
+    engine = np.array(engine_rows, dtype=object).reshape(-1, 5)
     e_slot = slots.of(engine[:, 0], engine[:, 1])
     engine, e_slot = engine[e_slot >= 0], e_slot[e_slot >= 0]
     e_status = np.full(slots.size, None, dtype=object)

@@ -222,3 +222,32 @@ def test_a_test_can_be_exported_and_is_not_part_of_the_final_mark(graded_test, t
     # benar: 100% on the test, nothing handed in for harga-incoterms: the final mark is that module's alone.
     assert rows["benar"][2] == 100 and rows["benar"][3] is None
     assert rows["benar"][4] == 0 and rows["benar"][5] == "tidak"
+
+
+def test_a_declared_test_without_its_key_is_an_error_not_full_marks(tmp_path):
+    from traitlets.config import Config
+
+    from ukm_tools.course.verify_choices import VerifyChoices
+    from ukm_tools.errors import UkmError
+
+    course = ops.init_course(tmp_path / "k")
+    nb = nbformat.read(course / "source" / TEST / f"{TEST}.ipynb", as_version=4)
+    cfg = Config()
+    cfg.CourseDirectory.root = str(course)
+    pre = VerifyChoices(config=cfg)  # keys_dir not configured: kunci-jawaban/ in the course folder
+
+    def resources(assignment):
+        return {"nbgrader": {"assignment": assignment, "student": "ani"}}
+
+    # With its key, every test cell without a recorded answer gets an error first (0 points).
+    out, _ = pre.preprocess(nbformat.from_dict(nb), resources(TEST))
+    graded = [c for c in out.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded and all(c.outputs[0]["ename"] == "JawabanBelumTepat" for c in graded)
+    # A module assignment has no key and is left alone.
+    module = nbformat.read(course / "source" / "harga-incoterms" / "harga-incoterms.ipynb", as_version=4)
+    out, _ = pre.preprocess(module, resources("harga-incoterms"))
+    assert all(not c.get("outputs") for c in out.cells if c.cell_type == "code")
+    (course / KEYS_DIR / f"{TEST}.yml").unlink()
+    with pytest.raises(UkmError) as e:
+        pre.preprocess(nbformat.from_dict(nb), resources(TEST))
+    assert e.value.code == "key_file_missing"

@@ -18,6 +18,7 @@ must not give the post-test away).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from typing import Any
@@ -79,16 +80,27 @@ def judge_choice(records: list[Any], key: AnswerKey, question: str) -> str | Non
 
 
 def declared_tests(course_root: str) -> set[str]:
-    """Test names course.yml declares (read without the full validation: this runs per notebook)."""
+    """Test names course.yml declares (read without the full validation: this runs per notebook,
+    so the answer is kept per file version)."""
+    path = os.path.join(course_root, "course.yml")
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return set()
+    return set(_declared_tests(path, stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _declared_tests(path: str, stamp: int) -> frozenset[str]:
     import yaml
 
     try:
-        with open(os.path.join(course_root, "course.yml"), encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+        with open(path, encoding="utf-8") as f:
+            data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         tests = data.get("tests") or {}
-        return {str(tests[k]["name"]) for k in ("pre", "post") if isinstance(tests.get(k), dict)}
+        return frozenset(str(tests[k]["name"]) for k in ("pre", "post") if isinstance(tests.get(k), dict))
     except (OSError, ValueError, AttributeError, KeyError, TypeError, yaml.YAMLError):
-        return set()
+        return frozenset()
 
 
 class VerifyChoices(NbGraderPreprocessor):

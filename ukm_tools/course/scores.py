@@ -131,17 +131,17 @@ class GradeReader:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
         self._future = self._pool.submit(self._read)
 
-    def _read(self) -> tuple[np.ndarray, dict[str, str]]:
+    def _read(self) -> tuple[np.ndarray, np.ndarray]:
         engine = sa.create_engine(self.db_url)  # its own connection: DB-API connections stay in their thread
         try:
             with engine.connect() as conn:
                 rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
-                notebooks = dict(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"))
-            return rows.reshape(-1, 3), notebooks
+                notebooks = np.array(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"), dtype=object)
+            return rows.reshape(-1, 3), notebooks.reshape(-1, 2)
         finally:
             engine.dispose()
 
-    def result(self) -> tuple[np.ndarray, dict[str, str]]:
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
         return self._future.result()
 
     def __enter__(self) -> GradeReader:
@@ -268,20 +268,21 @@ class _GradeRows:
     cells: list[tuple[str, str, float]]  # cell index -> (assignment, question, points)
 
 
-def _grade_rows(rows: np.ndarray, notebooks: dict[str, str], sub_ids: np.ndarray, cell_info) -> _GradeRows:
+def _grade_rows(rows: np.ndarray, notebooks: np.ndarray, sub_ids: np.ndarray, cell_info) -> _GradeRows:
     """Grade rows (notebook, cell, score; read by :class:`GradeReader` as one object array: pandas'
     string inference costs more than the query) mapped to submissions and cells. Joining
     submitted_notebook in SQL costs SQLite more than mapping its one row per submission here."""
-    nb_codes, nb_uniq = pd.factorize(rows[:, 0])
+    if not len(rows):
+        return _GradeRows(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0), [])
+    # grade row -> its notebook (one hash pass) -> that notebook's submission -> index into sub_ids
+    nb_pos = pd.Index(notebooks[:, 0], dtype=object).get_indexer(rows[:, 0])
+    # a trailing -1: rows whose notebook is unknown (position -1) land on it
+    sub_of_nb = np.append(pd.Index(sub_ids, dtype=object).get_indexer(notebooks[:, 1]), -1)
+    sub = sub_of_nb[nb_pos]
     cell_codes, cell_uniq = pd.factorize(rows[:, 1])
-    # notebook -> submission -> index into sub_ids (-1: not a submission of the course's assignments)
-    nb_subs = pd.Index([notebooks.get(nb) for nb in nb_uniq.tolist()], dtype=object)
-    sub_pos = pd.Index(sub_ids, dtype=object).get_indexer(nb_subs) if len(nb_uniq) else np.zeros(0, int)
-    sub_codes = nb_codes
     known = np.array([c in cell_info for c in cell_uniq.tolist()], bool)
     cells = [cell_info.get(c, ("", "", 0.0)) for c in cell_uniq.tolist()]
-    sub = sub_pos[sub_codes] if len(sub_codes) else np.zeros(0, int)
-    keep = (sub >= 0) & known[cell_codes] if len(cell_codes) else np.zeros(0, bool)
+    keep = (sub >= 0) & known[cell_codes]
     cell = cell_codes[keep]
     points = np.array([c[2] for c in cells], float)
     return _GradeRows(sub[keep], cell, rows[:, 2][keep].astype(float), points[cell], cells)

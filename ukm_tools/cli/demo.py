@@ -65,3 +65,8 @@ def demo_cmd(
     for key, path in result.exports.items():
         console.print(f"{T.both('out_export')} {key}: {path}", highlight=False)
     console.print(f"Gradebook: {result.course / 'gradebook.db'}", highlight=False)
+    if result.sign_in:
+        console.print(f"{T.both('out_sign_in') + ':':<28}{result.sign_in}", highlight=False)
+    if result.report:
+        console.print(f"{T.both('out_report') + ':':<28}{result.report['xlsx']}", highlight=False)
+        console.print(f"{T.both('out_dashboard') + ':':<28}{result.report['html']}", highlight=False)

@@ -177,3 +177,62 @@ register(
         "currency": {"id": "Mata uang", "en": "Currency"},
     },
 )
+
+
+# --- Bridge to the YAML message catalogue of main (issue 10) -------------------------------------
+# The certificate texts live in ukm_tools/data/messages/ in main's catalogue format; until main is
+# merged into this branch, this small reader serves them (replaced by main's messages.py at merge).
+
+
+def _catalogue_file(owner: str) -> dict[str, Any]:
+    from importlib import resources
+
+    import yaml
+
+    path = resources.files("ukm_tools").joinpath("data", "messages", *owner.split(".")[:-1], owner.split(".")[-1] + ".yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+class _Section:
+    def __init__(self, owner: str) -> None:
+        data = _catalogue_file(owner)
+        self._text = data.get("text", {})
+        register(data.get("problems", {}), data.get("fields", {}))
+
+    def __call__(self, key: str, lang: str, /, **params: Any) -> str:
+        return self._text[key]["en" if lang == "en" else "id"].format(**params)
+
+
+def section(owner: str) -> _Section:
+    return _Section(owner)
+
+
+class _Catalogue:
+    @property
+    def problems(self) -> dict[str, dict[str, str]]:
+        return _MESSAGES
+
+
+def catalogue() -> _Catalogue:
+    return _Catalogue()
+
+
+def _load_all_problems() -> None:
+    from importlib import resources
+
+    root = resources.files("ukm_tools").joinpath("data", "messages")
+    if not root.is_dir():
+        return
+    stack = [root]
+    while stack:
+        for item in stack.pop().iterdir():
+            if item.is_dir():
+                stack.append(item)
+            elif item.name.endswith(".yaml"):
+                import yaml
+
+                data = yaml.safe_load(item.read_text(encoding="utf-8")) or {}
+                register(data.get("problems", {}), data.get("fields", {}))
+
+
+_load_all_problems()

@@ -47,8 +47,11 @@ def init_cmd(
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import init_course
 
+        from ukm_tools.cli.certificates import show_key_created
+
         path = init_course(folder, template)
         spec = load_course(path)
+        show_key_created(path, lang)  # the certificates' signing key, made with the course
     console.print(
         _t(lang, f"Kursus '{spec.title}' dibuat di {path}", f"Course '{spec.title}' created in {path}"), highlight=False
     )

@@ -68,3 +68,14 @@ def demo_cmd(
     if result.report:
         console.print(f"Laporan kelulusan / completion report (Excel): {result.report['xlsx']}", highlight=False)
         console.print(f"Dasbor / dashboard (HTML, offline): {result.report['html']}", highlight=False)
+    if result.certificates:
+        from ukm_tools.course.certificates import PAGE_FILE
+        from ukm_tools.messages import section
+
+        T = section("cli.certificates")
+        folder = result.certificates[0].parent
+        console.print(
+            T("demo_outputs", lang, count=len(result.certificates), folder=folder, page=result.course / PAGE_FILE),
+            highlight=False,
+            markup=False,
+        )

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from synthetic_gradebook import Sub, SyntheticCourse, full_marks
+from tests.course.synthetic_gradebook import Sub, SyntheticCourse, full_marks
 
 from ukm_tools.certificate_code import b64url, unb64url
 

@@ -262,10 +262,17 @@ def _certificates(course: Path, out: Path, result: DemoResult, say: Callable[[st
     from ukm_tools.messages import section
 
     # The demo's private key beside the demo course, never in it (nor in the staff's own keys folder).
+    before = os.environ.get("UKM_KEYS_DIR")
     os.environ["UKM_KEYS_DIR"] = str(out / "kunci-rahasia")
-    today = dt.datetime.now(JAKARTA).date()
-    create_keys(course, today)
-    issued = issue_certificates(course, today)
+    try:
+        today = dt.datetime.now(JAKARTA).date()
+        create_keys(course, today)
+        issued = issue_certificates(course, today)
+    finally:
+        if before is None:
+            del os.environ["UKM_KEYS_DIR"]
+        else:
+            os.environ["UKM_KEYS_DIR"] = before
     result.certificates = [c.pdf for c in issued]
     folder = issued[0].pdf.parent if issued else course / "sertifikat" / "pdf"
     T = section("course.certificates")

@@ -273,5 +273,3 @@ def verify_code(code: str, keyring: Keyring, revocations: RevocationList) -> Ver
     if revoked is not None:
         return Verdict("cert_revoked", facts, revoked)
     return Verdict(None, facts)
-
-

@@ -189,7 +189,9 @@ def _catalogue_file(owner: str) -> dict[str, Any]:
 
     import yaml
 
-    path = resources.files("ukm_tools").joinpath("data", "messages", *owner.split(".")[:-1], owner.split(".")[-1] + ".yaml")
+    path = resources.files("ukm_tools").joinpath(
+        "data", "messages", *owner.split(".")[:-1], owner.split(".")[-1] + ".yaml"
+    )
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 

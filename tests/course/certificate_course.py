@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from tests.course.synthetic_gradebook import Sub, SyntheticCourse, full_marks
 
+from tests.course.synthetic_gradebook import Sub, SyntheticCourse, full_marks
 from ukm_tools.certificate_code import b64url, unb64url
 
 TODAY = dt.date(2026, 3, 2)

@@ -44,10 +44,9 @@ def init_cmd(
     """Buat folder kursus baru dari templat. / Create a course folder from the template."""
     lang = resolve_lang(lang)
     with user_errors(lang):
+        from ukm_tools.cli.certificates import show_key_created
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import init_course
-
-        from ukm_tools.cli.certificates import show_key_created
 
         path = init_course(folder, template)
         spec = load_course(path)

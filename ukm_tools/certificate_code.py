@@ -219,7 +219,10 @@ def read_revocations(keyring: Keyring, signed: Mapping[str, str] | None) -> Revo
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking a code: ``reason`` is None when valid, else a catalogue problem code."""
+    """The outcome of checking a code: ``reason`` is None when valid, else a catalogue problem code.
+
+    ``facts`` only once the signature has checked (valid, revoked, retired key): a forger's are never shown.
+    """
 
     reason: str | None
     facts: CertificateFacts | None = None
@@ -262,7 +265,7 @@ def verify_code(code: str, keyring: Keyring, revocations: RevocationList) -> Ver
         return Verdict("cert_malformed")
     pub = keyring.get(facts.key_id)
     if pub is None:
-        return Verdict("cert_unknown_key", facts, details={"key": facts.key_id})
+        return Verdict("cert_unknown_key", details={"key": facts.key_id})  # facts nobody vouches for
     if not _signed_by(pub, data, sig):
         return Verdict("cert_bad_signature")  # the facts are not shown: nobody vouches for them
     if facts.course_id != keyring.course_id:

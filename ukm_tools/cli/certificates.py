@@ -112,7 +112,7 @@ def verify_cmd(
     else:
         _say(T("invalid", lang, reason=reason))
     f = verdict.facts
-    if f is not None and verdict.reason != "cert_bad_signature":
+    if f is not None:
         _say(T("facts", lang, number=f.number, name=f.name, course=f.course_id, date=f.issued_on, key=f.key_id))
         _say(T("facts_modules", lang, modules=", ".join(f.modules)))
     if not verdict.valid:

@@ -216,7 +216,8 @@ def main() -> None:
 
         print(
             f"grade_assignment (sandbox on, {args.workers or default_workers(True)} workers): {args.n} submissions in "
-            f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses {dict((k.value, v) for k, v in report.counts().items())}"
+            f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses "
+            f"{dict((k.value, v) for k, v in report.counts().items())}"
         )
 
         ps, es = scores(plain), scores(engine)

@@ -44,18 +44,8 @@ def dashboard(tmp_path_factory):
 
 def _open(open_page, path, width):
     p = open_page(width, 800)
-    blocked = []
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    p.page.route("**/*", route)
     p.page.goto(path.as_uri())
-    return p, blocked
+    return p, p.blocked
 
 
 def test_dashboard_on_a_phone_offline(open_page, dashboard):

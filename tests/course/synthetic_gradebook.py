@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import numpy as np
@@ -35,7 +36,7 @@ class Sub:
 
     student: str
     assignment: str
-    scores: dict[str, float | None] = field(default_factory=dict)
+    scores: Mapping[str, float | None] = field(default_factory=dict)
     status: str = "graded"
     reason: str = ""
     timestamp: dt.datetime = dt.datetime(2026, 2, 14, 3, 0)  # naive UTC, like nbgrader's
@@ -144,7 +145,8 @@ class SyntheticCourse:
 
     def submit(self, subs: Iterable[Sub]) -> None:
         """Submissions with their grades and the grading engine's status rows, in bulk."""
-        sa_rows, sn_rows, g_rows, st_rows = [], [], [], []
+        sa_rows, sn_rows, st_rows = [], [], []
+        g_rows: list[tuple[Any, ...]] = []
         for s in subs:
             sub_id, nb_id = self._id(), self._id()
             sa_rows.append((sub_id, self.assignment_ids[s.assignment], s.student, s.timestamp.isoformat(" ")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pytest
 from synthetic_gradebook import Sub, full_marks
@@ -44,7 +46,7 @@ def test_question_statistics_on_a_small_class(synthetic):
     x = np.array([2, 2, 0, 0.0])
     rest = np.array([10, 8, 5, 3.0])
     assert q.loc["cek_exw", "discrimination"] == pytest.approx(np.corrcoef(x, rest)[0, 1])
-    assert np.isnan(q.loc["cek_fob", "discrimination"])  # everyone right: it separates nobody
+    assert np.isnan(cast(float, q.loc["cek_fob", "discrimination"]))  # everyone right: it separates nobody
     assert analytics.question_hint(1.0, np.nan) == "sangat mudah"
     assert analytics.distribution(data.scores.item_counts, A, "refleksi_harga") == [(0.0, 1), (2.0, 2), (4.0, 1)]
     stats = analytics.assignment_stats(data).set_index("assignment").loc[A]

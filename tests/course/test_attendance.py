@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from ukm_tools.course import attendance, audit
 from ukm_tools.course.attendance import import_attendance, read_sheet
 from ukm_tools.errors import UkmError
+from ukm_tools.io.workbooks import first_sheet
 
 pytestmark = pytest.mark.timeout(60)
 SESSIONS = ["pagi", "siang"]
@@ -21,7 +22,7 @@ ROSTER = {
 
 def xlsx(path, rows, title=True):
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "kehadiran"
     if title:
         ws.append(["DAFTAR HADIR PELATIHAN EKSPOR, 14 FEBRUARI 2026"])

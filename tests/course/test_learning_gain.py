@@ -39,6 +39,7 @@ def test_gain_is_at_most_one_and_one_only_for_a_perfect_post_test(pre, post):
     if pre == 100:
         assert g == MASTERED
     else:
+        assert isinstance(g, float)
         assert g <= 1 and (g == 1) == (post == 100) and (g > 0) == (post > pre)
 
 
@@ -69,11 +70,11 @@ def test_class_gain_per_participant_and_per_topic(synthetic):
         ]
     )
     gain = learning_gain(load_course_data(course.course))
+    assert gain is not None
     p = gain.participants
-    for row in p.itertuples():  # the report's vectorised gains are the definition's, participant by participant
-        assert row.gain == normalised_gain(row.pre, row.post) or row.gain == pytest.approx(
-            normalised_gain(row.pre, row.post)
-        )
+    for sid, pre, post, g in zip(p.index, p["pre"], p["post"], p["gain"], strict=True):
+        # the report's vectorised gains are the definition's, participant by participant
+        assert g == normalised_gain(pre, post) or g == pytest.approx(normalised_gain(pre, post)), sid
     assert p.loc["ani", "gain"] == pytest.approx(0.5) and p.loc["cici", "gain"] == 1.0
     assert p.loc["budi", "gain"] == MASTERED and p.loc["budi", "note"] == "sudah menguasai (tes awal 100%)"
     assert p.loc["dedi", "gain"] is None and p.loc["dedi", "note"] == "belum mengerjakan tes akhir"

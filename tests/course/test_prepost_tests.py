@@ -41,7 +41,9 @@ def test_key_and_notebook_agree_question_by_question(test):
     assert graded == list(key.questions)
     for (q, entry), opts in zip(key.questions.items(), options, strict=True):
         assert opts[entry.answer] == entry.answer_text, q
-    topics = [t.id for t in load_course(template).tests.topics]
+    tests = load_course(template).tests
+    assert tests is not None
+    topics = [t.id for t in tests.topics]
     assert sorted(e.topic for e in key.questions.values()) == sorted(topics)  # one question per topic
 
 
@@ -76,8 +78,8 @@ def test_the_grader_accepts_only_the_right_option_in_every_record():
     assert judge_choice(recorded_choices(cell(wrong), TEST, q), key, q) == "Jawaban belum tepat."
     # Recording every option in the hope one of them counts gains nothing.
     assert judge_choice(recorded_choices(cell(*entry.options), TEST, q), key, q) == "Jawaban belum tepat."
-    assert judge_choice(recorded_choices(cell("e"), TEST, q), key, q).startswith('Jawaban "e" bukan salah satu')
-    assert judge_choice(recorded_choices({"outputs": []}, TEST, q), key, q).startswith("Jawaban tidak tercatat")
+    assert str(judge_choice(recorded_choices(cell("e"), TEST, q), key, q)).startswith('Jawaban "e" bukan salah satu')
+    assert str(judge_choice(recorded_choices({"outputs": []}, TEST, q), key, q)).startswith("Jawaban tidak tercatat")
     # A record claiming another question or test is not this question's answer.
     assert recorded_choices(cell(entry.answer), "tes-akhir", q) == []
     for message in (judge_choice(recorded_choices(cell(o), TEST, q), key, q) for o in entry.options):
@@ -203,6 +205,7 @@ def test_the_key_is_neither_released_nor_in_the_feedback(graded_test):
     text = json.dumps(nbformat.read(ops.released_notebook(course, TEST), as_version=4))
     assert "tes.catat" not in text and KEYS_DIR not in text
     (result,) = ops.feedback(course, TEST, ["salah"], release=False)
+    assert result.path is not None
     html = result.path.read_text(encoding="utf-8")
     assert "Jawaban belum tepat." in html
     assert "tes.catat" not in html and "application/vnd.ukm.answers" not in html

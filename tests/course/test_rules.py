@@ -25,6 +25,7 @@ def write(course: Path, data: dict) -> None:
 
 def test_template_declares_tests_sessions_and_rules():
     spec = load_course(ops.template_dir())
+    assert spec.tests is not None
     assert (spec.tests.pre.name, spec.tests.post.name) == ("tes-awal", "tes-akhir")
     assert len(spec.tests.topics) == 10 and [s.id for s in spec.sessions] == ["pagi", "siang"]
     rules = spec.completion

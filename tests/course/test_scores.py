@@ -4,8 +4,10 @@ and on synthetic gradebooks (every grade row summed by hand)."""
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
+import pandas as pd
 import pytest
 from synthetic_gradebook import PENDING, Sub
 
@@ -31,7 +33,7 @@ def test_bulk_results_match_nbgraders_api_on_a_graded_course(graded):
     for sid, row in expected.items():
         mine = got.loc[sid]
         assert mine["status"] == row.status, sid
-        assert (None if math.isnan(mine["score"]) else mine["score"]) == row.score, sid
+        assert (None if pd.isna(mine["score"]) else mine["score"]) == row.score, sid
         assert mine["max_score"] == row.max_score, sid
         assert mine["pending_points"] == row.pending_points, sid
         assert mine["pending"].split(",") == (row.ungraded_manual or [""]), sid
@@ -66,14 +68,14 @@ def test_item_sums_and_totals_agree_with_every_grade_row(synthetic):
         if status == "graded":
             rows.append(scores)
     synthetic.submit(subs)
-    scores = load_scores(synthetic.db_url, synthetic.course, [A])
-    res = scores.results.set_index("student")
-    assert math.isnan(res.loc["s05", "score"]) and res.loc["s05", "status"] == "error"
+    loaded = load_scores(synthetic.db_url, synthetic.course, [A])
+    res = loaded.results.set_index("student")
+    assert math.isnan(cast(float, res.loc["s05", "score"])) and res.loc["s05", "status"] == "error"
     totals = [sum(v for v in r.values() if v is not None) for r in rows]
     assert sorted(res["score"].dropna()) == sorted(totals)
-    items = scores.items.set_index("question")
+    items = loaded.items.set_index("question")
     for q, _, _ in synthetic.cells[A]:
-        pairs = [(r[q], t - r[q]) for r, t in zip(rows, totals, strict=True) if r[q] is not None]
+        pairs = [(v, t - v) for r, t in zip(rows, totals, strict=True) if (v := r[q]) is not None]
         x = np.array([p[0] for p in pairs])
         y = np.array([p[1] for p in pairs])
         assert items.loc[q, "n"] == len(x)

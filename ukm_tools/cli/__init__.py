@@ -19,6 +19,7 @@ _COMMAND_MODULES = [
     "ukm_tools.cli.completion",
     "ukm_tools.cli.certificates",
     "ukm_tools.cli.demo",
+    "ukm_tools.cli.hub",
 ]
 
 

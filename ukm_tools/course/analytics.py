@@ -31,8 +31,10 @@ import pandas as pd
 from ukm_tools.course.completion import COMPLETED, CompletionResult
 from ukm_tools.course.course_data import CourseData
 from ukm_tools.course.scores import NOT_GRADED
+from ukm_tools.messages import section
 
 BANDS = [f"{lo}–{lo + 9}" for lo in range(0, 90, 10)] + ["90–100"]
+T = section("course.analytics")
 #: Review hints (see the sheet 'soal'): thresholds commonly used for classroom tests.
 EASY_ABOVE, HARD_BELOW, WEAK_DISCRIMINATION = 0.9, 0.3, 0.2
 
@@ -75,16 +77,13 @@ def _topics(data: CourseData, frame: pd.DataFrame) -> list[str]:
 
 def question_hint(facility: float, disc: float, lang: str = "id") -> str:
     """A short review hint for the trainer (empty when nothing stands out)."""
-    id_ = lang != "en"
     hints = []
     if not np.isnan(facility) and facility > EASY_ABOVE:
-        hints.append("sangat mudah" if id_ else "very easy")
+        hints.append(T("hint_easy", lang))
     if not np.isnan(facility) and facility < HARD_BELOW:
-        hints.append("sangat sulit" if id_ else "very hard")
+        hints.append(T("hint_hard", lang))
     if not np.isnan(disc) and disc < WEAK_DISCRIMINATION:
-        hints.append(
-            "daya beda rendah: periksa soal dan kuncinya" if id_ else "weak discrimination: check wording and key"
-        )
+        hints.append(T("hint_weak_discrimination", lang))
     return "; ".join(hints)
 
 

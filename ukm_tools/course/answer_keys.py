@@ -24,35 +24,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 if TYPE_CHECKING:
     from ukm_tools.course.config import CourseSpec
 
 KEYS_DIR = "kunci-jawaban"
-
-register(
-    {
-        "key_file_missing": {
-            "id": "Kunci jawaban tes '{value}' tidak ditemukan: {path}. "
-            "Salin dari templat kursus (assignments/{keys_dir}/).",
-            "en": "No answer key for test '{value}': {path}. "
-            "Copy it from the course template (assignments/{keys_dir}/).",
-        },
-        "key_unknown_topic": {
-            "id": "{field}: topik '{value}' tidak ada di tests.topics course.yml. Topik yang ada: {allowed}.",
-            "en": "{field}: topic '{value}' is not in course.yml tests.topics. Topics: {allowed}.",
-        },
-        "key_topic_not_asked": {
-            "id": "{field}: tidak ada soal untuk topik '{value}'; setiap tes harus menanyakan setiap topik.",
-            "en": "{field}: no question on topic '{value}'; each test must ask about every topic.",
-        },
-        "key_answer_not_option": {
-            "id": "{field}: jawaban '{value}' bukan salah satu pilihan ({allowed}).",
-            "en": "{field}: answer '{value}' is not one of the options ({allowed}).",
-        },
-    }
-)
 
 
 class _Strict(BaseModel):

@@ -34,52 +34,11 @@ import sqlalchemy as sa
 from ukm_tools.course import audit
 from ukm_tools.course.roster import ID_PATTERN, _cell_text, _norm_header, sheet_rows
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 ACTION = "attendance_import"
 PRESENT = {"ya", "y", "hadir", "h", "1", "v", "✓", "✔", "√", "true", "benar"}
 ABSENT = {"tidak", "t", "tidak hadir", "absen", "a", "0", "-", "false", "", "izin", "sakit"}
 
-register(
-    {
-        "attendance_no_sessions": {
-            "id": "course.yml belum mendeklarasikan sesi (bagian sessions:); kehadiran dicatat per sesi.",
-            "en": "course.yml declares no sessions (sessions:); attendance is recorded per session.",
-        },
-        "attendance_no_header": {
-            "id": "Berkas '{value}': baris judul kolom tidak ditemukan. Baris judul memuat id_peserta (atau nama) "
-            "dan satu kolom per sesi: {allowed}. Buat lembar kosong dengan `ukm attendance template`.",
-            "en": "File '{value}': no header row found. It must contain id_peserta (or nama) and one column per "
-            "session: {allowed}. Get an empty sheet with `ukm attendance template`.",
-        },
-        "attendance_no_session_column": {
-            "id": "Berkas '{value}': tidak ada kolom sesi ({allowed}). Tambahkan kolom sesi, atau sebutkan sesinya "
-            "dengan --session bila lembar ini daftar hadir satu sesi.",
-            "en": "File '{value}': no session column ({allowed}). Add session columns, or name the session with "
-            "--session if this is the sign-in list of one session.",
-        },
-        "attendance_bad_value": {
-            "id": "Baris {line}: kolom {field} berisi '{value}'; tulis ya/hadir atau tidak (kosong = tidak hadir).",
-            "en": "Line {line}: column {field} holds '{value}'; write ya/hadir (present) or tidak (absent).",
-        },
-        "attendance_not_on_roster": {
-            "id": "Baris {line}: '{value}' tidak ada di daftar peserta; baris ini tidak diimpor.",
-            "en": "Line {line}: '{value}' is not on the roster; this row is not imported.",
-        },
-        "attendance_ambiguous_name": {
-            "id": "Baris {line}: nama '{value}' dipakai {count} peserta; isi id_peserta. Baris ini tidak diimpor.",
-            "en": "Line {line}: the name '{value}' belongs to {count} participants; give id_peserta. Row not imported.",
-        },
-        "attendance_duplicate": {
-            "id": "Baris {line}: peserta '{value}' sudah ada di baris {first_line}.",
-            "en": "Line {line}: participant '{value}' already appears on line {first_line}.",
-        },
-        "attendance_no_identity": {
-            "id": "Baris {line}: id_peserta dan nama kosong.",
-            "en": "Line {line}: both id_peserta and nama are empty.",
-        },
-    }
-)
 
 _META = sa.MetaData()
 ATTENDANCE_TABLE = sa.Table(
@@ -154,7 +113,7 @@ def read_sheet(
                         columns[names.index("hadir")] = session
                 if not columns and session is None:
                     raise UkmError("attendance_no_session_column", "file", str(path), session_ids)
-                result = SheetRead(sorted(set(columns.values())) or [session])
+                result = SheetRead(sorted(set(columns.values())) or [str(session)])
             continue
         rec = {n: (cells[i] if i < len(cells) else "") for i, n in enumerate(header)}
         _read_row(result, line, rec, columns, session, cells, roster, by_name, seen)
@@ -226,8 +185,10 @@ def store(db_url: str, sheet: SheetRead, *, source: str, by: str | None = None) 
                 )
     finally:
         engine.dispose()
-    present = sum(1 for v in sheet.marks.values() if v)
-    detail = f"{source}: {present} hadir, {len(sheet.marks) - present} tidak hadir; {len(sheet.notices)} baris dilewati"
+    n_present = sum(1 for v in sheet.marks.values() if v)
+    detail = (
+        f"{source}: {n_present} hadir, {len(sheet.marks) - n_present} tidak hadir; {len(sheet.notices)} baris dilewati"
+    )
     return audit.append(
         db_url,
         by=by or getpass.getuser(),
@@ -314,9 +275,10 @@ def write_template(path: str | Path, session_ids: list[str], roster: dict[str, s
     from openpyxl.styles import Font
 
     from ukm_tools.course.report_workbook import append_row  # names stay text, never formulas
+    from ukm_tools.io.workbooks import first_sheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "kehadiran"
     append_row(ws, header)
     for cell in ws[1]:

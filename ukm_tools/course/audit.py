@@ -92,7 +92,8 @@ def append(
     engine = _engine(db_url)
     try:
         with engine.begin() as conn:
-            new_id = conn.execute(sa.insert(AUDIT_TABLE).values(**values)).inserted_primary_key[0]
+            key = conn.execute(sa.insert(AUDIT_TABLE).values(**values)).inserted_primary_key
+            new_id = int(key[0]) if key else 0
     finally:
         engine.dispose()
     return AuditEntry(new_id, at, by, action, student, unit, status, why, detail)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -35,16 +36,11 @@ from ukm_tools.course.audit import JAKARTA
 from ukm_tools.course.course_data import CourseData, load_course_data
 from ukm_tools.course.scores import NOT_GRADED
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 
+T = section("course.completion")
 COMPLETED, PROVISIONAL, NEEDS_ATTENTION, NOT_YET = "completed", "provisional", "needs_attention", "not_yet"
 STATES = (COMPLETED, PROVISIONAL, NEEDS_ATTENTION, NOT_YET)
-STATE_LABELS = {
-    COMPLETED: ("selesai", "completed"),
-    PROVISIONAL: ("sementara (menunggu nilai manual)", "provisional (manual grades pending)"),
-    NEEDS_ATTENTION: ("perlu dicek staf", "needs attention"),
-    NOT_YET: ("belum", "not yet"),
-}
 ATTENDANCE = "kehadiran"  # the unit name of the attendance condition in tables
 # ALL: one not-yet decides; else an attention case; else pending manual grades.
 _RANK_ALL = np.array([0, 1, 2, 3])
@@ -52,47 +48,10 @@ _RANK_ALL = np.array([0, 1, 2, 3])
 _RANK_ANY = np.array([0, 2, 1, 3])
 _UNIT = 10**6  # points and percentages compared as integers of a millionth: exactly at the mark passes
 
-register(
-    {
-        "progress_not_submitted": {
-            "id": "{value} belum dikumpulkan.",
-            "en": "{value} not handed in yet.",
-        },
-        "progress_short": {
-            "id": "Nilai {pct}% dari batas {pass_pct}%: kurang {points} poin.",
-            "en": "Score {pct}% against a pass mark of {pass_pct}%: {points} points short.",
-        },
-        "progress_pending": {
-            "id": "{points} poin menunggu nilai manual dari pengajar ({value}).",
-            "en": "{points} points wait for a manual grade ({value}).",
-        },
-        "progress_attention": {
-            "id": "{value}: {status}{reason}. Bukan kesalahan peserta; staf perlu memeriksa dan menilai ulang.",
-            "en": "{value}: {status}{reason}. Not the participant's fault; staff must check and regrade.",
-        },
-        "progress_sessions": {
-            "id": "Hadir {value} dari minimal {allowed} sesi.",
-            "en": "Attended {value} of at least {allowed} sessions.",
-        },
-        "progress_sessions_unknown": {
-            "id": "Daftar hadir sesi {value} belum diimpor (ukm attendance import).",
-            "en": "The sign-in sheet of session {value} is not imported yet (ukm attendance import).",
-        },
-        "progress_override": {
-            "id": "Dikoreksi staf: {state}, oleh {by} pada {at}: {why} (hasil gradebook: {computed}).",
-            "en": "Overridden by staff: {state}, by {by} on {at}: {why} (gradebook result: {computed}).",
-        },
-        "progress_unknown_participant": {
-            "id": "Peserta '{value}' tidak ada di gradebook. Peserta yang mirip: {allowed}.",
-            "en": "Participant '{value}' is not in the gradebook. Similar ids: {allowed}.",
-        },
-    }
-)
-
 
 def state_label(state: str, lang: str = "id") -> str:
-    pair = STATE_LABELS.get(state)
-    return state if pair is None else pair[0 if lang != "en" else 1]
+    """A state in words (the state itself when the catalogue has no words for it)."""
+    return T(f"state_{state}", lang) if state in STATES else state
 
 
 @dataclass(frozen=True)
@@ -375,7 +334,7 @@ def progress(data: CourseData, result: CompletionResult, student: str, lang: str
                         None,
                         a,
                         None,
-                        {"status": status_label(row["status"], lang), "reason": reason},
+                        {"status": status_label(str(row["status"]), lang), "reason": reason},
                     )
                 )
             if row["pending"]:
@@ -385,7 +344,7 @@ def progress(data: CourseData, result: CompletionResult, student: str, lang: str
                         None,
                         row["pending"].replace(",", ", "),
                         None,
-                        {"points": _fmt(row["pending_points"])},
+                        {"points": _fmt(cast(float, row["pending_points"]))},
                     )
                 )
         if r.computed[i] != COMPLETED and r.short_points[i] > 0 and not np.isnan(r.pct[i]):
@@ -424,7 +383,7 @@ def progress(data: CourseData, result: CompletionResult, student: str, lang: str
         att_notes.append(Problem("progress_sessions", None, int(result.attended[i]), need))
     if result.sessions_unknown:
         att_notes.append(Problem("progress_sessions_unknown", None, ", ".join(result.sessions_unknown)))
-    name = data.scores.students.loc[student, "name"] if student in data.scores.students.index else ""
+    name = str(data.scores.students.loc[student, "name"]) if student in data.scores.students.index else ""
     return Progress(student, name, result.state[i], units, int(result.attended[i]), need, att_notes)
 
 

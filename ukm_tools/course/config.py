@@ -9,35 +9,18 @@ completion rules, sessions and pre/post tests are declared in :mod:`ukm_tools.co
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ukm_tools.course.rules import CompletionRules, SessionSpec, TestSpec, TestsSpec, rule_problems
+from ukm_tools.datafiles import load_yaml
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 COURSE_FILE = "course.yml"
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-register(
-    {
-        "duplicate_assignment": {
-            "id": "{field}: tugas '{value}' sudah dipakai di modul lain; nama tugas harus unik.",
-            "en": "{field}: assignment '{value}' is already used in another module; names must be unique.",
-        },
-        "missing_source": {
-            "id": "{field}: tugas '{value}' tidak punya folder sumber source/{value}/ di folder kursus.",
-            "en": "{field}: assignment '{value}' has no source folder source/{value}/ in the course folder.",
-        },
-        "bad_name": {
-            "id": "{field}: '{value}' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms).",
-            "en": "{field}: '{value}' is not allowed; use lower-case letters, digits, '-' or '_' (e.g. harga-incoterms).",
-        },
-    }
-)
 
 
 class _Strict(BaseModel):
@@ -58,6 +41,8 @@ class ModuleSpec(_Strict):
 
     id: str = Field(pattern=_NAME)
     title: str = Field(min_length=1)
+    page: str | None = Field(default=None, pattern=_NAME)  # its page book/modul/<page>.md, if the book has one
+    calculator: str | None = Field(default=None, pattern=_NAME)  # the ukm_tools.widgets module its page links to
     assignments: list[AssignmentSpec] = Field(min_length=1)
 
 
@@ -85,14 +70,14 @@ class CourseSpec(_Strict):
     pass_rule: PassRule = PassRule()
     tests: TestsSpec | None = None
     sessions: list[SessionSpec] = Field(default_factory=list)
-    completion: CompletionRules | None = None
+    completion: CompletionRules = Field(default_factory=CompletionRules)  # old files: from pass_rule (below)
     certificate: CertificateSpec = CertificateSpec()
 
     @model_validator(mode="after")
     def _one_pass_mark(self) -> CourseSpec:
         # Old files: pass_rule only, which then also means the completion rule. New files: the
         # grade export's verdict uses the completion pass mark unless pass_rule is given too.
-        if self.completion is None:
+        if "completion" not in self.model_fields_set:
             self.completion = CompletionRules.from_pass_rule(self.pass_rule)
         elif "pass_rule" not in self.model_fields_set:
             self.pass_rule = PassRule(min_score_pct=self.completion.pass_pct)
@@ -105,8 +90,20 @@ class CourseSpec(_Strict):
         """The pre-test and post-test (empty when the course declares none)."""
         return self.tests.all() if self.tests else []
 
+    def pages(self) -> list[str]:
+        """The book's module pages (book/modul/<page>.md), in the course's order."""
+        return [m.page for m in self.modules if m.page]
+
+    def module_for_page(self, page: str) -> ModuleSpec:
+        """The module whose book page is ``page``."""
+        for m in self.modules:
+            if m.page == page:
+                return m
+        raise UkmError("unknown_choice", "page", page, [m.page for m in self.modules if m.page])
+
     def assignment(self, name: str) -> AssignmentSpec | TestSpec:
-        for a in [*self.assignments(), *self.test_specs()]:
+        found: list[AssignmentSpec | TestSpec] = [*self.assignments(), *self.test_specs()]
+        for a in found:
             if a.name == name:
                 return a
         known = [a.name for a in self.assignments()] + [t.name for t in self.test_specs()]
@@ -120,7 +117,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out or "course.yml"
 
 
-def _problem(err: dict[str, Any]) -> Problem:
+def _problem(err: Mapping[str, Any]) -> Problem:
     field = _field_path(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -176,10 +173,7 @@ def load_course(course_dir: str | Path) -> CourseSpec:
     path = Path(course_dir) / COURSE_FILE
     if not path.is_file():
         raise UkmError("file_not_found", "file", str(path))
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
+    data = load_yaml(path)  # the project's one bounded YAML loader
     return parse_course(data, Path(course_dir))
 
 

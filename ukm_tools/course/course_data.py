@@ -19,18 +19,6 @@ from ukm_tools.course.config import CourseSpec, load_course
 from ukm_tools.course.profiles import FIELDS, load_profiles
 from ukm_tools.course.scores import GradeReader, Scores, load_scores
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "report_no_gradebook": {
-            "id": "Gradebook {value} tidak ditemukan. Impor daftar peserta dulu (ukm roster import), atau periksa "
-            "folder kursus / UKM_DB_URL.",
-            "en": "Gradebook {value} not found. Import the roster first (ukm roster import), or check the course "
-            "folder / UKM_DB_URL.",
-        }
-    }
-)
 
 
 @dataclass

@@ -8,16 +8,6 @@ from pathlib import Path
 from rich.console import Console
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "grading_engine_missing": {
-            "id": "Mesin penilaian (ukm_tools.course.grading) belum terpasang.",
-            "en": "The grading engine (ukm_tools.course.grading) is not installed.",
-        }
-    }
-)
 
 
 def run_grading(

@@ -123,7 +123,9 @@ def learning_gain(data: CourseData) -> LearningGain | None:
         matched=int(both.sum()),
         mean_pre=mean_pre,
         mean_post=mean_post,
-        class_gain=None if mean_pre is None or mean_pre >= 100 else (mean_post - mean_pre) / (100 - mean_pre),
+        class_gain=None
+        if mean_pre is None or mean_post is None or mean_pre >= 100
+        else (mean_post - mean_pre) / (100 - mean_pre),
         mean_gain=float(np.mean(numeric)) if numeric else None,
         mastered=int((frame["gain"] == MASTERED).sum()),
     )
@@ -146,6 +148,8 @@ def _topic_shares(data: CourseData, test: str) -> dict[str, tuple[int, int]]:
 
 def _topics(data: CourseData) -> list[TopicShare]:
     tests = data.spec.tests
+    if tests is None:
+        return []
     before = _topic_shares(data, tests.pre.name)
     after = _topic_shares(data, tests.post.name)
     out = []

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from ukm_tools.course import audit
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 OVERRIDE, WITHDRAW = "override", "withdraw"
 #: Statuses staff may set, by every name accepted on the command line.
@@ -28,37 +27,6 @@ STATUS_NAMES = {
     "tidak": "not_yet",
 }
 MIN_WHY = 10  # characters: a reason a later reader can understand, not "ok"
-
-register(
-    {
-        "override_unknown_participant": {
-            "id": "Peserta '{value}' tidak ada di gradebook (impor daftar peserta dulu).",
-            "en": "Participant '{value}' is not in the gradebook (import the roster first).",
-        },
-        "override_unknown_unit": {
-            "id": "'{value}' bukan modul atau tes kursus ini. Yang ada: {allowed}.",
-            "en": "'{value}' is not a module or test of this course. Known: {allowed}.",
-        },
-        "override_bad_status": {
-            "id": "--status '{value}' tidak dikenal. Pilihan: selesai (completed) atau belum (not_yet).",
-            "en": "--status '{value}' is not known. Use selesai (completed) or belum (not_yet).",
-        },
-        "override_no_why": {
-            "id": "--why wajib diisi dengan alasan yang jelas (minimal {allowed} huruf), misalnya "
-            '"Nilai refleksi diberikan lisan oleh pelatih".',
-            "en": "--why must give a clear reason (at least {allowed} characters), e.g. "
-            '"Reflection assessed orally by the trainer".',
-        },
-        "override_no_by": {
-            "id": "--by wajib diisi dengan nama staf yang mengoreksi.",
-            "en": "--by must name the staff member making the override.",
-        },
-        "override_nothing_to_withdraw": {
-            "id": "Tidak ada koreksi aktif untuk {value} pada {unit}; tidak ada yang bisa ditarik.",
-            "en": "No active override for {value} on {unit}; nothing to withdraw.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -111,7 +79,7 @@ def set_override(db_url: str, spec, student: str, unit: str, status: str, *, why
     canonical = STATUS_NAMES.get((status or "").strip().lower())
     if canonical is None:
         problems.append(Problem("override_bad_status", "status", status))
-    if problems:
+    if problems or canonical is None:
         raise UkmError(problems=problems)
     entry = audit.append(
         db_url, by=by.strip(), action=OVERRIDE, student=student, unit=unit, status=canonical, why=" ".join(why.split())

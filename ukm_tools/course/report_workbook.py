@@ -16,7 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -343,8 +343,8 @@ def _questions(wb, report: WorkshopReport) -> None:
     )
     rows = []
     for r in q.itertuples(index=False):
-        dist = " | ".join(f"{s:g}: {c}" for s, c in analytics.distribution(counts, r.assignment, r.question))
-        hint = analytics.question_hint(r.facility, r.discrimination)
+        dist = " | ".join(f"{s:g}: {c}" for s, c in analytics.distribution(counts, str(r.assignment), str(r.question)))
+        hint = analytics.question_hint(cast(float, r.facility), cast(float, r.discrimination))
         rows.append(
             [r.assignment, r.question, r.topic, r.points, r.n, r.mean, r.facility, r.discrimination, hint, dist]
         )

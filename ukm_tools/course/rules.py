@@ -31,55 +31,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ukm_tools.errors import Problem
-from ukm_tools.messages import register
 
 if TYPE_CHECKING:
     from ukm_tools.course.config import CourseSpec
 
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-register(
-    {
-        "rule_unknown_module": {
-            "id": "{field}: modul '{value}' tidak ada di bagian modules. Modul yang ada: {allowed}.",
-            "en": "{field}: module '{value}' is not in modules. Modules: {allowed}.",
-        },
-        "rule_not_module_assignment": {
-            "id": "{field}: tugas '{value}' bukan tugas modul {module}. Tugas modul ini: {allowed}.",
-            "en": "{field}: assignment '{value}' is not an assignment of module {module}. Its assignments: {allowed}.",
-        },
-        "rule_too_many_sessions": {
-            "id": "{field}: minimal {value} sesi, padahal hanya {allowed} sesi yang dideklarasikan di sessions.",
-            "en": "{field}: at least {value} sessions, but only {allowed} sessions are declared under sessions.",
-        },
-        "rule_unknown_test": {
-            "id": "{field}: '{value}' bukan tes yang dideklarasikan di tests. Tes yang ada: {allowed}.",
-            "en": "{field}: '{value}' is not a test declared under tests. Tests: {allowed}.",
-        },
-        "rule_duplicate_id": {
-            "id": "{field}: '{value}' sudah dipakai; setiap id harus unik.",
-            "en": "{field}: '{value}' is used twice; ids must be unique.",
-        },
-        "rule_test_is_assignment": {
-            "id": "{field}: tes '{value}' juga tercantum sebagai tugas modul; tes bukan modul, pakai nama lain.",
-            "en": "{field}: test '{value}' is also a module assignment; a test is not a module, use another name.",
-        },
-        "rule_same_test": {
-            "id": "{field}: tes awal dan tes akhir harus tugas yang berbeda (keduanya '{value}').",
-            "en": "{field}: the pre-test and the post-test must be different assignments (both '{value}').",
-        },
-        "tests_need_verify_choices": {
-            "id": "{field}: course.yml punya tes, tetapi nbgrader_config.py tidak memakai penilai pilihan ganda "
-            "({value}); tanpa itu setiap jawaban berbentuk benar diberi nilai penuh. Tambahkan "
-            '"{value}" ke c.Autograde.autograde_preprocessors sesudah nbgrader.preprocessors.Execute '
-            "(lihat nbgrader_config.py di templat kursus).",
-            "en": "{field}: course.yml declares tests but nbgrader_config.py does not run the multiple-choice grader "
-            "({value}); without it every well-formed answer would get full marks. Add "
-            '"{value}" to c.Autograde.autograde_preprocessors after nbgrader.preprocessors.Execute '
-            "(see nbgrader_config.py in the course template).",
-        },
-    }
-)
 
 
 class _Strict(BaseModel):
@@ -159,7 +115,7 @@ def rule_problems(spec: CourseSpec, course_dir: Path | None = None) -> list[Prob
     module_ids = list(modules)
     rules = spec.completion
     problems += _ids("id", [s.id for s in spec.sessions], "sessions")
-    for mid, rule in (rules.modules if rules else {}).items():
+    for mid, rule in rules.modules.items():
         field = f"completion.modules.{mid}"
         if mid not in modules:
             problems.append(Problem("rule_unknown_module", field, mid, module_ids))
@@ -170,24 +126,23 @@ def rule_problems(spec: CourseSpec, course_dir: Path | None = None) -> list[Prob
                 problems.append(
                     Problem("rule_not_module_assignment", f"{field}.required[{j}]", name, own, {"module": mid})
                 )
-    if rules and rules.min_sessions > len(spec.sessions):
+    if rules.min_sessions > len(spec.sessions):
         problems.append(
             Problem("rule_too_many_sessions", "completion.min_sessions", rules.min_sessions, len(spec.sessions))
         )
     test_names = [t.name for t in spec.tests.all()] if spec.tests else []
-    for name in rules.tests if rules else {}:
+    for name in rules.tests:
         if name not in test_names:
             problems.append(Problem("rule_unknown_test", f"completion.tests.{name}", name, test_names))
         elif not 0 <= rules.tests[name] <= 100:
             problems.append(Problem("out_of_range", f"completion.tests.{name}", rules.tests[name], "0–100"))
     if spec.tests:
-        problems += _test_problems(spec, module_ids, course_dir)
+        problems += _test_problems(spec, spec.tests, module_ids, course_dir)
     return problems
 
 
-def _test_problems(spec: CourseSpec, module_ids: list[str], course_dir: Path | None) -> list[Problem]:
+def _test_problems(spec: CourseSpec, tests: TestsSpec, module_ids: list[str], course_dir: Path | None) -> list[Problem]:
     problems: list[Problem] = []
-    tests = spec.tests
     if tests.pre.name == tests.post.name:
         problems.append(Problem("rule_same_test", "tests.post.name", tests.post.name))
     assignments = {a.name for a in spec.assignments()}

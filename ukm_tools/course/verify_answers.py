@@ -89,11 +89,12 @@ def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
         return [
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."
+            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+            "(Restart & Run All) lalu kumpulkan lagi."
         ]
     problems: list[str] = []
     for payload in payloads:
-        answers = payload.get("answers") if isinstance(payload.get("answers"), dict) else {}
+        answers: dict[str, Any] = payload["answers"] if isinstance(payload.get("answers"), dict) else {}
         for exp in expected:
             msg = verify(answers.get(exp.name), exp)
             if msg and msg not in problems:

@@ -129,14 +129,16 @@ class VerifyChoices(NbGraderPreprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+        key = self._answer_key
+        if key is None or cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
             return cell, resources
         question = cell.metadata["nbgrader"].get("grade_id")
-        if question not in self._answer_key.questions:
+        problem: str | None
+        if question not in key.questions:
             problem = NOT_IN_KEY
             self.log.warning("%s: test cell %s is not in the answer key %s", self._test, question, self._key_path)
         else:
-            problem = judge_choice(recorded_choices(cell, self._test, question), self._answer_key, question)
+            problem = judge_choice(recorded_choices(cell, self._test, question), key, question)
         if problem:
             self.log.info("%s/%s %s: answer not accepted by the grader", self._student, self._test, question)
             cell.outputs.insert(

@@ -25,24 +25,6 @@ from ukm_tools.course.grading.checks import fingerprint
 from ukm_tools.course.grading.sandbox import SandboxLimits, clean_runtime, sandbox_available
 from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, default_db_url, utcnow
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "grading_no_gradebook": {
-            "id": "Gradebook {value} tidak ditemukan; jalankan generate_assignment dulu.",
-            "en": "Gradebook {value} not found; run generate_assignment first.",
-        },
-        "grading_no_sandbox": {
-            "id": "Sandbox penilaian butuh bubblewrap (bwrap) dan prlimit; pasang paket 'bubblewrap'.",
-            "en": "The grading sandbox needs bubblewrap (bwrap) and prlimit; install the 'bubblewrap' package.",
-        },
-        "grading_worker_failed": {
-            "id": "Proses penilai gagal dimulai: {value}",
-            "en": "A grading process failed to start: {value}",
-        },
-    }
-)
 
 #: A worker process that dies mid-submission (not the kernel: the grader itself) is retried
 #: this many times in total before the submission is recorded as ``error``.
@@ -191,7 +173,7 @@ class _Pool:
         self._wait_ready(self._start())
 
     def close(self) -> None:
-        for proc, conn in self.workers.values():
+        for _proc, conn in self.workers.values():
             try:
                 conn.send(None)
             except (OSError, ValueError):
@@ -323,7 +305,7 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
     pool = _Pool(_context(), settings, size)
     try:
         while queue or busy:
-            for wid, (proc, conn) in list(pool.workers.items()):
+            for wid, (_proc, conn) in list(pool.workers.items()):
                 if wid not in busy and queue:
                     student = queue.popleft()
                     row = replace(

@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ class ZygoteSandbox:
                 entry.unlink()
         shutil.copytree(workdir, self.box, symlinks=True, dirs_exist_ok=True)
 
-    def spawn(self, connection_info: dict, extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
+    def spawn(self, connection_info: Mapping[str, Any], extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
         if not self.alive():
             self.start()
         self._count += 1
@@ -167,6 +168,7 @@ class ZygoteSandbox:
         """Host PID of the sandbox process whose PID inside the namespace is ``inner``."""
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
+            assert self.proc is not None  # started before its children are looked for
             for proc in psutil.Process(self.proc.pid).children(recursive=True):
                 try:
                     with open(f"/proc/{proc.pid}/status") as fh:
@@ -195,7 +197,7 @@ class ForkedKernel:
     def __init__(self, sandbox: ZygoteSandbox, pid: int, sock: socket.socket, reader) -> None:
         self.sandbox, self.pid, self._sock, self._reader = sandbox, pid, sock, reader
         try:
-            self._pidfd = os.pidfd_open(pid)
+            self._pidfd: int | None = os.pidfd_open(pid)
         except OSError:
             self._pidfd = None
         self.finished = False

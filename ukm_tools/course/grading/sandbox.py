@@ -23,6 +23,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ukm_tools
 
@@ -53,7 +54,7 @@ def _readonly_roots() -> list[str]:
     roots = {sys.base_prefix, sys.prefix, str(Path(ukm_tools.__file__).resolve().parent)}
     roots = {str(Path(r).resolve()) for r in roots}
     # /usr is bound whole; drop roots inside it and roots nested in other roots.
-    kept = []
+    kept: list[str] = []
     for root in sorted(roots):
         if root == "/usr" or root.startswith("/usr/"):
             continue
@@ -188,7 +189,7 @@ def write_kernelspec(
         text = _PLAIN_WRAPPER
     wrapper.write_text(text.replace("@PYTHON@", shlex.quote(sys.executable)))
     wrapper.chmod(0o755)
-    spec = {
+    spec: dict[str, Any] = {
         "argv": [str(wrapper), "{connection_file}"],
         "display_name": "Python 3 (ukm grading sandbox)" if sandbox else "Python 3 (ukm grading)",
         "language": "python",

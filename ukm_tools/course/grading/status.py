@@ -17,7 +17,7 @@ import sqlalchemy as sa
 TABLE_NAME = "ukm_grading_status"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of grading one submission (``pending``/``running`` only while in progress)."""
 
     PENDING = "pending"
@@ -44,6 +44,8 @@ class Status(str, enum.Enum):
 SETTLED = frozenset(
     {Status.GRADED, Status.TIMEOUT, Status.CORRUPT_NOTEBOOK, Status.MISSING_NOTEBOOK, Status.TAMPERED_TEST_CELL}
 )
+#: Final statuses other than a clean grade: staff should look at these submissions.
+NEEDS_ATTENTION = frozenset(s for s in Status if not s.in_progress and s is not Status.GRADED)
 
 
 @dataclass(frozen=True)

@@ -55,19 +55,9 @@ def verification(tmp_path_factory):
 
 
 def _open(open_page, url):
-    p = open_page(360, 740)
-    blocked = []
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    p.page.route("**/*", route)
+    p = open_page(360, 740)  # every request that is not a local file is blocked and recorded
     p.page.goto(url)
-    return p, blocked
+    return p, p.blocked
 
 
 EXPECTED = {

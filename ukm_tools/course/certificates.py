@@ -183,7 +183,7 @@ def read_qr(path: Path) -> str:
             image.load()
         except (UnidentifiedImageError, OSError) as e:
             raise UkmError("unreadable_file", "file", str(path), detail=str(e)) from None
-    found = [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if r.text]
+    found = [r.text for r in zxingcpp.read_barcodes(image) if r.text]
     if not found:
         raise UkmError("qr_not_found", "file", str(path))
     return found[0]

@@ -66,7 +66,7 @@ def build_page(
         "keys": [k.to_json() for k in keyring.keys],
         "revocations": revocations,
         "built": built.isoformat(),
-        "text": {k: T(k, "id", date="{date}") for k in _PAGE_TEXTS},
+        "text": {k: T(f"shown_{k}", "id", date="{date}") for k in _PAGE_TEXTS},  # shown by the script
         "problems": {code: problems[code]["id"] for code in _PROBLEMS},
     }
     template = resources.files("ukm_tools").joinpath("templates", "verifier", "page.html").read_text("utf-8")

@@ -223,3 +223,27 @@ def test_cli_verify_and_revoke(issued):
     assert result.exit_code == 0, result.output
     result = ukm("verify", siti.code, "--course", str(course), "--lang", "en")
     assert result.exit_code == 1 and "REVOKED" in result.output and "Nama salah ketik" in result.output
+
+
+def test_verify_reads_a_photo_of_the_qr_and_says_when_there_is_none(issued, tmp_path):
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    course, certs = issued
+    # A phone photo's stand-in: the printed page rendered at 100 dpi, grey and cropped to the QR's corner.
+    pdf = pdfium.PdfDocument(str(certs["budi-santoso"].pdf))
+    page = pdf[0].render(scale=100 / 72).to_pil().convert("L")
+    pdf.close()
+    photo = tmp_path / "foto-qr.jpg"
+    page.crop((page.width // 2, page.height // 3, page.width, page.height)).save(photo, quality=70)
+    verdict = verify(course, str(photo))
+    assert verdict.valid and verdict.facts is not None and verdict.facts.name == "Budi Santoso"
+    blank = tmp_path / "kosong.png"
+    Image.new("RGB", (400, 400), "white").save(blank)
+    with pytest.raises(UkmError) as e:
+        verify(course, str(blank))
+    assert e.value.code == "qr_not_found"
+    (tmp_path / "rusak.pdf").write_bytes(b"%PDF-1.4 bukan pdf")
+    with pytest.raises(UkmError) as e:
+        verify(course, str(tmp_path / "rusak.pdf"))
+    assert e.value.code == "unreadable_file"

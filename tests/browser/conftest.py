@@ -6,39 +6,19 @@ network shows it in ``blocked``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-
-
-# Package scope: Playwright's sync API allows one running instance per thread, and other
-# test packages start their own.
-@pytest.fixture(scope="package")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: run .ci/system-deps.sh (Debian package chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+from tests.calcserver.conftest import ARTIFACTS, browser  # noqa: F401 (the same Chromium fixture, package scope)
 
 
 class FilePage:
     """A page in its own browser context, with the errors it logged and the requests it tried
     that were not local files (blocked)."""
 
-    def __init__(self, browser, width: int, height: int):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, chromium, width: int, height: int):
+        self.context = chromium.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.blocked: list[str] = []
@@ -60,7 +40,7 @@ class FilePage:
 
 
 @pytest.fixture
-def open_page(browser):
+def open_page(browser):  # noqa: F811 (the imported fixture, requested by name)
     pages: list[FilePage] = []
 
     def _open(width: int = 1024, height: int = 900) -> FilePage:

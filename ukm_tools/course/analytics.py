@@ -137,17 +137,17 @@ class FunnelStage:
 def funnel(data: CourseData, result: CompletionResult) -> list[FunnelStage]:
     """registered -> attended -> submitted -> completed, each stage within the previous one."""
     n = len(result.students)
-    stages = [FunnelStage("registered", "terdaftar", n)]
+    stages = [FunnelStage("registered", T("funnel_registered", "id"), n)]
     keep = np.ones(n, bool)
     if data.imported_sessions:
         keep &= result.attended > 0
-        stages.append(FunnelStage("attended", "hadir", int(keep.sum())))
+        stages.append(FunnelStage("attended", T("funnel_attended", "id"), int(keep.sum())))
     res = data.scores.results
     handed = res[res["assignment"].isin(data.module_assignments) & res["submitted"]]["student"].unique()
     keep &= pd.Index(result.students).isin(handed)  # hashing: np.isin sorts object arrays
-    stages.append(FunnelStage("submitted", "mengumpulkan tugas", int(keep.sum())))
+    stages.append(FunnelStage("submitted", T("funnel_submitted", "id"), int(keep.sum())))
     keep &= result.state == COMPLETED
-    stages.append(FunnelStage("completed", "selesai", int(keep.sum())))
+    stages.append(FunnelStage("completed", T("funnel_completed", "id"), int(keep.sum())))
     return stages
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ukm_tools.datafiles import load_yaml
 from ukm_tools.errors import Problem, UkmError
 
 if TYPE_CHECKING:
@@ -76,11 +76,7 @@ def read_key(path: str | Path, test: str) -> AnswerKey:
     path = Path(path)
     if not path.is_file():
         raise UkmError("key_file_missing", "test", test, path=str(path), keys_dir=KEYS_DIR)
-    try:
-        # The C loader when PyYAML has it: keys are read by every report and every graded notebook.
-        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
+    data: Any = load_yaml(path)  # the project's one bounded YAML loader
     try:
         parsed = _KeyFile.model_validate(data if isinstance(data, dict) else {"questions": data})
     except ValidationError as e:

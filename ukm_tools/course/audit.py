@@ -1,10 +1,10 @@
 """The course's append-only audit log: staff overrides and attendance imports, with who, when and why.
 
 One table ``ukm_audit_log`` in the gradebook database. Entries are only ever added: an
-override is withdrawn by a new entry, never by editing or deleting the old one. On SQLite the
-database itself refuses UPDATE and DELETE on the table (triggers), so not even a careless
-script can rewrite history; on other databases the code never issues them (give the staff
-account INSERT and SELECT only on this table to get the same guarantee there).
+override is withdrawn by a new entry, never by editing or deleting the old one. On SQLite and
+PostgreSQL the database itself refuses UPDATE and DELETE (and on PostgreSQL TRUNCATE) on the
+table (triggers), so not even a careless script can rewrite history; on other databases the
+code never issues them (give the staff account INSERT and SELECT only on this table there).
 
 Times are recorded in Asia/Jakarta (WIB) as ISO 8601 text with the offset, e.g.
 ``2026-02-14T10:32:05+07:00``, so the stored value reads the same everywhere.
@@ -41,6 +41,15 @@ _SQLITE_GUARDS = [
     f"BEGIN SELECT RAISE(ABORT, '{TABLE_NAME} is append-only'); END"
     for verb in ("UPDATE", "DELETE")
 ]
+_PG_REFUSE = f"{TABLE_NAME}_append_only"
+_POSTGRES_GUARDS = [
+    f"CREATE OR REPLACE FUNCTION {_PG_REFUSE}() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{TABLE_NAME} is append-only'; END $$",
+    f"CREATE TRIGGER {TABLE_NAME}_no_change BEFORE UPDATE OR DELETE ON {TABLE_NAME} "
+    f"FOR EACH ROW EXECUTE FUNCTION {_PG_REFUSE}()",
+    f"CREATE TRIGGER {TABLE_NAME}_no_truncate BEFORE TRUNCATE ON {TABLE_NAME} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_REFUSE}()",
+]
 
 
 def now_jakarta() -> dt.datetime:
@@ -69,6 +78,15 @@ def _engine(db_url: str) -> sa.Engine:
         with engine.begin() as conn:
             for ddl in _SQLITE_GUARDS:
                 conn.exec_driver_sql(ddl)
+    elif engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            # Once per database (also after `ukm db migrate`, which copies the table without them).
+            exists = conn.exec_driver_sql(
+                f"SELECT 1 FROM pg_trigger WHERE tgname = '{TABLE_NAME}_no_change' AND NOT tgisinternal"
+            ).first()
+            if not exists:
+                for ddl in _POSTGRES_GUARDS:
+                    conn.exec_driver_sql(ddl)
     return engine
 
 

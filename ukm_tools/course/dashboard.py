@@ -19,8 +19,11 @@ import numpy as np
 from ukm_tools.course import analytics
 from ukm_tools.course.completion import COMPLETED, NEEDS_ATTENTION, NOT_YET, PROVISIONAL, STATES, state_label
 from ukm_tools.course.learning_gain import MASTERED
-from ukm_tools.course.office_summary import MEASURE_LABELS, MEASURES
+from ukm_tools.course.office_summary import MEASURES, measure_label
 from ukm_tools.course.workshop_report import WorkshopReport
+from ukm_tools.messages import section
+
+T = section("course.report")
 
 COLORS = {COMPLETED: "#2e7d32", PROVISIONAL: "#b26a00", NEEDS_ATTENTION: "#c62828", NOT_YET: "#757575"}
 MARKS = {COMPLETED: "✓", PROVISIONAL: "…", NEEDS_ATTENTION: "!", NOT_YET: "·"}
@@ -133,7 +136,7 @@ def _topics(report: WorkshopReport) -> str:
     )
     rows = []
     for t in gain.topics:
-        review = '<div class="review">perlu diulang</div>' if t.needs_review else ""
+        review = f'<div class="review">{_e(T("needs_review", "id"))}</div>' if t.needs_review else ""
         bars = "".join(
             f'<div class="pp"><span class="k">{k}</span><span class="track"><span class="fill" '
             f'style="display:block;width:{0 if v is None else v * 100:.0f}%;background:{c}"></span></span>'
@@ -161,7 +164,7 @@ def _progress(report: WorkshopReport) -> str:
         for i in idx:
             chips = "".join(
                 f'<span style="background:{COLORS[r.state[i]]}" title="{_e(r.condition.unit)}: '
-                f'{_e(state_label(r.state[i]))}{" (dikoreksi)" if r.overridden[i] else ""}">'
+                f'{_e(state_label(r.state[i]))}{T("overridden_suffix", "id") if r.overridden[i] else ""}">'
                 f"{MARKS[r.state[i]]}</span>"
                 for r in units
             )
@@ -169,7 +172,7 @@ def _progress(report: WorkshopReport) -> str:
             if gain is not None:
                 gv = gain.iloc[i]["gain"]
                 extra = (
-                    "· g: sudah menguasai"
+                    f"· g: {T('mastered', 'id')}"
                     if gv == MASTERED
                     else ("" if gv is None else f"· g {gv:.2f}".replace(".", ","))
                 )
@@ -192,7 +195,7 @@ def _office(report: WorkshopReport) -> str:
         "dihitung dari total.</p>",
     ]
     for b in o.breakdowns:
-        head = "".join(f"<th>{_e(MEASURE_LABELS[m])}</th>" for m in MEASURES)
+        head = "".join(f"<th>{_e(measure_label(m))}</th>" for m in MEASURES)
         body = "".join(
             f"<tr><td>{_e(cat)}</td>" + "".join(f'<td class="n">{_e(c.shown)}</td>' for c in cells.values()) + "</tr>"
             for cat, cells in b.rows.items()

@@ -24,6 +24,9 @@ import pandas as pd
 
 from ukm_tools.course.course_data import CourseData
 from ukm_tools.course.scores import NOT_GRADED
+from ukm_tools.messages import section
+
+T = section("course.learning_gain")
 
 MASTERED = "sudah_menguasai"
 #: A topic fewer than this share got right after the day is flagged for review.
@@ -104,10 +107,10 @@ def learning_gain(data: CourseData) -> LearningGain | None:
     notes = np.select(
         [mastered, failed, np.isnan(a), np.isnan(b)],
         [
-            "sudah menguasai (tes awal 100%)",
-            "tes belum bisa dinilai; staf perlu memeriksa",
-            "belum mengerjakan tes awal",
-            "belum mengerjakan tes akhir",
+            T("note_mastered", "id"),
+            T("note_not_graded", "id"),
+            T("note_no_pre", "id"),
+            T("note_no_post", "id"),
         ],
         "",
     )

@@ -21,12 +21,18 @@ import pandas as pd
 from ukm_tools.course.completion import COMPLETED, CompletionResult
 from ukm_tools.course.course_data import CourseData
 from ukm_tools.course.profiles import FIELDS, choices
+from ukm_tools.messages import section
+
+T = section("course.office_summary")
 
 MIN_CELL = 5
-NOT_FILLED = "tidak diisi"
 SMALL, HIDDEN = "<5", "—"
 MEASURES = ("registered", "trained", "completed")
-MEASURE_LABELS = {"registered": "terdaftar", "trained": "dilatih", "completed": "selesai"}
+
+
+def measure_label(measure: str, lang: str = "id") -> str:
+    """registered, trained, completed in words."""
+    return T(f"measure_{measure}", lang)
 
 
 @dataclass
@@ -85,8 +91,9 @@ def office_summary(data: CourseData, result: CompletionResult) -> OfficeSummary:
         if not any(values):
             continue
         fc = choices()[column]
-        categories = [v for v in fc.values if v in set(values)] + ([NOT_FILLED] if "" in set(values) else [])
-        codes = pd.Categorical(np.where(values == "", NOT_FILLED, values), categories=categories).codes
+        not_filled = T("not_filled", "id")
+        categories = [v for v in fc.values if v in set(values)] + ([not_filled] if "" in set(values) else [])
+        codes = pd.Categorical(np.where(values == "", not_filled, values), categories=categories).codes
         per_measure = {
             m: _suppress(
                 dict(zip(categories, np.bincount(codes[mask], minlength=len(categories)).tolist(), strict=True))

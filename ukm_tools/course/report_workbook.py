@@ -27,8 +27,11 @@ from ukm_tools.course import analytics
 from ukm_tools.course.audit import JAKARTA
 from ukm_tools.course.completion import STATES, state_label
 from ukm_tools.course.learning_gain import MASTERED
-from ukm_tools.course.office_summary import MEASURE_LABELS, MEASURES
+from ukm_tools.course.office_summary import MEASURES, measure_label
 from ukm_tools.course.workshop_report import WorkshopReport
+from ukm_tools.messages import section
+
+T = section("course.report")
 
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -187,7 +190,7 @@ def _summary(wb, report: WorkshopReport) -> None:
                     t.after,
                     t.n_after,
                     None if t.change is None else t.change * 100,
-                    "perlu diulang" if t.needs_review else "",
+                    T("needs_review", "id") if t.needs_review else "",
                 ]
                 for t in report.gain.topics
             ],
@@ -200,7 +203,7 @@ def _summary(wb, report: WorkshopReport) -> None:
         sh.blank()
         sh.title(b.label)
         sh.table(
-            [b.column] + [MEASURE_LABELS[m] for m in MEASURES],
+            [b.column] + [measure_label(m) for m in MEASURES],
             [
                 [cat] + [int(c.shown) if c.shown.isdigit() else c.shown for c in cells.values()]
                 for cat, cells in b.rows.items()
@@ -234,6 +237,7 @@ def _participants(wb, report: WorkshopReport) -> None:
     gain_notes = gain["note"].tolist() if gain is not None else []
     pcts = [(r.pct / 100).tolist() for r in units]
     labels = {s: state_label(s) for s in STATES}
+    overridden, mastered = T("overridden_suffix", "id"), T("mastered", "id")
     for i, sid in enumerate(result.students):
         values: list[Any] = [sid, names[i]]
         fmts: list[str | None] = [None, None]
@@ -245,7 +249,7 @@ def _participants(wb, report: WorkshopReport) -> None:
         notes = []
         for r, pct in zip(units, pcts, strict=True):
             if r.condition.counts:
-                values.append(labels[r.state[i]] + (" (dikoreksi)" if r.overridden[i] else ""))
+                values.append(labels[r.state[i]] + (overridden if r.overridden[i] else ""))
                 fmts.append(None)
             values.append(pct[i])
             fmts.append(PCT)
@@ -253,7 +257,7 @@ def _participants(wb, report: WorkshopReport) -> None:
                 ov = data.overrides[(sid, r.condition.unit)]
                 notes.append(f"{r.condition.unit} dikoreksi oleh {ov.entry.by}: {ov.entry.why}")
         if gain is not None:
-            values.append("sudah menguasai" if gains[i] == MASTERED else gains[i])
+            values.append(mastered if gains[i] == MASTERED else gains[i])
             fmts.append("0.00")
             if gain_notes[i]:
                 notes.append(gain_notes[i])

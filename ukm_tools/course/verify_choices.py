@@ -92,14 +92,14 @@ def declared_tests(course_root: str) -> set[str]:
 
 @functools.lru_cache(maxsize=8)
 def _declared_tests(path: str, stamp: int) -> frozenset[str]:
-    import yaml
+    from ukm_tools.datafiles import load_yaml
+    from ukm_tools.errors import UkmError
 
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = load_yaml(path)  # the project's one bounded YAML loader
         tests = data.get("tests") or {}
         return frozenset(str(tests[k]["name"]) for k in ("pre", "post") if isinstance(tests.get(k), dict))
-    except (OSError, ValueError, AttributeError, KeyError, TypeError, yaml.YAMLError):
+    except (UkmError, OSError, ValueError, AttributeError, KeyError, TypeError):
         return frozenset()
 
 

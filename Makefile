@@ -35,7 +35,7 @@ NOBLE_ED25519 := 3.2.0
 NOBLE_HASHES := 2.4.0
 ESBUILD := 0.28.2
 VERIFIER := $(VENV)/verifier/verifier.js
-$(VERIFIER): ukm_tools/templates/verifier/entry.js
+$(VERIFIER): ukm_tools/templates/verifier/entry.js Makefile  # the pins above live here
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/verifier \
 		@noble/ed25519@$(NOBLE_ED25519) @noble/hashes@$(NOBLE_HASHES) esbuild@$(ESBUILD)
 	cp ukm_tools/templates/verifier/entry.js $(VENV)/verifier/entry.js

@@ -135,6 +135,12 @@ def test_revoked_certificates_fail_and_the_list_cannot_be_edited_by_hand(issued)
     with pytest.raises(UkmError) as e:
         revoke(course, number, "lagi", NOW)
     assert e.value.code == "already_revoked"
+    # Issued again (the data corrected): a new number, the revoked one stays revoked.
+    again = {c.student: c for c in issue_certificates(course, TODAY)}
+    assert again["siti-aminah"].facts.number not in (number, certs["budi-santoso"].facts.number)
+    assert again["budi-santoso"].facts.number == certs["budi-santoso"].facts.number
+    assert verify(course, again["siti-aminah"].code).valid
+    assert verify(course, certs["siti-aminah"].code).reason == "cert_revoked"
     # Someone edits the published list to un-revoke: the signature no longer matches, nothing is believed.
     path = course / REVOCATIONS_FILE
     signed = json.loads(path.read_text())

@@ -100,12 +100,14 @@ def issue_certificates(course_dir: str | Path, today: dt.date, out_dir: str | Pa
     done = completions(course_dir)
     products = {sid: p.product_name for sid, p in load_participants(db_url(course_dir)).items()}
     register = load_register(course_dir)
+    _, revocations = load_revocations(course_dir)
     serials = [int(r["number"].rsplit("-", 1)[1]) for r in register.values()]
+    serials += [int(r.number.rsplit("-", 1)[1]) for r in revocations.entries]  # a number is never reused
     out = Path(out_dir) if out_dir else course_dir / PDF_DIR
     issued = []
     for c in done:
         entry = register.get(c.student)
-        if entry is None:
+        if entry is None or revocations.find(entry["number"]):  # a revoked certificate is replaced, not reissued
             serials.append(max(serials, default=0) + 1)
             entry = {"number": _number(spec, (c.completed_on or today).year, serials[-1])}
         day = c.completed_on or today

@@ -54,8 +54,8 @@ def init_cmd(
 
         path = init_course(folder, template)
         spec = load_course(path)
+        say("created", lang, title=spec.title, path=path)
         show_key_created(path, lang)  # the certificates' signing key, made with the course
-    say("created", lang, title=spec.title, path=path)
     for a in spec.assignments():
         console.print(f"  • {a.name}: {a.title}", highlight=False)
     say("next_roster", lang, path=path)

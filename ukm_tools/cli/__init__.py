@@ -20,6 +20,7 @@ _COMMAND_MODULES = [
     "ukm_tools.cli.certificates",
     "ukm_tools.cli.demo",
     "ukm_tools.cli.hub",
+    "ukm_tools.cli.kit",
 ]
 
 

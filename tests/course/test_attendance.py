@@ -126,3 +126,26 @@ def test_the_template_lists_the_roster_and_keeps_names_as_text(tmp_path):
     ws = load_workbook(path)["kehadiran"]
     assert [c.value for c in ws[1]] == ["id_peserta", "nama", "pagi", "siang"]
     assert ws["B3"].value == "=1+1 Eko" and ws["B3"].data_type == "s"
+
+
+def test_the_trainer_kits_sign_in_sheet_imports_once_filled_in(synthetic, tmp_path):
+    """`ukm kit` writes daftar-hadir.xlsx for the day; staff fill it in and import it as it is."""
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from ukm_tools.course.kit import Attendee, attendance_xlsx
+
+    synthetic.add_students({"id": s, "name": n} for s, n in ROSTER.items())
+    sessions = [(s.id, s.title) for s in synthetic.spec.sessions]
+    kit = SimpleNamespace(spec=synthetic.spec, sessions=sessions, attendees=[Attendee(s, n) for s, n in ROSTER.items()])
+    path = attendance_xlsx(kit, tmp_path / "daftar-hadir.xlsx")  # type: ignore[arg-type]
+    wb = load_workbook(path)
+    ws = wb["daftar-hadir"]
+    for row in ws.iter_rows(min_row=3):  # title, header, then one participant a row
+        row[2].value = "ya"
+        row[3].value = "tidak" if row[0].value == "budi" else "hadir"
+    wb.save(path)
+    sheet = import_attendance(synthetic.course, path, by="Bu Rina")
+    assert sheet.errors == [] and sheet.notices == [] and sheet.sessions == [s for s, _ in sessions]
+    assert sheet.marks == {(s, sid): not (sid == "budi" and s == sessions[1][0]) for s, _ in sessions for sid in ROSTER}

@@ -43,6 +43,14 @@ def test_demo_cycle_small(tmp_path):
         for r in load_workbook(result.report["xlsx"])["ringkasan"].iter_rows(values_only=True)
     ]
     assert ["terdaftar", 5] in summary and ["peserta dengan kedua tes", 5] in summary
+    # The day ends with a certificate for each participant who completed (as the completion module says).
+    from ukm_tools.course.completion import completions
+
+    done = completions(result.course)
+    assert len(result.certificates) == len(done)
+    assert said[-1].startswith(f"9. Sertifikat bertanda tangan untuk {len(done)} peserta")
+    assert (result.course / "sertifikat" / "publik" / "verifikasi.html").is_file()
+    assert not list(result.course.rglob("*.pem")) and list((result.out / "kunci-rahasia").rglob("*.pem"))
 
 
 def test_demo_output_folder_replaced_only_if_it_is_the_demos(tmp_path):

@@ -70,3 +70,14 @@ def demo_cmd(
     if result.report:
         console.print(f"{T.both('out_report') + ':':<28}{result.report['xlsx']}", highlight=False)
         console.print(f"{T.both('out_dashboard') + ':':<28}{result.report['html']}", highlight=False)
+    if result.certificates:
+        from ukm_tools.course.certificates import PAGE_FILE
+        from ukm_tools.messages import section
+
+        certs = section("cli.certificates")
+        folder = result.certificates[0].parent
+        console.print(
+            certs("demo_outputs", lang, count=len(result.certificates), folder=folder, page=result.course / PAGE_FILE),
+            highlight=False,
+            markup=False,
+        )

@@ -53,6 +53,15 @@ class PassRule(_Strict):
     require_all_assignments: bool = True
 
 
+class CertificateSpec(_Strict):
+    """What certificates print besides the gradebook's facts, and where their QR codes point."""
+
+    city: str = ""  # where the training took place, printed beside the date
+    issuer: str = ""  # the office that signs, e.g. Dinas Koperasi UKM Perindag Kota Medan
+    # The address where the office hosts verifikasi.html (the QR links to <verify_url>#<code>).
+    verify_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+
+
 class CourseSpec(_Strict):
     course_id: str = Field(pattern=_NAME)
     title: str = Field(min_length=1)
@@ -62,6 +71,7 @@ class CourseSpec(_Strict):
     tests: TestsSpec | None = None
     sessions: list[SessionSpec] = Field(default_factory=list)
     completion: CompletionRules = Field(default_factory=CompletionRules)  # old files: from pass_rule (below)
+    certificate: CertificateSpec = CertificateSpec()
 
     @model_validator(mode="after")
     def _one_pass_mark(self) -> CourseSpec:

@@ -146,6 +146,7 @@ class DemoResult:
     exports: dict[str, Path] = field(default_factory=dict)
     report: dict[str, Path] = field(default_factory=dict)
     sign_in: Path | None = None
+    certificates: list[Path] = field(default_factory=list)
 
 
 def prepare_out(out: Path) -> Path:
@@ -245,7 +246,36 @@ def run_demo(
     result.report = write_report(course, out / "laporan")
     say(f"8. Laporan kelulusan dan hasil belajar: {result.report['xlsx']}")
     say(f"   Dasbor (buka di peramban, tanpa internet): {result.report['html']}")
+    _certificates(course, out, result, say)
     return result
+
+
+def _certificates(course: Path, out: Path, result: DemoResult, say: Callable[[str], None]) -> None:
+    """The demo cohort's signed certificates and the verification page, from the completion above."""
+    import datetime as dt
+    import os
+
+    from ukm_tools.course.audit import JAKARTA
+    from ukm_tools.course.cert_keys import create_keys
+    from ukm_tools.course.certificates import PAGE_FILE, issue_certificates
+    from ukm_tools.messages import section
+
+    # The demo's private key beside the demo course, never in it (nor in the staff's own keys folder).
+    before = os.environ.get("UKM_KEYS_DIR")
+    os.environ["UKM_KEYS_DIR"] = str(out / "kunci-rahasia")
+    try:
+        today = dt.datetime.now(JAKARTA).date()
+        create_keys(course, today)
+        issued = issue_certificates(course, today)
+    finally:
+        if before is None:
+            del os.environ["UKM_KEYS_DIR"]
+        else:
+            os.environ["UKM_KEYS_DIR"] = before
+    result.certificates = [c.pdf for c in issued]
+    folder = issued[0].pdf.parent if issued else course / "sertifikat" / "pdf"
+    T = section("course.certificates")
+    say(T("demo_certificates", "id", count=len(issued), folder=folder, page=course / PAGE_FILE))
 
 
 def _run_test(course, test, participants, work, how, say, result, grade_kwargs) -> None:

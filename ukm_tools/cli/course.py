@@ -143,12 +143,14 @@ def collect_cmd(
     with user_errors(lang):
         from ukm_tools.course.ops import collect
 
-        students = collect(course_path(course), assignment)
+        report = collect(course_path(course), assignment)
+    for line in report.problems(lang):
+        err_console.print(_t(lang, "[yellow]Peringatan:[/] ", "[yellow]Warning:[/] ") + line, highlight=False)
     console.print(
         _t(
             lang,
-            f"{len(students)} jawaban terkumpul untuk {assignment}.",
-            f"{len(students)} submissions collected for {assignment}.",
+            f"{len(report)} jawaban terkumpul untuk {assignment}.",
+            f"{len(report)} submissions collected for {assignment}.",
         ),
         highlight=False,
     )
@@ -158,22 +160,50 @@ def collect_cmd(
 def grade_cmd(
     assignment: str = typer.Argument(...),
     course: Path = CourseOption,
-    workers: int = typer.Option(None, "--workers", "-w", help="Jumlah proses (bawaan: semua inti)."),
-    timeout: int = typer.Option(30, "--timeout", help="Batas waktu per sel (detik)."),
+    workers: int = typer.Option(
+        None, "--workers", "-w", help="Jumlah proses (bawaan: GradingEngine.workers di nbgrader_config.py)."
+    ),
+    timeout: int = typer.Option(
+        None, "--timeout", help="Batas waktu per sel, detik (bawaan: Execute.timeout di nbgrader_config.py)."
+    ),
     force: bool = typer.Option(False, "--force", help="Nilai ulang yang sudah dinilai."),
-    no_sandbox: bool = typer.Option(False, "--no-sandbox", help="Tanpa sandbox (hanya untuk uji)."),
+    no_sandbox: bool = typer.Option(
+        False, "--no-sandbox", help="Tanpa sandbox: notebook berjalan dengan hak staf. Hanya notebook tepercaya."
+    ),
+    confirm_no_sandbox: bool = typer.Option(
+        False, "--confirm-no-sandbox", help="Konfirmasi --no-sandbox tanpa bertanya. / Confirm --no-sandbox."
+    ),
     lang: str = LangOption,
 ) -> None:
     """Nilai semua jawaban secara paralel. / Grade all submissions in parallel."""
+    import sys
+
     lang = resolve_lang(lang)
     with user_errors(lang):
-        from ukm_tools.course.grade_run import run_grading
+        from ukm_tools.course.grade_run import infrastructure_error, run_grading
 
         path = course_path(course)
+        confirmed = confirm_no_sandbox
+        if no_sandbox:
+            from ukm_tools.errors import UkmError
+
+            err_console.print(f"[bold red]{UkmError('grading_unsandboxed_warning').message(lang)}[/]", highlight=False)
+            if not confirmed and sys.stdin.isatty():
+                confirmed = typer.confirm(_t(lang, "Tetap menilai tanpa sandbox?", "Grade without the sandbox anyway?"))
         report = run_grading(
-            path, assignment, workers=workers, cell_timeout=timeout, sandbox=not no_sandbox, force=force
+            path,
+            assignment,
+            workers=workers,
+            cell_timeout=timeout,
+            sandbox=not no_sandbox,
+            confirm_unsandboxed=confirmed,
+            force=force,
         )
-    _print_grade_report(report, lang)
+        problem = infrastructure_error(report)
+        if problem is None or problem.code != "grading_machine_failed":
+            _print_grade_report(report, lang)
+        if problem is not None:
+            raise problem
 
 
 def _print_grade_report(report, lang: str) -> None:
@@ -191,6 +221,28 @@ def _print_grade_report(report, lang: str) -> None:
             _t(lang, f"Cadangan gradebook sebelum penilaian: {backup}", f"Gradebook backup before grading: {backup}"),
             highlight=False,
         )
+    stale = getattr(report, "stale_lock", None)
+    if stale is not None:
+        console.print(
+            _t(
+                lang,
+                f"Kunci penilaian lama dari proses yang sudah berhenti ({stale.describe()}, sejak "
+                f"{stale.since_local()} WIB) diambil alih.",
+                f"Took over the grading lock of a run that had stopped ({stale.describe()}, since "
+                f"{stale.since_local()} WIB).",
+            ),
+            highlight=False,
+        )
+    for r in report.results:
+        if r.status.value == "attack":
+            err_console.print(
+                _t(
+                    lang,
+                    f"[bold red]Dicurigai curang:[/] {r.student}: {r.reason}",
+                    f"[bold red]Attack:[/] {r.student}: {r.reason}",
+                ),
+                highlight=False,
+            )
 
 
 @app.command("feedback")
@@ -294,8 +346,10 @@ def formgrader_cmd(
     lang = resolve_lang(lang)
     with user_errors(lang):
         from ukm_tools.course.formgrader import formgrader_command
+        from ukm_tools.course.ops import db_url
 
         path = course_path(course)
+        db_url(path)  # a missing gradebook is an error here too, never silently re-created
         argv, url = formgrader_command(path, port)
     console.print(
         _t(lang, f"Formgrader: {url}  (hentikan dengan Ctrl+C)", f"Formgrader: {url}  (stop with Ctrl+C)"),

@@ -135,6 +135,8 @@ def run_demo(
             # The demo grades only its own simulated notebooks; staff grading keeps the sandbox on.
             say("Catatan: bubblewrap tidak terpasang (make system-deps); demo menilai tanpa sandbox.")
             sandbox = False
+    if not sandbox:
+        say("Demo menilai TANPA sandbox: hanya notebook simulasi demo sendiri, tidak pernah notebook peserta.")
     course = ops.init_course(out / "kursus")
     roster = out / "peserta-demo.csv"
     shutil.copy2(roster_file or demo_roster_path(), roster)
@@ -164,8 +166,15 @@ def run_demo(
         result.submissions[assignment] = kinds
         collected = ops.collect(course, assignment)
         say(f"3. [{assignment}] {len(collected)} jawaban dikumpulkan ke {course / 'submitted'}")
+        # Unsandboxed only for the demo's own simulated notebooks (said above); staff grading never is.
         report = run_grading(
-            course, assignment, workers=workers, cell_timeout=cell_timeout, sandbox=sandbox, plain=plain_progress
+            course,
+            assignment,
+            workers=workers,
+            cell_timeout=cell_timeout,
+            sandbox=sandbox,
+            confirm_unsandboxed=not sandbox,
+            plain=plain_progress,
         )
         result.reports[assignment] = report
         counts = ", ".join(

@@ -36,6 +36,8 @@ STATUS_LABELS = {
     "missing_notebook": ("notebook tidak ada", "notebook missing"),
     "kernel_died": ("kernel mati", "kernel died"),
     "tampered_test_cell": ("sel tes diubah", "test cell tampered with"),
+    "attack": ("ditolak: mengubah yang tidak boleh", "rejected: changed what it may not"),
+    "infra_error": ("gagal karena mesin penilai, dinilai ulang", "grading machine failed, will be regraded"),
     "error": ("galat", "error"),
     "not_submitted": ("belum mengumpulkan", "not submitted"),
     "submitted": ("sudah dikumpulkan, belum dinilai", "submitted, not graded"),

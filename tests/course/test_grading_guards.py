@@ -229,7 +229,12 @@ def test_intake_replaces_only_with_a_newer_submission(tmp_path):
     older = intake(tmp_path, "ps1", "budi", {"ps1.ipynb": b"old"}, early)
     assert not older.stored and (folder / "ps1.ipynb").read_bytes() == b"one"
     newer = intake(tmp_path, "ps1", "budi", {"ps1.ipynb": b"two"}, datetime(2026, 3, 2, 12))
-    assert newer.replaced and sorted(p.name for p in folder.iterdir()) == ["ps1.ipynb", "timestamp.txt"]
+    # nbgrader releases feedback under a hash of the submission's secret: one is made when missing.
+    assert newer.replaced and sorted(p.name for p in folder.iterdir()) == [
+        "ps1.ipynb",
+        "submission_secret.txt",
+        "timestamp.txt",
+    ]
     assert sorted(p.name for p in folder.parent.iterdir()) == ["ps1"]  # no half-written folder left
     with pytest.raises(UkmError):
         intake(tmp_path, "ps1", "../etc", {"x": b""}, late)
@@ -296,7 +301,9 @@ def test_guard_whole_gradebook_rolls_back_every_forbidden_change(small_gradebook
     _set(url, "CREATE TABLE pwned (x)")
     problems = guard.check(before, "ps1", "budi")
     text = "; ".join(problems)
-    assert "score 3996 outside 0..2" in text and "another participant" in text and "tables created: pwned" in text
+    assert "1 score(s) outside 0..max of their cell (e.g. 3996 of 2)" in text
+    assert "grade: another participant's or the course's rows changed (manual_score) x1" in text
+    assert "grade: its own rows changed (manual_score) x1" in text and "table created: pwned" in text
     assert _scores(url) == {"ani": start["ani"], "budi": (2.0, None)}
     import sqlite3
 
@@ -319,5 +326,5 @@ def test_guard_in_the_sandbox_checks_the_score_range_only(small_gradebook):
         "comment",
     }
     _set(url, "UPDATE grade SET auto_score = 5 WHERE auto_score = 1")
-    assert guard.check(before, "ps1", "budi") == ["score 5 outside 0..2 in a graded cell"]
+    assert guard.check(before, "ps1", "budi") == ["1 score(s) outside 0..max of their cell (e.g. 5 of 2)"]
     assert _scores(url)["budi"] == (1.0, None)  # rolled back to before this grading

@@ -152,9 +152,18 @@ def test_escape_6_unsandboxed_scores_are_rolled_back(hostile, unsandboxed):
     assert u.errors == {}, "\n".join(u.errors.values())
     curang = u.report.by_student()["curang"]
     assert curang.status.value == "attack" and curang.score is None
-    assert "3996" in curang.reason and "another participant" in curang.reason
+    assert "outside 0..max of their cell (e.g. 3996 of" in curang.reason and "another participant" in curang.reason
     assert "SCORES WRITTEN" in outputs(u.course, A, "curang")
     assert {s: grades(u.course, A, s) for s in hostile.honest} == u.before  # the victim's grades are back
     assert all(score != 3996 for score in grades(u.course, A, "curang").values())
-    for path, text in texts_participants_see(u.course, u.exports).items():
-        assert "3996" not in text and "3.996" not in text, path
+    # No exported score is the forged one (the reason of curang's status names it, as it should).
+    import csv
+
+    with (u.exports / f"nilai-{A}.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert rows and not [r for r in rows for k, v in r.items() if k != "alasan" and "3996" in str(v)]
+    from openpyxl import load_workbook
+
+    for sheet in load_workbook(u.exports / "nilai.xlsx", read_only=True).worksheets:
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert not [c for c in cells if c in ("3996", "3996.0") or c.replace(".", "") == "3996"], sheet.title

@@ -76,6 +76,9 @@ REFUSE_REASONS = {
 
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 TIMESTAMP_FILE = "timestamp.txt"
+#: nbgrader names a participant's released feedback after this file; without it releasing
+#: feedback fails for the whole assignment, so a submission lacking one gets a fresh secret.
+SECRET_FILE = "submission_secret.txt"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # what nbgrader writes; parse_utc reads it back
 
 
@@ -293,6 +296,8 @@ def intake(
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
         (incoming / TIMESTAMP_FILE).write_text(timestamp.strftime(TIMESTAMP_FORMAT))
+        if SECRET_FILE not in files:
+            (incoming / SECRET_FILE).write_text(secrets.token_hex(16))
         replaced = final.exists() or final.is_symlink()
         if replaced:
             old = parent / f".{assignment}.old-{token}"

@@ -16,6 +16,7 @@ changed.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,52 +144,51 @@ class Guard:
 
 
 def scores_out_of_range(snap: Snapshot, assignment: str, student: str, max_scores: dict[Any, float]) -> list[str]:
-    """Grades of the submission whose score (manual, else automatic) is outside 0..max of its cell."""
-    problems = []
+    """The submission's grades whose score (manual, else automatic) is outside 0..max of their cell."""
+    found = []
     grades = snap.rows.get("grade", {})
     for key in sorted(snap.owned(assignment, student)["grade"], key=str):
         row = grades[key]
         score = row["manual_score"] if row["manual_score"] is not None else row["auto_score"]
         top = max_scores.get(row["cell_id"])
-        if score is None or top is None:
-            continue
-        if not 0 <= float(score) <= top:
-            problems.append(f"score {float(score):g} outside 0..{top:g} in a graded cell")
-    return problems
+        if score is not None and top is not None and not 0 <= float(score) <= top:
+            found.append((float(score), top))
+    if not found:
+        return []
+    score, top = found[0]
+    return [f"{len(found)} score(s) outside 0..max of their cell (e.g. {score:g} of {top:g})"]
 
 
 def forbidden_changes(before: Snapshot, after: Snapshot, assignment: str, student: str) -> list[str]:
     """What changed between the snapshots that grading ``student``'s submission may not change."""
-    problems: list[str] = []
+    counts: Counter[str] = Counter()
     mine_before = before.owned(assignment, student)
     mine_after = after.owned(assignment, student)
-    added_tables = sorted(set(after.rows) - set(before.rows))
-    dropped_tables = sorted(set(before.rows) - set(after.rows))
-    if added_tables:
-        problems.append(f"tables created: {', '.join(added_tables)}")
-    if dropped_tables:
-        problems.append(f"tables dropped: {', '.join(dropped_tables)}")
+    problems = [f"table created: {name}" for name in sorted(set(after.rows) - set(before.rows))]
+    problems += [f"table dropped: {name}" for name in sorted(set(before.rows) - set(after.rows))]
     for name in sorted(set(before.rows) & set(after.rows)):
         old, new = before.rows[name], after.rows[name]
         mine = mine_before.get(name, set()) | mine_after.get(name, set())
         allowed = AUTOGRADED_COLUMNS.get(name, set())
-        for key in sorted(set(old) | set(new), key=str):
+        for key in set(old) | set(new):
             if name in ENGINE_TABLES and key[-1] == student:
                 continue  # the coordinator's own row for this submission
+            whose = "its own" if key in mine else "another participant's or the course's"
             if key not in new:
-                problems.append(f"{name} row {_show(key)} deleted")
+                counts[f"{name}: {whose} rows deleted"] += 1
             elif key not in old:
                 if name == "student" and key == (student,):
                     continue  # nbgrader creates the participant being graded
-                if key in mine and not any(new[key].get(c) is not None for c in STAFF_COLUMNS.get(name, ())):
+                staff = sorted(c for c in STAFF_COLUMNS.get(name, ()) if new[key].get(c) is not None)
+                if key in mine and not staff:
                     continue
-                problems.append(f"{name} row {_show(key)} inserted")
+                counts[f"{name}: {whose} rows inserted" + (f" with {', '.join(staff)}" if staff else "")] += 1
             elif old[key] != new[key]:
-                changed = {c for c in new[key] if new[key][c] != old[key].get(c)}
-                if key in mine and changed <= allowed:
+                changed = sorted(c for c in new[key] if new[key][c] != old[key].get(c))
+                if key in mine and set(changed) <= allowed:
                     continue
-                owner = "" if key in mine else " (another participant's or the course's)"
-                problems.append(f"{name} row {_show(key)}{owner}: {', '.join(sorted(changed))} changed")
+                counts[f"{name}: {whose} rows changed ({', '.join(changed)})"] += 1
+    problems += [f"{what} x{n}" for what, n in sorted(counts.items())]
     return problems
 
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -236,3 +237,8 @@ def fresh_copy(course: Path, target: Path, students: list[str] | None = None) ->
             if folder.name not in students:
                 shutil.rmtree(folder)
     return target
+
+
+def runtime_folders(pid: int) -> list[Path]:
+    """The engine's runtime folders of the run with this pid (in the temp folder, or /tmp)."""
+    return sorted({p for base in {Path("/tmp"), Path(tempfile.gettempdir())} for p in base.glob(f"ukm-grade-{pid}-*")})

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_course import ASSIGNMENT, fresh_copy, session_course
+from grading_course import ASSIGNMENT, fresh_copy, runtime_folders, session_course
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
-from ukm_tools.course.grading.runtime import runtime_base
 from ukm_tools.course.grading.status import default_db_url
 from ukm_tools.errors import UkmError
 
@@ -61,8 +60,9 @@ def _add_student(course: Path, name: str, cells) -> None:
 def test_one_run_per_assignment_settings_reach_the_kernel_runtime_is_private(tmp_path_factory, tmp_path):
     """While a run grades, a second `ukm grade` of the same assignment is refused naming who and since when;
     the course's cell timeout and sandbox limits reach the kernel; the run's folders are mode 700."""
-    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["infinite-loop"])
+    course = fresh_copy(session_course(tmp_path_factory), tmp_path / "course", students=["infinite-loop", "passes-all"])
     _add_student(course, "limits-probe", [new_code_cell(LIMITS_PROBE)])
+    shutil.rmtree(course / "submitted" / "passes-all")
     with (course / "nbgrader_config.py").open("a") as f:
         f.write("c.Execute.timeout = 3\nc.SandboxLimits.cpu_seconds = 77\nc.GradingEngine.workers = 1\n")
     code = f"from ukm_tools.course.grading import grade_assignment\ngrade_assignment({str(course)!r}, {ASSIGNMENT!r})\n"
@@ -82,7 +82,7 @@ def test_one_run_per_assignment_settings_reach_the_kernel_runtime_is_private(tmp
         assert second.exit_code == 2
         assert f"Tugas {ASSIGNMENT} sedang dinilai oleh proses lain" in second.stderr
         assert f"PID {proc.pid}" in second.stderr and "sejak" in second.stderr
-        folders = list(runtime_base().glob(f"ukm-grade-{proc.pid}-*"))
+        folders = list(runtime_folders(proc.pid))
         assert folders, "the run's private runtime folder"
         for folder in {*folders, *(p for f in folders for p in f.glob("worker-*"))}:
             assert folder.stat().st_mode & 0o777 == 0o700, folder
@@ -95,7 +95,7 @@ def test_one_run_per_assignment_settings_reach_the_kernel_runtime_is_private(tmp
     nb = nbformat.read(course / "autograded" / "limits-probe" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "CPU 77 " in printed
-    assert not list(runtime_base().glob(f"ukm-grade-{proc.pid}-*"))  # removed at the end of the run
+    assert not list(runtime_folders(proc.pid))  # removed at the end of the run
 
 
 @pytest.mark.timeout(120)

@@ -12,10 +12,9 @@ import time
 
 import psutil
 import pytest
-from grading_course import ASSIGNMENT, fresh_copy, session_course
+from grading_course import ASSIGNMENT, fresh_copy, runtime_folders, session_course
 
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
-from ukm_tools.course.grading.runtime import runtime_base
 from ukm_tools.course.grading.status import default_db_url
 
 pytestmark = pytest.mark.slow
@@ -66,7 +65,7 @@ def test_sigkill_mid_run_then_rerun_grades_the_rest_once(tmp_path_factory, tmp_p
     assert any(r.status is Status.RUNNING for r in interrupted)
     assert any(r.status is Status.GRADED for r in interrupted)
 
-    left = list(runtime_base().glob(f"ukm-grade-{proc.pid}-*"))
+    left = list(runtime_folders(proc.pid))
     assert left, "a killed run cannot remove its runtime folder (participants' notebooks in it)"
     report = grade_assignment(course, ASSIGNMENT, workers=2, cell_timeout=5)
     # The next run removed the dead run's folder and took its lock over, naming it.

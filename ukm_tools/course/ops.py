@@ -93,7 +93,9 @@ def init_course(target: str | Path, template: str | Path | None = None) -> Path:
 
     load_course(target)
     cfg = load_config(target)
-    create_gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id)
+    from nbgrader.coursedir import CourseDirectory
+
+    create_gradebook(_gradebook_url(target, cfg), CourseDirectory(config=cfg).course_id or "default_course")
     return target
 
 
@@ -142,7 +144,7 @@ def api(course_dir: str | Path, **overrides):
     from ukm_tools.course.grading.gradebook import check_gradebook
 
     cfg = load_config(course_dir, **overrides)
-    check_gradebook(cfg.CourseDirectory.db_url)
+    check_gradebook(_gradebook_url(course_dir, cfg))
     coursedir = CourseDirectory(config=cfg)
     return NbGraderAPI(coursedir=coursedir, config=cfg)
 
@@ -151,9 +153,17 @@ def db_url(course_dir: str | Path) -> str:
     """The course's gradebook URL, after checking the gradebook exists and can be written."""
     from ukm_tools.course.grading.gradebook import check_gradebook
 
-    url = load_config(course_dir).CourseDirectory.db_url
+    url = _gradebook_url(course_dir, load_config(course_dir))
     check_gradebook(url)
     return url
+
+
+def _gradebook_url(course_dir: str | Path, cfg) -> str:
+    """The configured gradebook URL, else nbgrader's default: ``gradebook.db`` in the course folder."""
+    from ukm_tools.course.grading.status import default_db_url
+
+    url = cfg.CourseDirectory.get("db_url", None)
+    return url if isinstance(url, str) and url else default_db_url(course_dir)
 
 
 def _check(result: dict, step: str, name: str) -> dict:

@@ -42,7 +42,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.*
 from tests.course.course_helpers import CORRECT, WRONG  # noqa: E402  (the honest and wrong answers of the tests)
-from tests.course.grading_course import nbgrader_meta  # noqa: E402  (one definition of nbgrader's cell metadata)
+from tests.course.grading_course import nbgrader_meta, write_submission  # noqa: E402  (shared with the tests)
 
 BIN = Path(sys.executable).parent
 A = "ps1"
@@ -115,6 +115,21 @@ def _nbgrader(args, cwd, check=True):
     return subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, check=check, capture_output=True, text=True)
 
 
+def spoil(nb, kind: str, assignment: str, test_cell: str) -> tuple[str, str | None]:
+    """Make an honest notebook the broken ``kind`` of submission; returns (file name, raw text or None)."""
+    if kind == "infinite-loop":
+        nb.cells.insert(3, new_code_cell("while True:\n    pass\n"))
+    elif kind == "memory-bomb":
+        nb.cells.insert(3, new_code_cell("blob = [bytearray(10**8) for _ in range(100)]\n"))
+    elif kind == "deleted-test":
+        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != test_cell]
+    elif kind == "wrong-name":
+        return f"{assignment}-Copy1.ipynb", None
+    elif kind == "corrupt":
+        return f"{assignment}.ipynb", nbformat.writes(nb)[:500]
+    return f"{assignment}.ipynb", None
+
+
 def build(root: Path, n: int, seed: int = 7) -> tuple[Path, dict[str, str]]:
     """The course and each student's kind of submission."""
     rng = random.Random(seed)
@@ -133,25 +148,8 @@ def build(root: Path, n: int, seed: int = 7) -> tuple[Path, dict[str, str]]:
         for key, (good, wrong) in ANSWERS.items():
             _cell(nb, key).source = wrong if rng.random() < 0.2 else good
         _cell(nb, "explain").source = "Marginnya cukup."
-        name = f"{A}.ipynb"
-        raw = None
-        if kind == "infinite-loop":
-            _cell(nb, "top").source = "while True:\n    pass\n"
-        elif kind == "memory-bomb":
-            _cell(nb, "top").source = "blob = [bytearray(10**8) for _ in range(100)]\n" + ANSWERS["top"][0]
-        elif kind == "deleted-test":
-            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_margin"]
-        elif kind == "wrong-name":
-            name = f"{A}-Copy1.ipynb"
-        elif kind == "corrupt":
-            raw = nbformat.writes(nb)[:500]
-        folder = course / "submitted" / student / A
-        folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-        if raw is not None:
-            (folder / name).write_text(raw)
-        else:
-            nbformat.write(nb, folder / name)
+        name, raw = spoil(nb, kind, A, "test_margin")
+        write_submission(course, A, student, nb, name=name, raw=raw)
         kinds[student] = kind
     return course, kinds
 
@@ -210,24 +208,8 @@ def build_harga(root: Path, n: int, seed: int = 11) -> tuple[Path, dict[str, str
                 cell.source = WRONG[gid] if rng.random() < 0.15 else CORRECT[gid]
             elif gid == "refleksi_harga":
                 cell.source = "FOB Belawan: risiko berpindah saat barang di atas kapal."
-        name, raw = f"{HARGA}.ipynb", None
-        if kind == "infinite-loop":
-            nb.cells.insert(3, new_code_cell("while True:\n    pass\n"))
-        elif kind == "memory-bomb":
-            nb.cells.insert(3, new_code_cell("blob = [bytearray(10**8) for _ in range(100)]\n"))
-        elif kind == "deleted-test":
-            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "cek_cif"]
-        elif kind == "wrong-name":
-            name = f"{HARGA} (1).ipynb"
-        elif kind == "corrupt":
-            raw = nbformat.writes(nb)[:500]
-        folder = course / "submitted" / person.student_id / HARGA
-        folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-        if raw is not None:
-            (folder / name).write_text(raw)
-        else:
-            nbformat.write(nb, folder / name)
+        name, raw = spoil(nb, kind, HARGA, "cek_cif")
+        write_submission(course, HARGA, person.student_id, nb, name=name, raw=raw)
         kinds[person.student_id] = kind
     return course, kinds
 

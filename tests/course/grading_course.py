@@ -158,6 +158,18 @@ CASES = {
 }
 
 
+def write_submission(course: Path, assignment: str, student: str, nb=None, *, name: str = "", raw=None) -> None:
+    """``submitted/<student>/<assignment>/`` as collect leaves it: the notebook (or raw bytes) and a timestamp."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    path = folder / (name or f"{assignment}.ipynb")
+    if raw is not None:
+        path.write_bytes(raw if isinstance(raw, bytes) else raw.encode())
+    else:
+        nbformat.write(nb, path)
+
+
 def _run(args, cwd):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", NBFORMAT_VALIDATOR="fastjsonschema")
     subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=180)
@@ -174,13 +186,7 @@ def build_course(root: Path) -> Path:
     attacks = attack_cells(course)
 
     def submit(student, nb=None, *, name=f"{ASSIGNMENT}.ipynb", raw=None):
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-        if raw is not None:
-            (folder / name).write_bytes(raw)
-        else:
-            nbformat.write(nb, folder / name)
+        write_submission(course, ASSIGNMENT, student, nb, name=name, raw=raw)
 
     submit(
         "passes-all",

@@ -167,7 +167,7 @@ def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
 
 
 class VerifyAnswers(NbGraderPreprocessor):
-    """Decide recorded answers outside the kernel with the course's answer key; zero a test cell whose answers are wrong."""
+    """Decide recorded answers outside the kernel with the course's answer key; zero a cell whose answers are wrong."""
 
     answer_keys = Unicode(
         ANSWER_KEYS_FILE,

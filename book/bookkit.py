@@ -108,31 +108,62 @@ def money(m: Money) -> str:
 
 
 def table(
-    rows: Sequence[Sequence[object]], columns: Sequence[str], key: str, caption: str = "", numeric: Iterable[int] = ()
+    rows: Sequence[Sequence[object]],
+    columns: Sequence[str],
+    key: str,
+    caption: str = "",
+    numeric: Iterable[int] = (),
+    source: str = "",
+    stack: bool = False,
 ) -> None:
-    """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests."""
+    """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests.
+
+    ``source`` is printed under the table ("Sumber: ..."): every table of figures names where
+    its numbers come from and when. ``stack`` lets a wide table of text fold each row into a
+    block on a narrow (phone) screen, each cell led by its column name.
+    """
     import pandas as pd
 
     df = pd.DataFrame([[str(c) for c in r] for r in rows], columns=list(columns))
-    show_frame(df, key, caption, numeric)
+    show_frame(df, key, caption, numeric, source=source, stack=stack)
 
 
-def show_frame(df, key: str, caption: str = "", numeric: Iterable[int] = ()) -> None:
+def source_html(source: str) -> str:
+    """The source line shown under a table or chart."""
+    return f'<p class="ukm-source">Sumber: {html.escape(source)}</p>' if source else ""
+
+
+def show_frame(
+    df, key: str, caption: str = "", numeric: Iterable[int] = (), source: str = "", stack: bool = False
+) -> None:
     """Show a DataFrame of formatted cells; ``numeric`` column indexes are right-aligned."""
     right = set(numeric)
     num = ' class="num"'
-    head = "".join(f"<th{num if i in right else ''}>{html.escape(str(c))}</th>" for i, c in enumerate(df.columns))
+    labels = [html.escape(str(c)) for c in df.columns]
+    head = "".join(f"<th{num if i in right else ''}>{labels[i]}</th>" for i in range(len(labels)))
     body = []
     for row in df.itertuples(index=False):
-        cells = "".join(f"<td{num if i in right else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
+        cells = "".join(
+            f'<td{num if i in right else ""} data-label="{labels[i]}">{html.escape(str(v))}</td>'
+            for i, v in enumerate(row)
+        )
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cls = "ukm-table ukm-stack" if stack else "ukm-table"
     display(
         HTML(
-            f'<div class="ukm-table-wrap"><table class="ukm-table" data-ukm-table="{html.escape(key)}">'
-            f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            f'<div class="ukm-table-wrap"><table class="{cls}" data-ukm-table="{html.escape(key)}">'
+            f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"{source_html(source)}</div>"
         )
     )
+
+
+def chart(fig, source: str) -> None:
+    """Show a chart with its source line under it (and close it, so it is not shown twice)."""
+    display(fig)
+    plt.close(fig)
+    display(HTML(f'<div class="ukm-chart-source">{source_html(source)}</div>'))
 
 
 def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
@@ -340,3 +371,34 @@ def katalog_price_chart(plain, taxed, unit: str):
     )
     _money_axis(fig.axes[0])
     return fig
+
+
+# --------------------------------------------------------------------------- source lines of computed figures
+
+
+def _d(date) -> str:
+    return date.strftime("%d-%m-%Y")
+
+
+def case_source(case, sheet=None) -> str:
+    """Where a figure computed from the case file (and, if given, a rate sheet) comes from."""
+    text = f"berkas kasus pelatihan {case.case} (angka ilustrasi, bukan penawaran resmi), dihitung oleh ukm_tools"
+    if sheet is not None:
+        text += f"; kurs: {sheet.source}, {_d(sheet.date)}"
+    return text
+
+
+def readiness_source() -> str:
+    """Where the readiness plan's steps, costs and lead times come from."""
+    from ukm_tools.readiness import load_requirements
+
+    cat = load_requirements()
+    return (
+        f"data persyaratan ukm_tools ({_d(cat.date)}; peraturan dan halaman di Sumber); "
+        "lama yang bertanda (perkiraan) adalah perkiraan pelatih, bukan ketentuan"
+    )
+
+
+def fees_source(schedule) -> str:
+    """Where bank fees come from (the schedule names its bank, date and source)."""
+    return f"daftar tarif {schedule.bank} ({_d(schedule.date)}), contoh; tanyakan tarif bank Anda"

@@ -29,3 +29,14 @@ def test_solutions_pass_their_tests(name, tmp_path, monkeypatch):
         gid = cell.metadata["nbgrader"]["grade_id"]
         assert gid in ASSIGNMENTS[name].questions
         assert judge_cell(cell, pick(expected, name, gid), name) == [], cell.source
+
+
+def test_ekatalog_exercise_names_the_city_as_the_catalogue_owner():
+    """The local e-Katalog is run by the city government (Pemko Medan), not by LKPP, which only
+    sets the rules and runs the shared system (book: Sumber, e-Katalog lokal Pemerintah Kota Medan)."""
+    nb = nbformat.read(template_dir() / "source" / "ekatalog" / "ekatalog.ipynb", as_version=4)
+    intro = nb.cells[0].source
+    assert "e-katalog lokal milik Pemerintah Kota Medan" in intro
+    assert "pemerintah kota (LKPP)" not in intro
+    for cell in nb.cells:
+        assert "LKPP)" not in cell.source or "LKPP hanya membuat aturan" in cell.source, cell.source

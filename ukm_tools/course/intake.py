@@ -410,10 +410,11 @@ def collect(
             student = claimed
         else:
             owner = _user_name(st.st_uid)
-            student = roster_ids.get(owner.lower())
-            if student is None:
+            on_roster = roster_ids.get(owner.lower())
+            if on_roster is None:
                 report.refused.append(Refused(entry.name, "not_on_roster", claimed, owner))
                 continue
+            student = on_roster
             if claimed.lower() != student.lower():
                 report.refused.append(Refused(entry.name, "owner_mismatch", claimed, owner))
                 continue

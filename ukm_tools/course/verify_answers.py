@@ -158,7 +158,9 @@ def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
         ]
     problems: list[str] = []
     for payload in payloads:
-        answers = payload.get("answers") if isinstance(payload.get("answers"), dict) else {}
+        answers = payload.get("answers")
+        if not isinstance(answers, dict):
+            answers = {}
         for exp in expected:
             msg = verify(answers.get(exp.name), exp)
             if msg and msg not in problems:

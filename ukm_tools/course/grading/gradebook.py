@@ -69,19 +69,20 @@ def newest_backup(db_file: Path) -> Path | None:
     return copies[-1] if copies else None
 
 
-def _restore_hint(db_file: Path) -> dict[str, str]:
+def _restore_hint(db_file: Path) -> tuple[str, str]:
+    """How to get the gradebook back (Indonesian, English): the newest backup and the command."""
     backup = newest_backup(db_file)
     if backup is None:
         folder = db_file.parent / BACKUP_FOLDER
-        return {
-            "restore_id": f"Tidak ada cadangan di {folder}. Bila kursus ini memang baru, buat dengan `ukm init`.",
-            "restore_en": f"No backup in {folder}. If this course is new, create it with `ukm init`.",
-        }
+        return (
+            f"Tidak ada cadangan di {folder}. Bila kursus ini memang baru, buat dengan `ukm init`.",
+            f"No backup in {folder}. If this course is new, create it with `ukm init`.",
+        )
     command = f"cp {shlex.quote(str(backup))} {shlex.quote(str(db_file))}"
-    return {
-        "restore_id": f"Cadangan terbaru: {backup}. Pulihkan dengan: {command}",
-        "restore_en": f"Newest backup: {backup}. Restore it with: {command}",
-    }
+    return (
+        f"Cadangan terbaru: {backup}. Pulihkan dengan: {command}",
+        f"Newest backup: {backup}. Restore it with: {command}",
+    )
 
 
 def writable_problem(db_file: Path) -> str | None:
@@ -107,10 +108,14 @@ def check_gradebook(db_url: str) -> None:
     if db_file is None:
         return
     if not db_file.is_file():
-        raise UkmError("gradebook_missing", "gradebook", str(db_file), **_restore_hint(db_file))
+        hint_id, hint_en = _restore_hint(db_file)
+        raise UkmError("gradebook_missing", "gradebook", str(db_file), restore_id=hint_id, restore_en=hint_en)
     problem = writable_problem(db_file)
     if problem:
-        raise UkmError("gradebook_unwritable", "gradebook", str(db_file), detail=problem, **_restore_hint(db_file))
+        hint_id, hint_en = _restore_hint(db_file)
+        raise UkmError(
+            "gradebook_unwritable", "gradebook", str(db_file), detail=problem, restore_id=hint_id, restore_en=hint_en
+        )
 
 
 def create_gradebook(db_url: str, course_id: str) -> None:

@@ -175,8 +175,8 @@ class ZygoteSandbox:
             os.close(fd)
         shutil.copytree(workdir, self.stage, symlinks=True, dirs_exist_ok=True)
 
-    def spawn(self, folder: str, connection_info: dict, extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
-        if not self.alive():
+    def spawn(self, folder: str, connection_info: Any, extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
+        if not self.alive() or self._conn is None:
             raise ZygoteError("the sandbox stopped before its kernel could be forked")
         info = dict(connection_info)
         for key, value in list(info.items()):
@@ -209,10 +209,12 @@ class ZygoteSandbox:
 
     def wait_exited(self, timeout: float) -> bool:
         """The zygote's confirmation that the kernel exited and the sandbox was swept."""
+        if self._conn is None:
+            return False
         try:
             self._conn.settimeout(timeout)
             return "exited" in json.loads(self._reader.readline() or b"{}")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):
             return False
 
     def after_kernel(self) -> None:
@@ -222,6 +224,8 @@ class ZygoteSandbox:
 
     def _outer_pid(self, inner: int) -> int:
         """Host PID of the sandbox process whose PID inside the namespace is ``inner``."""
+        if self.proc is None:
+            raise ZygoteError("the sandbox stopped before its kernel was found")
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             for proc in psutil.Process(self.proc.pid).children(recursive=True):
@@ -361,6 +365,8 @@ class ZygoteProvisioner(LocalProvisioner):
             raise ZygoteError("the ukm-zygote provisioner runs only inside a grading worker")
         # The kernel's sockets go in its own fresh folder: the client connects there.
         self.folder, host_folder = _SANDBOX.new_kernel_folder()
+        if self.parent is None:
+            raise ZygoteError("the ukm-zygote provisioner needs its kernel manager")
         self.parent.ip = str(host_folder / "kernel")
         return await super().pre_launch(**kwargs)
 

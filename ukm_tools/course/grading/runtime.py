@@ -53,7 +53,7 @@ def _owner_alive(folder: Path, pid: int) -> bool:
 def clean_stale(base: Path | None = None) -> list[Path]:
     """Remove runtime folders of dead runs owned by this user; returns what was removed."""
     base = base or runtime_base()
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(base))
     except OSError:

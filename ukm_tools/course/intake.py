@@ -434,8 +434,11 @@ def collect(
             report.stored.append(student)
             if result.replaced:
                 report.replaced.append(student)
-    submitted = Path(course_dir) / "submitted"
-    report.students = sorted(
-        p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir() and not p.is_symlink()
-    )
+    report.students = stored_students(course_dir, assignment)
     return report
+
+
+def stored_students(course_dir: Path, assignment: str) -> list[str]:
+    """Participants with a stored submission of ``assignment`` (``submitted/<id>/<assignment>/``)."""
+    submitted = Path(course_dir) / "submitted"
+    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir() and not p.is_symlink())

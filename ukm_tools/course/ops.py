@@ -88,13 +88,13 @@ def init_course(target: str | Path, template: str | Path | None = None) -> Path:
             shutil.copy2(s, target / name)
         if name in PRIVATE_MODES and (target / name).exists():
             os.chmod(target / name, PRIVATE_MODES[name])
+    from nbgrader.coursedir import CourseDirectory
+
     from ukm_tools.course.config import load_course
     from ukm_tools.course.grading.gradebook import create_gradebook
 
     load_course(target)
     cfg = load_config(target)
-    from nbgrader.coursedir import CourseDirectory
-
     create_gradebook(_gradebook_url(target, cfg), CourseDirectory(config=cfg).course_id or "default_course")
     return target
 
@@ -222,9 +222,8 @@ def collect(course_dir: str | Path, assignment: str):
     cfg = load_config(course_dir)
     url = db_url(course_dir)
     inbound = Path(cfg.Exchange.root) / cfg.CourseDirectory.course_id / "inbound"
-    report = intake.CollectReport(assignment)
-    if not inbound.is_dir():
-        return report
+    if not inbound.is_dir():  # nothing handed in yet
+        return intake.CollectReport(assignment, students=intake.stored_students(course_dir, assignment))
     from nbgrader.api import Gradebook
 
     with Gradebook(url, cfg.CourseDirectory.course_id) as gb:

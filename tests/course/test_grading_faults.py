@@ -135,6 +135,8 @@ def test_unwritable_gradebook_stops_grading_before_anything(tmp_path_factory, tm
         os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(gradebook)], capture_output=True).returncode == 0
     )
     if not immutable:
+        if os.geteuid() == 0:
+            pytest.skip("root writes read-only files and chattr is not available here")
         gradebook.chmod(0o444)
     try:
         r = ukm("grade", ASSIGNMENT, "--course", str(course))

@@ -163,6 +163,8 @@ def test_unwritable_gradebook_is_named(tmp_path):
     db.write_bytes(b"")
     immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode == 0
     if not immutable:
+        if os.geteuid() == 0:
+            pytest.skip("root writes read-only files and chattr is not available here")
         db.chmod(0o444)
     try:
         with pytest.raises(UkmError) as err:

@@ -222,9 +222,17 @@ def make_old(ref: str, target: Path) -> None:
         subprocess.run(["make", "setup"], cwd=target, check=True)
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished descendant (a run's graders and kernels are all reaped)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def engine_once(python: Path, course: Path, assignment: str, timeout: int) -> dict:
     """Grade ``course`` with the engine the interpreter ``python`` imports (a fresh process)."""
-    load = os.getloadavg()[0]
+    load, cpu = os.getloadavg()[0], children_cpu()
     proc = subprocess.run(
         [str(python), str(HERE / "_engine_once.py"), str(course), assignment, str(timeout)],
         capture_output=True,
@@ -235,6 +243,7 @@ def engine_once(python: Path, course: Path, assignment: str, timeout: int) -> di
         raise SystemExit(f"engine run failed ({python}):\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["load"] = (load + os.getloadavg()[0]) / 2
+    result["cpu"] = children_cpu() - cpu
     return result
 
 
@@ -280,6 +289,7 @@ def main() -> None:
 
     root = Path(tempfile.mkdtemp(prefix="ukm-bench-"))
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     loads: list[float] = []
     mismatches = 0
     try:
@@ -295,7 +305,7 @@ def main() -> None:
             print(f"--- round {r + 1}/{args.rounds} (load average now {os.getloadavg()[0]:.1f})")
             if not args.skip_plain:
                 plain = fresh(synthetic, root / "plain")
-                load, t = os.getloadavg()[0], time.monotonic()
+                load, t, used = os.getloadavg()[0], time.monotonic(), children_cpu()
                 proc = _nbgrader(
                     [
                         "autograde",
@@ -307,6 +317,7 @@ def main() -> None:
                     check=False,
                 )
                 times.setdefault("plain synthetic", []).append(time.monotonic() - t)
+                cpu.setdefault("plain synthetic", []).append(children_cpu() - used)
                 loads.append((load + os.getloadavg()[0]) / 2)
                 plain_scores = {"scores": {s: v for s, (v, _) in scores(plain).items()}}
                 print(f"plain nbgrader, sequential: {times['plain synthetic'][-1]:.1f} s (exit {proc.returncode})")
@@ -320,11 +331,15 @@ def main() -> None:
                     result = engine_once(python, fresh(course, root / f"{label}-{name}"), assignment, args.timeout)
                     runs[name] = result
                     times.setdefault(f"{name} {label}", []).append(result["elapsed"])
+                    cpu.setdefault(f"{name} {label}", []).append(result["cpu"])
                     loads.append(result["load"])
                     counts: dict[str, int] = {}
                     for status in result["statuses"].values():
                         counts[status] = counts.get(status, 0) + 1
-                    print(f"{name} engine, {label}: {result['elapsed']:.1f} s, load {result['load']:.1f}, {counts}")
+                    print(
+                        f"{name} engine, {label}: {result['elapsed']:.1f} s, {result['cpu']:.1f} CPU-s, "
+                        f"load {result['load']:.1f}, {counts}"
+                    )
                 if "old" in runs:
                     mismatches += compare(runs["old"], runs["new"], kinds, f"{label} old/new")
                 if label == "synthetic" and not args.skip_plain:
@@ -335,15 +350,22 @@ def main() -> None:
             f"{statistics.mean(loads):.1f} on {os.cpu_count()} cores during the runs"
         )
         for key, values in sorted(times.items()):
-            print(f"{key:28s} median {med(values):7.1f} s   runs {', '.join(f'{v:.1f}' for v in values)}")
+            print(
+                f"{key:28s} median {med(values):7.1f} s  {med(cpu[key]):7.1f} CPU-s   "
+                f"runs {', '.join(f'{v:.1f}' for v in values)} s; {', '.join(f'{v:.1f}' for v in cpu[key])} CPU-s"
+            )
         if "plain synthetic" in times:
             speedup = med(times["plain synthetic"]) / med(times["new synthetic"])
             print(f"SPEEDUP new engine vs sequential nbgrader (synthetic): {speedup:.2f}x")
         for label in ("synthetic", HARGA):
             if f"old {label}" in times:
                 ratio = med(times[f"new {label}"]) / med(times[f"old {label}"])
+                cpu_ratio = med(cpu[f"new {label}"]) / med(cpu[f"old {label}"])
                 verdict = "within" if ratio <= GOAL else "OVER"
-                print(f"NEW/OLD {label}: {ratio:.3f} ({verdict} the {GOAL:.2f} goal)")
+                print(
+                    f"NEW/OLD {label}: wall {ratio:.3f} ({verdict} the {GOAL:.2f} goal), CPU {cpu_ratio:.3f} "
+                    "(CPU time is what a busy shared machine disturbs least)"
+                )
         print(f"score mismatches: {mismatches}")
         assert mismatches == 0, "engines disagree on scores"
     finally:

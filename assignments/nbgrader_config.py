@@ -11,8 +11,15 @@ c.CourseDirectory.course_id = os.environ.get("UKM_COURSE_ID", "ukm-ekspor")
 # Gradebook: SQLite in the course folder by default; PostgreSQL for several graders/hubs:
 #   export UKM_DB_URL=postgresql+psycopg://user@host/gradebook
 c.CourseDirectory.db_url = os.environ.get("UKM_DB_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
-# Exchange (release/submit/collect): inside the course unless the hub shares one.
-c.Exchange.root = os.environ.get("UKM_EXCHANGE") or str(HERE / "exchange")
+# Exchange (release/submit/collect): inside the course unless the hub shares one. On the workshop
+# server participants may not enter the course folder, so `ukm serve` keeps the exchange beside it
+# and names it in exchange.path, read here so every staff command finds it.
+_shared_exchange = HERE / "exchange.path"
+c.Exchange.root = (
+    os.environ.get("UKM_EXCHANGE")
+    or (_shared_exchange.read_text(encoding="utf-8").strip() if _shared_exchange.is_file() else "")
+    or str(HERE / "exchange")
+)
 c.Exchange.path_includes_course = True
 
 # Participant-facing stubs in Bahasa Indonesia.
@@ -43,7 +50,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-# Feedback without hidden tests (nbgrader shows them by default, issue 917).
+# Feedback without hidden tests (nbgrader shows them by default: jupyter/nbgrader GitHub issue #917).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "ukm_tools.course.feedback.StripHiddenTests",

@@ -44,7 +44,8 @@ def main() -> None:
     print(f"rows: {len(df):,}")
     print(f"float64 sweep (median of 7): {fast * 1000:.1f} ms  (goal < 200 ms: {'met' if fast < 0.2 else 'NOT met'})")
     print(
-        f"exact Decimal path: {exact_per_row * 1e3:.2f} ms/row -> {baseline:.1f} s for all rows (extrapolated from {len(sample)})"
+        f"exact Decimal path: {exact_per_row * 1e3:.2f} ms/row -> {baseline:.1f} s for all rows (extrapolated from "
+        f"{len(sample)})"
     )
     print(f"speed-up vs exact path: {baseline / fast:.0f}x")
     print(f"largest difference on {len(sample)} sampled rows: Rp{worst_idr} per unit, USD {worst_cents} per unit")

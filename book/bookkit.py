@@ -9,50 +9,48 @@ book never shows input widgets).
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import warnings
 from collections.abc import Iterable, Sequence
 
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
 from IPython.display import HTML, display  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for pages)
 
+from ukm_tools.messages import Bilingual  # noqa: E402
 from ukm_tools.money import Money, format_money  # noqa: E402
+from ukm_tools.widgets.gallery import App  # noqa: E402
 
-# Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
-# sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
-DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
-
-# Module -> the calculator of `ukm apps` (ukm_tools.widgets.gallery.APPS) it links to, by the
-# widget module name; the gallery gives the notebook name and title, so a rename there follows.
-CALCULATOR_WIDGETS = {
-    "ekatalog": "katalog",
-    "syarat-ekspor": "readiness",
-    "harga-incoterms": "price",
-    "pembayaran": "payments",
-    "pembiayaan": "financing",
-}
+# The calculator server (`ukm apps`) serves each calculator at <this>/<page>. For phones on the
+# workshop network the trainer builds with the address `ukm apps --lan` prints, e.g.
+# UKM_APPS_URL=http://192.168.1.10:8866/kalkulator.
+DEFAULT_APPS_URL = "http://127.0.0.1:8866/kalkulator"
 
 
-def calculator(module: str) -> tuple[str, str]:
-    """(notebook name without .ipynb, Indonesian title) of a module's calculator app."""
+@functools.cache
+def course():
+    """The course the book teaches (``course.yml`` of the course template): the one list of the
+    modules, each with its page, its calculator and its exercises."""
+    from ukm_tools.course.config import load_course
+    from ukm_tools.course.ops import template_dir
+
+    return load_course(template_dir())
+
+
+def module_pages() -> list[str]:
+    """The module pages under book/modul/, in the course's order."""
+    return course().pages()
+
+
+def calculator(module: str) -> App:
+    """The calculator app (page path, notebook name, title) of a module page."""
     from ukm_tools.widgets.gallery import APPS
 
-    widget = CALCULATOR_WIDGETS[module]
-    app = next(a for a in APPS if a.module == widget)
-    return app.slug, app.title[0]
+    widget = course().module_for_page(module).calculator
+    return next(a for a in APPS if a.module == widget)
 
-
-# Exercise (nbgrader assignment) of each module.
-EXERCISES = {
-    "ekatalog": "ekatalog",
-    "syarat-ekspor": "syarat-ekspor",
-    "harga-incoterms": "harga-incoterms",
-    "pembayaran": "pembayaran",
-    "pembiayaan": "pembiayaan",
-}
 
 PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
 
@@ -65,7 +63,7 @@ def setup() -> None:
             "figure.dpi": 110,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.prop_cycle": plt.cycler(color=PALETTE),
             "font.size": 10,
         }
     )
@@ -166,7 +164,7 @@ def chart(fig, source: str) -> None:
     display(HTML(f'<div class="ukm-chart-source">{source_html(source)}</div>'))
 
 
-def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
+def notes(items: Iterable[Bilingual], lang: str = "id") -> None:
     """Notes a domain result carries (which rate was used, footnotes) as a small paragraph list."""
     lis = "".join(f"<li>{html.escape(n[lang])}</li>" for n in items)
     if lis:
@@ -175,14 +173,22 @@ def notes(items: Iterable[dict[str, str]], lang: str = "id") -> None:
 
 def plan_rows(plan, lang: str = "id") -> list[list[str]]:
     """Rows of a readiness action plan: step, requirement, where, cost, days, ready by day."""
-    est = " (perkiraan)" if lang == "id" else " (estimate)"
+    from ukm_tools.messages import text
+
+    def days(r) -> str:
+        return (
+            text("readiness", "days_estimate", lang, days=r.lead_time_days)
+            if r.lead_time_estimate
+            else str(r.lead_time_days)
+        )
+
     return [
         [
             str(a.step),
             a.requirement.text("label", lang),
             a.requirement.text("where", lang),
             a.requirement.cost_text(lang),
-            f"{a.requirement.lead_time_days}{est if a.requirement.lead_time_estimate else ''}",
+            days(a.requirement),
             str(a.finish_day),
         ]
         for a in plan.plan
@@ -211,9 +217,10 @@ def hub_launch_url(app: str) -> str | None:
 
 
 def calculator_link(module: str) -> None:
-    """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
-    app, label = calculator(module)
-    url = f"{apps_url()}/{app}.ipynb"
+    """The box linking a module to its live calculator (a page of `ukm apps`, or on a hub)."""
+    calc = calculator(module)
+    app, label = calc.slug, calc.title["id"]
+    url = f"{apps_url()}/{calc.path}"
     hub = hub_launch_url(app)
     hub_html = (
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
@@ -235,7 +242,7 @@ def calculator_link(module: str) -> None:
 
 
 def exercise(module: str) -> None:
-    name = EXERCISES[module]
+    name = course().module_for_page(module).assignments[0].name
     display(
         HTML(
             f'<div class="ukm-exercise admonition note" data-assignment="{name}">'
@@ -253,9 +260,9 @@ def bar_ladder(
     """Stacked bars, one per label, one layer per part (for price build-ups and cost splits)."""
     fig, ax = plt.subplots()
     bottom = [0.0] * len(labels)
-    for name, values, color in zip(part_names, parts, PALETTE):
+    for name, values, color in zip(part_names, parts, PALETTE, strict=False):
         ax.bar(labels, values, bottom=bottom, label=name, color=color, width=0.6)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -342,7 +349,7 @@ def readiness_chart(plan):
 def cash_balance_chart(timelines):
     """Step lines of an order's running cash balance, one per payment method."""
     fig, ax = plt.subplots()
-    for t, color in zip(timelines, PALETTE):
+    for t, color in zip(timelines, PALETTE, strict=False):
         days = [0] + [e.day for e in t.events]
         bal = [0.0] + [float(e.balance.amount) for e in t.events]
         ax.step(days, bal, where="post", label=t.method.name["id"], color=color)

@@ -37,8 +37,13 @@ NPM_JS = {
 }
 REVEAL_PKG = "reveal.js@5.2.1"
 
-# Module pages under book/modul/: each gets a slide deck and a handout.
-MODULES = ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
+
+def module_pages() -> list[str]:
+    """Module pages under book/modul/, each with a slide deck and a handout: the course's list."""
+    from ukm_tools.course.config import load_course
+    from ukm_tools.course.ops import template_dir
+
+    return load_course(template_dir()).pages()
 
 
 def _npm_pack(spec: str, dest: Path) -> Path:
@@ -93,7 +98,7 @@ def vendor_reveal() -> Path:
 
 # `jupyter-book` run by this interpreter, with jsonschema's optional rfc3987_syntax import
 # blocked: it compiles a grammar at import (2-7 s of every build here) and only checks "iri"
-# formats, which the Jupyter Book config schema does not use (stack-notes: nbgrader start-up).
+# formats, which the Jupyter Book config schema does not use.
 _JB_LAUNCH = (
     "import sys; sys.modules['rfc3987_syntax'] = None; "
     "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; main()"
@@ -208,7 +213,7 @@ def build_handouts(output: Path | None = None, html_dir: Path | None = None) -> 
     out = (output or BOOK / "_build") / "handouts"
     out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for name in MODULES:
+    for name in module_pages():
         page = html_dir / "modul" / f"{name}.html"
         pdf = out / f"{name}.pdf"
         with tempfile.TemporaryDirectory() as profile:

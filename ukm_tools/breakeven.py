@@ -15,13 +15,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import UkmError, owned
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent, round_half_up
 
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
+
 __all__ = ["BreakEven", "break_even"]
+T = section("breakeven")
 
 
 @dataclass(frozen=True)
@@ -48,35 +53,32 @@ class BreakEven:
         q = checks.whole_number(quantity, "quantity", minimum=0)
         return (self.contribution_per_unit * q - self.fixed_costs).rounded()
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
-        en = lang == "en"
         rows = [
-            ("Fixed costs" if en else "Biaya tetap", format_money(self.fixed_costs, lang)),
-            ("Unit price" if en else "Harga jual per unit", format_money(self.unit_price, lang)),
-            (
-                "Variable cost per unit" if en else "Biaya variabel per unit",
-                format_money(self.unit_variable_cost, lang),
-            ),
-            ("Contribution per unit" if en else "Kontribusi per unit", format_money(self.contribution_per_unit, lang)),
-            ("Margin" if en else "Margin", format_percent(self.margin_pct, lang)),
+            (T("row_fixed_costs", lang), format_money(self.fixed_costs, lang)),
+            (T("row_unit_price", lang), format_money(self.unit_price, lang)),
+            (T("row_unit_variable_cost", lang), format_money(self.unit_variable_cost, lang)),
+            (T("row_contribution", lang), format_money(self.contribution_per_unit, lang)),
+            (T("row_margin", lang), format_percent(self.margin_pct, lang)),
         ]
         if not self.target_profit.is_zero:
-            rows.append(("Target profit" if en else "Target laba", format_money(self.target_profit, lang)))
+            rows.append((T("row_target_profit", lang), format_money(self.target_profit, lang)))
+        cartons = format_number(self.cartons, lang)
         rows += [
-            ("Break-even units" if en else "Titik impas (unit)", format_number(self.units, lang)),
+            (T("row_units", lang), format_number(self.units, lang)),
             (
-                f"Cartons of {self.units_per_carton}" if en else f"Karton isi {self.units_per_carton}",
-                f"{format_number(self.cartons, lang)} ({format_number(self.units_in_cartons, lang)} unit)",
+                T("row_cartons", lang, per_carton=self.units_per_carton),
+                T("row_cartons_value", lang, cartons=cartons, units=format_number(self.units_in_cartons, lang)),
             ),
-            ("Revenue at break-even" if en else "Omzet pada titik impas", format_money(self.revenue, lang)),
-            ("Profit at that quantity" if en else "Laba pada jumlah itu", format_money(self.profit_at_units, lang)),
+            (T("row_revenue", lang), format_money(self.revenue, lang)),
+            (T("row_profit", lang), format_money(self.profit_at_units, lang)),
         ]
-        cols = ("Item", "Value") if en else ("Pos", "Nilai")
-        return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+        cols = [T(f"col_{k}", lang) for k in ("item", "value")]
+        return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         money = (
             "fixed_costs",
             "unit_price",
@@ -97,6 +99,7 @@ class BreakEven:
         }
 
 
+@owned("breakeven")
 def break_even(
     fixed_costs: Money,
     unit_price: Money,
@@ -144,15 +147,3 @@ def break_even(
         profit_at_units=(contribution * units - fixed).rounded(),
         profit_at_cartons=(contribution * (cartons * upc) - fixed).rounded(),
     )
-
-
-register(
-    {},
-    fields={
-        "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
-        "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
-        "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
-        "units_per_carton": {"id": "Isi per karton", "en": "Units per carton"},
-        "target_profit": {"id": "Target laba", "en": "Target profit"},
-    },
-)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, Number, to_decimal
+from ukm_tools.money import IDR, Money, Number, RateValue, to_decimal
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
+E = TypeVar("E")
 
 
 def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
@@ -29,7 +34,7 @@ def whole_number(value: Any, field: str, *, minimum: int = 1) -> int:
     return int(d)
 
 
-def number(value: Number | float, field: str) -> Decimal:
+def number(value: RateValue, field: str) -> Decimal:
     """A rate or percentage (not money) as a Decimal.
 
     A rate may arrive as a float (a slider's value, a notebook's ``0.55``); it is read
@@ -66,7 +71,7 @@ def collect(problems: list[Problem], check: Callable[..., T], *args: Any, defaul
         return default
 
 
-def percent(value: Number | float, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
+def percent(value: RateValue, field: str, *, maximum: Number | None = None, positive: bool = False) -> Decimal:
     """A percentage in percent units (``0.125`` means 0.125 %), >= 0 (> 0 if ``positive``).
 
     Unlike money, a rate may arrive as a float (see :func:`number`).
@@ -94,10 +99,36 @@ def money(value: Any, field: str, *, currency: str | None = None, positive: bool
     return value
 
 
-def gather(*checks: Callable[[], T]) -> list[T]:
-    """Run every check; raise one :class:`UkmError` holding all problems, or return the values."""
+def rupiah_amounts(inp: Any, names: Iterable[str], problems: list[Problem]) -> None:
+    """Each of ``inp``'s ``names`` must be a :class:`Money` in rupiah, not negative; what is
+    wrong goes to ``problems`` (``wrong_type``, ``unknown_choice`` on ``<name>.currency``, ``negative``)."""
+    for name in names:
+        m = getattr(inp, name)
+        if not isinstance(m, Money):
+            problems.append(Problem("wrong_type", name, m, "Money"))
+            continue
+        if m.currency != IDR:
+            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
+        if m.amount < 0:
+            problems.append(Problem("negative", name, m.amount))
+
+
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], /) -> tuple[A, B]: ...
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], /) -> tuple[A, B, C]: ...
+@overload
+def gather(a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callable[[], D], /) -> tuple[A, B, C, D]: ...
+@overload
+def gather(
+    a: Callable[[], A], b: Callable[[], B], c: Callable[[], C], d: Callable[[], D], e: Callable[[], E], /
+) -> tuple[A, B, C, D, E]: ...
+def gather(*checks: Callable[[], Any]) -> tuple[Any, ...]:
+    """Run every check; raise one :class:`UkmError` holding all problems, or return the values
+    in order (typed one by one, so ``a, b = gather(...)`` keeps each value's type). More than
+    five checks: gather groups of them (``gather(lambda: gather(...), lambda: gather(...))``)."""
     problems: list[Problem] = []
-    values: list[T] = []
+    values: list[Any] = []
     for check in checks:
         try:
             values.append(check())
@@ -105,7 +136,7 @@ def gather(*checks: Callable[[], T]) -> list[T]:
             problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
-    return values
+    return tuple(values)
 
 
 def one_currency(items: Iterable[Money], field: str) -> str:

@@ -7,8 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ukm_tools import safe_yaml
 from ukm_tools.errors import UkmError
 
 
@@ -22,13 +21,9 @@ def read_text(path: str | Path) -> str:
         raise UkmError("malformed_file", "file", str(p), detail=f"not UTF-8 text ({e.reason})") from None
 
 
-def parse_yaml(text: str, name: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise UkmError("malformed_file", "file", name, detail=f"{where}{getattr(e, 'problem', e)}") from None
+def parse_yaml(text: str, name: str, limits: safe_yaml.Limits = safe_yaml.DEFAULT_LIMITS) -> Any:
+    """YAML text through the project's one bounded loader (:mod:`ukm_tools.safe_yaml`)."""
+    return safe_yaml.load(text, name, limits)
 
 
 def load_yaml(path: str | Path) -> Any:
@@ -39,4 +34,4 @@ def load_yaml(path: str | Path) -> Any:
 def packaged_yaml(name: str) -> Any:
     """A YAML file from ``ukm_tools/data`` (cached: the data are read-only)."""
     text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")
-    return parse_yaml(text, name)
+    return safe_yaml.load(text, name, packaged=True)  # shipped with the code: libyaml's parser

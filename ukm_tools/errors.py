@@ -4,14 +4,26 @@ Library code raises :class:`UkmError` carrying one or more :class:`Problem` reco
 (a stable ``code``, the ``field`` at fault, the offending ``value`` and the ``allowed``
 values or range). Widgets and the CLI render the same problems in Bahasa Indonesia or
 English through :mod:`ukm_tools.messages`, so no caller ever parses message text.
+
+A problem's ``owner`` names the catalogue section that labels its field (``"financing"``:
+``tenor_days`` is the order's payment tenor there). A module marks the problems leaving it
+with :func:`owned` on its public functions, so helpers shared by many modules
+(:mod:`ukm_tools.checks`) need not know who called them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ukm_tools.messages import Section
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -23,11 +35,12 @@ class Problem:
     value: Any = None
     allowed: Any = None
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    owner: str | None = None  # the catalogue section that labels ``field`` (None: common labels)
 
-    def message(self, lang: str = "id") -> str:
+    def message(self, lang: str = "id", view: Section | None = None) -> str:
         from ukm_tools.messages import render_problem
 
-        return render_problem(self, lang)
+        return render_problem(self, lang, view)
 
 
 class UkmError(ValueError):
@@ -59,19 +72,42 @@ class UkmError(ValueError):
     def field(self) -> str | None:
         return self.problems[0].field
 
-    def message(self, lang: str = "id") -> str:
+    def message(self, lang: str = "id", view: Section | None = None) -> str:
         """All problems, one per line, in ``lang`` ("id" or "en")."""
-        return "\n".join(p.message(lang) for p in self.problems)
+        return "\n".join(self.lines(lang, view))
 
-    def lines(self, lang: str = "id") -> list[str]:
-        return [p.message(lang) for p in self.problems]
+    def lines(self, lang: str = "id", view: Section | None = None) -> list[str]:
+        """One sentence per problem; ``view`` is the page's catalogue section (its boxes' labels)."""
+        return [p.message(lang, view) for p in self.problems]
+
+    def owned_by(self, owner: str) -> UkmError:
+        """Give ``owner`` to every problem that has none yet (in place); returns the error."""
+        self.problems = [p if p.owner else dataclasses.replace(p, owner=owner) for p in self.problems]
+        return self
+
+
+def owned(owner: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a module's public function: problems it raises are labelled from ``owner``'s fields.
+
+    Problems raised deeper, by another module's owned function, keep their own owner.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return fn(*args, **kwargs)
+            except UkmError as e:
+                e.owned_by(owner)
+                raise
+
+        return wrapper
+
+    return decorate
 
 
 def prefixed(err: UkmError, prefix: str) -> UkmError:
     """The same problems with ``prefix.`` put before each field name (for nested inputs)."""
     return UkmError(
-        problems=[
-            Problem(p.code, f"{prefix}.{p.field}" if p.field else prefix, p.value, p.allowed, p.params)
-            for p in err.problems
-        ]
+        problems=[dataclasses.replace(p, field=f"{prefix}.{p.field}" if p.field else prefix) for p in err.problems]
     )

@@ -2,7 +2,7 @@
 
 * :func:`cash_flow` — day-numbered (optionally dated) events of one export order: materials
   paid on day 0, production costs when production ends, export costs on shipment, and the
-  buyer's payment when the payment method brings it (``data/financing/payment_methods.yaml``).
+  buyer's payment when the payment terms bring it (the ``terms`` of ``data/payment_methods.yaml``).
   From the running balance: the peak working capital and the days money is tied up.
 * :func:`instalment_schedule` — a loan's monthly instalments on an effective (annuity, on
   the declining balance) or flat (on the original principal) basis. Every figure is whole
@@ -19,59 +19,37 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, format_money
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import Msg, section
+from ukm_tools.money import IDR, Money, RateValue
+from ukm_tools.payments import DraftDiscount, PaymentTerms, load_payment_methods
 
-IDR = "IDR"
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
+
 BASES = ("effective", "flat")
 DAYS_PER_MONTH = 30  # banking month used to turn days tied up into loan months
+T = section("financing")
 
 # --------------------------------------------------------------------------- payment methods
 
 
-@dataclass(frozen=True)
-class PaymentMethod:
-    key: str
-    name: dict[str, str]
-    anchor: str  # "order" or "shipment"
-    tenor_days: int  # default tenor
-    tenor_adjustable: bool
-    lag_days: int
-    lag_note: dict[str, str]
-    payments_code: str  # the method in ukm_tools.payments: bank fees and risk ranks live there
-    draft: bool = False  # a time draft the exporter can discount at acceptance
-
-    @property
-    def terms(self):
-        """The :class:`ukm_tools.payments.PaymentMethod` (risks, what each party needs, fees)."""
-        from ukm_tools.payments import get_method
-
-        return get_method(self.payments_code, "payments_code")
-
-    @property
-    def exporter_risk(self) -> int:
-        """1 = safest for the exporter, on the scale of :mod:`ukm_tools.payments`."""
-        return self.terms.exporter_risk
-
-    def acceptance_day(self, shipment_day: int) -> int:
-        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
-        return shipment_day + self.lag_days
+def payment_methods() -> tuple[PaymentTerms, ...]:
+    """The terms an order can be paid on (cash in advance, L/C at sight, usance L/C, D/P, D/A,
+    open account), safest for the exporter first; each knows its :class:`PaymentMethod`."""
+    return tuple(t for m in load_payment_methods().values() for t in m.terms)
 
 
-def payment_methods() -> tuple[PaymentMethod, ...]:
-    data = packaged_yaml("financing/payment_methods.yaml")
-    return tuple(PaymentMethod(**m) for m in data["methods"])
-
-
-def payment_method(key: str) -> PaymentMethod:
+@owned("financing")
+def payment_method(key: str) -> PaymentTerms:
     for m in payment_methods():
         if m.key == key:
             return m
@@ -101,7 +79,7 @@ class CashEvent:
     day: int
     date: dt.date | None
     kind: str  # materials | production | export | receipt
-    label: dict[str, str]
+    label: Msg
     amount: Money  # negative = money out
     balance: Money  # running balance after the event
 
@@ -109,7 +87,7 @@ class CashEvent:
 @dataclass(frozen=True)
 class CashFlowTimeline:
     events: tuple[CashEvent, ...]
-    method: PaymentMethod
+    method: PaymentTerms
     tenor_days: int
     shipment_day: int
     receipt_day: int
@@ -117,7 +95,7 @@ class CashFlowTimeline:
     peak_day: int
     days_tied_up: int  # days on which the running balance is below zero
     start: dt.date | None
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     @property
     def margin(self) -> Money:
@@ -154,20 +132,17 @@ class CashFlowTimeline:
             ],
         }
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """One row per event: day, date, what, amount, running balance (whole rupiah)."""
         import pandas as pd
 
-        cols = {
-            "id": ["Hari", "Tanggal", "Kejadian", "Jumlah", "Saldo"],
-            "en": ["Day", "Date", "Event", "Amount", "Balance"],
-        }["en" if lang == "en" else "id"]
+        cols = [T(f"col_{c}", lang) for c in ("day", "date", "event", "amount", "balance")]
         return pd.DataFrame(
             [
                 [
                     e.day,
                     e.date,
-                    e.label["en" if lang == "en" else "id"],
+                    e.label.text(lang),
                     e.amount.rounded().amount,
                     e.balance.rounded().amount,
                 ]
@@ -189,23 +164,12 @@ def _day_date(start: dt.date | None, day: int) -> dt.date | None:
     return None if start is None else start + dt.timedelta(days=day)
 
 
-def _check_money(inp: Any, names: tuple[str, ...], problems: list[Problem]) -> None:
-    for name in names:
-        m = getattr(inp, name)
-        if not isinstance(m, Money):
-            problems.append(Problem("wrong_type", name, m, "Money"))
-            continue
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
-
-
 def _check_start(start: Any, problems: list[Problem]) -> None:
     if start is not None and not isinstance(start, dt.date):
         problems.append(Problem("wrong_type", "start", start, "YYYY-MM-DD date"))
 
 
+@owned("financing")
 def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     """The cash-flow timeline of one export order.
 
@@ -219,7 +183,7 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
         UkmError: every problem with the input at once.
     """
     problems: list[Problem] = []
-    _check_money(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
+    checks.rupiah_amounts(inp, ("order_value", "materials", "production_costs", "export_costs"), problems)
     if isinstance(inp.order_value, Money) and inp.order_value.amount == 0:
         problems.append(Problem("not_positive", "order_value", inp.order_value.amount))
     checks.collect(problems, checks.exact_int, inp.production_days, "production_days")
@@ -234,38 +198,24 @@ def cash_flow(inp: OrderInput) -> CashFlowTimeline:
     if tenor is not None:
         checks.collect(problems, checks.exact_int, tenor, "tenor_days")
         if method is not None and not method.tenor_adjustable and tenor != method.tenor_days:
-            problems.append(
-                Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name["en"]})
-            )
+            problems.append(Problem("tenor_fixed", "tenor_days", tenor, method.tenor_days, {"method": method.name}))
     if problems:
         raise UkmError(problems=problems)
+    assert method is not None  # an unknown method is itself a problem above
     tenor = method.tenor_days if tenor is None else tenor
     ship = inp.production_days + inp.days_to_ship
     receipt = 0 if method.anchor == "order" else ship + tenor + method.lag_days
-    label = {"id": f"Pembayaran pembeli ({method.name['id']})", "en": f"Buyer's payment ({method.name['en']})"}
-    return _timeline(inp, method, tenor, receipt, inp.order_value, label)
+    return _timeline(inp, method, tenor, receipt, inp.order_value, T.msg("buyer_payment", method=method.name))
 
 
 def _timeline(
-    inp: OrderInput, method: PaymentMethod, tenor: int, receipt: int, received: Money, receipt_label: dict[str, str]
+    inp: OrderInput, method: PaymentTerms, tenor: int, receipt: int, received: Money, receipt_label: Msg
 ) -> CashFlowTimeline:
     ship = inp.production_days + inp.days_to_ship
-    flows: list[tuple[int, int, str, dict[str, str], Money]] = [
-        (0, 1, "materials", {"id": "Beli bahan baku", "en": "Buy materials"}, -inp.materials),
-        (
-            inp.production_days,
-            1,
-            "production",
-            {"id": "Biaya produksi", "en": "Production costs"},
-            -inp.production_costs,
-        ),
-        (
-            ship,
-            1,
-            "export",
-            {"id": "Biaya ekspor saat pengapalan", "en": "Export costs at shipment"},
-            -inp.export_costs,
-        ),
+    flows: list[tuple[int, int, str, Msg, Money]] = [
+        (0, 1, "materials", T.msg("event_materials"), -inp.materials),
+        (inp.production_days, 1, "production", T.msg("event_production"), -inp.production_costs),
+        (ship, 1, "export", T.msg("event_export"), -inp.export_costs),
         # A receipt with the order precedes day-0 purchases; any other comes after its day's costs.
         (receipt, 0 if method.anchor == "order" else 2, "receipt", receipt_label, received),
     ]
@@ -278,41 +228,41 @@ def _timeline(
         if -bal > peak:
             peak, peak_day = -bal, day
     tied = 0
-    for a, b in zip(events, events[1:]):
+    for a, b in itertools.pairwise(events):
         if a.balance.amount < 0:
             tied += b.day - a.day
     notes = []
     if bal.amount < 0:
-        notes.append(
-            {
-                "id": f"Nilai pesanan lebih kecil dari biayanya: pesanan ini rugi {format_money(-bal, 'id')}.",
-                "en": f"The order is worth less than its costs: it loses {format_money(-bal, 'en')}.",
-            }
-        )
+        notes.append(T.msg("order_loses", loss=-bal))
     return CashFlowTimeline(tuple(events), method, tenor, ship, receipt, peak, peak_day, tied, inp.start, tuple(notes))
 
 
+@owned("financing")
 def order_from_quote(
     quote: Any,
     pricing: Any,
     *,
-    materials_share_pct: Number,
+    materials_share_pct: RateValue,
     production_days: int,
     method: str,
     tenor_days: int | None = None,
     days_to_ship: int = 0,
     start: dt.date | None = None,
+    order_value: Money | None = None,
 ) -> OrderInput:
     """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
 
-    Order value: the shipment total in IDR of the quoted rule (what the price was built to
-    recover). HPP x quantity is split into materials (``materials_share_pct``, bought on
-    day 0) and other production costs; export packing and every seller-paid shipment cost
-    of the build-up are paid at shipment.
+    Order value: ``order_value`` when given — what the exporter actually receives, e.g. the
+    invoice less the bank's fees sold at the buying rate, so that a margin shown beside a
+    case's profit is the same figure — else the shipment total in IDR of the quoted rule
+    (what the price was built to recover). HPP x quantity is split into materials
+    (``materials_share_pct``, bought on day 0) and other production costs; export packing
+    and every seller-paid shipment cost of the build-up are paid at shipment.
 
     Args:
         quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
         pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
+        order_value: rupiah received for the order (IDR), if not the quote's shipment total.
     """
     share = checks.number(materials_share_pct, "materials_share_pct")
     if not 0 <= share <= 100:
@@ -321,7 +271,7 @@ def order_from_quote(
     materials = hpp_total * share / 100
     shipment_costs = sum((a.per_shipment for s in quote.steps for a in s.added), Money.zero(IDR))
     return OrderInput(
-        order_value=quote.final.shipment_idr,
+        order_value=quote.final.shipment_idr if order_value is None else order_value.rounded(),
         materials=materials.rounded(),
         production_costs=(hpp_total - materials).rounded(),
         export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),
@@ -349,6 +299,7 @@ class LoanScheme:
     status: str  # regulation | approximate | illustrative
     rates_by_access: tuple[Decimal, ...] = ()
 
+    @owned("financing")
     def rate_for_access(self, access: int) -> Decimal:
         """The rate on the ``access``-th KUR loan (graduated schemes: 6, 7, 8, 9%)."""
         if not self.rates_by_access:
@@ -379,6 +330,7 @@ def loan_schemes() -> tuple[LoanScheme, ...]:
     return tuple(out)
 
 
+@owned("financing")
 def loan_scheme(key: str) -> LoanScheme:
     for s in loan_schemes():
         if s.key == key:
@@ -438,13 +390,10 @@ class Schedule:
             ],
         }
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
-        cols = {
-            "id": ["Ke", "Tanggal", "Angsuran", "Bunga", "Pokok", "Sisa pinjaman"],
-            "en": ["No.", "Date", "Instalment", "Interest", "Principal", "Balance"],
-        }["en" if lang == "en" else "id"]
+        cols = [T(f"col_{c}", lang) for c in ("number", "date", "instalment", "interest", "principal", "outstanding")]
         return pd.DataFrame(
             [
                 [r.number, r.date, r.instalment.amount, r.interest.amount, r.principal.amount, r.balance.amount]
@@ -484,8 +433,9 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
     return problems
 
 
+@owned("financing")
 def instalment_schedule(
-    principal: Money, rate_pct: Number, months: int, basis: str = "effective", start: dt.date | None = None
+    principal: Money, rate_pct: RateValue, months: int, basis: str = "effective", start: dt.date | None = None
 ) -> Schedule:
     """Monthly instalments of a loan of ``principal`` at ``rate_pct`` a year.
 
@@ -539,7 +489,8 @@ def instalment_schedule(
     return Schedule(P, rate, basis, months, tuple(rows))
 
 
-def equivalent_flat_rate(principal: Money, effective_pct: Number, months: int) -> Decimal:
+@owned("financing")
+def equivalent_flat_rate(principal: Money, effective_pct: RateValue, months: int) -> Decimal:
     """The flat rate (% a year) that costs as much interest as ``effective_pct`` on an annuity.
 
     Banks may quote KUR as the flat rate equivalent to its effective rate (Permenko 1/2023
@@ -562,7 +513,7 @@ class OrderFinancing:
     basis: str
     schedule: Schedule | None  # None when the order ties up no money
     scheme: LoanScheme | None
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     @property
     def cost(self) -> Money:
@@ -582,7 +533,7 @@ class OrderFinancing:
             "cost": self.cost.to_json(),
             "margin_after_financing": self.margin_after_financing.to_json(),
             "schedule": None if self.schedule is None else self.schedule.to_json(),
-            "notes": [n["en"] for n in self.notes],
+            "notes": [n.text("en") for n in self.notes],
         }
 
 
@@ -591,11 +542,12 @@ def loan_months(days_tied_up: int) -> int:
     return max(1, math.ceil(days_tied_up / DAYS_PER_MONTH))
 
 
+@owned("financing")
 def finance_order(
     timeline: CashFlowTimeline,
     *,
     scheme: str | LoanScheme | None = None,
-    rate_pct: Number | None = None,
+    rate_pct: RateValue | None = None,
     basis: str | None = None,
     months: int | None = None,
     access: int = 1,
@@ -632,37 +584,25 @@ def finance_order(
             basis,
             None,
             sch,
-            (
-                {
-                    "id": "Pesanan ini tidak mengikat modal kerja: tidak perlu pinjaman.",
-                    "en": "This order ties up no working capital: no loan is needed.",
-                },
-            ),
+            (T.msg("no_loan_needed"),),
         )
     schedule = instalment_schedule(principal, rate, n, basis, timeline.start)
     notes = []
     if sch is not None:
         if principal > sch.plafond_max or principal < sch.plafond_min:
             notes.append(
-                {
-                    "id": f"Pinjaman {format_money(principal, 'id')} di luar plafon {sch.name['id']} ({format_money(sch.plafond_min, 'id')}–{format_money(sch.plafond_max, 'id')}).",
-                    "en": f"A loan of {format_money(principal, 'en')} is outside the {sch.name['en']} limits ({format_money(sch.plafond_min, 'en')}–{format_money(sch.plafond_max, 'en')}).",
-                }
+                T.msg(
+                    "outside_plafond",
+                    principal=principal,
+                    scheme=sch.name,
+                    minimum=sch.plafond_min,
+                    maximum=sch.plafond_max,
+                )
             )
         if n > sch.max_months:
-            notes.append(
-                {
-                    "id": f"Jangka waktu {n} bulan melebihi batas {sch.max_months} bulan skema ini.",
-                    "en": f"A term of {n} months exceeds this scheme's {sch.max_months} months.",
-                }
-            )
+            notes.append(T.msg("term_too_long", months=n, max_months=sch.max_months))
         if sch.status != "regulation":
-            notes.append(
-                {
-                    "id": f"Suku bunga {sch.name['id']} hanya perkiraan ({sch.source}); tanyakan tarif sebenarnya ke bank/LPEI.",
-                    "en": f"The {sch.name['en']} rate is only an estimate ({sch.source}); ask the bank/LPEI for the actual rate.",
-                }
-            )
+            notes.append(T.msg("rate_estimate", scheme=sch.name, source=sch.source))
     return OrderFinancing(timeline, principal, n, rate, basis, schedule, sch, tuple(notes))
 
 
@@ -675,7 +615,7 @@ class OrderDiscounting:
 
     undiscounted: CashFlowTimeline  # waiting for maturity
     timeline: CashFlowTimeline  # with the net proceeds at acceptance
-    discount: Any  # ukm_tools.payments.DraftDiscount
+    discount: DraftDiscount
     acceptance_day: int
 
     @property
@@ -687,7 +627,8 @@ class OrderDiscounting:
         return self.undiscounted.margin - self.cost
 
 
-def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None = None) -> OrderDiscounting:
+@owned("financing")
+def discount_order(inp: OrderInput, annual_rate_pct: RateValue, fees: Money | None = None) -> OrderDiscounting:
     """Discount the order's draft at acceptance for its tenor (D/A, usance L/C only).
 
     The face is the order value; discount interest = face x rate x tenor / 360 (the
@@ -708,44 +649,9 @@ def discount_order(inp: OrderInput, annual_rate_pct: Number, fees: Money | None 
             "method",
             method.key,
             [m.key for m in payment_methods() if m.draft],
-            method_name=method.name["en"],
+            method_name=method.name,
         )
     d = discount_draft(inp.order_value, annual_rate_pct, base.tenor_days, fees)
     accept = method.acceptance_day(base.shipment_day)
-    label = {
-        "id": f"Hasil diskonto wesel ({method.name['id']})",
-        "en": f"Discounted draft proceeds ({method.name['en']})",
-    }
+    label = T.msg("discounted_proceeds", method=method.name)
     return OrderDiscounting(base, _timeline(inp, method, base.tenor_days, accept, d.net, label), d, accept)
-
-
-register(
-    {
-        "not_discountable": {
-            "id": "{field}: {method_name} tidak memakai wesel berjangka yang bisa didiskonto. Yang bisa: {allowed}.",
-            "en": "{field}: {method_name} has no time draft to discount. Methods that do: {allowed}.",
-        },
-        "tenor_fixed": {
-            "id": "{field}: {method} tidak punya jangka waktu yang bisa diubah (selalu {allowed} hari; diisi {value}).",
-            "en": "{field}: {method} has no adjustable tenor (always {allowed} days; got {value}).",
-        },
-    },
-    fields={
-        "order_value": {"id": "Nilai pesanan", "en": "Order value"},
-        "materials": {"id": "Biaya bahan baku", "en": "Materials"},
-        "production_costs": {"id": "Biaya produksi", "en": "Production costs"},
-        "export_costs": {"id": "Biaya ekspor", "en": "Export costs"},
-        "production_days": {"id": "Lama produksi (hari)", "en": "Production time (days)"},
-        "days_to_ship": {"id": "Hari sampai pengapalan", "en": "Days to shipment"},
-        "method": {"id": "Cara pembayaran", "en": "Payment method"},
-        "tenor_days": {"id": "Jangka waktu pembayaran (hari)", "en": "Payment tenor (days)"},
-        "principal": {"id": "Pokok pinjaman", "en": "Loan principal"},
-        "rate_pct": {"id": "Suku bunga (% per tahun)", "en": "Interest rate (% a year)"},
-        "months": {"id": "Jangka waktu pinjaman (bulan)", "en": "Loan term (months)"},
-        "basis": {"id": "Dasar bunga", "en": "Interest basis"},
-        "scheme": {"id": "Skema pinjaman", "en": "Loan scheme"},
-        "access": {"id": "Akses KUR ke-", "en": "KUR loan number"},
-        "start": {"id": "Tanggal mulai", "en": "Start date"},
-        "materials_share_pct": {"id": "Porsi bahan baku dalam HPP (%)", "en": "Materials share of unit cost (%)"},
-    },
-)

@@ -14,21 +14,29 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.dated import Dated, as_date
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.money import Money, Number, check_currency
+from ukm_tools.messages import section
+from ukm_tools.money import IDR, Money, RateValue, check_currency
 
-BASE = "IDR"
+BASE = IDR  # rates are rupiah per unit of a foreign currency
+T = section("fx")
 
 
-class RateKind(str, Enum):
+class RateKind(StrEnum):
     BUY = "buy"
     SELL = "sell"
     MID = "mid"
+
+
+# Rates older than this many days get the staleness warning (pages and quotations alike).
+DEFAULT_MAX_RATE_AGE_DAYS = 7
+RATE_SHEET_NAME = T.msg("rate_sheet")  # how pages and documents name a RateSheet
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,8 @@ class Rate:
     mid: Decimal
 
     def value(self, kind: RateKind) -> Decimal:
-        return getattr(self, RateKind(kind).value)
+        value: Decimal = getattr(self, RateKind(kind).value)
+        return value
 
     @property
     def spread_pct(self) -> Decimal:
@@ -60,14 +69,16 @@ class AppliedRate:
     source: str
 
     def describe(self, lang: str = "id") -> str:
+        """E.g. ``kurs beli bank USD 16.150 (02-01-2026, Bank Jatim)``."""
         from ukm_tools.money import format_number
 
-        kinds = {
-            "id": {"buy": "kurs beli bank", "sell": "kurs jual bank", "mid": "kurs tengah"},
-            "en": {"buy": "bank buying rate", "sell": "bank selling rate", "mid": "middle rate"},
-        }[lang if lang in ("id", "en") else "id"]
-        date = self.date.strftime("%d-%m-%Y") if lang == "id" else self.date.isoformat()
-        return f"{kinds[self.kind.value]} {self.currency} {format_number(self.value, lang)} ({date}, {self.source})"
+        kind = T.msg(f"kind_{self.kind.value}")
+        value = format_number(self.value, lang)
+        return T(
+            "rate_described", lang, kind=kind, currency=self.currency, value=value, date=self.date, source=self.source
+        )
+
+    text = describe  # a rate fills a message's {rate} with its description
 
 
 @dataclass(frozen=True)
@@ -150,7 +161,7 @@ def rate_kind(kind: RateKind | str) -> RateKind:
         raise UkmError("unknown_choice", "rate_kind", kind, [k.value for k in RateKind]) from None
 
 
-def make_rate(currency: str, buy: Number, sell: Number, mid: Number | None = None) -> Rate:
+def make_rate(currency: str, buy: RateValue, sell: RateValue, mid: RateValue | None = None) -> Rate:
     """A validated :class:`Rate` (all > 0, buy ≤ mid ≤ sell)."""
     b, s = checks.number(buy, f"{currency}.buy"), checks.number(sell, f"{currency}.sell")
     m = checks.number(mid, f"{currency}.mid") if mid is not None else (b + s) / 2
@@ -202,7 +213,7 @@ def spread_cost(amount: Money, sheet: RateSheet) -> Money:
     return Money(amount.amount * (r.mid - r.buy), BASE)
 
 
-def load_rate_sheet(path: str | None = None) -> RateSheet:
+def load_rate_sheet(path: str | Path | None = None) -> RateSheet:
     """The packaged default sheet, or one from a YAML file a trainer supplies."""
     from ukm_tools.datafiles import load_yaml, packaged_yaml
 

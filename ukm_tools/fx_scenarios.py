@@ -12,25 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
+from ukm_tools.errors import UkmError, owned
 from ukm_tools.fx import RateSheet, make_rate, proceeds_to_idr
-from ukm_tools.messages import register
-from ukm_tools.money import Money, Number
+from ukm_tools.money import Money, RateValue
 
 MAX_SCENARIOS = 41
-
-register(
-    {
-        "too_many_scenarios": {
-            "id": "{field}: {value} skenario terlalu banyak (paling banyak {allowed}). Perbesar langkah atau perkecil rentang.",
-            "en": "{field}: {value} scenarios are too many (at most {allowed}). Use a larger step or a smaller range.",
-        }
-    },
-    fields={
-        "range_pct": {"id": "Rentang perubahan kurs (± %)", "en": "Rate change range (± %)"},
-        "step_pct": {"id": "Langkah (%)", "en": "Step (%)"},
-    },
-)
 
 
 @dataclass(frozen=True)
@@ -41,7 +27,8 @@ class RateScenario:
     difference: Money  # against today's buying rate, rounded
 
 
-def changes(range_pct: Number, step_pct: Number) -> list[Decimal]:
+@owned("fx_scenarios")
+def changes(range_pct: RateValue, step_pct: RateValue) -> list[Decimal]:
     """-range .. +range in steps of ``step_pct`` (always including 0)."""
     r, s = checks.gather(
         lambda: checks.percent(range_pct, "range_pct", maximum=90),
@@ -53,7 +40,8 @@ def changes(range_pct: Number, step_pct: Number) -> list[Decimal]:
     return [s * k for k in range(-n, n + 1)]
 
 
-def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[Number]) -> list[RateScenario]:
+@owned("fx_scenarios")
+def proceeds_sensitivity(amount: Money, sheet: RateSheet, changes_pct: Sequence[RateValue]) -> list[RateScenario]:
     """IDR proceeds of ``amount`` when the rate moves by each of ``changes_pct`` percent."""
     checks.money(amount, "amount", positive=True)
     base = proceeds_to_idr(amount, sheet).money.rounded()

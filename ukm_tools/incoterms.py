@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools.datafiles import packaged_yaml
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import pick, section
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 RULE_ORDER = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
 # Price build-up ladders: each rule adds the seller's costs of the one before it.
@@ -25,9 +30,11 @@ ANY_LADDER = ("EXW", "FCA", "CPT", "CIP")
 D_LADDER = ("EXW", "FCA", "CPT", "DAP")
 MODES = ("sea", "inland_waterway", "road", "rail", "air", "multimodal")
 SEA_MODES = ("sea", "inland_waterway")
+T = section("incoterms")
+MODE_LABELS = {m: T.msg(f"mode_{m}") for m in MODES}
 
 
-class Payer(str, Enum):
+class Payer(StrEnum):
     SELLER = "S"
     BUYER = "B"
     NONE = "none"
@@ -52,7 +59,7 @@ class Conditions:
         actual = getattr(self, key)
         if isinstance(actual, bool) or actual is None:
             return actual is not None and str(actual).lower() == value.lower()
-        return actual == value
+        return bool(actual == value)
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ class Rule:
         return self.code.startswith("D")
 
 
-def _cell(raw) -> Cell:
+def _cell(raw: str | Mapping[str, Any]) -> Cell:
     if isinstance(raw, str):
         return Cell(Payer(raw))
     variants = []
@@ -110,7 +117,7 @@ def _cell(raw) -> Cell:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, Rule], dict, dict, str]:
+def _load() -> tuple[dict[str, Rule], dict[str, dict[str, str]], dict[str, dict[str, str]], str]:
     data = packaged_yaml("incoterms2020.yaml")
     rules: dict[str, Rule] = {}
     for code, r in data["rules"].items():
@@ -143,16 +150,26 @@ def rule(code: str) -> Rule:
     return table[key]
 
 
+def item_labels(item: str) -> Mapping[str, str]:
+    """A cost item's ``{id: .., en: ..}`` label from the data file."""
+    return _load()[1][item]
+
+
 def item_label(item: str, lang: str = "id") -> str:
-    return _load()[1][item][lang if lang in ("id", "en") else "id"]
+    return pick(item_labels(item), lang)
 
 
 def cost_items() -> list[str]:
     return list(_load()[1])
 
 
-def note_text(note: str, lang: str = "id") -> str:
-    return _load()[2][note][lang if lang in ("id", "en") else "id"]
+def note(key: str) -> dict[str, str]:
+    """An explanatory note of the Incoterms data file, ``{id: .., en: ..}``."""
+    return dict(_load()[2][key])
+
+
+def note_text(key: str, lang: str = "id") -> str:
+    return pick(note(key), lang)
 
 
 def source() -> str:
@@ -180,12 +197,10 @@ def check_mode(code: str, mode: str) -> None:
 
 def payer_labels(lang: str = "id") -> dict[Payer, str]:
     # Indonesian "Penjual"/"Pembeli" share an initial, so whole words are used.
-    if lang == "en":
-        return {Payer.SELLER: "Seller", Payer.BUYER: "Buyer", Payer.NONE: "-"}
-    return {Payer.SELLER: "Penjual", Payer.BUYER: "Pembeli", Payer.NONE: "-"}
+    return {Payer.SELLER: T("payer_seller", lang), Payer.BUYER: T("payer_buyer", lang), Payer.NONE: "-"}
 
 
-def responsibility_table(cond: Conditions | None = None, lang: str = "id"):
+def responsibility_table(cond: Conditions | None = None, lang: str = "id") -> pd.DataFrame:
     """All 11 rules x cost items as a pandas DataFrame of who pays (for notebooks and the explorer)."""
     import pandas as pd
 

@@ -17,52 +17,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, Number
+from ukm_tools.errors import UkmError, owned
+from ukm_tools.messages import section
+from ukm_tools.money import Money, RateValue
 
 CLAUSES = ("A", "B", "C")
+# The least cover Incoterms 2020 (A5 of CIF and CIP) and UCP 600 art. 28(f)(ii) accept: 110% of
+# the contract price. The one place the figure is written; a percentage, as the inputs take it.
+MIN_COVER_PCT = Decimal(110)
+T = section("insurance")
 # Wider cover first: (A) all risks bar exclusions, (B) named perils incl. water, (C) major casualties.
 _CLAUSE_RANK = {"A": 3, "B": 2, "C": 1}
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     INCLUSIVE = "inclusive"
     SIMPLE = "simple"
 
 
-METHOD_LABELS = {
-    Method.INCLUSIVE: {
-        "id": "CIF = CFR / (1 - 110% x tarif): premi ikut diasuransikan (bawaan)",
-        "en": "CIF = CFR / (1 - 110% x rate): premium included in the insured value (default)",
-    },
-    Method.SIMPLE: {
-        "id": "Premi = 110% x CFR x tarif: cara sederhana, sedikit kurang diasuransikan",
-        "en": "Premium = 110% x CFR x rate: simple method, slightly under-insures",
-    },
-}
-
-CLAUSE_LABELS = {
-    "A": {"id": "ICC (A) — semua risiko kecuali yang dikecualikan", "en": "ICC (A) — all risks except exclusions"},
-    "B": {"id": "ICC (B) — risiko yang disebut, termasuk air masuk", "en": "ICC (B) — named perils incl. water entry"},
-    "C": {
-        "id": "ICC (C) — risiko besar saja (kebakaran, tenggelam, tabrakan)",
-        "en": "ICC (C) — major casualties only (fire, sinking, collision)",
-    },
-}
-
-register(
-    {
-        "clause_below_minimum": {
-            "id": "{field}: {rule} mewajibkan minimal ICC ({allowed}); dipilih ICC ({value}).",
-            "en": "{field}: {rule} requires at least ICC ({allowed}); ICC ({value}) was chosen.",
-        }
-    },
-    fields={"clause": {"id": "Klausul asuransi", "en": "Insurance clause"}},
-)
+METHOD_LABELS = {m: T.msg(f"method_{m.value}") for m in Method}
+CLAUSE_LABELS = {c: T.msg(f"clause_{c}") for c in CLAUSES}
 
 
 @dataclass(frozen=True)
@@ -76,22 +53,12 @@ class InsuranceQuote:
     cif: Money
     insured_amount: Money
 
-    def rows(self, lang: str = "id") -> list[tuple[str, str]]:
+    def rows(self, lang: str = "id", *, with_method: bool = True) -> list[tuple[str, str]]:
+        """(label, value) pairs of the policy, formatted for ``lang``; the method last."""
         from ukm_tools.money import format_money, format_percent
 
-        labels = {
-            "id": [
-                "Nilai CFR",
-                "Tarif premi",
-                "Pertanggungan",
-                "Klausul",
-                "Premi",
-                "Nilai CIF",
-                "Nilai pertanggungan",
-                "Metode",
-            ],
-            "en": ["CFR value", "Premium rate", "Cover", "Clause", "Premium", "CIF value", "Insured amount", "Method"],
-        }[lang if lang in ("id", "en") else "id"]
+        rows = ("cfr", "rate", "cover", "clause", "premium", "cif", "insured", "method")
+        labels = [T(f"row_{r}", lang) for r in rows]
         values = [
             format_money(self.cfr, lang),
             format_percent(self.rate_pct, lang),
@@ -102,10 +69,12 @@ class InsuranceQuote:
             format_money(self.insured_amount, lang),
             METHOD_LABELS[self.method][lang],
         ]
-        return list(zip(labels, values))
+        pairs = list(zip(labels, values, strict=True))
+        return pairs if with_method else pairs[:-1]
 
 
-def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insurance_rate_pct") -> Decimal:
+@owned("insurance")
+def check_rate(rate_pct: RateValue, cover_pct: RateValue = MIN_COVER_PCT, field: str = "insurance_rate_pct") -> Decimal:
     r = checks.number(rate_pct, field)
     cover = checks.number(cover_pct, "cover_pct")
     if r <= 0:
@@ -115,6 +84,7 @@ def check_rate(rate_pct: Number, cover_pct: Number = 110, field: str = "insuranc
     return r
 
 
+@owned("insurance")
 def check_clause(clause: str, required: str | None = None, rule: str = "", field: str = "clause") -> str:
     c = clause.strip().upper().strip("()") if isinstance(clause, str) else clause
     if c not in CLAUSES:
@@ -132,13 +102,14 @@ def premium_factor(rate_pct: Decimal, cover_pct: Decimal, method: Method) -> Dec
     return cover * r
 
 
+@owned("insurance")
 def insure(
     cfr: Money,
-    rate_pct: Number,
+    rate_pct: RateValue,
     *,
     clause: str = "C",
     method: Method | str = Method.INCLUSIVE,
-    cover_pct: Number = 110,
+    cover_pct: RateValue = MIN_COVER_PCT,
 ) -> InsuranceQuote:
     """Premium, CIF and insured amount for a CFR value (all in CFR's currency).
 
@@ -151,7 +122,7 @@ def insure(
         raise UkmError("unknown_choice", "method", method, [m.value for m in Method]) from None
     cfr = checks.money(cfr, "cfr")
     cover = checks.number(cover_pct, "cover_pct")
-    if cover < 100:
+    if cover < 100:  # less than the goods' own value is no cover
         raise UkmError("out_of_range", "cover_pct", cover, ">= 100")
     rate = check_rate(rate_pct, cover)
     clause = check_clause(clause)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -26,13 +26,12 @@ from typing import Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, format_money, format_percent
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import Msg, section
+from ukm_tools.money import IDR, Money, format_percent
 from ukm_tools.numbers import parse_number
 
-IDR = "IDR"
-LANGS = ("id", "en")
+T = section("katalog")
 
 # --------------------------------------------------------------------------- PPN
 
@@ -65,7 +64,8 @@ class PpnRule:
 
 
 def _ppn_data() -> dict[str, Any]:
-    return packaged_yaml("katalog/ppn.yaml")
+    data: dict[str, Any] = packaged_yaml("katalog/ppn.yaml")
+    return data
 
 
 def ppn_rules() -> tuple[PpnRule, ...]:
@@ -83,6 +83,7 @@ def ppn_rules() -> tuple[PpnRule, ...]:
     return tuple(sorted(rules, key=lambda r: r.valid_from))
 
 
+@owned("katalog")
 def ppn_rule(on: dt.date, luxury: bool = False) -> PpnRule:
     """The PPN rule in force on ``on`` for ordinary (or luxury) goods."""
     wanted = "luxury" if luxury else "non_luxury"
@@ -135,7 +136,7 @@ class GovernmentPrice:
     valid_from: dt.date
     valid_until: dt.date
     min_order: int
-    notes: tuple[dict[str, str], ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     def order_total(self, quantity: int) -> Money:
         return self.unit_price * quantity
@@ -156,31 +157,22 @@ class GovernmentPrice:
             "valid_from": self.valid_from.isoformat(),
             "valid_until": self.valid_until.isoformat(),
             "min_order": self.min_order,
-            "notes": [n["en"] for n in self.notes],
+            "notes": [n.text("en") for n in self.notes],
         }
 
     def statement(self, lang: str = "id") -> str:
         """The sentence a listing must carry about PPN."""
         r = self.rule
-        if self.ppn_included:
-            base = (
-                ""
-                if r.tax_base == 1
-                else (
-                    f", DPP {r.tax_base.numerator}/{r.tax_base.denominator} dari harga"
-                    if lang == "id"
-                    else f", tax base {r.tax_base.numerator}/{r.tax_base.denominator} of the price"
-                )
-            )
-            eff = format_percent(r.effective_pct, lang)
-            if lang == "id":
-                return f"Harga sudah termasuk PPN {format_percent(r.rate_pct, lang)}{base} (beban efektif {eff}): PPN {format_money(self.ppn, lang)} per unit."
-            return f"Price includes PPN (VAT) {format_percent(r.rate_pct, lang)}{base} (effective {eff}): PPN {format_money(self.ppn, lang)} per unit."
-        if lang == "id":
-            return "Harga tidak termasuk PPN: penjual bukan Pengusaha Kena Pajak (PKP)."
-        return "Price excludes PPN (VAT): the seller is not VAT-registered (PKP)."
+        if not self.ppn_included:
+            return T("ppn_excluded", lang)
+        base = ""
+        if r.tax_base != 1:
+            base = T("ppn_tax_base", lang, numerator=r.tax_base.numerator, denominator=r.tax_base.denominator)
+        rate, effective = format_percent(r.rate_pct, lang), format_percent(r.effective_pct, lang)
+        return T("ppn_included", lang, rate=rate, base=base, effective=effective, ppn=self.ppn)
 
 
+@owned("katalog")
 def government_price(inp: PriceInput) -> GovernmentPrice:
     """The delivered unit price for a government buyer, with or without PPN.
 
@@ -188,12 +180,7 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         UkmError: every problem with the input (currency, negative price, dates...).
     """
     problems: list[Problem] = []
-    for name in ("price_before_ppn", "delivery_per_order"):
-        m: Money = getattr(inp, name)
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
+    checks.rupiah_amounts(inp, ("price_before_ppn", "delivery_per_order"), problems)
     if inp.price_before_ppn.amount == 0:
         problems.append(Problem("not_positive", "price_before_ppn", inp.price_before_ppn.amount))
     min_order = checks.collect(problems, checks.exact_int, inp.min_order, "min_order", minimum=1)
@@ -206,6 +193,7 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
+    assert rule is not None  # no rule in force is itself a problem above
 
     delivery_per_unit = inp.delivery_per_order / min_order
     unit_before = (inp.price_before_ppn + delivery_per_unit).rounded()
@@ -213,23 +201,12 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         tax_base, ppn = rule.tax_base_of(unit_before), rule.ppn_on(unit_before).rounded()
     else:
         tax_base, ppn = Money.zero(IDR), Money.zero(IDR)
-    notes: list[dict[str, str]] = []
+    notes: list[Msg] = []
     changes = [r for r in ppn_rules() if inp.valid_from < r.valid_from <= inp.valid_until]
     if changes:
-        d = changes[0].valid_from.isoformat()
-        notes.append(
-            {
-                "id": f"Aturan PPN berubah pada {d}, di dalam masa berlaku harga: buat harga baru mulai tanggal itu.",
-                "en": f"The PPN rule changes on {d}, inside the price's validity: issue a new price from that day.",
-            }
-        )
+        notes.append(T.msg("ppn_rule_changes", day=changes[0].valid_from.isoformat()))
     if not inp.pkp and inp.annual_turnover is not None and inp.annual_turnover > pkp_threshold():
-        notes.append(
-            {
-                "id": f"Omzet setahun {format_money(inp.annual_turnover, 'id')} melebihi batas PKP {format_money(pkp_threshold(), 'id')}: penjual wajib dikukuhkan sebagai PKP dan memungut PPN.",
-                "en": f"Annual turnover {format_money(inp.annual_turnover, 'en')} exceeds the PKP threshold {format_money(pkp_threshold(), 'en')}: the seller must register as PKP and charge PPN.",
-            }
-        )
+        notes.append(T.msg("must_register_pkp", turnover=inp.annual_turnover, threshold=pkp_threshold()))
     return GovernmentPrice(
         price_before_ppn=inp.price_before_ppn,
         delivery_per_unit=delivery_per_unit,
@@ -244,6 +221,13 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
         min_order=min_order,
         notes=tuple(notes),
     )
+
+
+def price_at_premises(hpp: Money, markup_pct: Decimal) -> Money:
+    """A seller's own price per unit before PPN and delivery: its unit cost (HPP) plus its
+    markup, to the whole rupiah (216.000 + 30% = 280.800). No export packing: the goods go
+    to an office in town."""
+    return (hpp * (1 + markup_pct / 100)).rounded()
 
 
 # --------------------------------------------------------------------------- listing
@@ -299,28 +283,31 @@ class Listing:
 
     def as_row(self, lang: str = "id") -> dict[str, Any]:
         """Ordered column -> value for a clean listing sheet (amounts as whole-rupiah Decimals)."""
-        L = lambda key: field_label(key, lang)  # noqa: E731
+
+        def col(key: str) -> str:
+            return field_label(key, lang)
+
         p = self.price
-        yes, no = ("Ya", "Tidak") if lang == "id" else ("Yes", "No")
+        yes, no = T("yes", lang), T("no", lang)
         return {
-            L("product_name"): self.product_name,
-            L("specification"): self.specification,
-            L("sale_unit"): self.sale_unit,
-            L("brand"): self.brand,
-            L("origin"): self.origin,
-            L("price_before_ppn"): p.unit_before_ppn.amount,
-            L("ppn_per_unit"): p.ppn.amount,
-            L("unit_price"): p.unit_price.amount,
-            L("ppn_included"): yes if p.ppn_included else no,
-            L("min_order"): self.min_order,
-            L("delivery_area"): self.delivery_area,
-            L("valid_from"): p.valid_from,
-            L("valid_until"): p.valid_until,
-            L("nib"): self.identity.nib,
-            L("kbli"): self.identity.kbli,
-            L("npwp"): self.identity.npwp,
-            L("kswp_status"): "valid" if self.identity.kswp_valid else ("tidak valid" if lang == "id" else "not valid"),
-            L("ppn_statement"): p.statement(lang),
+            col("product_name"): self.product_name,
+            col("specification"): self.specification,
+            col("sale_unit"): self.sale_unit,
+            col("brand"): self.brand,
+            col("origin"): self.origin,
+            col("price_before_ppn"): p.unit_before_ppn.amount,
+            col("ppn_per_unit"): p.ppn.amount,
+            col("unit_price"): p.unit_price.amount,
+            col("ppn_included"): yes if p.ppn_included else no,
+            col("min_order"): self.min_order,
+            col("delivery_area"): self.delivery_area,
+            col("valid_from"): p.valid_from,
+            col("valid_until"): p.valid_until,
+            col("nib"): self.identity.nib,
+            col("kbli"): self.identity.kbli,
+            col("npwp"): self.identity.npwp,
+            col("kswp_status"): "valid" if self.identity.kswp_valid else T("kswp_invalid", lang),
+            col("ppn_statement"): p.statement(lang),
         }
 
 
@@ -384,6 +371,7 @@ def _flag(v: Any, name: str, yes: set[str], no: set[str]) -> bool:
     raise UkmError("unknown_choice", name, _text(v), ["ya", "tidak"])
 
 
+@owned("katalog")
 def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | None = None) -> Listing:
     """A :class:`Listing` from loosely typed values keyed by :data:`FIELD_KEYS`.
 
@@ -403,7 +391,7 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
             problems.append(Problem("unknown_field", key, None, list(FIELD_KEYS)))
     val: dict[str, Any] = {}
 
-    def take(key: str, parse) -> None:
+    def take(key: str, parse: Callable[[Any], Any]) -> None:
         v = raw.get(key)
         if _is_blank(v):
             return
@@ -418,15 +406,15 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
     for key in TEXT_FIELDS:
         take(key, _text)
         if key in val and len(val[key]) > MAX_TEXT:
-            problems.append(Problem("text_too_long", key, val[key][:30] + "...", MAX_TEXT, length=len(val[key])))
+            problems.append(Problem("text_too_long", key, val[key][:30] + "...", MAX_TEXT, {"length": len(val[key])}))
 
-    def money(key):
+    def money(key: str) -> Callable[[Any], Money]:
         return lambda v: Money.of(_number(v, key, lang), IDR)
 
     take("price_before_ppn", money("price_before_ppn"))
     take("delivery_per_order", money("delivery_per_order"))
 
-    def whole(v):
+    def whole(v: Any) -> int:
         d = _number(v, "min_order", lang)
         if d != d.to_integral_value():
             raise UkmError("not_integer", "min_order", v)
@@ -463,6 +451,7 @@ def validate_listing(raw: Mapping[str, Any], lang: str = "id", today: dt.date | 
                 problems.extend(e.problems)
     if problems:
         raise UkmError(problems=problems)
+    assert price is not None  # every field the price needs is required: a missing one is a problem above
     return Listing(
         product_name=val["product_name"],
         specification=val["specification"],
@@ -527,6 +516,10 @@ class Step:
     def ready(self) -> bool:
         return not self.missing
 
+    def state(self, lang: str = "id") -> str:
+        """done / ready / not ready, in ``lang``."""
+        return T("step_done" if self.done else "step_ready" if self.ready else "step_not_ready", lang)
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -548,28 +541,34 @@ class Checklist:
         }
 
     def to_markdown(self, lang: str = "id") -> str:
-        t = lambda i, e: i if lang == "id" else e
-        lines = [t("# Daftar kesiapan e-Katalog Lokal", "# e-Katalog Lokal readiness checklist"), ""]
+        lines = [T("checklist_title", lang), ""]
         for i, s in enumerate(self.steps, 1):
-            state = (
-                t("selesai", "done")
-                if s.done
-                else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
-            )
-            lines.append(f"## {i}. {s.title[lang]} — {state}")
-            lines.append(f"{t('Di mana', 'Where')}: {s.where[lang]}")
+            lines.append(f"## {i}. {s.title[lang]} — {s.state(lang)}")
+            lines.append(f"{T('where', lang)}: {s.where[lang]}")
             lines.append("")
             for n in s.needs:
                 lines.append(f"- [{'x' if n.have else ' '}] {n.text[lang]}")
             lines.append("")
-        lines.append(f"{t('Sumber', 'Source')}: {self.source.strip()} ({self.date.isoformat()})")
+        lines.append(f"{T('source', lang)}: {self.source.strip()} ({self.date.isoformat()})")
         return "\n".join(lines) + "\n"
+
+
+def example_listing() -> dict[str, Any]:
+    """The workshop's example product, keyed by :data:`FIELD_KEYS` (``data/katalog/example.yaml``)."""
+    return dict(packaged_yaml("katalog/example.yaml")["product"])
+
+
+def exercise_validity() -> tuple[dt.date, dt.date]:
+    """(first, last) day the prices of the exercises and the book's e-Katalog page hold."""
+    v = packaged_yaml("katalog/example.yaml")["exercise_validity"]
+    return v["valid_from"], v["valid_until"]
 
 
 def requirement_texts() -> dict[str, dict[str, str]]:
     return dict(packaged_yaml("katalog/registration.yaml")["requirements"])
 
 
+@owned("katalog")
 def checklist(have: Iterable[str]) -> Checklist:
     """The registration steps with what each needs, ticking what is in ``have``.
 
@@ -608,63 +607,6 @@ def have_from_listings(listings: Iterable[Listing], *, all_rows_valid: bool = Tr
     return have
 
 
-# --------------------------------------------------------------------------- messages
-
-_LABELS = {
-    "product_name": ("Nama produk", "Product name"),
-    "specification": ("Spesifikasi", "Specification"),
-    "sale_unit": ("Satuan", "Unit"),
-    "brand": ("Merek", "Brand"),
-    "origin": ("Asal produk", "Origin"),
-    "price_before_ppn": ("Harga satuan sebelum PPN (Rp)", "Unit price before PPN (IDR)"),
-    "delivery_per_order": ("Ongkos kirim per pesanan minimum (Rp)", "Delivery per minimum order (IDR)"),
-    "min_order": ("Pesanan minimum", "Minimum order"),
-    "delivery_area": ("Wilayah pengiriman", "Delivery area"),
-    "valid_from": ("Harga berlaku mulai", "Price valid from"),
-    "valid_until": ("Harga berlaku sampai", "Price valid until"),
-    "nib": ("NIB", "NIB"),
-    "kbli": ("KBLI", "KBLI"),
-    "npwp": ("NPWP", "NPWP"),
-    "kswp_status": ("Status KSWP", "KSWP status"),
-    "pkp": ("PKP (ya/tidak)", "PKP (yes/no)"),
-    "ppn_per_unit": ("PPN per unit (Rp)", "PPN per unit (IDR)"),
-    "unit_price": ("Harga satuan termasuk PPN (Rp)", "Unit price incl. PPN (IDR)"),
-    "ppn_included": ("PPN termasuk", "PPN included"),
-    "ppn_statement": ("Keterangan PPN", "PPN statement"),
-    "have": ("Yang sudah dimiliki", "Already have"),
-    "sheet": ("Lembar produk", "Product sheet"),
-}
-
-
 def field_label(key: str, lang: str = "id") -> str:
-    pair = _LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "id" else pair[1]
-
-
-register(
-    {
-        "digits_length": {
-            "id": "{field}: '{value}' harus terdiri dari {allowed} digit angka (terbaca {count} digit).",
-            "en": "{field}: '{value}' must have {allowed} digits (found {count}).",
-        },
-        "digits_as_number": {
-            "id": "{field}: '{value}' tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit angka. Ubah format sel menjadi Teks lalu ketik ulang.",
-            "en": "{field}: '{value}' is stored as a number, and Excel keeps only 15 digits of a number. Format the cell as Text and type it again.",
-        },
-        "not_a_date": {
-            "id": "{field}: '{value}' bukan tanggal. Tulis seperti 31-12-2025 atau 2025-12-31.",
-            "en": "{field}: '{value}' is not a date. Write it like 2025-12-31 or 31-12-2025.",
-        },
-        "date_order": {
-            "id": "{field} ({value}) tidak boleh sebelum tanggal mulai berlaku ({allowed}).",
-            "en": "{field} ({value}) must not be before the start date ({allowed}).",
-        },
-        "text_too_long": {
-            "id": "{field}: terlalu panjang ({length} karakter); paling banyak {allowed}.",
-            "en": "{field}: too long ({length} characters); at most {allowed}.",
-        },
-    },
-    fields={k: {"id": v[0], "en": v[1]} for k, v in _LABELS.items()},
-)
+    """A listing field's name in ``lang``: the column header of the sheets and the label in messages."""
+    return T.field(key, lang)

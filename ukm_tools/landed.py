@@ -15,13 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, format_money, format_percent
+from ukm_tools.errors import UkmError, owned
+from ukm_tools.messages import section
+from ukm_tools.money import Money, RateValue, format_money, format_percent
+
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
 
 __all__ = ["LandedScenario", "LandedCost", "landed_scenario", "landed_cost"]
+T = section("landed")
 
 
 @dataclass(frozen=True)
@@ -41,25 +46,27 @@ class LandedScenario:
 
     def items(self, lang: str = "id") -> list[tuple[str, str, Money]]:
         """(label, rate, amount) rows in display order."""
-        en = lang == "en"
         return [
-            ("CIF value" if en else "Nilai CIF", "", self.cif),
-            ("Import duty" if en else "Bea masuk", format_percent(self.duty_pct, lang), self.duty),
-            ("VAT" if en else "PPN/VAT", format_percent(self.vat_pct, lang), self.vat),
-            ("Destination charges" if en else "Biaya di tujuan", "", self.destination_charges),
-            ("Landed cost" if en else "Biaya sampai di pembeli", "", self.total),
-            ("Per unit" if en else "Per unit", "", self.per_unit),
+            (T("item_cif", lang), "", self.cif),
+            (T("item_duty", lang), format_percent(self.duty_pct, lang), self.duty),
+            (T("item_vat", lang), format_percent(self.vat_pct, lang), self.vat),
+            (T("item_charges", lang), "", self.destination_charges),
+            (T("item_total", lang), "", self.total),
+            (T("item_per_unit", lang), "", self.per_unit),
         ]
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
-        cols = ("Item", "Rate", "Amount", "Value") if lang == "en" else ("Pos", "Tarif", "Jumlah", "Nilai")
+        cols = [T(f"col_{k}", lang) for k in ("item", "rate", "amount", "value")]
         return pd.DataFrame(
-            [dict(zip(cols, (name, rate, format_money(m, lang), m.amount))) for name, rate, m in self.items(lang)]
+            [
+                dict(zip(cols, (name, rate, format_money(m, lang), m.amount), strict=True))
+                for name, rate, m in self.items(lang)
+            ]
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "quantity": self.quantity,
             "duty_pct": str(self.duty_pct),
@@ -81,24 +88,25 @@ class LandedCost:
     saving: Money  # standard.total - preferential.total
     saving_per_unit: Money  # saving / quantity, rounded half-up
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            ("Item", "Without preference", f"With {self.preference}", "Saving")
-            if en
-            else ("Pos", "Tanpa preferensi", f"Dengan {self.preference}", "Hemat")
-        )
+        cols = [T(f"col_{k}", lang, preference=self.preference) for k in ("item", "without", "with", "saving")]
         rows = []
-        for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang)):
+        for (name, _, a), (_, _, b) in zip(self.standard.items(lang), self.preferential.items(lang), strict=True):
             rows.append(
-                dict(zip(cols, (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang))))
+                dict(
+                    zip(
+                        cols,
+                        (name, format_money(a, lang), format_money(b, lang), format_money(a - b, lang)),
+                        strict=True,
+                    )
+                )
             )
         rows[-1][cols[3]] = format_money(self.saving_per_unit, lang)
         return pd.DataFrame(rows)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "preference": self.preference,
             "standard": self.standard.to_json(),
@@ -108,12 +116,13 @@ class LandedCost:
         }
 
 
+@owned("landed")
 def landed_scenario(
     cif: Money,
     quantity: int,
     *,
-    duty_pct: Number,
-    vat_pct: Number,
+    duty_pct: RateValue,
+    vat_pct: RateValue,
     destination_charges: Money | None = None,
     vat_on_charges: bool = False,
 ) -> LandedScenario:
@@ -149,14 +158,15 @@ def landed_scenario(
     return LandedScenario(cif_, qty, duty_pct_, vat_pct_, duty, vat_base, vat, charges, total, (total / qty).rounded())
 
 
+@owned("landed")
 def landed_cost(
     cif: Money,
     quantity: int,
     *,
-    duty_pct: Number,
-    vat_pct: Number,
+    duty_pct: RateValue,
+    vat_pct: RateValue,
     destination_charges: Money | None = None,
-    preferential_duty_pct: Number = 0,
+    preferential_duty_pct: RateValue = 0,
     preference: str = "Form D (ATIGA)",
     vat_on_charges: bool = False,
 ) -> LandedCost:
@@ -186,15 +196,3 @@ def landed_cost(
     )
     saving = standard.total - preferential.total
     return LandedCost(standard, preferential, preference, saving, (saving / standard.quantity).rounded())
-
-
-register(
-    {},
-    fields={
-        "cif": {"id": "Nilai CIF", "en": "CIF value"},
-        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
-        "preferential_duty_pct": {"id": "Bea masuk preferensi (%)", "en": "Preferential duty (%)"},
-        "vat_pct": {"id": "PPN/VAT di negara tujuan (%)", "en": "VAT at destination (%)"},
-        "destination_charges": {"id": "Biaya di pelabuhan/negara tujuan", "en": "Destination charges"},
-    },
-)

@@ -7,20 +7,25 @@ US cents). Display goes through Babel so Indonesian users see ``Rp1.234.567``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Union
+from typing import TypeAlias
 
 from babel.numbers import format_currency, format_decimal, get_currency_name
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import LOCALES
 
-Number = Union[Decimal, int, str]
+Number: TypeAlias = Decimal | int | str
+# A rate or percentage may also be a float (a slider's value, 0.55 typed in a notebook): it is read
+# through its shortest decimal form (checks.number). Money never is.
+RateValue: TypeAlias = Decimal | int | str | float
+IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,
 # bank charges and invoices in Indonesia are in whole rupiah.
 _MINOR_UNITS = {"IDR": 0, "JPY": 0, "KRW": 0, "VND": 0}
-_LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
 def minor_units(currency: str) -> int:
@@ -173,7 +178,7 @@ class Money:
         return {"amount": str(self.rounded().amount), "currency": self.currency}
 
 
-def money_sum(items, currency: str) -> Money:
+def money_sum(items: Iterable[Money], currency: str) -> Money:
     total = Money.zero(currency)
     for m in items:
         total = total + m
@@ -182,7 +187,7 @@ def money_sum(items, currency: str) -> Money:
 
 def format_money(m: Money, lang: str = "id") -> str:
     """``Rp1.234.567`` / ``US$ 9.481,29`` in Indonesian, ``IDR 1,234,567`` / ``$9,481.29`` in English."""
-    locale = _LOCALES.get(lang, "id_ID")
+    locale = LOCALES.get(lang, "id_ID")
     digits = minor_units(m.currency)
     r = m.rounded().amount
     if m.currency == "IDR":
@@ -201,8 +206,8 @@ def format_number(value: Number, lang: str = "id", places: int | None = None) ->
     if places is not None:
         d = round_half_up(d, places)
         fmt = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(d, format=fmt, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=True)
-    return format_decimal(d, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=False)
+        return format_decimal(d, format=fmt, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=True)
+    return format_decimal(d, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=False)
 
 
 def format_percent(value: Number, lang: str = "id", places: int = 2) -> str:
@@ -210,4 +215,4 @@ def format_percent(value: Number, lang: str = "id", places: int = 2) -> str:
     d = round_half_up(to_decimal(value, "value"), places).normalize()
     if d == d.to_integral():
         d = d.quantize(Decimal(1))
-    return format_decimal(d, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=False) + "%"
+    return format_decimal(d, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=False) + "%"

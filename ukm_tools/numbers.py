@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 from ukm_tools.money import MAX_DIGITS, format_number, to_decimal
 
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (group, decimal)
@@ -24,13 +25,9 @@ def _pattern(group: str, decimal: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {lang: _pattern(*seps) for lang, seps in _SEPARATORS.items()}
-# How a convention is named in a message of each language: the message language (the CLI's
-# --lang) need not be the convention a file's numbers are read in (always Indonesian).
-_CONVENTION_NAMES = {"id": {"id": "Indonesia", "en": "Inggris"}, "en": {"id": "Indonesian", "en": "English"}}
-_CONVENTION_RULES = {
-    "id": {"id": "titik = ribuan, koma = desimal", "en": "koma = ribuan, titik = desimal"},
-    "en": {"id": "point = thousands, comma = decimal", "en": "comma = thousands, point = decimal"},
-}
+# A convention's name and rule are catalogue texts, put in the message's language when shown:
+# the message language (the CLI's --lang) need not be the convention a file's numbers are read in.
+T = section("numbers")
 
 
 def _to_decimal(body: str, lang: str) -> Decimal:
@@ -93,8 +90,8 @@ def parse_number(text: str | int | Decimal, lang: str = "id", field: str = "amou
             field,
             raw,
             suggestion=format_number(value, lang),
-            **{f"written_{m}": _CONVENTION_NAMES[m][other] for m in _SEPARATORS},
-            **{f"expected_{m}": _CONVENTION_NAMES[m][lang] for m in _SEPARATORS},
-            **{f"rule_{m}": _CONVENTION_RULES[m][lang] for m in _SEPARATORS},
+            written=T.msg(f"convention_{other}"),
+            expected=T.msg(f"convention_{lang}"),
+            rule=T.msg(f"rule_{lang}"),
         )
     raise UkmError("not_a_number", field, raw)

@@ -22,29 +22,32 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-from ukm_tools.money import Money, Number, check_currency, format_money, format_percent, minor_units
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import LANGS, pick, section
+from ukm_tools.money import Money, RateValue, check_currency, format_money, format_percent, minor_units
 
-LANGS = ("id", "en")
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
+
 DAY_COUNT = 360  # money-market convention for USD discounting
 FAMILIES = ("lc", "lc_confirmed", "collection", "transfer")
+T = section("payments")
 
 
-class FeeKind(str, Enum):
+class FeeKind(StrEnum):
     FIXED = "fixed"
     PERCENT = "percent"
 
 
-class FeeEvent(str, Enum):
+class FeeEvent(StrEnum):
     """What a fee is charged for (how many times it applies)."""
 
     ONCE = "once"
@@ -56,9 +59,46 @@ class FeeEvent(str, Enum):
 # --------------------------------------------------------------------------- methods
 
 
+# A bank's fee schedule older than this many days gets the staleness warning.
+DEFAULT_MAX_FEE_AGE_DAYS = 180
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """One way an order is paid under a method: when its money arrives (``ukm_tools.financing``).
+
+    A sight and a usance credit are two terms of one method (an unconfirmed L/C): they cost
+    and risk the same, but the money comes on different days.
+    """
+
+    key: str
+    method_code: str  # the PaymentMethod these terms belong to
+    name: Mapping[str, str]
+    anchor: str  # "order" or "shipment"
+    tenor_days: int  # default tenor
+    tenor_adjustable: bool
+    lag_days: int
+    lag_note: Mapping[str, str]
+    draft: bool = False  # a time draft the exporter can discount at acceptance
+
+    @property
+    def method(self) -> PaymentMethod:
+        """The method: its risks, what each party needs, its bank fees."""
+        return get_method(self.method_code, "method_code")
+
+    @property
+    def exporter_risk(self) -> int:
+        """1 = safest for the exporter."""
+        return self.method.exporter_risk
+
+    def acceptance_day(self, shipment_day: int) -> int:
+        """When documents have arrived and the draft is accepted (payment due tenor days later)."""
+        return shipment_day + self.lag_days
+
+
 @dataclass(frozen=True)
 class PaymentMethod:
-    """One way to get paid, with who carries the risk (1 = safest)."""
+    """One way to get paid, with who carries the risk (1 = safest) and the terms it is offered on."""
 
     code: str
     family: str
@@ -71,6 +111,7 @@ class PaymentMethod:
     summary: Mapping[str, str]
     exporter_needs: Mapping[str, tuple[str, ...]]
     importer_needs: Mapping[str, tuple[str, ...]]
+    terms: tuple[PaymentTerms, ...] = ()
 
     def fee_families(self) -> tuple[str, ...]:
         """The ``applies_to`` values of schedule fees this method pays."""
@@ -81,7 +122,8 @@ class PaymentMethod:
 
 @lru_cache(maxsize=1)
 def load_payment_methods() -> Mapping[str, PaymentMethod]:
-    """The six packaged payment methods, keyed by code, ordered by exporter risk."""
+    """The six packaged payment methods, keyed by code, ordered by exporter risk (one data file,
+    ``data/payment_methods.yaml``, also gives each method's payment terms)."""
     data = packaged_yaml("payment_methods.yaml")
     methods = []
     for m in data["methods"]:
@@ -98,12 +140,14 @@ def load_payment_methods() -> Mapping[str, PaymentMethod]:
                 summary=dict(m["summary"]),
                 exporter_needs={k: tuple(v) for k, v in m["exporter_needs"].items()},
                 importer_needs={k: tuple(v) for k, v in m["importer_needs"].items()},
+                terms=tuple(PaymentTerms(method_code=m["code"], **t) for t in m.get("terms", ())),
             )
         )
     methods.sort(key=lambda m: (m.exporter_risk, m.code))
     return {m.code: m for m in methods}
 
 
+@owned("payments")
 def get_method(code: str, field: str = "method") -> PaymentMethod:
     methods = load_payment_methods()
     if code not in methods:
@@ -111,22 +155,11 @@ def get_method(code: str, field: str = "method") -> PaymentMethod:
     return methods[code]
 
 
-def methods_dataframe(lang: str = "id"):
+def methods_dataframe(lang: str = "id") -> pd.DataFrame:
     """The payment methods side by side: risks, rules, what each party needs."""
-    en = lang == "en"
     lang = lang if lang in LANGS else "id"
-    cols = (
-        ("Method", "Exporter risk", "Importer risk", "Rules", "Exporter needs", "Importer needs")
-        if en
-        else (
-            "Cara bayar",
-            "Risiko eksportir",
-            "Risiko importir",
-            "Aturan",
-            "Yang perlu disiapkan eksportir",
-            "Yang perlu disiapkan importir",
-        )
-    )
+    keys = ("method", "exporter_risk", "importer_risk", "rules", "exporter_needs", "importer_needs")
+    cols = [T(f"col_{k}", lang) for k in keys]
     return _frame(
         [
             dict(
@@ -140,6 +173,7 @@ def methods_dataframe(lang: str = "id"):
                         "; ".join(m.exporter_needs[lang]),
                         "; ".join(m.importer_needs[lang]),
                     ),
+                    strict=True,
                 )
             )
             for m in load_payment_methods().values()
@@ -170,13 +204,31 @@ class Fee:
     example: bool = False
     note: str = ""
 
+    @property
+    def fixed_amount(self) -> Money:
+        """What a fixed fee costs each time."""
+        assert self.amount is not None  # parse_fee_schedule requires an amount for a fixed fee
+        return Money(self.amount, self.currency)
+
+    @property
+    def rate(self) -> Decimal:
+        """A percentage fee's rate, in percent."""
+        assert self.rate_pct is not None  # parse_fee_schedule requires a rate for a percentage fee
+        return self.rate_pct
+
+    @property
+    def period(self) -> int:
+        """Days a per-period fee (confirmation) covers each time."""
+        assert self.period_days is not None  # parse_fee_schedule requires it for a per-period fee
+        return self.period_days
+
     def charge(self, basis: Money, count: int) -> FeeLine:
         """The fee for ``count`` events on ``basis`` (min/max apply to each event)."""
         applied, limit = "fixed", None
         if self.kind is FeeKind.FIXED:
-            unit = Money(self.amount, self.currency)
+            unit = self.fixed_amount
         else:
-            unit = (basis * self.rate_pct / 100).rounded()
+            unit = (basis * self.rate / 100).rounded()
             applied = "percent"
             if self.minimum is not None and unit.amount < self.minimum:
                 unit, applied, limit = Money(self.minimum, self.currency), "minimum", Money(self.minimum, self.currency)
@@ -210,44 +262,23 @@ class FeeLine:
         return self.fee.code
 
     def label(self, lang: str = "id") -> str:
-        return self.fee.label.get(lang, self.fee.label["id"])
+        return pick(self.fee.label, lang)
 
     def rule_text(self, lang: str = "id") -> str:
         """E.g. ``0.125% x $10,000.00 = $12.50 -> min $25.00 applied``."""
-        en = lang == "en"
         f = self.fee
         if f.kind is FeeKind.FIXED:
-            text = ("fixed " if en else "tetap ") + format_money(self.unit, lang)
+            text = T("rule_fixed", lang, amount=self.unit)
         else:
-            raw = (self.basis * f.rate_pct / 100).rounded()
-            text = (
-                f"{format_percent(f.rate_pct, lang, 4)} x {format_money(self.basis, lang)} = {format_money(raw, lang)}"
-            )
-            if self.applied == "minimum":
-                text += (
-                    (" -> min " if en else " -> minimum ")
-                    + format_money(self.limit, lang)
-                    + (" applied" if en else " berlaku")
-                )
-            elif self.applied == "maximum":
-                text += (
-                    (" -> max " if en else " -> maksimum ")
-                    + format_money(self.limit, lang)
-                    + (" applied" if en else " berlaku")
-                )
+            assert self.basis is not None  # a percentage fee is always charged on a basis
+            raw = (self.basis * f.rate / 100).rounded()
+            text = T("rule_percent", lang, rate=format_percent(f.rate, lang, 4), basis=self.basis, amount=raw)
+            if self.applied in ("minimum", "maximum"):
+                text = T(f"rule_{self.applied}", lang, rule=text, limit=self.limit)
         if f.per is FeeEvent.PERIOD:
-            text += (
-                f" x {self.count} period(s) of {f.period_days} days"
-                if en
-                else f" x {self.count} periode {f.period_days} hari"
-            )
+            text = T("rule_periods", lang, rule=text, count=self.count, days=f.period_days)
         elif self.count != 1 or f.per is not FeeEvent.ONCE:
-            what = {
-                FeeEvent.AMENDMENT: ("amendment(s)", "amendemen"),
-                FeeEvent.DISCREPANCY: ("discrepancy(ies)", "diskrepansi"),
-                FeeEvent.ONCE: ("time(s)", "kali"),
-            }[f.per][0 if en else 1]
-            text += f" x {self.count} {what}"
+            text = T(f"rule_times_{f.per.value}", lang, rule=text, count=self.count)
         return text
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
@@ -276,6 +307,7 @@ class FeeSchedule(Dated):
     fees: tuple[Fee, ...]
     note: str = ""
 
+    @owned("payments")
     def fee(self, code: str) -> Fee:
         for f in self.fees:
             if f.code == code:
@@ -285,46 +317,35 @@ class FeeSchedule(Dated):
     def for_families(self, families: Sequence[str]) -> tuple[Fee, ...]:
         return tuple(f for f in self.fees if any(a in families for a in f.applies_to))
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """The tariff as a table: fee, what it is charged for, amount or rate with limits, source."""
-        en = lang == "en"
-        cols = (
-            ("Fee", "Applies to", "Charged", "Tariff", "Example", "Source", "Date")
-            if en
-            else ("Biaya", "Berlaku untuk", "Dikenakan", "Tarif", "Contoh", "Sumber", "Tanggal")
-        )
-        per = {
-            "once": ("once", "sekali"),
-            "amendment": ("each amendment", "per amendemen"),
-            "discrepancy": ("each discrepancy", "per diskrepansi"),
-            "period": ("per period", "per periode"),
-        }
+        keys = ("fee", "applies_to", "charged", "tariff", "example", "source", "date")
+        cols = [T(f"col_{k}", lang) for k in keys]
         rows = []
         for f in self.fees:
             if f.kind is FeeKind.FIXED:
-                tariff = format_money(Money(f.amount, f.currency), lang)
+                tariff = format_money(f.fixed_amount, lang)
             else:
-                tariff = format_percent(f.rate_pct, lang, 4)
+                tariff = format_percent(f.rate, lang, 4)
                 if f.minimum is not None:
                     tariff += f" min {format_money(Money(f.minimum, f.currency), lang)}"
                 if f.maximum is not None:
                     tariff += f" max {format_money(Money(f.maximum, f.currency), lang)}"
-            charged = per[f.per.value][0 if en else 1]
-            if f.per is FeeEvent.PERIOD:
-                charged = f"per {f.period_days} {'days' if en else 'hari'}"
+            charged = T(f"charged_{f.per.value}", lang, days=f.period_days)
             rows.append(
                 dict(
                     zip(
                         cols,
                         (
-                            f.label.get(lang, f.label["id"]),
+                            pick(f.label, lang),
                             ", ".join(f.applies_to),
                             charged,
                             tariff,
-                            ("yes" if en else "ya") if f.example else "",
+                            T("example_yes", lang) if f.example else "",
                             f.source,
                             f.date.isoformat(),
                         ),
+                        strict=True,
                     )
                 )
             )
@@ -361,7 +382,7 @@ def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
         raise UkmError("missing_field", field, None, list(allowed))
     if raw not in allowed:
         raise UkmError("unknown_choice", field, raw, list(allowed))
-    return raw
+    return str(raw)
 
 
 def _amount(raw: Any, field: str) -> Decimal:
@@ -429,6 +450,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))
     if problems:
         raise UkmError(problems=problems)
+    assert isinstance(label, Mapping) and date is not None  # a bad label or a missing date is a problem above
     return Fee(
         code=code,
         label={lang: str(label[lang]) for lang in LANGS},
@@ -448,6 +470,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
     )
 
 
+@owned("payments")
 def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
     """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported."""
     if not isinstance(data, Mapping):
@@ -498,6 +521,7 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
     )
 
 
+@owned("payments")
 def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
     """The packaged Bank Jatim example, or a trainer's own schedule file (same format)."""
     if path is None:
@@ -508,7 +532,7 @@ def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
 # --------------------------------------------------------------------------- costs
 
 
-def _frame(rows: list[dict[str, Any]]):
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd  # imported late: the core stays importable without it loaded
 
     return pd.DataFrame(rows)
@@ -524,6 +548,7 @@ class CostBreakdown:
     total: Money
     bank: str
 
+    @owned("payments")
     def line(self, code: str) -> FeeLine:
         for ln in self.lines:
             if ln.code == code:
@@ -535,9 +560,8 @@ class CostBreakdown:
         """Total fees in percent of the invoice."""
         return self.total.amount / self.invoice.amount * 100 if self.invoice.amount else Decimal(0)
 
-    def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
-        cols = ("Fee", "Rule", "Amount", "Value", "Source") if en else ("Biaya", "Aturan", "Jumlah", "Nilai", "Sumber")
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
+        cols = [T(f"col_{k}", lang) for k in ("fee", "rule", "amount", "value", "source")]
         rows = [
             dict(
                 zip(
@@ -549,6 +573,7 @@ class CostBreakdown:
                         ln.amount.amount,
                         ln.fee.source,
                     ),
+                    strict=True,
                 )
             )
             for ln in self.lines
@@ -558,12 +583,13 @@ class CostBreakdown:
                 zip(
                     cols,
                     (
-                        "Total" if en else "Jumlah biaya",
+                        T("fees_total", lang),
                         "",
                         format_money(self.total, lang),
                         self.total.amount,
                         self.bank,
                     ),
+                    strict=True,
                 )
             )
         )
@@ -583,6 +609,7 @@ def _periods(days: int, period_days: int) -> int:
     return max(1, math.ceil(days / period_days))
 
 
+@owned("payments")
 def method_cost(
     method: str | PaymentMethod,
     invoice: Money,
@@ -616,7 +643,7 @@ def method_cost(
     counts = {FeeEvent.ONCE: 1, FeeEvent.AMENDMENT: amendments, FeeEvent.DISCREPANCY: discrepancies}
     lines = []
     for fee in schedule.for_families(m.fee_families()):
-        n = _periods(validity_days + tenor_days, fee.period_days) if fee.per is FeeEvent.PERIOD else counts[fee.per]
+        n = _periods(validity_days + tenor_days, fee.period) if fee.per is FeeEvent.PERIOD else counts[fee.per]
         if n:
             lines.append(fee.charge(inv, n))
     total = Money.zero(schedule.currency)
@@ -625,6 +652,7 @@ def method_cost(
     return CostBreakdown(m, inv, tuple(lines), total, schedule.bank)
 
 
+@owned("payments")
 def lc_cost(
     invoice: Money,
     schedule: FeeSchedule,
@@ -648,6 +676,7 @@ def lc_cost(
     )
 
 
+@owned("payments")
 def collection_cost(
     invoice: Money, schedule: FeeSchedule, *, acceptance: bool = False, tenor_days: int = 0
 ) -> CostBreakdown:
@@ -669,21 +698,22 @@ class DraftDiscount:
     fees: Money
     net: Money  # face - interest - fees
 
-    def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         rate = format_percent(self.annual_rate_pct, lang, 4)
         items = [
-            ("Face value of the draft" if en else "Nilai nominal wesel", self.face, ""),
+            (T("draft_face", lang), self.face, ""),
             (
-                "Discount interest" if en else "Bunga diskonto",
+                T("draft_interest", lang),
                 -self.interest,
                 f"{format_money(self.face, lang)} x {rate} x {self.days}/{DAY_COUNT}",
             ),
-            ("Bank fees" if en else "Biaya bank", -self.fees, ""),
-            ("Net proceeds" if en else "Hasil bersih", self.net, ""),
+            (T("col_bank_fees", lang), -self.fees, ""),
+            (T("draft_net", lang), self.net, ""),
         ]
-        cols = ("Item", "Amount", "Value", "Calculation") if en else ("Pos", "Jumlah", "Nilai", "Perhitungan")
-        return _frame([dict(zip(cols, (name, format_money(m, lang), m.amount, how))) for name, m, how in items])
+        cols = [T(f"col_{k}", lang) for k in ("item", "amount", "value", "calculation")]
+        return _frame(
+            [dict(zip(cols, (name, format_money(m, lang), m.amount, how), strict=True)) for name, m, how in items]
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -697,7 +727,9 @@ class DraftDiscount:
         }
 
 
-def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: int, fees: Money | None):
+def _discount_inputs(
+    money_field: str, money_value: Money, rate: RateValue, days: int, fees: Money | None
+) -> tuple[Money, Decimal, int, Money]:
     m, r, d = checks.gather(
         lambda: checks.money(money_value, money_field, positive=True),
         lambda: checks.percent(rate, "annual_rate_pct", positive=True),
@@ -709,12 +741,14 @@ def _discount_inputs(money_field: str, money_value: Money, rate: Number, days: i
     return m.rounded(), r, d, f.rounded()
 
 
-def discount_interest(face: Money, annual_rate_pct: Number, days: int) -> Money:
+@owned("payments")
+def discount_interest(face: Money, annual_rate_pct: RateValue, days: int) -> Money:
     """face x annual rate x days / 360, rounded half-up to the minor unit."""
     return (face * checks.number(annual_rate_pct, "annual_rate_pct") / 100 * days / DAY_COUNT).rounded()
 
 
-def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> DraftDiscount:
+@owned("payments")
+def discount_draft(face: Money, annual_rate_pct: RateValue, days: int, fees: Money | None = None) -> DraftDiscount:
     """Net proceeds of discounting ``face`` for ``days`` at ``annual_rate_pct`` % a year.
 
     Raises:
@@ -726,7 +760,8 @@ def discount_draft(face: Money, annual_rate_pct: Number, days: int, fees: Money 
     return DraftDiscount(face, r, d, interest, f, face - interest - f)
 
 
-def gross_up_face(target_net: Money, annual_rate_pct: Number, days: int, fees: Money | None = None) -> Money:
+@owned("payments")
+def gross_up_face(target_net: Money, annual_rate_pct: RateValue, days: int, fees: Money | None = None) -> Money:
     """The smallest face value (whole cents) whose discounting nets at least ``target_net``.
 
     Closed form (target + fees) / (1 - rate x days / 360), rounded up; then nudged a cent at
@@ -770,28 +805,16 @@ class MethodComparison:
     annual_rate_pct: Decimal | None
     rows: tuple[MethodCost, ...]
 
+    @owned("payments")
     def row(self, code: str) -> MethodCost:
         for r in self.rows:
             if r.method.code == code:
                 return r
         raise UkmError("unknown_choice", "method", code, [r.method.code for r in self.rows])
 
-    def to_dataframe(self, lang: str = "id"):
-        en = lang == "en"
-        cols = (
-            ("Method", "Exporter risk", "Importer risk", "Bank fees", "Financing", "Total", "Total value", "Rules")
-            if en
-            else (
-                "Cara bayar",
-                "Risiko eksportir",
-                "Risiko importir",
-                "Biaya bank",
-                "Biaya dana",
-                "Total",
-                "Nilai total",
-                "Aturan",
-            )
-        )
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
+        keys = ("method", "exporter_risk", "importer_risk", "bank_fees", "financing", "total", "total_value", "rules")
+        cols = [T(f"col_{k}", lang) for k in keys]
         return _frame(
             [
                 dict(
@@ -807,6 +830,7 @@ class MethodComparison:
                             r.total.amount,
                             ", ".join(r.method.rules),
                         ),
+                        strict=True,
                     )
                 )
                 for r in self.rows
@@ -833,12 +857,13 @@ class MethodComparison:
         }
 
 
+@owned("payments")
 def compare_methods(
     invoice: Money,
     schedule: FeeSchedule,
     tenor_days: int = 0,
     *,
-    annual_rate_pct: Number | None = None,
+    annual_rate_pct: RateValue | None = None,
     amendments: int = 0,
     discrepancies: int = 0,
     validity_days: int = 90,
@@ -879,35 +904,3 @@ def compare_methods(
         rows.append(MethodCost(m, b, financing, b.total + financing))
     rows.sort(key=keys[sort_by])
     return MethodComparison(invoice, int(tenor_days), rate, tuple(rows))
-
-
-register(
-    {
-        "min_above_max": {
-            "id": "{field}: minimum ({value}) lebih besar dari maksimum ({allowed}).",
-            "en": "{field}: the minimum ({value}) is above the maximum ({allowed}).",
-        },
-        "duplicate_code": {
-            "id": "{field}: kode '{value}' dipakai lebih dari sekali.",
-            "en": "{field}: code '{value}' is used more than once.",
-        },
-        "discount_exceeds_face": {
-            "id": "{field}: dengan bunga {annual_rate_pct}% setahun selama {value} hari, bunga diskonto menghabiskan seluruh nilai wesel. Periksa suku bunga dan jumlah hari.",
-            "en": "{field}: at {annual_rate_pct}% a year for {value} days the discount interest eats the whole face value. Check the rate and the days.",
-        },
-    },
-    fields={
-        "invoice": {"id": "Nilai invoice", "en": "Invoice amount"},
-        "amendments": {"id": "Jumlah amendemen", "en": "Number of amendments"},
-        "discrepancies": {"id": "Jumlah diskrepansi", "en": "Number of discrepancies"},
-        "tenor_days": {"id": "Jangka waktu (hari)", "en": "Tenor (days)"},
-        "validity_days": {"id": "Masa berlaku L/C (hari)", "en": "Credit validity (days)"},
-        "days": {"id": "Jumlah hari", "en": "Days"},
-        "annual_rate_pct": {"id": "Suku bunga setahun (%)", "en": "Annual interest rate (%)"},
-        "face": {"id": "Nilai nominal wesel", "en": "Face value of the draft"},
-        "target_net": {"id": "Hasil bersih yang diinginkan", "en": "Target net proceeds"},
-        "fees": {"id": "Biaya bank", "en": "Bank fees"},
-        "method": {"id": "Cara pembayaran", "en": "Payment method"},
-        "sort_by": {"id": "Urutkan menurut", "en": "Sort by"},
-    },
-)

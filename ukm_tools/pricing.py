@@ -14,16 +14,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ukm_tools import incoterms
+from ukm_tools import checks, incoterms
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.fx import AppliedRate, RateKind, RateSheet, cost_to_idr
 from ukm_tools.incoterms import Conditions, Payer
-from ukm_tools.insurance import InsuranceQuote, Method, check_clause, check_rate, insure, premium_factor
-from ukm_tools.money import Money
+from ukm_tools.insurance import (
+    MIN_COVER_PCT,
+    InsuranceQuote,
+    Method,
+    check_clause,
+    check_rate,
+    insure,
+    premium_factor,
+)
+from ukm_tools.messages import Bilingual, Msg, local, section
+from ukm_tools.money import IDR, Money
 
-IDR = "IDR"
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
+
+T = section("pricing")
 # Cost items that only arise after the main carriage: not part of the insurable CFR/CPT value.
 DESTINATION_ITEMS = ("destination_thc", "unloading_at_destination", "import_clearance_duty", "delivery_to_buyer")
 PRICED_ITEMS = tuple(i for i in incoterms.cost_items() if i not in ("packing", "insurance"))
@@ -60,11 +72,15 @@ class PricingInput:
 
 @dataclass(frozen=True)
 class AddedCost:
-    name: str
+    name: str | Msg  # the case file's name for its own costs; a catalogue text for those the build-up adds
     item: str
     per_shipment: Money  # IDR, exact
     per_unit: Money  # IDR, exact
     rate: AppliedRate | None = None  # the selling rate when the cost was in a foreign currency
+    code: str = ""  # what the build-up added itself: "insurance", "import_duty", "import_vat"
+
+    def label(self, lang: str = "id") -> str:
+        return local(self.name, lang)
 
 
 @dataclass(frozen=True)
@@ -88,12 +104,19 @@ class PriceBuildUp:
     price_rate: AppliedRate | None  # buying rate used to turn IDR into the quote currency
     cost_rates: tuple[AppliedRate, ...]  # selling rates used for foreign costs
     insurance: InsuranceQuote | None
-    notes: tuple[dict[str, str], ...]
+    notes: tuple[Bilingual, ...]
     conditions: Conditions
 
     @property
     def final(self) -> StepPrice:
         return self.steps[-1]
+
+    def added_text(self, step: StepPrice, lang: str = "id") -> str:
+        """What ``step`` adds to the price, in words: EXW's own make-up, the names of the costs
+        it adds, or that it adds none."""
+        if step is self.steps[0]:
+            return T("exw_added", lang)
+        return ", ".join(a.label(lang) for a in step.added) or T("no_new_costs", lang)
 
     def step(self, rule: str) -> StepPrice:
         for s in self.steps:
@@ -101,35 +124,19 @@ class PriceBuildUp:
                 return s
         raise UkmError("unknown_choice", "incoterm", rule, [s.rule for s in self.steps])
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """One row per step: what it adds and the unit / shipment prices (rounded) in IDR and the quote currency."""
         import pandas as pd
 
         cur = self.quote_currency
-        cols = {
-            "id": [
-                "Incoterm",
-                "Tambahan biaya",
-                "Harga/unit (IDR)",
-                f"Harga/unit ({cur})",
-                "Total kiriman (IDR)",
-                f"Total kiriman ({cur})",
-            ],
-            "en": [
-                "Incoterm",
-                "Costs added",
-                "Unit price (IDR)",
-                f"Unit price ({cur})",
-                "Shipment total (IDR)",
-                f"Shipment total ({cur})",
-            ],
-        }[lang if lang in ("id", "en") else "id"]
+        keys = ("incoterm", "added", "unit_idr", "unit_quote", "shipment_idr", "shipment_quote")
+        cols = [T(f"col_{k}", lang, currency=cur) for k in keys]
         rows = []
         for s in self.steps:
             rows.append(
                 [
                     s.rule,
-                    ", ".join(a.name for a in s.added),
+                    ", ".join(a.label(lang) for a in s.added),
                     s.unit_idr.amount,
                     s.unit_quote.amount,
                     s.shipment_idr.amount,
@@ -139,7 +146,7 @@ class PriceBuildUp:
         return pd.DataFrame(rows, columns=cols)
 
     def to_json(self) -> dict[str, Any]:
-        def rate(r: AppliedRate | None):
+        def rate(r: AppliedRate | None) -> dict[str, str] | None:
             if r is None:
                 return None
             return {
@@ -160,7 +167,11 @@ class PriceBuildUp:
                 {
                     "incoterm": s.rule,
                     "added": [
-                        {"name": a.name, "item": a.item, "per_shipment_idr": str(a.per_shipment.rounded().amount)}
+                        {
+                            "name": a.label("id"),
+                            "item": a.item,
+                            "per_shipment_idr": str(a.per_shipment.rounded().amount),
+                        }
                         for a in s.added
                     ],
                     "unit_idr": s.unit_idr.to_json(),
@@ -179,7 +190,7 @@ class PriceBuildUp:
                 "premium": self.insurance.premium.to_json(),
                 "insured_amount": self.insurance.insured_amount.to_json(),
             },
-            "notes": [n["en"] for n in self.notes],
+            "notes": [local(n, "en") for n in self.notes],
         }
 
 
@@ -190,12 +201,7 @@ def validate(inp: PricingInput) -> None:
         problems.append(Problem("not_integer", "quantity", inp.quantity))
     elif inp.quantity <= 0:
         problems.append(Problem("not_positive", "quantity", inp.quantity))
-    for name in ("hpp", "packing"):
-        m: Money = getattr(inp, name)
-        if m.currency != IDR:
-            problems.append(Problem("unknown_choice", f"{name}.currency", m.currency, [IDR]))
-        if m.amount < 0:
-            problems.append(Problem("negative", name, m.amount))
+    checks.rupiah_amounts(inp, ("hpp", "packing"), problems)
     if inp.hpp.amount == 0:
         problems.append(Problem("not_positive", "hpp", inp.hpp.amount))
     if inp.markup_pct < 0:
@@ -236,7 +242,7 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
     incoterms.check_mode(r.code, inp.mode)
     validate(inp)
     qty = Decimal(inp.quantity)
-    notes: list[dict[str, str]] = []
+    notes: list[Bilingual] = []
 
     # 1. Every cost in IDR; foreign costs at the selling rate (the exporter buys that currency).
     cost_rates: dict[str, AppliedRate] = {}
@@ -259,19 +265,9 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         if sheet is None:
             raise UkmError("missing_rate", "quote_currency", inp.quote_currency, [], source="-")
         price_rate = sheet.applied(inp.quote_currency, RateKind.BUY)
-        notes.append(
-            {
-                "id": f"Harga {inp.quote_currency} dihitung dengan {price_rate.describe('id')}: kurs saat bank membeli hasil ekspor Anda.",
-                "en": f"{inp.quote_currency} prices use the {price_rate.describe('en')}: the rate at which the bank will buy your proceeds.",
-            }
-        )
+        notes.append(T.msg("price_rate_note", currency=inp.quote_currency, rate=price_rate))
     for applied in cost_rates.values():
-        notes.append(
-            {
-                "id": f"Biaya dalam {applied.currency} dibayar dengan {applied.describe('id')}.",
-                "en": f"Costs in {applied.currency} are paid at the {applied.describe('en')}.",
-            }
-        )
+        notes.append(T.msg("cost_rate_note", currency=applied.currency, rate=applied))
 
     markup = (inp.hpp + inp.packing) * inp.markup_pct / 100
     exw_unit = inp.hpp + inp.packing + markup
@@ -294,11 +290,11 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         seller = set(step_rule.seller_items(inp.conditions))
         added: list[AddedCost] = []
         unit = exw_unit
-        for c in idr_costs:
-            if c.item in seller:
-                unit = unit + c.per_unit
-                if c.item not in seen_items:
-                    added.append(c)
+        for cost in idr_costs:
+            if cost.item in seller:
+                unit = unit + cost.per_unit
+                if cost.item not in seen_items:
+                    added.append(cost)
         seen_items |= seller
         # The CFR/CPT value of this step: the base for the premium and, under DDP, for duty.
         insurable = exw_unit + _sum_units(idr_costs, seller - set(DESTINATION_ITEMS))
@@ -310,19 +306,15 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
                 step_rule.code,
             )
             rate_pct = _rate_for(inp, clause)
-            step_premium = insurable * premium_factor(rate_pct, Decimal(110), inp.insurance_method)
+            step_premium = insurable * premium_factor(rate_pct, MIN_COVER_PCT, inp.insurance_method)
             unit = unit + step_premium
             if premium_unit is None:
                 premium_unit = step_premium
                 clause_used = clause
-                added.append(AddedCost(f"Asuransi ICC ({clause})", "insurance", premium_unit * qty, premium_unit))
+                name = T.msg("cost_insurance", clause=clause)
+                added.append(AddedCost(name, "insurance", premium_unit * qty, premium_unit, code="insurance"))
                 if step_rule.is_d_rule:
-                    notes.append(
-                        {
-                            "id": "Aturan D tidak mewajibkan asuransi, tetapi risiko di jalan ada pada penjual: harga ini sudah memasukkan premi.",
-                            "en": "D rules impose no duty to insure, but the seller carries the transit risk: this price includes the premium.",
-                        }
-                    )
+                    notes.append(T.msg("d_rule_insured_note"))
         if step_rule.payer("import_clearance_duty", inp.conditions) is Payer.SELLER and (
             inp.duty_pct or inp.import_vat_pct
         ):
@@ -331,9 +323,11 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
             vat = (cif_value + duty) * inp.import_vat_pct / 100
             unit = unit + duty + vat
             if duty.amount:
-                added.append(AddedCost("Bea masuk", "import_clearance_duty", duty * qty, duty))
+                name = T.msg("cost_import_duty")
+                added.append(AddedCost(name, "import_clearance_duty", duty * qty, duty, code="import_duty"))
             if vat.amount:
-                added.append(AddedCost("PPN/GST impor", "import_clearance_duty", vat * qty, vat))
+                name = T.msg("cost_import_vat")
+                added.append(AddedCost(name, "import_clearance_duty", vat * qty, vat, code="import_vat"))
         if unit < prev_unit:  # cannot happen with costs >= 0 on a nested ladder; guard the invariant
             raise AssertionError(f"{code} price fell below the previous step")
         prev_unit = unit
@@ -342,10 +336,10 @@ def build_up(inp: PricingInput, rule: str, sheet: RateSheet | None) -> PriceBuil
         steps.append(StepPrice(code, tuple(added), unit, unit_r, unit_q, unit_r * inp.quantity, unit_q * inp.quantity))
 
     insurance = None
-    if premium_unit is not None:
+    if premium_unit is not None and clause_used is not None:
         insurance = _insurance_panel(steps, inp, clause_used)
     if r.code in ("FAS", "FCA") and inp.conditions.origin_thc_by_seller is None:
-        notes.append({"id": incoterms.note_text("5", "id"), "en": incoterms.note_text("5", "en")})
+        notes.append(incoterms.note("5"))
     return PriceBuildUp(
         rule=r.code,
         quantity=inp.quantity,
@@ -392,7 +386,7 @@ def _insurance_panel(steps: list[StepPrice], inp: PricingInput, clause: str) -> 
 
     The premium is the insurer's figure on the shipment; the unit prices carry the same
     premium spread per unit and rounded, so invoice CIF - CFR may differ by a few cents.
-    The insured amount is 110% of the invoice CIF total, rounded up: never under-insured.
+    The insured amount is the minimum cover (110%) of the invoice CIF total, rounded up: never under-insured.
     """
     ins_index = next(i for i, s in enumerate(steps) if any(a.item == "insurance" for a in s.added))
     before = steps[ins_index - 1]  # CFR, CPT (or CPT under a D rule): the insurable value
@@ -401,5 +395,5 @@ def _insurance_panel(steps: list[StepPrice], inp: PricingInput, clause: str) -> 
     if insured_step.rule not in ("CIF", "CIP"):
         return policy  # D rules: the step also holds destination costs, so the policy stands alone
     invoice_cif = insured_step.shipment_quote
-    cover = max(policy.insured_amount, (invoice_cif * Decimal("1.1")).rounded_up())
+    cover = max(policy.insured_amount, (invoice_cif * MIN_COVER_PCT / 100).rounded_up())
     return replace(policy, cif=invoice_cif, insured_amount=cover)

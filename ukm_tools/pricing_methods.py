@@ -38,15 +38,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ukm_tools import checks
-from ukm_tools.errors import UkmError
+from ukm_tools.errors import UkmError, owned
 from ukm_tools.fx import RateSheet
-from ukm_tools.messages import register
-from ukm_tools.money import Money
+from ukm_tools.messages import section
+from ukm_tools.money import Money, RateValue
 from ukm_tools.pricing import PricingInput, build_up
 
 __all__ = ["IncrementalPrice", "incremental_price", "ReversePrice", "reverse_price"]
 
 HUNDRED = Decimal(100)
+T = section("pricing_methods")
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ class IncrementalPrice:
         return (unit_price_quote - self.floor_quote) * qty
 
 
+@owned("pricing_methods")
 def incremental_price(
-    inp: PricingInput, rule: str, sheet: RateSheet | None, fixed_share_pct: Decimal | int | str
+    inp: PricingInput, rule: str, sheet: RateSheet | None, fixed_share_pct: RateValue
 ) -> IncrementalPrice:
     """The incremental floor, full cost and cost-plus price of ``inp`` under ``rule``.
 
@@ -125,31 +127,25 @@ class ReversePrice:
 
     def rows(self, lang: str = "id") -> list[tuple[str, Money]]:
         """(label, amount rounded to the currency's minor unit) from the shelf down to CIF."""
-        en = lang == "en"
         return [
-            ("Shelf price paid by the consumer" if en else "Harga di rak toko (dibayar konsumen)", self.shelf_price),
-            ("Before consumer tax" if en else "Tanpa pajak konsumen", self.before_consumer_tax.rounded()),
-            ("Retailer buys at" if en else "Harga beli toko", self.retailer_buys_at.rounded()),
-            (
-                "Distributor's landed cost" if en else "Biaya distributor sampai gudangnya",
-                self.landed_per_unit.rounded(),
-            ),
-            (
-                "Less destination charges (duty-paid CIF)" if en else "Dikurangi biaya di tujuan (CIF + bea + pajak)",
-                self.duty_and_tax_paid_cif.rounded(),
-            ),
-            ("Highest CIF price" if en else "Harga CIF tertinggi", self.max_cif.rounded()),
+            (T("row_shelf", lang), self.shelf_price),
+            (T("row_before_tax", lang), self.before_consumer_tax.rounded()),
+            (T("row_retailer", lang), self.retailer_buys_at.rounded()),
+            (T("row_landed", lang), self.landed_per_unit.rounded()),
+            (T("row_duty_paid", lang), self.duty_and_tax_paid_cif.rounded()),
+            (T("row_max_cif", lang), self.max_cif.rounded()),
         ]
 
 
+@owned("pricing_methods")
 def reverse_price(
     shelf_price: Money,
     *,
-    retailer_markup_pct: Decimal | int | str,
-    distributor_markup_pct: Decimal | int | str,
-    consumer_tax_pct: Decimal | int | str = 0,
-    duty_pct: Decimal | int | str = 0,
-    import_tax_pct: Decimal | int | str = 0,
+    retailer_markup_pct: RateValue,
+    distributor_markup_pct: RateValue,
+    consumer_tax_pct: RateValue = 0,
+    duty_pct: RateValue = 0,
+    import_tax_pct: RateValue = 0,
     destination_charges_per_unit: Money | None = None,
 ) -> ReversePrice:
     """Work back from a destination shelf price to the highest CIF price per unit.
@@ -161,17 +157,21 @@ def reverse_price(
     """
     cur = shelf_price.currency if isinstance(shelf_price, Money) else None
     charges = destination_charges_per_unit if destination_charges_per_unit is not None else None
-    shelf, tax, retail, dist, duty, imp, dest = checks.gather(
-        lambda: checks.money(shelf_price, "shelf_price", positive=True),
-        lambda: checks.percent(consumer_tax_pct, "consumer_tax_pct", maximum=100),
-        lambda: checks.percent(retailer_markup_pct, "retailer_markup_pct", maximum=1000),
-        lambda: checks.percent(distributor_markup_pct, "distributor_markup_pct", maximum=1000),
-        lambda: checks.percent(duty_pct, "duty_pct", maximum=1000),
-        lambda: checks.percent(import_tax_pct, "import_tax_pct", maximum=100),
-        lambda: (
-            Money.zero(cur or "IDR")
-            if charges is None
-            else checks.money(charges, "destination_charges_per_unit", currency=cur)
+    (shelf, dest), (tax, retail, dist, duty, imp) = checks.gather(
+        lambda: checks.gather(
+            lambda: checks.money(shelf_price, "shelf_price", positive=True),
+            lambda: (
+                Money.zero(cur or "IDR")
+                if charges is None
+                else checks.money(charges, "destination_charges_per_unit", currency=cur)
+            ),
+        ),
+        lambda: checks.gather(
+            lambda: checks.percent(consumer_tax_pct, "consumer_tax_pct", maximum=100),
+            lambda: checks.percent(retailer_markup_pct, "retailer_markup_pct", maximum=1000),
+            lambda: checks.percent(distributor_markup_pct, "distributor_markup_pct", maximum=1000),
+            lambda: checks.percent(duty_pct, "duty_pct", maximum=1000),
+            lambda: checks.percent(import_tax_pct, "import_tax_pct", maximum=100),
         ),
     )
 
@@ -199,18 +199,3 @@ def reverse_price(
         duty_and_tax_paid_cif=paid_cif,
         max_cif=max_cif,
     )
-
-
-register(
-    {},
-    fields={
-        "fixed_share_pct": {"id": "Bagian biaya tetap dalam HPP (%)", "en": "Fixed overhead share of HPP (%)"},
-        "shelf_price": {"id": "Harga di rak toko tujuan", "en": "Shelf price at the destination"},
-        "consumer_tax_pct": {"id": "Pajak konsumen (%)", "en": "Consumer tax (%)"},
-        "retailer_markup_pct": {"id": "Markup toko (%)", "en": "Retailer markup (%)"},
-        "distributor_markup_pct": {"id": "Markup distributor (%)", "en": "Distributor markup (%)"},
-        "import_tax_pct": {"id": "Pajak impor (%)", "en": "Import tax (%)"},
-        "destination_charges_per_unit": {"id": "Biaya di tujuan per unit", "en": "Destination charges per unit"},
-        "max_cif": {"id": "Harga CIF tertinggi", "en": "Highest CIF price"},
-    },
-)

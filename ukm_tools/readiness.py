@@ -23,17 +23,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import load_yaml, packaged_yaml
 from ukm_tools.dated import Dated, as_date
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.messages import LANGS, section
 from ukm_tools.money import Money, format_money, round_half_up, to_decimal
 
-LANGS = ("id", "en")
+if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
+    import pandas as pd
+
 ANY = "any"
+T = section("readiness")
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,12 @@ class Requirement:
     source: str
 
     def text(self, what: str, lang: str = "id") -> str:
-        texts = getattr(self, what)
+        texts: Mapping[str, str] = getattr(self, what)
         return texts.get(lang) or texts.get("id", "")
 
     def cost_text(self, lang: str = "id") -> str:
         if self.typical_cost is None:
-            base = "varies" if lang == "en" else "bervariasi"
+            base = T("cost_varies", lang)
         elif self.typical_cost_max is not None:
             base = f"{format_money(self.typical_cost, lang)}-{format_money(self.typical_cost_max, lang)}"
         else:
@@ -87,12 +90,14 @@ class RequirementCatalog(Dated):
     markets: Mapping[str, Market]
     requirements: tuple[Requirement, ...]
 
+    @owned("readiness")
     def requirement(self, code: str) -> Requirement:
         for r in self.requirements:
             if r.code == code:
                 return r
         raise UkmError("unknown_choice", "requirement", code, [r.code for r in self.requirements])
 
+    @owned("readiness")
     def check_choice(self, product_type: str, market: str) -> tuple[str, str]:
         problems = []
         if product_type not in self.product_types:
@@ -110,25 +115,28 @@ class RequirementCatalog(Dated):
         market_ok = ANY in req.markets or market in req.markets or any(g in req.markets for g in m.groups)
         return product_ok and market_ok
 
+    @owned("readiness")
     def applicable(self, product_type: str, market: str) -> tuple[Requirement, ...]:
         """The requirements for this product type and market, in the data file's order
         (the order to ask the questions in)."""
         product_type, market = self.check_choice(product_type, market)
         return tuple(r for r in self.requirements if self.applies(r, product_type, market))
 
-    def questions_dataframe(self, product_type: str, market: str, lang: str = "id"):
+    @owned("readiness")
+    def questions_dataframe(self, product_type: str, market: str, lang: str = "id") -> pd.DataFrame:
         """The yes/no questions for this product type and market, in asking order."""
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            ("Code", "Question", "Typical cost", "Days", "Source")
-            if en
-            else ("Kode", "Pertanyaan", "Perkiraan biaya", "Lama (hari)", "Sumber")
-        )
+        cols = [T(f"col_{k}", lang) for k in ("code", "question", "typical_cost", "days", "source")]
         return pd.DataFrame(
             [
-                dict(zip(cols, (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source)))
+                dict(
+                    zip(
+                        cols,
+                        (r.code, r.text("question", lang), r.cost_text(lang), r.lead_time_days, r.source),
+                        strict=True,
+                    )
+                )
                 for r in self.applicable(product_type, market)
             ],
             columns=list(cols),
@@ -184,6 +192,7 @@ def _list(raw: Any, field: str, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(raw)
 
 
+@owned("readiness")
 def parse_catalog(data: Any, name: str = "export requirements") -> RequirementCatalog:
     """Validate parsed YAML into a :class:`RequirementCatalog`, reporting every problem."""
     if not isinstance(data, Mapping):
@@ -330,6 +339,7 @@ def _packaged() -> RequirementCatalog:
     return parse_catalog(packaged_yaml("export_requirements.yaml"), "export_requirements.yaml")
 
 
+@owned("readiness")
 def load_requirements(path: str | Path | None = None) -> RequirementCatalog:
     """The packaged requirements, or a trainer's own file in the same format."""
     if path is None:
@@ -380,42 +390,26 @@ class Assessment:
                 total = total + a.requirement.typical_cost
         return total
 
-    def to_dataframe(self, lang: str = "id"):
+    def to_dataframe(self, lang: str = "id") -> pd.DataFrame:
         """The action plan, one row per step."""
         import pandas as pd
 
-        en = lang == "en"
-        cols = (
-            (
-                "Step",
-                "Requirement",
-                "Where to go",
-                "Typical cost",
-                "Days",
-                "Start day",
-                "Ready by day",
-                "Waits for",
-                "Source",
-            )
-            if en
-            else (
-                "Langkah",
-                "Persyaratan",
-                "Ke mana",
-                "Perkiraan biaya",
-                "Lama (hari)",
-                "Mulai hari ke",
-                "Selesai hari ke",
-                "Menunggu",
-                "Sumber",
-            )
+        keys = (
+            "step",
+            "requirement",
+            "where",
+            "typical_cost",
+            "days",
+            "start_day",
+            "finish_day",
+            "waits_for",
+            "source",
         )
+        cols = [T(f"col_{k}", lang) for k in keys]
         rows = []
         for a in self.plan:
             r = a.requirement
-            days = str(r.lead_time_days) + (
-                " (estimate)" if en and r.lead_time_estimate else " (perkiraan)" if r.lead_time_estimate else ""
-            )
+            days = T("days_estimate", lang, days=r.lead_time_days) if r.lead_time_estimate else str(r.lead_time_days)
             rows.append(
                 dict(
                     zip(
@@ -431,6 +425,7 @@ class Assessment:
                             ", ".join(a.waits_for),
                             r.source,
                         ),
+                        strict=True,
                     )
                 )
             )
@@ -483,6 +478,7 @@ def _check_answers(answers: Any, catalog: RequirementCatalog) -> dict[str, bool]
     return dict(answers)
 
 
+@owned("readiness")
 def assess(
     answers: Mapping[str, bool],
     product_type: str,
@@ -525,19 +521,3 @@ def _plan(applicable: Sequence[Requirement], met: set[str]) -> list[Action]:
         placed[r.code] = Action(len(placed) + 1, r, waits[r.code], start, start + r.lead_time_days)
         del todo[r.code]
     return list(placed.values())
-
-
-register(
-    {
-        "prerequisite_cycle": {
-            "id": "Prasyarat saling menunggu (melingkar): {value}. Perbaiki daftar prasyarat di berkas persyaratan.",
-            "en": "Prerequisites wait for each other in a loop: {value}. Fix the prerequisites in the requirements file.",
-        },
-    },
-    fields={
-        "product_type": {"id": "Jenis produk", "en": "Product type"},
-        "market": {"id": "Negara tujuan", "en": "Destination market"},
-        "answers": {"id": "Jawaban", "en": "Answers"},
-        "requirement": {"id": "Persyaratan", "en": "Requirement"},
-    },
-)

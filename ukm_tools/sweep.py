@@ -11,8 +11,10 @@ Tests compare sampled rows with the exact path (within Rp1 / 1 cent).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,12 +22,10 @@ from ukm_tools import incoterms
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import RateSheet, make_rate
 from ukm_tools.money import Money
-from ukm_tools.pricing import DESTINATION_ITEMS, PricingInput, build_up
+from ukm_tools.pricing import DESTINATION_ITEMS, PricingInput, StepPrice, build_up
 
-APPROXIMATE_LABEL = {
-    "id": "Perkiraan (float64) untuk tabel sensitivitas; harga resmi dari perhitungan tepat.",
-    "en": "Approximate (float64) for sensitivity tables; quote prices come from the exact path.",
-}
+if TYPE_CHECKING:  # pandas is imported where the table is made
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,19 @@ def _round_half_up(x: np.ndarray, places: int) -> np.ndarray:
     return np.floor(x * scale + 0.5 + 1e-9) / scale
 
 
-def sweep(m: SweepModel, buy_rates, quantities, freights):
+def sweep(
+    m: SweepModel, buy_rates: Sequence[float], quantities: Sequence[float], freights: Sequence[float]
+) -> pd.DataFrame:
     """Every combination (rates x quantities x freights) as a pandas DataFrame (approximate)."""
     import pandas as pd
 
-    b, q, f = np.meshgrid(
+    grid = np.meshgrid(
         np.asarray(buy_rates, dtype=np.float64),
         np.asarray(quantities, dtype=np.float64),
         np.asarray(freights, dtype=np.float64),
         indexing="ij",
     )
-    b, q, f = b.ravel(), q.ravel(), f.ravel()
+    b, q, f = (axis.ravel() for axis in grid)
     sell = b * m.sell_over_buy
     unit_idr = (m.exw_unit + m.per_unit_idr + (m.shipment_idr + (m.shipment_foreign + f) * sell) / q) * (
         1 + m.premium_factor
@@ -124,7 +126,9 @@ def sweep(m: SweepModel, buy_rates, quantities, freights):
     )
 
 
-def exact_row(inp: PricingInput, rule: str, sheet: RateSheet, buy_rate: Decimal, quantity: int, freight: Decimal):
+def exact_row(
+    inp: PricingInput, rule: str, sheet: RateSheet, buy_rate: Decimal, quantity: int, freight: Decimal
+) -> StepPrice:
     """The exact price for one sweep row (for checking the approximation)."""
     r = sheet.rate(inp.quote_currency)
     ratio = r.sell / r.buy

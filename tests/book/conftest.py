@@ -9,11 +9,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
-MODULES = ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
+sys.path.insert(0, str(BOOK))  # build.py and bookkit.py are plain files next to the pages
+
+import build  # noqa: E402  (after the path is set)
+
+MODULES = build.module_pages()  # the course's list (course.yml), as the book reads it
 # Modules whose page is written (the rest are being written): browser and figure checks run on these.
 WRITTEN = MODULES
-
-sys.path.insert(0, str(BOOK))  # build.py and bookkit.py are plain files next to the pages
 
 
 # Front matter of an executable MyST page.
@@ -63,10 +65,10 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
-    found = {}
+    found: dict[str, list[list[str]]] = {}
     for t in soup.select("table[data-ukm-table]"):
         rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")]
-        found[t["data-ukm-table"]] = rows
+        found[str(t["data-ukm-table"])] = rows
     return found
 
 
@@ -83,3 +85,18 @@ def handouts(built_book, tmp_path_factory) -> Path:
     import build
 
     return build.build_handouts(tmp_path_factory.mktemp("handouts"), html_dir=built_book)
+
+
+def only_local(page) -> list[str]:
+    """Let ``page`` load file:// addresses only; the list collects every other address it tried."""
+    blocked: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked

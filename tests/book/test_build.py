@@ -73,4 +73,4 @@ def test_a_broken_page_fails_the_build(tmp_path, case):
     assert result.returncode != 0
     reports = tmp_path / "out" / "_build" / "html" / "reports"
     told = result.stdout + result.stderr + "".join(p.read_text() for p in reports.glob("*.log"))
-    assert BROKEN_PAGES[case][1] in told
+    assert str(BROKEN_PAGES[case][1]) in told

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import Error
 
-from tests.book.conftest import MODULES
+from tests.book.conftest import MODULES, only_local
 
 pytestmark = pytest.mark.slow
 
@@ -35,16 +36,13 @@ def test_decks_present_offline_in_chromium(built_slides):
         try:
             for name in MODULES:
                 page = browser.new_page()
-                blocked, errors = [], []
-                page.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_()
-                        if r.request.url.startswith("file://")
-                        else (blocked.append(r.request.url), r.abort())
-                    ),
-                )
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                blocked = only_local(page)
+                errors: list[str] = []
+
+                def error(e: Error, errors: list[str] = errors) -> None:
+                    errors.append(str(e))
+
+                page.on("pageerror", error)
                 page.goto((built_slides / f"{name}.html").as_uri(), wait_until="load")
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10_000)
                 total = page.evaluate("() => Reveal.getTotalSlides()")

@@ -80,7 +80,7 @@ def test_good_csv_writes_listing_and_checklist(tmp_path):
     wb = openpyxl.load_workbook(out / "produk-listing.xlsx")
     ws = wb["Produk"]
     head = [c.value for c in ws[1]]
-    rows = [dict(zip(head, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    rows = [dict(zip(head, [c.value for c in row], strict=True)) for row in ws.iter_rows(min_row=2)]
     # non-PKP: 25,000 + 150,000/50 = 28,000, no PPN
     assert rows[0]["Harga satuan termasuk PPN (Rp)"] == 28000 and rows[0]["PPN termasuk"] == "Tidak"
     # PKP: 40,000; PPN 12% x 11/12 x 40,000 = 4,400 -> 44,400

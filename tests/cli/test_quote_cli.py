@@ -58,10 +58,10 @@ def test_malformed_case_file_reports_each_field(tmp_path):
     )
     r = ukm("quote", str(bad), "--lang", "en")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    lines = [l for l in r.stderr.splitlines() if l.startswith("Error:")]
+    lines = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
     assert len(lines) >= 2
-    assert any("Unit cost (HPP)" in l and "'abc'" in l for l in lines)
-    assert any("Quantity" in l for l in lines)
+    assert any("Unit cost (HPP)" in line and "'abc'" in line for line in lines)
+    assert any("Quantity" in line for line in lines)
 
 
 @pytest.mark.parametrize(

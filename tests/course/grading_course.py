@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -45,7 +46,8 @@ def source_notebook():
             metadata=nbgrader_meta("squares", solution=True),
         ),
         new_code_cell(
-            "assert squares(3) == [0, 1, 4]\n### BEGIN HIDDEN TESTS\nassert squares(5) == [0, 1, 4, 9, 16]\n### END HIDDEN TESTS",
+            "assert squares(3) == [0, 1, 4]\n### BEGIN HIDDEN TESTS\nassert squares(5) == [0, 1, 4, 9, 16]\n### END "
+            "HIDDEN TESTS",
             metadata=nbgrader_meta("test_squares", grade=True, locked=True, points=2),
         ),
         new_code_cell(
@@ -53,7 +55,8 @@ def source_notebook():
             metadata=nbgrader_meta("total", solution=True),
         ),
         new_code_cell(
-            "assert total([1, 2]) == 3\n### BEGIN HIDDEN TESTS\nassert total([5, 7, 11]) == 23  # SECRET-HIDDEN-TEST\n### END HIDDEN TESTS",
+            "assert total([1, 2]) == 3\n### BEGIN HIDDEN TESTS\nassert total([5, 7, 11]) == 23  # "
+            "SECRET-HIDDEN-TEST\n### END HIDDEN TESTS",
             metadata=nbgrader_meta("test_total", grade=True, locked=True, points=3),
         ),
         new_markdown_cell("Jelaskan jawaban Anda.", metadata=nbgrader_meta("explain_q", locked=True)),
@@ -105,7 +108,8 @@ def attack_cells(course: Path) -> dict[str, str]:
         ),
         "attack-alter-other": (
             "import glob\n"
-            f"for path in glob.glob({str(course)!r} + '/*/passes-all/ps1/*.ipynb') + ['../../passes-all/ps1/ps1.ipynb']:\n"
+            f"for path in glob.glob({str(course)!r} + '/*/passes-all/ps1/*.ipynb') + "
+            "['../../passes-all/ps1/ps1.ipynb']:\n"
             "    try:\n"
             "        open(path, 'w').write('{}')\n"
             "        print('WROTE', path)\n"
@@ -214,7 +218,7 @@ def build_course(root: Path) -> Path:
     return course
 
 
-_BUILT: dict[str, object] = {}
+_BUILT: dict[str, Any] = {}  # the built course, and the graded (course, report)
 
 
 def session_course(tmp_path_factory) -> Path:

@@ -32,7 +32,9 @@ def test_feedback_has_no_hidden_tests(graded):
     assert all(r.ok for r in results.values())
     from bs4 import BeautifulSoup
 
-    raw = results["penyalin"].path.read_text(encoding="utf-8")
+    path = results["penyalin"].path
+    assert path is not None
+    raw = path.read_text(encoding="utf-8")
     # Text as a reader sees it (syntax highlighting splits code into many spans).
     html = BeautifulSoup(raw, "html.parser").get_text()
     assert "application/vnd.ukm.answers" not in raw

@@ -40,12 +40,12 @@ def test_all_errors_named_by_field():
         "course_id: 'Kursus Saya' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms)."
         in lines
     )
-    assert any(l.startswith("modules[0].assignments[0].weight harus di antara 0") for l in lines)
-    assert any(l.startswith("modules[1].bobot: kolom tidak dikenal") for l in lines)
+    assert any(line.startswith("modules[0].assignments[0].weight harus di antara 0") for line in lines)
+    assert any(line.startswith("modules[1].bobot: kolom tidak dikenal") for line in lines)
     assert "modules[2].title: wajib diisi." in lines
     assert "modules[2].assignments: wajib diisi." in lines
-    assert any(l.startswith("pass_rule.min_score_pct harus di antara") for l in lines)
-    assert any("must be within" in l for l in e.value.lines("en"))
+    assert any(line.startswith("pass_rule.min_score_pct harus di antara") for line in lines)
+    assert any("must be within" in line for line in e.value.lines("en"))
 
 
 def test_duplicates_and_missing_source(tmp_path):
@@ -58,10 +58,10 @@ def test_duplicates_and_missing_source(tmp_path):
         load_course(tmp_path)
     lines = e.value.lines("id")
     assert (
-        "modules[0].assignments[1].name: tugas 'tidak-ada' tidak punya folder sumber source/tidak-ada/ di folder kursus."
-        in lines
+        "modules[0].assignments[1].name: tugas 'tidak-ada' tidak punya folder sumber source/tidak-ada/ di folder "
+        "kursus." in lines
     )
-    assert any(l.startswith("modules[1].assignments[1].name: tugas 'ekatalog' sudah dipakai") for l in lines)
+    assert any(line.startswith("modules[1].assignments[1].name: tugas 'ekatalog' sudah dipakai") for line in lines)
 
 
 def test_broken_yaml_is_one_clear_line(tmp_path):
@@ -79,7 +79,8 @@ def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
         metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
         assert any(
-            m.get("grade") and m.get("solution") and c.cell_type == "markdown" for m, c in zip(metas, nb.cells)
+            m.get("grade") and m.get("solution") and c.cell_type == "markdown"
+            for m, c in zip(metas, nb.cells, strict=True)
         ), path
-        tests = [c for m, c in zip(metas, nb.cells) if m.get("grade") and not m.get("solution")]
+        tests = [c for m, c in zip(metas, nb.cells, strict=True) if m.get("grade") and not m.get("solution")]
         assert tests and all("BEGIN HIDDEN TESTS" in c.source and "cek_bentuk" in c.source for c in tests), path

@@ -14,7 +14,7 @@ def test_demo_cycle_small(tmp_path):
     header = next(i for i, line in enumerate(lines) if line.startswith("id_peserta"))
     roster = tmp_path / "peserta.csv"
     roster.write_text("\n".join(lines[: header + 6]) + "\n", encoding="utf-8")
-    said = []
+    said: list[str] = []
     result = run_demo(
         tmp_path / "out", ("harga-incoterms",), workers=2, say=said.append, plain_progress=True, roster_file=roster
     )

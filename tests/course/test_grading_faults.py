@@ -16,7 +16,7 @@ from grading_course import ASSIGNMENT, fresh_copy, runtime_folders, session_cour
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
-from ukm_tools.course.grading.status import default_db_url
+from ukm_tools.course.grading.status import SubmissionStatus, default_db_url
 from ukm_tools.errors import UkmError
 
 pytestmark = pytest.mark.slow
@@ -40,7 +40,7 @@ def ukm(*args: str):
     return CliRunner().invoke(app, list(args), env={"UKM_LANG": "id", "COLUMNS": "250"})
 
 
-def _statuses(course: Path) -> dict[str, object]:
+def _statuses(course: Path) -> dict[str, SubmissionStatus]:
     with StatusStore(default_db_url(course)) as store:
         return {s.student: s for s in store.all(ASSIGNMENT)}
 
@@ -67,6 +67,7 @@ def test_one_run_per_assignment_settings_reach_the_kernel_runtime_is_private(tmp
         f.write("c.Execute.timeout = 3\nc.SandboxLimits.cpu_seconds = 77\nc.GradingEngine.workers = 1\n")
     code = f"from ukm_tools.course.grading import grade_assignment\ngrade_assignment({str(course)!r}, {ASSIGNMENT!r})\n"
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
     try:
         deadline = time.monotonic() + 150
         while True:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from traitlets.config import Config
@@ -67,7 +68,7 @@ def _hold_lock(course: Path, assignment: str):
         "    time.sleep(120)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline() == "held\n"
+    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
     return proc
 
 
@@ -180,7 +181,9 @@ def test_unwritable_gradebook_is_named(tmp_path):
 
 
 def _limits(**kw) -> Limits:
-    base = dict(max_file_bytes=1000, max_total_bytes=2500, max_files=5, max_depth=2, ignore=(".ipynb_checkpoints",))
+    base: dict[str, Any] = dict(
+        max_file_bytes=1000, max_total_bytes=2500, max_files=5, max_depth=2, ignore=(".ipynb_checkpoints",)
+    )
     return Limits(**(base | kw))
 
 
@@ -268,10 +271,16 @@ def small_gradebook(tmp_path):
     return url
 
 
+def _db_file(url: str) -> Path:
+    path = sqlite_path(url)
+    assert path is not None, url
+    return path
+
+
 def _set(url: str, sql: str) -> None:
     import sqlite3
 
-    con = sqlite3.connect(sqlite_path(url))
+    con = sqlite3.connect(_db_file(url))
     con.execute(sql)
     con.commit()
     con.close()
@@ -280,7 +289,7 @@ def _set(url: str, sql: str) -> None:
 def _scores(url: str) -> dict[str, tuple]:
     import sqlite3
 
-    con = sqlite3.connect(sqlite_path(url))
+    con = sqlite3.connect(_db_file(url))
     rows = con.execute(
         "SELECT s.student_id, g.auto_score, g.manual_score FROM grade g JOIN submitted_notebook n ON n.id = "
         "g.notebook_id JOIN submitted_assignment s ON s.id = n.assignment_id"
@@ -309,7 +318,7 @@ def test_guard_whole_gradebook_rolls_back_every_forbidden_change(small_gradebook
     assert _scores(url) == {"ani": start["ani"], "budi": (2.0, None)}
     import sqlite3
 
-    con = sqlite3.connect(sqlite_path(url))
+    con = sqlite3.connect(_db_file(url))
     assert con.execute("SELECT name FROM sqlite_master WHERE name = 'pwned'").fetchall() == []
 
 

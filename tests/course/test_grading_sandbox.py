@@ -151,5 +151,7 @@ def test_warm_kernel_leaves_nothing_for_the_next_participant(tmp_path_factory, t
         "attack-persist": ("graded", 5.0),
         "persist-probe": ("graded", 5.0),
     }
-    assert report.by_student()["attack-persist"].started_at < report.by_student()["persist-probe"].started_at
+    began = {s: report.by_student()[s].started_at for s in ("attack-persist", "persist-probe")}
+    attack_began, probe_began = began["attack-persist"], began["persist-probe"]
+    assert attack_began is not None and probe_began is not None and attack_began < probe_began
     assert "PROBE False False False False" in _outputs(course, "persist-probe")

@@ -29,7 +29,8 @@ def test_status_store_keeps_one_row_per_submission(tmp_path):
             ("alice", Status.TIMEOUT, 2.0, "abc"),
             ("bob", Status.GRADED, 5.0, "def"),
         ]
-        assert store.get("ps2", "bob").reason == "boom"
+        bob = store.get("ps2", "bob")
+        assert bob is not None and bob.reason == "boom"
         assert store.get("ps2", "nobody") is None
     con = sqlite3.connect(tmp_path / "gradebook.db")
     assert con.execute("SELECT COUNT(*) FROM ukm_grading_status").fetchone() == (3,)
@@ -45,6 +46,7 @@ def test_backup_copies_sqlite_and_skips_servers(tmp_path):
     db = tmp_path / "gradebook.db"
     sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
     copy = backup_gradebook(f"sqlite:///{db}")
+    assert copy is not None
     assert copy.parent == tmp_path / "backups" and copy.name.startswith("gradebook-")
     assert sqlite3.connect(copy).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
     assert backup_gradebook("postgresql://grader@localhost/course") is None

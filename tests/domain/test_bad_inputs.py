@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ukm_tools.case import case_from_mapping, packaged_case
-from ukm_tools.errors import UkmError
+from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import MAX_DIGITS, Money
 from ukm_tools.numbers import parse_number
 
@@ -80,17 +80,21 @@ def _order():
 
 BAD_CALLS = {
     "insure: unknown method": (lambda: insurance.insure(USD, "0.5", method="bogus"), "unknown_choice", "method"),
-    "insure: clause not text": (lambda: insurance.insure(USD, "0.5", clause=1), "unknown_choice", "clause"),
-    "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),
+    "insure: clause not text": (
+        lambda: insurance.insure(USD, "0.5", clause=1),  # type: ignore[arg-type]  # the wrong type on purpose
+        "unknown_choice",
+        "clause",
+    ),
+    "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),  # type: ignore[arg-type]  # the wrong type on purpose
     "insure: rate 1/1.1": (
         lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")),
         "insurance_rate_too_high",
         "insurance_rate_pct",
     ),
-    "incoterm not text": (lambda: incoterms.rule(5), "unknown_choice", "incoterm"),
+    "incoterm not text": (lambda: incoterms.rule(5), "unknown_choice", "incoterm"),  # type: ignore[arg-type]  # the wrong type on purpose
     "rate of a number": (lambda: _sheet().rate(5), "missing_rate", "currency"),
     "convert: unknown rate kind": (
-        lambda: convert(Money.of(1, "IDR"), "USD", _sheet(), "bogus"),
+        lambda: convert(Money.of(1, "IDR"), "USD", _sheet(), "bogus"),  # type: ignore[arg-type]  # the wrong type on purpose
         "unknown_choice",
         "rate_kind",
     ),
@@ -104,15 +108,19 @@ BAD_CALLS = {
         "unknown_choice",
         "method",
     ),
-    "listing not a mapping": (lambda: katalog.validate_listing([1, 2]), "wrong_type", "sheet"),
-    "checklist item a list": (lambda: katalog.checklist([["nib"]]), "unknown_choice", "have"),
+    "listing not a mapping": (lambda: katalog.validate_listing([1, 2]), "wrong_type", "sheet"),  # type: ignore[arg-type]  # the wrong type on purpose
+    "checklist item a list": (
+        lambda: katalog.checklist([["nib"]]),  # type: ignore[list-item]  # the wrong type on purpose
+        "unknown_choice",
+        "have",
+    ),
     "cash flow start not a date": (
         lambda: financing.cash_flow(financing.OrderInput(**{**_order().__dict__, "start": "2025-01-01"})),
         "wrong_type",
         "start",
     ),
     "schedule start not a date": (
-        lambda: financing.instalment_schedule(Money.of(1000, "IDR"), 6, 12, start="x"),
+        lambda: financing.instalment_schedule(Money.of(1000, "IDR"), 6, 12, start="x"),  # type: ignore[arg-type]  # the wrong type on purpose
         "wrong_type",
         "start",
     ),
@@ -143,7 +151,7 @@ def test_rates_may_be_floats_but_money_may_not():
     s = financing.instalment_schedule(Money.of(12_000_000, "IDR"), 6.5, 12)
     assert s.rate_pct == Decimal("6.5") and s.total_paid == s.principal + s.total_interest
     with pytest.raises(UkmError) as e:
-        insurance.insure(Money.of(19550, "USD"), "0.55", cover_pct=110.0) and Money.of(0.1, "USD")
+        insurance.insure(Money.of(19550, "USD"), "0.55", cover_pct=110.0) and Money.of(0.1, "USD")  # type: ignore[arg-type]  # the wrong type on purpose
     assert e.value.code == "float_money"
 
 
@@ -174,7 +182,7 @@ def test_a_broken_rates_section_is_reported_when_the_case_is_read():
 def test_exact_int_reports_through_collect(value, minimum, code):
     from ukm_tools import checks
 
-    problems = []
+    problems: list[Problem] = []
     assert checks.collect(problems, checks.exact_int, value, "days", minimum=minimum, default=-9) == -9
     assert [(p.code, p.field) for p in problems] == [(code, "days")]
     assert checks.collect(problems, checks.exact_int, 7, "days", minimum=minimum) == 7 and len(problems) == 1

@@ -16,7 +16,7 @@ def test_packaged_kasturi_case_quotes_cif_with_its_rates_named():
     q = case.quote()
     assert q.rule == "CIF" and q.quote_currency == "USD"
     assert q.final.shipment_quote == q.final.unit_quote * case.quantity
-    assert q.insurance.clause == "C"
+    assert q.insurance is not None and q.insurance.clause == "C"
     assert any("kurs beli" in n["id"] for n in q.notes)
 
 
@@ -85,7 +85,7 @@ def test_inline_rate_sheet_problems_are_prefixed():
     data["rates"] = {"date": "2025-01-01", "source": "x", "rates": {"USD": {"buy": -1, "sell": 2}}}
     with pytest.raises(UkmError) as e:  # reported when the file is read, not at the first quote
         case_from_mapping(data)
-    assert e.value.field.startswith("rates.")
+    assert e.value.field is not None and e.value.field.startswith("rates.")
 
 
 def test_calculator_inputs_saved_beside_the_case_do_not_block_quoting():

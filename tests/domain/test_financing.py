@@ -318,17 +318,17 @@ def test_order_from_the_kasturi_case_quote():
         order_from_quote(quote, case.pricing_input(), materials_share_pct=120, production_days=21, method="da")
 
 
-def test_financing_methods_take_their_risks_from_the_payments_list():
-    """One source for a method's risk: the payments list, reached through payments_code."""
-    from ukm_tools.payments import get_method, load_payment_methods
+def test_financing_methods_are_the_terms_of_the_payments_list():
+    """One data file and one PaymentMethod: an order's payment terms hang under their method."""
+    from ukm_tools.payments import load_payment_methods
 
     methods = payment_methods()
-    assert {m.payments_code for m in methods} <= set(load_payment_methods())
+    assert methods == tuple(t for m in load_payment_methods().values() for t in m.terms)
     for m in methods:
-        assert m.exporter_risk == get_method(m.payments_code).exporter_risk
+        assert m in m.method.terms and m.exporter_risk == m.method.exporter_risk
     ranks = [m.exporter_risk for m in methods]
     assert ranks == sorted(ranks)  # listed from safest to riskiest for the exporter
-    assert payment_method("lc_sight").terms.code == payment_method("lc_usance").terms.code == "lc_unconfirmed"
+    assert payment_method("lc_sight").method.code == payment_method("lc_usance").method.code == "lc_unconfirmed"
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,4 @@
-"""Every row of the Incoterms 2020 table (export-facts.md) and its footnoted cases."""
+"""Every row of the ICC Incoterms 2020 cost table (data/incoterms2020.yaml) and its footnoted cases."""
 
 import pytest
 

@@ -217,9 +217,9 @@ def test_checklist_ticks_what_participant_has():
     assert [s.key for s in c.steps] == ["spse_account", "sikap", "etalase", "upload"]
     assert c.steps[0].ready and not c.steps[0].done
     assert [n.key for n in c.steps[1].missing] == ["spse_account"]
-    assert c.next_step.key == "spse_account"
+    assert c.next_step is not None and c.next_step.key == "spse_account"
     c2 = checklist(have | {"ktp", "email", "spse_account", "sikap_complete"})
-    assert c2.steps[0].done and c2.steps[1].done and c2.next_step.key == "etalase"
+    assert c2.steps[0].done and c2.steps[1].done and c2.next_step is not None and c2.next_step.key == "etalase"
     assert c2.to_json()["next_step"] == "etalase"
     assert c2.to_json()["steps"][3]["needs"]["product_photos"] is False
     md = c2.to_markdown("en")
@@ -259,3 +259,13 @@ def test_sixteen_digit_npwp_typed_as_excel_number_is_refused():
     assert e.value.code == "digits_as_number"
     assert "format sel menjadi Teks" in e.value.message("id")
     assert validate_listing(dict(GOOD_ROW, npwp=123456789012345), "id").identity.npwp == "123456789012345"
+
+
+def test_a_text_over_the_limit_is_a_message_not_a_crash():
+    # Found by the type checker: the problem was built with an unknown keyword and raised TypeError.
+    with pytest.raises(UkmError) as e:
+        validate_listing({**GOOD_ROW, "specification": "x" * 501})
+    assert [(p.code, p.field, p.params) for p in e.value.problems] == [
+        ("text_too_long", "specification", {"length": 501})
+    ]
+    assert e.value.message("id") == "Spesifikasi: terlalu panjang (501 karakter); paling banyak 500."

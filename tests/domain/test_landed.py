@@ -1,6 +1,7 @@
 """Landed cost at the destination, with and without a preferential certificate (Form D)."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -87,7 +88,13 @@ def test_rupiah_rounds_to_whole_rupiah():
     ],
 )
 def test_bad_input(kwargs, code, field):
-    args = {"cif": usd(5_000), "quantity": 1_000, "duty_pct": 5, "vat_pct": 10, "destination_charges": usd(150)}
+    args: dict[str, Any] = {
+        "cif": usd(5_000),
+        "quantity": 1_000,
+        "duty_pct": 5,
+        "vat_pct": 10,
+        "destination_charges": usd(150),
+    }
     args.update(kwargs)
     with pytest.raises(UkmError) as e:
         landed_cost(args.pop("cif"), args.pop("quantity"), **args)

@@ -14,7 +14,7 @@ def test_money_keeps_currency_and_exact_decimal():
 
 def test_float_money_is_refused():
     with pytest.raises(UkmError) as e:
-        Money.of(0.1, "USD")
+        Money.of(0.1, "USD")  # type: ignore[arg-type]  # the wrong type on purpose
     assert e.value.code == "float_money" and "Money.of('0.1', 'USD')" in e.value.message("id")
 
 

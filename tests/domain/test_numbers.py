@@ -61,7 +61,8 @@ def test_other_convention_message_names_both_conventions_in_any_message_language
     with pytest.raises(UkmError) as e:
         parse_number("1,234.50", "id", field="hpp")
     assert e.value.message("en").endswith(
-        "is written the English way. Here numbers are written the Indonesian way (point = thousands, comma = decimal): write 1.234,5."
+        "is written the English way. Here numbers are written the Indonesian way (point = thousands, comma = "
+        "decimal): write 1.234,5."
     )
     assert (
         "ditulis dengan format Inggris. Di sini angka ditulis dengan format Indonesia (titik = ribuan, koma = desimal)"
@@ -70,8 +71,8 @@ def test_other_convention_message_names_both_conventions_in_any_message_language
     with pytest.raises(UkmError) as e:
         parse_number("1.234.567,50", "en")
     assert (
-        "is written the Indonesian way. Here numbers are written the English way (comma = thousands, point = decimal): write 1,234,567.5."
-        in e.value.message("en")
+        "is written the Indonesian way. Here numbers are written the English way (comma = thousands, point = "
+        "decimal): write 1,234,567.5." in e.value.message("en")
     )
     assert (
         "format Indonesia. Di sini angka ditulis dengan format Inggris (koma = ribuan, titik = desimal)"

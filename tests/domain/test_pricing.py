@@ -65,6 +65,7 @@ def test_worked_case_cif_every_step_exact():
         assert s.shipment_quote == Money.of(unit_usd, "USD") * 1000
         assert s.shipment_idr == idr(unit_idr * 1000)
     assert q.markup_per_unit == idr(22_000)
+    assert q.price_rate is not None and q.insurance is not None
     assert q.price_rate.value == 16000 and q.price_rate.kind.value == "buy"
     assert [r.kind.value for r in q.cost_rates] == ["sell"]
     # policy: premium on the CFR invoice 9,580.00 -> 9,580 x 0.0055/0.9945 = 52.98
@@ -78,7 +79,7 @@ def test_destination_costs_only_under_d_rules_and_ddp_adds_duty():
     assert [s.rule for s in q.steps] == ["EXW", "FCA", "CPT", "DAP", "DDP"]
     dap, ddp = q.step("DAP"), q.step("DDP")
     assert any(a.item == "destination_thc" for a in dap.added)
-    duty = next(a for a in ddp.added if a.name == "Bea masuk")
+    duty = next(a for a in ddp.added if a.code == "import_duty")
     # CIF value for duty = CPT value + premium (destination THC excluded)
     cpt = q.step("CPT").unit_idr_exact
     premium = next(a for a in dap.added if a.item == "insurance").per_unit
@@ -153,7 +154,7 @@ def test_cip_requires_clause_a():
         build_up(make(insurance_clause="C", mode="air"), "CIP", SHEET)
     assert e.value.code == "clause_below_minimum"
     q = build_up(make(insurance_rates_pct={"A": Decimal("0.35")}, insurance_rate_pct=None, mode="air"), "CIP", SHEET)
-    assert q.insurance.clause == "A" and q.insurance.rate_pct == Decimal("0.35")
+    assert q.insurance is not None and q.insurance.clause == "A" and q.insurance.rate_pct == Decimal("0.35")
 
 
 def test_sea_rule_for_air_freight_is_refused():
@@ -210,4 +211,5 @@ def test_exw_fob_cfr_cif_never_decrease(hpp, packing, markup, qty, inland, clear
         assert p[a].unit_idr_exact <= p[b].unit_idr_exact
         assert p[a].unit_quote <= p[b].unit_quote
         assert p[a].shipment_quote <= p[b].shipment_quote
+    assert q.insurance is not None
     assert q.insurance.insured_amount.amount >= p["CIF"].shipment_quote.amount * Decimal("1.1")

@@ -125,10 +125,10 @@ def test_unknown_choices_name_allowed_values():
         assess({"nibb": True}, "craft", "MY")
     assert (e.value.code, e.value.field, e.value.problems[0].value) == ("unknown_choice", "answers", "nibb")
     with pytest.raises(UkmError) as e:
-        assess({"nib": "ya"}, "craft", "MY")
+        assess({"nib": "ya"}, "craft", "MY")  # type: ignore[dict-item]  # the wrong type on purpose
     assert (e.value.code, e.value.field) == ("wrong_type", "answers.nib")
     with pytest.raises(UkmError) as e:
-        assess(["nib"], "craft", "MY")
+        assess(["nib"], "craft", "MY")  # type: ignore[arg-type]  # the wrong type on purpose
     assert (e.value.code, e.value.field) == ("wrong_type", "answers")
 
 

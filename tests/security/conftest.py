@@ -11,7 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hostile_course import (
+
+from tests.security.hostile_course import (
     HONEST,
     KEY_THIEF,
     KEY_THIEF_PAYMENT,
@@ -29,7 +30,6 @@ from hostile_course import (
     score_cheat,
     system_users,
 )
-
 from ukm_tools.course import ops
 from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.course.participants import store_participants

@@ -12,7 +12,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from hostile_course import (
+
+from tests.security.hostile_course import (
     FULL,
     HOG_ATTEMPT,
     MARK_HIDDEN,
@@ -131,7 +132,7 @@ def test_escape_4_no_answer_key_in_the_package():
 def test_escape_5_ram_scratch_is_bounded_and_counted(hostile):
     """Writing to /tmp, /dev/shm, /, /dev, HOME or the working folder stops at the kernel's scratch size."""
     _common(hostile)
-    from conftest import MEMORY_BYTES, SCRATCH_BYTES, SHM_BYTES
+    from tests.security.conftest import MEMORY_BYTES, SCRATCH_BYTES, SHM_BYTES
 
     text = outputs(hostile.course, A, "penimbun")
     wrote = {m.group(1): int(m.group(2)) for m in re.finditer(r"WROTE (\S+) (\d+)", text)}

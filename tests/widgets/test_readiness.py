@@ -15,7 +15,7 @@ CATALOG = load_requirements()
 @pytest.fixture
 def calc(kw):
     c = ReadinessCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     return c
 
 
@@ -78,19 +78,19 @@ def test_save_and_reopen_answers(calc, kw):
     calc.f_product.input.value = "craft"
     calc.answer("nib", True)
     calc.answer("npwp", True)
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = ReadinessCalculator.from_case_file(path, **kw)
-    again.widget
+    assert again.widget.children  # built: the page shows its fields and first result
     assert again.f_product.read() == "craft"
     assert again.shown == expected({"nib": True, "npwp": True}, product="craft")
 
 
 def test_requirements_source_and_age(kw):
     c = ReadinessCalculator(**kw)
-    c.widget
+    assert c.widget.children  # built: the page shows its fields and first result
     assert "Permendag 23/2023" in c.source_info.value and "ukm-stale" not in c.source_info.value
     old = ReadinessCalculator(**{**kw, "today": dt.date(2027, 6, 1)})
-    old.widget
+    assert old.widget.children  # built: the page shows its fields and first result
     assert "ukm-stale" in old.source_info.value
 
 
@@ -109,5 +109,5 @@ def test_a_trainers_requirements_file_without_an_other_market(kw):
     for r in data["requirements"]:
         r["markets"] = [m for m in r["markets"] if m in ("any", "SG", "SA", "asean")] or ["any"]
     calc = ReadinessCalculator(requirements=parse_catalog(data), **kw)
-    calc.widget
+    assert calc.widget.children  # built: the page shows its fields and first result
     assert calc.f_market.input.value == "SG" and calc.error is None and calc.result is not None

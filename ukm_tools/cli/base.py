@@ -11,9 +11,12 @@ import typer
 from rich.console import Console
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import lang_or_default, section
+
+T = section("cli.base")
 
 app = typer.Typer(
-    help="ukm-tools: perangkat pelatihan ekspor UKM / export training toolkit for SME offices.",
+    help=T.both("app_help"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -22,27 +25,27 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # one problem = one line
 
-LangOption = typer.Option(
-    None, "--lang", help="Bahasa pesan: id (bawaan) atau en. / Message language: id (default) or en."
-)
+LangOption = typer.Option(None, "--lang", help=T.both("lang_help"))
 
 
 def resolve_lang(lang: str | None) -> str:
     lang = (lang or os.environ.get("UKM_LANG") or "id").lower()
-    return lang if lang in ("id", "en") else "id"
+    return lang_or_default(lang)
 
 
 @contextmanager
-def user_errors(lang: str) -> Iterator[None]:
-    """Turn UkmError into one line per problem on stderr and exit status 2 — never a traceback."""
+def user_errors(lang: str | None) -> Iterator[str]:
+    """Run a command's work in the resolved language (``with user_errors(lang) as lang:``), turning
+    UkmError into one line per problem on stderr and exit status 2 — never a traceback."""
+    lang = resolve_lang(lang)
     try:
-        yield
+        yield lang
     except UkmError as e:
         for line in e.lines(lang):
-            err_console.print(f"[bold red]{'Galat' if lang == 'id' else 'Error'}:[/] {line}", highlight=False)
+            err_console.print(f"[bold red]{T('error', lang)}:[/] {line}", highlight=False)
         sys.exit(2)
 
 
-@app.callback()
+@app.callback(help=T.both("app_help"))
 def _root() -> None:
-    """ukm-tools: perangkat pelatihan ekspor UKM / export training toolkit for SME offices."""
+    """The command group (its help is the catalogue's)."""

@@ -13,85 +13,76 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ukm_tools.cli.base import LangOption, app, console, err_console, resolve_lang, user_errors
+from ukm_tools.cli.base import LangOption, app, console, err_console, user_errors
+from ukm_tools.messages import section
 
-CourseOption = typer.Option(
-    None, "--course", "-c", help="Folder kursus (bawaan: $UKM_COURSE atau folder ini). / Course folder."
-)
+T = section("cli.course", "cli.base")
 
-roster_app = typer.Typer(help="Daftar peserta (Excel/CSV). / Participant roster.", no_args_is_help=True)
+CourseOption = typer.Option(None, "--course", "-c", help=T.both("help_course"))
+AssignmentArgument = typer.Argument(..., help=T.both("help_assignment"))
+
+roster_app = typer.Typer(help=T.both("help_roster"), no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
-
-
-def _t(lang: str, id_text: str, en_text: str) -> str:
-    return id_text if lang != "en" else en_text
 
 
 def course_path(course: Path | None) -> Path:
     from ukm_tools.course.ops import check_course_dir
+    from ukm_tools.hub.isolation import drop_to_course_owner
 
-    return check_course_dir(course or os.environ.get("UKM_COURSE") or Path.cwd())
+    path = check_course_dir(course or os.environ.get("UKM_COURSE") or Path.cwd())
+    # On the workshop server (ukm serve) root continues as the course's owner (see the function).
+    drop_to_course_owner(path)
+    return path
 
 
-@app.command("init")
+def say(key: str, lang: str, **params: object) -> None:
+    """One line of this module's catalogue on stdout."""
+    console.print(T(key, lang, **params), highlight=False)
+
+
+@app.command("init", help=T.both("help_init"))
 def init_cmd(
-    folder: Path = typer.Argument(..., help="Folder kursus baru. / New course folder."),
-    template: Path = typer.Option(
-        None, "--template", help="Folder templat (bawaan: UKM_COURSE_TEMPLATE atau assignments/ repositori)."
-    ),
+    folder: Path = typer.Argument(..., help=T.both("help_init_folder")),
+    template: Path = typer.Option(None, "--template", help=T.both("help_init_template")),
     lang: str = LangOption,
 ) -> None:
-    """Buat folder kursus baru dari templat. / Create a course folder from the template."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Create a course folder from the template."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import init_course
 
         path = init_course(folder, template)
         spec = load_course(path)
-    console.print(
-        _t(lang, f"Kursus '{spec.title}' dibuat di {path}", f"Course '{spec.title}' created in {path}"), highlight=False
-    )
+    say("created", lang, title=spec.title, path=path)
     for a in spec.assignments():
         console.print(f"  • {a.name}: {a.title}", highlight=False)
-    console.print(
-        _t(
-            lang,
-            "Langkah berikut: ukm roster import peserta.xlsx --course " + str(path),
-            "Next: ukm roster import roster.xlsx --course " + str(path),
-        ),
-        highlight=False,
-    )
+    say("next_roster", lang, path=path)
 
 
-@roster_app.command("template")
+@roster_app.command("template", help=T.both("help_roster_template"))
 def roster_template(
-    file: Path = typer.Argument(Path("peserta.xlsx"), help="Berkas .xlsx atau .csv yang dibuat."),
+    file: Path = typer.Argument(Path("peserta.xlsx"), help=T.both("help_roster_template_file")),
     lang: str = LangOption,
 ) -> None:
-    """Tulis lembar daftar peserta kosong dengan kolom baku. / Write an empty roster sheet."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Write an empty roster sheet."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.roster import COLUMNS, write_template
 
         path = write_template(file, lang)
-    console.print(_t(lang, f"Templat daftar peserta: {path}", f"Roster template: {path}"), highlight=False)
-    console.print(_t(lang, "Kolom: ", "Columns: ") + " | ".join(COLUMNS), highlight=False)
+    say("roster_template", lang, path=path)
+    say("columns", lang, columns=" | ".join(COLUMNS))
 
 
-@roster_app.command("import")
+@roster_app.command("import", help=T.both("help_roster_import"))
 def roster_import(
-    file: Path = typer.Argument(..., help="Daftar peserta .xlsx atau .csv."),
+    file: Path = typer.Argument(..., help=T.both("help_roster_import_file")),
     course: Path = CourseOption,
-    skip_bad_rows: bool = typer.Option(
-        False, "--skip-bad-rows", help="Impor baris yang benar saja. / Import the good rows only."
-    ),
-    encoding: str = typer.Option(None, "--encoding", help="Paksa encoding CSV, misalnya cp1252."),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=T.both("help_skip_bad_rows")),
+    encoding: str = typer.Option(None, "--encoding", help=T.both("help_encoding")),
     lang: str = LangOption,
 ) -> None:
-    """Impor daftar peserta ke gradebook. / Import the roster into the gradebook."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Import the roster into the gradebook."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.ops import db_url
         from ukm_tools.course.participants import store_participants
         from ukm_tools.course.roster import import_roster
@@ -100,86 +91,51 @@ def roster_import(
         result = import_roster(file, skip_bad_rows=skip_bad_rows, encoding=encoding)
         n = store_participants(db_url(path), result.participants)
     for p in result.problems:
-        err_console.print(_t(lang, "[yellow]Dilewati:[/] ", "[yellow]Skipped:[/] ") + p.message(lang), highlight=False)
+        err_console.print(f"[yellow]{T('skipped', lang)}:[/] {p.message(lang)}", highlight=False)
     with_product = sum(1 for p in result.participants if p.has_product)
-    console.print(
-        _t(
-            lang,
-            f"{n} peserta diimpor ({with_product} dengan produk sendiri); {len(result.bad_lines)} baris dilewati.",
-            f"{n} participants imported ({with_product} with their own product); {len(result.bad_lines)} rows skipped.",
-        ),
-        highlight=False,
-    )
+    say("imported", lang, n=n, with_product=with_product, skipped=len(result.bad_lines))
 
 
-@app.command("release")
-def release_cmd(
-    assignment: str = typer.Argument(..., help="Nama tugas, misalnya harga-incoterms."),
-    course: Path = CourseOption,
-    lang: str = LangOption,
-) -> None:
-    """Buat versi peserta dan rilis ke exchange. / Generate and release an assignment."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+@app.command("release", help=T.both("help_release"))
+def release_cmd(assignment: str = AssignmentArgument, course: Path = CourseOption, lang: str = LangOption) -> None:
+    """Generate and release an assignment."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import release
 
         path = course_path(course)
         load_course(path).assignment(assignment)
         out = release(path, assignment)
-    console.print(
-        _t(lang, f"Tugas {assignment} dirilis: {out}", f"Assignment {assignment} released: {out}"), highlight=False
-    )
+    say("released", lang, assignment=assignment, out=out)
 
 
-@app.command("collect")
-def collect_cmd(
-    assignment: str = typer.Argument(...),
-    course: Path = CourseOption,
-    lang: str = LangOption,
-) -> None:
-    """Kumpulkan jawaban peserta dari exchange. / Collect submissions from the exchange."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+@app.command("collect", help=T.both("help_collect"))
+def collect_cmd(assignment: str = AssignmentArgument, course: Path = CourseOption, lang: str = LangOption) -> None:
+    """Collect submissions from the exchange."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.ops import collect
 
         report = collect(course_path(course), assignment)
     for line in report.problems(lang):
-        err_console.print(_t(lang, "[yellow]Peringatan:[/] ", "[yellow]Warning:[/] ") + line, highlight=False)
-    console.print(
-        _t(
-            lang,
-            f"{len(report)} jawaban terkumpul untuk {assignment}.",
-            f"{len(report)} submissions collected for {assignment}.",
-        ),
-        highlight=False,
-    )
+        err_console.print(T("warning", lang, line=line), highlight=False)
+    say("collected", lang, n=len(report), assignment=assignment)
 
 
-@app.command("grade")
+@app.command("grade", help=T.both("help_grade"))
 def grade_cmd(
-    assignment: str = typer.Argument(...),
+    assignment: str = AssignmentArgument,
     course: Path = CourseOption,
-    workers: int = typer.Option(
-        None, "--workers", "-w", help="Jumlah proses (bawaan: GradingEngine.workers di nbgrader_config.py)."
-    ),
-    timeout: int = typer.Option(
-        None, "--timeout", help="Batas waktu per sel, detik (bawaan: Execute.timeout di nbgrader_config.py)."
-    ),
-    force: bool = typer.Option(False, "--force", help="Nilai ulang yang sudah dinilai."),
-    no_sandbox: bool = typer.Option(
-        False, "--no-sandbox", help="Tanpa sandbox: notebook berjalan dengan hak staf. Hanya notebook tepercaya."
-    ),
-    confirm_no_sandbox: bool = typer.Option(
-        False, "--confirm-no-sandbox", help="Konfirmasi --no-sandbox tanpa bertanya. / Confirm --no-sandbox."
-    ),
+    workers: int = typer.Option(None, "--workers", "-w", help=T.both("help_workers")),
+    timeout: int = typer.Option(None, "--timeout", help=T.both("help_timeout")),
+    force: bool = typer.Option(False, "--force", help=T.both("help_force")),
+    no_sandbox: bool = typer.Option(False, "--no-sandbox", help=T.both("help_no_sandbox")),
+    confirm_no_sandbox: bool = typer.Option(False, "--confirm-no-sandbox", help=T.both("help_confirm_no_sandbox")),
     lang: str = LangOption,
 ) -> None:
-    """Nilai semua jawaban secara paralel. / Grade all submissions in parallel."""
+    """Grade all submissions in parallel."""
     import sys
 
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    with user_errors(lang) as lang:
         from ukm_tools.course.grade_run import infrastructure_error, run_grading
 
         path = course_path(course)
@@ -189,7 +145,7 @@ def grade_cmd(
 
             err_console.print(f"[bold red]{UkmError('grading_unsandboxed_warning').message(lang)}[/]", highlight=False)
             if not confirmed and sys.stdin.isatty():
-                confirmed = typer.confirm(_t(lang, "Tetap menilai tanpa sandbox?", "Grade without the sandbox anyway?"))
+                confirmed = typer.confirm(T("confirm_no_sandbox", lang))
         report = run_grading(
             path,
             assignment,
@@ -213,89 +169,42 @@ def _print_grade_report(report, lang: str) -> None:
     for r in report.results:
         s = getattr(r.status, "value", str(r.status))
         counts[s] = counts.get(s, 0) + 1
-    summary = ", ".join(f"{status_label(s, lang)}: {n}" for s, n in sorted(counts.items()))
-    console.print(_t(lang, f"Selesai. {summary}", f"Done. {summary}"), highlight=False)
+    say("graded", lang, summary=", ".join(f"{status_label(s, lang)}: {n}" for s, n in sorted(counts.items())))
     backup = getattr(report, "backup_path", None)
     if backup:
-        console.print(
-            _t(lang, f"Cadangan gradebook sebelum penilaian: {backup}", f"Gradebook backup before grading: {backup}"),
-            highlight=False,
-        )
+        say("backup", lang, path=backup)
     stale = getattr(report, "stale_lock", None)
     if stale is not None:
-        console.print(
-            _t(
-                lang,
-                f"Kunci penilaian lama dari proses yang sudah berhenti ({stale.describe()}, sejak "
-                f"{stale.since_local()} WIB) diambil alih.",
-                f"Took over the grading lock of a run that had stopped ({stale.describe()}, since "
-                f"{stale.since_local()} WIB).",
-            ),
-            highlight=False,
-        )
+        say("stale_lock", lang, holder=stale.describe(), since=stale.since_local())
     for r in report.results:
         if r.status.value == "attack":
-            err_console.print(
-                _t(
-                    lang,
-                    f"[bold red]Dicurigai curang:[/] {r.student}: {r.reason}",
-                    f"[bold red]Attack:[/] {r.student}: {r.reason}",
-                ),
-                highlight=False,
-            )
+            err_console.print(T("attack", lang, student=r.student, reason=r.reason), highlight=False)
 
 
-@app.command("feedback")
-def feedback_cmd(
-    assignment: str = typer.Argument(...),
-    course: Path = CourseOption,
-    lang: str = LangOption,
-) -> None:
-    """Buat umpan balik HTML per peserta (tanpa tes tersembunyi). / Feedback HTML per participant."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+@app.command("feedback", help=T.both("help_feedback"))
+def feedback_cmd(assignment: str = AssignmentArgument, course: Path = CourseOption, lang: str = LangOption) -> None:
+    """Feedback HTML per participant, hidden tests removed."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.ops import feedback
 
         path = course_path(course)
         results = feedback(path, assignment)
-    ok = [r for r in results if r.ok]
     for r in results:
         if not r.ok:
-            err_console.print(
-                _t(lang, f"Gagal untuk {r.student}: {r.error}", f"Failed for {r.student}: {r.error}"), highlight=False
-            )
-    console.print(
-        _t(
-            lang,
-            f"{len(ok)} umpan balik di {path / 'feedback'} (juga dirilis ke exchange untuk diambil peserta)",
-            f"{len(ok)} feedback files in {path / 'feedback'} (also released to the exchange for participants)",
-        ),
-        highlight=False,
-    )
+            err_console.print(T("feedback_failed", lang, student=r.student, error=r.error), highlight=False)
+    say("feedback_done", lang, n=sum(1 for r in results if r.ok), folder=path / "feedback")
 
 
-@app.command("status")
-def status_cmd(
-    assignment: str = typer.Argument(...),
-    course: Path = CourseOption,
-    lang: str = LangOption,
-) -> None:
-    """Status dan nilai tiap peserta (termasuk nilai manual). / Each participant's status and score."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+@app.command("status", help=T.both("help_status"))
+def status_cmd(assignment: str = AssignmentArgument, course: Path = CourseOption, lang: str = LangOption) -> None:
+    """Each participant's status and score, manual grades included."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.reports import assignment_rows, status_label
 
         rows = assignment_rows(course_path(course), assignment)
     t = Table(title=f"{assignment}")
-    for col in (
-        _t(lang, "Peserta", "Participant"),
-        _t(lang, "Nama", "Name"),
-        "Status",
-        _t(lang, "Alasan", "Reason"),
-        _t(lang, "Nilai", "Score"),
-        _t(lang, "Perlu dinilai manual", "Needs manual grading"),
-    ):
-        t.add_column(col)
+    for key in ("col_participant", "col_name", None, "col_reason", "col_score", "col_needs_manual"):
+        t.add_column("Status" if key is None else T(key, lang))
     for r in rows:
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
         if r.provisional:
@@ -304,20 +213,17 @@ def status_cmd(
     console.print(t)
 
 
-@app.command("export")
+@app.command("export", help=T.both("help_export"))
 def export_cmd(
     course: Path = CourseOption,
-    out: Path = typer.Option(Path("ekspor-nilai"), "--out", "-o", help="Folder keluaran."),
-    assignment: list[str] = typer.Option(None, "--assignment", "-a", help="Tugas tertentu (boleh diulang)."),
-    include_personal: bool = typer.Option(
-        False, "--include-personal", help="Sertakan email dan telepon (data pribadi, UU 27/2022)."
-    ),
-    sep: str = typer.Option(";", "--sep", help="Pemisah CSV (bawaan ';' untuk Excel Indonesia)."),
+    out: Path = typer.Option(Path("ekspor-nilai"), "--out", "-o", help=T.both("help_out")),
+    assignment: list[str] = typer.Option(None, "--assignment", "-a", help=T.both("help_export_assignment")),
+    include_personal: bool = typer.Option(False, "--include-personal", help=T.both("help_include_personal")),
+    sep: str = typer.Option(";", "--sep", help=T.both("help_sep")),
     lang: str = LangOption,
 ) -> None:
-    """Ekspor nilai ke CSV dan Excel, satu kolom per soal. / Export scores to CSV and Excel."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Export scores to CSV and Excel, one column per question."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.reports import export
 
         written = export(
@@ -326,53 +232,41 @@ def export_cmd(
     for key, path in written.items():
         console.print(f"  {key}: {path}", highlight=False)
     if not include_personal:
-        console.print(
-            _t(
-                lang,
-                "Email dan telepon tidak disertakan (UU 27/2022); pakai --include-personal bila perlu.",
-                "E-mail and phone left out (UU 27/2022); use --include-personal if needed.",
-            ),
-            highlight=False,
-        )
+        say("personal_left_out", lang)
 
 
-@app.command("formgrader")
+@app.command("formgrader", help=T.both("help_formgrader"))
 def formgrader_cmd(
     course: Path = CourseOption,
     port: int = typer.Option(8642, "--port"),
     lang: str = LangOption,
 ) -> None:
-    """Buka formgrader nbgrader di 127.0.0.1 untuk menilai sel manual. / Start nbgrader's formgrader."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """Start nbgrader's formgrader on 127.0.0.1 for the manually graded cells."""
+    with user_errors(lang) as lang:
         from ukm_tools.course.formgrader import formgrader_command
         from ukm_tools.course.ops import db_url
 
         path = course_path(course)
         db_url(path)  # a missing gradebook is an error here too, never silently re-created
         argv, url = formgrader_command(path, port)
-    console.print(
-        _t(lang, f"Formgrader: {url}  (hentikan dengan Ctrl+C)", f"Formgrader: {url}  (stop with Ctrl+C)"),
-        highlight=False,
-    )
+    say("formgrader", lang, url=url)
     os.chdir(path)
     os.execvp(argv[0], argv)
 
 
-@roster_app.command("params")
+@roster_app.command("params", help=T.both("help_params"))
 def roster_params(
-    out: Path = typer.Argument(..., help="Folder untuk berkas parameter per peserta (<id>.json)."),
+    out: Path = typer.Argument(..., help=T.both("help_params_out")),
     course: Path = CourseOption,
     lang: str = LangOption,
 ) -> None:
-    """Tulis parameter latihan pribadi per peserta untuk hub. / Per-participant exercise parameters for a hub.
+    """Per-participant exercise parameters for a hub.
 
     On a hub, point each participant's server at theirs with
     ``UKM_PARAMS_FILE=/srv/ukm-params/{username}.json`` so their notebook shows their own
     product. Grading never reads these files.
     """
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    with user_errors(lang) as lang:
         import json
 
         from ukm_tools.course.ops import db_url
@@ -385,6 +279,4 @@ def roster_params(
             (out / f"{sid}.json").write_text(
                 json.dumps(params_document(sid, product_for(sid, p)), ensure_ascii=False), encoding="utf-8"
             )
-    console.print(
-        _t(lang, f"{len(people)} berkas parameter di {out}", f"{len(people)} parameter files in {out}"), highlight=False
-    )
+    say("params_written", lang, n=len(people), out=out)

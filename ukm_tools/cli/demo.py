@@ -6,34 +6,32 @@ from pathlib import Path
 
 import typer
 
-from ukm_tools.cli.base import LangOption, app, console, resolve_lang, user_errors
+from ukm_tools.cli.base import LangOption, app, console, user_errors
+from ukm_tools.messages import section
+
+T = section("cli.demo", "cli.base")
 
 
-@app.command("demo")
+@app.command("demo", help=T.both("help_demo"))
 def demo_cmd(
-    out: Path = typer.Option(
-        Path("demo-output"), "--out", "-o", help="Folder keluaran (dibuat baru). / Output folder."
-    ),
-    assignment: list[str] = typer.Option(None, "--assignment", "-a", help="Tugas yang disimulasikan (boleh diulang)."),
-    timeout: int = typer.Option(5, "--timeout", help="Batas waktu per sel saat menilai (detik)."),
+    out: Path = typer.Option(Path("demo-output"), "--out", "-o", help=T.both("help_out")),
+    assignment: list[str] = typer.Option(None, "--assignment", "-a", help=T.both("help_assignment")),
+    timeout: int = typer.Option(5, "--timeout", help=T.both("help_timeout")),
     workers: int = typer.Option(None, "--workers", "-w"),
-    no_sandbox: bool = typer.Option(False, "--no-sandbox", help="Nilai tanpa sandbox (bila bubblewrap tidak ada)."),
+    no_sandbox: bool = typer.Option(False, "--no-sandbox", help=T.both("help_no_sandbox")),
     lang: str = LangOption,
 ) -> None:
-    """Demo siklus pelatihan lengkap. / Full workshop-cycle demo."""
-    lang = resolve_lang(lang)
-    with user_errors(lang):
+    """The kasturi-syrup quote, then the whole workshop cycle into a fresh folder."""
+    with user_errors(lang) as lang:
         from ukm_tools.case import packaged_case
         from ukm_tools.cli.quote import render_quote
         from ukm_tools.course.demo import DEFAULT_ASSIGNMENTS, run_demo
         from ukm_tools.course.reports import assignment_rows, status_label
 
         case = packaged_case()
-        console.rule(
-            "Penawaran harga: " + (case.title or case.case) if lang != "en" else "Quote: " + (case.title or case.case)
-        )
+        console.rule(T("rule_quote", lang, title=case.title or case.case))
         render_quote(case, case.quote(), lang)
-        console.rule("Siklus pelatihan (nbgrader)" if lang != "en" else "Workshop cycle (nbgrader)")
+        console.rule(T("rule_cycle", lang))
         names = tuple(assignment) if assignment else DEFAULT_ASSIGNMENTS
         result = run_demo(
             out,
@@ -54,12 +52,16 @@ def demo_cmd(
                 ),
                 highlight=False,
             )
-    console.rule("Hasil" if lang != "en" else "Outputs")
-    console.print(f"Kursus / course:            {result.course}", highlight=False)
-    console.print(f"Daftar peserta / roster:    {result.roster}", highlight=False)
-    console.print(f"Jawaban / submitted:        {result.course / 'submitted'}", highlight=False)
-    console.print(f"Dinilai / autograded:       {result.course / 'autograded'}", highlight=False)
-    console.print(f"Umpan balik / feedback:     {result.course / 'feedback'}", highlight=False)
+    console.rule(T("rule_outputs", lang))
+    # Paths are labelled in both languages, in one column.
+    for key, path in (
+        ("out_course", result.course),
+        ("out_roster", result.roster),
+        ("out_submitted", result.course / "submitted"),
+        ("out_autograded", result.course / "autograded"),
+        ("out_feedback", result.course / "feedback"),
+    ):
+        console.print(f"{T.both(key) + ':':<28}{path}", highlight=False)
     for key, path in result.exports.items():
-        console.print(f"Ekspor / export {key}: {path}", highlight=False)
+        console.print(f"{T.both('out_export')} {key}: {path}", highlight=False)
     console.print(f"Gradebook: {result.course / 'gradebook.db'}", highlight=False)

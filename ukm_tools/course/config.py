@@ -8,34 +8,17 @@ place (``modules[1].assignments[0].weight``), in Bahasa Indonesia or English.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ukm_tools.datafiles import load_yaml
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
 
 COURSE_FILE = "course.yml"
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-register(
-    {
-        "duplicate_assignment": {
-            "id": "{field}: tugas '{value}' sudah dipakai di modul lain; nama tugas harus unik.",
-            "en": "{field}: assignment '{value}' is already used in another module; names must be unique.",
-        },
-        "missing_source": {
-            "id": "{field}: tugas '{value}' tidak punya folder sumber source/{value}/ di folder kursus.",
-            "en": "{field}: assignment '{value}' has no source folder source/{value}/ in the course folder.",
-        },
-        "bad_name": {
-            "id": "{field}: '{value}' tidak boleh; pakai huruf kecil, angka, '-' atau '_' (misalnya harga-incoterms).",
-            "en": "{field}: '{value}' is not allowed; use lower-case letters, digits, '-' or '_' (e.g. harga-incoterms).",
-        },
-    }
-)
 
 
 class _Strict(BaseModel):
@@ -56,6 +39,8 @@ class ModuleSpec(_Strict):
 
     id: str = Field(pattern=_NAME)
     title: str = Field(min_length=1)
+    page: str | None = Field(default=None, pattern=_NAME)  # its page book/modul/<page>.md, if the book has one
+    calculator: str | None = Field(default=None, pattern=_NAME)  # the ukm_tools.widgets module its page links to
     assignments: list[AssignmentSpec] = Field(min_length=1)
 
 
@@ -76,6 +61,17 @@ class CourseSpec(_Strict):
     def assignments(self) -> list[AssignmentSpec]:
         return [a for m in self.modules for a in m.assignments]
 
+    def pages(self) -> list[str]:
+        """The book's module pages (book/modul/<page>.md), in the course's order."""
+        return [m.page for m in self.modules if m.page]
+
+    def module_for_page(self, page: str) -> ModuleSpec:
+        """The module whose book page is ``page``."""
+        for m in self.modules:
+            if m.page == page:
+                return m
+        raise UkmError("unknown_choice", "page", page, [m.page for m in self.modules if m.page])
+
     def assignment(self, name: str) -> AssignmentSpec:
         for a in self.assignments():
             if a.name == name:
@@ -90,7 +86,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out or "course.yml"
 
 
-def _problem(err: dict[str, Any]) -> Problem:
+def _problem(err: Mapping[str, Any]) -> Problem:
     field = _field_path(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -143,10 +139,7 @@ def load_course(course_dir: str | Path) -> CourseSpec:
     path = Path(course_dir) / COURSE_FILE
     if not path.is_file():
         raise UkmError("file_not_found", "file", str(path))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
+    data = load_yaml(path)  # the project's one bounded YAML loader
     return parse_course(data, Path(course_dir))
 
 

@@ -14,21 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from ukm_tools.course import ops
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "demo_out_not_ours": {
-            "id": "Folder '{value}' sudah ada dan bukan hasil `ukm demo`; pilih folder lain dengan --out.",
-            "en": "Folder '{value}' exists and was not made by `ukm demo`; choose another with --out.",
-        }
-    }
-)
 
 MARKER = ".ukm-demo"
 DEFAULT_ASSIGNMENTS = ("harga-incoterms", "syarat-ekspor")
@@ -81,7 +72,10 @@ def simulated_notebook(course: Path, assignment: str, kind: str):
                 cell.source = sols[gid] + f'\n{var} = "x" if isinstance({var}, str) else 1'
                 first_wrong = False
         elif meta.get("solution") and cell.cell_type == "markdown":
-            cell.source = "Saya akan mulai dengan pembeli di Malaysia dan menawarkan harga FOB Belawan dulu, karena risiko berpindah saat barang di atas kapal."
+            cell.source = (
+                "Saya akan mulai dengan pembeli di Malaysia dan menawarkan harga FOB Belawan dulu, "
+                "karena risiko berpindah saat barang di atas kapal."
+            )
         if kind == "deleted-test-cell" and meta.get("grade") and not meta.get("solution"):
             nb.cells.remove(cell)
     if kind == "infinite-loop":
@@ -95,7 +89,7 @@ class DemoResult:
     course: Path
     roster: Path
     submissions: dict[str, dict[str, str]] = field(default_factory=dict)
-    reports: dict[str, object] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)  # assignment -> its GradingReport
     feedback_dirs: dict[str, Path] = field(default_factory=dict)
     exports: dict[str, Path] = field(default_factory=dict)
 
@@ -181,12 +175,14 @@ def run_demo(
             f"{getattr(k, 'value', k)}: {v}" for k, v in sorted(report.counts().items(), key=lambda kv: str(kv[0]))
         )
         say(
-            f"4. [{assignment}] dinilai dalam {report.elapsed_s:.1f} s ({counts}); cadangan gradebook: {report.backup_path}"
+            f"4. [{assignment}] dinilai dalam {report.elapsed_s:.1f} s ({counts}); cadangan gradebook: "
+            f"{report.backup_path}"
         )
         fb = ops.feedback(course, assignment)
         result.feedback_dirs[assignment] = course / "feedback"
         say(
-            f"5. [{assignment}] {sum(r.ok for r in fb)} umpan balik HTML (tanpa tes tersembunyi) di {course / 'feedback'}"
+            f"5. [{assignment}] {sum(r.ok for r in fb)} umpan balik HTML (tanpa tes tersembunyi) di "
+            f"{course / 'feedback'}"
         )
     result.exports = export(course, out / "ekspor-nilai", list(assignments))
     say(f"6. Ekspor nilai (tanpa telepon/email): {out / 'ekspor-nilai'}")

@@ -1,4 +1,4 @@
-"""Feedback HTML without hidden tests (nbgrader issue 917 shows them by default).
+"""Feedback HTML without hidden tests (nbgrader shows them by default: jupyter/nbgrader GitHub issue #917).
 
 :class:`StripHiddenTests` runs in ``GenerateFeedback.preprocessors`` (see the course's
 nbgrader_config.py). It removes the ``BEGIN/END HIDDEN TESTS`` regions from every cell,
@@ -14,6 +14,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests
 
 from ukm_tools.exercises import ANSWERS_MIME
+from ukm_tools.messages import section
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -76,25 +77,27 @@ class StripHiddenTests(ClearHiddenTests):
         return cell, resources
 
 
-# nbgrader's feedback template is in English; these are its fixed labels (nbgrader 0.9.6,
-# server_extensions/formgrader/templates/feedback/index.html.j2) in Bahasa Indonesia.
-_LABELS_ID = (
-    ("<html>", '<html lang="id">'),
-    ("(Score: ", "(Nilai: "),
-    (">Test cell</a>", ">Sel pemeriksaan</a>"),
-    (">Coding free-response</a>", ">Jawaban kode</a>"),
-    (">Written response</a>", ">Jawaban tertulis</a>"),
-    (">Task</a>", ">Tugas</a>"),
-    (">Comment</a>", ">Komentar</a>"),
-    ("Late submission penalty", "Potongan karena terlambat"),
-    ('<span class="nbgrader-label">Student\'s answer</span>', '<span class="nbgrader-label">Jawaban Anda</span>'),
-    ('<span class="nbgrader-label">Student\'s task</span>', '<span class="nbgrader-label">Tugas Anda</span>'),
-    ('<span class="nbgrader-label">Grade cell: <code>', '<span class="nbgrader-label">Sel pemeriksaan: <code>'),
-    ('<span class="nbgrader-label">Task: <code>', '<span class="nbgrader-label">Tugas: <code>'),
-    ("<b>Comments:</b>", "<b>Komentar pengajar:</b>"),
-    ('<a href="#top">(Top)</a>', '<a href="#top">(ke atas)</a>'),
+# nbgrader's feedback template is in English. Its fixed labels (nbgrader 0.9.6,
+# server_extensions/formgrader/templates/feedback/index.html.j2), each as (the markup around
+# it, nbgrader's words, our catalogue text in course/feedback.yaml) — nbgrader's words are
+# matched as nbgrader writes them, so they stay here and not in the catalogue.
+_NBGRADER_LABELS = (
+    ("({}: ", "Score", "score"),
+    (">{}</a>", "Test cell", "test_cell"),
+    (">{}</a>", "Coding free-response", "coding"),
+    (">{}</a>", "Written response", "written"),
+    (">{}</a>", "Task", "task"),
+    (">{}</a>", "Comment", "comment"),
+    ("{}", "Late submission penalty", "late_penalty"),
+    ('<span class="nbgrader-label">{}</span>', "Student's answer", "students_answer"),
+    ('<span class="nbgrader-label">{}</span>', "Student's task", "students_task"),
+    ('<span class="nbgrader-label">{}: <code>', "Grade cell", "grade_cell"),
+    ('<span class="nbgrader-label">{}: <code>', "Task", "task"),
+    ("<b>{}:</b>", "Comments", "comments"),
+    ('<a href="#top">({})</a>', "Top", "top"),
 )
 _SCORE_LINE = re.compile(r"^(\s*)Score: (\d)", re.M)
+T = section("course.feedback")
 
 
 def localize_feedback_html(path) -> None:
@@ -102,8 +105,8 @@ def localize_feedback_html(path) -> None:
     from pathlib import Path
 
     p = Path(path)
-    html = p.read_text(encoding="utf-8")
-    for en, id_ in _LABELS_ID:
-        html = html.replace(en, id_)
-    html = _SCORE_LINE.sub(r"\1Nilai: \2", html)
+    html = p.read_text(encoding="utf-8").replace("<html>", '<html lang="id">')
+    for markup, nbgrader_words, key in _NBGRADER_LABELS:
+        html = html.replace(markup.format(nbgrader_words), markup.format(T(key, "id")))
+    html = _SCORE_LINE.sub(rf"\1{T('score', 'id')}: \2", html)
     p.write_text(html, encoding="utf-8")

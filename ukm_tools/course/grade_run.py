@@ -8,22 +8,6 @@ from pathlib import Path
 from rich.console import Console
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "grading_engine_missing": {
-            "id": "Mesin penilaian (ukm_tools.course.grading) belum terpasang.",
-            "en": "The grading engine (ukm_tools.course.grading) is not installed.",
-        },
-        "grading_infra_some": {
-            "id": "{value} jawaban tidak dinilai karena mesin penilai, bukan karena peserta: {detail}. "
-            "Jawaban itu dinilai ulang pada penilaian berikutnya.",
-            "en": "{value} submission(s) not graded because of the grading machine, not the participants: "
-            "{detail}. They are graded again on the next run.",
-        },
-    }
-)
 
 
 def run_grading(

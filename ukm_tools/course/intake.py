@@ -28,51 +28,25 @@ from datetime import datetime
 from pathlib import Path
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 
-register(
-    {
-        "intake_bad_student": {
-            "id": "Id peserta '{value}' tidak bisa dipakai sebagai nama folder jawaban.",
-            "en": "Participant id '{value}' cannot be used as a submission folder name.",
-        },
-        "collect_skipped": {
-            "id": "{student}: berkas '{value}' tidak diambil: {reason_id}.",
-            "en": "{student}: file '{value}' not collected: {reason_en}.",
-        },
-        "collect_refused": {
-            "id": "Folder kiriman '{value}' ditolak: {reason_id}. Kiriman yang sudah tersimpan tidak diubah.",
-            "en": "Submission folder '{value}' refused: {reason_en}. Stored submissions were not changed.",
-        },
-    }
+T = section("course.intake")
+
+#: Why a file of a submission was not taken (each has its words as ``skip_<reason>`` in the catalogue).
+SKIP_REASONS = (
+    "symlink",
+    "hardlink",
+    "special",
+    "owner",
+    "too_large",
+    "total_too_large",
+    "too_many",
+    "too_deep",
+    "changed",
+    "unreadable",
 )
-
-#: Why a file of a submission was not taken: (Indonesian, English).
-SKIP_REASONS = {
-    "symlink": ("tautan simbolik (symlink), bukan berkas biasa", "a symbolic link, not a regular file"),
-    "hardlink": ("tautan keras (hard link) ke berkas lain", "a hard link to another file"),
-    "special": ("bukan berkas biasa (fifo, perangkat atau soket)", "not a regular file (fifo, device or socket)"),
-    "owner": ("dimiliki pengguna lain", "owned by another user"),
-    "too_large": ("terlalu besar", "too large"),
-    "total_too_large": ("kiriman melebihi batas ukuran total", "the submission exceeds its total size limit"),
-    "too_many": ("kiriman melebihi batas jumlah berkas", "the submission exceeds its file count limit"),
-    "too_deep": ("folder terlalu dalam", "folder nested too deep"),
-    "changed": ("berubah saat dibaca", "changed while being read"),
-    "unreadable": ("tidak bisa dibaca", "cannot be read"),
-}
-#: Why a whole inbound folder was refused: (Indonesian, English).
-REFUSE_REASONS = {
-    "bad_name": ("nama folder tidak berformat <id>+<tugas>+<waktu>", "the name is not <id>+<assignment>+<time>"),
-    "not_a_folder": ("bukan folder biasa (tautan atau berkas)", "not a plain folder (a link or a file)"),
-    "owner_mismatch": (
-        "nama folder menyebut '{claimed}' tetapi pemiliknya pengguna '{owner}'",
-        "its name says '{claimed}' but it is owned by user '{owner}'",
-    ),
-    "not_on_roster": (
-        "pemiliknya, pengguna '{owner}', tidak ada di daftar peserta",
-        "its owner, user '{owner}', is not on the roster",
-    ),
-}
+#: Why a whole inbound folder was refused (words as ``refuse_<reason>`` in the catalogue).
+REFUSE_REASONS = ("bad_name", "not_a_folder", "owner_mismatch", "not_on_roster")
 
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 TIMESTAMP_FILE = "timestamp.txt"
@@ -124,10 +98,8 @@ class Skipped:
     reason: str
 
     def message(self, student: str, lang: str = "id") -> str:
-        id_, en = SKIP_REASONS[self.reason]
-        return UkmError("collect_skipped", "file", self.path, student=student, reason_id=id_, reason_en=en).message(
-            lang
-        )
+        reason = T.msg(f"skip_{self.reason}")
+        return UkmError("collect_skipped", "file", self.path, student=student, reason=reason).message(lang)
 
 
 @dataclass
@@ -328,11 +300,8 @@ class Refused:
     owner: str = ""
 
     def message(self, lang: str = "id") -> str:
-        id_, en = REFUSE_REASONS[self.reason]
-        params = {"claimed": self.claimed, "owner": self.owner}
-        return UkmError(
-            "collect_refused", "folder", self.folder, reason_id=id_.format(**params), reason_en=en.format(**params)
-        ).message(lang)
+        reason = T.msg(f"refuse_{self.reason}", claimed=self.claimed, owner=self.owner)
+        return UkmError("collect_refused", "folder", self.folder, reason=reason).message(lang)
 
 
 @dataclass

@@ -16,32 +16,6 @@ from pathlib import Path
 
 from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "course_dir_not_empty": {
-            "id": "Folder '{value}' sudah berisi berkas; pilih folder baru atau kosong.",
-            "en": "Folder '{value}' is not empty; choose a new or empty folder.",
-        },
-        "not_a_course": {
-            "id": "'{value}' bukan folder kursus (tidak ada nbgrader_config.py). Buat dengan `ukm init FOLDER`.",
-            "en": "'{value}' is not a course folder (no nbgrader_config.py). Create one with `ukm init FOLDER`.",
-        },
-        "template_not_found": {
-            "id": "Templat kursus tidak ditemukan di '{value}' ({source}): tidak ada nbgrader_config.py. Paket ukm-tools yang "
-            "terpasang tidak membawa templat; unduh repositori ukm-tools lalu set UKM_COURSE_TEMPLATE ke folder "
-            "assignments/ di dalamnya, atau jalankan `ukm init FOLDER --template FOLDER_TEMPLAT`.",
-            "en": "Course template not found at '{value}' ({source}): no nbgrader_config.py. The installed ukm-tools package "
-            "does not carry the template; get the ukm-tools repository and set UKM_COURSE_TEMPLATE to its assignments/ "
-            "folder, or run `ukm init FOLDER --template TEMPLATE_FOLDER`.",
-        },
-        "nbgrader_failed": {
-            "id": "nbgrader gagal pada {step} '{value}': {detail}",
-            "en": "nbgrader failed to {step} '{value}': {detail}",
-        },
-    }
-)
 
 CONFIG_FILE = "nbgrader_config.py"
 TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "answer_keys.py", "source")
@@ -179,9 +153,10 @@ def ensure_exchange(course_dir: Path) -> Path:
     inbound = root / cfg.CourseDirectory.course_id / "inbound"
     inbound.mkdir(parents=True, exist_ok=True)
     (root / cfg.CourseDirectory.course_id / "outbound").mkdir(parents=True, exist_ok=True)
-    # Participants (other OS users on a shared server) must be able to drop submissions.
-    os.chmod(root, 0o777)
-    os.chmod(inbound, 0o733)
+    # Participants (other OS users on a shared server) must be able to drop submissions. Sticky
+    # root: nobody renames another's folder; setgid inbound: submissions get the course's group.
+    os.chmod(root, 0o1777)
+    os.chmod(inbound, 0o3733)
     return root
 
 

@@ -26,29 +26,22 @@ import nbformat
 
 from ukm_tools.course import ops
 from ukm_tools.course.participants import load_participants
+from ukm_tools.messages import section
 
-STATUS_LABELS = {
-    "graded": ("dinilai", "graded"),
-    "pending": ("menunggu dinilai", "waiting to be graded"),
-    "running": ("sedang dinilai", "being graded"),
-    "timeout": ("melebihi batas waktu", "timed out"),
-    "corrupt_notebook": ("notebook rusak", "corrupt notebook"),
-    "missing_notebook": ("notebook tidak ada", "notebook missing"),
-    "kernel_died": ("kernel mati", "kernel died"),
-    "tampered_test_cell": ("sel tes diubah", "test cell tampered with"),
-    "attack": ("ditolak: mengubah yang tidak boleh", "rejected: changed what it may not"),
-    "infra_error": ("gagal karena mesin penilai, dinilai ulang", "grading machine failed, will be regraded"),
-    "error": ("galat", "error"),
-    "not_submitted": ("belum mengumpulkan", "not submitted"),
-    "submitted": ("sudah dikumpulkan, belum dinilai", "submitted, not graded"),
-}
+T = section("course.reports")
+
 # Statuses under which nbgrader produced a score worth showing.
 SCORED = {"graded", "timeout"}
+#: A participant of the gradebook with no submission of the assignment.
+NOT_SUBMITTED = "not_submitted"
 
 
 def status_label(status: str, lang: str = "id") -> str:
-    pair = STATUS_LABELS.get(status)
-    return status if pair is None else pair[0 if lang != "en" else 1]
+    """A submission status in words (the status itself when the catalogue has no words for it)."""
+    try:
+        return T(f"status_{status}", lang)
+    except KeyError:
+        return status
 
 
 @dataclass
@@ -75,7 +68,7 @@ class Row:
         if not self.provisional:
             return ""
         pts = _fmt(self.pending_points)
-        return f"sementara: {pts} poin belum dinilai" if lang != "en" else f"provisional: {pts} points not graded yet"
+        return T("provisional", lang, points=pts)
 
 
 def question_order(course_dir: Path, assignment: str) -> list[tuple[str, float]]:
@@ -120,7 +113,7 @@ def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
                 student=student.id,
                 name=(extra.name if extra else None)
                 or " ".join(x for x in (student.first_name, student.last_name) if x),
-                status="not_submitted",
+                status=NOT_SUBMITTED,
                 max_score=sum(p for _, p in order),
                 questions={q: None for q, _ in order},
                 email=(extra.email if extra else "") or (student.email or ""),
@@ -172,19 +165,13 @@ def table(
     course_dir: Path, assignment: str, rows: list[Row], lang: str = "id", include_personal: bool = False
 ) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of an export: one column per question, plus status and reason."""
-    id_ = lang != "en"
     questions = [q for q, _ in question_order(course_dir, assignment)]
     header = ["id_peserta", "nama"]
     if include_personal:
         header += ["email", "telepon"]
-    header += ["status", "alasan" if id_ else "reason"]
-    header += [f"{q} (maks {p:g})" if id_ else f"{q} (max {p:g})" for q, p in question_order(course_dir, assignment)]
-    header += [
-        "total",
-        "maks" if id_ else "max",
-        "keterangan_total" if id_ else "total_note",
-        "perlu_dinilai_manual" if id_ else "needs_manual_grading",
-    ]
+    header += ["status", T("col_reason", lang)]
+    header += [T("col_question", lang, question=q, points=p) for q, p in question_order(course_dir, assignment)]
+    header += ["total", T("col_max", lang), T("col_total_note", lang), T("col_needs_manual", lang)]
     body = []
     for r in rows:
         line: list[Any] = [r.student, r.name]
@@ -195,14 +182,6 @@ def table(
         line += [_fmt(r.score), _fmt(r.max_score), r.total_note(lang), ", ".join(r.needs_manual)]
         body.append(line)
     return header, body
-
-
-VERDICTS = {
-    "passed": ("ya", "yes"),
-    "waiting": ("menunggu nilai manual", "waiting for manual grades"),
-    "failed": ("tidak", "no"),
-    "check": ("perlu dicek: jawaban belum bisa dinilai", "check: a submission could not be graded"),
-}
 
 
 def _pct(r: Row | None) -> float | None:
@@ -220,14 +199,19 @@ def course_result(
     pending manual points can only add; ``waiting`` when it does not yet but would with
     the pending manual points in full; else ``failed``.
     """
-    if any(r.score is None and r.status != "not_submitted" for n in names if (r := rows.get(n)) is not None):
+    if any(r.score is None and r.status != NOT_SUBMITTED for n in names if (r := rows.get(n)) is not None):
         return {n: _pct(rows.get(n)) for n in names}, None, "check"
     pcts: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
     for n in names:
         r = rows.get(n)
         pcts[n] = _pct(r)
-        best[n] = (r.score + r.pending_points) / r.max_score * 100 if pcts[n] is not None else None
+        # _pct is a number only for a row with a score and a maximum
+        best[n] = (
+            (r.score + r.pending_points) / r.max_score * 100
+            if r is not None and r.score is not None and pcts[n] is not None
+            else None
+        )
     total_w = sum(weights[n] for n in names) or 1
     final = sum((pcts[n] or 0) * weights[n] for n in names) / total_w
     final_best = sum((best[n] or 0) * weights[n] for n in names) / total_w
@@ -253,6 +237,7 @@ def export(
     from openpyxl.styles import Font
 
     from ukm_tools.course.config import load_course
+    from ukm_tools.io.workbooks import first_sheet
 
     course_dir = ops.check_course_dir(course_dir)
     spec = load_course(course_dir)
@@ -261,8 +246,8 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     wb = Workbook()
-    summary = wb.active
-    summary.title = "ringkasan" if lang != "en" else "summary"
+    summary = first_sheet(wb)
+    summary.title = T("sheet_summary", lang)
     per_student: dict[str, dict[str, Row]] = {}
     for name in names:
         rows = assignment_rows(course_dir, name)
@@ -284,22 +269,18 @@ def export(
             per_student.setdefault(r.student, {})[name] = r
     # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
     weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
-    head = (
-        ["id_peserta", "nama"]
-        + [f"{n} (%)" for n in names]
-        + (["nilai_akhir (%)", "lulus"] if lang != "en" else ["final (%)", "passed"])
-    )
+    head = ["id_peserta", "nama"] + [f"{n} (%)" for n in names] + [T("col_final", lang), T("col_passed", lang)]
     summary.append(head)
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
-        rows = per_student[sid]
-        pcts, final, verdict = course_result(rows, names, weights, spec.pass_rule)
-        name = next(iter(rows.values())).name
+        results = per_student[sid]
+        pcts, final, verdict = course_result(results, names, weights, spec.pass_rule)
+        name = next(iter(results.values())).name
         summary.append(
             [sid, name]
-            + [None if pcts[n] is None else round(pcts[n], 1) for n in names]
-            + [None if final is None else round(final, 1), VERDICTS[verdict][0 if lang != "en" else 1]]
+            + [None if (pct := pcts[n]) is None else round(pct, 1) for n in names]
+            + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang)]
         )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)

@@ -31,89 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.numbers import parse_number
 
 COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
 REQUIRED = ["id_peserta", "nama"]
 PRODUCT = ["nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
-COLUMN_HELP = {
-    "id_peserta": (
-        "Id peserta untuk JupyterHub/nbgrader: huruf kecil, angka, - atau _ (maks. 32)",
-        "Participant id for JupyterHub/nbgrader: lower case, digits, - or _ (max 32)",
-    ),
-    "nama": ("Nama lengkap peserta", "Participant's full name"),
-    "telepon": (
-        "Nomor telepon/WA (data pribadi: tidak ikut ekspor kecuali diminta)",
-        "Phone/WhatsApp (personal data: not exported unless asked)",
-    ),
-    "email": ("Alamat email (boleh kosong)", "E-mail address (optional)"),
-    "nama_produk": (
-        "Nama produk ekspor peserta, misalnya Sirup jeruk kasturi 500 ml",
-        "The participant's export product",
-    ),
-    "hpp_per_unit": ("HPP per unit dalam rupiah, misalnya 18.500", "Cost of goods per unit in rupiah"),
-    "kemasan_per_unit": ("Biaya kemasan ekspor per unit dalam rupiah", "Export packing cost per unit in rupiah"),
-    "jumlah_unit": ("Jumlah unit per pengiriman (bilangan bulat)", "Units per shipment (whole number)"),
-}
+T = section("course.roster")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-
-register(
-    {
-        "roster_no_header": {
-            "id": "Berkas '{value}': baris judul kolom tidak ditemukan. Baris judul harus memuat kolom: {allowed}. Buat lembar kosong dengan `ukm roster template`.",
-            "en": "File '{value}': no header row found. The header must contain the columns: {allowed}. Get an empty sheet with `ukm roster template`.",
-        },
-        "roster_missing_columns": {
-            "id": "Berkas '{value}' baris {line}: kolom wajib tidak ada: {allowed}.",
-            "en": "File '{value}' line {line}: required columns missing: {allowed}.",
-        },
-        "roster_encoding": {
-            "id": "Berkas '{value}' bukan UTF-8 (sepertinya {detected}). Di Excel: Simpan Sebagai > 'CSV UTF-8 (Comma delimited)', lalu impor lagi; atau jalankan dengan --encoding {detected}.",
-            "en": "File '{value}' is not UTF-8 (looks like {detected}). In Excel: Save As > 'CSV UTF-8 (Comma delimited)' and import again, or run with --encoding {detected}.",
-        },
-        "roster_empty": {
-            "id": "Berkas '{value}' tidak berisi satu peserta pun.",
-            "en": "File '{value}' contains no participants.",
-        },
-        "roster_required": {
-            "id": "Baris {line}: kolom {field} wajib diisi.",
-            "en": "Line {line}: column {field} is required.",
-        },
-        "roster_bad_id": {
-            "id": "Baris {line}: id_peserta '{value}' tidak bisa dipakai JupyterHub/nbgrader. Pakai huruf kecil a-z, angka, '-' atau '_', diawali huruf/angka, maks. 32 karakter (misalnya siti-aminah).",
-            "en": "Line {line}: id_peserta '{value}' cannot be used by JupyterHub/nbgrader. Use a-z, digits, '-' or '_', starting with a letter or digit, at most 32 characters (e.g. siti-aminah).",
-        },
-        "roster_duplicate_id": {
-            "id": "Baris {line}: id_peserta '{value}' sudah dipakai di baris {first_line} (huruf besar/kecil dianggap sama).",
-            "en": "Line {line}: id_peserta '{value}' is already used on line {first_line} (case is ignored).",
-        },
-        "roster_bad_number": {
-            "id": "Baris {line}: {field} '{value}' bukan angka rupiah yang sah (harus angka ≥ 0, misalnya 18.500).",
-            "en": "Line {line}: {field} '{value}' is not a valid rupiah amount (a number ≥ 0, e.g. 18500).",
-        },
-        "roster_bad_quantity": {
-            "id": "Baris {line}: jumlah_unit '{value}' harus bilangan bulat lebih dari 0.",
-            "en": "Line {line}: jumlah_unit '{value}' must be a whole number greater than 0.",
-        },
-        "roster_partial_product": {
-            "id": "Baris {line}: data produk belum lengkap; isi keempat kolom produk atau kosongkan semuanya (yang kosong: {allowed}).",
-            "en": "Line {line}: product data incomplete; fill all four product columns or none (empty: {allowed}).",
-        },
-        "roster_bad_email": {
-            "id": "Baris {line}: email '{value}' tidak sah.",
-            "en": "Line {line}: e-mail '{value}' is not valid.",
-        },
-        "roster_bad_phone": {
-            "id": "Baris {line}: telepon '{value}' tidak sah (hanya angka, spasi, +, -).",
-            "en": "Line {line}: phone '{value}' is not valid (digits, spaces, +, - only).",
-        },
-        "roster_unknown_format": {
-            "id": "Berkas '{value}': format tidak dikenal; gunakan .xlsx atau .csv.",
-            "en": "File '{value}': unknown format; use .xlsx or .csv.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -303,7 +228,7 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
         if row_problems:
             problems.extend(row_problems)
             bad_lines.append(line)
-        else:
+        elif participant is not None:
             participants.append(participant)
     if header is None:
         raise UkmError("roster_no_header", "file", str(path), COLUMNS)
@@ -326,20 +251,22 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
         raise UkmError("roster_unknown_format", "file", str(path))
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from ukm_tools.io.workbooks import first_sheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "peserta"
     ws.append(COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(14, len(col) + 4)
-    help_ws = wb.create_sheet("petunjuk" if lang == "id" else "help")
-    help_ws.append(["kolom", "keterangan" if lang == "id" else "meaning", "wajib" if lang == "id" else "required"])
+        ws.column_dimensions[get_column_letter(i)].width = max(14, len(col) + 4)
+    help_ws = wb.create_sheet(T("sheet_help", lang))
+    help_ws.append([T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:
-        text = COLUMN_HELP[col][0 if lang == "id" else 1]
-        help_ws.append([col, text, "ya" if col in REQUIRED else ""])
+        help_ws.append([col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
     wb.save(path)
     return path
 

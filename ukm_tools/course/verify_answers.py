@@ -154,13 +154,12 @@ def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
         return [
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."
+            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+            "(Restart & Run All) lalu kumpulkan lagi."
         ]
     problems: list[str] = []
     for payload in payloads:
-        answers = payload.get("answers")
-        if not isinstance(answers, dict):
-            answers = {}
+        answers: dict[str, Any] = payload["answers"] if isinstance(payload.get("answers"), dict) else {}
         for exp in expected:
             msg = verify(answers.get(exp.name), exp)
             if msg and msg not in problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Literal
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -20,62 +20,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ukm_tools.case import Case
+from ukm_tools.dated import stale_warning
+from ukm_tools.fx import DEFAULT_MAX_RATE_AGE_DAYS, RATE_SHEET_NAME
 from ukm_tools.incoterms import rule as incoterm_rule
+from ukm_tools.messages import format_date, lang_or_default, section
 from ukm_tools.money import format_money, format_number
 from ukm_tools.pricing import PriceBuildUp
 
 Kind = Literal["quotation", "proforma"]
 
-_TEXT = {
-    "id": {
-        "quotation": "PENAWARAN HARGA (QUOTATION)",
-        "proforma": "FAKTUR PROFORMA (PRO-FORMA INVOICE)",
-        "number": "Nomor",
-        "date": "Tanggal",
-        "valid": "Berlaku sampai",
-        "seller": "Penjual / Eksportir",
-        "buyer": "Pembeli / Importir",
-        "desc": "Uraian barang",
-        "hs": "Kode HS",
-        "qty": "Jumlah",
-        "unit_price": "Harga satuan",
-        "total": "Jumlah harga",
-        "terms": "Syarat penyerahan",
-        "payment": "Syarat pembayaran",
-        "rate": "Kurs yang dipakai",
-        "insurance": "Asuransi",
-        "origin": "Negara asal barang: Indonesia",
-        "note_q": "Harga di atas adalah penawaran dan berlaku sampai tanggal di atas.",
-        "note_p": "Faktur proforma ini bukan tagihan final; dipakai untuk membuka L/C atau izin impor.",
-        "signature": "Hormat kami,",
-        "risk": "Risiko berpindah",
-        "grand_total": "Total",
-    },
-    "en": {
-        "quotation": "QUOTATION",
-        "proforma": "PRO-FORMA INVOICE",
-        "number": "Number",
-        "date": "Date",
-        "valid": "Valid until",
-        "seller": "Seller / Exporter",
-        "buyer": "Buyer / Importer",
-        "desc": "Description of goods",
-        "hs": "HS code",
-        "qty": "Quantity",
-        "unit_price": "Unit price",
-        "total": "Amount",
-        "terms": "Delivery terms",
-        "payment": "Payment terms",
-        "rate": "Exchange rate used",
-        "insurance": "Insurance",
-        "origin": "Country of origin: Indonesia",
-        "note_q": "The prices above are an offer valid until the date shown.",
-        "note_p": "This pro-forma invoice is not a final invoice; it serves to open an L/C or obtain an import licence.",
-        "signature": "Yours faithfully,",
-        "risk": "Risk passes",
-        "grand_total": "Total",
-    },
-}
+T = section("documents.quotation")
 
 
 def _party(p) -> str:
@@ -97,24 +51,30 @@ def quotation_pdf(
     today: dt.date,
     kind: Kind = "quotation",
     lang: str = "id",
+    max_rate_age_days: int = DEFAULT_MAX_RATE_AGE_DAYS,
     compress: bool = True,
 ) -> bytes:
-    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests)."""
-    lang = lang if lang in _TEXT else "id"
-    t = _TEXT[lang]
+    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests).
+
+    The rate sheet's date and source are always printed; when the sheet is older than
+    ``max_rate_age_days`` the page's staleness warning is printed too, in a box above
+    the prices, so a quotation never carries an old rate silently.
+    """
+    lang = lang_or_default(lang)
     styles = getSampleStyleSheet()
     normal, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
     final = result.final
-    date_fmt = (lambda d: d.strftime("%d-%m-%Y")) if lang == "id" else (lambda d: d.isoformat())
+    sheet = case.rate_sheet()
+    stale = stale_warning(sheet, RATE_SHEET_NAME, today, max_rate_age_days, lang)
     terms = f"{result.rule} {case.named_place}, Incoterms® 2020".replace("  ", " ")
 
     story = [
-        Paragraph(escape(t[kind]), styles["Title"]),
+        Paragraph(escape(T(kind, lang)), styles["Title"]),
         Table(
             [
-                [t["number"], document_number(case, kind, today)],
-                [t["date"], date_fmt(today)],
-                [t["valid"], date_fmt(case.valid_until(today))],
+                [T("number", lang), document_number(case, kind, today)],
+                [T("date", lang), format_date(today, lang)],
+                [T("valid", lang), format_date(case.valid_until(today), lang)],
             ],
             colWidths=[40 * mm, 80 * mm],
             style=[("FONTSIZE", (0, 0), (-1, -1), 9)],
@@ -123,7 +83,7 @@ def quotation_pdf(
         Spacer(1, 4 * mm),
         Table(
             [
-                [Paragraph(f"<b>{t['seller']}</b>", normal), Paragraph(f"<b>{t['buyer']}</b>", normal)],
+                [Paragraph(f"<b>{T('seller', lang)}</b>", normal), Paragraph(f"<b>{T('buyer', lang)}</b>", normal)],
                 [Paragraph(_party(case.seller), normal), Paragraph(_party(case.buyer), normal)],
             ],
             colWidths=[85 * mm, 85 * mm],
@@ -135,9 +95,21 @@ def quotation_pdf(
         ),
         Spacer(1, 5 * mm),
     ]
+    if stale:
+        story += [
+            Table(
+                [[Paragraph(f"<b>{escape(stale)}</b>", normal)]],
+                colWidths=[170 * mm],
+                style=[
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff4d6")),
+                    ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#e0a800")),
+                ],
+            ),
+            Spacer(1, 4 * mm),
+        ]
     desc = case.product.description or case.product.name
-    goods = [
-        [t["desc"], t["hs"], t["qty"], t["unit_price"], t["total"]],
+    goods: list[list[Any]] = [
+        [T("desc", lang), T("hs", lang), T("qty", lang), T("unit_price", lang), T("total", lang)],
         [
             Paragraph(escape(desc), small),
             case.product.hs_code or "-",
@@ -149,7 +121,7 @@ def quotation_pdf(
             "",
             "",
             "",
-            Paragraph(f"<b>{escape(t['grand_total'])} {escape(result.rule)}</b>", small),
+            Paragraph(f"<b>{escape(T('grand_total', lang))} {escape(result.rule)}</b>", small),
             Paragraph(f"<b>{escape(format_money(final.shipment_quote, lang))}</b>", small),
         ],
     ]
@@ -170,12 +142,15 @@ def quotation_pdf(
         )
     )
     story.append(Spacer(1, 5 * mm))
-    facts = [[t["terms"], terms], [t["payment"], case.payment_terms or "-"]]
+    facts = [[T("terms", lang), terms], [T("payment", lang), case.payment_terms or "-"]]
     if result.price_rate is not None:
-        facts.append([t["rate"], result.price_rate.describe(lang)])
+        facts.append([T("rate", lang), result.price_rate.describe(lang)])
+    facts.append(
+        [T("rate_sheet", lang), T("rate_sheet_line", lang, date=format_date(sheet.date, lang), source=sheet.source)]
+    )
     if result.insurance is not None:
         ins = result.insurance
-        facts.append([t["insurance"], f"ICC ({ins.clause}), 110% CIF = {format_money(ins.insured_amount, lang)}"])
+        facts.append([T("insurance", lang), f"ICC ({ins.clause}), 110% CIF = {format_money(ins.insured_amount, lang)}"])
     story.append(
         Table(
             [[a, Paragraph(escape(b), small)] for a, b in facts],
@@ -186,11 +161,11 @@ def quotation_pdf(
     )
     story += [
         Spacer(1, 4 * mm),
-        Paragraph(escape(t["origin"]), small),
-        Paragraph(escape(t["note_q"] if kind == "quotation" else t["note_p"]), small),
-        Paragraph(f"{escape(t['risk'])}: {escape(incoterm_rule(result.rule).risk[lang])}", small),
+        Paragraph(escape(T("origin", lang)), small),
+        Paragraph(escape(T("note_q", lang) if kind == "quotation" else T("note_p", lang)), small),
+        Paragraph(f"{escape(T('risk', lang))}: {escape(incoterm_rule(result.rule).risk[lang])}", small),
         Spacer(1, 10 * mm),
-        Paragraph(escape(t["signature"]), normal),
+        Paragraph(escape(T("signature", lang)), normal),
         Spacer(1, 14 * mm),
         Paragraph(f"<b>{escape(case.seller.name)}</b>", normal),
     ]
@@ -202,7 +177,7 @@ def quotation_pdf(
         rightMargin=20 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=f"{t[kind]} {case.case}",
+        title=f"{T(kind, lang)} {case.case}",
         author=case.seller.name,
         invariant=1,
         pageCompression=1 if compress else 0,

@@ -77,7 +77,8 @@ def kesiapan_saya(tampilkan: bool = True) -> dict[str, bool]:
 
 
 def katalog_saya(tampilkan: bool = True):
-    """This participant's e-Katalog offer (:class:`~ukm_tools.exercises.tugas.KatalogCase`; ``.price`` is a PriceInput)."""
+    """This participant's e-Katalog offer (:class:`~ukm_tools.exercises.tugas.KatalogCase`; ``.price`` is a "
+    "PriceInput)."""
     from ukm_tools.exercises.tugas import katalog_case
 
     sid, product = current_identity()

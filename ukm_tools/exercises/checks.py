@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ukm_tools.money import Money, format_money
+from ukm_tools.messages import section
+from ukm_tools.money import Money
+
+T = section("exercises.checks")
 
 MISSING = object()
 
@@ -80,90 +83,60 @@ def _tolerance(currency: str) -> Decimal:
 
 
 def verify(rec: Any, exp: Expected, lang: str = "id") -> str | None:
-    """None when the recorded answer is right, else a message saying what is wrong."""
-    id_ = lang != "en"
+    """None when the recorded answer is right, else a message saying what is wrong.
+
+    The exercises' hints are written in Bahasa Indonesia only; English messages leave them out
+    (except the money message, which always carried it).
+    """
+    name, hint = exp.name, f" {exp.hint}" if exp.hint else ""
     if not isinstance(rec, dict) or rec.get("type") == "missing":
-        return (
-            f"`{exp.name}` ({exp.label}) belum diisi. Ganti `None`/`...` dengan jawaban Anda."
-            if id_
-            else f"`{exp.name}` ({exp.label}) has no answer yet."
-        )
+        return T("missing", lang, name=name, label=exp.label)
     kind = rec.get("type")
     if exp.kind == "money":
         cur = exp.value.currency
         if kind == "money":
             if rec.get("currency") != cur:
-                return (
-                    f"`{exp.name}` harus dalam {cur}, bukan {rec.get('currency')}."
-                    if id_
-                    else f"`{exp.name}` must be in {cur}, not {rec.get('currency')}."
-                )
+                return T("wrong_currency", lang, name=name, currency=cur, got=rec.get("currency"))
         elif kind != "number":
-            return (
-                f"`{exp.name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', kind)}."
-                if id_
-                else f"`{exp.name}` must be a number, not {rec.get('pytype', kind)}."
-            )
+            return T("not_a_number", lang, name=name, got=rec.get("pytype", kind))
         got = _number(rec)
         if got is None:
-            return f"`{exp.name}`: nilainya tidak terbaca." if id_ else f"`{exp.name}`: unreadable value."
+            return T("unreadable", lang, name=name)
         if abs(got - exp.value.amount) <= _tolerance(cur):
             return None
-        shown = format_money(Money(got, cur), "id" if id_ else "en")
-        tail = f" {exp.hint}" if exp.hint else ""
-        return (
-            f"`{exp.name}` = {shown} belum tepat untuk {exp.label}.{tail}"
-            if id_
-            else f"`{exp.name}` = {shown} is not right for {exp.label}.{tail}"
-        )
+        return T("money_not_right", lang, name=name, shown=Money(got, cur), label=exp.label, hint=hint)
     if exp.kind == "integer":
         got = _number(rec) if kind == "number" else None
         if got is None or got != got.to_integral_value():
-            return f"`{exp.name}` harus bilangan bulat." if id_ else f"`{exp.name}` must be a whole number."
+            return T("not_whole", lang, name=name)
         if got == Decimal(exp.value):
             return None
-        return (
-            f"`{exp.name}` = {got} belum tepat.{(' ' + exp.hint) if exp.hint else ''}"
-            if id_
-            else f"`{exp.name}` = {got} is not right."
-        )
+        return T("not_right", lang, name=name, got=got, hint=hint)
     if exp.kind == "choice":
         if kind != "str":
-            return (
-                f'`{exp.name}` harus berupa teks pilihan, misalnya "{exp.options[0] if exp.options else "a"}".'
-                if id_
-                else f"`{exp.name}` must be a text option."
-            )
+            return T("not_text", lang, name=name, example=exp.options[0] if exp.options else "a")
         got_s = "".join(str(rec.get("value", "")).split()).lower()
         if exp.options and got_s not in [o.lower() for o in exp.options]:
-            return (
-                f'`{exp.name}` = "{rec.get("value")}" bukan salah satu pilihan ({", ".join(exp.options)}).'
-                if id_
-                else f'`{exp.name}` = "{rec.get("value")}" is not one of the options ({", ".join(exp.options)}).'
-            )
+            return T("not_an_option", lang, name=name, got=rec.get("value"), options=", ".join(exp.options))
         if got_s == "".join(str(exp.value).split()).lower():
             return None
-        return (
-            f'`{exp.name}` = "{rec.get("value")}" belum tepat.{(" " + exp.hint) if exp.hint else ""}'
-            if id_
-            else f'`{exp.name}` = "{rec.get("value")}" is not right.'
-        )
+        return T("choice_not_right", lang, name=name, got=rec.get("value"), hint=hint)
     raise ValueError(f"unknown expectation kind {exp.kind!r}")
 
 
 def shape_problem(value: Any, kind: str, name: str) -> str | None:
     """The visible-test check: is the answer of the right *form* (not yet whether it is right)?"""
     rec = record(value)
+    lang = "id"  # the visible tests speak to the participant in Bahasa Indonesia
     if rec["type"] == "missing":
-        return f"`{name}` belum diisi. Ganti `None`/`...` dengan jawaban Anda."
+        return T("shape_missing", lang, name=name)
     if kind == "money" and rec["type"] not in ("number", "money"):
-        return f"`{name}` harus berupa angka (misalnya 25000 atau 12.75), bukan {rec.get('pytype', rec['type'])}."
-    if kind == "money" and _number(rec) is not None and _number(rec) <= 0:
-        return f"`{name}` harus lebih dari 0."
-    if kind == "integer" and (
-        rec["type"] != "number" or _number(rec) is None or _number(rec) != _number(rec).to_integral_value()
-    ):
-        return f"`{name}` harus bilangan bulat, misalnya 75."
+        return T("not_a_number", lang, name=name, got=rec.get("pytype", rec["type"]))
+    number = _number(rec)
+    if kind == "money" and number is not None and number <= 0:
+        return T("shape_not_positive", lang, name=name)
+    if kind == "integer" and (rec["type"] != "number" or number is None or number != number.to_integral_value()):
+        return T("shape_not_whole", lang, name=name)
     if kind == "choice" and rec["type"] != "str":
-        return f'`{name}` harus berupa teks pilihan di antara tanda kutip, misalnya "b".'
+        return T("shape_not_text", lang, name=name)
     return None

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 QUOTE_CURRENCY = "USD"
 
 
+def _whose(student_id: str, product: Product) -> list[str]:
+    """The first lines of every exercise's description: who, and which product."""
+    return [f"Peserta: {student_id}", f"Produk: {product.name}" + ("" if product.from_roster else " (angka latihan)")]
+
+
 @dataclass(frozen=True)
 class PersonalCase:
     """Everything a participant's pricing exercise is built on."""
@@ -47,8 +52,7 @@ class PersonalCase:
         """The participant's numbers in plain Indonesian (shown at the top of the notebook)."""
         p = self.pricing
         lines = [
-            f"Peserta: {self.student_id}",
-            f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+            *_whose(self.student_id, self.product),
             f"HPP per unit: {format_money(p.hpp)}",
             f"Kemasan ekspor per unit: {format_money(p.packing)}",
             f"Markup: {format_percent(p.markup_pct)} dari (HPP + kemasan)",
@@ -57,11 +61,14 @@ class PersonalCase:
         ]
         for c in p.costs:
             lines.append(f"  - {c.name} ({c.item}): {format_money(c.amount)}")
-        lines.append(f"Tarif premi asuransi ICC (C): {format_percent(p.insurance_rate_pct)} (pertanggungan 110%)")
+        rate = p.insurance_rate_pct
+        assert rate is not None  # case_for always sets the premium rate
+        lines.append(f"Tarif premi asuransi ICC (C): {format_percent(rate)} (pertanggungan 110%)")
         usd = self.rates.rate(QUOTE_CURRENCY)
         lines.append(
             f"Kurs {QUOTE_CURRENCY} ({self.rates.source}, {self.rates.date:%d-%m-%Y}): "
-            f"beli {format_money(Money(usd.buy, 'IDR'))}, tengah {format_money(Money(usd.mid, 'IDR'))}, jual {format_money(Money(usd.sell, 'IDR'))}"
+            f"beli {format_money(Money(usd.buy, 'IDR'))}, tengah {format_money(Money(usd.mid, 'IDR'))}, jual "
+            f"{format_money(Money(usd.sell, 'IDR'))}"
         )
         return "\n".join(lines)
 
@@ -91,8 +98,10 @@ def case_for(student_id: str, product: Product, rates: RateSheet | None = None) 
 
 @dataclass(frozen=True)
 class Assignment:
+    """An assignment's questions and how its expected answers are found. Which assignments the
+    course has, their modules, weights and whether they are personal: ``course.yml``."""
+
     name: str
-    personal: bool
     questions: dict[str, tuple[str, ...]]  # grade_id -> answer variable names
 
 
@@ -113,7 +122,14 @@ def readiness_situation(student_id: str) -> dict[str, bool]:
 
 # --- ekatalog (personal part: government price) -------------------------------------------
 
-KATALOG_VALID_FROM, KATALOG_VALID_UNTIL = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+def _exercise_validity() -> tuple[dt.date, dt.date]:
+    from ukm_tools.katalog import exercise_validity
+
+    return exercise_validity()
+
+
+KATALOG_VALID_FROM, KATALOG_VALID_UNTIL = _exercise_validity()
 
 
 @dataclass(frozen=True)
@@ -128,9 +144,9 @@ class KatalogCase:
         p = self.price
         return "\n".join(
             [
-                f"Peserta: {self.student_id}",
-                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
-                f"Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): {format_money(p.price_before_ppn)}",
+                *_whose(self.student_id, self.product),
+                "Harga jual per unit di tempat Anda (harga EXW Modul 3, sebelum PPN): "
+                f"{format_money(p.price_before_ppn)}",
                 f"Pesanan minimum dinas: {p.min_order} unit",
                 f"Ongkos antar ke kantor dinas per pesanan: {format_money(p.delivery_per_order)}",
                 f"Status pajak: {'Pengusaha Kena Pajak (PKP)' if p.pkp else 'bukan PKP'}",
@@ -180,11 +196,11 @@ class FinancingCase:
         m = payment_method(o.method)
         return "\n".join(
             [
-                f"Peserta: {self.student_id}",
-                f"Produk: {self.product.name}" + ("" if self.product.from_roster else " (angka latihan)"),
+                *_whose(self.student_id, self.product),
                 f"Nilai pesanan (CIF, Rp): {format_money(o.order_value)}",
                 f"Bahan baku, dibayar hari ke-0: {format_money(o.materials)}",
-                f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): {format_money(o.production_costs)}",
+                f"Biaya produksi lain, dibayar saat produksi selesai (hari ke-{o.production_days}): "
+                f"{format_money(o.production_costs)}",
                 f"Biaya ekspor, dibayar saat pengapalan: {format_money(o.export_costs)}",
                 f"Cara bayar pembeli: {m.name['id']}",
                 f"Pinjaman: {sch.name['id']}, bunga {format_percent(sch.rate_pct)} setahun ({_BASIS_ID[sch.basis]})",
@@ -213,12 +229,10 @@ def financing_case(student_id: str, product: Product) -> FinancingCase:
 ASSIGNMENTS: dict[str, Assignment] = {
     "ekatalog": Assignment(
         "ekatalog",
-        True,
         {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",), "cek_harga_pemerintah": ("harga_pemerintah",)},
     ),
     "syarat-ekspor": Assignment(
         "syarat-ekspor",
-        True,
         {
             "cek_peb": ("jawaban_1",),
             "cek_ska": ("jawaban_2",),
@@ -229,12 +243,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "harga-incoterms": Assignment(
         "harga-incoterms",
-        True,
         {"cek_exw": ("harga_exw",), "cek_fob": ("harga_fob",), "cek_cif": ("harga_cif",)},
     ),
     "pembayaran": Assignment(
         "pembayaran",
-        True,
         {
             "cek_rupiah": ("rupiah_diterima",),
             "cek_selisih": ("selisih_kurs",),
@@ -244,7 +256,6 @@ ASSIGNMENTS: dict[str, Assignment] = {
     ),
     "pembiayaan": Assignment(
         "pembiayaan",
-        True,
         {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",), "cek_bunga_kur": ("bunga_kur",)},
     ),
 }

@@ -24,11 +24,13 @@ from typing import Any
 
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
-from ukm_tools.errors import Problem, UkmError
+from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.io.workbooks import first_sheet
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
-from ukm_tools.messages import register
+from ukm_tools.messages import Section, section
 
 SHEET_NAMES = ("produk", "products", "product")
+T = section("io.katalog_sheet", "katalog")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,8 @@ class RowProblem(Problem):
 
     row: int = 0
 
-    def message(self, lang: str = "id") -> str:
-        return f"{'Baris' if lang == 'id' else 'Row'} {self.row}: {super().message(lang)}"
+    def message(self, lang: str = "id", view: Section | None = None) -> str:
+        return T("row", lang, row=self.row, message=super().message(lang, view))
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise UkmError("malformed_file", "file", str(path), detail=str(e)) from None
 
 
+@owned("katalog")  # the columns are the listing fields of ukm_tools.katalog
 def read_rows(path: str | Path) -> list[SheetRow]:
     """Rows of a product sheet keyed by field, blank rows dropped.
 
@@ -160,7 +163,7 @@ def read_rows(path: str | Path) -> list[SheetRow]:
         raise UkmError(problems=problems)
     rows = []
     for n, cells in enumerate(table[1:], start=2):
-        values = {k: c for k, c in zip(columns, cells) if k is not None}
+        values = {k: c for k, c in zip(columns, cells, strict=False) if k is not None}
         if all(_blank(v) for v in values.values()):
             continue
         rows.append(SheetRow(n, values))
@@ -189,7 +192,8 @@ def check_sheet(path: str | Path, numbers: str = "id", today: dt.date | None = N
     rows = read_rows(path)
     if not rows:
         raise UkmError("sheet_no_rows", "file", Path(path).name)
-    good, bad = [], []
+    good: list[tuple[int, Listing]] = []
+    bad: list[RowProblem] = []
     for r in rows:
         try:
             good.append((r.row, katalog.validate_listing(r.values, numbers, today)))
@@ -214,10 +218,10 @@ def _replace_all(writers: Iterable[tuple[Path, Any]]) -> None:
     try:
         for target, write in writers:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
             os.close(fd)
-            done.append((Path(tmp), target))
-            write(Path(tmp))
+            done.append((Path(tmp_name), target))
+            write(Path(tmp_name))
     except BaseException as e:
         for tmp, _ in done:
             tmp.unlink(missing_ok=True)
@@ -255,24 +259,11 @@ def _fill_listing_sheet(ws, listings: list[Listing], lang: str) -> None:
 def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
     from openpyxl.styles import Font
 
-    t = lambda i, e: i if lang == "id" else e
-    ws.append(
-        [
-            t("Langkah", "Step"),
-            t("Status", "Status"),
-            t("Di mana", "Where"),
-            t("Yang diperlukan", "Needs"),
-            t("Sudah ada", "Have"),
-        ]
-    )
+    ws.append([T(f"col_{k}", lang) for k in ("step", "status", "where", "needs", "have")])
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, s in enumerate(checklist.steps, 1):
-        state = (
-            t("selesai", "done")
-            if s.done
-            else (t("siap dikerjakan", "ready") if s.ready else t("belum siap", "not ready"))
-        )
+        state = s.state(lang)
         for j, n in enumerate(s.needs):
             ws.append(
                 [
@@ -280,12 +271,12 @@ def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
                     state if j == 0 else "",
                     s.where[lang] if j == 0 else "",
                     n.text[lang],
-                    t("ya", "yes") if n.have else t("belum", "no"),
+                    T("have_yes" if n.have else "have_no", lang),
                 ]
             )
     ws.append([])
-    ws.append([t("Sumber", "Source"), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
-    for letter, w in zip("ABCDE", (40, 16, 45, 60, 10)):
+    ws.append([T("source", lang), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
+    for letter, w in zip("ABCDE", (40, 16, 45, 60, 10), strict=True):
         ws.column_dimensions[letter].width = w
 
 
@@ -294,8 +285,8 @@ def listing_workbook(listings: list[Listing], checklist: Checklist, lang: str = 
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Produk" if lang == "id" else "Products"
+    ws = first_sheet(wb)
+    ws.title = T("sheet_products", lang)
     _fill_listing_sheet(ws, listings, lang)
     _fill_checklist_sheet(wb.create_sheet("Checklist"), checklist, lang)
     return wb
@@ -315,55 +306,7 @@ def write_outputs(
     )
 
 
-EXAMPLE_ROW = {
-    "product_name": "Sirup Jeruk Kasturi",
-    "specification": "Botol kaca 620 ml, tanpa pengawet, BPOM MD",
-    "sale_unit": "botol",
-    "brand": "Kasturi Deli",
-    "origin": "Medan, Sumatera Utara",
-    "price_before_ppn": 25000,
-    "delivery_per_order": 150000,
-    "min_order": 50,
-    "delivery_area": "Kota Medan",
-    "valid_from": dt.date(2026, 1, 1),
-    "valid_until": dt.date(2026, 12, 31),
-    "nib": "1234567890123",
-    "kbli": "11040",
-    "npwp": "0123456789012000",
-    "kswp_status": "valid",
-    "pkp": "tidak",
-}
-
-_HINTS = {
-    "product_name": ("Nama dagang produk", "Trade name of the product"),
-    "specification": (
-        "Ukuran, isi, bahan, izin edar (BPOM/PIRT), halal",
-        "Size, contents, ingredients, permits (BPOM/PIRT), halal",
-    ),
-    "sale_unit": ("botol, pak, kg, buah ...", "bottle, pack, kg, piece ..."),
-    "brand": ("Merek dagang", "Brand"),
-    "origin": ("Kota/kabupaten produksi", "Where it is made"),
-    "price_before_ppn": (
-        "Harga jual per satuan di tempat Anda, tanpa PPN (contoh 25.000)",
-        "Your price per unit at your premises, without PPN (e.g. 25,000)",
-    ),
-    "delivery_per_order": (
-        "Ongkos antar satu pesanan minimum ke kantor pembeli (boleh kosong = 0)",
-        "Delivering one minimum order to the buying office (blank = 0)",
-    ),
-    "min_order": ("Jumlah satuan paling sedikit per pesanan", "Fewest units per order"),
-    "delivery_area": ("Wilayah yang Anda layani", "Area you deliver to"),
-    "valid_from": (
-        "Tanggal mulai berlaku (kosong = hari ini), contoh 01-01-2026",
-        "Start date (blank = today), e.g. 2026-01-01",
-    ),
-    "valid_until": ("Tanggal akhir berlaku harga, contoh 31-12-2026", "Last day the price holds, e.g. 2026-12-31"),
-    "nib": ("13 digit dari OSS (tulis sebagai teks)", "13 digits from OSS (as text)"),
-    "kbli": ("5 digit, contoh 11040 (minuman ringan)", "5 digits, e.g. 11040 (soft drinks)"),
-    "npwp": ("15 atau 16 digit; titik dan strip boleh", "15 or 16 digits; dots and dashes allowed"),
-    "kswp_status": ("valid / tidak valid (cek di DJP Online)", "valid / not valid (check on DJP Online)"),
-    "pkp": ("ya jika Pengusaha Kena Pajak, tidak jika bukan", "yes if VAT-registered (PKP), no if not"),
-}
+EXAMPLE_ROW = katalog.example_listing()
 
 
 def template_workbook(lang: str = "id"):
@@ -371,12 +314,11 @@ def template_workbook(lang: str = "id"):
     import openpyxl
     from openpyxl.styles import Font
 
-    t = lambda i, e: i if lang == "id" else e
     headers = [field_label(k, lang) + (" *" if req else "") for k, req in LISTING_FIELDS]
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Produk" if lang == "id" else "Products"
-    ex = wb.create_sheet(t("Contoh", "Example"))
+    ws = first_sheet(wb)
+    ws.title = T("sheet_products", lang)
+    ex = wb.create_sheet(T("sheet_example", lang))
     for sheet in (ws, ex):
         sheet.append(headers)
         for c in sheet[1]:
@@ -388,23 +330,16 @@ def template_workbook(lang: str = "id"):
                 # Excel keeps only 15 significant digits of a number: a 16-digit NPWP must be text.
                 sheet.column_dimensions[letter].number_format = "@"
     ex.append([EXAMPLE_ROW[k] for k in FIELD_KEYS])
-    info = wb.create_sheet(t("Petunjuk", "Instructions"))
-    info.append([t("Kolom", "Column"), t("Isi", "What to write")])
+    info = wb.create_sheet(T("sheet_instructions", lang))
+    info.append([T("col_column", lang), T("col_what", lang)])
     for c in info[1]:
         c.font = Font(bold=True)
     for key, req in LISTING_FIELDS:
-        hint = _HINTS[key][0 if lang == "id" else 1]
+        hint = T(f"hint_{key}", lang)
         info.append([field_label(key, lang) + (" *" if req else ""), hint])
     info.append([])
-    info.append(
-        [
-            t(
-                "* wajib diisi. Satu produk per baris, mulai baris 2 di lembar Produk.",
-                "* required. One product per row, from row 2 of the Products sheet.",
-            )
-        ]
-    )
-    info.append([t("Periksa dengan: ukm katalog BERKAS.xlsx", "Check with: ukm katalog FILE.xlsx")])
+    info.append([T("required_note", lang)])
+    info.append([T("check_with", lang)])
     info.column_dimensions["A"].width = 38
     info.column_dimensions["B"].width = 80
     return wb
@@ -426,33 +361,3 @@ def write_template(path: str | Path, lang: str = "id") -> None:
         _replace_all([(p, lambda tmp: wb.save(tmp))])
     else:
         raise UkmError("unknown_choice", "file", p.name, [".xlsx", ".csv"])
-
-
-register(
-    {
-        "cannot_write": {
-            "id": "Tidak bisa menulis '{value}': {detail}.",
-            "en": "Cannot write '{value}': {detail}.",
-        },
-        "sheet_no_header": {
-            "id": "{value}: baris 1 harus berisi judul kolom (lihat templat: ukm katalog --template produk.xlsx).",
-            "en": "{value}: row 1 must hold the column headers (see the template: ukm katalog --template products.xlsx).",
-        },
-        "sheet_no_rows": {
-            "id": "{value}: belum ada produk (mulai dari baris 2).",
-            "en": "{value}: no products yet (start at row 2).",
-        },
-        "sheet_unknown_column": {
-            "id": "Kolom {column} '{value}' tidak dikenal (salah ketik?). Kolom yang boleh: {allowed}.",
-            "en": "Column {column} '{value}' is not known (a typo?). Allowed columns: {allowed}.",
-        },
-        "sheet_repeated_column": {
-            "id": "Kolom {column} '{value}' muncul dua kali ({field}).",
-            "en": "Column {column} '{value}' appears twice ({field}).",
-        },
-        "sheet_missing_column": {
-            "id": "Kolom wajib '{field}' tidak ada di baris judul.",
-            "en": "Required column '{field}' is missing from the header row.",
-        },
-    }
-)

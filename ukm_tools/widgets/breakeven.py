@@ -7,7 +7,6 @@ zero markup (every cost of the shipment spread over the units) — both from the
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
@@ -15,30 +14,22 @@ import ipywidgets as W
 from ukm_tools.breakeven import BreakEven, break_even
 from ukm_tools.case import case_from_mapping
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    note_html,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 
-register(
-    {},
-    fields={
-        "fixed_costs": {"id": "Biaya tetap", "en": "Fixed costs"},
-        "unit_price": {"id": "Harga jual per unit", "en": "Unit price"},
-        "unit_variable_cost": {"id": "Biaya variabel per unit", "en": "Variable cost per unit"},
-        "units_per_carton": {"id": "Unit per karton", "en": "Units per carton"},
-        "target_profit": {"id": "Target laba", "en": "Target profit"},
-    },
-)
+T = section("widgets.breakeven", "breakeven")
 
 
 def case_price_and_cost(case) -> tuple[Money, Money]:
@@ -51,45 +42,25 @@ def case_price_and_cost(case) -> tuple[Money, Money]:
 
 
 class BreakEvenCalculator(Calculator):
+    texts = T
     key = "breakeven"
-    title = ("Titik impas dan margin", "Break-even and margin")
-    intro = (
-        "Berapa unit harus terjual agar biaya tetap ekspor (izin, sampel, pameran, sertifikat) tertutup?",
-        "How many units must you sell to cover the fixed costs of exporting (permits, samples, fairs, certificates)?",
-    )
 
     def setup(self) -> None:
-        self.f_fixed = self.field(NumberField("fixed_costs", ("Biaya tetap ekspor", "Fixed export costs")))
-        self.f_price = self.field(NumberField("unit_price", ("Harga jual per unit", "Unit price")))
-        self.f_cost = self.field(
-            NumberField("unit_variable_cost", ("Biaya variabel per unit", "Variable cost per unit"))
-        )
-        self.f_currency = self.field(
-            ChoiceField(
-                "currency", ("Mata uang", "Currency"), [("IDR", "IDR"), ("USD", "USD")], "IDR", min_width="90px"
-            )
-        )
-        self.f_carton = self.field(
-            NumberField("units_per_carton", ("Unit per karton", "Units per carton"), min_width="100px")
-        )
-        self.f_target = self.field(
-            NumberField("target_profit", ("Target laba", "Target profit"), hint=("boleh kosong", "may be blank"))
-        )
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-breakeven-table")
-        self.chart = charts.image_widget()
+        self.f_fixed = self.field(NumberField("fixed_costs", T.msg("fixed_costs")))
+        self.f_price = self.field(NumberField("unit_price", T.msg("unit_price")))
+        self.f_cost = self.field(NumberField("unit_variable_cost", T.msg("unit_variable_cost")))
+        self.f_currency = self.field(currency_field(currencies=("IDR", "USD")))
+        self.f_carton = self.field(NumberField("units_per_carton", T.msg("units_per_carton"), min_width="100px"))
+        self.f_target = self.field(NumberField("target_profit", T.msg("target_profit"), hint=T.msg("may_be_blank")))
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-breakeven-table")
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
             wrap_row([self.f_price.box, self.f_cost.box, self.f_currency.box]),
             wrap_row([self.f_fixed.box, self.f_target.box, self.f_carton.box]),
-            self.message,
-            self.summary,
-            self.table,
-            self.chart,
-            self.source_info,
+            *self.results(self.summary, self.table, self.chart),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -138,7 +109,7 @@ class BreakEvenCalculator(Calculator):
         )
 
     def render(self, b: BreakEven) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         self.shown = {
             "units": format_number(b.units, lang),
             "cartons": format_number(b.cartons, lang),
@@ -147,8 +118,9 @@ class BreakEvenCalculator(Calculator):
             "revenue": format_money(b.revenue, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:115%;margin:4px 0'>{esc(t(('Titik impas', 'Break-even')))}: <b class='ukm-units'>{esc(self.shown['units'])}</b> unit "
-            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(t(('karton', 'cartons')))}); "
+            f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b "
+            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit "
+            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))}); "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
         df = b.to_dataframe(lang)
@@ -157,21 +129,25 @@ class BreakEvenCalculator(Calculator):
         )
 
     def draw_chart(self, b: BreakEven) -> None:
-        t = self.t
+        lang = self.lang
         top = max(2 * b.units, 10)
         qs = sorted({0, b.units, top} | {top * k // 10 for k in range(11)})
-        self.chart.value = charts.lines(
-            [Decimal(q) for q in qs],
-            {t(("Laba / rugi", "Profit / loss")): [b.profit(q).amount for q in qs]},
-            lang=self.lang,
-            title=t(("Laba menurut jumlah terjual", "Profit by quantity sold")),
-            xlabel=t(("Unit terjual", "Units sold")),
-            ylabel=b.unit_price.currency,
-            marker_x=Decimal(b.units),
-        )
+        bars = []
+        for q in qs:
+            profit = b.profit(q)
+            bars.append(
+                charts.Bar(
+                    T("chart_bar", lang, units=format_number(q, lang)),
+                    format_money(profit, lang),
+                    profit.amount,
+                    color=charts.SELLER if profit.amount >= 0 else charts.LOSS,
+                    strong=q == b.units,
+                )
+            )
+        self.chart.value = charts.bar_chart(T("chart_label", lang), bars, note=T("chart_title", lang))
 
     def sources_html(self) -> str:
-        note = f"<div style='font-size:90%;color:#444'>{esc(self.t(('Harga dan biaya awal dari kasus', 'Starting price and cost from the case')))}: {esc(self.case.title or self.case.case)}</div>"
+        note = note_html(f"{T('from_case', self.lang)}: {self.case.title or self.case.case}")
         return note + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

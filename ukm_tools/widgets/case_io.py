@@ -9,6 +9,7 @@ validated, so files from trainers and from participants are read the same way.
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ import yaml
 from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case, plain
 from ukm_tools.datafiles import parse_yaml
 from ukm_tools.errors import UkmError
+from ukm_tools.safe_yaml import DEFAULT_LIMITS, Limits
 
 EXTRAS_KEY = "calculators"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -60,8 +62,9 @@ def split(data: Any, name: str = "case") -> tuple[Case, dict[str, Any]]:
     return case_from_mapping(data, name), dict(extras)
 
 
-def read_case_text(text: str, name: str = "case") -> tuple[Case, dict[str, Any]]:
-    return split(parse_yaml(text, name), name)
+def read_case_text(text: str, name: str = "case", limits: Limits = DEFAULT_LIMITS) -> tuple[Case, dict[str, Any]]:
+    """A case from YAML text (an uploaded or saved file: pass ``UPLOAD_LIMITS``)."""
+    return split(parse_yaml(text, name, limits), name)
 
 
 def read_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
@@ -70,32 +73,18 @@ def read_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
     return read_case_text(read_text(path), str(path))
 
 
-def safe_name(name: str) -> str:
+def safe_name(name: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> str:
+    """A file name that cannot leave its folder: letters, digits and ``._-`` only, at most 60
+    characters, ending in one of ``suffixes`` (the first is added when it has none)."""
     stem = _SAFE_NAME.sub("-", (name or "").strip()).strip(".-")[:60] or "kasus"
-    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
-
-
-def save_text(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / safe_name(name)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)  # a reload never sees a half-written file
-    return path
-
-
-def list_saved(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    return stem if stem.endswith(suffixes) else stem + suffixes[0]
 
 
 def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
     """An <a download> link carrying the file itself (works offline, no server route needed)."""
     b64 = base64.b64encode(data).decode("ascii")
-    return f"<a download='{filename}' href='data:{mime};base64,{b64}' class='ukm-download'>{label}</a>"
+    name = html.escape(filename, quote=True)
+    return f"<a download='{name}' href='data:{mime};base64,{b64}' class='ukm-download'>{html.escape(label)}</a>"
 
 
 __all__ = [
@@ -108,8 +97,6 @@ __all__ = [
     "read_case_text",
     "read_case_file",
     "safe_name",
-    "save_text",
-    "list_saved",
     "data_link",
     "load_case",
 ]

@@ -16,47 +16,40 @@ from ukm_tools.case import prefixed_sheet
 from ukm_tools.errors import UkmError
 from ukm_tools.fx import BASE, RateKind, convert, cost_to_idr, proceeds_to_idr, spread_cost
 from ukm_tools.fx_scenarios import changes, proceeds_sensitivity
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
+    heading,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 from ukm_tools.widgets.rates import RateFields
 
+T = section("widgets.fx")
+
 
 class FxCalculator(Calculator):
+    texts = T
     key = "fx"
-    title = ("Kalkulator kurs valuta asing", "Foreign exchange calculator")
-    intro = (
-        "Berapa rupiah yang Anda terima, berapa biaya selisih kurs bank, dan bagaimana hasil berubah bila kurs naik atau turun.",
-        "How many rupiah you receive, what the bank's spread costs, and how proceeds change when the rate moves.",
-    )
 
     def setup(self) -> None:
-        self.f_amount = self.field(NumberField("amount", ("Jumlah valas yang diterima", "Foreign amount received")))
-        self.f_currency = self.field(
-            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
+        self.f_amount = self.field(NumberField("amount", T.msg("amount")))
+        self.f_currency = self.field(currency_field())
         self.rates = RateFields(self)
-        self.f_range = self.field(
-            NumberField("range_pct", ("Rentang perubahan kurs (± %)", "Rate change range (± %)"), min_width="110px")
-        )
-        self.f_step = self.field(NumberField("step_pct", ("Langkah (%)", "Step (%)"), min_width="90px"))
-        self.f_currency.input.observe(self._on_currency, "value")
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-fx-table")
-        self.sensitivity = W.HTML(layout=full_width())
-        self.sensitivity.add_class("ukm-fx-sensitivity")
-        self.chart = charts.image_widget()
+        self.f_range = self.field(NumberField("range_pct", T.msg("range"), min_width="110px"))
+        self.f_step = self.field(NumberField("step_pct", T.msg("step"), min_width="90px"))
+        self.rates.follow(self.f_currency)
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-fx-table")
+        self.sensitivity = output_area("ukm-fx-sensitivity")
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -88,13 +81,6 @@ class FxCalculator(Calculator):
         self.rates.fill(self.base_sheet, self.f_currency.input.value, lang)
         self.f_range.show(extras.get("range_pct", 10), lang)
         self.f_step.show(extras.get("step_pct", "2.5"), lang)
-
-    def _on_currency(self, change: dict) -> None:
-        if self._hold:
-            return
-        with self.holding():
-            self.rates.fill(self.base_sheet, change["new"], self.lang)
-        self.refresh()
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang
@@ -137,7 +123,7 @@ class FxCalculator(Calculator):
         }
 
     def render(self, r: dict[str, Any]) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         rate = r["rate"]
         self.sheet = r["sheet"]
         self.shown = {
@@ -148,33 +134,29 @@ class FxCalculator(Calculator):
         }
         self.summary.value = (
             f"<div style='font-size:110%;margin:4px 0'>{esc(format_money(r['amount'], lang))} → "
-            f"<b class='ukm-proceeds'>{esc(self.shown['at_buy'])}</b> ({esc(t(('dijual ke bank dengan kurs beli', 'sold to the bank at its buying rate')))}).<br/>"
-            f"{esc(t(('Biaya selisih kurs (dibanding kurs tengah)', 'Spread cost (against the middle rate)')))}: <b class='ukm-spread'>{esc(self.shown['spread'])}</b></div>"
+            f"<b class='ukm-proceeds'>{esc(self.shown['at_buy'])}</b> ({esc(T('sold_at_buying_rate', lang))}).<br/>"
+            f"{esc(T('spread_cost', lang))}: <b class='ukm-spread'>{esc(self.shown['spread'])}</b></div>"
         )
         rows = [
             [
-                t(("Kurs beli bank (bank membeli valas Anda)", "Bank buying rate (bank buys your currency)")),
+                T("buying_rate_long", lang),
                 format_number(rate.buy, lang),
                 self.shown["at_buy"],
             ],
-            [t(("Kurs tengah", "Middle rate")), format_number(rate.mid, lang), self.shown["at_mid"]],
+            [T("middle_rate", lang), format_number(rate.mid, lang), self.shown["at_mid"]],
             [
-                t(
-                    (
-                        "Kurs jual bank (bila Anda membeli valas, mis. bayar ongkos kapal)",
-                        "Bank selling rate (when you buy currency, e.g. to pay freight)",
-                    )
-                ),
+                T("selling_rate_long", lang),
                 format_number(rate.sell, lang),
                 self.shown["at_sell"],
             ],
         ]
         self.table.value = html_table(
-            [t(("Kurs", "Rate")), "Rp / " + rate.currency, t(("Nilai dalam rupiah", "Value in rupiah"))],
+            [T("rate", lang), "Rp / " + rate.currency, T("value_in_rupiah", lang)],
             rows,
             numeric_from=1,
         ) + (
-            f"<div style='font-size:90%'>{esc(t(('Selisih kurs jual-beli', 'Buy-sell spread')))}: {esc(format_percent(rate.spread_pct, lang))} {esc(t(('dari kurs tengah', 'of the middle rate')))}</div>"
+            f"<div style='font-size:90%'>{esc(T('spread', lang))}: {esc(format_percent(rate.spread_pct, lang))} "
+            f"{esc(T('of_middle_rate', lang))}</div>"
         )
         srows = [
             [
@@ -186,32 +168,32 @@ class FxCalculator(Calculator):
             for s in r["scenarios"]
         ]
         self.shown["scenarios"] = [row[2] for row in srows]
-        self.sensitivity.value = (
-            f"<h4 style='margin:8px 0 2px'>{esc(t(('Bila kurs berubah', 'If the rate moves')))}</h4>"
-            + html_table(
-                [
-                    t(("Perubahan kurs", "Rate change")),
-                    t(("Kurs beli", "Buying rate")),
-                    t(("Hasil (Rp)", "Proceeds (Rp)")),
-                    t(("Selisih", "Difference")),
-                ],
-                srows,
-                numeric_from=0,
-            )
+        self.sensitivity.value = heading(T("if_rate_moves", lang)) + html_table(
+            [
+                T("col_change", lang),
+                T("col_buying_rate", lang),
+                T("col_proceeds", lang),
+                T("col_difference", lang),
+            ],
+            srows,
+            numeric_from=0,
         )
 
     def draw_chart(self, r: dict[str, Any]) -> None:
-        t = self.t
+        lang = self.lang
         sc = r["scenarios"]
-        self.chart.value = charts.lines(
-            [s.buy_rate for s in sc],
-            {t(("Hasil ekspor (Rp)", "Proceeds (Rp)")): [s.proceeds.amount for s in sc]},
-            lang=self.lang,
-            title=t(("Hasil rupiah menurut kurs beli", "Rupiah proceeds by buying rate")),
-            xlabel=t(("Kurs beli (Rp)", "Buying rate (Rp)")),
-            ylabel="Rp",
-            marker_x=r["rate"].buy,
-        )
+        today = r["rate"].buy
+        bars = [
+            charts.Bar(
+                T("chart_bar", lang, rate=format_number(s.buy_rate, lang)),
+                format_money(s.proceeds, lang),
+                s.proceeds.amount,
+                color=charts.SELLER if s.buy_rate >= today else charts.ACCENT,
+                strong=s.buy_rate == today,
+            )
+            for s in sc
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         sheet = getattr(self, "sheet", None) or self.base_sheet

@@ -13,26 +13,50 @@ from pathlib import Path
 
 import nbformat
 
+from ukm_tools.messages import Msg, section
+
+T = section("widgets.gallery")
+
 
 @dataclass(frozen=True)
 class App:
     slug: str  # notebook file name without .ipynb
     module: str  # ukm_tools.widgets.<module> with an app() function
-    title: tuple[str, str]
+    title: Msg
+    question: Msg  # what it answers, as the home page of the calculator server asks it
+    cls: str  # the calculator class in that module
+
+    def calculator_class(self) -> type:
+        import importlib
+
+        return getattr(importlib.import_module(f"ukm_tools.widgets.{self.module}"), self.cls)
+
+    @property
+    def path(self) -> str:
+        """The page's address on the calculator server: the slug without its number."""
+        return self.slug.split("-", 1)[1]
+
+
+def _app(slug: str, module: str, cls: str) -> App:
+    return App(slug, module, T.msg(module), T.msg(f"{module}_question"), cls)
 
 
 APPS: tuple[App, ...] = (
-    App("01-harga-ekspor", "price", ("Harga ekspor (Incoterms)", "Export price build-up")),
-    App("02-incoterms", "incoterms_explorer", ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")),
-    App("03-asuransi", "insurance", ("Asuransi pengangkutan laut", "Marine cargo insurance")),
-    App("04-pembayaran", "payments", ("Perbandingan cara pembayaran", "Payment-method comparator")),
-    App("05-kurs", "fx", ("Kurs valuta asing", "Foreign exchange")),
-    App("06-titik-impas", "breakeven", ("Titik impas dan margin", "Break-even and margin")),
-    App("07-biaya-sampai-tujuan", "landed", ("Biaya sampai di tujuan (Form D)", "Landed cost (Form D)")),
-    App("08-kesiapan-ekspor", "readiness", ("Cek kesiapan ekspor", "Export readiness check")),
-    App("09-pembiayaan", "financing", ("Pembiayaan pesanan ekspor", "Export order financing")),
-    App("10-e-katalog", "katalog", ("Harga e-Katalog", "e-Katalog price")),
+    _app("01-harga-ekspor", "price", "PriceBuildUpCalculator"),
+    _app("02-incoterms", "incoterms_explorer", "IncotermsExplorer"),
+    _app("03-asuransi", "insurance", "InsuranceCalculator"),
+    _app("04-pembayaran", "payments", "PaymentsCalculator"),
+    _app("05-kurs", "fx", "FxCalculator"),
+    _app("06-titik-impas", "breakeven", "BreakEvenCalculator"),
+    _app("07-biaya-sampai-tujuan", "landed", "LandedCostCalculator"),
+    _app("08-kesiapan-ekspor", "readiness", "ReadinessCalculator"),
+    _app("09-pembiayaan", "financing", "FinancingCalculator"),
+    _app("10-e-katalog", "katalog", "KatalogCalculator"),
 )
+
+
+def app_by_path(path: str) -> App | None:
+    return next((a for a in APPS if a.path == path), None)
 
 
 def available_apps() -> list[App]:
@@ -63,7 +87,7 @@ def write_gallery(folder: str | Path) -> list[Path]:
         path = folder / f"{a.slug}.ipynb"
         nbformat.write(_notebook(f"from ukm_tools.widgets.{a.module} import app\napp()"), path)
         written.append(path)
-    links = "\n".join(f"{i}. [{a.title[0]}]({a.slug}.ipynb) — *{a.title[1]}*" for i, a in enumerate(apps, 1))
+    links = "\n".join(f"{i}. [{a.title['id']}]({a.slug}.ipynb) — *{a.title['en']}*" for i, a in enumerate(apps, 1))
     index = folder / "00-daftar-kalkulator.ipynb"
     nbformat.write(
         _notebook("", f"# Kalkulator ekspor UKM\n\nPilih kalkulator / choose a calculator:\n\n{links}\n"), index

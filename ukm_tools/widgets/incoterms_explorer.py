@@ -11,39 +11,32 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import incoterms
-from ukm_tools.incoterms import Conditions, Payer, check_mode, item_label, note_text, payer_labels
+from ukm_tools.incoterms import MODE_LABELS, Conditions, Payer, check_mode, item_label, note_text, payer_labels
+from ukm_tools.messages import lang_or_default, local, section
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, esc, full_width, wrap_row
-from ukm_tools.widgets.price import MODE_LABELS, rule_options
+from ukm_tools.widgets.base import Calculator, ChoiceField, Text, esc, note_html, output_area, wrap_row
+from ukm_tools.widgets.price import rule_options
 
 COLORS = {Payer.SELLER: "#c8e6c9", Payer.BUYER: "#bbdefb", Payer.NONE: "#eeeeee"}
+T = section("widgets.incoterms_explorer")
 # Matrix cells: "Penjual" and "Pembeli" share an initial, so Indonesian uses short words.
-SHORT = {
-    "id": {Payer.SELLER: "Jual", Payer.BUYER: "Beli", Payer.NONE: "-"},
-    "en": {Payer.SELLER: "S", Payer.BUYER: "B", Payer.NONE: "-"},
-}
+SHORT: dict[Payer, Text] = {Payer.SELLER: T.msg("short_seller"), Payer.BUYER: T.msg("short_buyer"), Payer.NONE: "-"}
 
 
 class IncotermsExplorer(Calculator):
+    texts = T
     key = "incoterms"
-    title = ("Penjelajah Incoterms 2020", "Incoterms 2020 explorer")
-    intro = (
-        "Pilih aturan: lihat siapa membayar tiap biaya (hijau = penjual, biru = pembeli), di mana risiko berpindah, dan moda angkutannya.",
-        "Pick a rule: see who pays each cost (green = seller, blue = buyer), where risk passes and which transport it suits.",
-    )
 
     def setup(self) -> None:
-        self.f_rule = self.field(ChoiceField("incoterm", ("Incoterm", "Incoterm"), rule_options(), "FOB"))
-        self.f_mode = self.field(
-            ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea")
-        )
+        self.f_rule = self.field(ChoiceField("incoterm", T.msg("incoterm"), rule_options(), "FOB"))
+        self.f_mode = self.field(ChoiceField("mode", T.msg("mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
         self.f_fca = self.field(
             ChoiceField(
                 "fca_place",
-                ("Tempat serah FCA", "FCA delivery place"),
+                T.msg("fca_place"),
                 [
-                    (("Di tempat penjual", "Seller's premises"), "seller_premises"),
-                    (("Di tempat lain (mis. terminal)", "Elsewhere (e.g. a terminal)"), "elsewhere"),
+                    (T.msg("seller_premises"), "seller_premises"),
+                    (T.msg("elsewhere"), "elsewhere"),
                 ],
                 "seller_premises",
             )
@@ -51,11 +44,11 @@ class IncotermsExplorer(Calculator):
         self.f_thc = self.field(
             ChoiceField(
                 "origin_thc_by_seller",
-                ("THC asal (FCA/FAS)", "Origin THC (FCA/FAS)"),
+                T.msg("origin_thc"),
                 [
-                    (("Menurut aturan", "Rule's default"), "default"),
-                    (("Dibayar penjual", "Paid by seller"), "seller"),
-                    (("Dibayar pembeli", "Paid by buyer"), "buyer"),
+                    (T.msg("rule_default"), "default"),
+                    (T.msg("paid_by_seller"), "seller"),
+                    (T.msg("paid_by_buyer"), "buyer"),
                 ],
                 "default",
             )
@@ -65,27 +58,20 @@ class IncotermsExplorer(Calculator):
         self.label(
             self.unloading,
             "description",
-            ("Kontrak angkut penjual termasuk bongkar", "Seller's carriage contract includes unloading"),
+            T.msg("carriage_unloading"),
         )
-        self.label(
-            self.buyer_door, "description", ("Tempat yang disebut = pintu gudang pembeli", "Named place = buyer's door")
-        )
+        self.label(self.buyer_door, "description", T.msg("named_place_door"))
         for cb in (self.unloading, self.buyer_door):
             cb.observe(self._on_input, "value")
-        self.facts = W.HTML(layout=full_width())
-        self.facts.add_class("ukm-result")
-        self.matrix = W.HTML(layout=full_width())
-        self.matrix.add_class("ukm-incoterms-matrix")
+        self.facts = output_area("ukm-result")
+        self.matrix = output_area("ukm-incoterms-matrix")
 
     def body(self) -> list[W.Widget]:
         return [
             wrap_row([self.f_rule.box, self.f_mode.box]),
             wrap_row([self.f_fca.box, self.f_thc.box]),
             wrap_row([self.unloading, self.buyer_door]),
-            self.message,
-            self.facts,
-            self.matrix,
-            self.source_info,
+            *self.results(self.facts, self.matrix),
         ]
 
     def conditions(self) -> Conditions:
@@ -130,61 +116,74 @@ class IncotermsExplorer(Calculator):
         return {"rule": rule, "cond": cond, "payers": {i: rule.payer(i, cond) for i in rule.costs}}
 
     def render(self, r: dict[str, Any]) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         rule, cond = r["rule"], r["cond"]
         marks = payer_labels(lang)
-        modes = (
-            t(("Hanya laut dan perairan darat", "Sea and inland waterway only"))
-            if rule.sea_only
-            else t(("Semua moda (laut, udara, darat, multimoda)", "Any mode (sea, air, road, multimodal)"))
-        )
+        modes = T("sea_only", lang) if rule.sea_only else T("any_mode", lang)
         seller_items = [item_label(i, lang) for i, p in r["payers"].items() if p is Payer.SELLER]
         self.shown = {"risk": rule.risk[lang], "modes": modes, **{i: marks[p] for i, p in r["payers"].items()}}
         insurance = ""
         if rule.insurance_clause:
-            insurance = f"<li>{esc(t(('Penjual wajib mengasuransikan', 'Seller must insure')))}: ICC ({esc(rule.insurance_clause)}), {rule.insurance_cover_pct}%</li>"
+            must = T("seller_must_insure", lang)
+            insurance = f"<li>{esc(must)}: ICC ({esc(rule.insurance_clause)}), {rule.insurance_cover_pct}%</li>"
         notes = sorted({c.note for c in rule.costs.values() if c.note})
         self.facts.value = (
-            f"<div style='margin:4px 0'><b style='font-size:115%'>{esc(rule.code)} — {esc(rule.name[lang])}</b><ul style='margin:4px 0;padding-left:18px'>"
-            f"<li><b>{esc(t(('Risiko berpindah', 'Risk passes')))}:</b> <span class='ukm-risk'>{esc(rule.risk[lang])}</span></li>"
-            f"<li><b>{esc(t(('Moda', 'Modes')))}:</b> <span class='ukm-modes'>{esc(modes)}</span></li>{insurance}"
-            f"<li><b>{esc(t(('Dibayar penjual', 'Seller pays')))}:</b> {esc(', '.join(seller_items))}</li></ul>"
+            f"<div style='margin:4px 0'><b style='font-size:115%'>{esc(rule.code)} — {esc(rule.name[lang])}</b><ul "
+            "style='margin:4px 0;padding-left:18px'>"
+            f"<li><b>{esc(T('risk_passes', lang))}:</b> <span class='ukm-risk'>{esc(rule.risk[lang])}</span></li>"
+            f"<li><b>{esc(T('modes', lang))}:</b> <span class='ukm-modes'>{esc(modes)}</span></li>{insurance}"
+            f"<li><b>{esc(T('seller_pays', lang))}:</b> {esc(', '.join(seller_items))}</li></ul>"
             + "".join(f"<div style='font-size:88%'>({esc(n)}) {esc(note_text(n, lang))}</div>" for n in notes)
             + "</div>"
         )
         self.matrix.value = self._matrix(rule.code, cond, lang)
 
     def _matrix(self, chosen: str, cond: Conditions, lang: str) -> str:
+        """Who pays each cost under every rule: a coloured matrix on a wide screen; on a phone,
+        where eleven columns cannot fit, one line per cost item naming the rules under which
+        the seller pays it and those under which the buyer does (the same facts, no sideways scroll)."""
         marks = payer_labels(lang)
-        lang = lang if lang in SHORT else "id"
+        lang = lang_or_default(lang)
         all_rules = incoterms.rules()
-        head = "".join(
-            f"<th style='padding:2px 4px;{'outline:3px solid #333;' if c == chosen else ''}'>{esc(c)}</th>"
-            for c in all_rules
-        )
+        payers = {item: {code: r.payer(item, cond) for code, r in all_rules.items()} for item in incoterms.cost_items()}
+        head = "".join(f"<th class='{'ukm-chosen' if c == chosen else ''}'>{esc(c)}</th>" for c in all_rules)
         body = []
-        for item in incoterms.cost_items():
-            cells = []
-            for code, rule in all_rules.items():
-                p = rule.payer(item, cond)
-                style = f"background:{COLORS[p]};text-align:center;padding:2px 4px;font-size:85%;" + (
-                    "font-weight:bold;outline:2px solid #333;" if code == chosen else ""
-                )
-                cells.append(f"<td style='{style}' title='{esc(marks[p])}'>{esc(SHORT[lang][p])}</td>")
-            body.append(
-                f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>"
+        for item, by_rule in payers.items():
+            cells = "".join(
+                f"<td class='ukm-payer{' ukm-chosen' if code == chosen else ''}' style='background:{COLORS[p]}' "
+                f"title='{esc(marks[p])}'>{esc(local(SHORT[p], lang))}</td>"
+                for code, p in by_rule.items()
             )
-        legend = " ".join(
-            f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(SHORT[lang][p])} = {esc(marks[p] if p is not Payer.NONE else self.t(('tidak wajib', 'no duty')))}</span>"
+            body.append(f"<tr><td>{esc(item_label(item, lang))}</td>{cells}</tr>")
+        legend = "".join(
+            f"<span style='background:{COLORS[p]}'>{esc(local(SHORT[p], lang))} = "
+            f"{esc(marks[p] if p is not Payer.NONE else T('no_duty', lang))}</span>"
             for p in (Payer.SELLER, Payer.BUYER, Payer.NONE)
         )
-        return (
-            f"<div style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>"
+        wide = (
+            "<div class='ukm-wide-only'><table class='ukm-matrix'>"
+            f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<div class='ukm-legend' style='margin-top:4px'>{legend}</div></div>"
         )
+        items = []
+        for item, by_rule in payers.items():
+            sides = []
+            for payer in (Payer.SELLER, Payer.BUYER, Payer.NONE):
+                codes = [c for c, p in by_rule.items() if p is payer]
+                if not codes:
+                    continue
+                listed = ", ".join(f"<b>{esc(c)}</b>" if c == chosen else esc(c) for c in codes)
+                name = marks[payer] if payer is not Payer.NONE else T("no_duty", lang)
+                sides.append(f"<span class='ukm-side' style='background:{COLORS[payer]}'>{esc(name)}: {listed}</span>")
+            items.append(f"<li><span class='ukm-item'>{esc(item_label(item, lang))}</span>{''.join(sides)}</li>")
+        narrow = (
+            f"<div class='ukm-narrow-only'><div class='ukm-note'>{esc(T('matrix_by_item', lang, rule=chosen))}</div>"
+            f"<ul class='ukm-item-list'>{''.join(items)}</ul></div>"
+        )
+        return wide + narrow
 
     def sources_html(self) -> str:
-        return f"<div class='ukm-source' style='font-size:90%;color:#444'>{esc(self.t(('Sumber', 'Source')))}: {esc(incoterms.source())}</div>"
+        return note_html(f"{T('source', self.lang)}: {incoterms.source()}", "ukm-source")
 
 
 def app(**kw) -> W.Widget:

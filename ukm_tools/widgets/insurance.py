@@ -14,28 +14,24 @@ import ipywidgets as W
 from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import SEA_MODES
-from ukm_tools.insurance import CLAUSE_LABELS, Method, insure
-from ukm_tools.messages import register
+from ukm_tools.insurance import CLAUSE_LABELS, MIN_COVER_PCT, Method, insure
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.base import (
     Calculator,
     ChoiceField,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    note_html,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 
-register(
-    {},
-    fields={
-        "cfr": {"id": "Nilai CFR/CPT", "en": "CFR/CPT value"},
-        "cover_pct": {"id": "Pertanggungan (% dari CIF)", "en": "Cover (% of CIF)"},
-    },
-)
+T = section("widgets.insurance", "insurance")
 
 
 def case_cfr(case) -> Money:
@@ -45,41 +41,26 @@ def case_cfr(case) -> Money:
 
 
 class InsuranceCalculator(Calculator):
+    texts = T
     key = "insurance"
-    title = ("Kalkulator asuransi pengangkutan", "Marine cargo insurance")
-    intro = (
-        "Premi, nilai CIF dan nilai pertanggungan (110% CIF) — dua cara hitung berdampingan.",
-        "Premium, CIF value and insured amount (110% of CIF) — both methods side by side.",
-    )
 
     def setup(self) -> None:
-        self.f_cfr = self.field(NumberField("cfr", ("Nilai CFR/CPT kiriman", "Shipment CFR/CPT value")))
-        self.f_currency = self.field(
-            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
-        self.f_rate = self.field(NumberField("insurance_rate_pct", ("Tarif premi (%)", "Premium rate (%)")))
+        self.f_cfr = self.field(NumberField("cfr", T.msg("cfr")))
+        self.f_currency = self.field(currency_field())
+        self.f_rate = self.field(NumberField("insurance_rate_pct", T.msg("rate")))
         self.f_clause = self.field(
-            ChoiceField(
-                "clause", ("Klausul", "Clause"), [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()], "C"
-            )
+            ChoiceField("clause", T.msg("clause"), [(v, k) for k, v in CLAUSE_LABELS.items()], "C")
         )
         self.f_clause.input.observe(self._on_clause, "value")
-        self.f_cover = self.field(
-            NumberField("cover_pct", ("Pertanggungan (% dari CIF)", "Cover (% of CIF)"), min_width="110px")
-        )
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-insurance-table")
+        self.f_cover = self.field(NumberField("cover_pct", T.msg("cover"), min_width="110px"))
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-insurance-table")
 
     def body(self) -> list[W.Widget]:
         return [
             wrap_row([self.f_cfr.box, self.f_currency.box]),
             wrap_row([self.f_rate.box, self.f_clause.box, self.f_cover.box]),
-            self.message,
-            self.summary,
-            self.table,
-            self.source_info,
+            *self.results(self.summary, self.table),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -98,12 +79,13 @@ class InsuranceCalculator(Calculator):
         ins = case.insurance
         self.f_clause.input.value = extras.get("clause") or ((ins.clause or "C") if ins else "C")
         self._fill_rate(self.f_clause.input.value)
-        self.f_cover.show(extras.get("cover_pct", 110), lang)
+        self.f_cover.show(extras.get("cover_pct", MIN_COVER_PCT), lang)
 
     def _fill_rate(self, clause: str) -> None:
         """The case's premium rate for ``clause`` (per-clause rate, else its single rate)."""
         ins = self.case.insurance
-        rate = (ins.rates_pct.get(clause, ins.rate_pct) if ins else None) or Decimal("0.2")
+        rates = {str(c): r for c, r in ins.rates_pct.items()} if ins else {}
+        rate = rates.get(clause, ins.rate_pct if ins else None) or Decimal("0.2")
         self.f_rate.show(rate, self.lang)
 
     def _on_clause(self, change: dict) -> None:
@@ -143,7 +125,7 @@ class InsuranceCalculator(Calculator):
 
     def render(self, result) -> None:
         inclusive, simple = result
-        lang, t = self.lang, self.t
+        lang = self.lang
         self.shown = {
             "premium_inclusive": format_money(inclusive.premium, lang),
             "premium_simple": format_money(simple.premium, lang),
@@ -153,25 +135,26 @@ class InsuranceCalculator(Calculator):
             "cif_simple": format_money(simple.cif, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:110%;margin:4px 0'>{esc(t(('Premi', 'Premium')))}: "
+            f"<div style='font-size:110%;margin:4px 0'>{esc(T('premium', lang))}: "
             f"<b class='ukm-premium'>{esc(self.shown['premium_inclusive'])}</b> "
-            f"({esc(t(('cara sederhana', 'simple method')))}: {esc(self.shown['premium_simple'])}) — "
-            f"{esc(t(('nilai pertanggungan', 'insured amount')))} <b class='ukm-insured'>{esc(self.shown['insured_inclusive'])}</b></div>"
+            f"({esc(T('simple_method_lower', lang))}: {esc(self.shown['premium_simple'])}) — "
+            f"{esc(T('insured_amount', lang))} <b class='ukm-insured'>{esc(self.shown['insured_inclusive'])}</b></div>"
         )
         rows = [
             [label, a, b]
-            for (label, a), (_, b) in zip(inclusive.rows(lang), simple.rows(lang))
-            if label not in ("Metode", "Method")
+            for (label, a), (_, b) in zip(
+                inclusive.rows(lang, with_method=False), simple.rows(lang, with_method=False), strict=True
+            )
         ]
-        header = ["", t(("Premi ikut diasuransikan", "Premium included")), t(("Cara sederhana", "Simple method"))]
+        header = ["", T("premium_included", lang), T("simple_method", lang)]
         self.table.value = html_table(header, rows, numeric_from=1) + (
-            f"<div style='font-size:90%;margin-top:4px'>{esc(t(('Selisih premi', 'Premium difference')))}: "
+            f"<div style='font-size:90%;margin-top:4px'>{esc(T('premium_difference', lang))}: "
             f"{esc(format_money(inclusive.premium - simple.premium, lang))}. "
-            f"{esc(t(('Cara sederhana sedikit kurang mengasuransikan: premi sendiri tidak ikut ditanggung.', 'The simple method slightly under-insures: the premium itself is not covered.')))}</div>"
+            f"{esc(T('simple_under_insures', lang))}</div>"
         )
 
     def sources_html(self) -> str:
-        case_src = f"<div style='font-size:90%;color:#444'>{esc(self.t(('Nilai CFR awal dari kasus', 'Starting CFR value from the case')))}: {esc(self.case.title or self.case.case)}</div>"
+        case_src = note_html(f"{T('cfr_from_case', self.lang)}: {self.case.title or self.case.case}")
         return case_src + sheet_banner(self.sheet, self.today, self.max_rate_age_days, self.lang)
 
 

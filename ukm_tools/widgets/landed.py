@@ -15,22 +15,22 @@ from ukm_tools import checks
 from ukm_tools.errors import UkmError
 from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.landed import LandedCost, landed_cost
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
-    ChoiceField,
     Field,
     NumberField,
+    currency_field,
     esc,
-    full_width,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 
-register({}, fields={"preference": {"id": "Sertifikat preferensi", "en": "Preferential certificate"}})
+T = section("widgets.landed", "landed")
 
 
 def case_cif(case) -> Money:
@@ -39,51 +39,33 @@ def case_cif(case) -> Money:
 
 
 class LandedCostCalculator(Calculator):
+    texts = T
     key = "landed"
-    title = ("Biaya sampai di tujuan (dengan / tanpa Form D)", "Landed cost (with / without Form D)")
-    intro = (
-        "Berapa yang dibayar pembeli sampai barang di gudangnya, dan berapa yang dihemat bila Anda melampirkan SKA preferensi (Form D).",
-        "What the buyer pays to get the goods into the warehouse, and what a preferential certificate (Form D) saves.",
-    )
 
     def setup(self) -> None:
-        self.f_cif = self.field(NumberField("cif", ("Nilai CIF kiriman", "Shipment CIF value")))
-        self.f_currency = self.field(
-            ChoiceField("currency", ("Mata uang", "Currency"), [("USD", "USD")], "USD", min_width="90px")
-        )
-        self.f_qty = self.field(NumberField("quantity", ("Jumlah unit", "Units"), min_width="100px"))
-        self.f_duty = self.field(
-            NumberField("duty_pct", ("Bea masuk umum / MFN (%)", "Normal (MFN) duty (%)"), min_width="110px")
-        )
-        self.f_pref = self.field(
-            NumberField(
-                "preferential_duty_pct", ("Bea masuk dengan Form D (%)", "Duty with Form D (%)"), min_width="110px"
-            )
-        )
-        self.f_vat = self.field(
-            NumberField(
-                "vat_pct", ("PPN/pajak penjualan tujuan (%)", "VAT / sales tax at destination (%)"), min_width="110px"
-            )
-        )
+        self.f_cif = self.field(NumberField("cif", T.msg("cif")))
+        self.f_currency = self.field(currency_field())
+        self.f_qty = self.field(NumberField("quantity", T.msg("quantity"), min_width="100px"))
+        self.f_duty = self.field(NumberField("duty_pct", T.msg("duty"), min_width="110px"))
+        self.f_pref = self.field(NumberField("preferential_duty_pct", T.msg("preferential_duty"), min_width="110px"))
+        self.f_vat = self.field(NumberField("vat_pct", T.msg("vat"), min_width="110px"))
         self.f_charges = self.field(
             NumberField(
                 "destination_charges",
-                ("Biaya di tujuan (pelabuhan, urus impor, antar)", "Destination charges (port, clearance, delivery)"),
+                T.msg("charges"),
             )
         )
-        self.f_preference = self.field(Field("preference", ("Nama sertifikat", "Certificate name"), "Form D (ATIGA)"))
+        self.f_preference = self.field(Field("preference", T.msg("certificate"), "Form D (ATIGA)"))
         self.vat_on_charges = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
         self.label(
             self.vat_on_charges,
             "description",
-            ("PPN juga dikenakan pada biaya di tujuan", "VAT also charged on destination charges"),
+            T.msg("vat_on_charges"),
         )
         self.vat_on_charges.observe(self._on_input, "value")
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-landed-table")
-        self.chart = charts.image_widget()
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-landed-table")
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -91,11 +73,7 @@ class LandedCostCalculator(Calculator):
             wrap_row([self.f_duty.box, self.f_pref.box, self.f_vat.box]),
             wrap_row([self.f_charges.box, self.f_preference.box]),
             self.vat_on_charges,
-            self.message,
-            self.summary,
-            self.table,
-            self.chart,
-            self.source_info,
+            *self.results(self.summary, self.table, self.chart),
         ]
 
     def apply_case(self, case, extras: dict[str, Any]) -> None:
@@ -112,9 +90,11 @@ class LandedCostCalculator(Calculator):
         self.f_cif.show(cif.amount, lang)
         self.f_currency.set_options([(c, c) for c in currencies], cif.currency, lang)
         self.f_qty.show(extras.get("quantity", case.quantity), lang)
-        self.f_duty.show(extras.get("duty_pct", case.import_.duty_pct or 5), lang)
-        self.f_pref.show(extras.get("preferential_duty_pct", 0), lang)
-        self.f_vat.show(extras.get("vat_pct", case.import_.vat_pct or 10), lang)
+        # The case's import terms: the normal duty, the duty with the preference (Form D), the tax.
+        imp = case.import_
+        self.f_duty.show(extras.get("duty_pct", imp.normal_duty_pct), lang)
+        self.f_pref.show(extras.get("preferential_duty_pct", imp.duty_pct), lang)
+        self.f_vat.show(extras.get("vat_pct", imp.vat_pct), lang)
         self.f_charges.show(extras.get("destination_charges", 0), lang)
         self.f_preference.raw = extras.get("preference", "Form D (ATIGA)")
         self.vat_on_charges.value = bool(extras.get("vat_on_charges", False))
@@ -156,7 +136,7 @@ class LandedCostCalculator(Calculator):
         )
 
     def render(self, lc: LandedCost) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         self.shown = {
             "standard": format_money(lc.standard.total, lang),
             "preferential": format_money(lc.preferential.total, lang),
@@ -164,8 +144,10 @@ class LandedCostCalculator(Calculator):
             "saving_per_unit": format_money(lc.saving_per_unit, lang),
         }
         self.summary.value = (
-            f"<div style='font-size:110%;margin:4px 0'>{esc(t(('Dengan', 'With')))} {esc(lc.preference)} {esc(t(('pembeli hemat', 'the buyer saves')))} "
-            f"<b class='ukm-saving'>{esc(self.shown['saving'])}</b> ({esc(self.shown['saving_per_unit'])} / unit).</div>"
+            f"<div style='font-size:110%;margin:4px 0'>{esc(T('with', lang))} {esc(lc.preference)} "
+            f"{esc(T('buyer_saves', lang))} "
+            f"<b class='ukm-saving'>{esc(self.shown['saving'])}</b> ({esc(self.shown['saving_per_unit'])} / "
+            "unit).</div>"
         )
         df = lc.to_dataframe(lang)
         self.table.value = html_table(
@@ -176,25 +158,22 @@ class LandedCostCalculator(Calculator):
         )
 
     def draw_chart(self, lc: LandedCost) -> None:
-        t = self.t
-        self.chart.value = charts.bars(
-            [t(("Tanpa preferensi", "Without preference")), f"{t(('Dengan', 'With'))} {lc.preference}"],
-            [lc.standard.total.amount, lc.preferential.total.amount],
-            lang=self.lang,
-            title=t(("Biaya sampai di pembeli", "Landed cost")),
-            ylabel=lc.standard.total.currency,
-            colors=["#ef6c00", "#2e7d32"],
-        )
+        lang = self.lang
+        bars = [
+            charts.Bar(
+                T("without", lang), format_money(lc.standard.total, lang), lc.standard.total.amount, color=charts.ACCENT
+            ),
+            charts.Bar(
+                f"{T('with', lang)} {lc.preference}",
+                format_money(lc.preferential.total, lang),
+                lc.preferential.total.amount,
+                color=charts.SELLER,
+            ),
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
-        note = esc(
-            self.t(
-                (
-                    "Tarif bea masuk dan PPN: isi menurut tarif negara tujuan (mis. ASEAN Tariff Finder); nilai CIF awal dari kasus.",
-                    "Duty and VAT rates: fill in the destination's tariff (e.g. ASEAN Tariff Finder); starting CIF from the case.",
-                )
-            )
-        )
+        note = esc(T("sources", self.lang))
         return f"<div style='font-size:90%;color:#444'>{note}</div>" + sheet_banner(
             self.sheet, self.today, self.max_rate_age_days, self.lang
         )

@@ -14,10 +14,12 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools.case import PaymentPlan
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
+    DEFAULT_MAX_FEE_AGE_DAYS,
     FeeSchedule,
     collection_cost,
     compare_methods,
@@ -34,16 +36,16 @@ from ukm_tools.widgets.base import (
     NumberField,
     env_int,
     esc,
-    full_width,
+    heading,
     html_table,
+    output_area,
     rate_banner,
     wrap_row,
 )
 
-register({}, fields={"breakdown_method": {"id": "Rincian untuk", "en": "Breakdown for"}})
-
-DEFAULT_MAX_FEE_AGE_DAYS = 180
 RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c62828", 6: "#8e0000"}
+
+T = section("widgets.payments", "payments")
 
 
 def fee_schedule() -> FeeSchedule:
@@ -52,12 +54,8 @@ def fee_schedule() -> FeeSchedule:
 
 
 class PaymentsCalculator(Calculator):
+    texts = T
     key = "payments"
-    title = ("Perbandingan cara pembayaran", "Payment-method comparator")
-    intro = (
-        "Biaya bank dan risiko tiap cara pembayaran untuk invoice Anda; rincian biaya dan diskonto wesel D/A.",
-        "Bank cost and risk of each way to get paid for your invoice; fee breakdown and D/A draft discounting.",
-    )
 
     def __init__(self, case=None, *, schedule: FeeSchedule | None = None, max_fee_age_days: int | None = None, **kw):
         self.schedule = schedule or fee_schedule()
@@ -68,39 +66,35 @@ class PaymentsCalculator(Calculator):
 
     def setup(self) -> None:
         cur = self.schedule.currency
-        self.f_invoice = self.field(NumberField("invoice", (f"Nilai invoice ({cur})", f"Invoice amount ({cur})")))
+        self.f_invoice = self.field(NumberField("invoice", T.msg("invoice", cur=cur)))
         self.f_tenor = self.field(
             NumberField(
                 "tenor_days",
-                ("Jangka waktu bayar (hari)", "Tenor (days)"),
-                hint=("0 = saat dokumen diserahkan", "0 = at sight"),
+                T.msg("tenor"),
+                hint=T.msg("tenor_hint"),
                 min_width="120px",
             )
         )
         self.f_rate = self.field(
             NumberField(
                 "annual_rate_pct",
-                ("Bunga diskonto setahun (%)", "Discount rate a year (%)"),
-                hint=("boleh kosong", "may be blank"),
+                T.msg("discount_rate"),
+                hint=T.msg("may_be_blank"),
                 min_width="120px",
             )
         )
-        self.f_amend = self.field(NumberField("amendments", ("Amendemen L/C", "L/C amendments"), min_width="100px"))
-        self.f_discr = self.field(
-            NumberField("discrepancies", ("Diskrepansi dokumen", "Document discrepancies"), min_width="100px")
-        )
-        self.f_validity = self.field(
-            NumberField("validity_days", ("Masa berlaku L/C (hari)", "Credit validity (days)"), min_width="100px")
-        )
+        self.f_amend = self.field(NumberField("amendments", T.msg("amendments"), min_width="100px"))
+        self.f_discr = self.field(NumberField("discrepancies", T.msg("discrepancies"), min_width="100px"))
+        self.f_validity = self.field(NumberField("validity_days", T.msg("validity"), min_width="100px"))
         methods = load_payment_methods()
         self.f_sort = self.field(
             ChoiceField(
                 "sort_by",
-                ("Urutkan menurut", "Sort by"),
+                T.msg("sort_by"),
                 [
-                    (("Risiko eksportir", "Exporter risk"), "exporter_risk"),
-                    (("Biaya", "Cost"), "cost"),
-                    (("Risiko importir", "Importer risk"), "importer_risk"),
+                    (T.msg("sort_exporter_risk"), "exporter_risk"),
+                    (T.msg("sort_cost"), "cost"),
+                    (T.msg("sort_importer_risk"), "importer_risk"),
                 ],
                 "exporter_risk",
             )
@@ -108,20 +102,16 @@ class PaymentsCalculator(Calculator):
         self.f_method = self.field(
             ChoiceField(
                 "breakdown_method",
-                ("Rincian biaya untuk", "Fee breakdown for"),
-                [((m.label["id"], m.label["en"]), code) for code, m in methods.items()],
+                T.msg("breakdown_for"),
+                [(m.label, code) for code, m in methods.items()],
                 "lc_confirmed",
             )
         )
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-payments-table")
-        self.breakdown = W.HTML(layout=full_width())
-        self.breakdown.add_class("ukm-breakdown")
-        self.discount = W.HTML(layout=full_width())
-        self.discount.add_class("ukm-discount")
-        self.chart = charts.image_widget()
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-payments-table")
+        self.breakdown = output_area("ukm-breakdown")
+        self.discount = output_area("ukm-discount")
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -147,13 +137,15 @@ class PaymentsCalculator(Calculator):
             except UkmError:
                 invoice = Decimal(10000)
         self.f_invoice.show(invoice, lang)
-        self.f_tenor.show(extras.get("tenor_days", 60), lang)
-        rate = extras.get("annual_rate_pct", Decimal("8"))
+        # The case study's payment: the tenor the buyer asks for, what waiting costs a year.
+        plan = case.payment or PaymentPlan()
+        self.f_tenor.show(extras.get("tenor_days", plan.tenor_days_asked), lang)
+        rate = extras.get("annual_rate_pct", plan.funding_rate_pct)
         if rate is None or rate == "":
             self.f_rate.raw = ""
         else:
             self.f_rate.show(rate, lang)
-        self.f_amend.show(extras.get("amendments", 1), lang)
+        self.f_amend.show(extras.get("amendments", plan.amendments), lang)
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
         self.f_sort.input.value = extras.get("sort_by", "exporter_risk")
@@ -204,23 +196,24 @@ class PaymentsCalculator(Calculator):
         return {"comparison": comparison, "breakdown": breakdown, "discount": discount, "gross_up": gross_up}
 
     def render(self, result: dict[str, Any]) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         comp = result["comparison"]
         self.shown = {r.method.code: format_money(r.total, lang) for r in comp.rows}
         cheapest = min(comp.rows, key=lambda r: (r.total.amount, r.method.exporter_risk))
         safest = min(comp.rows, key=lambda r: (r.method.exporter_risk, r.total.amount))
         self.summary.value = (
-            f"<div style='margin:4px 0'>{esc(t(('Paling aman bagi Anda', 'Safest for you')))}: <b>{esc(safest.method.label[lang])}</b> "
-            f"({esc(format_money(safest.total, lang))}); {esc(t(('paling murah', 'cheapest')))}: <b>{esc(cheapest.method.label[lang])}</b> "
+            f"<div style='margin:4px 0'>{esc(T('safest', lang))}: <b>{esc(safest.method.label[lang])}</b> "
+            f"({esc(format_money(safest.total, lang))}); {esc(T('cheapest', lang))}: "
+            f"<b>{esc(cheapest.method.label[lang])}</b> "
             f"({esc(format_money(cheapest.total, lang))}).</div>"
         )
         header = [
-            t(("Cara bayar", "Method")),
-            t(("Risiko eksportir (1 = paling aman)", "Exporter risk (1 = safest)")),
-            t(("Risiko importir", "Importer risk")),
-            t(("Biaya bank", "Bank fees")),
-            t(("Biaya dana", "Financing")),
-            t(("Total", "Total")),
+            T("col_method", lang),
+            T("col_exporter_risk", lang),
+            T("col_importer_risk", lang),
+            T("col_fees", lang),
+            T("col_financing", lang),
+            T("col_total", lang),
         ]
         rows = [
             [
@@ -235,28 +228,22 @@ class PaymentsCalculator(Calculator):
         ]
         note = ""
         if comp.annual_rate_pct is None:
-            note = f"<div style='font-size:90%'>{esc(t(('Biaya dana tidak dihitung: suku bunga kosong.', 'Financing not counted: no interest rate given.')))}</div>"
+            note = f"<div style='font-size:90%'>{esc(T('no_rate', lang))}</div>"
         self.table.value = html_table(header, rows, numeric_from=1) + note
 
         b = result["breakdown"]
         self.shown["breakdown_total"] = format_money(b.total, lang)
         brows = [[ln.label(lang), ln.rule_text(lang), format_money(ln.amount, lang)] for ln in b.lines]
-        brows.append([t(("Jumlah", "Total")), "", format_money(b.total, lang)])
+        brows.append([T("total", lang), "", format_money(b.total, lang)])
         self.breakdown.value = (
-            f"<h4 style='margin:8px 0 2px'>{esc(t(('Rincian biaya bank', 'Bank fee breakdown')))}: {esc(b.method.label[lang])}</h4>"
-            + html_table(
-                [t(("Biaya", "Fee")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))],
-                brows,
-                numeric_from=2,
-                highlight_last=True,
-            )
+            self._cost_table(f"{T('breakdown', lang)}: {b.method.label[lang]}", "col_fee", brows)
             + f"<div style='font-size:90%'>{esc(b.method.summary[lang])}</div>"
         )
 
         d = result["discount"]
         if d is None:
             self.shown.pop("discount_net", None)
-            self.discount.value = f"<div style='font-size:90%'>{esc(t(('Isi bunga dan jangka waktu (> 0 hari) untuk menghitung diskonto wesel D/A.', 'Enter a rate and a tenor (> 0 days) to discount a D/A draft.')))}</div>"
+            self.discount.value = f"<div style='font-size:90%'>{esc(T('discount_needs_rate', lang))}</div>"
         else:
             self.shown["discount_net"] = format_money(d.net, lang)
             self.shown["gross_up"] = format_money(result["gross_up"], lang)
@@ -264,38 +251,37 @@ class PaymentsCalculator(Calculator):
             cols = list(df.columns)
             drows = [[str(r[cols[0]]), str(r[cols[3]]), str(r[cols[1]])] for _, r in df.iterrows()]
             self.discount.value = (
-                f"<h4 style='margin:8px 0 2px'>{esc(t(('Diskonto wesel D/A', 'D/A draft discounting')))}</h4>"
-                + html_table(
-                    [t(("Pos", "Item")), t(("Perhitungan", "How")), t(("Jumlah", "Amount"))],
-                    drows,
-                    numeric_from=2,
-                    highlight_last=True,
-                )
-                + f"<div style='margin-top:4px'>{esc(t(('Agar tetap menerima', 'To still receive')))} {esc(format_money(d.face, lang))} "
-                f"{esc(t(('bersih, nilai wesel harus', 'net, the draft must be for')))} <b class='ukm-gross-up'>{esc(self.shown['gross_up'])}</b>.</div>"
+                self._cost_table(T("discounting", lang), "col_item", drows)
+                + f"<div style='margin-top:4px'>{esc(T('to_still_receive', lang))} {esc(format_money(d.face, lang))} "
+                f"{esc(T('draft_must_be', lang))} <b class='ukm-gross-up'>{esc(self.shown['gross_up'])}</b>.</div>"
             )
 
+    def _cost_table(self, title: str, first_column: str, rows: list[list[str]]) -> str:
+        """A titled table of costs: what, how it is computed, how much (the last row the total)."""
+        lang = self.lang
+        header = [T(first_column, lang), T("col_how", lang), T("col_amount", lang)]
+        return heading(title) + html_table(header, rows, numeric_from=2, highlight_last=True)
+
     def draw_chart(self, result: dict[str, Any]) -> None:
-        comp, t = result["comparison"], self.t
-        self.chart.value = charts.bars(
-            [r.method.label[self.lang] for r in comp.rows],
-            [r.total.amount for r in comp.rows],
-            lang=self.lang,
-            title=t(
-                ("Biaya tiap cara bayar (warna = risiko eksportir)", "Cost of each method (colour = exporter risk)")
-            ),
-            ylabel=comp.invoice.currency,
-            colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
-        )
+        comp, lang = result["comparison"], self.lang
+        bars = [
+            charts.Bar(
+                r.method.label[lang],
+                format_money(r.total, lang),
+                r.total.amount,
+                color=RISK_COLORS.get(r.method.exporter_risk, charts.NEUTRAL),
+            )
+            for r in comp.rows
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         s = self.schedule
         return rate_banner(
-            s.date,
+            s,
             f"{s.bank} — {s.source}",
-            ("tarif biaya bank", "bank fee schedule"),
-            age_days=s.age_days(self.today),
-            stale=s.is_stale(self.max_fee_age_days, self.today),
+            T.msg("fee_schedule"),
+            today=self.today,
             max_age_days=self.max_fee_age_days,
             lang=self.lang,
         )

@@ -7,16 +7,18 @@ The same case is what "Simpan" writes and what the quotation / pro-forma PDF sho
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import ipywidgets as W
 
 from ukm_tools import incoterms
-from ukm_tools.documents.quotation import document_number, quotation_pdf
+from ukm_tools.documents.quotation import Kind, document_number, quotation_pdf
 from ukm_tools.errors import UkmError
-from ukm_tools.incoterms import item_label
+from ukm_tools.incoterms import MODE_LABELS, item_labels
 from ukm_tools.insurance import CLAUSE_LABELS, METHOD_LABELS, Method
-from ukm_tools.messages import register
+from ukm_tools.messages import Msg, section
 from ukm_tools.money import format_money, format_number
 from ukm_tools.pricing import PRICED_ITEMS, PriceBuildUp
 from ukm_tools.widgets import case_io, charts
@@ -25,39 +27,22 @@ from ukm_tools.widgets.base import (
     ChoiceField,
     Field,
     NumberField,
+    currency_field,
     esc,
     full_width,
+    heading,
     html_table,
+    output_area,
     sheet_banner,
     wrap_row,
 )
 from ukm_tools.widgets.rates import RateFields
 
-register(
-    {},
-    fields={
-        "named_place": {"id": "Tempat yang disebut", "en": "Named place"},
-        "validity_days": {"id": "Masa berlaku (hari)", "en": "Validity (days)"},
-        "duty_pct": {"id": "Bea masuk (%)", "en": "Import duty (%)"},
-        "vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-        "import_vat_pct": {"id": "PPN/GST impor (%)", "en": "Import VAT/GST (%)"},
-        "mode": {"id": "Moda angkutan", "en": "Transport mode"},
-        "quote_currency": {"id": "Mata uang penawaran", "en": "Quote currency"},
-    },
-)
-
-MODE_LABELS = {
-    "sea": ("Laut", "Sea"),
-    "inland_waterway": ("Perairan darat", "Inland waterway"),
-    "road": ("Darat (truk)", "Road"),
-    "rail": ("Kereta api", "Rail"),
-    "air": ("Udara", "Air"),
-    "multimodal": ("Multimoda", "Multimodal"),
-}
+T = section("widgets.price", "widgets.base")
 
 
-def rule_options() -> list[tuple[tuple[str, str], str]]:
-    return [((f"{c} — {r.name['id']}", f"{c} — {r.name['en']}"), c) for c, r in incoterms.rules().items()]
+def rule_options() -> list[tuple[Msg, str]]:
+    return [(T.msg("rule_option", code=c, name=r.name), c) for c, r in incoterms.rules().items()]
 
 
 class CostRow:
@@ -67,20 +52,20 @@ class CostRow:
         self, calc: PriceBuildUpCalculator, index: int, currencies: list[str], cost: dict[str, Any] | None = None
     ):
         cost = cost or {}
-        self.name = calc.field(Field(f"costs[{index}].name", ("Nama biaya", "Cost"), cost.get("name", "")))
+        self.name = calc.field(Field(f"costs[{index}].name", T.msg("cost_name"), cost.get("name", "")))
         self.item = calc.field(
             ChoiceField(
                 f"costs[{index}].item",
-                ("Jenis (Incoterms)", "Item (Incoterms)"),
-                [((item_label(i, "id"), item_label(i, "en")), i) for i in PRICED_ITEMS],
+                T.msg("cost_item"),
+                [(item_labels(i), i) for i in PRICED_ITEMS],
                 cost.get("item", PRICED_ITEMS[0]),
             )
         )
-        self.amount = calc.field(NumberField(f"costs[{index}].amount", ("Jumlah", "Amount"), min_width="110px"))
+        self.amount = calc.field(NumberField(f"costs[{index}].amount", T.msg("cost_amount"), min_width="110px"))
         self.currency = calc.field(
             ChoiceField(
                 f"costs[{index}].currency",
-                ("Mata uang", "Currency"),
+                T.msg("currency"),
                 [(c, c) for c in currencies],
                 cost.get("currency", "IDR") if cost.get("currency", "IDR") in currencies else "IDR",
                 min_width="80px",
@@ -89,8 +74,10 @@ class CostRow:
         self.per_unit = cost.get("per_unit", False)
         if "amount" in cost:
             self.amount.show(cost["amount"], calc.lang)
-        self.remove = W.Button(icon="trash", layout=W.Layout(width="36px"), tooltip="hapus / remove")
-        self.box = wrap_row([self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove])
+        self.remove = W.Button(icon="trash", layout=W.Layout(width="36px"), tooltip=T.both("remove_cost"))
+        self.box = wrap_row(
+            [self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove], own_layout=True
+        )
         self.box.layout.border_bottom = "1px dashed #ddd"
 
     def fields(self):
@@ -107,37 +94,25 @@ class CostRow:
 
 
 class PriceBuildUpCalculator(Calculator):
+    texts = T
     key = "price"
-    title = ("Kalkulator harga ekspor (Incoterms 2020)", "Export price build-up (Incoterms 2020)")
-    intro = (
-        "Isi biaya Anda; harga dihitung dari EXW sampai Incoterm yang dipilih, per unit dan per kiriman.",
-        "Enter your costs; the price builds up from EXW to the chosen Incoterm, per unit and per shipment.",
-    )
 
     def setup(self) -> None:
-        self.f_hpp = self.field(NumberField("hpp", ("HPP per unit (Rp)", "Unit cost HPP (Rp)")))
-        self.f_packing = self.field(
-            NumberField("packing", ("Kemasan ekspor per unit (Rp)", "Export packing per unit (Rp)"))
-        )
-        self.f_markup = self.field(NumberField("markup_pct", ("Markup (%)", "Markup (%)")))
-        self.f_qty = self.field(NumberField("quantity", ("Jumlah unit per kiriman", "Units per shipment")))
-        self.f_rule = self.field(ChoiceField("incoterm", ("Incoterm", "Incoterm"), rule_options(), "FOB"))
-        self.f_mode = self.field(
-            ChoiceField("mode", ("Moda angkutan", "Transport mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea")
-        )
-        self.f_place = self.field(Field("named_place", ("Tempat yang disebut", "Named place")))
-        self.f_currency = self.field(
-            ChoiceField(
-                "quote_currency", ("Mata uang penawaran", "Quote currency"), [("USD", "USD")], "USD", min_width="90px"
-            )
-        )
+        self.f_hpp = self.field(NumberField("hpp", T.msg("hpp")))
+        self.f_packing = self.field(NumberField("packing", T.msg("packing")))
+        self.f_markup = self.field(NumberField("markup_pct", T.msg("markup")))
+        self.f_qty = self.field(NumberField("quantity", T.msg("quantity")))
+        self.f_rule = self.field(ChoiceField("incoterm", T.msg("incoterm"), rule_options(), "FOB"))
+        self.f_mode = self.field(ChoiceField("mode", T.msg("mode"), [(v, k) for k, v in MODE_LABELS.items()], "sea"))
+        self.f_place = self.field(Field("named_place", T.msg("named_place")))
+        self.f_currency = self.field(currency_field("quote_currency", label=T.msg("quote_currency")))
         self.rates = RateFields(self)
         self.f_ins_rates = {
             c: self.field(
                 NumberField(
                     f"insurance_rates_pct.{c}",
-                    (f"Tarif premi ICC ({c}) %", f"Premium rate ICC ({c}) %"),
-                    hint=("boleh kosong", "may be blank") if c == "B" else None,
+                    T.msg("insurance_rate", c=c),
+                    hint=T.msg("may_be_blank") if c == "B" else None,
                     min_width="110px",
                 )
             )
@@ -146,68 +121,53 @@ class PriceBuildUpCalculator(Calculator):
         self.f_clause = self.field(
             ChoiceField(
                 "clause",
-                ("Klausul asuransi", "Insurance clause"),
-                [(("Minimum aturan (C untuk CIF, A untuk CIP)", "Rule's minimum (C for CIF, A for CIP)"), "")]
-                + [((v["id"], v["en"]), k) for k, v in CLAUSE_LABELS.items()],
+                T.msg("clause"),
+                [(T.msg("clause_minimum"), "")] + [(v, k) for k, v in CLAUSE_LABELS.items()],
                 "",
             )
         )
         self.f_method = self.field(
             ChoiceField(
                 "method",
-                ("Cara hitung premi", "Premium method"),
-                [((v["id"], v["en"]), m.value) for m, v in METHOD_LABELS.items()],
+                T.msg("premium_method"),
+                [(v, m.value) for m, v in METHOD_LABELS.items()],
                 "inclusive",
             )
         )
-        self.f_duty = self.field(NumberField("duty_pct", ("Bea masuk (%) — hanya DDP", "Import duty (%) — DDP only")))
-        self.f_vat = self.field(
-            NumberField("vat_pct", ("PPN/GST impor (%) — hanya DDP", "Import VAT/GST (%) — DDP only"))
-        )
-        self.f_seller = self.field(Field("seller.name", ("Nama penjual", "Seller name")))
-        self.f_buyer = self.field(Field("buyer.name", ("Nama pembeli", "Buyer name")))
-        self.f_product = self.field(Field("product.name", ("Nama produk", "Product name")))
-        self.f_unit = self.field(Field("product.unit", ("Satuan", "Unit")))
-        self.f_payment = self.field(Field("payment_terms", ("Syarat pembayaran", "Payment terms")))
-        self.f_validity = self.field(
-            NumberField("validity_days", ("Masa berlaku penawaran (hari)", "Offer valid for (days)"))
-        )
-        self.f_currency.input.observe(self._on_currency, "value")
+        self.f_duty = self.field(NumberField("duty_pct", T.msg("duty")))
+        self.f_vat = self.field(NumberField("vat_pct", T.msg("import_vat")))
+        self.f_seller = self.field(Field("seller.name", T.msg("seller")))
+        self.f_buyer = self.field(Field("buyer.name", T.msg("buyer")))
+        self.f_product = self.field(Field("product.name", T.msg("product")))
+        self.f_unit = self.field(Field("product.unit", T.msg("unit")))
+        self.f_payment = self.field(Field("payment_terms", T.msg("payment_terms")))
+        self.f_validity = self.field(NumberField("validity_days", T.msg("validity")))
+        self.rates.follow(self.f_currency)
 
         self.cost_rows: list[CostRow] = []
         self.costs_box = W.VBox(layout=full_width())
         self.add_cost = W.Button(icon="plus", layout=W.Layout(width="auto"))
         self.add_cost.on_click(lambda _: self._add_cost())
-        self.label(self.add_cost, "description", ("Tambah biaya", "Add a cost"))
+        self.label(self.add_cost, "description", T.msg("add_cost"))
 
-        self.summary = W.HTML(layout=full_width())
-        self.summary.add_class("ukm-result")
-        self.table = W.HTML(layout=full_width())
-        self.table.add_class("ukm-price-table")
-        self.details = W.HTML(layout=full_width())
-        self.chart = charts.image_widget()
+        self.summary = output_area("ukm-result")
+        self.table = output_area("ukm-price-table")
+        self.details = output_area()
+        self.chart = charts.chart_area()
         self.pdf_quote = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_proforma = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_quote.add_class("ukm-pdf-quotation")
         self.pdf_proforma.add_class("ukm-pdf-proforma")
-        self.label(self.pdf_quote, "description", ("PDF penawaran harga", "Quotation PDF"))
-        self.label(self.pdf_proforma, "description", ("PDF faktur proforma", "Pro-forma invoice PDF"))
+        self.label(self.pdf_quote, "description", T.msg("pdf_quotation"))
+        self.label(self.pdf_proforma, "description", T.msg("pdf_proforma"))
         self.pdf_quote.on_click(lambda _: self.make_pdf("quotation"))
         self.pdf_proforma.on_click(lambda _: self.make_pdf("proforma"))
-        self.pdf_status = W.HTML(layout=full_width())
-        self.pdf_status.add_class("ukm-pdf-status")
-        self.section_titles: list[tuple[W.HTML, tuple[str, str]]] = []
+        self.pdf_status = output_area("ukm-pdf-status")
         self._priced: dict[int, Any] = {}  # id(result) -> the case it prices
 
     # --- layout ------------------------------------------------------------------------------
-    def _section(self, text: tuple[str, str]) -> W.HTML:
-        h = W.HTML()
-        self.label(
-            h,
-            "value",
-            (f"<h4 style='margin:8px 0 2px'>{esc(text[0])}</h4>", f"<h4 style='margin:8px 0 2px'>{esc(text[1])}</h4>"),
-        )
-        return h
+    def _section(self, key: str) -> W.HTML:
+        return self.label(W.HTML(), "value", T.msg(key), wrap=heading("{}"))
 
     def body(self) -> list[W.Widget]:
         extra = W.Accordion(
@@ -227,20 +187,20 @@ class PriceBuildUpCalculator(Calculator):
         extra.selected_index = None
         self.offer_details = extra  # titled in relabel(), in the chosen language
         return [
-            self._section(("Barang dan harga pokok", "Goods and cost")),
+            self._section("section_goods"),
             wrap_row([self.f_hpp.box, self.f_packing.box, self.f_markup.box, self.f_qty.box]),
-            self._section(("Syarat penyerahan dan kurs", "Delivery terms and rates")),
+            self._section("section_terms"),
             wrap_row([self.f_rule.box, self.f_mode.box, self.f_place.box]),
             wrap_row([self.f_currency.box, self.rates.buy.box, self.rates.sell.box]),
-            self._section(("Biaya pengiriman (per kiriman)", "Shipment costs (per shipment)")),
+            self._section("section_costs"),
             self.costs_box,
             self.add_cost,
-            self._section(("Asuransi", "Insurance")),
+            self._section("insurance"),
             wrap_row([f.box for f in self.f_ins_rates.values()]),
             wrap_row([self.f_clause.box, self.f_method.box]),
             extra,
             self.message,
-            self._section(("Hasil", "Result")),
+            self._section("section_result"),
             self.summary,
             self.table,
             self.chart,
@@ -253,9 +213,7 @@ class PriceBuildUpCalculator(Calculator):
     def relabel(self) -> None:
         super().relabel()
         if hasattr(self, "offer_details"):
-            self.offer_details.set_title(
-                0, self.t(("Data penawaran (penjual, pembeli, pembayaran)", "Offer details (seller, buyer, payment)"))
-            )
+            self.offer_details.set_title(0, T("offer_details", self.lang))
 
     # --- case <-> inputs ------------------------------------------------------------------------
     def currencies(self) -> list[str]:
@@ -264,9 +222,9 @@ class PriceBuildUpCalculator(Calculator):
     def apply_case(self, case, extras: dict[str, Any]) -> None:
         lang = self.lang
         unit = case.product.unit or "unit"  # the case prices per bottle, carton...: say so in the labels
-        self.f_hpp.label_text = (f"HPP per {unit} (Rp)", f"Unit cost HPP per {unit} (Rp)")
-        self.f_packing.label_text = (f"Kemasan ekspor per {unit} (Rp)", f"Export packing per {unit} (Rp)")
-        self.f_qty.label_text = (f"Jumlah {unit} per kiriman", f"{unit.capitalize()}s per shipment")
+        self.f_hpp.label_text = T.msg("hpp_per", unit=unit)
+        self.f_packing.label_text = T.msg("packing_per", unit=unit)
+        self.f_qty.label_text = T.msg("quantity_of", unit=unit)
         for f in (self.f_hpp, self.f_packing, self.f_qty):
             f.relabel(lang)
         self.base_sheet = case.rate_sheet()
@@ -328,7 +286,7 @@ class PriceBuildUpCalculator(Calculator):
     def _rebuild_costs(self, raw: list[dict[str, Any]]) -> None:
         with self.holding():
             self._set_costs([{k: v for k, v in c.items() if k != "amount"} for c in raw])
-            for row, c in zip(self.cost_rows, raw):
+            for row, c in zip(self.cost_rows, raw, strict=True):
                 row.amount.raw = c["amount"]
         self.refresh()
 
@@ -339,15 +297,8 @@ class PriceBuildUpCalculator(Calculator):
         )
 
     def _remove_cost(self, row: CostRow) -> None:
-        raw = [c for r, c in zip(self.cost_rows, self._raw_costs()) if r is not row]
+        raw = [c for r, c in zip(self.cost_rows, self._raw_costs(), strict=True) if r is not row]
         self._rebuild_costs(raw)
-
-    def _on_currency(self, change: dict) -> None:
-        if self._hold:
-            return
-        with self.holding():
-            self.rates.fill(self.base_sheet, change["new"], self.lang)
-        self.refresh()
 
     def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
         lang = self.lang
@@ -358,14 +309,12 @@ class PriceBuildUpCalculator(Calculator):
                 "markup_pct": lambda: self.f_markup.read(lang),
                 "quantity": lambda: self.f_qty.read_int(lang),
                 "rates_pct": lambda: self.read_all(
-                    {c: (lambda f=f: f.read(lang)) for c, f in self.f_ins_rates.items() if f.raw.strip()}
+                    {c: partial(f.read, lang) for c, f in self.f_ins_rates.items() if f.raw.strip()}
                 ),
                 "duty_pct": lambda: self.f_duty.read(lang),
                 "vat_pct": lambda: self.f_vat.read(lang),
                 "validity_days": lambda: self.f_validity.read_int(lang),
-                "costs": lambda: self.read_all(
-                    {str(i): (lambda r=r: r.read(lang)) for i, r in enumerate(self.cost_rows)}
-                ),
+                "costs": lambda: self.read_all({str(i): partial(r.read, lang) for i, r in enumerate(self.cost_rows)}),
                 "rates": lambda: self.rates.rates_mapping(self.base_sheet, self.f_currency.read(), lang, self.today),
             }
         )
@@ -412,7 +361,7 @@ class PriceBuildUpCalculator(Calculator):
         return result
 
     def render(self, result: PriceBuildUp) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         case = self.priced_case = self._priced[id(result)]
         cur = result.quote_currency
         f = result.final
@@ -426,32 +375,27 @@ class PriceBuildUpCalculator(Calculator):
         place = f" {case.named_place}" if case.named_place else ""
         self.summary.value = (
             "<div style='font-size:115%;margin:4px 0'>"
-            f"{t(('Harga', 'Price'))} <b>{esc(result.rule + place)}</b>: "
+            f"{T('price', lang)} <b>{esc(result.rule + place)}</b>: "
             f"<b class='ukm-unit-quote'>{esc(self.shown['unit_quote'])}</b> / {esc(unit)} "
             f"(<span class='ukm-unit-idr'>{esc(self.shown['unit_idr'])}</span>)<br/>"
-            f"{esc(format_number(result.quantity, lang))} {esc(unit)}: <b class='ukm-shipment-quote'>{esc(self.shown['shipment_quote'])}</b> "
+            f"{esc(format_number(result.quantity, lang))} {esc(unit)}: <b "
+            f"class='ukm-shipment-quote'>{esc(self.shown['shipment_quote'])}</b> "
             f"(<span class='ukm-shipment-idr'>{esc(self.shown['shipment_idr'])}</span>)</div>"
         )
         header = [
-            t(("Incoterm", "Incoterm")),
-            t(("Biaya ditambahkan", "Costs added")),
-            t(("Per unit (IDR)", "Per unit (IDR)")),
-            t((f"Per unit ({cur})", f"Per unit ({cur})")),
-            t(("Per kiriman (IDR)", "Per shipment (IDR)")),
-            t((f"Per kiriman ({cur})", f"Per shipment ({cur})")),
+            T("incoterm", lang),
+            T("col_added", lang),
+            T("col_unit_idr", lang),
+            T("col_unit_quote", lang, cur=cur),
+            T("col_shipment_idr", lang),
+            T("col_shipment_quote", lang, cur=cur),
         ]
         rows = []
-        for i, s in enumerate(result.steps):
-            nothing = (
-                ("HPP + kemasan + markup", "cost + packing + markup")
-                if i == 0
-                else ("(tidak ada biaya baru)", "(no new cost)")
-            )
-            added = ", ".join(a.name for a in s.added) or t(nothing)
+        for s in result.steps:
             rows.append(
                 [
                     s.rule,
-                    added,
+                    result.added_text(s, lang),
                     format_money(s.unit_idr, lang),
                     format_money(s.unit_quote, lang),
                     format_money(s.shipment_idr, lang),
@@ -461,20 +405,26 @@ class PriceBuildUpCalculator(Calculator):
         self.table.value = html_table(header, rows, numeric_from=2, highlight_last=True)
         parts = []
         if result.insurance is not None:
-            parts.append(html_table([t(("Asuransi", "Insurance")), ""], result.insurance.rows(lang), numeric_from=1))
+            parts.append(html_table([T("insurance", lang), ""], result.insurance.rows(lang), numeric_from=1))
         rule = incoterms.rule(result.rule)
-        parts.append(f"<p><b>{esc(t(('Risiko berpindah', 'Risk passes')))}:</b> {esc(rule.risk[lang])}</p>")
+        parts.append(f"<p><b>{esc(T('risk_passes', lang))}:</b> {esc(rule.risk[lang])}</p>")
         parts.extend(f"<div style='font-size:90%'>• {esc(n[lang])}</div>" for n in result.notes)
         self.details.value = "".join(parts)
 
     def draw_chart(self, result: PriceBuildUp) -> None:
-        t = self.t
-        self.chart.value = charts.waterfall(
-            [s.rule for s in result.steps],
-            [s.unit_idr.amount for s in result.steps],
-            lang=self.lang,
-            title=t(("Harga per unit naik dari EXW ke ", "Unit price building up from EXW to ")) + result.rule,
-            ylabel=t(("Rp per unit", "Rp per unit")),
+        # Each step floats from the previous step's price: the bar is what that step adds.
+        lang = self.lang
+        bars, previous = [], Decimal(0)
+        for i, s in enumerate(result.steps):
+            color = charts.NEUTRAL if i == 0 else charts.SELLER
+            bars.append(
+                charts.Bar(
+                    s.rule, format_money(s.unit_idr, lang), s.unit_idr.amount, previous, color, s.rule == result.rule
+                )
+            )
+            previous = s.unit_idr.amount
+        self.chart.value = charts.bar_chart(
+            T("chart_title", lang, rule=result.rule), bars, note=T("chart_ylabel", lang)
         )
 
     def sources_html(self) -> str:
@@ -485,32 +435,30 @@ class PriceBuildUpCalculator(Calculator):
         return sheet_banner(sheet, self.today, self.max_rate_age_days, self.lang)
 
     # --- PDF ----------------------------------------------------------------------------------------
-    def pdf_bytes(self, kind: str = "quotation") -> bytes:
+    def pdf_bytes(self, kind: Kind = "quotation") -> bytes:
         """The quotation / pro-forma of the last valid inputs."""
         if self.result is None:
             raise UkmError("missing_field", "price")
-        return quotation_pdf(self.priced_case, self.result, today=self.today, kind=kind, lang=self.lang)
+        return quotation_pdf(
+            self.priced_case,
+            self.result,
+            today=self.today,
+            kind=kind,
+            lang=self.lang,
+            max_rate_age_days=self.max_rate_age_days,
+        )
 
-    def make_pdf(self, kind: str = "quotation") -> str | None:
-        t = self.t
+    def make_pdf(self, kind: Kind = "quotation") -> str | None:
+        lang = self.lang
         if self.error is not None or self.result is None:
-            self.pdf_status.value = esc(
-                t(
-                    (
-                        "Perbaiki isian yang salah dulu, lalu buat PDF lagi.",
-                        "Fix the wrong inputs first, then make the PDF again.",
-                    )
-                )
-            )
+            self.pdf_status.value = esc(T("fix_before_pdf", lang))
             return None
         data = self.pdf_bytes(kind)
-        name = document_number(self.priced_case, kind, self.today) + ".pdf"
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        out = self.save_dir / name
-        out.write_bytes(data)
-        link = case_io.data_link(data, name, "application/pdf", t(("Unduh PDF", "Download PDF")))
-        self.pdf_status.value = f"{esc(t(('PDF dibuat', 'PDF created')))}: <code>{esc(out)}</code> — {link}"
-        return str(out)
+        # Kept in the participant's own folder too; the page names the file, never where it is.
+        name = self.store.save_document(document_number(self.priced_case, kind, self.today), data)
+        link = case_io.data_link(data, name, "application/pdf", T("download_pdf", lang))
+        self.pdf_status.value = f"{esc(T('pdf_created', lang))}: <b>{esc(name)}</b> — {link}"
+        return name
 
 
 def app(**kw) -> W.Widget:

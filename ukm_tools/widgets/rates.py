@@ -12,9 +12,11 @@ import datetime as dt
 from typing import Any
 
 from ukm_tools.fx import RateSheet
-from ukm_tools.widgets.base import NumberField
+from ukm_tools.messages import section
+from ukm_tools.widgets.base import ChoiceField, NumberField
 
-ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"
+ENTERED_SOURCE = "Diisi peserta dari papan kurs bank"  # written into the saved case file, as data
+T = section("widgets.rates")
 
 
 class RateFields:
@@ -23,17 +25,29 @@ class RateFields:
         self.buy = calc.field(
             NumberField(
                 f"{prefix}buy",
-                ("Kurs beli bank (Rp)", "Bank buying rate (Rp)"),
-                hint=("bank membeli valas Anda", "bank buys your currency"),
+                T.msg("buy"),
+                hint=T.msg("buy_hint"),
             )
         )
         self.sell = calc.field(
             NumberField(
                 f"{prefix}sell",
-                ("Kurs jual bank (Rp)", "Bank selling rate (Rp)"),
-                hint=("bank menjual valas", "bank sells currency"),
+                T.msg("sell"),
+                hint=T.msg("sell_hint"),
             )
         )
+
+    def follow(self, currency: ChoiceField) -> None:
+        """Refill the rates from the calculator's ``base_sheet`` whenever ``currency`` changes."""
+        currency.input.observe(self._on_currency, "value")
+
+    def _on_currency(self, change: dict) -> None:
+        calc = self.calc
+        if calc._hold:
+            return
+        with calc.holding():
+            self.fill(calc.base_sheet, change["new"], calc.lang)
+        calc.refresh()
 
     def fill(self, sheet: RateSheet, currency: str, lang: str) -> None:
         if currency in sheet.rates:

@@ -12,13 +12,28 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools.case import ReadinessState
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 from ukm_tools.readiness import Assessment, RequirementCatalog, assess, load_requirements
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.base import Calculator, ChoiceField, env_int, esc, full_width, html_table, rate_banner, wrap_row
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    env_int,
+    esc,
+    full_width,
+    heading,
+    html_table,
+    output_area,
+    rate_banner,
+    wrap_row,
+)
 
 DEFAULT_MAX_REQUIREMENTS_AGE_DAYS = 365
 YES, NO = "ya", "belum"
+
+T = section("widgets.readiness", "readiness")
 
 
 def catalog() -> RequirementCatalog:
@@ -27,12 +42,8 @@ def catalog() -> RequirementCatalog:
 
 
 class ReadinessCalculator(Calculator):
+    texts = T
     key = "readiness"
-    title = ("Cek kesiapan ekspor", "Export readiness check")
-    intro = (
-        "Jawab pertanyaan di bawah. Anda mendapat skor dan rencana langkah: apa dulu, ke mana, kira-kira berapa biaya dan berapa lama.",
-        "Answer the questions below. You get a score and a step-by-step plan: what first, where to go, typical cost and time.",
-    )
 
     def __init__(
         self,
@@ -57,16 +68,16 @@ class ReadinessCalculator(Calculator):
         self.f_product = self.field(
             ChoiceField(
                 "product_type",
-                ("Jenis produk", "Product type"),
-                [((v["id"], v["en"]), k) for k, v in cat.product_types.items()],
+                T.msg("product_type"),
+                [(v, k) for k, v in cat.product_types.items()],
                 next(iter(cat.product_types)),
             )
         )
         self.f_market = self.field(
             ChoiceField(
                 "market",
-                ("Negara tujuan", "Destination market"),
-                [((m.label["id"], m.label["en"]), code) for code, m in cat.markets.items()],
+                T.msg("market"),
+                [(m.label, code) for code, m in cat.markets.items()],
                 next(iter(cat.markets)),
             )
         )
@@ -74,19 +85,14 @@ class ReadinessCalculator(Calculator):
         self.f_market.input.observe(self._on_choice, "value")
         self.questions = W.VBox(layout=full_width())
         self.questions.add_class("ukm-questions")
-        self.score = W.HTML(layout=full_width())
-        self.score.add_class("ukm-result")
-        self.plan = W.HTML(layout=full_width())
-        self.plan.add_class("ukm-plan")
+        self.score = output_area("ukm-result")
+        self.plan = output_area("ukm-plan")
 
     def body(self) -> list[W.Widget]:
         return [
             wrap_row([self.f_product.box, self.f_market.box]),
             self.questions,
-            self.message,
-            self.score,
-            self.plan,
-            self.source_info,
+            *self.results(self.score, self.plan),
         ]
 
     # --- questions ---------------------------------------------------------------------------
@@ -97,7 +103,7 @@ class ReadinessCalculator(Calculator):
         for r in reqs:
             q = W.HTML(f"<div style='margin-top:6px'>{esc(r.text('question', self.lang))}</div>", layout=full_width())
             toggle = W.ToggleButtons(
-                options=[(self.t(("Ya, sudah", "Yes")), YES), (self.t(("Belum", "Not yet")), NO)],
+                options=[(T("yes_done", self.lang), YES), (T("not_yet", self.lang), NO)],
                 value=YES if self.answers.get(r.code) else NO,
                 style={"button_width": "auto"},
             )
@@ -131,11 +137,16 @@ class ReadinessCalculator(Calculator):
 
     # --- case <-> inputs -----------------------------------------------------------------------
     def apply_case(self, case, extras: dict[str, Any]) -> None:
-        product = extras.get("product_type", "processed_food")
+        state = case.readiness or ReadinessState()
+        product = extras.get("product_type", state.product_type)
         self.f_product.input.value = (
             product if product in self.catalog.product_types else next(iter(self.catalog.product_types))
         )
-        market = extras.get("market") or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
+        market = (
+            extras.get("market")
+            or state.market
+            or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
+        )
         markets = self.catalog.markets
         # A trainer's requirements file need not have an OTHER market: then its first one.
         self.f_market.input.value = (
@@ -160,7 +171,7 @@ class ReadinessCalculator(Calculator):
         return assess(answers, self.f_product.read(), self.f_market.read(), self.catalog)
 
     def render(self, a: Assessment) -> None:
-        lang, t = self.lang, self.t
+        lang = self.lang
         from ukm_tools.money import format_money
 
         self.shown = {
@@ -175,40 +186,32 @@ class ReadinessCalculator(Calculator):
             f"<div style='background:{color};height:14px;border-radius:4px;width:{a.score}%'></div></div>"
         )
         if a.plan:
-            after = t(
-                (
-                    f"Semua siap dalam sekitar <b class='ukm-days'>{a.ready_in_days}</b> hari bila langkah yang tidak saling menunggu dikerjakan bersamaan; "
-                    f"perkiraan biaya yang diketahui: <b class='ukm-cost'>{esc(self.shown['known_cost'])}</b>.",
-                    f"Everything ready in about <b class='ukm-days'>{a.ready_in_days}</b> days if independent steps run side by side; "
-                    f"known typical cost: <b class='ukm-cost'>{esc(self.shown['known_cost'])}</b>.",
-                )
-            )
+            days = f"<b class='ukm-days'>{a.ready_in_days}</b>"
+            cost = f"<b class='ukm-cost'>{esc(self.shown['known_cost'])}</b>"
+            after = T("ready_in", lang, days=days, cost=cost)
         else:
-            after = t(
-                (
-                    "Semua persyaratan sudah terpenuhi. Selamat, Anda siap ekspor!",
-                    "Every requirement is met. Congratulations, you are ready to export!",
-                )
-            )
+            after = esc(T("all_met", lang))
         self.score.value = (
-            f"<div style='font-size:120%;margin:8px 0 4px'>{esc(t(('Skor kesiapan', 'Readiness score')))}: <b class='ukm-score'>{a.score}</b>/100</div>{bar}"
+            f"<div style='font-size:120%;margin:8px 0 4px'>{esc(T('score', lang))}: <b "
+            f"class='ukm-score'>{a.score}</b>/100</div>{bar}"
             f"<div style='margin:4px 0'>{after}</div>"
         )
         if not a.plan:
             self.plan.value = ""
             return
         header = [
-            t(("Langkah", "Step")),
-            t(("Yang perlu diurus", "What to do")),
-            t(("Ke mana", "Where")),
-            t(("Perkiraan biaya", "Typical cost")),
-            t(("Hari ke (mulai-selesai)", "Day (start-end)")),
+            T("col_step", lang),
+            T("col_what", lang),
+            T("col_where", lang),
+            T("col_cost", lang),
+            T("col_days", lang),
         ]
         rows = []
         for step in a.plan:
             r = step.requirement
             wait = (
-                f" ({t(('setelah', 'after'))} {', '.join(self.catalog.requirement(c).text('label', lang) for c in step.waits_for)})"
+                f" ({T('after', lang)} "
+                f"{', '.join(self.catalog.requirement(c).text('label', lang) for c in step.waits_for)})"
                 if step.waits_for
                 else ""
             )
@@ -221,19 +224,15 @@ class ReadinessCalculator(Calculator):
                     f"{step.start_day}-{step.finish_day}",
                 ]
             )
-        self.plan.value = (
-            f"<h4 style='margin:8px 0 2px'>{esc(t(('Rencana langkah Anda', 'Your action plan')))}</h4>"
-            + html_table(header, rows, numeric_from=5)
-        )
+        self.plan.value = heading(T("plan", lang)) + html_table(header, rows, numeric_from=5)
 
     def sources_html(self) -> str:
         c = self.catalog
         return rate_banner(
-            c.date,
+            c,
             c.source,
-            ("daftar persyaratan", "requirements list"),
-            age_days=c.age_days(self.today),
-            stale=c.is_stale(self.max_req_age_days, self.today),
+            T.msg("requirements_list"),
+            today=self.today,
             max_age_days=self.max_req_age_days,
             lang=self.lang,
         )

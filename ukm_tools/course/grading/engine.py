@@ -35,45 +35,9 @@ from ukm_tools.course.grading.sandbox import sandbox_available
 from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits, course_config, overrides
 from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, default_db_url, utcnow
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import section
 
-register(
-    {
-        "grading_no_sandbox": {
-            "id": "Sandbox penilaian butuh bubblewrap (bwrap) dan prlimit; pasang paket 'bubblewrap'.",
-            "en": "The grading sandbox needs bubblewrap (bwrap) and prlimit; install the 'bubblewrap' package.",
-        },
-        "grading_worker_failed": {
-            "id": "Proses penilai gagal dimulai: {value}",
-            "en": "A grading process failed to start: {value}",
-        },
-        "grading_unsandboxed_refused": {
-            "id": "Penilaian tanpa sandbox ditolak: notebook peserta akan berjalan dengan hak akun staf dan bisa "
-            "mengubah gradebook, membaca kunci jawaban dan berkas kursus. Bila semua notebook tepercaya, "
-            "tambahkan --confirm-no-sandbox.",
-            "en": "Grading without the sandbox refused: participants' notebooks would run with the staff account's "
-            "rights and could change the gradebook and read the answer keys and course files. If every notebook "
-            "is trusted, add --confirm-no-sandbox.",
-        },
-        "grading_unsandboxed_warning": {
-            "id": "PERINGATAN: menilai TANPA sandbox. Notebook peserta berjalan dengan hak akun staf: bisa mengubah "
-            "gradebook, membaca kunci jawaban, soal sumber dan berkas kursus lain. Hanya untuk notebook tepercaya.",
-            "en": "WARNING: grading WITHOUT the sandbox. Participants' notebooks run with the staff account's rights: "
-            "they can change the gradebook and read the answer keys, source notebooks and other course files. "
-            "Trusted notebooks only.",
-        },
-        "grading_machine_failed": {
-            "id": "Penilaian {value} berhenti karena masalah mesin penilai, bukan karena peserta: {detail}. "
-            "Jawaban yang belum dinilai akan dinilai pada penilaian berikutnya.",
-            "en": "Grading {value} stopped because of the grading machine, not the participants: {detail}. "
-            "Submissions not graded yet will be graded on the next run.",
-        },
-        "grading_course_setup": {
-            "id": "Tugas {value} tidak bisa dinilai dengan aman: {detail_id}",
-            "en": "Assignment {value} cannot be graded safely: {detail_en}",
-        },
-    }
-)
+T = section("course.grading.engine")
 
 
 #: Seconds to wait for a worker process to exit politely, then after SIGKILL.
@@ -268,8 +232,7 @@ def _check_course_setup(course_dir: Path, assignment: str, config: Config) -> No
             "grading_course_setup",
             "assignment",
             assignment,
-            detail_id="nbgrader_config.py tidak memuat VerifyAnswers di Autograde.autograde_preprocessors.",
-            detail_en="nbgrader_config.py lacks VerifyAnswers in Autograde.autograde_preprocessors.",
+            detail=T.msg("setup_no_verify_answers"),
         )
     try:
         keys = load_answer_keys(answer_keys_path(course_dir, VerifyAnswers(config=config).answer_keys))
@@ -277,7 +240,7 @@ def _check_course_setup(course_dir: Path, assignment: str, config: Config) -> No
             raise AnswerKeyError(f"the answer key has no entry for {assignment!r}")
     except AnswerKeyError as exc:
         raise UkmError(
-            "grading_course_setup", "assignment", assignment, detail_id=f"kunci jawaban: {exc}", detail_en=str(exc)
+            "grading_course_setup", "assignment", assignment, detail=T.msg("setup_answer_key", error=str(exc))
         ) from None
 
 

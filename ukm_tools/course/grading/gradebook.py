@@ -19,24 +19,9 @@ from urllib.parse import quote, unquote
 from sqlalchemy.engine import make_url
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import Msg, section
 
-register(
-    {
-        "gradebook_missing": {
-            "id": "Gradebook {value} tidak ada. Hanya `ukm init` yang membuat gradebook baru, jadi tidak ada yang "
-            "dibuat ulang. {restore_id}",
-            "en": "Gradebook {value} does not exist. Only `ukm init` creates a new gradebook, so none was created. "
-            "{restore_en}",
-        },
-        "gradebook_unwritable": {
-            "id": "Gradebook {value} tidak bisa ditulis ({detail}). Kembalikan izin tulisnya (misalnya "
-            "`chmod u+w` atau `chattr -i`), lalu jalankan lagi. {restore_id}",
-            "en": "Gradebook {value} cannot be written ({detail}). Make it writable again (for example "
-            "`chmod u+w` or `chattr -i`) and run again. {restore_en}",
-        },
-    }
-)
+T = section("course.grading.gradebook")
 
 BACKUP_FOLDER = "backups"
 
@@ -69,20 +54,13 @@ def newest_backup(db_file: Path) -> Path | None:
     return copies[-1] if copies else None
 
 
-def _restore_hint(db_file: Path) -> tuple[str, str]:
-    """How to get the gradebook back (Indonesian, English): the newest backup and the command."""
+def _restore_hint(db_file: Path) -> Msg:
+    """How to get the gradebook back: the newest backup and the command."""
     backup = newest_backup(db_file)
     if backup is None:
-        folder = db_file.parent / BACKUP_FOLDER
-        return (
-            f"Tidak ada cadangan di {folder}. Bila kursus ini memang baru, buat dengan `ukm init`.",
-            f"No backup in {folder}. If this course is new, create it with `ukm init`.",
-        )
+        return T.msg("restore_no_backup", folder=str(db_file.parent / BACKUP_FOLDER))
     command = f"cp {shlex.quote(str(backup))} {shlex.quote(str(db_file))}"
-    return (
-        f"Cadangan terbaru: {backup}. Pulihkan dengan: {command}",
-        f"Newest backup: {backup}. Restore it with: {command}",
-    )
+    return T.msg("restore_from_backup", backup=str(backup), command=command)
 
 
 def writable_problem(db_file: Path) -> str | None:
@@ -108,13 +86,11 @@ def check_gradebook(db_url: str) -> None:
     if db_file is None:
         return
     if not db_file.is_file():
-        hint_id, hint_en = _restore_hint(db_file)
-        raise UkmError("gradebook_missing", "gradebook", str(db_file), restore_id=hint_id, restore_en=hint_en)
+        raise UkmError("gradebook_missing", "gradebook", str(db_file), restore=_restore_hint(db_file))
     problem = writable_problem(db_file)
     if problem:
-        hint_id, hint_en = _restore_hint(db_file)
         raise UkmError(
-            "gradebook_unwritable", "gradebook", str(db_file), detail=problem, restore_id=hint_id, restore_en=hint_en
+            "gradebook_unwritable", "gradebook", str(db_file), detail=problem, restore=_restore_hint(db_file)
         )
 
 

@@ -22,24 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from ukm_tools.dated import JAKARTA
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
-
-register(
-    {
-        "grading_locked": {
-            "id": "Tugas {value} sedang dinilai oleh proses lain: {holder}, sejak {since} WIB. Tunggu sampai "
-            "selesai; bila proses itu sudah tidak ada, kuncinya dilepas otomatis.",
-            "en": "Assignment {value} is being graded by another run: {holder}, since {since} WIB. Wait for it "
-            "to finish; if that process is gone, its lock is released automatically.",
-        },
-    }
-)
 
 LOCK_FOLDER = ".ukm-locks"
-JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,9 @@ class ZygoteSandbox:
             os.close(fd)
         shutil.copytree(workdir, self.stage, symlinks=True, dirs_exist_ok=True)
 
-    def spawn(self, folder: str, connection_info: Any, extra_argv: list[str], env: dict[str, str]) -> ForkedKernel:
+    def spawn(
+        self, folder: str, connection_info: Mapping[str, Any], extra_argv: list[str], env: dict[str, str]
+    ) -> ForkedKernel:
         if not self.alive() or self._conn is None:
             raise ZygoteError("the sandbox stopped before its kernel could be forked")
         info = dict(connection_info)
@@ -228,6 +231,7 @@ class ZygoteSandbox:
             raise ZygoteError("the sandbox stopped before its kernel was found")
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
+            assert self.proc is not None  # started before its children are looked for
             for proc in psutil.Process(self.proc.pid).children(recursive=True):
                 try:
                     with open(f"/proc/{proc.pid}/status") as fh:

@@ -1,8 +1,8 @@
 """The grading sandbox: bubblewrap around each worker's zygote and the kernels it forks.
 
-nbgrader starts each submission's kernel with the grader's rights, so plain nbgrader lets a
-notebook rewrite the gradebook, print the solutions, change other submissions or leave processes
-behind (see stack-notes). Here every kernel runs inside bubblewrap (:mod:`.provisioner` starts
+nbgrader starts each submission's kernel with the grader's rights, so plain nbgrader (0.9.6,
+tried here with hostile notebooks) lets a notebook rewrite the gradebook, print the solutions,
+change other submissions or leave a process behind that edits the gradebook after grading. Here every kernel runs inside bubblewrap (:mod:`.provisioner` starts
 it): no network, IPC, PID or user sharing (``--unshare-all``), uid 65534 with no capabilities,
 a cleared environment, resource limits through ``prlimit`` and a PID namespace, so no process
 outlives its kernel.
@@ -32,6 +32,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import ukm_tools
 from ukm_tools.course.grading.settings import SandboxLimits
@@ -171,7 +172,7 @@ def write_kernelspec(root: Path, *, sandbox: bool = True) -> Path:
     wrapper = root / ("ukm-sandbox-kernel" if sandbox else "ukm-plain-kernel")
     wrapper.write_text(_REFUSE if sandbox else _PLAIN.replace("@PYTHON@", shlex.quote(sys.executable)))
     wrapper.chmod(0o755)
-    spec: dict = {
+    spec: dict[str, Any] = {
         "argv": [str(wrapper), "{connection_file}"],
         "display_name": "Python 3 (ukm grading sandbox)" if sandbox else "Python 3 (ukm grading, NO sandbox)",
         "language": "python",

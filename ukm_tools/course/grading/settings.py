@@ -21,16 +21,9 @@ from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
 from ukm_tools.errors import UkmError
-from ukm_tools.messages import register
+from ukm_tools.messages import Msg, section
 
-register(
-    {
-        "grading_bad_setting": {
-            "id": "Pengaturan penilaian {field} = {value} tidak bisa dipakai: {reason_id}",
-            "en": "Grading setting {field} = {value} cannot be used: {reason_en}",
-        },
-    }
-)
+T = section("course.grading.settings")
 
 CONFIG_FILE = "nbgrader_config.py"
 MiB = 1024**2
@@ -61,7 +54,7 @@ class GradingEngine(Configurable):
     @validate("workers", "max_attempts")
     def _not_negative(self, proposal):
         if proposal["value"] < 0:
-            raise _bad(f"GradingEngine.{proposal['trait'].name}", proposal["value"], "harus >= 0", "must be >= 0")
+            raise _bad(f"GradingEngine.{proposal['trait'].name}", proposal["value"], T.msg("at_least_zero"))
         return proposal["value"]
 
     def worker_count(self, sandbox: bool) -> int:
@@ -138,13 +131,12 @@ class SandboxLimits(Configurable):
         problems = []
         for name in ("memory_bytes", "scratch_bytes", "shm_bytes", "cpu_seconds", "file_bytes"):
             if getattr(self, name) <= 0:
-                problems += _bad(f"SandboxLimits.{name}", getattr(self, name), "harus > 0", "must be > 0").problems
+                problems += _bad(f"SandboxLimits.{name}", getattr(self, name), T.msg("above_zero")).problems
         if self.address_space_bytes < 512 * MiB:
             problems += _bad(
                 "SandboxLimits.memory_bytes",
                 self.memory_bytes,
-                "setelah scratch_bytes dan shm_bytes, kernel butuh paling sedikit 512 MiB",
-                "after scratch_bytes and shm_bytes a kernel needs at least 512 MiB",
+                T.msg("kernel_needs_memory"),
             ).problems
         if problems:
             raise UkmError(problems=problems)
@@ -168,8 +160,8 @@ class Intake(Configurable):
     ).tag(config=True)
 
 
-def _bad(field: str, value, reason_id: str, reason_en: str) -> UkmError:
-    return UkmError("grading_bad_setting", field, value, reason_id=reason_id, reason_en=reason_en)
+def _bad(field: str, value, reason: Msg) -> UkmError:
+    return UkmError("grading_bad_setting", field, value, reason=reason)
 
 
 def overrides(*, workers: int | None = None, cell_timeout: int | None = None, extra: Config | None = None) -> Config:

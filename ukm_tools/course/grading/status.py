@@ -17,7 +17,7 @@ import sqlalchemy as sa
 TABLE_NAME = "ukm_grading_status"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of grading one submission (``pending``/``running`` only while in progress)."""
 
     PENDING = "pending"
@@ -57,6 +57,8 @@ SETTLED = frozenset(
         Status.ATTACK,
     }
 )
+#: Final statuses other than a clean grade: staff should look at these submissions.
+NEEDS_ATTENTION = frozenset(s for s in Status if not s.in_progress and s is not Status.GRADED)
 
 
 @dataclass(frozen=True)

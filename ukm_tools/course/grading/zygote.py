@@ -2,8 +2,8 @@
 
 Starting an ipykernel and importing pandas is two thirds of grading's CPU. The zygote imports
 them once, then for each request forks a child that becomes an ipykernel (no exec), so a kernel
-is ready in a fraction of the time. Safety rules (stack-notes pitfalls and the sandbox design in
-:mod:`.sandbox`):
+is ready in a fraction of the time. Safety rules (what broke when a fork-based kernel was tried
+with nbgrader 0.9.6 and ipykernel on this stack, and the sandbox design in :mod:`.sandbox`):
 
 - The zygote lives in the same sandbox its kernels do: it sees only what they see. It never
   holds the gradebook, solutions or answer keys; its memory is what every kernel inherits.

@@ -2,10 +2,10 @@
 
 nbgrader starts each submission's kernel with the grader's rights, so plain nbgrader (0.9.6,
 tried here with hostile notebooks) lets a notebook rewrite the gradebook, print the solutions,
-change other submissions or leave a process behind that edits the gradebook after grading. Here every kernel runs inside bubblewrap (:mod:`.provisioner` starts
-it): no network, IPC, PID or user sharing (``--unshare-all``), uid 65534 with no capabilities,
-a cleared environment, resource limits through ``prlimit`` and a PID namespace, so no process
-outlives its kernel.
+change other submissions or leave a process behind that edits the gradebook after grading.
+Here every kernel runs inside bubblewrap (:mod:`.provisioner` starts it): no network, IPC,
+PID or user sharing (``--unshare-all``), uid 65534 with no capabilities, a cleared environment,
+resource limits through ``prlimit`` and a PID namespace, so no process outlives its kernel.
 
 What a kernel sees (the whole mount table):
 

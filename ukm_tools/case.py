@@ -417,8 +417,12 @@ def load_case(path: str | Path) -> Case:
     return case_from_mapping(load_yaml(path), str(path))
 
 
-def packaged_case(name: str = "kasturi-syrup") -> Case:
-    """A case shipped with the package (``ukm_tools/data/cases/NAME.yaml``)."""
+# The workshop's case: the book, slides, handouts, trainer kit and calculators all start from it.
+WORKSHOP_CASE = "kasturi-syrup"
+
+
+def packaged_case(name: str = WORKSHOP_CASE) -> Case:
+    """A case shipped with the package (``ukm_tools/data/cases/NAME.yaml``); by default the workshop's."""
     from ukm_tools.datafiles import packaged_yaml
 
     return case_from_mapping(packaged_yaml(f"cases/{name}.yaml"), name)

@@ -18,9 +18,9 @@ from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.errors import UkmError
 
 CONFIG_FILE = "nbgrader_config.py"
-TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "answer_keys.py", "source")
-#: Staff-only parts of a course (solutions, hidden tests, answer keys): private to the staff account.
-PRIVATE_MODES = {"source": 0o700, "answer_keys.py": 0o600}
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "answer_keys.py", "source", "kunci-jawaban")
+#: Staff-only parts of a course (solutions, hidden tests, answer keys, model answers): private to the staff account.
+PRIVATE_MODES = {"source": 0o700, "answer_keys.py": 0o600, "kunci-jawaban": 0o700}
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it

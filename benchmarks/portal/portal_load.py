@@ -37,8 +37,8 @@ from tests.hub.conftest import ASSIGNMENT, running_hub  # noqa: E402
 from ukm_tools.course.grading.status import StatusStore  # noqa: E402
 from ukm_tools.course.ops import db_url  # noqa: E402
 from ukm_tools.course.results import ResultStore  # noqa: E402
+from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys  # noqa: E402
 from ukm_tools.exercises.params import product_for  # noqa: E402
-from ukm_tools.exercises.tugas import expected_for  # noqa: E402
 from ukm_tools.hub.launch import process_tree  # noqa: E402
 
 PORTAL = "services/ukm-portal/"
@@ -102,6 +102,7 @@ async def sample_memory(pid: int, stop: asyncio.Event, peak: list[float]) -> Non
 
 async def run(hub, people: list[str], window_s: float) -> tuple[list[float], float, int]:
     rng = random.Random(14)
+    keys = load_answer_keys(answer_keys_path(hub.settings.course_dir))
     visits = []
     for key in people:
         username = hub.names[key]
@@ -109,7 +110,7 @@ async def run(hub, people: list[str], window_s: float) -> tuple[list[float], flo
         typed = {
             e.name: indonesian(e.value.amount)
             for q in ("cek_exw", "cek_fob", "cek_cif")
-            for e in expected_for(ASSIGNMENT, q, username, product)
+            for e in expected_for(keys, ASSIGNMENT, q, username, product)
         }
         typed["refleksi_harga"] = "FOB, karena pembeli punya forwarder sendiri."
         visits.append(participant(hub.settings.url, username, hub.codes[username], rng.uniform(0, window_s), typed))

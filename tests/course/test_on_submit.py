@@ -24,9 +24,9 @@ import pytest
 from ukm_tools.course import ops
 from ukm_tools.course.grading.status import Status, StatusStore
 from ukm_tools.course.results import ResultStore
+from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys
 from ukm_tools.exercises.forms import fill_notebook, read_answer, read_form
 from ukm_tools.exercises.params import product_for
-from ukm_tools.exercises.tugas import expected_for
 from ukm_tools.portal.app import hand_in
 from ukm_tools.portal.course import utcnow
 
@@ -34,12 +34,13 @@ ASSIGNMENT = "harga-incoterms"
 STUDENTS = [f"p{i:03d}" for i in range(1, 21)]
 
 
-def typed_answers(student: str, fob_wrong: bool) -> dict[str, str]:
+def typed_answers(course: Path, student: str, fob_wrong: bool) -> dict[str, str]:
     product = product_for(student)
+    keys = load_answer_keys(answer_keys_path(course))
     exp = {
         e.name: e.value.amount
         for q in ("cek_exw", "cek_fob", "cek_cif")
-        for e in expected_for(ASSIGNMENT, q, student, product)
+        for e in expected_for(keys, ASSIGNMENT, q, student, product)
     }
     if fob_wrong:
         exp["harga_fob"] += Decimal("1")
@@ -49,7 +50,7 @@ def typed_answers(student: str, fob_wrong: bool) -> dict[str, str]:
 def submit(course: Path, student: str, fob_wrong: bool, when) -> None:
     nb = json.loads(ops.released_notebook(course, ASSIGNMENT).read_text())
     form = read_form(nb, ASSIGNMENT)
-    typed = typed_answers(student, fob_wrong)
+    typed = typed_answers(course, student, fob_wrong)
     readings = {n: read_answer(f, typed.get(n, "")) for n, f in form.fields.items()}
     assert all(r.usable for r in readings.values())
     filled = fill_notebook(nb, form, readings)

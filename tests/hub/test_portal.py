@@ -19,8 +19,8 @@ import pytest
 from tests.hub.conftest import ARTIFACTS, ASSIGNMENT, CHROMIUM, login
 from ukm_tools.course.ops import db_url
 from ukm_tools.course.participants import load_participant
+from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys
 from ukm_tools.exercises.params import product_for
-from ukm_tools.exercises.tugas import expected_for
 
 PORTAL = "services/ukm-portal/"
 #: What a participant must never read on a portal page: code, variable names, developer words.
@@ -39,9 +39,10 @@ def indonesian(amount: Decimal, places: int) -> str:
 def answers(hub) -> dict[str, Decimal]:
     """Ani's right answers, from the same expectations the grader uses."""
     product = product_for(hub.ani, load_participant(db_url(hub.settings.course_dir), hub.ani))
+    keys = load_answer_keys(answer_keys_path(hub.settings.course_dir))
     found = {}
     for question in ("cek_exw", "cek_fob", "cek_cif"):
-        (exp,) = expected_for(ASSIGNMENT, question, hub.ani, product)
+        (exp,) = expected_for(keys, ASSIGNMENT, question, hub.ani, product)
         found[exp.name] = exp.value.amount
     return found
 

@@ -68,7 +68,7 @@ def grade_round(
     assignments: list[str],
     *,
     stop: threading.Event | None = None,
-    cell_timeout: int = 30,
+    cell_timeout: int | None = None,
     sandbox: bool = True,
     workers: int | None = None,
 ) -> Round:

@@ -101,7 +101,7 @@ def pembayaran(student_id: str, product: Product) -> dict[str, Expected]:
             "money",
             net_after_lc(case, invoice),
             "rupiah bersih setelah biaya bank L/C",
-            "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli.",
+            "Kurangi invoice USD dengan total biaya L/C bank, lalu jual sisanya ke bank dengan kurs beli.",
         ),
         "cara_bayar": _choice(
             "cara_bayar",

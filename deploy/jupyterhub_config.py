@@ -17,7 +17,9 @@ from ukm_tools.hub.launch import CLI_SERVICE, CLI_TOKEN_FILE, free_port
 from ukm_tools.hub.settings import (
     CULLER_SERVICE,
     FORMGRADER_SERVICE,
+    GRADER_SERVICE,
     PARTICIPANTS,
+    PORTAL_SERVICE,
     PROXY_BIN,
     STAFF,
     STAFF_SERVICE,
@@ -121,6 +123,24 @@ c.JupyterHub.services = [
         "oauth_no_confirm": True,
     },
     {
+        # The exercise portal: participants' exercises as phone forms, with hub OAuth (issue 14).
+        "name": PORTAL_SERVICE,
+        "url": f"http://127.0.0.1:{s.portal_port or free_port()}",
+        "command": [str(s.python), "-m", "ukm_tools.portal.app"],
+        "user": s.course_user,
+        "cwd": str(course),
+        "environment": course_env,
+        "oauth_no_confirm": True,
+    },
+    {
+        # Grade-on-submit: grades each new submission in the sandbox and releases its result (no URL).
+        "name": GRADER_SERVICE,
+        "command": [str(s.python), "-m", "ukm_tools.course.grading.on_submit"],
+        "user": s.course_user,
+        "cwd": str(course),
+        "environment": course_env,
+    },
+    {
         "name": CULLER_SERVICE,
         "command": [
             sys.executable,
@@ -146,9 +166,9 @@ c.JupyterHub.load_roles = [
     },
     {
         "name": "ukm-participant",
-        "description": "Participants: their own server only",
+        "description": "Participants: their own server and the exercise portal",
         "groups": [PARTICIPANTS],
-        "scopes": ["self"],
+        "scopes": ["self", f"access:services!service={PORTAL_SERVICE}"],
     },
     {
         "name": "ukm-idle-culler",

@@ -3,7 +3,8 @@
 The hub runs deploy/jupyterhub_config.py on 127.0.0.1 (free ports) with configurable-http-proxy
 from `make proxy`, a fresh course with harga-incoterms released, two participants and one staff
 member made by the same code as `ukm hub accounts` (system users with unique names, removed at
-the end with their homes), the formgrader and staff services and the idle culler. Needs root,
+the end with their homes), the formgrader and staff services, the exercise portal,
+grade-on-submit and the idle culler. Needs root,
 as the hub does to start servers as other users; CI runs as root.
 
 Settings that differ from a workshop, so the suite stays short: at most one JupyterLab server
@@ -51,6 +52,8 @@ class Hub:
     token: str
     log: Path
     users: dict[str, sysusers.SystemUser] = field(default_factory=dict)
+    pid: int = 0
+    """The hub process (its proxy and services run below it)."""
 
     @property
     def ani(self) -> str:
@@ -172,24 +175,34 @@ def _open_for_others(paths: list[Path]) -> dict[Path, int]:
 def hub():
     if os.geteuid() != 0:
         pytest.skip("the workshop server needs root (system users per participant); CI runs as root")
+    with running_hub() as started:
+        yield started
+
+
+@contextmanager
+def running_hub(extra_participants: int = 0, **overrides) -> Iterator[Hub]:
+    """A hub as the fixture describes, with ``extra_participants`` more participants (``p001``...
+    in ``Hub.names``) and ``overrides`` of its settings (the load benchmark uses both)."""
     assert PROXY_BIN.exists(), f"configurable-http-proxy missing at {PROXY_BIN}: run `make proxy`"
     base = Path(tempfile.mkdtemp(prefix="ukm-hub-test-"))
     os.chmod(base, 0o755)
     tag = secrets.token_hex(3)
-    names = {key: f"t{tag}-{key}" for key in ("ani", "budi", "staf")}
-    settings = HubSettings.for_workshop(
-        base,
-        home_base=base / "home",
-        course_user=f"t{tag}-kursus",
-        port=launch.free_port(),
-        server_limit=1,
-        cull_timeout_s=30,
-        cull_every_s=5,
-        activity_interval_s=5,
-        failed_login_limit=3,
-        lockout_s=3,
-        lockout_max_s=6,
-    )
+    keys = ["ani", "budi", "staf", *(f"p{i:03d}" for i in range(1, extra_participants + 1))]
+    names = {key: f"t{tag}-{key}" for key in keys}
+    options = {
+        "home_base": base / "home",
+        "course_user": f"t{tag}-kursus",
+        "port": launch.free_port(),
+        "server_limit": 1,
+        "cull_timeout_s": 30,
+        "cull_every_s": 5,
+        "activity_interval_s": 5,
+        "failed_login_limit": 3,
+        "lockout_s": 3,
+        "lockout_max_s": 6,
+        **overrides,
+    }
+    settings = HubSettings.for_workshop(base, **options)
     opened: dict[Path, int] = {}
     created: list[str] = []
     proc = None
@@ -202,6 +215,7 @@ def hub():
     try:
         course = ops.init_course(settings.course_dir)
         people = [Participant(names["ani"], "Ani Lestari"), Participant(names["budi"], "Budi Santoso")]
+        people += [Participant(names[k], f"Peserta {k}") for k in keys[3:]]
         store_participants(ops.db_url(course), people)
         mark("gradebook with the roster")
         created.append(settings.course_user)
@@ -228,7 +242,7 @@ def hub():
         mark("hub up")
         users = {key: _user(name) for key, name in [*names.items(), ("kursus", settings.course_user)]}
         assert result.cards is not None
-        yield Hub(settings, base, codes, names, result.cards, isolation.course_id(course), token, log, users)
+        yield Hub(settings, base, codes, names, result.cards, isolation.course_id(course), token, log, users, proc.pid)
     finally:
         if proc is not None:
             launch.stop_hub(proc)

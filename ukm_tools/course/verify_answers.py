@@ -37,7 +37,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ukm_tools.exercises import ANSWERS_MIME
-from ukm_tools.exercises.checks import Expected, verify
+from ukm_tools.exercises.checks import Expected, Verdict, judge
 from ukm_tools.exercises.params import PARAMS_FILE, Product, params_document, product_for
 from ukm_tools.exercises.tugas import ASSIGNMENTS
 
@@ -148,23 +148,42 @@ def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any
     return found
 
 
-def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
-    """Problems with one test cell's emitted answers (empty list: the answers are right)."""
+#: Cell metadata where the grader keeps its verdicts on a test cell's answers (what the exercise
+#: portal shows in plain words; nbgrader's own feedback shows the error output instead).
+VERDICTS_KEY = "ukm_verdicts"
+#: The verdict when a test cell recorded no answers (its visible test stopped it first).
+NOT_RECORDED = "not_recorded"
+
+
+def cell_verdicts(cell, expected: list[Expected], assignment: str) -> list[Verdict]:
+    """What is wrong with one test cell's emitted answers (empty list: the answers are right)."""
     question = cell.metadata["nbgrader"]["grade_id"]
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
-        return [
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
-            "(Restart & Run All) lalu kumpulkan lagi."
-        ]
-    problems: list[str] = []
+        return [Verdict(NOT_RECORDED, question)]
+    found: list[Verdict] = []
     for payload in payloads:
         answers: dict[str, Any] = payload["answers"] if isinstance(payload.get("answers"), dict) else {}
         for exp in expected:
-            msg = verify(answers.get(exp.name), exp)
-            if msg and msg not in problems:
-                problems.append(msg)
-    return problems
+            verdict = judge(answers.get(exp.name), exp)
+            if verdict and verdict not in found:
+                found.append(verdict)
+    return found
+
+
+def notebook_message(verdict: Verdict) -> str:
+    """A verdict as the notebook says it (with the answer's variable name)."""
+    if verdict.key == NOT_RECORDED:
+        return (
+            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+            "(Restart & Run All) lalu kumpulkan lagi."
+        )
+    return verdict.message("id")
+
+
+def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
+    """Problems with one test cell's emitted answers, as the notebook says them (empty list: right)."""
+    return [notebook_message(v) for v in cell_verdicts(cell, expected, assignment)]
 
 
 class VerifyAnswers(NbGraderPreprocessor):
@@ -195,9 +214,11 @@ class VerifyAnswers(NbGraderPreprocessor):
         if question not in ASSIGNMENTS[self._assignment].questions:
             return cell, resources
         expected = pick(self._expected, self._assignment, question)
-        problems = judge_cell(cell, expected, self._assignment)
-        if problems:
-            text = "\n".join(problems)
+        verdicts = cell_verdicts(cell, expected, self._assignment)
+        cell.metadata.pop(VERDICTS_KEY, None)  # only the grader's own verdicts count, never a submitted one
+        if verdicts:
+            cell.metadata[VERDICTS_KEY] = [v.to_json() for v in verdicts]
+            text = "\n".join(notebook_message(v) for v in verdicts)
             self.log.info("%s/%s %s: answer rejected by the grader", self._student, self._assignment, question)
             cell.outputs.insert(
                 0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])

@@ -34,6 +34,7 @@ __all__ = [
     "PersonalCase",
     "Product",
     "case_for",
+    "case_lines",
     "cek_bentuk",
     "current_identity",
     "kasus_saya",
@@ -63,17 +64,44 @@ def kasus_saya(tampilkan: bool = True) -> PersonalCase:
 
 def kesiapan_saya(tampilkan: bool = True) -> dict[str, bool]:
     """This participant's (fictional) export-readiness situation: requirement -> already met?"""
-    from ukm_tools.exercises.tugas import READINESS_MARKET, READINESS_PRODUCT, readiness_situation
-    from ukm_tools.readiness import load_requirements
+    from ukm_tools.exercises.tugas import readiness_situation
 
     sid, _ = current_identity()
     situation = readiness_situation(sid)
     if tampilkan:
-        catalog = load_requirements()
-        print(f"Peserta: {sid} — pangan olahan ({READINESS_PRODUCT}), tujuan Malaysia ({READINESS_MARKET})")
-        for code, met in situation.items():
-            print(f"  [{'sudah' if met else 'BELUM'}] {code}: {catalog.requirement(code).text('label', 'id')}")
+        print("\n".join(readiness_lines(sid, situation)))
     return situation
+
+
+def readiness_lines(student_id: str, situation: Mapping[str, bool]) -> list[str]:
+    """The participant's readiness situation in plain Indonesian, one requirement a line."""
+    from ukm_tools.readiness import load_requirements
+
+    catalog = load_requirements()
+    lines = [f"Peserta: {student_id} — pangan olahan, tujuan Malaysia"]
+    for code, met in situation.items():
+        lines.append(f"  [{'sudah' if met else 'BELUM'}] {catalog.requirement(code).text('label', 'id')}")
+    return lines
+
+
+def case_lines(kind: str, student_id: str, product: Product) -> list[str]:
+    """What the set-up cell of an exercise prints for this participant (``kind``: one of
+    :data:`ukm_tools.exercises.forms.CASE_KINDS`); the exercise portal shows the same lines."""
+    from ukm_tools.exercises.tugas import financing_case, katalog_case, readiness_situation
+
+    if kind == "pricing":
+        return case_for(student_id, product).describe().split("\n")
+    if kind == "payment":
+        case = case_for(student_id, product)
+        invoice = case.build_up("CIF").step("CIF").shipment_quote
+        return [*case.describe().split("\n"), f"Nilai invoice CIF: {invoice.format('id')}"]
+    if kind == "readiness":
+        return readiness_lines(student_id, readiness_situation(student_id))
+    if kind == "katalog":
+        return katalog_case(student_id, product).describe().split("\n")
+    if kind == "financing":
+        return financing_case(student_id, product).describe().split("\n")
+    raise ValueError(f"unknown case kind {kind!r}")
 
 
 def katalog_saya(tampilkan: bool = True):

@@ -60,7 +60,7 @@ class PersonalCase:
             "Biaya per kiriman:",
         ]
         for c in p.costs:
-            lines.append(f"  - {c.name} ({c.item}): {format_money(c.amount)}")
+            lines.append(f"  - {c.name}: {format_money(c.amount)}")
         rate = p.insurance_rate_pct
         assert rate is not None  # case_for always sets the premium rate
         lines.append(f"Tarif premi asuransi ICC (C): {format_percent(rate)} (pertanggungan 110%)")

@@ -51,6 +51,9 @@ ROLES = (PARTICIPANTS, STAFF)
 FORMGRADER_SERVICE = "formgrader"
 STAFF_SERVICE = "ukm-staf"
 CULLER_SERVICE = "idle-culler"
+#: The exercise portal (participants' phone forms) and grade-on-submit (issue 14).
+PORTAL_SERVICE = "ukm-portal"
+GRADER_SERVICE = "ukm-nilai-otomatis"
 
 _ENV_PREFIX = "UKM_HUB_"
 
@@ -80,6 +83,7 @@ class HubSettings(BaseModel):
     proxy_api_port: int = Field(default=0, ge=0, le=65535)
     formgrader_port: int = Field(default=0, ge=0, le=65535)
     staff_port: int = Field(default=0, ge=0, le=65535)
+    portal_port: int = Field(default=0, ge=0, le=65535)
     landing_url: str = "/hub/home"
     """Where a participant lands after logging in (JupyterLab only when they ask for it)."""
     public_url: str = ""

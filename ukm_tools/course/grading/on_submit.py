@@ -1,0 +1,165 @@
+"""Grade-on-submit: a service that grades each new submission and releases the participant's result.
+
+Runs as the course user in the course folder (a hub-managed service, started by the hub like
+the staff pages). It keeps no queue of its own: the queue is the difference between what is
+stored in ``submitted/`` and what was released. Every round it compares, per assignment,
+the fingerprint of each stored submission (:func:`~ukm_tools.course.grading.checks.fingerprint`)
+with the fingerprint of the participant's released result (:class:`~ukm_tools.course.results.ResultStore`)
+and grades the ones that differ with the same sandboxed engine as ``ukm grade``
+(:func:`~ukm_tools.course.grading.engine.grade_assignment`), then releases their results.
+
+Each result is released as soon as its grading ends. Restart-safe by construction: a stop
+(SIGTERM from the hub, taken after the next grading that finishes) or a crash leaves every
+submission either released with the fingerprint it was graded at, or waiting. A waiting one
+that the engine had already graded (settled and unchanged) is not graded again, only released;
+one whose grading was cut short is graded from the start. A newer submission replaces the
+stored folder (the intake's atomic rename), so the queue only ever holds each participant's
+latest submission; one superseded while being graded differs from the released fingerprint
+and is graded again in the next round.
+
+    python -m ukm_tools.course.grading.on_submit      (the hub sets UKM_HUB_COURSE_DIR)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ukm_tools.course.grading.checks import fingerprint
+from ukm_tools.course.grading.engine import ProgressEvent, grade_assignment, submission_folders
+from ukm_tools.course.grading.status import SubmissionStatus, utcnow
+from ukm_tools.course.results import ResultStore, build_result
+
+log = logging.getLogger("ukm.on_submit")
+
+#: Seconds between two looks at ``submitted/`` when nothing was waiting.
+POLL_S = 1.0
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one round graded and released: (assignment, student) pairs."""
+
+    graded: list[tuple[str, str]]
+
+
+def waiting(course_dir: Path, assignment: str, results: ResultStore) -> list[str]:
+    """Participants whose stored submission of ``assignment`` has no released result yet."""
+    released = results.fingerprints(assignment)
+    return sorted(
+        student
+        for student, folder in submission_folders(course_dir, assignment).items()
+        if released.get((assignment, student)) != fingerprint(folder)
+    )
+
+
+class Stopped(Exception):
+    """Raised between two gradings when the service was asked to stop."""
+
+
+def grade_round(
+    course_dir: Path,
+    db_url: str,
+    assignments: list[str],
+    *,
+    stop: threading.Event | None = None,
+    cell_timeout: int | None = None,
+    sandbox: bool = True,
+    workers: int | None = None,
+) -> Round:
+    """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
+    its grading ends. With ``stop`` set, the round ends after the next grading that finishes
+    (:class:`Stopped`); what was released stays released, the rest waits for the next start."""
+    graded: list[tuple[str, str]] = []
+    with ResultStore(db_url) as results:
+
+        def release(assignment: str, status: SubmissionStatus) -> None:
+            result = build_result(
+                course_dir, db_url, assignment, status.student, str(status.status), status.fingerprint
+            )
+            results.put(result, utcnow())
+            graded.append((assignment, status.student))
+            log.info("%s/%s: %s, result released", status.student, assignment, status.status)
+
+        for assignment in assignments:
+            todo = waiting(course_dir, assignment, results)
+            if not todo:
+                continue
+            log.info("%s: grading %d submission(s)", assignment, len(todo))
+
+            def on_progress(event: ProgressEvent, assignment: str = assignment) -> None:
+                if event.last is not None and not event.last.status.in_progress:
+                    release(assignment, event.last)
+                if stop is not None and stop.is_set():
+                    raise Stopped
+
+            report = grade_assignment(
+                course_dir,
+                assignment,
+                students=todo,
+                db_url=db_url,
+                cell_timeout=cell_timeout,
+                sandbox=sandbox,
+                workers=workers,
+                on_progress=on_progress,
+            )
+            # Graded before a stop but not released then: settled and unchanged, so not graded again.
+            for status in report.results:
+                if status.student in report.skipped:
+                    release(assignment, status)
+    return Round(graded)
+
+
+def released_assignments(course_dir: Path) -> list[str]:
+    """Assignments of course.yml that have a release (the only ones a participant can submit)."""
+    from ukm_tools.course.config import load_course
+
+    return [a.name for a in load_course(course_dir).assignments() if (course_dir / "release" / a.name).is_dir()]
+
+
+def serve(
+    course_dir: Path,
+    db_url: str,
+    stop: threading.Event,
+    *,
+    poll_s: float = POLL_S,
+    on_round: Callable[[Round], None] | None = None,
+    sandbox: bool = True,
+) -> None:
+    """Grade rounds until ``stop`` is set (checked between rounds)."""
+    while not stop.is_set():
+        try:
+            done = grade_round(course_dir, db_url, released_assignments(course_dir), stop=stop, sandbox=sandbox)
+        except Stopped:
+            return
+        except Exception:  # a broken round is logged; the next round retries what is still waiting
+            log.exception("grading round failed")
+            done = Round([])
+        if on_round:
+            on_round(done)
+        if not done.graded:
+            stop.wait(poll_s)
+
+
+def main() -> None:
+    from ukm_tools.course.environment import ensure_tools_on_path
+    from ukm_tools.course.ops import check_course_dir, db_url
+    from ukm_tools.course.quiet import quiet_nbgrader
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    ensure_tools_on_path()
+    course_dir = check_course_dir(Path(os.environ.get("UKM_HUB_COURSE_DIR") or os.getcwd()))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with quiet_nbgrader():
+        serve(course_dir, db_url(course_dir), stop)
+
+
+if __name__ == "__main__":
+    main()

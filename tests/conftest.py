@@ -4,3 +4,10 @@ import os
 
 # Tests never depend on the machine's language setting for messages.
 os.environ.setdefault("UKM_LANG", "id")
+
+from hypothesis import settings  # noqa: E402
+
+# Hypothesis' per-example deadline (200 ms) fails property tests on a busy 2-core CI machine
+# without saying anything about the code; pytest-timeout still bounds every test.
+settings.register_profile("ukm", deadline=None)
+settings.load_profile("ukm")

@@ -50,7 +50,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
-import yaml
+from ukm_tools import safe_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.errors import Problem
@@ -81,31 +81,6 @@ def lang_or_default(lang: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- loading
-
-
-# libyaml's parser when present (ten times faster than the pure-Python one).
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import: libyaml or not
-    """YAML that refuses a key written twice in one mapping (PyYAML silently keeps the last)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise CatalogueError(
-                f"{node.start_mark.name}: key {key!r} on line {key_node.start_mark.line + 1} "
-                f"is already defined on line {seen[key] + 1}"
-            )
-        seen[key] = key_node.start_mark.line
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def placeholders(template: str) -> set[str]:
@@ -172,9 +147,11 @@ def load_catalogue(folder: Traversable | None = None) -> Catalogue:
     for owner, path in _files(folder):
         where = f"messages/{owner.replace('.', '/')}.yaml"
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader) or {}
-        except yaml.YAMLError as e:
-            raise CatalogueError(f"{where}: {e}") from None
+            # The project's one YAML loader (bounded, duplicate keys refused); its refusals are
+            # reported in plain English, since the catalogue that words them is what failed.
+            data = safe_yaml.parse(path.read_text(encoding="utf-8")) or {}
+        except safe_yaml.YamlRefused as e:
+            raise CatalogueError(f"{where}: {e.english()}") from None
         if not isinstance(data, Mapping) or not set(data) <= set(SECTIONS):
             raise CatalogueError(f"{where}: top level may hold only {', '.join(SECTIONS)}")
         for section in SECTIONS:

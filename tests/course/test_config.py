@@ -68,7 +68,7 @@ def test_broken_yaml_is_one_clear_line(tmp_path):
     (tmp_path / "course.yml").write_text("modules: [\n")
     with pytest.raises(UkmError) as e:
         load_course(tmp_path)
-    assert e.value.code == "malformed_file"
+    assert e.value.code == "yaml_syntax" and len(e.value.lines("id")) == 1
 
 
 def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():

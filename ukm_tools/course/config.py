@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ukm_tools.datafiles import load_yaml
 from ukm_tools.errors import Problem, UkmError
 
 COURSE_FILE = "course.yml"
@@ -139,10 +139,7 @@ def load_course(course_dir: str | Path) -> CourseSpec:
     path = Path(course_dir) / COURSE_FILE
     if not path.is_file():
         raise UkmError("file_not_found", "file", str(path))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise UkmError("malformed_file", "file", str(path), detail=str(e).splitlines()[0]) from None
+    data = load_yaml(path)  # the project's one bounded YAML loader
     return parse_course(data, Path(course_dir))
 
 

@@ -251,8 +251,9 @@ def order_from_quote(
 ) -> OrderInput:
     """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
 
-    Order value: the shipment total in IDR of the quoted rule (what the price was built to
-    recover). HPP x quantity is split into materials (``materials_share_pct``, bought on
+    Order value: what the invoice brings in rupiah — the shipment total in the quote currency
+    sold to the bank at the buying rate the price was built with (in IDR quotes, the total
+    itself). HPP x quantity is split into materials (``materials_share_pct``, bought on
     day 0) and other production costs; export packing and every seller-paid shipment cost
     of the build-up are paid at shipment.
 
@@ -266,8 +267,11 @@ def order_from_quote(
     hpp_total = pricing.hpp * pricing.quantity
     materials = hpp_total * share / 100
     shipment_costs = sum((a.per_shipment for s in quote.steps for a in s.added), Money.zero(IDR))
+    final = quote.final
+    rate = quote.price_rate
+    received = final.shipment_idr if rate is None else Money(final.shipment_quote.amount * rate.value, IDR).rounded()
     return OrderInput(
-        order_value=quote.final.shipment_idr,
+        order_value=received,
         materials=materials.rounded(),
         production_costs=(hpp_total - materials).rounded(),
         export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),

@@ -102,7 +102,7 @@ def _check_events(text: str, limits: Limits) -> None:
     total = 0
     try:
         while loader.check_event():
-            ev = loader.get_event()
+            ev = loader.get_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
             if isinstance(ev, (events.SequenceStartEvent, events.MappingStartEvent)):
                 if len(stack) >= limits.max_depth:
                     raise YamlRefused("yaml_too_deep", _line(ev.start_mark), {"allowed": limits.max_depth})
@@ -150,9 +150,7 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at impor
             except TypeError:
                 continue  # an unhashable key: SafeConstructor reports it below
             if first != -1:
-                raise YamlRefused(
-                    "yaml_duplicate_key", _line(key_node.start_mark), {"key": key, "first_line": first}
-                )
+                raise YamlRefused("yaml_duplicate_key", _line(key_node.start_mark), {"key": key, "first_line": first})
             seen[key] = _line(key_node.start_mark)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping

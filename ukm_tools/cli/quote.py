@@ -50,8 +50,8 @@ def render_quote(case, result, lang: str) -> None:
         table.add_row(
             s.rule,
             result.added_text(s, lang),
-            format_money(s.unit_idr, lang),
-            format_money(s.unit_quote, lang),
+            result.unit_text(s, lang, idr=True),
+            result.unit_text(s, lang),
             format_money(s.shipment_quote, lang),
         )
     console.print(table)
@@ -62,7 +62,7 @@ def render_quote(case, result, lang: str) -> None:
             lang,
             rule=result.rule,
             place=case.named_place,
-            unit_price=f.unit_quote,
+            unit_price=result.unit_text(f, lang),
             unit=case.product.unit,
             quantity=format_number(result.quantity, lang),
             total=f.shipment_quote,
@@ -72,7 +72,16 @@ def render_quote(case, result, lang: str) -> None:
     if result.insurance:
         ins = result.insurance
         rate = format_percent(ins.rate_pct, lang)
-        line = T("insurance_line", lang, clause=ins.clause, rate=rate, premium=ins.premium, insured=ins.insured_amount)
+        line = T(
+            "insurance_line",
+            lang,
+            clause=ins.clause,
+            rate=rate,
+            premium=ins.premium,
+            insured=ins.insured_amount,
+            cfr=ins.cfr,
+            cif=ins.cif,
+        )
         console.print(line, highlight=False)
     console.print(T("risk_passes", lang, risk=rule(result.rule).risk), highlight=False)
     for n in result.notes:

@@ -31,6 +31,7 @@ from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import IDR, Money, RateValue
 from ukm_tools.payments import DraftDiscount, PaymentTerms, load_payment_methods
+from ukm_tools.plausibility import default_bands
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
     import pandas as pd
@@ -420,8 +421,8 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
         r = checks.number(rate_pct, "rate_pct")
         if r < 0:
             problems.append(Problem("negative", "rate_pct", r))
-        elif r > 100:
-            problems.append(Problem("out_of_range", "rate_pct", r, "0-100"))
+        else:  # 120% a year is 12% typed with a slipped decimal, not a loan
+            default_bands().check(r, "interest_pct", "rate_pct")
     except UkmError as e:
         problems.extend(e.problems)
     if isinstance(months, bool) or not isinstance(months, int):

@@ -75,22 +75,28 @@ class Reading:
     bands: Bands = field(default_factory=default_bands)
 
 
-def _reading(info: ValidationInfo) -> Reading:
-    ctx = info.context or {}
+def _reading(info: ValidationInfo | None) -> Reading:
+    ctx = (info.context if info is not None else None) or {}
     reading = ctx.get("reading")
     return reading if isinstance(reading, Reading) else Reading()
 
 
-def _num(v: Any, info: ValidationInfo) -> Decimal:
-    """A number of the file, read by its convention (an in-memory float by its repr)."""
-    return _reading(info).numbers.number(v, info.field_name or "amount")
+def _num(v: Any, info: ValidationInfo | None = None) -> Decimal:
+    """A number of the file, read by its convention (an in-memory float by its repr).
+
+    Every numeric field of a case reads through here with its ``info`` (``lambda cls, v, info:
+    _num(v, info)``), so a file's ``angka:`` applies to it.
+    """
+    field = (info.field_name if info is not None else None) or "amount"
+    return _reading(info).numbers.number(v, field)
 
 
-def _int(v: Any, info: ValidationInfo) -> Any:
+def _int(v: Any, info: ValidationInfo | None = None) -> Any:
     """A whole number of the file; pydantic then checks its bounds."""
     if isinstance(v, int) and not isinstance(v, bool):
         return v
-    return _reading(info).numbers.integer(v, info.field_name or "amount")
+    field = (info.field_name if info is not None else None) or "amount"
+    return _reading(info).numbers.integer(v, field)
 
 
 def _plausible(v: Decimal, raw: Any, band: str, info: ValidationInfo) -> Decimal:
@@ -413,9 +419,9 @@ _EXPECTED = {
 }
 
 
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
-    """The keys a mapping at ``loc`` (a pydantic location inside a case) may hold."""
-    model: Any = Case
+def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
+    """The keys a mapping at ``loc`` (a pydantic location inside ``root``) may hold."""
+    model: Any = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -431,8 +437,9 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     return [ANGKA, *names] if model is Case else names
 
 
-def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
-    """One catalogue problem per pydantic error, none of pydantic's English in it."""
+def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    """One catalogue problem per pydantic error of a validation of ``root``, each naming its
+    field, none of pydantic's English in it (an unknown key lists the keys allowed there)."""
     problems = []
     for e in err.errors():
         loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in e["loc"]).replace(".[", "[")
@@ -450,7 +457,7 @@ def _problems_from_pydantic(err: ValidationError) -> list[Problem]:
             value = None
         elif code == "unknown_field":
             value = e["loc"][-1]
-            allowed = _fields_at(tuple(e["loc"][:-1]))
+            allowed = _fields_at(tuple(e["loc"][:-1]), root)
         elif code == "unknown_choice":
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         elif e["type"] == "less_than_equal":  # bounded counts (validity_days) also have gt=0
@@ -474,7 +481,7 @@ def case_from_mapping(data: Any, name: str = "case", text: str = "") -> Case:
     try:
         case = Case.model_validate(data, context={"reading": Reading(numbers, bands)})
     except ValidationError as e:
-        raise UkmError(problems=_problems_from_pydantic(e)) from None
+        raise UkmError(problems=problems_from_pydantic(e, Case)) from None
     return case
 
 

@@ -133,7 +133,7 @@ class RateSheet(Dated):
             problems.append(Problem("missing_field", "source"))
         raw_rates = data.get("rates") or {}
         if not isinstance(raw_rates, Mapping):
-            raise UkmError("wrong_type", "rates", type(raw_rates).__name__, "{USD: {buy: ..., sell: ..., mid: ...}}")
+            raise UkmError("wrong_type", "rates", raw_rates, "{USD: {buy: ..., sell: ..., mid: ...}}")
         rates: dict[str, Rate] = {}
         for code, r in raw_rates.items():
             try:
@@ -141,13 +141,10 @@ class RateSheet(Dated):
                 if not isinstance(r, Mapping):
                     raise UkmError("wrong_type", f"rates.{ccy}", r, "{buy: ..., sell: ..., mid: ...}")
                 where = f"rates.{ccy}"
-                unknown = [
+                vals: dict[str, Decimal] = {}
+                rate_problems = [
                     Problem("unknown_field", f"{where}.{k}", k, list(RATE_KEYS)) for k in r if k not in RATE_KEYS
                 ]
-                if unknown:
-                    raise UkmError(problems=unknown)
-                vals: dict[str, Decimal] = {}
-                rate_problems: list[Problem] = []
                 for kind in ("buy", "sell", "mid"):
                     if r.get(kind) is None:
                         if kind != "mid":
@@ -156,9 +153,9 @@ class RateSheet(Dated):
                     v = checks.collect(rate_problems, numbers.number, r[kind], f"{where}.{kind}")
                     if v is not None:
                         vals[kind] = v
-                if rate_problems:
+                if "buy" not in vals or "sell" not in vals or ("mid" in r and "mid" not in vals):
                     raise UkmError(problems=rate_problems)
-                own_date = as_date(r["date"], f"{where}.date") if r.get("date") is not None else None
+                own_date = checks.collect(rate_problems, as_date, r["date"], f"{where}.date") if "date" in r else None
                 own_source = str(r["source"]).strip() if r.get("source") else None
                 rate = make_rate(ccy, vals["buy"], vals["sell"], vals.get("mid"), own_date, own_source)
                 # Positive and in order; now within the usual range (16,42 for 16.420 is refused here).

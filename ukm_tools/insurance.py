@@ -88,9 +88,10 @@ def check_rate(
     cover = checks.number(cover_pct, "cover_pct")
     if r <= 0:
         raise UkmError("not_positive", field, r)
+    (bands or default_bands()).check(r, "insurance_rate_pct", field, as_typed=as_typed)
     if r * cover / 100 >= 100:  # cover x rate >= 1 would make the inclusive CIF infinite or negative
         raise UkmError("insurance_rate_too_high", field, f"{r}%")
-    return (bands or default_bands()).check(r, "insurance_rate_pct", field, as_typed=as_typed)
+    return r
 
 
 @owned("insurance")

@@ -12,6 +12,7 @@ from ukm_tools.case import case_from_mapping, packaged_case
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import MAX_DIGITS, Money
 from ukm_tools.numbers import parse_number
+from ukm_tools.plausibility import bands_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -87,8 +88,11 @@ BAD_CALLS = {
         "clause",
     ),
     "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),  # type: ignore[arg-type]  # the wrong type on purpose
-    "insure: rate 1/1.1": (
-        lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")),
+    "insure: rate 90.9%, a slip": (lambda: insurance.insure(USD, "90.9"), "implausible", "insurance_rate_pct"),
+    "insure: rate 1/1.1 in a widened range": (
+        lambda: insurance.insure(
+            USD, Decimal(100) / Decimal("1.1"), bands=bands_for({"insurance_rate_pct": {"max": 100}})
+        ),
         "insurance_rate_too_high",
         "insurance_rate_pct",
     ),

@@ -151,7 +151,8 @@ def test_set_order_from_case_reproduces_domain(calc):
         days_to_ship=4,
     )
     calc.set_order(order, quantity=200)
-    assert calc.inputs["order_unit_price"].value == "353.360"
+    # the USD invoice 4,304.03 at the buying rate 16,420 = Rp70,672,173, over 200 cartons
+    assert calc.inputs["order_unit_price"].value == "353.360,865"
     assert calc.inputs["tenor_days"].value == "90"
     t, f = calc.result
     assert t == fin.cash_flow(order)

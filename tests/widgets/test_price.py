@@ -81,7 +81,7 @@ def test_every_incoterm_matches_domain(calc, rule):
         ("f_packing", "-1.500", "tidak boleh negatif"),
         ("f_qty", "0", "harus lebih dari 0"),
         ("f_qty", "12,5", "bilangan bulat"),
-        ("f_ins_c", "95", "terlalu tinggi"),
+        ("f_ins_c", "95", "95% jauh di luar kisaran wajar tarif premi asuransi (0,01–5%). Maksud Anda 0,95%?"),
         ("f_hpp", "18,000.50", "format Inggris"),
     ],
 )

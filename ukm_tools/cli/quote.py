@@ -29,7 +29,8 @@ def quote(
         from ukm_tools.fx import load_rate_sheet
 
         case = load_case(case_file)
-        result = case.quote(incoterm, load_rate_sheet(rates) if rates else None)
+        # a --rates file keeps to the case's usual ranges (widened in the case file, if at all)
+        result = case.quote(incoterm, load_rate_sheet(rates, bands=case.bands()) if rates else None)
     if as_json:
         typer.echo(json.dumps({"case": case.case, **result.to_json()}, ensure_ascii=False, indent=2))
         return

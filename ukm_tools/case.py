@@ -437,6 +437,19 @@ def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     return [ANGKA, *names] if model is Case else names
 
 
+def _join(loc: str, field: str | None) -> str:
+    """Where a check's problem is: its own field when it names the place in full (rates.rates.USD.buy)
+    or below the validated field (rates_pct.C under insurance.rates_pct), else the location."""
+    if not field or not loc:
+        return field or loc
+    if field.startswith(loc + "."):
+        return field
+    head, _, last = loc.rpartition(".")
+    if field.startswith(last + "."):
+        return f"{head}.{field}" if head else field
+    return loc
+
+
 def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[Problem]:
     """One catalogue problem per pydantic error of a validation of ``root``, each naming its
     field, none of pydantic's English in it (an unknown key lists the keys allowed there)."""
@@ -446,9 +459,7 @@ def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[
         ctx = e.get("ctx") or {}
         if e["type"] == "value_error" and isinstance(ctx.get("error"), UkmError):
             for p in ctx["error"].problems:
-                # keep a nested field the check already named in full (rates.rates.USD.buy)
-                where = p.field if p.field and loc and p.field.startswith(loc + ".") else loc
-                problems.append(dataclasses.replace(p, field=where))
+                problems.append(dataclasses.replace(p, field=_join(loc, p.field)))
             continue
         code = _PYDANTIC_CODES.get(e["type"], "wrong_type")
         value: Any = e.get("input")

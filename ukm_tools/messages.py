@@ -345,6 +345,8 @@ def field_label(name: str | None, lang: str, owners: Iterable[str | None] = (), 
     parts = re.split(r"\.|(?=\[)", name)
     last = parts[-1]
     label = whole or (_label(last, lang, chain) if len(parts) > 1 else None)
+    if label is None and len(parts) >= 2 and (parent := _label(parts[-2], lang, chain)):
+        label = f"{parent} {last}"  # a key under a labelled mapping: rates_pct.C is "Tarif premi (%) C"
     if as_written:
         return f"{name} ({label})" if label and label != name else name
     if label is None:

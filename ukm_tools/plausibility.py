@@ -35,17 +35,25 @@ class Band:
     low: Decimal
     high: Decimal
     slips: tuple[Decimal, ...] = ()
+    typical: Decimal | None = None  # None: the middle of the band (geometric where it can be)
 
     def contains(self, value: Decimal) -> bool:
         return self.low <= value <= self.high
 
+    @property
+    def usual(self) -> Decimal:
+        if self.typical is not None:
+            return self.typical
+        return (self.low * self.high).sqrt() if self.low > 0 else self.high / 10
+
     def slip(self, value: Decimal) -> Decimal | None:
-        """``value`` times the first usual slip factor that lands inside the band, if any."""
-        for factor in self.slips:
-            guess = value * factor
-            if self.contains(guess):
-                return guess.normalize() if guess == guess.to_integral_value() else guess
-        return None
+        """``value`` times the usual slip factor that lands inside the band nearest the typical
+        value (125% of a bank fee: 0,125%, not 1,25%), if any does."""
+        guesses = [value * f for f in self.slips if value * f > 0 and self.contains(value * f)]
+        if not guesses:
+            return None
+        guess = min(guesses, key=lambda g: abs((g / self.usual).ln()))
+        return guess.normalize() if guess == guess.to_integral_value() else guess
 
 
 def written(value: Decimal, convention: str) -> str:
@@ -220,7 +228,8 @@ def _band(spec: Mapping[str, Any], slips: tuple[Decimal, ...]) -> Band:
     def num(v: Any) -> Decimal:
         return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
 
-    return Band(num(spec["min"]), num(spec["max"]), slips)
+    typical = num(spec["typical"]) if spec.get("typical") is not None else None
+    return Band(num(spec["min"]), num(spec["max"]), slips, typical)
 
 
 def bands_for(overrides: Any = None, numbers: FileNumbers | None = None) -> Bands:

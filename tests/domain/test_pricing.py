@@ -10,6 +10,7 @@ from ukm_tools.errors import UkmError
 from ukm_tools.fx import RateSheet
 from ukm_tools.incoterms import Conditions
 from ukm_tools.money import Money
+from ukm_tools.plausibility import bands_for
 from ukm_tools.pricing import CostLine, PricingInput, build_up
 
 SHEET = RateSheet.from_mapping(
@@ -184,7 +185,11 @@ def test_markup_applies_to_hpp_and_packing_only():
         ({"quantity": 0}, "not_positive", "quantity"),
         ({"quantity": -5}, "not_positive", "quantity"),
         ({"markup_pct": Decimal(-1)}, "negative", "markup_pct"),
-        ({"insurance_rate_pct": Decimal(91)}, "insurance_rate_too_high", "insurance_rate_pct"),
+        (
+            {"insurance_rate_pct": Decimal(91), "bands": bands_for({"insurance_rate_pct": {"max": 100}})},
+            "insurance_rate_too_high",
+            "insurance_rate_pct",
+        ),
         ({"insurance_rate_pct": Decimal("90.9")}, "implausible", "insurance_rate_pct"),
         ({"markup_pct": Decimal(3000)}, "implausible", "markup_pct"),
         ({"costs": (CostLine("x", "main_carriage", idr(1), paid_in="USD"),)}, "unknown_choice", "costs[0].paid_in"),

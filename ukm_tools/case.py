@@ -60,7 +60,15 @@ from ukm_tools.insurance import Method
 from ukm_tools.messages import section
 from ukm_tools.money import IDR, Money, check_currency
 from ukm_tools.plausibility import OVERRIDE_KEY, RATE_IDR, Bands, bands_for, default_bands
-from ukm_tools.pricing import PRICED_ITEMS, CostLine, PriceBuildUp, PricingInput, build_up
+from ukm_tools.pricing import (
+    MAX_UNIT_DECIMALS,
+    PRICED_ITEMS,
+    CostLine,
+    PriceBuildUp,
+    PricingInput,
+    build_up,
+    unit_decimals,
+)
 from ukm_tools.safe_yaml import DEFAULT_LIMITS, Limits
 
 T = section("case")
@@ -169,16 +177,17 @@ class Cost(_Model):
     _i = field_validator("item")(lambda cls, v: _check_item(v))
     _c = field_validator("currency")(lambda cls, v: check_currency(v))
 
-    @model_validator(mode="after")
-    def _paid_in(self) -> Cost:
-        if self.paid_in is None:
-            return self
-        paid = self.paid_in.strip().upper() if isinstance(self.paid_in, str) else self.paid_in
-        allowed = [IDR] if self.currency == IDR else [IDR, self.currency]
+    @field_validator("paid_in")
+    @classmethod
+    def _paid_in(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        currency = info.data.get("currency", IDR)  # validated before: it is declared first
+        allowed = [IDR] if currency == IDR else [IDR, currency]
+        paid = v.strip().upper()
         if paid not in allowed:
-            raise UkmError("unknown_choice", "paid_in", self.paid_in, allowed)
-        object.__setattr__(self, "paid_in", paid)
-        return self
+            raise UkmError("unknown_choice", "paid_in", v, allowed)
+        return paid
 
 
 class InsuranceTerms(_Model):
@@ -290,6 +299,21 @@ class Case(_Model):
             return {}
         bands = bands_for(v, _reading(info).numbers)  # refuses unknown keys and non-numbers
         return _override_mapping(v, bands)
+
+    @model_validator(mode="after")
+    def _unit_decimals(self) -> Case:
+        """Decimals set in the file must be enough for the quantity (checked where they are written)."""
+        least = unit_decimals(self.quantity, self.quote_currency)
+        if self.unit_price_decimals is not None and not least <= self.unit_price_decimals <= MAX_UNIT_DECIMALS:
+            raise UkmError(
+                "unit_decimals_too_few",
+                "unit_price_decimals",
+                self.unit_price_decimals,
+                f"{least}-{MAX_UNIT_DECIMALS}",
+                quantity=self.quantity,
+                least=least,
+            )
+        return self
 
     def bands(self) -> Bands:
         """The usual ranges of rates for this case (the packaged ones, widened by ``plausible:``)."""
@@ -492,7 +516,7 @@ def case_from_mapping(data: Any, name: str = "case", text: str = "") -> Case:
     try:
         case = Case.model_validate(data, context={"reading": Reading(numbers, bands)})
     except ValidationError as e:
-        raise UkmError(problems=problems_from_pydantic(e, Case)) from None
+        raise UkmError(problems=problems_from_pydantic(e, Case)).owned_by("case") from None
     return case
 
 

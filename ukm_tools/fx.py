@@ -157,11 +157,13 @@ class RateSheet(Dated):
                     raise UkmError(problems=rate_problems)
                 own_date = checks.collect(rate_problems, as_date, r["date"], f"{where}.date") if "date" in r else None
                 own_source = str(r["source"]).strip() if r.get("source") else None
-                rate = make_rate(ccy, vals["buy"], vals["sell"], vals.get("mid"), own_date, own_source)
-                # Positive and in order; now within the usual range (16,42 for 16.420 is refused here).
+                # Each rate above 0 and within the usual range (16,42 for 16.420 is refused here,
+                # before the order of buy, mid and sell, which a slip upsets only as a consequence).
                 for kind, v in vals.items():
+                    if v <= 0:
+                        rate_problems.append(Problem("rate_not_positive", f"{where}.{kind}", v))
+                        continue
                     raw = r[kind]
-                    typed = raw if isinstance(raw, str) else None
                     checks.collect(
                         rate_problems,
                         bands.check,
@@ -169,8 +171,11 @@ class RateSheet(Dated):
                         f"{RATE_IDR}.{ccy}",
                         f"{where}.{kind}",
                         convention=numbers.convention,
-                        as_typed=typed,
+                        as_typed=raw if isinstance(raw, str) else None,
                     )
+                if rate_problems:
+                    raise UkmError(problems=rate_problems)
+                rate = make_rate(ccy, vals["buy"], vals["sell"], vals.get("mid"), own_date, own_source)
                 if rate_problems:
                     raise UkmError(problems=rate_problems)
                 rates[ccy] = rate

@@ -366,12 +366,12 @@ def text_of(key: str, lang: str, /, **params: Any) -> str:
     return text(COMMON, key, lang, **params)
 
 
-def _fmt_allowed(allowed: Any) -> str:
+def _fmt_allowed(allowed: Any, lang: str) -> str:
     if allowed is None:
         return ""
     if isinstance(allowed, (list, tuple, set, frozenset)):
-        return ", ".join(str(a) for a in allowed)
-    return str(allowed)
+        return ", ".join(str(_fill_value(a, lang)) for a in allowed)
+    return str(_fill_value(allowed, lang))
 
 
 def render_problem(problem: Problem, lang: str = "id", view: Section | None = None) -> str:
@@ -386,7 +386,7 @@ def render_problem(problem: Problem, lang: str = "id", view: Section | None = No
     values = {
         "field": field_label(problem.field, lang, owners, as_written=problem.file is not None and view is None),
         "value": "" if problem.value is None else problem.value,
-        "allowed": _fmt_allowed(problem.allowed),
+        "allowed": _fmt_allowed(problem.allowed, lang),
         # A reader that knows its convention says how to write a number; one that does not
         # (money.to_decimal) reads plain decimals only.
         "example": PLAIN_EXAMPLE,

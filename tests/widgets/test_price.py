@@ -23,8 +23,9 @@ def expected(mutate=None, rule=None, lang="id"):
     res = case_from_mapping(m).quote(rule)
     f = res.final
     return {
-        "unit_idr": format_money(f.unit_idr, lang),
-        "unit_quote": format_money(f.unit_quote, lang),
+        # unit prices as the invoice states them: with the decimals the quantity needs
+        "unit_idr": res.unit_text(f, lang, idr=True),
+        "unit_quote": res.unit_text(f, lang),
         "shipment_idr": format_money(f.shipment_idr, lang),
         "shipment_quote": format_money(f.shipment_quote, lang),
     }
@@ -50,6 +51,16 @@ def test_initial_figures_are_the_domain_quote_and_are_on_screen(calc):
     assert format_money(exw.shipment_quote, "id") in calc.table.value
     assert bytes(calc.chart.value).startswith(b"\x89PNG")
     assert calc.message.value == ""
+
+
+def test_a_unit_price_per_bottle_shows_the_decimals_its_quantity_needs(calc):
+    # 2,400 bottles: 6 decimals, and US$ 1,793346 x 2.400 = US$ 4.304,03, the shipment shown
+    # (the same total as 200 cartons of 12)
+    with calc.holding():
+        calc.f_hpp.raw, calc.f_packing.raw = "18.000", "1.500"
+    calc.f_qty.input.value = "2.400"
+    assert calc.error is None
+    assert calc.shown["unit_quote"] == "US$ 1,793346" and calc.shown["shipment_quote"] == "US$ 4.304,03"
 
 
 def test_indonesian_typed_input_recomputes_with_domain(calc):

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps demo lint test test-fast bench clean apps book book-fresh slides handouts bench-book
+.PHONY: setup system-deps proxy demo lint test test-fast bench clean apps book book-fresh slides handouts bench-book serve
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -18,7 +18,18 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# Debian packages: chromium (browser tests, PDF handouts) and bubblewrap (grading sandbox).
+# JupyterHub's proxy (configurable-http-proxy) from the npm registry, pinned, inside the venv:
+# `ukm serve` and the hub tests find it there (ukm_tools.hub.settings.PROXY_BIN).
+PROXY_VERSION := 5.3.0
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(PROXY): $(STAMP)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(PROXY_VERSION)
+	test -x $(PROXY)
+
+proxy: $(PROXY)
+
+# Debian packages: chromium (browser tests, PDF handouts), bubblewrap (grading sandbox),
+# postgresql (the gradebook tests start their own throw-away server) and npm (the hub's proxy).
 system-deps:
 	@bash .ci/system-deps.sh
 
@@ -32,7 +43,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint system-deps
+test: lint system-deps proxy
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 # Domain-only tests: seconds, no browser, no nbgrader.
@@ -42,6 +53,11 @@ test-fast: setup
 # Calculator gallery in the browser: http://127.0.0.1:8866/ (Voila, no code shown).
 apps: setup
 	$(BIN)/ukm apps $(APPS_ARGS)
+
+# The workshop server with the demo course on http://127.0.0.1:8000/ (needs root: one system user
+# per participant). SERVE_ARGS="--lan" serves the Wi-Fi network and prints the URL and a QR code.
+serve: setup system-deps proxy
+	$(BIN)/ukm serve $(SERVE_ARGS)
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -6,7 +6,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
-# npm: the book fetches require.js, the widget manager and reveal.js from the npm registry at build time.
+# PostgreSQL server binaries: the gradebook tests start a throw-away cluster (never the system's).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# npm: the book fetches require.js, the widget manager and reveal.js from the npm registry at build time,
+# and the Makefile installs JupyterHub's configurable-http-proxy with it.
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -11,8 +11,15 @@ c.CourseDirectory.course_id = os.environ.get("UKM_COURSE_ID", "ukm-ekspor")
 # Gradebook: SQLite in the course folder by default; PostgreSQL for several graders/hubs:
 #   export UKM_DB_URL=postgresql+psycopg://user@host/gradebook
 c.CourseDirectory.db_url = os.environ.get("UKM_DB_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
-# Exchange (release/submit/collect): inside the course unless the hub shares one.
-c.Exchange.root = os.environ.get("UKM_EXCHANGE") or str(HERE / "exchange")
+# Exchange (release/submit/collect): inside the course unless the hub shares one. On the workshop
+# server participants may not enter the course folder, so `ukm serve` keeps the exchange beside it
+# and names it in exchange.path, read here so every staff command finds it.
+_shared_exchange = HERE / "exchange.path"
+c.Exchange.root = (
+    os.environ.get("UKM_EXCHANGE")
+    or (_shared_exchange.read_text(encoding="utf-8").strip() if _shared_exchange.is_file() else "")
+    or str(HERE / "exchange")
+)
 c.Exchange.path_includes_course = True
 # One OS user for staff and simulated participants: the owner check only adds noise.
 c.ExchangeCollect.check_owner = False

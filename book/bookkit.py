@@ -21,10 +21,12 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402,F401  (re-exported for
 
 from ukm_tools.messages import Bilingual  # noqa: E402
 from ukm_tools.money import Money, format_money  # noqa: E402
+from ukm_tools.widgets.gallery import App  # noqa: E402
 
-# Voila serves the calculator gallery (`ukm apps`) on this address; a trainer on a hub
-# sets UKM_APPS_URL (e.g. https://hub.example/user-redirect/voila/render/apps) before building.
-DEFAULT_APPS_URL = "http://127.0.0.1:8866/voila/render"
+# The calculator server (`ukm apps`) serves each calculator at <this>/<page>. For phones on the
+# workshop network the trainer builds with the address `ukm apps --lan` prints, e.g.
+# UKM_APPS_URL=http://192.168.1.10:8866/kalkulator.
+DEFAULT_APPS_URL = "http://127.0.0.1:8866/kalkulator"
 
 
 @functools.cache
@@ -42,13 +44,12 @@ def module_pages() -> list[str]:
     return course().pages()
 
 
-def calculator(module: str) -> tuple[str, str]:
-    """(notebook name without .ipynb, Indonesian title) of a module page's calculator app."""
+def calculator(module: str) -> App:
+    """The calculator app (page path, notebook name, title) of a module page."""
     from ukm_tools.widgets.gallery import APPS
 
     widget = course().module_for_page(module).calculator
-    app = next(a for a in APPS if a.module == widget)
-    return app.slug, app.title["id"]
+    return next(a for a in APPS if a.module == widget)
 
 
 PALETTE = ["#1b6f8a", "#e3a21a", "#5a9e4b", "#b8473d", "#7a5c99", "#8c8c8c"]
@@ -216,9 +217,10 @@ def hub_launch_url(app: str) -> str | None:
 
 
 def calculator_link(module: str) -> None:
-    """The box linking a module to its live calculator (Voila app of `ukm apps`, or on a hub)."""
-    app, label = calculator(module)
-    url = f"{apps_url()}/{app}.ipynb"
+    """The box linking a module to its live calculator (a page of `ukm apps`, or on a hub)."""
+    calc = calculator(module)
+    app, label = calc.slug, calc.title["id"]
+    url = f"{apps_url()}/{calc.path}"
     hub = hub_launch_url(app)
     hub_html = (
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'

@@ -99,7 +99,7 @@ def uses() -> list[Use]:
             elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in sections:
                 if f.attr in ("msg", "both"):
                     chain = sections[f.value.id]
-                elif f.attr == "field":
+                elif f.attr in ("field", "field_msg"):
                     chain, kind = sections[f.value.id], "fields"
             elif isinstance(f, ast.Name) and f.id in ("text", "Msg") and len(node.args) >= 2:
                 if (owner := _text(node.args[0])) is not None:

@@ -36,7 +36,7 @@ def test_the_book_reads_the_module_list_from_the_course_file(course, monkeypatch
 
     assert build.module_pages() == bookkit.module_pages() == course.pages()
     for m in course.modules:  # each page links the calculator its module names
-        assert bookkit.calculator(m.page)[0] == next(a.slug for a in APPS if a.module == m.calculator)
+        assert bookkit.calculator(m.page).slug == next(a.slug for a in APPS if a.module == m.calculator)
 
 
 def test_every_module_has_its_page_slides_and_table_of_contents_entry(course):

@@ -7,8 +7,9 @@ Format (``ukm_tools/data/cases/kasturi-syrup.yaml`` is the documented example)::
     title: Sirup jeruk kasturi ...  # shown to participants
     seller: {name: ..., city: ..., address: ..., contact: ...}
     buyer: {name: ..., country: MY, city: ...}
-    product: {name: ..., hs_code: "2106.90.71", unit: botol, units_per_carton: 12}
-    quantity: 2400                  # units in the shipment
+    product: {name: ..., hs_code: "2106.90.71", unit: karton, units_per_carton: 1,
+              pieces_per_unit: 12, piece: botol}   # a priced unit may hold pieces (12 bottles)
+    quantity: 200                   # units in the shipment
     quote_currency: USD
     incoterm: CIF                   # default rule for `ukm quote`
     named_place: Port Klang
@@ -19,8 +20,8 @@ Format (``ukm_tools/data/cases/kasturi-syrup.yaml`` is the documented example)::
       - {name: Truk Medan-Belawan, item: inland_to_port, amount: 1500000}      # IDR by default
       - {name: Ongkos kapal LCL, item: main_carriage, amount: 270, currency: USD, paid_in: USD}
     insurance: {rate_pct: 0.2, clause: C, method: inclusive, insure_under_d_rules: true}
-    import: {duty_pct: 0, vat_pct: 0}          # only used under DDP
-    payment_terms: "L/C at sight"
+    import: {duty_pct: 0, mfn_duty_pct: 5, vat_pct: 10}   # DDP and the buyer's landed cost
+    payment_terms: "L/C atas unjuk, tidak dapat dibatalkan"  # shown to participants: Indonesian
     validity_days: 30
     unit_price_decimals: 6          # optional: decimals of the unit prices (at least what the quantity needs)
     rates: {date: ..., source: ..., rates: {USD: {buy: ..., sell: ..., mid: ...}}}  # optional
@@ -33,6 +34,18 @@ Numbers are read by the file's ``angka:`` (:mod:`ukm_tools.file_numbers`); a fil
 reads as files always did, except a value like ``16.420`` that two readers take differently,
 which is refused with both readings. Rates, markups and premium rates far outside their usual
 range are refused as likely slips (:mod:`ukm_tools.plausibility`).
+
+The workshop's other figures of the same case (all optional; the book, slides, trainer kit
+and calculators read them through :mod:`ukm_tools.case_study`)::
+
+    payment: {method: lc_sight, amendments: 0, tenor_days_asked: 60, funding_rate_pct: 9}
+    order: {materials_share_pct: 60, production_days: 14, loan_scheme: kur_kecil}
+    readiness: {product_type: processed_food, market: MY, at_start: [nib, npwp], now: [...]}
+    katalog: {delivery_per_order: 60000, min_order: 5, delivery_area: Kota Medan,
+              valid_from: 2026-01-01, valid_until: 2026-06-30, price_before_ppn: 280800}
+    second_order: {fixed_share_pct: 30, buyer_offer_pct: 85}
+    destination_shelf: {price_per_piece: 15.90, currency: MYR, retailer_markup_pct: 30,
+                        distributor_markup_pct: 25}
 """
 
 from __future__ import annotations
@@ -130,9 +143,18 @@ class Product(_Model):
     hs_code: str = ""
     unit: str = "unit"
     units_per_carton: int = Field(default=1, gt=0)
+    # What one priced unit holds when it is itself a pack (a carton of 12 bottles): a shelf
+    # price per bottle and break-even in bottles are read from here, never from a page.
+    pieces_per_unit: int = Field(default=1, gt=0)
+    piece: str = ""
     description: str = ""
 
-    _i = field_validator("units_per_carton", mode="before")(lambda cls, v, info: _int(v, info))
+    _i = field_validator("units_per_carton", "pieces_per_unit", mode="before")(lambda cls, v, info: _int(v, info))
+
+    @property
+    def piece_name(self) -> str:
+        """The name of one piece (``botol``), or of the unit itself when it holds none."""
+        return self.piece or self.unit
 
 
 class UnitCosts(_Model):
@@ -231,10 +253,89 @@ class InsuranceTerms(_Model):
 
 
 class ImportTerms(_Model):
-    duty_pct: Decimal = Decimal(0)
+    duty_pct: Decimal = Decimal(0)  # what the buyer pays (with a preference such as Form D)
+    mfn_duty_pct: Decimal | None = None  # without the preference; None: the same as duty_pct
     vat_pct: Decimal = Decimal(0)
 
     _n = field_validator("duty_pct", "vat_pct", mode="before")(lambda cls, v, info: _num(v, info))
+    _m = field_validator("mfn_duty_pct", mode="before")(lambda cls, v, info: None if v is None else _num(v, info))
+
+    @property
+    def normal_duty_pct(self) -> Decimal:
+        return self.duty_pct if self.mfn_duty_pct is None else self.mfn_duty_pct
+
+
+class PaymentPlan(_Model):
+    """How the buyer pays and what waiting for the money costs (Modul 4)."""
+
+    method: str = "lc_sight"  # a payment method of ukm_tools/data/financing/payment_methods.yaml
+    amendments: int = Field(default=0, ge=0, le=20)
+    tenor_days_asked: int = Field(default=60, ge=0, le=720)  # a later payment the buyer asks for
+    funding_rate_pct: Decimal = Decimal(9)  # % a year: the cost of money while waiting
+
+    _i = field_validator("amendments", "tenor_days_asked", mode="before")(lambda cls, v, info: _int(v, info))
+
+    _n = field_validator("funding_rate_pct", mode="before")(lambda cls, v, info: _num(v, info))
+
+
+class OrderPlan(_Model):
+    """When an order's costs are paid and how its working capital is borrowed (Modul 5)."""
+
+    materials_share_pct: Decimal = Field(default=Decimal(60), ge=0, le=100)
+    production_days: int = Field(default=14, ge=0, le=365)
+    loan_scheme: str = "kur_kecil"  # a scheme of ukm_tools/data/financing/kur.yaml
+
+    _i = field_validator("production_days", mode="before")(lambda cls, v, info: _int(v, info))
+
+    _n = field_validator("materials_share_pct", mode="before")(lambda cls, v, info: _num(v, info))
+
+
+class ReadinessState(_Model):
+    """Which export requirements the business meets (codes of data/export_requirements.yaml)."""
+
+    product_type: str = "processed_food"
+    market: str = ""  # empty: the buyer's country
+    at_start: list[str] = []  # before the programme (the start-up budget)
+    now: list[str] = []  # at the time of the case study
+
+
+class KatalogTerms(_Model):
+    """Selling the product to local government offices through the e-Katalog Lokal (Modul 1)."""
+
+    price_before_ppn: Decimal | None = None  # per unit at the seller's; None: HPP x (1 + markup)
+    delivery_per_order: Decimal = Decimal(0)
+    min_order: int = Field(default=1, gt=0)
+    delivery_area: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    _i = field_validator("min_order", mode="before")(lambda cls, v, info: _int(v, info))
+
+    _n = field_validator("delivery_per_order", mode="before")(lambda cls, v, info: _num(v, info))
+    _p = field_validator("price_before_ppn", mode="before")(lambda cls, v, info: None if v is None else _num(v, info))
+
+
+class SecondOrder(_Model):
+    """A repeat order the buyer wants cheaper (incremental pricing, Modul 3)."""
+
+    fixed_share_pct: Decimal = Field(default=Decimal(30), ge=0, le=100)  # of HPP, already paid for
+    buyer_offer_pct: Decimal = Field(default=Decimal(85), gt=0, le=100)  # of the cost-plus price
+
+    _n = field_validator("fixed_share_pct", "buyer_offer_pct", mode="before")(lambda cls, v, info: _num(v, info))
+
+
+class DestinationShelf(_Model):
+    """A shop shelf in the destination to price backwards from (reverse pricing, Modul 3)."""
+
+    price_per_piece: Decimal
+    currency: str
+    retailer_markup_pct: Decimal = Decimal(30)
+    distributor_markup_pct: Decimal = Decimal(25)
+
+    _n = field_validator("price_per_piece", "retailer_markup_pct", "distributor_markup_pct", mode="before")(
+        lambda cls, v, info: _num(v, info)
+    )
+    _c = field_validator("currency")(lambda cls, v: check_currency(v))
 
 
 class ConditionsModel(_Model):
@@ -265,8 +366,15 @@ class Case(_Model):
     payment_terms: str = ""
     validity_days: int = Field(default=30, gt=0, le=3660)  # a quotation valid for ten years at most
     unit_price_decimals: int | None = Field(default=None, ge=0, le=12)  # None: what the quantity needs
-    rates: dict[str, Any] | None = None  # read once, with the file's convention: exact Decimals
     plausible: dict[str, Any] = {}  # usual ranges widened on purpose, read once: {key: {min, max}}
+    # The workshop's figures of the same case (see the module docstring); None: not part of it.
+    payment: PaymentPlan | None = None
+    order: OrderPlan | None = None
+    readiness: ReadinessState | None = None
+    katalog: KatalogTerms | None = None
+    second_order: SecondOrder | None = None
+    destination_shelf: DestinationShelf | None = None
+    rates: dict[str, Any] | None = None  # read once, with the file's convention: exact Decimals
     source: str = ""  # where the figures come from, with a date
     # Inputs the calculators save beside the case (FX range, readiness answers...): kept, not priced.
     calculators: dict[str, Any] = {}
@@ -443,6 +551,30 @@ _EXPECTED = {
 }
 
 
+def _lower_bound(loc: tuple[Any, ...], root: type[BaseModel]) -> Any:
+    """The smallest value the field at ``loc`` of ``root`` accepts (1 for gt=0 counts, 0 for ge=0)."""
+    import annotated_types
+
+    model: Any = root
+    info = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or not isinstance(part, str):
+            break
+        info = next((f for name, f in fields.items() if part in (name, f.alias)), None)
+        if info is None:
+            break
+        model = info.annotation
+        if getattr(model, "__args__", None):  # Optional[Model]: the model
+            model = next((a for a in model.__args__ if a is not type(None)), model)
+    for m in getattr(info, "metadata", ()):
+        if isinstance(m, annotated_types.Ge):
+            return m.ge
+        if isinstance(m, annotated_types.Gt):
+            return int(m.gt) + 1  # type: ignore[call-overload]  # gt=0 on the counts it is used for
+    return 0
+
+
 def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     """The keys a mapping at ``loc`` (a pydantic location inside ``root``) may hold."""
     model: Any = root
@@ -495,8 +627,8 @@ def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[
             allowed = _fields_at(tuple(e["loc"][:-1]), root)
         elif code == "unknown_choice":
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        elif e["type"] == "less_than_equal":  # bounded counts (validity_days) also have gt=0
-            allowed = f"1-{ctx['le']}"
+        elif e["type"] == "less_than_equal":  # a bounded field: name its whole range
+            allowed = f"{_lower_bound(e['loc'], root)}-{ctx['le']}"
         elif code == "wrong_type":
             allowed = T.msg(_EXPECTED.get(e["type"], "expected_other"))
         problems.append(Problem(code, loc, value, allowed))

@@ -43,4 +43,4 @@ def load_yaml(
 def packaged_yaml(name: str, *, numbers_as_text: bool = False) -> Any:
     """A YAML file from ``ukm_tools/data`` (cached: the data are read-only; do not change what it returns)."""
     text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")
-    return parse_yaml(text, name, numbers_as_text=numbers_as_text)
+    return safe_yaml.load(text, name, packaged=True, numbers_as_text=numbers_as_text)  # shipped: libyaml

@@ -249,18 +249,22 @@ def order_from_quote(
     tenor_days: int | None = None,
     days_to_ship: int = 0,
     start: dt.date | None = None,
+    order_value: Money | None = None,
 ) -> OrderInput:
     """The order behind a price build-up (:mod:`ukm_tools.pricing`), for the book's worked examples.
 
-    Order value: what the invoice brings in rupiah — the shipment total in the quote currency
-    sold to the bank at the buying rate the price was built with (in IDR quotes, the total
-    itself). HPP x quantity is split into materials (``materials_share_pct``, bought on
-    day 0) and other production costs; export packing and every seller-paid shipment cost
-    of the build-up are paid at shipment.
+    Order value: ``order_value`` when given — what the exporter actually receives, e.g. the
+    invoice less the bank's fees sold at the buying rate, so that a margin shown beside a
+    case's profit is the same figure — else what the invoice brings in rupiah: the shipment
+    total in the quote currency sold to the bank at the buying rate the price was built with
+    (in IDR quotes, the total itself). HPP x quantity is split into materials
+    (``materials_share_pct``, bought on day 0) and other production costs; export packing
+    and every seller-paid shipment cost of the build-up are paid at shipment.
 
     Args:
         quote: a :class:`ukm_tools.pricing.PriceBuildUp`.
         pricing: the :class:`ukm_tools.pricing.PricingInput` it was built from.
+        order_value: rupiah received for the order (IDR), if not the quote's shipment total.
     """
     share = checks.number(materials_share_pct, "materials_share_pct")
     if not 0 <= share <= 100:
@@ -272,7 +276,7 @@ def order_from_quote(
     rate = quote.price_rate
     received = final.shipment_idr if rate is None else Money(final.shipment_quote.amount * rate.value, IDR).rounded()
     return OrderInput(
-        order_value=received,
+        order_value=received if order_value is None else order_value.rounded(),
         materials=materials.rounded(),
         production_costs=(hpp_total - materials).rounded(),
         export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),

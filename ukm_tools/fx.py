@@ -40,6 +40,11 @@ class RateKind(StrEnum):
     MID = "mid"
 
 
+# Rates older than this many days get the staleness warning (pages and quotations alike).
+DEFAULT_MAX_RATE_AGE_DAYS = 7
+RATE_SHEET_NAME = T.msg("rate_sheet")  # how pages and documents name a RateSheet
+
+
 @dataclass(frozen=True)
 class Rate:
     """Rupiah per one unit of ``currency``; ``date`` and ``source`` when they differ from the

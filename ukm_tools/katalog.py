@@ -223,6 +223,13 @@ def government_price(inp: PriceInput) -> GovernmentPrice:
     )
 
 
+def price_at_premises(hpp: Money, markup_pct: Decimal) -> Money:
+    """A seller's own price per unit before PPN and delivery: its unit cost (HPP) plus its
+    markup, to the whole rupiah (216.000 + 30% = 280.800). No export packing: the goods go
+    to an office in town."""
+    return (hpp * (1 + markup_pct / 100)).rounded()
+
+
 # --------------------------------------------------------------------------- listing
 
 # Listing fields in the order a registration form asks for them: (key, required).

@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ukm_tools.errors import Problem
 
 LANGS = ("id", "en")
+LOCALES = {"id": "id_ID", "en": "en_US"}  # Babel's locale for each language: numbers, money, dates
 SECTIONS = ("problems", "fields", "text")
 COMMON = "common"  # the section every lookup ends with
 PLAIN_EXAMPLE = "1234567.50"  # a number as a reader of plain decimals (no thousands separator) takes it
@@ -83,6 +84,17 @@ def lang_or_default(lang: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def _refusal(e: safe_yaml.YamlRefused) -> str:
+    """A loader's refusal in plain English for whoever edits the catalogue (its own messages
+    cannot be used while it is being read)."""
+    p = e.params
+    if e.code == "yaml_duplicate_key":
+        return f"key {p['key']!r} on line {p['line']} is already defined on line {p['first_line']}"
+    if e.code == "yaml_syntax":
+        return f"not valid YAML: line {p['line']}, column {p['column']}: {p['problem']}"
+    return f"{e.code} {p}"
 
 
 def placeholders(template: str) -> set[str]:
@@ -149,11 +161,10 @@ def load_catalogue(folder: Traversable | None = None) -> Catalogue:
     for owner, path in _files(folder):
         where = f"messages/{owner.replace('.', '/')}.yaml"
         try:
-            # The project's one YAML loader (bounded, duplicate keys refused); its refusals are
-            # reported in plain English, since the catalogue that words them is what failed.
-            data = safe_yaml.parse(path.read_text(encoding="utf-8")) or {}
+            # The project's one YAML loader; libyaml's parser (these files ship with the code).
+            data = safe_yaml.parse(path.read_text(encoding="utf-8"), packaged=True) or {}
         except safe_yaml.YamlRefused as e:
-            raise CatalogueError(f"{where}: {e.english()}") from None
+            raise CatalogueError(f"{where}: {_refusal(e)}") from None
         if not isinstance(data, Mapping) or not set(data) <= set(SECTIONS):
             raise CatalogueError(f"{where}: top level may hold only {', '.join(SECTIONS)}")
         for section in SECTIONS:
@@ -293,13 +304,32 @@ class Section:
     def field(self, name: str, lang: str) -> str:
         return field_label(name, lang, self.label_owners)
 
+    def field_msg(self, name: str) -> FieldLabel:
+        """A field's label put into a language only when shown: a box labelled with the same
+        words its error messages use (``T.field_msg("tenor_days")``)."""
+        return FieldLabel(name, self.label_owners)
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """A field's label (see :meth:`Section.field_msg`), looked up in ``owners`` then ``common``."""
+
+    name: str
+    owners: tuple[str, ...]
+
+    def text(self, lang: str = "id") -> str:
+        return field_label(self.name, lang, self.owners)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.text(lang)
+
 
 def section(owner: str, *fallbacks: str) -> Section:
     return Section(owner, tuple(fallbacks))
 
 
-# A text in both languages: a catalogue Msg, or a data file's {id: .., en: ..} label.
-Bilingual: TypeAlias = Msg | Mapping[str, str]
+# A text in both languages: a catalogue Msg or field label, or a data file's {id: .., en: ..} label.
+Bilingual: TypeAlias = Msg | FieldLabel | Mapping[str, str]
 
 
 def pick(labels: Mapping[str, str], lang: str) -> str:
@@ -312,7 +342,7 @@ def local(value: Bilingual | str, lang: str) -> str:
     (a name the participant typed, a currency code)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, Msg):
+    if isinstance(value, Msg | FieldLabel):
         return value.text(lang)
     return pick(value, lang)
 

@@ -15,6 +15,7 @@ from typing import TypeAlias
 from babel.numbers import format_currency, format_decimal, get_currency_name
 
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import LOCALES
 
 Number: TypeAlias = Decimal | int | str
 # A rate or percentage may also be a float (a slider's value, 0.55 typed in a notebook): it is read
@@ -25,7 +26,6 @@ IDR = "IDR"  # the rupiah: every SME's own currency, the base of rate sheets
 # Minor units used for billing. Babel/CLDR gives IDR two digits, but rupiah prices,
 # bank charges and invoices in Indonesia are in whole rupiah.
 _MINOR_UNITS = {"IDR": 0, "JPY": 0, "KRW": 0, "VND": 0}
-_LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
 def minor_units(currency: str) -> int:
@@ -191,7 +191,7 @@ def money_sum(items: Iterable[Money], currency: str) -> Money:
 def format_money(m: Money, lang: str = "id", places: int | None = None) -> str:
     """``Rp1.234.567`` / ``US$ 9.481,29`` in Indonesian, ``IDR 1,234,567`` / ``$9,481.29`` in English;
     ``places``: that many decimals instead of the currency's minor unit (``US$ 1,793336``)."""
-    locale = _LOCALES.get(lang, "id_ID")
+    locale = LOCALES.get(lang, "id_ID")
     digits = minor_units(m.currency) if places is None else places
     r = m.rounded(places).amount
     decimals = "." + "0" * digits if digits else ""
@@ -209,8 +209,8 @@ def format_number(value: Number, lang: str = "id", places: int | None = None) ->
     if places is not None:
         d = round_half_up(d, places)
         fmt = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(d, format=fmt, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=True)
-    return format_decimal(d, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=False)
+        return format_decimal(d, format=fmt, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=True)
+    return format_decimal(d, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=False)
 
 
 def format_percent(value: Number, lang: str = "id", places: int = 2) -> str:
@@ -218,4 +218,4 @@ def format_percent(value: Number, lang: str = "id", places: int = 2) -> str:
     d = round_half_up(to_decimal(value, "value"), places).normalize()
     if d == d.to_integral():
         d = d.quantize(Decimal(1))
-    return format_decimal(d, locale=_LOCALES.get(lang, "id_ID"), decimal_quantization=False) + "%"
+    return format_decimal(d, locale=LOCALES.get(lang, "id_ID"), decimal_quantization=False) + "%"

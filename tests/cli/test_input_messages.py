@@ -26,8 +26,9 @@ PYDANTIC_ENGLISH = ("Input should", "Extra inputs", "Field required", "validatio
 
 def case(angka: str | None = "en", extra: str = "", **edits: str) -> str:
     text = KASTURI.replace("angka: en\n", "" if angka is None else f"angka: {angka}\n")
-    if angka == "id":  # the shipped case's two decimals, the Indonesian way
+    if angka == "id":  # the shipped case's decimals, the Indonesian way
         text = text.replace("rates_pct: {C: 0.2, A: 0.35}", "rates_pct: {C: '0,2', A: '0,35'}")
+        text = text.replace("price_per_piece: 15.90", "price_per_piece: '15,90'")
     for old, new in edits.items():
         assert old in text, old
         text = text.replace(old, new, 1)

@@ -136,3 +136,26 @@ CASES = {
         ),
     ),
 }
+
+
+def build_anticheat_course(root: Path, *, workers: int):
+    """harga-incoterms released, handed in by the participants of ``CASES`` (one honest owner and
+    the tricks), collected and graded by the grading engine with ``workers`` sandboxed kernels;
+    one more participant on the roster never submitted. The gradebook is wherever the course's
+    nbgrader_config.py points (``UKM_DB_URL``, else SQLite in the course). Returns (course, report)."""
+    from ukm_tools.course.grade_run import run_grading
+    from ukm_tools.course.participants import store_participants
+
+    course = ops.init_course(root / "course")
+    others = [
+        Participant(s, s.title(), phone="0812 0000 0000", email=f"{s}@contoh.id") for s in CASES if s != "pemilik"
+    ]
+    store_participants(ops.db_url(course), [OWNER, *others, Participant("absen", "Tidak Hadir")])
+    ops.release(course, A)
+    literal = _literal_answers(_owner_values())
+    for student, (answers, prelude) in CASES.items():
+        submit(course, A, student, participant_notebook(course, A, answers or literal, prelude), root / "work")
+    assert set(ops.collect(course, A)) == set(CASES)
+    report = run_grading(course, A, workers=workers, cell_timeout=20, sandbox=True, plain=True)
+    assert {r.student: r.status.value for r in report.results} == {s: "graded" for s in CASES}
+    return course, report

@@ -74,6 +74,7 @@ def test_a_declared_indonesian_case_reads_points_as_thousands_and_commas_as_deci
             "  packing: 18000 ": "  packing: 18.000,5 ",
             "rates_pct: {C: 0.2, A: 0.35}": "rates_pct: {C: '0,2', A: '0,35'}",
             "amount: 1500000}": "amount: 1.500.000}",
+            "price_per_piece: 15.90": "price_per_piece: '15,90'",
         },
     )
     case = load_case(write(tmp_path, text))

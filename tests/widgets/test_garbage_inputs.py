@@ -64,4 +64,5 @@ def test_the_largest_figures_compute_exactly_and_beyond_them_the_last_result_sta
     good, shown, summary = calc.result, dict(calc.shown), calc.summary.value
     calc.f_qty.raw = "10.000.000.001"
     assert calc.error is not None and calc.error.code == "out_of_range" and calc.error.field == "quantity"
+    assert calc.errors_shown()  # the refusal is on screen, above its box
     assert calc.result is good and calc.shown == shown and calc.summary.value == summary

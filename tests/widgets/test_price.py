@@ -49,7 +49,9 @@ def test_initial_figures_are_the_domain_quote_and_are_on_screen(calc):
         assert f">{step}<" in calc.table.value
     exw = packaged_case().quote().steps[0]
     assert format_money(exw.shipment_quote, "id") in calc.table.value
-    assert bytes(calc.chart.value).startswith(b"\x89PNG")
+    # the chart: one floating bar per step, each ending at the step's unit price
+    for s in packaged_case().quote().steps:
+        assert f">{s.rule}<" in calc.chart.value and format_money(s.unit_idr, "id") in calc.chart.value
     assert calc.message.value == ""
 
 
@@ -103,7 +105,7 @@ def test_bad_input_shows_message_and_keeps_last_result(calc, field, text, fragme
     summary = calc.summary.value
     original = getattr(calc, field).raw
     getattr(calc, field).input.value = text
-    assert fragment in calc.message.value
+    assert fragment in calc.errors_shown()
     assert "Traceback" not in calc.message.value
     assert "Hasil di bawah masih dari isian benar yang terakhir" in calc.message.value
     assert calc.shown == before and calc.summary.value == summary
@@ -119,7 +121,7 @@ def test_english_switch_relabels_and_reformats(calc):
     assert calc.shown == expected(lang="en")
     assert calc.shown["shipment_quote"].startswith("$") and "," in calc.shown["shipment_idr"]
     calc.f_hpp.input.value = "1.234.567,5"  # Indonesian way while in English: refused with a hint
-    assert "Indonesian way" in calc.message.value
+    assert "Indonesian way" in calc.errors_shown()
     calc.set_lang("id")
     assert "HPP per karton (Rp)" in calc.f_hpp.label.value
 
@@ -159,7 +161,7 @@ def test_typed_bank_rates_replace_the_sheet(calc):
     assert calc.shown == want
     assert ENTERED_SOURCE in calc.source_info.value
     calc.rates.buy.input.value = "17.000"  # buy above sell
-    assert "kurs beli" in calc.message.value.lower()
+    assert "kurs beli" in calc.errors_shown().lower()
     assert calc.shown == want
 
 
@@ -182,17 +184,21 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
     calc.f_place.input.value = "Belawan"
     shown = dict(calc.shown)
     calc.case_panel.name.value = "peserta 07"
-    path = calc.case_panel.save()
-    assert path.endswith("peserta-07.yaml")
+    name = calc.case_panel.save()
+    assert name == "peserta-07.yaml"
     assert "data:application/x-yaml;base64," in calc.case_panel.status.value
+    # the page names the file, never the folder it is in
+    assert str(calc.store.folder) not in calc.case_panel.status.value
     # the saved file is an ordinary case file
+    path = calc.store.folder / name
     case = load_case(path)
     assert case.unit_costs.hpp == 221000 and case.incoterm == "FOB" and case.named_place == "Belawan"
     # a new page (fresh calculator, same folder) lists it and opens it
     again = PriceBuildUpCalculator(**kw)
     assert again.widget.children  # built: the page shows its fields and first result
     assert again.shown != shown
-    assert again.case_panel.saved.value == path
+    assert again.case_panel.saved.value == name
+    assert all(str(calc.store.folder) not in label for label, _ in again.case_panel.saved.options)
     assert again.case_panel.open_selected()
     assert again.shown == shown and again.f_hpp.raw == "221.000"
     # and a trainer can start a calculator from the file
@@ -204,7 +210,7 @@ def test_save_then_open_restores_inputs_and_is_a_case_file(calc, kw):
 def test_upload_of_a_broken_file_keeps_inputs(calc):
     before = dict(calc.shown)
     calc.case_panel._on_upload({"new": [{"name": "rusak.yaml", "content": memoryview(b"case: [unclosed")}]})
-    assert "rusak.yaml" in calc.message.value
+    assert "rusak.yaml" in calc.errors_shown()
     assert calc.shown == before
     good = case_io.dump(case_io.case_to_mapping(packaged_case()) | {"quantity": 120})
     calc.case_panel._on_upload({"new": [{"name": "baik.yaml", "content": memoryview(good.encode())}]})
@@ -219,10 +225,11 @@ def test_invalid_inputs_are_not_saved(calc):
 
 
 def test_pdf_button_writes_quotation(calc):
-    path = calc.make_pdf("quotation")
-    data = open(path, "rb").read()
+    name = calc.make_pdf("quotation")
+    data = (calc.store.folder / name).read_bytes()
     assert data.startswith(b"%PDF")
     assert "data:application/pdf;base64," in calc.pdf_status.value
+    assert str(calc.store.folder) not in calc.pdf_status.value
     calc.f_qty.input.value = "x"
     assert calc.make_pdf("proforma") is None
 
@@ -231,3 +238,32 @@ def test_offer_details_title_follows_the_language(calc):
     assert calc.offer_details.get_title(0) == "Data penawaran (penjual, pembeli, pembayaran)"
     calc.set_lang("en")
     assert calc.offer_details.get_title(0) == "Offer details (seller, buyer, payment)"
+
+
+def test_an_error_is_shown_at_its_field_which_is_marked_and_cleared_when_fixed(calc):
+    calc.f_qty.input.value = "banyak"
+    # the message sits in the quantity box's own label, right above the box, and the box is red
+    assert "ukm-field-error" in calc.f_qty.label.value and "bukan angka" in calc.f_qty.label.value
+    assert "ukm-invalid" in calc.f_qty.input._dom_classes  # the stylesheet draws it red
+    assert "bukan angka" not in calc.message.value  # not repeated far below
+    assert "bertanda merah" in calc.message.value  # the result area says why it did not change
+    others = [f for f in calc._fields if f is not calc.f_qty]
+    assert all(not f.errors and "ukm-invalid" not in f.input._dom_classes for f in others)
+    # two wrong boxes: each shows its own problem
+    calc.f_hpp.input.value = "dua ratus"
+    assert "bukan angka" in calc.f_hpp.label.value and "bukan angka" in calc.f_qty.label.value
+    # a problem found by the case's validation ("unit_costs.hpp") lands at the HPP box too
+    calc.f_qty.input.value = "200"
+    calc.f_hpp.input.value = "-5"
+    assert calc.error is not None and calc.error.field.endswith("hpp")
+    assert calc.f_hpp.errors and not calc.f_qty.errors
+    calc.f_hpp.input.value = "216.000"
+    assert calc.error is None and not calc.f_qty.errors and "ukm-invalid" not in calc.f_qty.input._dom_classes
+    assert "ukm-field-error" not in calc.f_qty.label.value
+
+
+def test_a_problem_of_no_single_input_stays_above_the_result(calc):
+    from ukm_tools.errors import UkmError
+
+    calc.show_error(UkmError("missing_rate", None, "SGD", ["USD"], source="papan"))
+    assert "SGD" in calc.message.value and not any(f.errors for f in calc._fields)

@@ -78,7 +78,7 @@ def test_save_and_reopen_answers(calc, kw):
     calc.f_product.input.value = "craft"
     calc.answer("nib", True)
     calc.answer("npwp", True)
-    path = calc.case_panel.save()
+    path = calc.store.folder / calc.case_panel.save()
     again = ReadinessCalculator.from_case_file(path, **kw)
     assert again.widget.children  # built: the page shows its fields and first result
     assert again.f_product.read() == "craft"

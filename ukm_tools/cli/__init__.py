@@ -17,6 +17,7 @@ _COMMAND_MODULES = [
     "ukm_tools.cli.apps",
     "ukm_tools.cli.course",
     "ukm_tools.cli.demo",
+    "ukm_tools.cli.hub",
 ]
 
 

@@ -27,8 +27,12 @@ app.add_typer(roster_app, name="roster")
 
 def course_path(course: Path | None) -> Path:
     from ukm_tools.course.ops import check_course_dir
+    from ukm_tools.hub.isolation import drop_to_course_owner
 
-    return check_course_dir(course or os.environ.get("UKM_COURSE") or Path.cwd())
+    path = check_course_dir(course or os.environ.get("UKM_COURSE") or Path.cwd())
+    # On the workshop server (ukm serve) root continues as the course's owner (see the function).
+    drop_to_course_owner(path)
+    return path
 
 
 def say(key: str, lang: str, **params: object) -> None:

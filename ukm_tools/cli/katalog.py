@@ -6,12 +6,12 @@ for a sheet with bad rows unless --skip-bad-rows is given (then the good rows ar
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
 from ukm_tools.cli.base import LangOption, app, console, err_console, user_errors
+from ukm_tools.dated import today_jakarta
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 
@@ -41,7 +41,7 @@ def katalog(
             raise UkmError("missing_field", "sheet")
         if numbers not in ("id", "en"):
             raise UkmError("unknown_choice", "numbers", numbers, ["id", "en"])
-        checked = ks.check_sheet(sheet, numbers, today=dt.date.today())
+        checked = ks.check_sheet(sheet, numbers, today=today_jakarta())
         if checked.bad and not skip_bad_rows:
             raise UkmError(problems=list(checked.bad))
         if not checked.good:

@@ -124,9 +124,10 @@ def ensure_exchange(course_dir: Path) -> Path:
     inbound = root / cfg.CourseDirectory.course_id / "inbound"
     inbound.mkdir(parents=True, exist_ok=True)
     (root / cfg.CourseDirectory.course_id / "outbound").mkdir(parents=True, exist_ok=True)
-    # Participants (other OS users on a shared server) must be able to drop submissions.
-    os.chmod(root, 0o777)
-    os.chmod(inbound, 0o733)
+    # Participants (other OS users on a shared server) must be able to drop submissions. Sticky
+    # root: nobody renames another's folder; setgid inbound: submissions get the course's group.
+    os.chmod(root, 0o1777)
+    os.chmod(inbound, 0o3733)
     return root
 
 

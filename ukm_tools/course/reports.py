@@ -32,6 +32,8 @@ T = section("course.reports")
 
 # Statuses under which nbgrader produced a score worth showing.
 SCORED = {"graded", "timeout"}
+#: A participant of the gradebook with no submission of the assignment.
+NOT_SUBMITTED = "not_submitted"
 
 
 def status_label(status: str, lang: str = "id") -> str:
@@ -111,7 +113,7 @@ def assignment_rows(course_dir: str | Path, assignment: str) -> list[Row]:
                 student=student.id,
                 name=(extra.name if extra else None)
                 or " ".join(x for x in (student.first_name, student.last_name) if x),
-                status="not_submitted",
+                status=NOT_SUBMITTED,
                 max_score=sum(p for _, p in order),
                 questions={q: None for q, _ in order},
                 email=(extra.email if extra else "") or (student.email or ""),
@@ -197,7 +199,7 @@ def course_result(
     pending manual points can only add; ``waiting`` when it does not yet but would with
     the pending manual points in full; else ``failed``.
     """
-    if any(r.score is None and r.status != "not_submitted" for n in names if (r := rows.get(n)) is not None):
+    if any(r.score is None and r.status != NOT_SUBMITTED for n in names if (r := rows.get(n)) is not None):
         return {n: _pct(rows.get(n)) for n in names}, None, "check"
     pcts: dict[str, float | None] = {}
     best: dict[str, float | None] = {}

@@ -20,6 +20,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ukm_tools.case import Case
+from ukm_tools.dated import stale_warning
+from ukm_tools.fx import DEFAULT_MAX_RATE_AGE_DAYS, RATE_SHEET_NAME
 from ukm_tools.incoterms import rule as incoterm_rule
 from ukm_tools.messages import format_date, lang_or_default, section
 from ukm_tools.money import format_money, format_number
@@ -49,13 +51,21 @@ def quotation_pdf(
     today: dt.date,
     kind: Kind = "quotation",
     lang: str = "id",
+    max_rate_age_days: int = DEFAULT_MAX_RATE_AGE_DAYS,
     compress: bool = True,
 ) -> bytes:
-    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests)."""
+    """The PDF as bytes. ``compress=False`` keeps page text readable (used by tests).
+
+    The rate sheet's date and source are always printed; when the sheet is older than
+    ``max_rate_age_days`` the page's staleness warning is printed too, in a box above
+    the prices, so a quotation never carries an old rate silently.
+    """
     lang = lang_or_default(lang)
     styles = getSampleStyleSheet()
     normal, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
     final = result.final
+    sheet = case.rate_sheet()
+    stale = stale_warning(sheet, RATE_SHEET_NAME, today, max_rate_age_days, lang)
     terms = f"{result.rule} {case.named_place}, Incoterms® 2020".replace("  ", " ")
 
     story = [
@@ -85,6 +95,18 @@ def quotation_pdf(
         ),
         Spacer(1, 5 * mm),
     ]
+    if stale:
+        story += [
+            Table(
+                [[Paragraph(f"<b>{escape(stale)}</b>", normal)]],
+                colWidths=[170 * mm],
+                style=[
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff4d6")),
+                    ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#e0a800")),
+                ],
+            ),
+            Spacer(1, 4 * mm),
+        ]
     desc = case.product.description or case.product.name
     goods: list[list[Any]] = [
         [T("desc", lang), T("hs", lang), T("qty", lang), T("unit_price", lang), T("total", lang)],
@@ -123,6 +145,9 @@ def quotation_pdf(
     facts = [[T("terms", lang), terms], [T("payment", lang), case.payment_terms or "-"]]
     if result.price_rate is not None:
         facts.append([T("rate", lang), result.price_rate.describe(lang)])
+    facts.append(
+        [T("rate_sheet", lang), T("rate_sheet_line", lang, date=format_date(sheet.date, lang), source=sheet.source)]
+    )
     if result.insurance is not None:
         ins = result.insurance
         facts.append([T("insurance", lang), f"ICC ({ins.clause}), 110% CIF = {format_money(ins.insured_amount, lang)}"])

@@ -7,7 +7,6 @@ zero markup (every cost of the shipment spread over the units) — both from the
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
@@ -55,7 +54,7 @@ class BreakEvenCalculator(Calculator):
         self.f_target = self.field(NumberField("target_profit", T.msg("target_profit"), hint=T.msg("may_be_blank")))
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-breakeven-table")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -133,15 +132,19 @@ class BreakEvenCalculator(Calculator):
         lang = self.lang
         top = max(2 * b.units, 10)
         qs = sorted({0, b.units, top} | {top * k // 10 for k in range(11)})
-        self.chart.value = charts.lines(
-            [Decimal(q) for q in qs],
-            {T("chart_title", lang): [b.profit(q).amount for q in qs]},
-            lang=self.lang,
-            title=T("chart_label", lang),
-            xlabel=T("chart_x", lang),
-            ylabel=b.unit_price.currency,
-            marker_x=Decimal(b.units),
-        )
+        bars = []
+        for q in qs:
+            profit = b.profit(q)
+            bars.append(
+                charts.Bar(
+                    T("chart_bar", lang, units=format_number(q, lang)),
+                    format_money(profit, lang),
+                    profit.amount,
+                    color=charts.SELLER if profit.amount >= 0 else charts.LOSS,
+                    strong=q == b.units,
+                )
+            )
+        self.chart.value = charts.bar_chart(T("chart_label", lang), bars, note=T("chart_title", lang))
 
     def sources_html(self) -> str:
         note = note_html(f"{T('from_case', self.lang)}: {self.case.title or self.case.case}")

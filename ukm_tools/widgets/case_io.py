@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+import html
 import os
 import re
 from collections.abc import Mapping
@@ -125,32 +126,18 @@ def read_case_file(path: str | Path, limits: Limits = UPLOAD_LIMITS) -> tuple[Ca
     return read_case_text(text, str(path), limits)
 
 
-def safe_name(name: str) -> str:
+def safe_name(name: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> str:
+    """A file name that cannot leave its folder: letters, digits and ``._-`` only, at most 60
+    characters, ending in one of ``suffixes`` (the first is added when it has none)."""
     stem = _SAFE_NAME.sub("-", (name or "").strip()).strip(".-")[:60] or "kasus"
-    return stem if stem.endswith((".yaml", ".yml")) else stem + ".yaml"
-
-
-def save_text(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / safe_name(name)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)  # a reload never sees a half-written file
-    return path
-
-
-def list_saved(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    return stem if stem.endswith(suffixes) else stem + suffixes[0]
 
 
 def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
     """An <a download> link carrying the file itself (works offline, no server route needed)."""
     b64 = base64.b64encode(data).decode("ascii")
-    return f"<a download='{filename}' href='data:{mime};base64,{b64}' class='ukm-download'>{label}</a>"
+    name = html.escape(filename, quote=True)
+    return f"<a download='{name}' href='data:{mime};base64,{b64}' class='ukm-download'>{html.escape(label)}</a>"
 
 
 __all__ = [
@@ -163,8 +150,6 @@ __all__ = [
     "read_case_text",
     "read_case_file",
     "safe_name",
-    "save_text",
-    "list_saved",
     "data_link",
     "load_case",
 ]

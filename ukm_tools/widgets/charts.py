@@ -1,173 +1,72 @@
-"""Small matplotlib charts rendered to PNG bytes (shown in an ipywidgets Image).
+"""Bar charts in plain HTML: readable on a 360 px phone, cheap to redraw, text a screen reader reads.
 
-No pyplot: a bare Figure with the Agg canvas, so nothing depends on a GUI backend and
-repeated redraws do not pile up figures. Values arrive already computed by the domain
-core; these functions only draw them. Axis numbers use the Indonesian or English format.
-Drawing costs 100-200 ms, so the PNG of the same data is cached: typing a name or going
-back to an earlier value does not redraw.
+Each bar is one row: its label and its value (formatted by the caller, the language's way)
+on a line that wraps, and the bar under them, drawn to scale from a common zero. A bar
+may float (``start`` to ``end``: a waterfall step from the previous total) and values may be
+negative (a cash balance below zero), so every chart of the calculators is one of these.
+The layout lives in the calculators' stylesheet (``calculator.css``, classes ``ukm-bar*``).
+
+Why not matplotlib images, as before: a PNG scaled to a phone's width shrank its labels to
+4-5 px, and drawing one cost 100-200 ms of server time per change, which made a recompute
+miss 100 ms under a class's load. These rows cost microseconds and stay text.
 """
 
 from __future__ import annotations
 
-import io
-from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import wraps
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
-from ukm_tools.money import format_number
+from html import escape
 
 SELLER = "#2e7d32"
 BUYER = "#1565c0"
 NEUTRAL = "#9e9e9e"
 ACCENT = "#ef6c00"
+LOSS = "#c62828"
 
 
-def _figure(width: float = 6.4, height: float = 3.4) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=90)
-    FigureCanvasAgg(fig)
-    return fig
+@dataclass(frozen=True)
+class Bar:
+    """One row of a chart: a bar from ``start`` to ``end`` (in the chart's unit)."""
+
+    label: str
+    value_text: str  # what is written beside the bar: the figure as the page shows it
+    end: Decimal
+    start: Decimal = Decimal(0)
+    color: str = SELLER
+    strong: bool = False  # the row the chart is about (the chosen rule, the break-even point)
 
 
-def _png(fig: Figure, left: float = 0.16) -> bytes:
-    # Fixed margins instead of tight_layout(): that costs as much as drawing the chart again.
-    fig.subplots_adjust(left=left, right=0.96, top=0.9, bottom=0.16)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+def bar_chart(title: str, bars: Sequence[Bar], *, note: str = "", css_class: str = "") -> str:
+    """The bars as an HTML figure (``title`` its caption, ``note`` a grey line under it)."""
+    edges = [Decimal(0)] + [b.start for b in bars] + [b.end for b in bars]
+    low, high = min(edges), max(edges)
+    span = (high - low) or Decimal(1)
 
+    def pct(x: Decimal) -> str:
+        return f"{float((x - low) / span * 100):.2f}%"
 
-def _cached(draw, size: int = 64):
-    """Memoise a chart function on its arguments (sequences and dicts frozen into the key)."""
-
-    def freeze(v):
-        if isinstance(v, dict):
-            return tuple((k, freeze(x)) for k, x in v.items())
-        if isinstance(v, (list, tuple)):
-            return tuple(freeze(x) for x in v)
-        return v
-
-    cache: OrderedDict = OrderedDict()
-
-    @wraps(draw)
-    def wrapper(*args, **kwargs):
-        key = (freeze(args), freeze(sorted(kwargs.items())))
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-        png = cache[key] = draw(*args, **kwargs)
-        if len(cache) > size:
-            cache.popitem(last=False)
-        return png
-
-    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]  # a function attribute, as functools caches have
-    return wrapper
-
-
-def _axis_format(lang: str) -> FuncFormatter:
-    return FuncFormatter(
-        lambda v, _pos: format_number(
-            Decimal(str(round(v, 2))), lang, 0 if abs(v) >= 100 or float(v).is_integer() else 2
+    zero = f"<span class='ukm-bar-zero' style='left:{pct(Decimal(0))}'></span>" if low < 0 else ""
+    rows = []
+    for b in bars:
+        left, right = sorted((b.start, b.end))
+        width = f"{float((right - left) / span * 100):.2f}%"
+        rows.append(
+            f"<li class='ukm-bar{' ukm-bar-strong' if b.strong else ''}'>"
+            f"<div class='ukm-bar-head'><span class='ukm-bar-label'>{escape(b.label)}</span>"
+            f"<span class='ukm-bar-value'>{escape(b.value_text)}</span></div>"
+            f"<div class='ukm-bar-track'>{zero}<span class='ukm-bar-fill' "
+            f"style='left:{pct(left)};width:{width};background:{b.color}'></span></div></li>"
         )
+    extra = f"<div class='ukm-chart-note'>{escape(note)}</div>" if note else ""
+    return (
+        f"<figure class='ukm-chart {css_class}'><figcaption>{escape(title)}</figcaption>"
+        f"<ol class='ukm-bars'>{''.join(rows)}</ol>{extra}</figure>"
     )
 
 
-@_cached
-def waterfall(labels: Sequence[str], totals: Sequence[Decimal], *, lang: str, title: str, ylabel: str) -> bytes:
-    """A bar per step: the first from zero, each next one floating from the previous total."""
-    fig = _figure()
-    ax = fig.add_subplot()
-    prev = 0.0
-    for i, total in enumerate(totals):
-        value = float(total)
-        if i == 0:
-            ax.bar(i, value, color=NEUTRAL)
-        else:
-            ax.bar(i, value - prev, bottom=prev, color=SELLER if value >= prev else ACCENT)
-        ax.text(i, value, format_number(total, lang, 0), ha="center", va="bottom", fontsize=7)
-        prev = value
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_title(title, fontsize=10)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.yaxis.set_major_formatter(_axis_format(lang))
-    ax.tick_params(labelsize=8)
-    return _png(fig)
+def chart_area():  # -> W.HTML (ipywidgets is untyped)
+    """The HTML widget a calculator draws its chart into."""
+    from ukm_tools.widgets.base import output_area
 
-
-@_cached
-def bars(
-    labels: Sequence[str],
-    values: Sequence[Decimal],
-    *,
-    lang: str,
-    title: str,
-    ylabel: str,
-    colors: Sequence[str] | None = None,
-    horizontal: bool = True,
-) -> bytes:
-    fig = _figure(6.4, max(2.4, 0.5 * len(labels) + 1))
-    ax = fig.add_subplot()
-    vals = [float(v) for v in values]
-    if horizontal:
-        ax.barh(range(len(labels)), vals, color=colors or SELLER)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(_axis_format(lang))
-        ax.set_xlabel(ylabel, fontsize=8)
-        for i, v in enumerate(values):
-            ax.text(float(v), i, " " + format_number(v, lang, 0), va="center", fontsize=7)
-    else:
-        ax.bar(range(len(labels)), vals, color=colors or SELLER)
-        ax.set_xticks(range(len(labels)), labels)
-        ax.yaxis.set_major_formatter(_axis_format(lang))
-        ax.set_ylabel(ylabel, fontsize=8)
-    ax.set_title(title, fontsize=10)
-    ax.tick_params(labelsize=8)
-    return _png(fig, left=0.42 if horizontal else 0.16)
-
-
-@_cached
-def lines(
-    x: Sequence[Decimal],
-    series: dict[str, Sequence[Decimal]],
-    *,
-    lang: str,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    marker_x: Decimal | None = None,
-) -> bytes:
-    fig = _figure()
-    ax = fig.add_subplot()
-    xs = [float(v) for v in x]
-    for name, ys in series.items():
-        ax.plot(xs, [float(v) for v in ys], marker="o", markersize=3, label=name)
-    if marker_x is not None:
-        ax.axvline(float(marker_x), color=NEUTRAL, linestyle="--", linewidth=1)
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.xaxis.set_major_formatter(_axis_format(lang))
-    ax.yaxis.set_major_formatter(_axis_format(lang))
-    ax.tick_params(labelsize=8)
-    if len(series) > 1:
-        ax.legend(fontsize=7)
-    return _png(fig)
-
-
-def clear_cache() -> None:
-    """Forget drawn charts (benchmarks time real redraws)."""
-    for f in (waterfall, bars, lines):
-        f.cache_clear()
-
-
-def image_widget():
-    import ipywidgets as W
-
-    img = W.Image(format="png", layout=W.Layout(width="100%", max_width="640px", height="auto"))
-    img.add_class("ukm-chart")
-    return img
+    return output_area("ukm-chart-area")

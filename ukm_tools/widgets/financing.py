@@ -1,352 +1,318 @@
 """Financing calculator: an export order's cash-flow timeline, peak working capital and loan cost.
 
-A thin ipywidgets view over :mod:`ukm_tools.financing` (every figure comes from there).
-Numbers are typed the Indonesian way by default (``2.400``; ``27.000``) and read with
-:func:`ukm_tools.numbers.parse_number`. A wrong input shows its message above the result
-and the last good result stays, marked as such. Self-contained on purpose (see the
-module list in :mod:`ukm_tools.widgets`); it may later share helpers with the others.
+A view over :mod:`ukm_tools.financing` (every figure comes from there) on the common
+:class:`~ukm_tools.widgets.base.Calculator`: language switch, numbers typed the Indonesian way,
+each problem above its box, save and open. It opens with the order behind the case's
+quotation (:func:`case_order`: the case file's ``order:`` and ``payment:`` sections), shown
+per unit for the case's quantity; the participant then types their own order.
 """
 
 from __future__ import annotations
 
-import html
-import io
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as W
 
 from ukm_tools import financing as fin
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import lang_or_default, section
-from ukm_tools.money import IDR, Money, format_money, format_number, format_percent
-from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, html_table, problems_html
+from ukm_tools.case import Case, OrderPlan, PaymentPlan
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
+from ukm_tools.money import IDR, Money, format_money, format_percent
+from ukm_tools.widgets import case_io, charts
+from ukm_tools.widgets.base import (
+    Calculator,
+    ChoiceField,
+    DateField,
+    NumberField,
+    esc,
+    facts_html,
+    html_table,
+    note_html,
+    output_area,
+    wrap_row,
+)
 
 T = section("widgets.financing", "financing")
 
-# The boxes, in order, with the figures they start with (their labels: the catalogue's fields).
-DEFAULTS: dict[str, str] = {
-    "order_quantity": "2.400",
-    "order_unit_price": "27.000",
-    "material_per_unit": "9.000",
-    "production_per_unit": "4.000",
-    "export_costs": "5.000.000",
-    "production_days": "30",
-    "days_to_ship": "5",
-    "tenor_days": "60",
-    "rate_pct": "",
-    "months": "",
-    "discount_rate_pct": "8",
-    "discount_fees": "0",
-}
-# Said inside the empty box rather than in its label: a long label left a 20 px box on a phone.
-PLACEHOLDERS = ("rate_pct", "months")
+ACCESS = [("1", 1), ("2", 2), ("3", 3), ("4+", 4)]  # which KUR loan this is (graduated rates)
 
 
-def _esc(s: Any) -> str:
-    return html.escape(str(s))
+def case_order(case: Case) -> fin.OrderInput:
+    """The order behind the case's quotation: its shipment total received, its HPP split into
+    materials (day 0) and production costs, its packing and shipment costs paid at shipment;
+    materials share, production time and payment method from the case file."""
+    plan, pay = case.order or OrderPlan(), case.payment or PaymentPlan()
+    return fin.order_from_quote(
+        case.quote(),
+        case.pricing_input(),
+        materials_share_pct=plan.materials_share_pct,
+        production_days=plan.production_days,
+        method=pay.method,
+    )
 
 
-class FinancingCalculator:
-    """Order size, costs, production days, payment method and tenor -> timeline, peak, loan cost.
+@dataclass(frozen=True)
+class FinancingResult:
+    timeline: fin.CashFlowTimeline  # the one the loan finances (net proceeds when discounted)
+    financing: fin.OrderFinancing
+    discounting: fin.OrderDiscounting | None  # when the draft is discounted
 
-    Set inputs in code (``calc.inputs["order_quantity"].value = "1.000"``); every change
-    recomputes. ``calc.result`` is the last good ``(timeline, financing)``;
-    ``calc.problems`` the current input's problems (empty when it is good).
-    """
 
-    def __init__(self, lang: str = "id") -> None:
-        self.lang = lang_or_default(lang)
-        self.result: tuple[fin.CashFlowTimeline, fin.OrderFinancing] | None = None
-        self.discounting: fin.OrderDiscounting | None = None  # with the last result, when chosen
-        self.problems: list[Problem] = []
-        self.chart_png: bytes = b""
-        self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
-        # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
-        self.inputs: dict[str, W.Text] = {k: W.Text(value=v, continuous_update=False) for k, v in DEFAULTS.items()}
-        self.method = W.Dropdown(value=None)
-        self.scheme = W.Dropdown(value=None)
-        self.access = W.Dropdown(options=[("1", 1), ("2", 2), ("3", 3), ("4+", 4)], value=1)
-        self.basis = W.Dropdown(value=None)
-        self.route = W.Dropdown(value=None)
-        self.start = W.DatePicker(value=None)
-        self.title = W.HTML()
-        self.messages = W.HTML()
-        self.summary = W.HTML()
-        self.chart = W.Image(format="png")
-        self.table = W.HTML()
-        self._busy = False
-        self._set_options(method="da", scheme="kur_mikro", basis="", route="loan")
-        self._relabel()
-        for w in [*self.inputs.values(), self.scheme, self.access, self.basis, self.route, self.start]:
-            w.observe(self._changed, names="value")
-        self.method.observe(self._method_changed, names="value")
-        self.lang_toggle.observe(self._lang_changed, names="value")
-        inputs = [
-            self.inputs[k]
-            for k in (
-                "order_quantity",
-                "order_unit_price",
-                "material_per_unit",
-                "production_per_unit",
-                "export_costs",
-                "production_days",
-                "days_to_ship",
-            )
+class FinancingCalculator(Calculator):
+    """Order size, costs, production days, payment method and tenor -> timeline, peak, loan cost."""
+
+    texts = T
+    key = "financing"
+    # Problems the domain reports on order totals belong to the per-unit boxes they come from.
+    field_aliases = {
+        "order_value": "order_unit_price",
+        "materials": "material_per_unit",
+        "production_costs": "production_per_unit",
+    }
+
+    def setup(self) -> None:
+        def number(name: str, **kw: Any) -> NumberField:
+            return self.field(NumberField(name, T.field_msg(name), **kw))
+
+        self.f_qty = number("order_quantity")
+        self.f_price = number("order_unit_price")
+        self.f_material = number("material_per_unit")
+        self.f_production = number("production_per_unit")
+        self.f_export = number("export_costs")
+        self.f_prod_days = number("production_days", min_width="110px")
+        self.f_ship_days = number("days_to_ship", min_width="110px")
+        methods = [(m.name, m.key) for m in fin.payment_methods()]
+        # The method sets the tenor box first, then recomputes once (see _on_method).
+        self.f_method = self.field(ChoiceField("method", T.msg("method"), methods, "lc_sight"), recompute=False)
+        self.f_method.input.observe(self._on_method, "value")
+        self.f_tenor = number("tenor_days", min_width="110px")
+        self.f_start = self.field(DateField("start", T.msg("start")))
+        routes = [(T.msg("route_loan"), "loan"), (T.msg("route_discount"), "discount")]
+        self.f_route = self.field(ChoiceField("route", T.msg("route"), routes, "loan"))
+        schemes = [(s.name, s.key) for s in fin.loan_schemes()]
+        self.f_scheme = self.field(ChoiceField("scheme", T.msg("scheme"), schemes, schemes[0][1]))
+        self.f_access = self.field(ChoiceField("access", T.msg("access"), ACCESS, 1, min_width="90px"))
+        bases = [(T.msg("basis_scheme"), ""), (T.msg("effective"), "effective"), (T.msg("flat"), "flat")]
+        self.f_basis = self.field(ChoiceField("basis", T.msg("basis"), bases, ""))
+        # Said inside the empty box, not in the label: a long label left a sliver of a box on a phone.
+        self.f_rate = number("rate_pct", placeholder=T.msg("placeholder_rate_pct"))
+        self.f_months = number("months", placeholder=T.msg("placeholder_months"), min_width="110px")
+        self.f_disc_rate = number("discount_rate_pct")
+        self.f_disc_fees = number("discount_fees")
+        self.discount_row = wrap_row([self.f_disc_rate.box, self.f_disc_fees.box], own_layout=True)
+        self.summary = output_area("ukm-financing-summary")
+        self.chart = charts.chart_area()
+        self.table = output_area("ukm-financing-schedule")
+
+    def body(self) -> list[W.Widget]:
+        return [
+            wrap_row([self.f_qty.box, self.f_price.box, self.f_material.box, self.f_production.box]),
+            wrap_row([self.f_export.box, self.f_prod_days.box, self.f_ship_days.box]),
+            wrap_row([self.f_method.box, self.f_tenor.box, self.f_start.box]),
+            wrap_row([self.f_route.box, self.f_scheme.box, self.f_access.box, self.f_basis.box]),
+            wrap_row([self.f_rate.box, self.f_months.box]),
+            self.discount_row,
+            *self.results(self.summary, self.chart, self.table),
         ]
-        pay = [self.method, self.inputs["tenor_days"], self.start]
-        loan = [
-            self.route,
-            self.scheme,
-            self.access,
-            self.basis,
-            self.inputs["rate_pct"],
-            self.inputs["months"],
-            self.inputs["discount_rate_pct"],
-            self.inputs["discount_fees"],
-        ]
-        box = W.Layout(display="flex", flex_flow="row wrap", width="100%")
-        self.widget = W.VBox(
-            [
-                self.lang_toggle,
-                self.title,
-                W.Box(inputs, layout=box),
-                W.Box(pay, layout=box),
-                W.Box(loan, layout=box),
-                self.messages,
-                self.summary,
-                self.chart,
-                self.table,
-            ]
+
+    # --- case file -> inputs and back --------------------------------------------------------
+    def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
+        """The case's order, then whatever of the calculator's own saved inputs the file has."""
+        pay = case.payment or PaymentPlan()
+        self.set_order(case_order(case), case.quantity, refresh=False)
+        self.f_route.input.value = "loan"
+        self.f_scheme.input.value = (case.order or OrderPlan()).loan_scheme
+        self.f_access.input.value = 1
+        self.f_basis.input.value = ""
+        self.f_rate.raw = self.f_months.raw = ""
+        # A draft is discounted at about what the money costs the business (the case's rate).
+        self.f_disc_rate.show(pay.funding_rate_pct, self.lang)
+        self.f_disc_fees.show(0, self.lang)
+        self._fill_saved(extras)
+        self._show_route()
+
+    def _fill_saved(self, saved: Mapping[str, Any]) -> None:
+        lang = self.lang
+        where = f"{case_io.EXTRAS_KEY}.{self.key}"
+        for f in (self.f_qty, self.f_price, self.f_material, self.f_production, self.f_export):
+            if f.name in saved:
+                f.show(saved[f.name], lang)
+        for f in (self.f_prod_days, self.f_ship_days, self.f_tenor):
+            if f.name in saved:
+                f.show(saved[f.name], lang)
+        for f in (self.f_rate, self.f_months, self.f_disc_rate, self.f_disc_fees):
+            if f.name in saved:
+                f.show_optional(saved[f.name], lang)
+        for c in (self.f_method, self.f_route, self.f_scheme, self.f_access, self.f_basis):
+            if c.name in saved:
+                value = saved[c.name]
+                allowed = [v for _, v in c.options]
+                if value not in allowed:
+                    raise UkmError("unknown_choice", f"{where}.{c.name}", value, allowed)
+                c.input.value = value
+        if "start" in saved:
+            start = saved["start"]
+            try:
+                self.f_start.raw = None if start in (None, "") else dt.date.fromisoformat(str(start))
+            except ValueError:
+                raise UkmError("wrong_type", f"{where}.start", start, "YYYY-MM-DD") from None
+        self.f_tenor.disabled = not fin.payment_method(self.f_method.read()).tenor_adjustable
+
+    def _inputs(self) -> dict[str, Any]:
+        lang = self.lang
+        discounting = self.f_route.read() == "discount"
+
+        def unless_unused(read: Any) -> Any:
+            # The discount boxes count only on the discount route: a stray entry there must
+            # not block a plain loan (it is kept out of the saved file instead).
+            if discounting:
+                return read()
+            try:
+                return read()
+            except UkmError:
+                return None
+
+        return self.read_all(
+            {
+                "order_quantity": lambda: self.f_qty.read_int(lang),
+                "order_unit_price": lambda: self.f_price.read(lang),
+                "material_per_unit": lambda: self.f_material.read(lang),
+                "production_per_unit": lambda: self.f_production.read(lang),
+                "export_costs": lambda: self.f_export.read(lang),
+                "production_days": lambda: self.f_prod_days.read_int(lang),
+                "days_to_ship": lambda: self.f_ship_days.read_int(lang),
+                "tenor_days": lambda: self.f_tenor.read_int(lang),
+                "rate_pct": lambda: self.f_rate.read_optional(lang),
+                "months": lambda: self.f_months.read_int_optional(lang),
+                "discount_rate_pct": lambda: unless_unused(lambda: self.f_disc_rate.read_optional(lang)),
+                "discount_fees": lambda: unless_unused(lambda: self.f_disc_fees.read_optional(lang)),
+            }
         )
-        self.refresh()
 
-    # ---------------------------------------------------------------- labels
+    def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        v = self._inputs()
+        m = case_io.case_to_mapping(self.case)
+        # The case's own sections say how this order is paid and financed, for every tool.
+        m["payment"] = {**(m.get("payment") or {}), "method": self.f_method.read()}
+        m["order"] = {
+            **(m.get("order") or {}),
+            "production_days": v["production_days"],
+            "loan_scheme": self.f_scheme.read(),
+        }
+        start = self.f_start.read_optional()
+        own = {
+            **v,
+            "method": self.f_method.read(),
+            "start": start.isoformat() if start else None,
+            "route": self.f_route.read(),
+            "scheme": self.f_scheme.read(),
+            "access": self.f_access.read(),
+            "basis": self.f_basis.read(),
+        }
+        return m, own
 
-    def _set_options(self, method: str, scheme: str, basis: str, route: str) -> None:
+    def set_order(self, order: fin.OrderInput, quantity: int = 1, *, refresh: bool = True) -> None:
+        """Fill the inputs from a domain order (e.g. :func:`case_order`), amounts per unit for
+        ``quantity`` units (choose one that divides the totals, so the order is reproduced exactly)."""
         lang = self.lang
-        self._busy = True
-        try:
-            self.method.options = [(m.name[lang], m.key) for m in fin.payment_methods()]
-            self.method.value = method
-            self.scheme.options = [(s.name[lang], s.key) for s in fin.loan_schemes()]
-            self.scheme.value = scheme
-            self.basis.options = [
-                (T("basis_scheme", lang), ""),
-                (T("effective", lang), "effective"),
-                (T("flat", lang), "flat"),
-            ]
-            self.basis.value = basis
-            self.route.options = [(T("route_loan", lang), "loan"), (T("route_discount", lang), "discount")]
-            self.route.value = route
-        finally:
-            self._busy = False
-        self.inputs["tenor_days"].disabled = not fin.payment_method(method).tenor_adjustable
-
-    def _relabel(self) -> None:
-        lang = self.lang
-        style = {"description_width": "initial"}
-        for k, w in self.inputs.items():
-            w.description = T.field(k, lang)
-            w.style = style
-            if k in PLACEHOLDERS:
-                w.placeholder = T(f"placeholder_{k}", lang)
-        for key, w in (
-            ("method", self.method),
-            ("scheme", self.scheme),
-            ("access", self.access),
-            ("route", self.route),
-            ("basis", self.basis),
-            ("start", self.start),
-        ):
-            w.description = T(key, lang)
-            w.style = style
-        self.title.value = f"<h3>{_esc(T('title', lang))}</h3>"
-
-    def _lang_changed(self, change) -> None:
-        old, new = change["old"], change["new"]
-        # Rewrite what was typed in the new language's convention (27.000 -> 27,000).
-        self._busy = True
-        try:
-            for key, w in self.inputs.items():
-                try:
-                    if w.value.strip():
-                        w.value = format_number(parse_number(w.value, old, key), new)
-                except UkmError:
-                    pass  # leave a wrong entry as typed: its message will say what is wrong
-        finally:
-            self._busy = False
-        self.lang = new
-        self._set_options(self.method.value, self.scheme.value, self.basis.value, self.route.value)
-        self._relabel()
-        self.refresh()
-
-    def _method_changed(self, change) -> None:
-        if self._busy or change["new"] is None:
-            return
-        m = fin.payment_method(change["new"])
-        self._busy = True
-        try:
-            self.inputs["tenor_days"].value = format_number(m.tenor_days, self.lang)
-        finally:
-            self._busy = False
-        self.inputs["tenor_days"].disabled = not m.tenor_adjustable
-        self.refresh()
-
-    def _changed(self, change) -> None:
-        if not self._busy:
+        with self.holding():
+            self.f_qty.show(quantity, lang)
+            for f, total in (
+                (self.f_price, order.order_value),
+                (self.f_material, order.materials),
+                (self.f_production, order.production_costs),
+            ):
+                f.show((total.amount / quantity).normalize(), lang)
+            self.f_export.show(order.export_costs.amount, lang)
+            self.f_prod_days.show(order.production_days, lang)
+            self.f_ship_days.show(order.days_to_ship, lang)
+            self.f_method.input.value = order.method
+            method = fin.payment_method(order.method)
+            self.f_tenor.show(method.tenor_days if order.tenor_days is None else order.tenor_days, lang)
+            self.f_tenor.disabled = not method.tenor_adjustable
+            self.f_start.input.value = order.start
+        if refresh and hasattr(self, "_widget"):
             self.refresh()
 
-    def set_order(self, order: fin.OrderInput, quantity: int = 1) -> None:
-        """Fill the inputs from a domain order (e.g. :func:`ukm_tools.financing.order_from_quote`).
-
-        Amounts are shown per unit for ``quantity`` units; choose a quantity that divides
-        the totals (the case's cartons) so the widget reproduces the order exactly.
-        """
-        lang = self.lang
-        per_unit = lambda m: format_number((m / quantity).amount.normalize(), lang)  # noqa: E731
-        values = {
-            "order_quantity": format_number(quantity, lang),
-            "order_unit_price": per_unit(order.order_value),
-            "material_per_unit": per_unit(order.materials),
-            "production_per_unit": per_unit(order.production_costs),
-            "export_costs": format_number(order.export_costs.amount, lang),
-            "production_days": str(order.production_days),
-            "days_to_ship": str(order.days_to_ship),
-        }
-        self._busy = True
-        try:
-            for k, v in values.items():
-                self.inputs[k].value = v
-            self.method.value = order.method
-            m = fin.payment_method(order.method)
-            tenor = m.tenor_days if order.tenor_days is None else order.tenor_days
-            self.inputs["tenor_days"].value = str(tenor)
-            self.inputs["tenor_days"].disabled = not m.tenor_adjustable
-            self.start.value = order.start
-        finally:
-            self._busy = False
+    def _on_method(self, change: dict) -> None:
+        if self._hold or change["new"] is None:
+            return
+        method = fin.payment_method(change["new"])
+        with self.holding():
+            self.f_tenor.show(method.tenor_days, self.lang)
+            self.f_tenor.disabled = not method.tenor_adjustable
         self.refresh()
 
-    # ---------------------------------------------------------------- reading
+    def _show_route(self) -> None:
+        self.discount_row.layout.display = "flex" if self.f_route.read() == "discount" else "none"
 
-    def _number(self, key: str, problems: list[Problem], blank_ok: bool = False) -> Decimal | None:
-        text = self.inputs[key].value
-        if blank_ok and not text.strip():
-            return None
-        try:
-            return parse_number(text, self.lang, key)
-        except UkmError as e:
-            problems.extend(e.problems)
-            return None
+    def _on_input(self, change: dict) -> None:
+        self._show_route()
+        super()._on_input(change)
 
-    def _whole(self, key: str, problems: list[Problem], blank_ok: bool = False) -> int | None:
-        d = self._number(key, problems, blank_ok)
-        if d is None:
-            return None
-        if d != d.to_integral_value():
-            problems.append(Problem("not_integer", key, self.inputs[key].value))
-            return None
-        return int(d)
-
-    def compute(self) -> tuple[fin.CashFlowTimeline, fin.OrderFinancing, fin.OrderDiscounting | None]:
-        """Read the inputs and ask the domain; raises UkmError with every problem.
-
-        Returns the timeline the loan finances (with the discounted proceeds when the
-        draft is discounted), the loan, and the discounting (or None)."""
-        p: list[Problem] = []
-        qty = self._whole("order_quantity", p)
-        if qty is not None and qty <= 0:
-            p.append(Problem("not_positive", "order_quantity", qty))
-        price = self._number("order_unit_price", p)
-        mat = self._number("material_per_unit", p)
-        prod = self._number("production_per_unit", p)
-        exp = self._number("export_costs", p)
-        pdays = self._whole("production_days", p)
-        ship = self._whole("days_to_ship", p)
-        tenor = self._whole("tenor_days", p)
-        rate = self._number("rate_pct", p, blank_ok=True)
-        months = self._whole("months", p, blank_ok=True)
-        discounting = self.route.value == "discount"
-        if discounting:
-            d_rate = self._number("discount_rate_pct", p)
-            d_fees = self._number("discount_fees", p, blank_ok=True)
-        if p:
-            raise UkmError(problems=p)
-        # a required box left empty or unreadable is a problem above
-        assert qty is not None and price is not None and mat is not None and prod is not None and exp is not None
-        assert pdays is not None and ship is not None
-        method = fin.payment_method(self.method.value)
+    # --- compute and show ------------------------------------------------------------------------
+    def compute(self) -> FinancingResult:
+        v = self._inputs()
+        qty = v["order_quantity"]
+        if qty <= 0:
+            raise UkmError("not_positive", "order_quantity", qty)
+        if self.f_route.read() == "discount" and v["discount_rate_pct"] is None:
+            raise UkmError("missing_field", "discount_rate_pct")
+        method = fin.payment_method(self.f_method.read())
         order = fin.OrderInput(
-            order_value=Money.of(price, IDR) * qty,
-            materials=Money.of(mat, IDR) * qty,
-            production_costs=Money.of(prod, IDR) * qty,
-            export_costs=Money.of(exp, IDR),
-            production_days=pdays,
-            days_to_ship=ship,
+            order_value=Money.of(v["order_unit_price"], IDR) * qty,
+            materials=Money.of(v["material_per_unit"], IDR) * qty,
+            production_costs=Money.of(v["production_per_unit"], IDR) * qty,
+            export_costs=Money.of(v["export_costs"], IDR),
+            production_days=v["production_days"],
+            days_to_ship=v["days_to_ship"],
             method=method.key,
-            tenor_days=tenor if method.tenor_adjustable else None,
-            start=self.start.value,
+            tenor_days=v["tenor_days"] if method.tenor_adjustable else None,
+            start=self.f_start.read_optional(),
         )
-        disc = None
-        if discounting:
-            assert d_rate is not None  # read (or a problem) whenever the draft is discounted
-            fees = None if d_fees is None else Money.of(d_fees, IDR)
-            disc = fin.discount_order(order, d_rate, fees)
-            timeline = disc.timeline
+        discounting = None
+        if self.f_route.read() == "discount":
+            fees = v["discount_fees"]
+            discounting = fin.discount_order(
+                order, v["discount_rate_pct"], None if fees is None else Money.of(fees, IDR)
+            )
+            timeline = discounting.timeline
         else:
             timeline = fin.cash_flow(order)
         financing = fin.finance_order(
             timeline,
-            scheme=self.scheme.value,
-            rate_pct=rate,
-            basis=self.basis.value or None,
-            months=months,
-            access=self.access.value,
+            scheme=self.f_scheme.read(),
+            rate_pct=v["rate_pct"],
+            basis=self.f_basis.read() or None,
+            months=v["months"],
+            access=self.f_access.read(),
         )
-        return timeline, financing, disc
+        return FinancingResult(timeline, financing, discounting)
 
-    def refresh(self) -> None:
-        try:
-            timeline, financing, self.discounting = self.compute()
-            self.result = (timeline, financing)
-            self.problems = []
-        except Exception as e:
-            self.problems = list(as_user_error(e, "financing calculator").problems)
-        self._render()
-
-    # ---------------------------------------------------------------- showing
-
-    def _render(self) -> None:
+    def render(self, r: FinancingResult) -> None:
         lang = self.lang
-        stale = T("stale", lang) if self.result else None
-        self.messages.value = problems_html(self.problems, lang, T, stale)
-        if self.result is None:
-            self.summary.value, self.table.value = "", ""
-            return
-        timeline, financing = self.result
-        self.summary.value = self._summary_html(timeline, financing)
-        self.table.value = self._table_html(financing)
-        self.chart_png = self._chart(timeline)
-        self.chart.value = self.chart_png
-
-    def _summary_html(self, t: fin.CashFlowTimeline, f: fin.OrderFinancing) -> str:
-        lang = self.lang
+        t, f, d = r.timeline, r.financing, r.discounting
         fm = lambda m: format_money(m, lang)  # noqa: E731
-        d = self.discounting
         receipt = next(e for e in t.events if e.kind == "receipt")
         costs = sum((-e.amount for e in t.events if e.kind != "receipt"), Money.zero(IDR))
+        received_on = T("day_n", lang, day=t.receipt_day) + (f" ({receipt.date.isoformat()})" if receipt.date else "")
+        self.shown = {
+            "peak": fm(t.peak_working_capital),
+            "peak_day": t.peak_day,
+            "days_tied_up": t.days_tied_up,
+            "cost": fm(f.cost),
+            "after": fm(f.margin_after_financing),
+        }
         rows = [
             (T("order_value", lang), fm(d.discount.face if d else receipt.amount)),
             (T("total_costs", lang), fm(costs)),
             (T("margin", lang), fm(d.undiscounted.margin if d else t.margin)),
-            (T("peak", lang), f"{fm(t.peak_working_capital)} ({T('day_n', lang, day=t.peak_day)})"),
+            (T("peak", lang), f"{self.shown['peak']} ({T('day_n', lang, day=t.peak_day)})"),
             (T("tied", lang), T("n_days", lang, days=t.days_tied_up)),
-            (
-                T("receipt", lang),
-                T("day_n", lang, day=t.receipt_day) + (f" ({receipt.date.isoformat()})" if receipt.date else ""),
-            ),
+            (T("receipt", lang), received_on),
         ]
         if f.schedule is None:
             rows.append((T("loan", lang), T("no_loan", lang)))
@@ -358,32 +324,23 @@ class FinancingCalculator:
             if f.basis == "effective":
                 eq = fin.equivalent_flat_rate(f.principal, f.rate_pct, f.months)
                 loan += f" ({T('flat_eq', lang)} {format_percent(eq, lang)})"
-            rows.append((T("loan", lang), loan))
-            rows.append((T("cost", lang), fm(f.cost)))
+            rows += [(T("loan", lang), loan), (T("cost", lang), self.shown["cost"])]
         if d is not None:
             disc = d.discount
             line = T("discount_line", lang, interest=disc.interest, fees=disc.fees, net=disc.net, day=d.acceptance_day)
-            rows.append((T("discount", lang), line))
-            rows.append((T("total_cost", lang), fm(d.cost + f.cost)))
+            rows += [(T("discount", lang), line), (T("total_cost", lang), fm(d.cost + f.cost))]
         # t.margin already has the discount taken off (net proceeds); the loan's interest comes off here.
-        rows.append((T("after", lang), fm(f.margin_after_financing)))
-        body = "".join(
-            f"<tr><td>{_esc(a)}</td><td style='text-align:right'><b>{_esc(b)}</b></td></tr>" for a, b in rows
+        rows.append((T("after", lang), self.shown["after"]))
+        notes = "".join(f"<li>{esc(n.text(lang))}</li>" for n in (*t.notes, *f.notes))
+        self.summary.value = facts_html(rows, strong=(3, len(rows) - 1)) + (
+            f"<ul style='margin:4px 0;padding-left:18px'>{notes}</ul>" if notes else ""
         )
-        notes = [n[lang] for n in (*t.notes, *f.notes)]
-        src = f.scheme.source if f.scheme else ""
-        extra = "".join(f"<li>{_esc(n)}</li>" for n in notes)
-        return (
-            f"<table>{body}</table>"
-            + (f"<ul>{extra}</ul>" if extra else "")
-            + (f"<p><small>{_esc(T('source', lang))}: {_esc(src)}</small></p>" if src else "")
-        )
+        self.table.value = self._schedule_html(f)
 
-    def _table_html(self, f: fin.OrderFinancing) -> str:
+    def _schedule_html(self, f: fin.OrderFinancing) -> str:
         if f.schedule is None:
             return ""
-        lang = self.lang
-        s = f.schedule
+        lang, s = self.lang, f.schedule
         rows = [
             [
                 str(r.number),
@@ -409,41 +366,38 @@ class FinancingCalculator:
         if not any(r.date for r in s.rows):  # no start date given: no empty date column
             cols.pop(1)
             rows = [r[:1] + r[2:] for r in rows]
-        # html_table scrolls sideways on a phone instead of cutting the last columns off.
         return html_table(cols, rows, numeric_from=1, highlight_last=True)
 
-    def _chart(self, t: fin.CashFlowTimeline) -> bytes:
-        from matplotlib.figure import Figure
-
-        lang = self.lang
-        pts = t.steps()
-        xs = [d for d, _ in pts] + [pts[-1][0] + 10]
-        ys = [float(b) / 1e6 for _, b in pts] + [float(pts[-1][1]) / 1e6]
-        fig = Figure(figsize=(7, 3.2), dpi=90)
-        ax = fig.add_subplot()
-        ax.plot(xs, ys, drawstyle="default", color="#1f5f99")
-        ax.fill_between(xs, ys, 0, where=[y < 0 for y in ys], color="#d9534f", alpha=0.25, interpolate=False)
-        ax.axhline(0, color="black", linewidth=0.8)
-        peak = -float(t.peak_working_capital.amount) / 1e6
-        if peak < 0:
-            ax.annotate(
-                f"{T('peak', lang)}: {format_money(t.peak_working_capital, lang)}",
-                (t.peak_day, peak),
-                textcoords="offset points",
-                xytext=(8, 6),
-                fontsize=8,
+    def draw_chart(self, r: FinancingResult) -> None:
+        """The order's cash balance after each event: below zero is money the business lends it."""
+        lang, t = self.lang, r.timeline
+        bars = [
+            charts.Bar(
+                T("chart_event", lang, day=e.day, event=e.label.text(lang)),
+                format_money(e.balance, lang),
+                e.balance.amount,
+                color=charts.LOSS if e.balance.amount < 0 else charts.SELLER,
+                strong=e.day == t.peak_day and -e.balance == t.peak_working_capital,
             )
-        for e in t.events:
-            ax.axvline(e.day, color="#999999", linewidth=0.5, linestyle=":")
-        ax.set_xlabel(T("chart_x", lang))
-        ax.set_ylabel(T("chart_y", lang))
-        fig.tight_layout()
-        self.figure = fig
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+            for e in t.events
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars, note=T("chart_note", lang))
+
+    def sources_html(self) -> str:
+        lang = self.lang
+        parts = [note_html(f"{T('from_case', lang)}: {self.case.title or self.case.case}")]
+        result: FinancingResult | None = self.result
+        scheme = result.financing.scheme if result is not None else None
+        if scheme is not None:
+            parts.append(note_html(f"{T('source', lang)}: {scheme.source}", "ukm-source"))
+        return "".join(parts)
+
+    # --- kept for code that drove the old widget -----------------------------------------------
+    @property
+    def discounting(self) -> fin.OrderDiscounting | None:
+        return None if self.result is None else self.result.discounting
 
 
-def app(lang: str = "id") -> W.Widget:
-    """The calculator's widget, for a notebook cell or the Voila gallery."""
-    return FinancingCalculator(lang).widget
+def app(**kw: Any) -> W.Widget:
+    """The calculator's widget, for a notebook cell or the calculator server."""
+    return FinancingCalculator(**kw).widget

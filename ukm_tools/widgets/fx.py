@@ -49,7 +49,7 @@ class FxCalculator(Calculator):
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-fx-table")
         self.sensitivity = output_area("ukm-fx-sensitivity")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -182,15 +182,18 @@ class FxCalculator(Calculator):
     def draw_chart(self, r: dict[str, Any]) -> None:
         lang = self.lang
         sc = r["scenarios"]
-        self.chart.value = charts.lines(
-            [s.buy_rate for s in sc],
-            {T("chart_y", lang): [s.proceeds.amount for s in sc]},
-            lang=self.lang,
-            title=T("chart_title", lang),
-            xlabel=T("chart_x", lang),
-            ylabel="Rp",
-            marker_x=r["rate"].buy,
-        )
+        today = r["rate"].buy
+        bars = [
+            charts.Bar(
+                T("chart_bar", lang, rate=format_number(s.buy_rate, lang)),
+                format_money(s.proceeds, lang),
+                s.proceeds.amount,
+                color=charts.SELLER if s.buy_rate >= today else charts.ACCENT,
+                strong=s.buy_rate == today,
+            )
+            for s in sc
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         sheet = getattr(self, "sheet", None) or self.base_sheet

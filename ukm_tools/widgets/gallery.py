@@ -23,20 +23,40 @@ class App:
     slug: str  # notebook file name without .ipynb
     module: str  # ukm_tools.widgets.<module> with an app() function
     title: Msg
+    question: Msg  # what it answers, as the home page of the calculator server asks it
+    cls: str  # the calculator class in that module
+
+    def calculator_class(self) -> type:
+        import importlib
+
+        return getattr(importlib.import_module(f"ukm_tools.widgets.{self.module}"), self.cls)
+
+    @property
+    def path(self) -> str:
+        """The page's address on the calculator server: the slug without its number."""
+        return self.slug.split("-", 1)[1]
+
+
+def _app(slug: str, module: str, cls: str) -> App:
+    return App(slug, module, T.msg(module), T.msg(f"{module}_question"), cls)
 
 
 APPS: tuple[App, ...] = (
-    App("01-harga-ekspor", "price", T.msg("price")),
-    App("02-incoterms", "incoterms_explorer", T.msg("incoterms_explorer")),
-    App("03-asuransi", "insurance", T.msg("insurance")),
-    App("04-pembayaran", "payments", T.msg("payments")),
-    App("05-kurs", "fx", T.msg("fx")),
-    App("06-titik-impas", "breakeven", T.msg("breakeven")),
-    App("07-biaya-sampai-tujuan", "landed", T.msg("landed")),
-    App("08-kesiapan-ekspor", "readiness", T.msg("readiness")),
-    App("09-pembiayaan", "financing", T.msg("financing")),
-    App("10-e-katalog", "katalog", T.msg("katalog")),
+    _app("01-harga-ekspor", "price", "PriceBuildUpCalculator"),
+    _app("02-incoterms", "incoterms_explorer", "IncotermsExplorer"),
+    _app("03-asuransi", "insurance", "InsuranceCalculator"),
+    _app("04-pembayaran", "payments", "PaymentsCalculator"),
+    _app("05-kurs", "fx", "FxCalculator"),
+    _app("06-titik-impas", "breakeven", "BreakEvenCalculator"),
+    _app("07-biaya-sampai-tujuan", "landed", "LandedCostCalculator"),
+    _app("08-kesiapan-ekspor", "readiness", "ReadinessCalculator"),
+    _app("09-pembiayaan", "financing", "FinancingCalculator"),
+    _app("10-e-katalog", "katalog", "KatalogCalculator"),
 )
+
+
+def app_by_path(path: str) -> App | None:
+    return next((a for a in APPS if a.path == path), None)
 
 
 def available_apps() -> list[App]:

@@ -139,35 +139,48 @@ class IncotermsExplorer(Calculator):
         self.matrix.value = self._matrix(rule.code, cond, lang)
 
     def _matrix(self, chosen: str, cond: Conditions, lang: str) -> str:
+        """Who pays each cost under every rule: a coloured matrix on a wide screen; on a phone,
+        where eleven columns cannot fit, one line per cost item naming the rules under which
+        the seller pays it and those under which the buyer does (the same facts, no sideways scroll)."""
         marks = payer_labels(lang)
         lang = lang_or_default(lang)
         all_rules = incoterms.rules()
-        head = "".join(
-            f"<th style='padding:2px 4px;{'outline:3px solid #333;' if c == chosen else ''}'>{esc(c)}</th>"
-            for c in all_rules
-        )
+        payers = {item: {code: r.payer(item, cond) for code, r in all_rules.items()} for item in incoterms.cost_items()}
+        head = "".join(f"<th class='{'ukm-chosen' if c == chosen else ''}'>{esc(c)}</th>" for c in all_rules)
         body = []
-        for item in incoterms.cost_items():
-            cells = []
-            for code, rule in all_rules.items():
-                p = rule.payer(item, cond)
-                style = f"background:{COLORS[p]};text-align:center;padding:2px 4px;font-size:85%;" + (
-                    "font-weight:bold;outline:2px solid #333;" if code == chosen else ""
-                )
-                cells.append(f"<td style='{style}' title='{esc(marks[p])}'>{esc(local(SHORT[p], lang))}</td>")
-            body.append(
-                f"<tr><td style='padding:2px 4px;font-size:85%'>{esc(item_label(item, lang))}</td>{''.join(cells)}</tr>"
+        for item, by_rule in payers.items():
+            cells = "".join(
+                f"<td class='ukm-payer{' ukm-chosen' if code == chosen else ''}' style='background:{COLORS[p]}' "
+                f"title='{esc(marks[p])}'>{esc(local(SHORT[p], lang))}</td>"
+                for code, p in by_rule.items()
             )
-        legend = " ".join(
-            f"<span style='background:{COLORS[p]};padding:0 6px;margin-right:6px'>{esc(local(SHORT[p], lang))} = "
-            f"{esc(marks[p] if p is not Payer.NONE else T('no_duty', self.lang))}</span>"
+            body.append(f"<tr><td>{esc(item_label(item, lang))}</td>{cells}</tr>")
+        legend = "".join(
+            f"<span style='background:{COLORS[p]}'>{esc(local(SHORT[p], lang))} = "
+            f"{esc(marks[p] if p is not Payer.NONE else T('no_duty', lang))}</span>"
             for p in (Payer.SELLER, Payer.BUYER, Payer.NONE)
         )
-        return (
-            "<div style='overflow-x:auto;max-width:100%'><table "
-            f"style='border-collapse:collapse'><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div><div style='font-size:85%;margin-top:4px'>{legend}</div>"
+        wide = (
+            "<div class='ukm-wide-only'><table class='ukm-matrix'>"
+            f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<div class='ukm-legend' style='margin-top:4px'>{legend}</div></div>"
         )
+        items = []
+        for item, by_rule in payers.items():
+            sides = []
+            for payer in (Payer.SELLER, Payer.BUYER, Payer.NONE):
+                codes = [c for c, p in by_rule.items() if p is payer]
+                if not codes:
+                    continue
+                listed = ", ".join(f"<b>{esc(c)}</b>" if c == chosen else esc(c) for c in codes)
+                name = marks[payer] if payer is not Payer.NONE else T("no_duty", lang)
+                sides.append(f"<span class='ukm-side' style='background:{COLORS[payer]}'>{esc(name)}: {listed}</span>")
+            items.append(f"<li><span class='ukm-item'>{esc(item_label(item, lang))}</span>{''.join(sides)}</li>")
+        narrow = (
+            f"<div class='ukm-narrow-only'><div class='ukm-note'>{esc(T('matrix_by_item', lang, rule=chosen))}</div>"
+            f"<ul class='ukm-item-list'>{''.join(items)}</ul></div>"
+        )
+        return wide + narrow
 
     def sources_html(self) -> str:
         return note_html(f"{T('source', self.lang)}: {incoterms.source()}", "ukm-source")

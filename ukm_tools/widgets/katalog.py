@@ -1,293 +1,310 @@
 """e-Katalog calculator for one product: government price with/without PPN, listing check, checklist.
 
-A thin ipywidgets view over :mod:`ukm_tools.katalog`: the price, the PPN (rate and tax
-base from the packaged data), the listing's validation messages and the registration
-checklist all come from there. Numbers are read with
-:func:`ukm_tools.numbers.parse_number` in the interface language's convention; wrong
-input shows a message and the last good price stays. Self-contained on purpose; it may
-later share helpers with the other calculators.
+A view over :mod:`ukm_tools.katalog` (the price, the PPN rule and tax base, the listing's
+validation and the registration checklist all come from there) on the common
+:class:`~ukm_tools.widgets.base.Calculator`. It opens with the case file's e-Katalog sale
+(the ``katalog:`` section; the price, when the file gives none, is the case's HPP plus its
+markup) and leaves the participant's own identity (brand, NIB, KBLI, NPWP, KSWP) empty.
+A price problem stops the calculation and shows above its box; a listing field that is still
+missing or malformed shows above its box in amber while the price is still worked out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as W
 
 from ukm_tools import katalog as kt
-from ukm_tools.errors import Problem, UkmError
-from ukm_tools.messages import lang_or_default, section
-from ukm_tools.money import IDR, Money, format_money, format_number
-from ukm_tools.numbers import parse_number
-from ukm_tools.widgets.base import LANG_OPTIONS, as_user_error, problems_html
+from ukm_tools.case import Case, KatalogTerms
+from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
+from ukm_tools.money import IDR, Money, format_money
+from ukm_tools.widgets import case_io
+from ukm_tools.widgets.base import (
+    Calculator,
+    CheckField,
+    ChoiceField,
+    DateField,
+    NumberField,
+    Text,
+    TextField,
+    esc,
+    facts_html,
+    heading,
+    note_html,
+    output_area,
+    wrap_row,
+)
 
 T = section("widgets.katalog", "katalog")
-TEXT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area", "nib", "kbli", "npwp")
-NUMBER_KEYS = ("price_before_ppn", "delivery_per_order", "min_order")
+PRODUCT_KEYS = ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area")
+IDENTITY_KEYS = ("nib", "kbli", "npwp")
 HAVE_KEYS = ("ktp", "email", "spse_account", "sikap_complete", "etalase_open", "product_photos")
-# The participant types their own identity; the product and its price start from the example.
-OWN_FIELDS = ("brand", "nib", "kbli", "npwp")
 
 
-def _defaults(lang: str) -> dict[str, str]:
-    example = kt.example_listing()
+@dataclass(frozen=True)
+class KatalogResult:
+    prices: dict[bool, kt.GovernmentPrice]  # for a seller that is not PKP (False) and one that is
+    pkp: bool  # the seller's own status
+    check: kt.ListingCheck
+    checklist: kt.Checklist
+
+    @property
+    def price(self) -> kt.GovernmentPrice:
+        return self.prices[self.pkp]
+
+
+def case_listing(case: Case) -> dict[str, Any]:
+    """The case's e-Katalog sale as the calculator's starting inputs (no identity numbers)."""
+    terms = case.katalog or KatalogTerms()
+    uc = case.unit_costs
+    price = terms.price_before_ppn
+    if price is None:
+        price = kt.price_at_premises(Money.of(uc.hpp, IDR), uc.markup_pct).amount
     return {
-        **{k: str(example[k]) for k in TEXT_KEYS if k not in OWN_FIELDS},
-        **{k: format_number(example[k], lang) for k in NUMBER_KEYS},
+        "product_name": case.product.name,
+        "specification": case.product.description,
+        "sale_unit": case.product.unit,
+        "origin": case.seller.city if case.seller else "",
+        "delivery_area": terms.delivery_area or (case.seller.city if case.seller else ""),
+        "price_before_ppn": price,
+        "delivery_per_order": terms.delivery_per_order,
+        "min_order": terms.min_order,
+        "valid_from": terms.valid_from,
+        "valid_until": terms.valid_until,
     }
 
 
-def _esc(s: Any) -> str:
-    return html.escape(str(s))
+class KatalogCalculator(Calculator):
+    """One product: inputs -> delivered price with/without PPN, listing messages, checklist."""
 
+    texts = T
+    key = "katalog"
 
-class KatalogCalculator:
-    """One product: inputs -> delivered price with/without PPN, listing messages, checklist.
-
-    ``calc.price`` is the last good :class:`~ukm_tools.katalog.GovernmentPrice` for the
-    chosen PKP status, ``calc.check`` the current :class:`~ukm_tools.katalog.ListingCheck`
-    and ``calc.checklist`` the current :class:`~ukm_tools.katalog.Checklist`.
-    """
-
-    def __init__(self, lang: str = "id", today: dt.date | None = None) -> None:
-        self.lang = lang_or_default(lang)
-        self.today = today or dt.date.today()
-        self.price: kt.GovernmentPrice | None = None
-        self.prices: dict[bool, kt.GovernmentPrice] = {}
-        self.price_problems: list[Problem] = []
-        self.check: kt.ListingCheck | None = None
-        self.checklist: kt.Checklist | None = None
-        self._busy = False
-        self.lang_toggle = W.ToggleButtons(options=LANG_OPTIONS, value=self.lang)
-        # continuous_update=False: recompute when a field is left (Enter/Tab), not on every key.
-        defaults = _defaults(self.lang)
-        self.inputs: dict[str, W.Text] = {
-            k: W.Text(value=defaults.get(k, ""), continuous_update=False) for k in (*TEXT_KEYS, *NUMBER_KEYS)
+    def setup(self) -> None:
+        self.f_text: dict[str, TextField] = {
+            k: self.field(TextField(k, T.field_msg(k))) for k in (*PRODUCT_KEYS, *IDENTITY_KEYS)
         }
-        self.valid_from = W.DatePicker(value=self.today)
-        self.valid_until = W.DatePicker(value=dt.date(self.today.year, 12, 31))
-        self.kswp = W.Dropdown(value=None)
-        self.pkp = W.Checkbox(value=False)
-        self.have = {k: W.Checkbox(value=False, indent=False) for k in HAVE_KEYS}
-        self.title = W.HTML()
-        self.have_title = W.HTML()
-        self.messages = W.HTML()
-        self.price_box = W.HTML()
-        self.listing_box = W.HTML()
-        self.checklist_box = W.HTML()
-        self._set_kswp_options("")
-        self._relabel()
-        for w in [*self.inputs.values(), self.valid_from, self.valid_until, self.kswp, self.pkp, *self.have.values()]:
-            w.observe(self._changed, names="value")
-        self.lang_toggle.observe(self._lang_changed, names="value")
-        box = W.Layout(display="flex", flex_flow="row wrap", width="100%")
-        product = [
-            self.inputs[k] for k in ("product_name", "specification", "sale_unit", "brand", "origin", "delivery_area")
-        ]
-        price = [self.inputs[k] for k in NUMBER_KEYS] + [self.valid_from, self.valid_until, self.pkp]
-        ident = [self.inputs[k] for k in ("nib", "kbli", "npwp")] + [self.kswp]
-        self.widget = W.VBox(
-            [
-                self.lang_toggle,
-                self.title,
-                W.Box(product, layout=box),
-                W.Box(price, layout=box),
-                W.Box(ident, layout=box),
-                self.have_title,
-                W.Box(list(self.have.values()), layout=box),
-                self.messages,
-                self.price_box,
-                self.listing_box,
-                self.checklist_box,
-            ]
+        self.f_price = self.field(NumberField("price_before_ppn", T.field_msg("price_before_ppn")))
+        self.f_delivery = self.field(
+            NumberField("delivery_per_order", T.field_msg("delivery_per_order"), placeholder="0")
         )
-        self.refresh()
-
-    # ---------------------------------------------------------------- labels
-
-    def _set_kswp_options(self, value: str) -> None:
-        lang = self.lang
-        self._busy = True
-        try:
-            self.kswp.options = [
-                (T("kswp_unknown", lang), ""),
-                ("valid", "valid"),
-                (T("kswp_invalid", lang), "tidak valid"),
-            ]
-            self.kswp.value = value
-        finally:
-            self._busy = False
-
-    def _relabel(self) -> None:
-        lang = self.lang
-        style = {"description_width": "initial"}
-        for k, w in self.inputs.items():
-            w.description = kt.field_label(k, lang)
-            w.style = style
-        self.valid_from.description = kt.field_label("valid_from", lang)
-        self.valid_until.description = kt.field_label("valid_until", lang)
-        self.kswp.description = kt.field_label("kswp_status", lang)
-        self.pkp.description = T("pkp", lang)
-        for w in (self.valid_from, self.valid_until, self.kswp, self.pkp):
-            w.style = style
+        self.f_min = self.field(NumberField("min_order", T.field_msg("min_order"), min_width="110px"))
+        self.f_from = self.field(DateField("valid_from", T.field_msg("valid_from")))
+        self.f_until = self.field(DateField("valid_until", T.field_msg("valid_until")))
+        kswp: list[tuple[Text, str]] = [
+            (T.msg("kswp_unknown"), ""),
+            ("valid", "valid"),
+            (T.msg("kswp_invalid"), "tidak valid"),
+        ]
+        self.f_kswp = self.field(ChoiceField("kswp_status", T.field_msg("kswp_status"), kswp, ""))
+        # One tick box a line on a phone, two side by side on a wider screen.
+        self.f_pkp = self.field(CheckField("pkp", T.msg("pkp"), min_width="260px"))
         reqs = kt.requirement_texts()
-        for k, w in self.have.items():
-            w.description = reqs[k][lang]
-        self.title.value = f"<h3>{_esc(T('title', lang))}</h3>"
-        self.have_title.value = f"<b>{_esc(T('have', lang))}</b>"
+        self.f_have = {k: self.field(CheckField(f"have_{k}", reqs[k], min_width="260px")) for k in HAVE_KEYS}
+        self.have_title = self.label(W.HTML(), "value", T.msg("have"), "<b>{}</b>")
+        self.price_box = output_area("ukm-katalog-price")
+        self.listing_box = output_area("ukm-katalog-listing")
+        self.checklist_box = output_area("ukm-katalog-checklist")
 
-    def _lang_changed(self, change) -> None:
-        old, new = change["old"], change["new"]
-        self._busy = True
-        try:
-            for key in NUMBER_KEYS:
-                w = self.inputs[key]
-                try:
-                    if w.value.strip():
-                        w.value = format_number(parse_number(w.value, old, key), new)
-                except UkmError:
-                    pass  # left as typed; its message says what is wrong
-        finally:
-            self._busy = False
-        self.lang = new
-        self._set_kswp_options(self.kswp.value)
-        self._relabel()
-        self.refresh()
+    def body(self) -> list[W.Widget]:
+        t = self.f_text
+        return [
+            wrap_row([t["product_name"].box, t["specification"].box, t["sale_unit"].box]),
+            wrap_row([t["brand"].box, t["origin"].box, t["delivery_area"].box]),
+            wrap_row([self.f_price.box, self.f_delivery.box, self.f_min.box]),
+            wrap_row([self.f_from.box, self.f_until.box]),
+            wrap_row([t["nib"].box, t["kbli"].box, t["npwp"].box, self.f_kswp.box]),
+            wrap_row([self.f_pkp.box]),
+            self.have_title,
+            wrap_row([f.box for f in self.f_have.values()], "0 12px"),
+            *self.results(self.price_box, self.listing_box, self.checklist_box),
+        ]
 
-    def _changed(self, change) -> None:
-        if not self._busy:
-            self.refresh()
+    # --- case file -> inputs and back ----------------------------------------------------------
+    def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
+        lang = self.lang
+        start = case_listing(case)
+        for k, f in self.f_text.items():
+            f.raw = str(extras.get(k, start.get(k, "")) or "")
+        self.f_price.show(start["price_before_ppn"], lang)
+        self.f_delivery.show_optional(start["delivery_per_order"], lang)
+        self.f_min.show(start["min_order"], lang)
+        valid_from = start["valid_from"] or self.today
+        self.f_from.raw = valid_from
+        self.f_until.raw = start["valid_until"] or dt.date(valid_from.year, 12, 31)
+        kswp = extras.get("kswp_status", "")
+        if kswp not in [v for _, v in self.f_kswp.options]:
+            raise UkmError(
+                "unknown_choice", f"{case_io.EXTRAS_KEY}.{self.key}.kswp_status", kswp, ["", "valid", "tidak valid"]
+            )
+        self.f_kswp.raw = kswp
+        self.f_pkp.raw = bool(extras.get("pkp", False))
+        have = extras.get("have") or []
+        if not isinstance(have, list):
+            raise UkmError("wrong_type", f"{case_io.EXTRAS_KEY}.{self.key}.have", type(have).__name__, "list")
+        for k, tick in self.f_have.items():
+            tick.raw = k in have
 
-    # ---------------------------------------------------------------- computing
+    def case_mapping(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        v = self._price_inputs()
+        m = case_io.case_to_mapping(self.case)
+        # The sale's figures belong to the case (every tool reads them there); the listing's
+        # words and the seller's identity are this calculator's own.
+        m["katalog"] = {
+            **(m.get("katalog") or {}),
+            "price_before_ppn": v["price_before_ppn"],
+            "delivery_per_order": v["delivery_per_order"] or 0,
+            "min_order": v["min_order"],
+            "delivery_area": self.f_text["delivery_area"].read(),
+            "valid_from": v["valid_from"].isoformat(),
+            "valid_until": v["valid_until"].isoformat(),
+        }
+        own: dict[str, Any] = {k: f.read() for k, f in self.f_text.items() if k != "delivery_area"}
+        own.update(
+            kswp_status=self.f_kswp.read(),
+            pkp=self.f_pkp.read(),
+            have=[k for k, tick in self.f_have.items() if tick.read()],
+        )
+        return m, own
 
-    def _raw(self) -> dict[str, Any]:
-        raw: dict[str, Any] = {k: self.inputs[k].value for k in (*TEXT_KEYS, *NUMBER_KEYS)}
+    # --- compute and show ----------------------------------------------------------------------
+    def _price_inputs(self) -> dict[str, Any]:
+        lang = self.lang
+        return self.read_all(
+            {
+                "price_before_ppn": lambda: self.f_price.read(lang),
+                "delivery_per_order": lambda: self.f_delivery.read_optional(lang),
+                "min_order": lambda: self.f_min.read_int(lang),
+                "valid_from": lambda: self.f_from.read(),
+                "valid_until": lambda: self.f_until.read(),
+            }
+        )
+
+    def _raw_listing(self) -> dict[str, Any]:
+        """The listing as typed, for :func:`ukm_tools.katalog.check_listing` (numbers the ``lang`` way)."""
+        raw: dict[str, Any] = {k: f.raw for k, f in self.f_text.items()}
         raw.update(
-            valid_from=self.valid_from.value,
-            valid_until=self.valid_until.value,
-            kswp_status=self.kswp.value,
-            pkp=self.pkp.value,
+            price_before_ppn=self.f_price.raw,
+            delivery_per_order=self.f_delivery.raw,
+            min_order=self.f_min.raw,
+            valid_from=self.f_from.raw,
+            valid_until=self.f_until.raw,
+            kswp_status=self.f_kswp.raw,
+            pkp="ya" if self.f_pkp.read() else "tidak",
         )
         return raw
 
-    def compute_prices(self) -> dict[bool, kt.GovernmentPrice]:
-        """The delivered price for a non-PKP and a PKP seller (raises UkmError)."""
-        p: list[Problem] = []
-        vals: dict[str, Decimal] = {}
-        for key in NUMBER_KEYS:
-            text = self.inputs[key].value
-            if key == "delivery_per_order" and not text.strip():
-                vals[key] = Decimal(0)
-                continue
-            try:
-                vals[key] = parse_number(text, self.lang, key)
-            except UkmError as e:
-                p.extend(e.problems)
-        if "min_order" in vals and vals["min_order"] != vals["min_order"].to_integral_value():
-            p.append(Problem("not_integer", "min_order", self.inputs["min_order"].value))
-        for key, w in (("valid_from", self.valid_from), ("valid_until", self.valid_until)):
-            if w.value is None:
-                p.append(Problem("missing_field", key))
-        if p:
-            raise UkmError(problems=p)
-        out = {}
-        for pkp in (False, True):
-            out[pkp] = kt.government_price(
+    def compute(self) -> KatalogResult:
+        v = self._price_inputs()
+        delivery = Money.of(v["delivery_per_order"] or 0, IDR)
+        prices = {
+            pkp: kt.government_price(
                 kt.PriceInput(
-                    price_before_ppn=Money.of(vals["price_before_ppn"], IDR),
-                    delivery_per_order=Money.of(vals["delivery_per_order"], IDR),
-                    min_order=int(vals["min_order"]),
+                    price_before_ppn=Money.of(v["price_before_ppn"], IDR),
+                    delivery_per_order=delivery,
+                    min_order=v["min_order"],
                     pkp=pkp,
-                    valid_from=self.valid_from.value,
-                    valid_until=self.valid_until.value,
+                    valid_from=v["valid_from"],
+                    valid_until=v["valid_until"],
                 )
             )
-        return out
+            for pkp in (False, True)
+        }
+        check = kt.check_listing(self._raw_listing(), self.lang, self.today)
+        have = set(check.have) | {k for k, tick in self.f_have.items() if tick.read()}
+        return KatalogResult(prices, self.f_pkp.read(), check, kt.checklist(have))
 
-    def refresh(self) -> None:
-        try:
-            self.prices = self.compute_prices()
-            self.price = self.prices[self.pkp.value]
-            self.price_problems = []
-        except Exception as e:
-            self.price_problems = list(as_user_error(e, "e-Katalog calculator").problems)
-        self.check = kt.check_listing(self._raw(), self.lang, self.today)
-        have = set(self.check.have) | {k for k, w in self.have.items() if w.value}
-        self.checklist = kt.checklist(have)
-        self._render()
-
-    # ---------------------------------------------------------------- showing
-
-    def _render(self) -> None:
+    def render(self, r: KatalogResult) -> None:
         lang = self.lang
-        stale = T("stale", lang) if self.price else None
-        self.messages.value = problems_html(self.price_problems, lang, T, stale)
-        if self.prices:
-            self.price_box.value = self._price_html()
-        # Listing problems that are price problems are already shown above.
-        check = self.check
-        assert check is not None  # refresh() checks the listing before drawing
-        shown = {p.field for p in self.price_problems}
-        rest = [p for p in check.problems if p.field not in shown]
-        if check.listing is not None:
-            self.listing_box.value = f"<p style='color:#1b7f3b'>✔ {_esc(T('listing_ok', lang))}</p>"
-        else:
-            items = "".join(f"<li>{_esc(p.message(lang))}</li>" for p in rest)
-            self.listing_box.value = (
-                f"<p><b>{_esc(T('listing_bad', lang))}</b></p><ul style='color:#8a5300'>{items}</ul>" if items else ""
-            )
-        self.checklist_box.value = self._checklist_html()
+        self.shown = {
+            "unit_price": format_money(r.price.unit_price, lang),
+            "not_pkp": format_money(r.prices[False].unit_price, lang),
+            "pkp": format_money(r.prices[True].unit_price, lang),
+        }
+        self.price_box.value = self._price_html(r)
+        self._show_listing(r.check)
+        self.checklist_box.value = self._checklist_html(r.checklist)
 
-    def _price_html(self) -> str:
+    def _price_html(self, r: KatalogResult) -> str:
         lang = self.lang
         fm = lambda m: format_money(m, lang)  # noqa: E731
-        chosen = self.prices[self.pkp.value]
-        no, yes = self.prices[False], self.prices[True]
-        line = lambda label, value, bold: (  # noqa: E731
-            f"<tr><td>{_esc(label)}</td><td "
-            f"style='text-align:right'>{'<b>' if bold else ''}{_esc(value)}{'</b>' if bold else ''}</td></tr>"
-        )
+        chosen, no, yes = r.price, r.prices[False], r.prices[True]
         rows = [
-            line(
+            (
                 T("before", lang),
                 f"{fm(no.unit_before_ppn)} ({T('delivery', lang)} {fm(no.delivery_per_unit.rounded())})",
-                False,
             ),
-            line(T("if_not", lang), fm(no.unit_price), not self.pkp.value),
-            line(
-                f"{T('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", fm(yes.unit_price), self.pkp.value
-            ),
-            line(T("listed", lang), fm(chosen.unit_price), True),
-            line(f"{T('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order)), False),
-            line(T("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}", False),
+            (T("if_not", lang), self.shown["not_pkp"]),
+            (f"{T('if_pkp', lang)} ({yes.rule.label(lang)}; PPN {fm(yes.ppn)})", self.shown["pkp"]),
+            (T("listed", lang), self.shown["unit_price"]),
+            (f"{T('min_total', lang)} ({chosen.min_order})", fm(chosen.order_total(chosen.min_order))),
+            (T("valid", lang), f"{chosen.valid_from.isoformat()} – {chosen.valid_until.isoformat()}"),
         ]
-        notes = "".join(f"<li>{_esc(n[lang])}</li>" for n in chosen.notes)
+        notes = "".join(f"<li>{esc(n.text(lang))}</li>" for n in chosen.notes)
         return (
-            f"<p><b>{_esc(T('price_head', lang))}</b></p><table>{''.join(rows)}</table>"
-            f"<p>{_esc(chosen.statement(lang))}</p>"
+            heading(T("price_head", lang))
+            + facts_html(rows, strong=(2 if r.pkp else 1, 3))
+            + f"<p class='ukm-ppn-statement'>{esc(chosen.statement(lang))}</p>"
             + (f"<ul>{notes}</ul>" if notes else "")
-            + f"<p><small>{_esc(chosen.rule.source)}</small></p>"
+            + note_html(chosen.rule.source, "ukm-source")
         )
 
-    def _checklist_html(self) -> str:
-        lang, checklist = self.lang, self.checklist
-        assert checklist is not None  # refresh() builds the checklist before drawing
+    def _show_listing(self, check: kt.ListingCheck) -> None:
+        """Each listing gap above its box (amber: the price still stands); the rest in the box."""
+        lang = self.lang
+        at: dict[str, list[str]] = {}
+        general: list[str] = []
+        for p in check.problems:
+            f = self.field_for(p.field)
+            (at.setdefault(f.name, []) if f is not None else general).append(p.message(lang, self.texts))
+        for f in self._fields:
+            f.set_warnings(at.get(f.name, []), lang)
+        if check.listing is not None:
+            ok = esc(T("listing_ok", lang))
+            self.listing_box.value = f"<p class='ukm-listing-ok' style='color:#1b7f3b'>✔ {ok}</p>"
+            return
+        items = "".join(f"<li>{esc(line)}</li>" for line in general)
+        marked = esc(T("listing_marked", lang, n=len(check.problems)))
+        self.listing_box.value = (
+            f"<div class='ukm-listing-bad'><b>{esc(T('listing_bad', lang))}</b> {marked}"
+            + (f"<ul style='color:#8a5300'>{items}</ul>" if items else "")
+            + "</div>"
+        )
+
+    def _checklist_html(self, checklist: kt.Checklist) -> str:
+        lang = self.lang
         parts = []
         for i, s in enumerate(checklist.steps, 1):
-            state = s.state(lang)
-            needs = "".join(f"<li>{'☑' if n.have else '☐'} {_esc(n.text[lang])}</li>" for n in s.needs)
+            needs = "".join(f"<li>{'☑' if n.have else '☐'} {esc(n.text[lang])}</li>" for n in s.needs)
             parts.append(
-                f"<p><b>{i}. {_esc(s.title[lang])}</b> — {_esc(state)}<br><small>{_esc(s.where[lang])}</small></p>"
-                f"<ul style='list-style:none'>{needs}</ul>"
+                f"<p><b>{i}. {esc(s.title[lang])}</b> — {esc(s.state(lang))}<br><small>{esc(s.where[lang])}</small></p>"
+                f"<ul style='list-style:none;padding-left:8px'>{needs}</ul>"
             )
         nxt = checklist.next_step
-        head = f"<p><b>{_esc(T('next', lang))}:</b> {_esc(nxt.title[lang])}</p>" if nxt else ""
+        head = f"<p><b>{esc(T('next', lang))}:</b> {esc(nxt.title[lang])}</p>" if nxt else ""
         return head + "".join(parts)
 
+    def sources_html(self) -> str:
+        return note_html(f"{T('from_case', self.lang)}: {self.case.title or self.case.case}")
 
-def app(lang: str = "id") -> W.Widget:
-    """The calculator's widget, for a notebook cell or the Voila gallery."""
-    return KatalogCalculator(lang).widget
+    # --- what code that drove the old widget read ------------------------------------------------
+    @property
+    def price(self) -> kt.GovernmentPrice | None:
+        return None if self.result is None else self.result.price
+
+    @property
+    def check(self) -> kt.ListingCheck | None:
+        return None if self.result is None else self.result.check
+
+    @property
+    def checklist(self) -> kt.Checklist | None:
+        return None if self.result is None else self.result.checklist
+
+
+def app(**kw: Any) -> W.Widget:
+    """The calculator's widget, for a notebook cell or the calculator server."""
+    return KatalogCalculator(**kw).widget

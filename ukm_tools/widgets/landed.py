@@ -65,7 +65,7 @@ class LandedCostCalculator(Calculator):
         self.vat_on_charges.observe(self._on_input, "value")
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-landed-table")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -90,9 +90,11 @@ class LandedCostCalculator(Calculator):
         self.f_cif.show(cif.amount, lang)
         self.f_currency.set_options([(c, c) for c in currencies], cif.currency, lang)
         self.f_qty.show(extras.get("quantity", case.quantity), lang)
-        self.f_duty.show(extras.get("duty_pct", case.import_.duty_pct or 5), lang)
-        self.f_pref.show(extras.get("preferential_duty_pct", 0), lang)
-        self.f_vat.show(extras.get("vat_pct", case.import_.vat_pct or 10), lang)
+        # The case's import terms: the normal duty, the duty with the preference (Form D), the tax.
+        imp = case.import_
+        self.f_duty.show(extras.get("duty_pct", imp.normal_duty_pct), lang)
+        self.f_pref.show(extras.get("preferential_duty_pct", imp.duty_pct), lang)
+        self.f_vat.show(extras.get("vat_pct", imp.vat_pct), lang)
         self.f_charges.show(extras.get("destination_charges", 0), lang)
         self.f_preference.raw = extras.get("preference", "Form D (ATIGA)")
         self.vat_on_charges.value = bool(extras.get("vat_on_charges", False))
@@ -157,14 +159,18 @@ class LandedCostCalculator(Calculator):
 
     def draw_chart(self, lc: LandedCost) -> None:
         lang = self.lang
-        self.chart.value = charts.bars(
-            [T("without", lang), f"{T('with', lang)} {lc.preference}"],
-            [lc.standard.total.amount, lc.preferential.total.amount],
-            lang=self.lang,
-            title=T("chart_title", lang),
-            ylabel=lc.standard.total.currency,
-            colors=["#ef6c00", "#2e7d32"],
-        )
+        bars = [
+            charts.Bar(
+                T("without", lang), format_money(lc.standard.total, lang), lc.standard.total.amount, color=charts.ACCENT
+            ),
+            charts.Bar(
+                f"{T('with', lang)} {lc.preference}",
+                format_money(lc.preferential.total, lang),
+                lc.preferential.total.amount,
+                color=charts.SELLER,
+            ),
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         note = esc(T("sources", self.lang))

@@ -14,10 +14,12 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools.case import PaymentPlan
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
+    DEFAULT_MAX_FEE_AGE_DAYS,
     FeeSchedule,
     collection_cost,
     compare_methods,
@@ -41,7 +43,6 @@ from ukm_tools.widgets.base import (
     wrap_row,
 )
 
-DEFAULT_MAX_FEE_AGE_DAYS = 180
 RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c62828", 6: "#8e0000"}
 
 T = section("widgets.payments", "payments")
@@ -110,7 +111,7 @@ class PaymentsCalculator(Calculator):
         self.table = output_area("ukm-payments-table")
         self.breakdown = output_area("ukm-breakdown")
         self.discount = output_area("ukm-discount")
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
 
     def body(self) -> list[W.Widget]:
         return [
@@ -136,13 +137,15 @@ class PaymentsCalculator(Calculator):
             except UkmError:
                 invoice = Decimal(10000)
         self.f_invoice.show(invoice, lang)
-        self.f_tenor.show(extras.get("tenor_days", 60), lang)
-        rate = extras.get("annual_rate_pct", Decimal("8"))
+        # The case study's payment: the tenor the buyer asks for, what waiting costs a year.
+        plan = case.payment or PaymentPlan()
+        self.f_tenor.show(extras.get("tenor_days", plan.tenor_days_asked), lang)
+        rate = extras.get("annual_rate_pct", plan.funding_rate_pct)
         if rate is None or rate == "":
             self.f_rate.raw = ""
         else:
             self.f_rate.show(rate, lang)
-        self.f_amend.show(extras.get("amendments", 1), lang)
+        self.f_amend.show(extras.get("amendments", plan.amendments), lang)
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
         self.f_sort.input.value = extras.get("sort_by", "exporter_risk")
@@ -261,23 +264,24 @@ class PaymentsCalculator(Calculator):
 
     def draw_chart(self, result: dict[str, Any]) -> None:
         comp, lang = result["comparison"], self.lang
-        self.chart.value = charts.bars(
-            [r.method.label[self.lang] for r in comp.rows],
-            [r.total.amount for r in comp.rows],
-            lang=self.lang,
-            title=T("chart_title", lang),
-            ylabel=comp.invoice.currency,
-            colors=[RISK_COLORS.get(r.method.exporter_risk, "#999") for r in comp.rows],
-        )
+        bars = [
+            charts.Bar(
+                r.method.label[lang],
+                format_money(r.total, lang),
+                r.total.amount,
+                color=RISK_COLORS.get(r.method.exporter_risk, charts.NEUTRAL),
+            )
+            for r in comp.rows
+        ]
+        self.chart.value = charts.bar_chart(T("chart_title", lang), bars)
 
     def sources_html(self) -> str:
         s = self.schedule
         return rate_banner(
-            s.date,
+            s,
             f"{s.bank} — {s.source}",
             T.msg("fee_schedule"),
-            age_days=s.age_days(self.today),
-            stale=s.is_stale(self.max_fee_age_days, self.today),
+            today=self.today,
             max_age_days=self.max_fee_age_days,
             lang=self.lang,
         )

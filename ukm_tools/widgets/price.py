@@ -7,6 +7,7 @@ The same case is what "Simpan" writes and what the quotation / pro-forma PDF sho
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -74,7 +75,9 @@ class CostRow:
         if "amount" in cost:
             self.amount.show(cost["amount"], calc.lang)
         self.remove = W.Button(icon="trash", layout=W.Layout(width="36px"), tooltip=T.both("remove_cost"))
-        self.box = wrap_row([self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove])
+        self.box = wrap_row(
+            [self.name.box, self.item.box, self.amount.box, self.currency.box, self.remove], own_layout=True
+        )
         self.box.layout.border_bottom = "1px dashed #ddd"
 
     def fields(self):
@@ -150,7 +153,7 @@ class PriceBuildUpCalculator(Calculator):
         self.summary = output_area("ukm-result")
         self.table = output_area("ukm-price-table")
         self.details = output_area()
-        self.chart = charts.image_widget()
+        self.chart = charts.chart_area()
         self.pdf_quote = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_proforma = W.Button(icon="file-pdf-o", layout=W.Layout(width="auto"))
         self.pdf_quote.add_class("ukm-pdf-quotation")
@@ -409,13 +412,19 @@ class PriceBuildUpCalculator(Calculator):
         self.details.value = "".join(parts)
 
     def draw_chart(self, result: PriceBuildUp) -> None:
+        # Each step floats from the previous step's price: the bar is what that step adds.
         lang = self.lang
-        self.chart.value = charts.waterfall(
-            [s.rule for s in result.steps],
-            [s.unit_idr.amount for s in result.steps],
-            lang=self.lang,
-            title=T("chart_title", self.lang, rule=result.rule),
-            ylabel=T("chart_ylabel", lang),
+        bars, previous = [], Decimal(0)
+        for i, s in enumerate(result.steps):
+            color = charts.NEUTRAL if i == 0 else charts.SELLER
+            bars.append(
+                charts.Bar(
+                    s.rule, format_money(s.unit_idr, lang), s.unit_idr.amount, previous, color, s.rule == result.rule
+                )
+            )
+            previous = s.unit_idr.amount
+        self.chart.value = charts.bar_chart(
+            T("chart_title", lang, rule=result.rule), bars, note=T("chart_ylabel", lang)
         )
 
     def sources_html(self) -> str:
@@ -430,7 +439,14 @@ class PriceBuildUpCalculator(Calculator):
         """The quotation / pro-forma of the last valid inputs."""
         if self.result is None:
             raise UkmError("missing_field", "price")
-        return quotation_pdf(self.priced_case, self.result, today=self.today, kind=kind, lang=self.lang)
+        return quotation_pdf(
+            self.priced_case,
+            self.result,
+            today=self.today,
+            kind=kind,
+            lang=self.lang,
+            max_rate_age_days=self.max_rate_age_days,
+        )
 
     def make_pdf(self, kind: Kind = "quotation") -> str | None:
         lang = self.lang
@@ -438,13 +454,11 @@ class PriceBuildUpCalculator(Calculator):
             self.pdf_status.value = esc(T("fix_before_pdf", lang))
             return None
         data = self.pdf_bytes(kind)
-        name = document_number(self.priced_case, kind, self.today) + ".pdf"
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        out = self.save_dir / name
-        out.write_bytes(data)
+        # Kept in the participant's own folder too; the page names the file, never where it is.
+        name = self.store.save_document(document_number(self.priced_case, kind, self.today), data)
         link = case_io.data_link(data, name, "application/pdf", T("download_pdf", lang))
-        self.pdf_status.value = f"{esc(T('pdf_created', lang))}: <code>{esc(out)}</code> — {link}"
-        return str(out)
+        self.pdf_status.value = f"{esc(T('pdf_created', lang))}: <b>{esc(name)}</b> — {link}"
+        return name
 
 
 def app(**kw) -> W.Widget:

@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools.case import ReadinessState
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.readiness import Assessment, RequirementCatalog, assess, load_requirements
@@ -136,11 +137,16 @@ class ReadinessCalculator(Calculator):
 
     # --- case <-> inputs -----------------------------------------------------------------------
     def apply_case(self, case, extras: dict[str, Any]) -> None:
-        product = extras.get("product_type", "processed_food")
+        state = case.readiness or ReadinessState()
+        product = extras.get("product_type", state.product_type)
         self.f_product.input.value = (
             product if product in self.catalog.product_types else next(iter(self.catalog.product_types))
         )
-        market = extras.get("market") or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
+        market = (
+            extras.get("market")
+            or state.market
+            or (case.buyer.country.upper() if case.buyer and case.buyer.country else "OTHER")
+        )
         markets = self.catalog.markets
         # A trainer's requirements file need not have an OTHER market: then its first one.
         self.f_market.input.value = (
@@ -223,11 +229,10 @@ class ReadinessCalculator(Calculator):
     def sources_html(self) -> str:
         c = self.catalog
         return rate_banner(
-            c.date,
+            c,
             c.source,
             T.msg("requirements_list"),
-            age_days=c.age_days(self.today),
-            stale=c.is_stale(self.max_req_age_days, self.today),
+            today=self.today,
             max_age_days=self.max_req_age_days,
             lang=self.lang,
         )

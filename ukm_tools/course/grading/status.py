@@ -44,6 +44,8 @@ class Status(enum.StrEnum):
 SETTLED = frozenset(
     {Status.GRADED, Status.TIMEOUT, Status.CORRUPT_NOTEBOOK, Status.MISSING_NOTEBOOK, Status.TAMPERED_TEST_CELL}
 )
+#: Final statuses other than a clean grade: staff should look at these submissions.
+NEEDS_ATTENTION = frozenset(s for s in Status if not s.in_progress and s is not Status.GRADED)
 
 
 @dataclass(frozen=True)

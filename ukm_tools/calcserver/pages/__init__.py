@@ -1,0 +1,45 @@
+"""The Solara app of the calculator server: one route per calculator, nothing else.
+
+Each route builds its calculator once per session (``use_memo``) inside the session's
+virtual kernel context and shows the unchanged ipywidgets tree with ``solara.display``,
+so a calculator is the same object in a notebook, in the book's hub notebooks and here.
+The home page is plain HTML served by :mod:`ukm_tools.calcserver.web` (no session needed
+to read a list). Solara finds ``../templates`` (page template and loader) and
+``../assets`` (our stylesheet, ``custom.css``) beside this package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+import solara.lab
+
+from ukm_tools.calcserver import runtime, sessions
+from ukm_tools.widgets.gallery import APPS, App
+
+
+@solara.component
+def Layout(children: list[Any] = []):  # noqa: B006 (Solara passes children this way)
+    # No Solara chrome (app bar, navigation): the calculator is the page.
+    return solara.Div(children=children, classes=["ukm-page"])
+
+
+def _page(app: App):
+    @solara.component
+    def Page():
+        def build() -> Any:
+            state = runtime.current()
+            cookies = solara.lab.cookies.value  # type: ignore[attr-defined]  # a Reactive solara.lab re-exports
+            headers = solara.lab.headers.value  # type: ignore[attr-defined]
+            identity = state.identity.identify(cookies or {}, headers or {})
+            return sessions.open_calculator(app, identity, state.config.save_root, state.registry)
+
+        calculator = solara.use_memo(build, dependencies=[])
+        solara.display(calculator.widget)
+
+    Page.__name__ = f"Page_{app.path.replace('-', '_')}"
+    return Page
+
+
+routes = [solara.Route(path=a.path, component=_page(a), label=a.title.text("id"), layout=Layout) for a in APPS]

@@ -239,13 +239,15 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
 
 def write_template(path: str | Path, lang: str = "id") -> Path:
     """An empty roster sheet with the documented header (``.xlsx`` or ``.csv``)."""
+    from ukm_tools.io.cells import append_row, csv_row
+
     path = Path(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         # Semicolons and a BOM: Indonesian-locale Excel opens this as columns, in UTF-8.
         with path.open("w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f, delimiter=";").writerow(COLUMNS)
+            csv.writer(f, delimiter=";").writerow(csv_row(COLUMNS))
         return path
     if suffix != ".xlsx":
         raise UkmError("roster_unknown_format", "file", str(path))
@@ -258,15 +260,15 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
     wb = Workbook()
     ws = first_sheet(wb)
     ws.title = "peserta"
-    ws.append(COLUMNS)
+    append_row(ws, COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(14, len(col) + 4)
     help_ws = wb.create_sheet(T("sheet_help", lang))
-    help_ws.append([T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
+    append_row(help_ws, [T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:
-        help_ws.append([col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
+        append_row(help_ws, [col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
     wb.save(path)
     return path
 

@@ -67,6 +67,9 @@ class RosterRead:
     bad_lines: list[int]
 
 
+DELIMITERS = (";", ",", "\t")
+
+
 def _norm_header(value: Any) -> str:
     return re.sub(r"[\s/]+", "_", str(value or "").strip().lower())
 
@@ -98,11 +101,23 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> str:
     raise UkmError("roster_encoding", "file", path, detected="?")
 
 
+def _header_delimiter(text: str) -> str:
+    """The delimiter of the header row (the first line naming ``id_peserta``, below any title
+    rows): the one that splits it into the most known columns. A name or product further down
+    holding commas (``"Siti, S.E."``) cannot mislead it. Indonesian-locale Excel writes ';'."""
+    lines = text.splitlines()
+    header = next((ln for ln in lines if "id_peserta" in ln.lower()), lines[0] if lines else "")
+
+    def score(d: str) -> tuple[int, int]:
+        cells = next(csv.reader([header], delimiter=d), [])
+        return sum(_norm_header(c) in COLUMNS for c in cells), -DELIMITERS.index(d)
+
+    return max(DELIMITERS, key=score)
+
+
 def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[str]]]:
     text = _decode(path.read_bytes(), str(path), encoding)
-    sample = "\n".join(text.splitlines()[:30])
-    # Indonesian-locale Excel separates with ';' (the comma is the decimal mark).
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = _header_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     for row in reader:
@@ -143,6 +158,21 @@ def _money(text: str, line: int, field: str, problems: list[Problem]) -> Decimal
         problems.append(Problem("roster_bad_number", field, text, None, {"line": line}))
         return None
     return value
+
+
+def _lost_leading_zero(raw: Any) -> str | None:
+    """The phone number meant, when a cell shows Excel dropped its leading 0: a number cell (or
+    a CSV that Excel saved from one) such as 81234567890 for 081234567890. A number starting
+    with the country code 62 lost only its '+', which changes nothing."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, (int, float)):
+        text = _cell_text(raw)
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        text = raw.strip()
+    else:
+        return None
+    return "0" + text if text.startswith("8") else None
 
 
 def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple[Participant | None, list[Problem]]:
@@ -225,6 +255,12 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
             continue  # a title row above the header
         rec = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name in COLUMNS}
         participant, row_problems = _validate_row(line, rec, seen)
+        at = header.index("telepon") if "telepon" in header else len(row)
+        if lost := _lost_leading_zero(row[at] if at < len(row) else None):
+            row_problems.append(
+                Problem("roster_phone_lost_zero", "telepon", rec["telepon"], None, {"line": line, "fixed": lost})
+            )
+            participant = None
         if row_problems:
             problems.extend(row_problems)
             bad_lines.append(line)

@@ -201,3 +201,19 @@ def test_reimport_into_a_course_with_submissions_shows_the_changes_and_needs_upd
     assert stored["siti"].name == "Siti Aminah Lubis" and stored["siti"].hpp == 25000 and "budi" in stored
     with Gradebook(url) as gb:
         assert gb.find_student("siti").first_name == "Siti Aminah Lubis"
+
+
+def test_a_formula_cell_is_reported_as_a_formula_not_as_missing(tmp_path):
+    path = write_template(tmp_path / "peserta.xlsx")
+    wb = load_workbook(path)
+    ws = wb["peserta"]
+    ws.append(["siti", "Siti Aminah", "081234567890", None, "Sirup kasturi", "=15000+3500", 1500, 200])
+    ws.append(["budi", "Budi", None, None, None, None, None, None])
+    wb.save(path)  # saved by a program: the formula has no cached value
+    with pytest.raises(UkmError) as e:
+        import_roster(path)
+    assert e.value.lines("id") == [
+        "Baris 2: kolom hpp_per_unit berisi rumus '=15000+3500', bukan nilai. Ketik nilainya langsung, atau salin "
+        "sel itu lalu tempel sebagai nilai (Tempel Spesial > Nilai)."
+    ]
+    assert [p.student_id for p in import_roster(path, skip_bad_rows=True).participants] == ["budi"]

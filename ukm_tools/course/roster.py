@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.io.cells import Formula
 from ukm_tools.messages import section
 from ukm_tools.numbers import parse_number
 
@@ -129,13 +130,13 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)  # formulas as written: reported
     except Exception as e:  # openpyxl raises many types for damaged files
         raise UkmError("malformed_file", "file", str(path), detail=type(e).__name__) from None
     try:
         ws = wb["peserta"] if "peserta" in wb.sheetnames else wb.worksheets[0]
-        for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield idx, list(row)
+        for idx, row in enumerate(ws.iter_rows(), start=1):
+            yield idx, [Formula(c.value) if c.data_type == "f" else c.value for c in row]
     finally:
         wb.close()
 
@@ -254,7 +255,14 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
                     raise UkmError("roster_missing_columns", "file", str(path), missing, line=line)
             continue  # a title row above the header
         rec = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name in COLUMNS}
+        formulas = [(name, row[i]) for i, name in enumerate(header) if name in COLUMNS and i < len(row)]
+        formulas = [(name, v) for name, v in formulas if isinstance(v, Formula)]
         participant, row_problems = _validate_row(line, rec, seen)
+        # a formula's column is reported as a formula, not also as a bad number or missing
+        row_problems = [p for p in row_problems if p.field not in {n for n, _ in formulas}]
+        row_problems += [Problem("roster_formula_cell", n, str(v), None, {"line": line}) for n, v in formulas]
+        if formulas:
+            participant = None
         at = header.index("telepon") if "telepon" in header else len(row)
         if lost := _lost_leading_zero(row[at] if at < len(row) else None):
             row_problems.append(

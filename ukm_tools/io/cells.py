@@ -26,6 +26,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_LIKE = re.compile(r"[+-]?\(?\d[\d\s().,-]*")
 
 
+class Formula(str):
+    """A cell of an uploaded workbook that holds a formula (``=B2*1,1``), as written: reported to
+    whoever uploaded it as a formula, never read as a value or taken for an empty cell."""
+
+
 def formula_like(text: str) -> bool:
     """Would a spreadsheet take this text for a formula (and it is not a plain number)?"""
     return text.startswith(FORMULA_STARTS) and not _NUMBER_LIKE.fullmatch(text)

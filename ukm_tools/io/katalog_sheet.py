@@ -25,7 +25,7 @@ from typing import Any
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
 from ukm_tools.errors import Problem, UkmError, owned
-from ukm_tools.io.cells import append_row, csv_row
+from ukm_tools.io.cells import Formula, append_row, csv_row
 from ukm_tools.io.workbooks import first_sheet
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
 from ukm_tools.messages import Section, section
@@ -96,10 +96,6 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         return [[Formula(c.value) if c.data_type == "f" else c.value for c in r] for r in ws.iter_rows()]
     finally:
         wb.close()
-
-
-class Formula(str):
-    """A cell of an uploaded workbook that holds a formula (``=B2*1,1``), as written."""
 
 
 DELIMITERS = (";", ",", "\t")

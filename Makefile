@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps proxy demo lint test test-fast bench clean apps book book-fresh slides handouts bench-book serve
+.PHONY: setup system-deps proxy demo lint test test-fast bench clean apps book book-fresh slides handouts kit bench-book serve
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -78,8 +78,15 @@ slides: setup
 handouts: book system-deps
 	$(BIN)/python book/build.py handouts
 
+# The trainer kit (timed agenda, facilitator notes, pendamping briefing, model answers, attendance
+# sheet, evaluation form) into ./kit-pelatih: trainer-only, never published with the book. A real
+# course: make kit KIT_ARGS="--course kursus" (roster imported) or "--course kursus --roster peserta.xlsx".
+KIT_ARGS ?= --course assignments --roster ukm_tools/data/demo/peserta-demo.csv --out kit-pelatih
+kit: setup
+	$(BIN)/ukm kit $(KIT_ARGS)
+
 bench-book: setup
 	$(BIN)/python benchmarks/book/bench_build.py
 
 clean:
-	rm -rf $(VENV) book/_build test-artifacts
+	rm -rf $(VENV) book/_build test-artifacts kit-pelatih

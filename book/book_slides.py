@@ -9,8 +9,11 @@ which loads reveal.js from a copy next to the decks instead of a CDN.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -26,17 +29,10 @@ def render_deck(source: Path, out_dir: Path, timeout: int = 180) -> Path:
 
     nb = jupytext.read(source)
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), old]))
-    try:
+    with _bookkit_on_path():
         NotebookClient(
             nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}
         ).execute()
-    finally:
-        if old is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = old
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "stream"]
@@ -55,6 +51,32 @@ def render_deck(source: Path, out_dir: Path, timeout: int = 180) -> Path:
     return target
 
 
+_PATH_LOCK = threading.Lock()
+_path_users = 0
+_saved_path: str | None = None
+
+
+@contextlib.contextmanager
+def _bookkit_on_path():
+    """Kernels started meanwhile import bookkit (next to this file); safe for decks run in parallel."""
+    global _path_users, _saved_path
+    with _PATH_LOCK:
+        if _path_users == 0:
+            _saved_path = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), _saved_path]))
+        _path_users += 1
+    try:
+        yield
+    finally:
+        with _PATH_LOCK:
+            _path_users -= 1
+            if _path_users == 0:
+                if _saved_path is None:
+                    os.environ.pop("PYTHONPATH", None)
+                else:
+                    os.environ["PYTHONPATH"] = _saved_path
+
+
 def render_decks(slides_dir: Path, out_dir: Path, reveal: Path) -> Path:
     """Every deck in ``slides_dir`` into ``out_dir``, with reveal.js and the book's CSS beside them."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -69,6 +91,8 @@ def render_decks(slides_dir: Path, out_dir: Path, reveal: Path) -> Path:
     shutil.copytree(reveal / "dist" / "theme" / "fonts", target / "dist" / "theme" / "fonts")
     shutil.copytree(reveal / "plugin" / "notes", target / "plugin" / "notes")
     shutil.copy(HERE / "_assets" / "ukm.css", out_dir / "ukm.css")
-    for src in sorted(slides_dir.glob("*.md")):
-        print(f"slides {render_deck(src, out_dir).relative_to(out_dir.parent)}")
+    # Two kernels at a time: executing the decks is most of the build.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for deck in pool.map(lambda src: render_deck(src, out_dir), sorted(slides_dir.glob("*.md"))):
+            print(f"slides {deck.relative_to(out_dir.parent)}")
     return out_dir

@@ -119,13 +119,14 @@ def table(
     caption: str = "",
     numeric: Iterable[int] = (),
     source: str = "",
-    stack: bool = False,
+    stack: bool | None = None,
 ) -> None:
     """Show a table of already formatted cells, marked ``data-ukm-table=key`` for tests.
 
     ``source`` is printed under the table ("Sumber: ..."): every table of figures names where
-    its numbers come from and when. ``stack`` lets a wide table of text fold each row into a
-    block on a narrow (phone) screen, each cell led by its column name.
+    its numbers come from and when. On a narrow (phone) screen a table of more than two
+    columns folds each row into a block, each cell led by its column name, so no number
+    needs a sideways scroll (``stack=False`` keeps a small table as it is).
     """
     import pandas as pd
 
@@ -138,37 +139,141 @@ def source_html(source: str) -> str:
     return f'<p class="ukm-source">Sumber: {html.escape(source)}</p>' if source else ""
 
 
-def show_frame(
-    df, key: str, caption: str = "", numeric: Iterable[int] = (), source: str = "", stack: bool = False
-) -> None:
-    """Show a DataFrame of formatted cells; ``numeric`` column indexes are right-aligned."""
+# A cell this short in a numeric column is kept on one line (a figure split over two lines
+# is misread); a longer one (a sentence in a column of figures) wraps like text.
+NOWRAP_CHARS = 22
+# Tables with more columns than this are "wide": smaller type on screen and paper, and a
+# landscape page of their own in a printed handout.
+WIDE_COLUMNS = 7
+
+
+def table_html(df, key: str, caption: str = "", numeric: Iterable[int] = (), stack: bool | None = None) -> str:
+    """The HTML of a table of formatted cells (see :func:`table`)."""
     right = set(numeric)
-    num = ' class="num"'
     labels = [html.escape(str(c)) for c in df.columns]
-    head = "".join(f"<th{num if i in right else ''}>{labels[i]}</th>" for i in range(len(labels)))
+
+    def cls(i: int, text: str | None) -> str:
+        names = []
+        if i in right:
+            names.append("num")
+            if text is not None and len(text) <= NOWRAP_CHARS:
+                names.append("nw")
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f"<th{cls(i, None)}>{labels[i]}</th>" for i in range(len(labels)))  # headers may wrap
     body = []
     for row in df.itertuples(index=False):
         cells = "".join(
-            f'<td{num if i in right else ""} data-label="{labels[i]}">{html.escape(str(v))}</td>'
-            for i, v in enumerate(row)
+            f'<td{cls(i, str(v))} data-label="{labels[i]}">{html.escape(str(v))}</td>' for i, v in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    cls = "ukm-table ukm-stack" if stack else "ukm-table"
+    names = ["ukm-table"]
+    if stack if stack is not None else len(labels) > 2:
+        names.append("ukm-stack")
+    if len(labels) > WIDE_COLUMNS:
+        names.append("ukm-wide")
+    return (
+        f'<table class="{" ".join(names)}" data-ukm-table="{html.escape(key)}">'
+        f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def show_frame(
+    df, key: str, caption: str = "", numeric: Iterable[int] = (), source: str = "", stack: bool | None = None
+) -> None:
+    """Show a DataFrame of formatted cells; ``numeric`` column indexes are right-aligned."""
+    wide = " ukm-wide-wrap" if len(df.columns) > WIDE_COLUMNS else ""
     display(
         HTML(
-            f'<div class="ukm-table-wrap"><table class="{cls}" data-ukm-table="{html.escape(key)}">'
-            f"{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f'<div class="ukm-table-wrap{wide}">{table_html(df, key, caption, numeric, stack)}'
             f"{source_html(source)}</div>"
         )
     )
 
 
-def chart(fig, source: str) -> None:
-    """Show a chart with its source line under it (and close it, so it is not shown twice)."""
-    display(fig)
+# Charts: one image for wide screens and paper, one drawn for a phone (bigger type, legend under
+# the plot), chosen by the browser. Each image carries the size of its smallest text in pixels
+# at its natural size, so a test can check the text stays readable once the image is scaled.
+CHART_DPI = 110
+PHONE_WIDTH_IN = 4.0
+PHONE_MIN_PT = 11
+PHONE_MAX_WIDTH = "40em"  # the same breakpoint as the stacked tables (ukm.css)
+
+
+def _texts(fig):
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _png(fig) -> tuple[str, int, int, float]:
+    """(base64 PNG, width px, height px, smallest font px) of a figure as it is now."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight", pad_inches=0.08)
+    data = buf.getvalue()
+    with Image.open(io.BytesIO(data)) as im:
+        w, h = im.size
+    smallest = min((t.get_fontsize() for t in _texts(fig)), default=10) * CHART_DPI / 72
+    return base64.b64encode(data).decode("ascii"), w, h, smallest
+
+
+def _for_phone(fig) -> None:
+    """Redraw ``fig`` for a phone: narrow, type at least PHONE_MIN_PT, legends under the plot."""
+    import textwrap
+
+    fig.canvas.draw()  # tick labels get their text when drawn
+    label_lines = 0
+    for ax in fig.axes:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        if any(len(t) > 16 for t in labels):  # long row names (readiness steps) wrap instead of widening
+            wrapped = [textwrap.fill(t, 16) for t in labels]
+            ax.set_yticks(ax.get_yticks(), wrapped)
+            label_lines = max(label_lines, sum(t.count("\n") + 2 for t in wrapped))  # a line of space each
+    for t in _texts(fig):
+        t.set_fontsize(max(t.get_fontsize(), PHONE_MIN_PT))
+    for ax in fig.axes:
+        title = ax.get_title(loc="left")
+        if len(title) > 30:
+            ax.set_title(textwrap.fill(title, 30), loc="left", fontsize=PHONE_MIN_PT + 1)
+        if len(ax.get_xlabel()) > 30:
+            ax.set_xlabel(textwrap.fill(ax.get_xlabel(), 30))
+        legend = ax.get_legend()
+        if legend is not None:
+            handles, names = ax.get_legend_handles_labels()
+            ax.legend(
+                handles, names, loc="upper left", bbox_to_anchor=(0.0, -0.18), frameon=False, fontsize=PHONE_MIN_PT
+            )
+    w, h = fig.get_size_inches()
+    # room for every line of the row names (PHONE_MIN_PT type plus spacing), else the chart's own height
+    fig.set_size_inches(PHONE_WIDTH_IN, max(3.6, h * 1.15, label_lines * PHONE_MIN_PT * 1.45 / 72 + 1.6))
+    fig.tight_layout()
+
+
+def chart_html(fig, alt: str = "") -> str:
+    """A <picture> with the wide and the phone image of ``fig`` (which it closes)."""
+    wide, w, h, font = _png(fig)
+    _for_phone(fig)
+    phone, pw, ph, pfont = _png(fig)
     plt.close(fig)
-    display(HTML(f'<div class="ukm-chart-source">{source_html(source)}</div>'))
+    alt = html.escape(alt or (fig.axes[0].get_title(loc="left") if fig.axes else "") or "grafik")
+    return (
+        f'<picture class="ukm-chart">'
+        f'<source media="(max-width: {PHONE_MAX_WIDTH})" srcset="data:image/png;base64,{phone}" '
+        f'width="{pw}" height="{ph}" data-min-font-px="{pfont:.1f}">'
+        f'<img src="data:image/png;base64,{wide}" width="{w}" height="{h}" alt="{alt}" '
+        f'data-min-font-px="{font:.1f}" data-phone-min-font-px="{pfont:.1f}"></picture>'
+    )
+
+
+def chart(fig, source: str) -> None:
+    """Show a chart (wide and phone drawings) with its source line under it."""
+    display(HTML(f'<div class="ukm-chart-wrap">{chart_html(fig)}{source_html(source)}</div>'))
 
 
 def notes(items: Iterable[Bilingual], lang: str = "id") -> None:
@@ -233,7 +338,7 @@ def calculator_link(module: str) -> None:
         f'<p>Di JupyterHub pelatihan: <a class="ukm-hub-link" data-app="{app}" href="{html.escape(hub)}">'
         "buka kalkulator di JupyterLab Anda</a>.</p>"
         if hub
-        else f"<p>Di JupyterHub pelatihan, buka <code>apps/{app}.ipynb</code> atau tautan yang diberikan pelatih.</p>"
+        else "<p>Di JupyterHub pelatihan, kalkulator yang sama ada di folder <em>apps</em> JupyterLab Anda.</p>"
     )
     display(
         HTML(
@@ -242,7 +347,7 @@ def calculator_link(module: str) -> None:
             f'<p>Coba angka Anda sendiri: <a class="ukm-calculator-link" data-app="{app}" href="{html.escape(url)}">'
             f"{html.escape(label)}</a>.</p>"
             "<p>Buku ini tidak menghitung ulang: kalkulator berjalan di komputer pelatih atau di JupyterHub. "
-            "Pelatih menjalankan <code>ukm apps</code> lalu peserta membuka tautan di atas.</p>"
+            "Pendamping atau pelatih memberi tahu alamatnya di ruang pelatihan.</p>"
             f"{hub_html}</div>"
         )
     )
@@ -416,3 +521,122 @@ def readiness_source() -> str:
 def fees_source(schedule) -> str:
     """Where bank fees come from (the schedule names its bank, date and source)."""
     return f"daftar tarif {schedule.bank} ({_d(schedule.date)}), contoh; tanyakan tarif bank Anda"
+
+
+# --------------------------------------------------------------------------- the case and the day
+
+
+def case_study():
+    """The book's case study (every worked figure of the kasturi-syrup case file)."""
+    from ukm_tools.case import packaged_case
+    from ukm_tools.case_study import CaseStudy
+
+    return CaseStudy(packaged_case())
+
+
+def agenda_rows(blocks) -> list[list[str]]:
+    """Rows of the participants' agenda: time, what happens, of which kind, the book's page."""
+    from ukm_tools.agenda import kind_label, page_label
+
+    pages = module_pages()
+    rows = []
+    for b in blocks:
+        what = b.title + (f" ({b.spec.exercise})" if b.spec.exercise else "")
+        rows.append([b.span(), what, kind_label(b.kind), page_label(b.spec.page, pages) if b.spec.page else ""])
+    return rows
+
+
+AGENDA_COLUMNS = ["Waktu", "Kegiatan", "Jenis", "Bahan"]
+
+
+def worksheet_questions(items) -> None:
+    """The worksheet's questions, each with ruled space to write the answer on paper."""
+    parts: dict[str, list] = {}
+    for it in items:
+        parts.setdefault(it.part, []).append(it)
+    out, n = [], 0
+    for part, its in parts.items():
+        out.append(f"<h3 class='ukm-ws-part'>{html.escape(part)}</h3>")
+        for it in its:
+            n += 1
+            lines = "".join("<div class='ukm-ws-line'></div>" for _ in range(it.lines))
+            out.append(
+                f"<div class='ukm-ws-item' data-question='{n}'><p><strong>{n}.</strong> {html.escape(it.question)}</p>"
+                f"<div class='ukm-ws-answer' aria-label='tempat jawaban'>{lines}</div></div>"
+            )
+    display(HTML("<div class='ukm-worksheet'>" + "".join(out) + "</div>"))
+
+
+# --------------------------------------------------------------------------- slides (book/slides/*.md)
+
+# A deck is read from the back of a hall: its charts are drawn large, with every text at least
+# SLIDE_MIN_PT (about 29 px at SLIDE_DPI), and every figure slide says where its numbers come from.
+SLIDE_DPI = 100
+SLIDE_MIN_PT = 21
+SLIDE_SIZE_IN = (12.0, 4.9)
+
+
+def slide_chart(fig, source: str) -> None:
+    """A chart for a slide: large type, the whole slide's width, a short source line under it."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        t.set_fontsize(max(t.get_fontsize(), SLIDE_MIN_PT))
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):  # the slide's heading says it
+            ax.set_title("", loc=loc)
+        legend = ax.get_legend()
+        if legend is not None:
+            ax.get_legend().remove()
+            handles, names = ax.get_legend_handles_labels()
+            names = [n.split(" (")[0] for n in names]  # "D/A (dokumen atas akseptasi)" -> "D/A"
+            # above the plot, clear of the bars, in as many columns as fit the slide's width
+            ncol = max(1, min(len(names), 60 // max(len(n) + 6 for n in names)))
+            fig.legend(handles, names, frameon=False, fontsize=SLIDE_MIN_PT, loc="upper left", ncol=ncol)
+            rows = -(-len(names) // ncol)
+            fig.set_size_inches(*SLIDE_SIZE_IN)
+            fig.tight_layout(rect=(0, 0, 1, 1 - 0.11 * rows))
+            continue
+    if not fig.legends:
+        fig.set_size_inches(*SLIDE_SIZE_IN)
+        fig.tight_layout()
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=SLIDE_DPI, bbox_inches="tight", pad_inches=0.05)
+    smallest = min((t.get_fontsize() for t in _texts(fig)), default=SLIDE_MIN_PT) * SLIDE_DPI / 72
+    plt.close(fig)
+    b64 = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(
+        HTML(
+            f'<img class="ukm-slide-chart" src="data:image/png;base64,{b64}" alt="grafik" '
+            f'data-min-font-px="{smallest:.1f}">{source_html(source)}'
+        )
+    )
+
+
+def slide_table(rows, columns, key: str, numeric: Iterable[int] = (), source: str = "") -> None:
+    """A small table for a slide (a handful of rows), with its source line."""
+    import pandas as pd
+
+    df = pd.DataFrame([[str(c) for c in r] for r in rows], columns=list(columns))
+    display(HTML(f"{table_html(df, key, numeric=numeric, stack=False)}{source_html(source)}"))
+
+
+def slide_source(case) -> str:
+    """The short source line of a slide computed from the case file."""
+    return f"berkas kasus pelatihan {case.case} (ilustrasi), dihitung oleh ukm_tools"
+
+
+def speaker_notes(page: str, text: str) -> None:
+    """A deck's speaker notes led by the page's timing in the agenda (the one place minutes are set)."""
+    from ukm_tools.agenda import kind_label, load_agenda
+
+    blocks = load_agenda().page_blocks(page)
+    timing = " · ".join(
+        f"{b.span()} {' '.join(filter(None, (kind_label(b.kind).lower(), b.spec.exercise)))} ({b.minutes} menit)"
+        for b in blocks
+    )
+    lead = f"<p><strong>Di agenda:</strong> {html.escape(timing)}.</p>" if timing else ""
+    display(HTML(f"{lead}<p>{html.escape(text)}</p>"))

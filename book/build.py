@@ -2,7 +2,7 @@
 
     python book/build.py html      [--output DIR]   # Jupyter Book HTML, -W -n --keep-going
     python book/build.py slides    [--output DIR]   # reveal.js decks from book/slides/*.md
-    python book/build.py handouts  [--output DIR]   # one PDF per module (headless Chromium)
+    python book/build.py handouts  [--output DIR]   # A4 PDFs: modules, case study, worksheet, agenda
     python book/build.py check     [--output DIR]   # list external URLs the built pages would load
 
 JavaScript the pages need (require.js and the ipywidgets embed manager for widget output;
@@ -44,6 +44,15 @@ def module_pages() -> list[str]:
     from ukm_tools.course.ops import template_dir
 
     return load_course(template_dir()).pages()
+
+
+# Printed handouts (A4, page numbers) besides the modules': handout name -> the book page printed.
+EXTRA_HANDOUTS = {"studi-kasus": "studi-kasus", "lembar-kerja": "lembar-kerja", "agenda": "agenda"}
+
+
+def handouts() -> dict[str, str]:
+    """Every handout: one per module page of the course, the case study, its worksheet, the agenda."""
+    return {**{name: f"modul/{name}" for name in module_pages()}, **EXTRA_HANDOUTS}
 
 
 def _npm_pack(spec: str, dest: Path) -> Path:
@@ -205,39 +214,48 @@ def build_slides(output: Path | None = None) -> Path:
     return render_decks(BOOK / "slides", out, reveal)
 
 
+def print_pdf(page: Path, pdf: Path) -> Path:
+    """Print one built page to PDF with headless Chromium: A4, page numbers and landscape pages
+    for the widest tables come from the book's print stylesheet (_assets/ukm.css, @page)."""
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                "--run-all-compositor-stages-before-draw",
+                "--virtual-time-budget=5000",
+                f"--print-to-pdf={pdf}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    if not pdf.is_file() or pdf.stat().st_size < 10_000:
+        raise SystemExit(f"handout {pdf} was not written")
+    return pdf
+
+
 def build_handouts(output: Path | None = None, html_dir: Path | None = None) -> Path:
-    """A printable PDF per module page, printed by headless Chromium from the built HTML."""
+    """A printable A4 PDF per module, the case study, its worksheet and the agenda, printed by
+    headless Chromium from the built HTML (two at a time: Chromium is the slow part)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     html_dir = html_dir or (output or BOOK) / "_build" / "html"
     if not (html_dir / "index.html").is_file():
         html_dir = build_html(output)
     out = (output or BOOK / "_build") / "handouts"
     out.mkdir(parents=True, exist_ok=True)
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for name in module_pages():
-        page = html_dir / "modul" / f"{name}.html"
-        pdf = out / f"{name}.pdf"
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run(
-                [
-                    chromium,
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    f"--user-data-dir={profile}",
-                    "--no-pdf-header-footer",
-                    "--run-all-compositor-stages-before-draw",
-                    "--virtual-time-budget=5000",
-                    f"--print-to-pdf={pdf}",
-                    page.as_uri(),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-        if not pdf.is_file() or pdf.stat().st_size < 10_000:
-            raise SystemExit(f"handout {pdf} was not written")
-        print(f"handout {pdf}")
+    jobs = {name: (html_dir / f"{page}.html", out / f"{name}.pdf") for name, page in handouts().items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for pdf in pool.map(lambda job: print_pdf(*job), jobs.values()):
+            print(f"handout {pdf}")
     return out
 
 

@@ -65,13 +65,16 @@ class BreakEven:
         ]
         if not self.target_profit.is_zero:
             rows.append((T("row_target_profit", lang), format_money(self.target_profit, lang)))
-        cartons = format_number(self.cartons, lang)
+        rows.append((T("row_units", lang), format_number(self.units, lang)))
+        if self.units_per_carton > 1:  # a unit that is itself the carton: "cartons of 1" says nothing
+            cartons = format_number(self.cartons, lang)
+            rows.append(
+                (
+                    T("row_cartons", lang, per_carton=self.units_per_carton),
+                    T("row_cartons_value", lang, cartons=cartons, units=format_number(self.units_in_cartons, lang)),
+                )
+            )
         rows += [
-            (T("row_units", lang), format_number(self.units, lang)),
-            (
-                T("row_cartons", lang, per_carton=self.units_per_carton),
-                T("row_cartons_value", lang, cartons=cartons, units=format_number(self.units_in_cartons, lang)),
-            ),
             (T("row_revenue", lang), format_money(self.revenue, lang)),
             (T("row_profit", lang), format_money(self.profit_at_units, lang)),
         ]

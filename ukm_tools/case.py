@@ -661,8 +661,12 @@ def load_case(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Case:
         return case_from_mapping(parse_yaml(text, str(path), limits, numbers_as_text=True), str(path), text)
 
 
-def packaged_case(name: str = "kasturi-syrup") -> Case:
-    """A case shipped with the package (``ukm_tools/data/cases/NAME.yaml``)."""
+# The workshop's case: the book, slides, handouts, trainer kit and calculators all start from it.
+WORKSHOP_CASE = "kasturi-syrup"
+
+
+def packaged_case(name: str = WORKSHOP_CASE) -> Case:
+    """A case shipped with the package (``ukm_tools/data/cases/NAME.yaml``); by default the workshop's."""
     from importlib import resources
 
     from ukm_tools.datafiles import parse_yaml

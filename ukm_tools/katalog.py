@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
 from ukm_tools.datafiles import packaged_yaml
@@ -30,6 +30,9 @@ from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import IDR, Money, format_percent
 from ukm_tools.numbers import parse_number
+
+if TYPE_CHECKING:  # the case file module prices through this one
+    from ukm_tools.case import Case
 
 T = section("katalog")
 
@@ -554,14 +557,46 @@ class Checklist:
 
 
 def example_listing() -> dict[str, Any]:
-    """The workshop's example product, keyed by :data:`FIELD_KEYS` (``data/katalog/example.yaml``)."""
-    return dict(packaged_yaml("katalog/example.yaml")["product"])
+    """The workshop's example product, keyed by :data:`FIELD_KEYS`: the case study's own e-Katalog
+    sale (the case file's ``katalog:`` section, priced by :mod:`ukm_tools.case_study`), with the
+    fictional identity of ``data/katalog/example.yaml``. The book's e-Katalog page shows the same sale."""
+    from ukm_tools.case_study import CaseStudy  # the case study prices with this module
+
+    study = CaseStudy(_workshop_case())
+    case, sale = study.case, study.katalog_input(pkp=False)
+    return {
+        **packaged_yaml("katalog/example.yaml")["identity"],
+        "product_name": case.product.name,
+        "specification": case.product.description or case.product.name,
+        "sale_unit": case.product.unit,
+        "price_before_ppn": _whole(sale.price_before_ppn.amount),
+        "delivery_per_order": _whole(sale.delivery_per_order.amount),
+        "min_order": sale.min_order,
+        "delivery_area": study.katalog_terms.delivery_area or case.seller.city,
+        "valid_from": sale.valid_from,
+        "valid_until": sale.valid_until,
+        "pkp": "tidak",
+    }
 
 
 def exercise_validity() -> tuple[dt.date, dt.date]:
-    """(first, last) day the prices of the exercises and the book's e-Katalog page hold."""
-    v = packaged_yaml("katalog/example.yaml")["exercise_validity"]
-    return v["valid_from"], v["valid_until"]
+    """(first, last) day the prices of the exercises and the book's e-Katalog page hold: the case
+    file's e-Katalog sale."""
+    from ukm_tools.case_study import CaseStudy
+
+    sale = CaseStudy(_workshop_case()).katalog_input(pkp=False)
+    return sale.valid_from, sale.valid_until
+
+
+def _whole(amount: Decimal) -> int | Decimal:
+    """An amount as a spreadsheet shows it: whole rupiah as an integer."""
+    return int(amount) if amount == amount.to_integral_value() else amount
+
+
+def _workshop_case() -> Case:
+    from ukm_tools.case import packaged_case
+
+    return packaged_case()
 
 
 def requirement_texts() -> dict[str, dict[str, str]]:

@@ -180,9 +180,10 @@ class PriceBuildUp:
             )
         return pd.DataFrame(rows, columns=cols)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         """Every figure printed with the quote, as text: unit prices with all their decimals,
-        totals to the minor unit, the costs each step adds in both currencies, the policy."""
+        totals to the minor unit, the costs each step adds in both currencies, the policy; the
+        names of costs and the notes in ``lang`` (so a note names a cost as the list does)."""
 
         def rate(r: AppliedRate | None) -> dict[str, str] | None:
             if r is None:
@@ -197,7 +198,7 @@ class PriceBuildUp:
 
         def added(a: AddedCost) -> dict[str, Any]:
             out: dict[str, Any] = {
-                "name": a.label("id"),
+                "name": a.label(lang),
                 "item": a.item,
                 "per_shipment_idr": str(a.idr.amount if a.idr else a.per_shipment.rounded().amount),
                 "per_shipment_quote": None if a.quote is None else str(a.quote.amount),
@@ -244,7 +245,7 @@ class PriceBuildUp:
                 "insured_rounding": "up",
             },
             "spread": None if self.spread is None else self.spread.to_json(),
-            "notes": [local(n, "en") for n in self.notes],
+            "notes": [local(n, lang) for n in self.notes],
         }
 
 

@@ -60,6 +60,13 @@ def built_book(tmp_path_factory) -> Path:
     return build.build_html(out)
 
 
+def one(node, selector: str):
+    """The element of ``node`` that ``selector`` names; fails the test when there is none."""
+    found = node.select_one(selector)
+    assert found is not None, f"no {selector}"
+    return found
+
+
 def tables(html_file: Path) -> dict[str, list[list[str]]]:
     """Every bookkit table of a built page: key -> rows of cell texts (header row first)."""
     from bs4 import BeautifulSoup
@@ -70,6 +77,22 @@ def tables(html_file: Path) -> dict[str, list[list[str]]]:
         rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")]
         found[str(t["data-ukm-table"])] = rows
     return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module: Playwright's sync API allows one
+    running instance per thread, and other test folders start their own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +123,21 @@ def only_local(page) -> list[str]:
 
     page.route("**/*", route)
     return blocked
+
+
+# The book, the decks and the handouts are built once per session, inside the first test that
+# asks for them, so that test's timeout also covers the build. It gets this much longer.
+BUILD_BUDGET_S = {"built_book": 420, "built_slides": 300, "handouts": 120}
+
+
+def pytest_collection_modifyitems(items):
+    first: dict[str, pytest.Item] = {}
+    for item in items:
+        for name in BUILD_BUDGET_S:
+            if name in getattr(item, "fixturenames", ()) and name not in first:
+                first[name] = item
+    for item in {id(i): i for i in first.values()}.values():
+        marker = item.get_closest_marker("timeout")
+        base = marker.args[0] if marker and marker.args else 120
+        extra = sum(BUILD_BUDGET_S[n] for n, i in first.items() if i is item)
+        item.add_marker(pytest.mark.timeout(base + extra), append=False)

@@ -11,20 +11,6 @@ from tests.book.conftest import WRITTEN, only_local
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", WRITTEN)
 def test_module_page_renders_offline(built_book, browser, name):

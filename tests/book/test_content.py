@@ -16,7 +16,9 @@ pytestmark = pytest.mark.slow
 RUBRIC = BOOK / "_trainer" / "curriculum-rubric.md"
 JARGON = BOOK / "_data" / "jargon.yaml"
 # Pages a participant reads (the glossary and the source list are the explanations themselves).
-PARTICIPANT_PAGES = ["intro", "studi-kasus"] + [f"modul/{p.stem}" for p in sorted((BOOK / "modul").glob("*.md"))]
+PARTICIPANT_PAGES = ["intro", "agenda", "studi-kasus", "lembar-kerja"] + [
+    f"modul/{p.stem}" for p in sorted((BOOK / "modul").glob("*.md"))
+]
 # The topics issue 18 found thin (a bullet or a sentence): each must now be taught at length.
 DEEPENED = {2, 4, 6, 9, 10, 13, 30, 31, 32, 34}
 

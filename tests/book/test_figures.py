@@ -111,13 +111,17 @@ def test_every_module_has_its_exercise_and_calculator(built_book):
 
 
 def test_katalog_price_matches_government_price(built_book):
+    """The e-Katalog table is the government price of the case file's own sale (katalog:)."""
     import datetime as dt
 
     from ukm_tools import katalog
     from ukm_tools.money import Money
 
     case = packaged_case("kasturi-syrup")
+    # the case file's sale: HPP 216.000 x 1,3 = 280.800 at the seller's, Rp60.000 a trip, 5 cartons an order
+    assert case.katalog is not None and (case.katalog.delivery_per_order, case.katalog.min_order) == (60_000, 5)
     price = (Money(case.unit_costs.hpp, "IDR") * (1 + case.unit_costs.markup_pct / 100)).rounded()
+    assert price == Money.of(280_800, "IDR")
     rows = {r[0]: r[1:] for r in tables(built_book / "modul" / "ekatalog.html")["ekatalog-harga"][1:]}
     shown = rows["Harga di e-Katalog"]
     for pkp, cell in zip((False, True), shown, strict=True):
@@ -133,20 +137,32 @@ def test_katalog_price_matches_government_price(built_book):
         )
         assert cell == format_money(offer.unit_price, "id")
         assert rows["Keterangan di katalog"][int(pkp)] == offer.statement("id")
+    # 280.800 + 60.000 / 5 = 292.800 without PPN
+    assert shown[0] == "Rp292.800"
 
 
 def test_working_capital_matches_financing(built_book):
-    from ukm_tools import financing
+    """Each method's order is worth the invoice less that method's bank fees, at the buying rate."""
+    from ukm_tools import financing, fx, payments
 
     case = packaged_case("kasturi-syrup")
     quote = case.quote("CIF")
+    invoice = quote.final.shipment_quote
+    schedule = payments.load_fee_schedule()
     rows = tables(built_book / "modul" / "pembiayaan.html")["biaya-modal"][1:]
     methods = financing.payment_methods()
     assert [r[0] for r in rows] == [m.name["id"] for m in methods]
     for row, m in zip(rows, methods, strict=True):
+        fees = payments.method_cost(m.method_code, invoice, schedule, tenor_days=m.tenor_days).total
+        received = fx.proceeds_to_idr(invoice - fees, case.rate_sheet()).money
         t = financing.cash_flow(
             financing.order_from_quote(
-                quote, case.pricing_input(), materials_share_pct=60, production_days=14, method=m.key
+                quote,
+                case.pricing_input(),
+                materials_share_pct=60,
+                production_days=14,
+                method=m.key,
+                order_value=received,
             )
         )
         loan = financing.finance_order(t, scheme="kur_kecil")
@@ -180,6 +196,14 @@ def test_case_study_landed_cost_and_proceeds_match_the_core(built_book):
 
     lc = payments.lc_cost(cif.final.shipment_quote, payments.load_fee_schedule())
     idr = fx.proceeds_to_idr(cif.final.shipment_quote - lc.total, case.rate_sheet()).money
-    profit = idr - (cif.final.shipment_idr - cif.markup_per_unit * case.quantity)
+    # the rupiah actually paid out: HPP and packing x quantity + every seller-paid shipment cost
+    pricing = case.pricing_input()
+    paid = (pricing.hpp + pricing.packing) * case.quantity + sum(
+        (a.per_shipment for s in cif.steps for a in s.added), Money.zero("IDR")
+    )
+    profit = (idr.rounded() - paid.rounded()).rounded()
     rows = {r[0]: r[1] for r in page["kasus-hasil"][1:]}
     assert rows["Laba kiriman setelah biaya bank"] == format_money(profit, "id")
+    # the cash flow of part 6 ends on the same profit: the L/C fees are in it too
+    kas = page["kasus-kas"]
+    assert kas[-1][-1] == format_money(profit, "id")

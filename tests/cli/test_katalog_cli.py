@@ -172,7 +172,7 @@ def test_template_roundtrip_xlsx(tmp_path):
     r = run(tpl, "--skip-bad-rows", "--out", tmp_path / "o")
     assert r.exit_code == 0
     ws = openpyxl.load_workbook(tmp_path / "o" / "produk-listing.xlsx")["Produk"]
-    assert ws.max_row == 2 and ws["A2"].value == "Sirup Jeruk Kasturi"
+    assert ws.max_row == 2 and ws["A2"].value == EXAMPLE_ROW["product_name"] == "Sirup jeruk kasturi 600 ml"
     assert ws.cell(row=2, column=12).value == dt.datetime(2026, 1, 1)  # valid_from kept as a date
 
 

@@ -114,3 +114,12 @@ def test_json_view():
     j = break_even(idr(5_000_000), idr(25_000), idr(15_500), units_per_carton=12).to_json()
     assert (j["units"], j["cartons"], j["units_in_cartons"], j["margin_pct"]) == (527, 44, 528, "38.00")
     assert j["profit_at_units"] == {"amount": "6500", "currency": "IDR"}
+
+
+def test_a_unit_that_is_itself_the_carton_gets_no_cartons_of_one_row():
+    """Issue 17: the kasturi case prices a carton (of 12 bottles); "Karton isi 1" said nothing."""
+    b = break_even(idr(3_000_000), idr(346_790), idr(283_160), units_per_carton=1)
+    labels = list(b.to_dataframe("id")["Pos"])
+    assert "Titik impas (unit)" in labels
+    assert not any(label.startswith("Karton isi") for label in labels)
+    assert not any(label.startswith("Cartons of") for label in b.to_dataframe("en")["Item"])

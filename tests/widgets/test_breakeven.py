@@ -5,12 +5,16 @@ from decimal import Decimal
 import pytest
 
 from ukm_tools.breakeven import break_even
-from ukm_tools.case import case_from_mapping, packaged_case
+from ukm_tools.case import packaged_case
+from ukm_tools.case_study import CaseStudy
 from ukm_tools.money import Money, format_money, format_number, format_percent
-from ukm_tools.widgets import case_io
 from ukm_tools.widgets.breakeven import BreakEvenCalculator
 
 pytestmark = pytest.mark.timeout(60)
+
+
+def idr(x):
+    return Money.of(x, "IDR")
 
 
 @pytest.fixture
@@ -37,14 +41,16 @@ def expected(fixed, price, cost, cur="IDR", per_carton=1, target=None, lang="id"
     }
 
 
-def test_starts_from_case_price_and_cost_without_markup(calc):
-    case = packaged_case()
-    price = case.quote().final.unit_idr
-    m = case_io.case_to_mapping(case)
-    m["unit_costs"]["markup_pct"] = 0
-    cost = case_from_mapping(m).quote().final.unit_idr
-    assert calc.f_price.raw == format_number(price.amount, "id") and calc.f_cost.raw == format_number(cost.amount, "id")
-    assert calc.shown == expected(5000000, price.amount, cost.amount)
+def test_starts_from_the_case_studys_break_even(calc):
+    # The book's break-even: Rp346.793 a carton received after the L/C's bank fees
+    # (69.358.573 / 200), every cost of the shipment Rp283.160 a carton (56.632.079 / 200),
+    # start-up budget Rp3.000.000 -> 3.000.000 / 63.633 = 47,1 -> 48 cartons.
+    b = CaseStudy(packaged_case()).break_even
+    assert (b.unit_price, b.unit_variable_cost, b.fixed_costs) == (idr(346_793), idr(283_160), idr(3_000_000))
+    assert calc.f_price.raw == "346.793" and calc.f_cost.raw == "283.160" and calc.f_fixed.raw == "3.000.000"
+    assert calc.shown == expected(3000000, 346793, 283160) and calc.shown["units"] == "48"
+    # the case prices a carton (1 unit per carton): no "48 unit (48 karton)"
+    assert calc.f_carton.raw == "1" and "ukm-cartons" not in calc.summary.value
     # the chart: profit at quantities from 0 to twice the break-even, the break-even one marked
     units = int(calc.result.units)
     assert f">{format_number(units, 'id')} unit terjual<" in calc.chart.value
@@ -59,6 +65,7 @@ def test_typed_values_cartons_and_target(calc):
     calc.f_target.input.value = "1.000.000"
     assert calc.shown == expected(7500000, 25000, 19500, per_carton=12, target=1000000)
     assert calc.shown["cartons"] == format_number(-(-1546 // 12), "id")  # 8.500.000 / 5.500 = 1.545,4 -> 1.546 units
+    assert f"<b class='ukm-cartons'>{calc.shown['cartons']}</b> karton" in calc.summary.value
 
 
 @pytest.mark.parametrize(

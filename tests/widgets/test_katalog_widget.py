@@ -162,6 +162,20 @@ def test_a_program_error_is_a_message_and_the_last_price_stays(calc, monkeypatch
     assert calc.price is before
 
 
+def test_starts_from_the_example_product_of_the_sheet_template(opened):
+    # One example product for the sheet template's example row, this page and the book: the case
+    # file's e-Katalog sale (a carton of 12 bottles at Rp280.800).
+    from ukm_tools.case_study import CaseStudy
+    from ukm_tools.io.katalog_sheet import EXAMPLE_ROW
+
+    case = packaged_case("kasturi-syrup")
+    assert opened.f_text["product_name"].raw == EXAMPLE_ROW["product_name"] == case.product.name
+    assert opened.f_text["specification"].raw == EXAMPLE_ROW["specification"] == case.product.description
+    assert EXAMPLE_ROW["sale_unit"] == opened.f_text["sale_unit"].raw == "karton"
+    price = CaseStudy(case).katalog_price_before_ppn
+    assert opened.f_price.raw == "280.800" and EXAMPLE_ROW["price_before_ppn"] == price.amount
+
+
 def test_saved_listing_opens_again_exactly_and_the_sale_joins_the_case(calc, kw):
     fill_identity(calc)
     calc.f_pkp.raw = True

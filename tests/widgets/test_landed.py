@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ukm_tools.case import packaged_case
+from ukm_tools.case_study import CaseStudy
 from ukm_tools.landed import landed_cost
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets.landed import LandedCostCalculator, case_cif
@@ -37,9 +38,15 @@ def expected(cif, qty, duty, vat, charges=0, pref=0, vat_on_charges=False, lang=
     }
 
 
-def test_starts_from_case_cif(calc):
+def test_starts_from_the_case_studys_landed_cost(calc):
+    # The book's landed cost: CIF USD 4.304 for 200 cartons, USD 250 of charges after arrival
+    # (THC, unloading, delivery), duty 5% without Form D, 0% with it, tax 10%.
     case = packaged_case()
-    assert calc.shown == expected(case_cif(case), case.quantity, 5, 10)
+    study = CaseStudy(case)
+    assert case_cif(case) == study.cif_value and study.destination_charges == Money.of(250, "USD")
+    assert calc.f_charges.raw == "250"
+    assert calc.shown == expected(study.cif_value, case.quantity, 5, 10, charges=250)
+    assert calc.result == study.landed
     assert "Form D (ATIGA)" in calc.table.value
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from ukm_tools.case import packaged_case
+from ukm_tools.case_study import CaseStudy
 from ukm_tools.money import Money, format_money
 from ukm_tools.payments import (
     collection_cost,
@@ -57,6 +58,9 @@ def test_starts_from_case_invoice_and_matches_compare_methods(calc):
     # the chart: one bar per method, labelled and valued as in the table
     for r in rows:
         assert r.method.label["id"] in calc.chart.value and format_money(r.total, "id") in calc.chart.value
+    # the fee breakdown opens on the L/C the case agreed: the case study's USD 80 of bank fees
+    assert calc.f_method.read() == "lc_unconfirmed"
+    assert calc.shown["breakdown_total"] == format_money(CaseStudy(packaged_case()).bank_fees().total, "id")
 
 
 def test_lc_breakdown_and_da_discount(calc):

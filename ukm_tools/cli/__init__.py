@@ -18,6 +18,7 @@ _COMMAND_MODULES = [
     "ukm_tools.cli.course",
     "ukm_tools.cli.demo",
     "ukm_tools.cli.hub",
+    "ukm_tools.cli.kit",
 ]
 
 

@@ -32,7 +32,7 @@ def quote(
         # a --rates file keeps to the case's usual ranges (widened in the case file, if at all)
         result = case.quote(incoterm, load_rate_sheet(rates, bands=case.bands()) if rates else None)
     if as_json:
-        typer.echo(json.dumps({"case": case.case, **result.to_json()}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"case": case.case, **result.to_json(lang)}, ensure_ascii=False, indent=2))
         return
     render_quote(case, result, lang)
 

@@ -18,7 +18,7 @@ from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.errors import UkmError
 
 CONFIG_FILE = "nbgrader_config.py"
-TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source")
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source", "kunci-jawaban")
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it

@@ -1,8 +1,9 @@
 """Break-even and margin calculator: units and cartons to sell before the export pays off.
 
-Figures from :func:`ukm_tools.breakeven.break_even`. The starting price is the case's quote
-under its Incoterm, and the starting variable cost per unit is the same quote priced with
-zero markup (every cost of the shipment spread over the units) — both from the domain core.
+Figures from :func:`ukm_tools.breakeven.break_even`. It opens with the case study's own
+break-even (:attr:`ukm_tools.case_study.CaseStudy.break_even`, the one the book and slides show):
+the rupiah a unit brings after the bank's fees, every cost of the shipment per unit, the
+start-up budget of the readiness plan as fixed costs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools.breakeven import BreakEven, break_even
-from ukm_tools.case import case_from_mapping
+from ukm_tools.case import Case
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money, format_number, format_percent
@@ -32,13 +33,13 @@ from ukm_tools.widgets.base import (
 T = section("widgets.breakeven", "breakeven")
 
 
-def case_price_and_cost(case) -> tuple[Money, Money]:
-    """The case's unit price (IDR) under its Incoterm, and the same quote without markup."""
-    price = case.quote().final.unit_idr
-    m = case_io.case_to_mapping(case)
-    m["unit_costs"] = {**m["unit_costs"], "markup_pct": 0}
-    cost = case_from_mapping(m).quote().final.unit_idr
-    return price, cost
+def case_break_even(case: Case) -> BreakEven | None:
+    """The case study's break-even, or None for a case it cannot be computed from (e.g. a
+    participant's half-finished one)."""
+    try:
+        return case_io.case_study(case).break_even
+    except UkmError:
+        return None
 
 
 class BreakEvenCalculator(Calculator):
@@ -63,17 +64,16 @@ class BreakEvenCalculator(Calculator):
             *self.results(self.summary, self.table, self.chart),
         ]
 
-    def apply_case(self, case, extras: dict[str, Any]) -> None:
+    def apply_case(self, case: Case, extras: dict[str, Any]) -> None:
         lang = self.lang
         self.sheet = case.rate_sheet()
-        try:
-            price, cost = case_price_and_cost(case)
-        except UkmError:
-            price, cost = Money(case.unit_costs.hpp * 2, "IDR"), Money(case.unit_costs.hpp, "IDR")
+        b = case_break_even(case)
+        hpp = Money(case.unit_costs.hpp, "IDR")
+        price, cost = (b.unit_price, b.unit_variable_cost) if b else (hpp * 2, hpp)
         self.f_price.show(extras.get("unit_price", price.amount), lang)
         self.f_cost.show(extras.get("unit_variable_cost", cost.amount), lang)
         self.f_currency.input.value = extras.get("currency", "IDR")
-        self.f_fixed.show(extras.get("fixed_costs", 5000000), lang)
+        self.f_fixed.show(extras.get("fixed_costs", b.fixed_costs.amount if b else 5000000), lang)
         target = extras.get("target_profit")
         if target in (None, ""):
             self.f_target.raw = ""
@@ -117,10 +117,15 @@ class BreakEvenCalculator(Calculator):
             "contribution": format_money(b.contribution_per_unit, lang),
             "revenue": format_money(b.revenue, lang),
         }
+        # A unit that is itself the carton (units per carton 1): "48 unit (48 karton)" says nothing more.
+        cartons = (
+            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))})"
+            if b.units_per_carton > 1
+            else ""
+        )
         self.summary.value = (
             f"<div style='font-size:115%;margin:4px 0'>{esc(T('break_even', lang))}: <b "
-            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit "
-            f"(<b class='ukm-cartons'>{esc(self.shown['cartons'])}</b> {esc(T('cartons', lang))}); "
+            f"class='ukm-units'>{esc(self.shown['units'])}</b> unit {cartons}; "
             f"margin <b class='ukm-margin'>{esc(self.shown['margin'])}</b></div>"
         )
         df = b.to_dataframe(lang)

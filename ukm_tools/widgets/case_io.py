@@ -28,9 +28,11 @@ from typing import Any
 import yaml
 
 from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case, plain
+from ukm_tools.case_study import CaseStudy
 from ukm_tools.datafiles import parse_yaml, read_text
 from ukm_tools.errors import UkmError, in_file
 from ukm_tools.file_numbers import ANGKA, SAVED_BY_CALCULATOR
+from ukm_tools.payments import FeeSchedule, load_fee_schedule
 from ukm_tools.safe_yaml import DEFAULT_LIMITS, UPLOAD_LIMITS, Limits
 
 EXTRAS_KEY = "calculators"
@@ -43,7 +45,19 @@ def default_case() -> Case:
     if path:
         case, _ = read_case_file(path, DEFAULT_LIMITS)  # the trainer's own file
         return case
-    return packaged_case("kasturi-syrup")
+    return packaged_case()
+
+
+def fee_schedule() -> FeeSchedule:
+    """The trainer's bank tariff (``UKM_FEES`` = path) or the packaged example."""
+    return load_fee_schedule(os.environ.get("UKM_FEES") or None)
+
+
+def case_study(case: Case) -> CaseStudy:
+    """The case's worked figures as the book computes them, with the trainer's bank tariff:
+    the calculators that start from a worked figure (the order after bank fees, the break-even,
+    the e-Katalog price, the landed cost) read it here."""
+    return CaseStudy(case, schedule=fee_schedule())
 
 
 def case_to_mapping(case: Case) -> dict[str, Any]:

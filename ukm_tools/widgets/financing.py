@@ -41,17 +41,11 @@ ACCESS = [("1", 1), ("2", 2), ("3", 3), ("4+", 4)]  # which KUR loan this is (gr
 
 
 def case_order(case: Case) -> fin.OrderInput:
-    """The order behind the case's quotation: its shipment total received, its HPP split into
-    materials (day 0) and production costs, its packing and shipment costs paid at shipment;
-    materials share, production time and payment method from the case file."""
-    plan, pay = case.order or OrderPlan(), case.payment or PaymentPlan()
-    return fin.order_from_quote(
-        case.quote(),
-        case.pricing_input(),
-        materials_share_pct=plan.materials_share_pct,
-        production_days=plan.production_days,
-        method=pay.method,
-    )
+    """The order behind the case's quotation, as the case study computes it (one place for the
+    book, the slides and this page): the rupiah received after the bank's fees of the agreed
+    payment method, the HPP split into materials (day 0) and production costs, packing and
+    shipment costs paid at shipment; materials share, production time and method from the case file."""
+    return case_io.case_study(case).order()
 
 
 @dataclass(frozen=True)

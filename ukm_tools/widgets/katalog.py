@@ -60,10 +60,10 @@ class KatalogResult:
 def case_listing(case: Case) -> dict[str, Any]:
     """The case's e-Katalog sale as the calculator's starting inputs (no identity numbers)."""
     terms = case.katalog or KatalogTerms()
-    uc = case.unit_costs
-    price = terms.price_before_ppn
-    if price is None:
-        price = kt.price_at_premises(Money.of(uc.hpp, IDR), uc.markup_pct).amount
+    try:  # the case study's e-Katalog price (the one the book shows)
+        price = case_io.case_study(case).katalog_price_before_ppn.amount
+    except UkmError:  # a case it cannot be worked out from: the HPP plus markup
+        price = kt.price_at_premises(Money.of(case.unit_costs.hpp, IDR), case.unit_costs.markup_pct).amount
     return {
         "product_name": case.product.name,
         "specification": case.product.description,

@@ -12,8 +12,8 @@ from typing import Any
 import ipywidgets as W
 
 from ukm_tools import checks
+from ukm_tools.case import Case
 from ukm_tools.errors import UkmError
-from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.landed import LandedCost, landed_cost
 from ukm_tools.messages import section
 from ukm_tools.money import Money, format_money
@@ -33,9 +33,14 @@ from ukm_tools.widgets.base import (
 T = section("widgets.landed", "landed")
 
 
-def case_cif(case) -> Money:
-    rule = "CIF" if case.mode in SEA_MODES else "CIP"
-    return case.quote(rule).final.shipment_quote
+def case_cif(case: Case) -> Money:
+    """The case's CIF (CIP) value, as the case study's landed cost uses it."""
+    return case_io.case_study(case).cif_value
+
+
+def case_destination_charges(case: Case) -> Money:
+    """What the buyer pays after arrival (the case's destination costs), as in the case study."""
+    return case_io.case_study(case).destination_charges
 
 
 class LandedCostCalculator(Calculator):
@@ -95,7 +100,15 @@ class LandedCostCalculator(Calculator):
         self.f_duty.show(extras.get("duty_pct", imp.normal_duty_pct), lang)
         self.f_pref.show(extras.get("preferential_duty_pct", imp.duty_pct), lang)
         self.f_vat.show(extras.get("vat_pct", imp.vat_pct), lang)
-        self.f_charges.show(extras.get("destination_charges", 0), lang)
+        if "destination_charges" in extras:
+            charges = extras["destination_charges"]
+        else:
+            try:
+                found = case_destination_charges(case)
+                charges = found.amount if found.currency == cif.currency else 0
+            except UkmError:
+                charges = 0
+        self.f_charges.show(charges, lang)
         self.f_preference.raw = extras.get("preference", "Form D (ATIGA)")
         self.vat_on_charges.value = bool(extras.get("vat_on_charges", False))
 

@@ -8,12 +8,12 @@ it is older than ``max_fee_age_days``.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import financing as fin
 from ukm_tools.case import PaymentPlan
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
@@ -25,7 +25,6 @@ from ukm_tools.payments import (
     compare_methods,
     discount_draft,
     gross_up_face,
-    load_fee_schedule,
     load_payment_methods,
     method_cost,
 )
@@ -48,17 +47,12 @@ RISK_COLORS = {1: "#2e7d32", 2: "#66bb6a", 3: "#fbc02d", 4: "#ef6c00", 5: "#c628
 T = section("widgets.payments", "payments")
 
 
-def fee_schedule() -> FeeSchedule:
-    """The trainer's schedule (``UKM_FEES`` = path) or the packaged example."""
-    return load_fee_schedule(os.environ.get("UKM_FEES") or None)
-
-
 class PaymentsCalculator(Calculator):
     texts = T
     key = "payments"
 
     def __init__(self, case=None, *, schedule: FeeSchedule | None = None, max_fee_age_days: int | None = None, **kw):
-        self.schedule = schedule or fee_schedule()
+        self.schedule = schedule or case_io.fee_schedule()
         self.max_fee_age_days = (
             env_int("UKM_MAX_FEE_AGE_DAYS", DEFAULT_MAX_FEE_AGE_DAYS) if max_fee_age_days is None else max_fee_age_days
         )
@@ -149,7 +143,10 @@ class PaymentsCalculator(Calculator):
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
         self.f_sort.input.value = extras.get("sort_by", "exporter_risk")
-        self.f_method.input.value = extras.get("breakdown_method", "lc_confirmed")
+        # The fee breakdown opens on the method the case agreed (the case study's bank fees).
+        agreed = fin.payment_method(plan.method).method_code
+        codes = [code for _, code in self.f_method.options]
+        self.f_method.input.value = extras.get("breakdown_method", agreed if agreed in codes else "lc_confirmed")
 
     def _inputs(self) -> dict[str, Any]:
         lang = self.lang

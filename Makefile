@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps proxy demo lint test test-fast bench clean apps book book-fresh slides handouts kit bench-book serve
+.PHONY: setup verifier system-deps proxy demo lint test test-fast bench clean apps book book-fresh slides handouts kit bench-book serve
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ukm-tools needs Python 3.11, found " + sys.version' 
@@ -28,13 +28,29 @@ $(PROXY): $(STAMP)
 
 proxy: $(PROXY)
 
+# The certificate verification page's Ed25519 check: audited @noble/ed25519 + @noble/hashes from the
+# npm registry, pinned, bundled by esbuild into one script that `ukm certificates` inlines into
+# verifikasi.html (no CDN, no network when the page runs). ukm_tools.course.verify_page.VERIFIER_JS.
+NOBLE_ED25519 := 3.2.0
+NOBLE_HASHES := 2.4.0
+ESBUILD := 0.28.2
+VERIFIER := $(VENV)/verifier/verifier.js
+$(VERIFIER): ukm_tools/templates/verifier/entry.js Makefile  # the pins above live here
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/verifier \
+		@noble/ed25519@$(NOBLE_ED25519) @noble/hashes@$(NOBLE_HASHES) esbuild@$(ESBUILD)
+	cp ukm_tools/templates/verifier/entry.js $(VENV)/verifier/entry.js
+	cd $(VENV)/verifier && node_modules/.bin/esbuild entry.js --bundle --minify --format=iife \
+		--target=es2020 --legal-comments=inline --log-level=warning --outfile=verifier.js
+
+verifier: $(VERIFIER)
+
 # Debian packages: chromium (browser tests, PDF handouts), bubblewrap (grading sandbox),
 # postgresql (the gradebook tests start their own throw-away server) and npm (the hub's proxy).
 system-deps:
 	@bash .ci/system-deps.sh
 
 # The kasturi-syrup quote, then the whole workshop cycle into ./demo-output (DEMO_ARGS=--out DIR).
-demo: setup
+demo: setup verifier
 	$(BIN)/ukm demo $(DEMO_ARGS)
 
 # Style and types (configured in pyproject.toml): ruff's lint and format check, then mypy.
@@ -43,7 +59,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint system-deps proxy
+test: lint system-deps proxy verifier
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 # Domain-only tests: seconds, no browser, no nbgrader.

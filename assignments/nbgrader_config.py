@@ -37,6 +37,7 @@ c.Autograde.autograde_preprocessors = [
     "ukm_tools.course.verify_answers.WriteParticipantParams",
     "nbgrader.preprocessors.Execute",
     "ukm_tools.course.verify_answers.VerifyAnswers",
+    "ukm_tools.course.verify_choices.VerifyChoices",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -44,6 +45,8 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Multiple-choice tests are marked against kunci-jawaban/<test>.yml, outside the kernel.
+c.VerifyChoices.keys_dir = str(HERE / "kunci-jawaban")
 # Feedback without hidden tests (nbgrader shows them by default: jupyter/nbgrader GitHub issue #917).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",

@@ -4,6 +4,14 @@ import os
 
 # Tests never depend on the machine's language setting for messages.
 os.environ.setdefault("UKM_LANG", "id")
+# Courses made by `ukm init` in tests get certificate keys: never in the tester's ~/.config.
+if "UKM_KEYS_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["UKM_KEYS_DIR"] = tempfile.mkdtemp(prefix="ukm-test-keys-")
+    atexit.register(shutil.rmtree, os.environ["UKM_KEYS_DIR"], True)
 
 from hypothesis import settings  # noqa: E402
 

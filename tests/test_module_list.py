@@ -58,4 +58,5 @@ def test_the_exercises_check_exactly_the_course_assignments(course):
     from ukm_tools.exercises.tugas import ASSIGNMENTS
 
     assert sorted(ASSIGNMENTS) == sorted(a.name for a in course.assignments())
-    assert sorted(p.name for p in (REPO_TEMPLATE / "source").iterdir()) == sorted(ASSIGNMENTS)
+    tests = [t.name for t in course.test_specs()]  # the pre/post tests (issue 15) are released from source/ too
+    assert sorted(p.name for p in (REPO_TEMPLATE / "source").iterdir()) == sorted([*ASSIGNMENTS, *tests])

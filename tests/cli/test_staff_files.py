@@ -136,3 +136,17 @@ def test_formula_cells_in_an_uploaded_sheet_are_reported_as_formulas(tmp_path):
     message = problem.message("id")
     assert message.startswith("Baris 3: Kolom F (") and "berisi rumus '=20000*1.25', bukan nilai" in message
     assert "wajib" not in message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_attendance_sign_in_sheet_writes_names_as_text(tmp_path, suffix):
+    from ukm_tools.course.attendance import write_template
+
+    path = write_template(tmp_path / f"hadir{suffix}", ["m1"], {"p1": HOSTILE, "p2": "Siti Aminah"})
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f, delimiter=";"))
+        assert rows[1][:2] == ["p1", "'" + HOSTILE] and rows[2][:2] == ["p2", "Siti Aminah"]
+    else:
+        ws = openpyxl.load_workbook(path).active
+        assert ws is not None and ws["B2"].value == HOSTILE and ws["B2"].data_type == "s"

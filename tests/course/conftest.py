@@ -16,3 +16,20 @@ def graded(tmp_path_factory):
     preprocessors); one more participant on the roster never submitted."""
     course, _ = build_anticheat_course(tmp_path_factory.mktemp("anticheat"), workers=2)
     return course
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory):
+    """A course from the template with nbgrader's gradebook schema and grade cells, no participants
+    (built once: creating a gradebook costs seconds)."""
+    from synthetic_gradebook import SyntheticCourse
+
+    from ukm_tools.course import ops
+
+    return SyntheticCourse(ops.init_course(tmp_path_factory.mktemp("synthetic") / "template"))
+
+
+@pytest.fixture
+def synthetic(synthetic_template, tmp_path):
+    """A fresh copy of the synthetic course for one test to fill."""
+    return synthetic_template.copy(tmp_path / "course")

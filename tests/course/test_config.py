@@ -5,7 +5,7 @@ import shutil
 import pytest
 import yaml
 
-from ukm_tools.course.config import load_course, parse_course
+from ukm_tools.course.config import AssignmentSpec, load_course, parse_course
 from ukm_tools.course.ops import template_dir
 from ukm_tools.errors import UkmError
 
@@ -19,7 +19,8 @@ def test_template_course_is_valid():
         "pembayaran",
         "pembiayaan",
     ]
-    assert spec.assignment("harga-incoterms").personal
+    harga = spec.assignment("harga-incoterms")
+    assert isinstance(harga, AssignmentSpec) and harga.personal
 
 
 def test_all_errors_named_by_field():
@@ -72,9 +73,11 @@ def test_broken_yaml_is_one_clear_line(tmp_path):
 
 
 def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
+    """Module assignments (the pre/post tests are multiple choice only: tests/course/test_prepost_tests.py)."""
     import nbformat
 
-    for path in sorted((template_dir() / "source").glob("*/*.ipynb")):
+    modules = {a.name for a in load_course(template_dir()).assignments()}
+    for path in sorted(p for p in (template_dir() / "source").glob("*/*.ipynb") if p.parent.name in modules):
         nb = nbformat.read(path, as_version=4)
         metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path

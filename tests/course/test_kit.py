@@ -215,6 +215,9 @@ def test_an_agenda_naming_an_exercise_the_course_lacks_is_refused(tmp_path):
     shutil.rmtree(course / "source" / "pembiayaan")
     spec = yaml.safe_load((course / "course.yml").read_text(encoding="utf-8"))
     spec["modules"] = [m for m in spec["modules"] if m["id"] != "m5-pembiayaan"]
+    for topic in spec["tests"]["topics"]:  # the pre/post tests still ask about it, as a topic of no module
+        if topic.get("module") == "m5-pembiayaan":
+            del topic["module"]
     (course / "course.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     r = ukm("kit", "--course", str(course), "--roster", str(DEMO_ROSTER))
     assert r.returncode == 2

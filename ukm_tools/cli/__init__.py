@@ -16,6 +16,8 @@ _COMMAND_MODULES = [
     "ukm_tools.cli.katalog",
     "ukm_tools.cli.apps",
     "ukm_tools.cli.course",
+    "ukm_tools.cli.completion",
+    "ukm_tools.cli.certificates",
     "ukm_tools.cli.demo",
     "ukm_tools.cli.hub",
     "ukm_tools.cli.kit",

@@ -48,12 +48,14 @@ def init_cmd(
 ) -> None:
     """Create a course folder from the template."""
     with user_errors(lang) as lang:
+        from ukm_tools.cli.certificates import show_key_created
         from ukm_tools.course.config import load_course
         from ukm_tools.course.ops import init_course
 
         path = init_course(folder, template)
         spec = load_course(path)
-    say("created", lang, title=spec.title, path=path)
+        say("created", lang, title=spec.title, path=path)
+        show_key_created(path, lang)  # the certificates' signing key, made with the course
     for a in spec.assignments():
         console.print(f"  • {a.name}: {a.title}", highlight=False)
     say("next_roster", lang, path=path)

@@ -65,3 +65,19 @@ def demo_cmd(
     for key, path in result.exports.items():
         console.print(f"{T.both('out_export')} {key}: {path}", highlight=False)
     console.print(f"Gradebook: {result.course / 'gradebook.db'}", highlight=False)
+    if result.sign_in:
+        console.print(f"{T.both('out_sign_in') + ':':<28}{result.sign_in}", highlight=False)
+    if result.report:
+        console.print(f"{T.both('out_report') + ':':<28}{result.report['xlsx']}", highlight=False)
+        console.print(f"{T.both('out_dashboard') + ':':<28}{result.report['html']}", highlight=False)
+    if result.certificates:
+        from ukm_tools.course.certificates import PAGE_FILE
+        from ukm_tools.messages import section
+
+        certs = section("cli.certificates")
+        folder = result.certificates[0].parent
+        console.print(
+            certs("demo_outputs", lang, count=len(result.certificates), folder=folder, page=result.course / PAGE_FILE),
+            highlight=False,
+            markup=False,
+        )

@@ -2,7 +2,8 @@
 
 The file sits beside nbgrader_config.py in the course folder. Every problem found is
 reported at once as a :class:`~ukm_tools.errors.UkmError` whose fields name the exact
-place (``modules[1].assignments[0].weight``), in Bahasa Indonesia or English.
+place (``modules[1].assignments[0].weight``), in Bahasa Indonesia or English. The
+completion rules, sessions and pre/post tests are declared in :mod:`ukm_tools.course.rules`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ukm_tools.course.rules import CompletionRules, SessionSpec, TestSpec, TestsSpec, rule_problems
 from ukm_tools.datafiles import load_yaml
 from ukm_tools.errors import Problem, UkmError
 
@@ -51,15 +53,42 @@ class PassRule(_Strict):
     require_all_assignments: bool = True
 
 
+class CertificateSpec(_Strict):
+    """What certificates print besides the gradebook's facts, and where their QR codes point."""
+
+    city: str = ""  # where the training took place, printed beside the date
+    issuer: str = ""  # the office that signs, e.g. Dinas Koperasi UKM Perindag Kota Medan
+    # The address where the office hosts verifikasi.html (the QR links to <verify_url>#<code>).
+    verify_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+
+
 class CourseSpec(_Strict):
     course_id: str = Field(pattern=_NAME)
     title: str = Field(min_length=1)
     language: str = Field(default="id", pattern=r"^(id|en)$")
     modules: list[ModuleSpec] = Field(min_length=1)
     pass_rule: PassRule = PassRule()
+    tests: TestsSpec | None = None
+    sessions: list[SessionSpec] = Field(default_factory=list)
+    completion: CompletionRules = Field(default_factory=CompletionRules)  # old files: from pass_rule (below)
+    certificate: CertificateSpec = CertificateSpec()
+
+    @model_validator(mode="after")
+    def _one_pass_mark(self) -> CourseSpec:
+        # Old files: pass_rule only, which then also means the completion rule. New files: the
+        # grade export's verdict uses the completion pass mark unless pass_rule is given too.
+        if "completion" not in self.model_fields_set:
+            self.completion = CompletionRules.from_pass_rule(self.pass_rule)
+        elif "pass_rule" not in self.model_fields_set:
+            self.pass_rule = PassRule(min_score_pct=self.completion.pass_pct)
+        return self
 
     def assignments(self) -> list[AssignmentSpec]:
         return [a for m in self.modules for a in m.assignments]
+
+    def test_specs(self) -> list[TestSpec]:
+        """The pre-test and post-test (empty when the course declares none)."""
+        return self.tests.all() if self.tests else []
 
     def pages(self) -> list[str]:
         """The book's module pages (book/modul/<page>.md), in the course's order."""
@@ -72,11 +101,13 @@ class CourseSpec(_Strict):
                 return m
         raise UkmError("unknown_choice", "page", page, [m.page for m in self.modules if m.page])
 
-    def assignment(self, name: str) -> AssignmentSpec:
-        for a in self.assignments():
+    def assignment(self, name: str) -> AssignmentSpec | TestSpec:
+        found: list[AssignmentSpec | TestSpec] = [*self.assignments(), *self.test_specs()]
+        for a in found:
             if a.name == name:
                 return a
-        raise UkmError("unknown_choice", "assignment", name, [a.name for a in self.assignments()])
+        known = [a.name for a in self.assignments()] + [t.name for t in self.test_specs()]
+        raise UkmError("unknown_choice", "assignment", name, known)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -103,6 +134,8 @@ def _problem(err: Mapping[str, Any]) -> Problem:
         return Problem("out_of_range", field, value, f"{lo}–{hi}")
     if kind == "too_short":
         return Problem("missing_field", field)
+    if kind == "literal_error":  # pydantic gives "'all' or 'any'": list the values, in no language
+        return Problem("unknown_choice", field, value, re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", "")))
     return Problem(
         "wrong_type",
         field,
@@ -129,6 +162,7 @@ def parse_course(data: Any, course_dir: Path | None = None) -> CourseSpec:
             seen.add(a.name)
             if course_dir is not None and not (Path(course_dir) / "source" / a.name).is_dir():
                 problems.append(Problem("missing_source", field, a.name))
+    problems += rule_problems(spec, course_dir)
     if problems:
         raise UkmError(problems=problems)
     return spec

@@ -18,6 +18,8 @@ from ukm_tools.course.environment import ensure_tools_on_path
 from ukm_tools.errors import UkmError
 
 CONFIG_FILE = "nbgrader_config.py"
+# kunci-jawaban/: the pre/post tests' answer keys and the model answers of hand-graded questions,
+# beside source/ (never released).
 TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source", "kunci-jawaban")
 
 

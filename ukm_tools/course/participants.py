@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, delete, insert, select
 
 from ukm_tools.course.environment import ensure_tools_on_path
+from ukm_tools.course.profiles import store_profiles
 from ukm_tools.course.roster import Participant
 
 _META = MetaData()
@@ -66,6 +67,7 @@ def store_participants(db_url: str, participants: Iterable[Participant]) -> int:
                 )
     finally:
         engine.dispose()
+    store_profiles(db_url, participants)
     return len(participants)
 
 

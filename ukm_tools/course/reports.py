@@ -270,19 +270,21 @@ def export(
             per_student.setdefault(r.student, {})[name] = r
     # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
     weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
+    graded = [n for n in names if n in weights]  # the pre/post tests are not part of the final mark
     head = ["id_peserta", "nama"] + [f"{n} (%)" for n in names] + [T("col_final", lang), T("col_passed", lang)]
     append_row(summary, head)
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
         results = per_student[sid]
-        pcts, final, verdict = course_result(results, names, weights, spec.pass_rule)
+        pcts, final, verdict = course_result(results, graded, weights, spec.pass_rule) if graded else ({}, None, None)
+        pcts = {**{n: _pct(results.get(n)) for n in names}, **pcts}
         name = next(iter(results.values())).name
         append_row(
             summary,
             [sid, name]
             + [None if (pct := pcts[n]) is None else round(pct, 1) for n in names]
-            + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang)],
+            + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang) if verdict else ""],
         )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)

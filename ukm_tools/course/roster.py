@@ -3,8 +3,10 @@
 Column layout (header row; title rows above it and empty rows are allowed)::
 
     id_peserta | nama | telepon | email | nama_produk | hpp_per_unit | kemasan_per_unit | jumlah_unit
+    | jenis_kelamin | kecamatan | sektor | skala_usaha
 
-``id_peserta`` and ``nama`` are required. The four product columns are optional but go
+``id_peserta`` and ``nama`` are required. The last four are optional reporting fields, each
+from a fixed list (:mod:`ukm_tools.course.profiles`). The four product columns are optional but go
 together: a participant with a product works the personal exercises on it (HPP and
 packing in rupiah per unit, quantity in units per shipment); without one the exercises
 use numbers seeded from the participant id. Ids are normalised to lower case and must be
@@ -30,14 +32,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ukm_tools.course.profiles import FIELDS as PROFILE_FIELDS
+from ukm_tools.course.profiles import choices as profile_choices
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.io.cells import Formula
 from ukm_tools.messages import section
 from ukm_tools.numbers import parse_number
 
-COLUMNS = ["id_peserta", "nama", "telepon", "email", "nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
-REQUIRED = ["id_peserta", "nama"]
 PRODUCT = ["nama_produk", "hpp_per_unit", "kemasan_per_unit", "jumlah_unit"]
+PROFILE = list(PROFILE_FIELDS)  # jenis_kelamin, kecamatan, sektor, skala_usaha
+COLUMNS = ["id_peserta", "nama", "telepon", "email", *PRODUCT, *PROFILE]
+REQUIRED = ["id_peserta", "nama"]
 T = section("course.roster")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -55,6 +60,10 @@ class Participant:
     packing: Decimal | None = None
     quantity: int | None = None
     line: int = 0
+    gender: str = ""
+    district: str = ""
+    sector: str = ""
+    scale: str = ""
 
     @property
     def has_product(self) -> bool:
@@ -126,7 +135,7 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[str]
         start = reader.line_num + 1
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, sheet: str = "peserta") -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
@@ -134,17 +143,18 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     except Exception as e:  # openpyxl raises many types for damaged files
         raise UkmError("malformed_file", "file", str(path), detail=type(e).__name__) from None
     try:
-        ws = wb["peserta"] if "peserta" in wb.sheetnames else wb.worksheets[0]
+        ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]
         for idx, row in enumerate(ws.iter_rows(), start=1):
             yield idx, [Formula(c.value) if c.data_type == "f" else c.value for c in row]
     finally:
         wb.close()
 
 
-def _rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+def sheet_rows(path: Path, encoding: str | None, sheet: str = "peserta") -> Iterator[tuple[int, list[Any]]]:
+    """(line number, cells) of a .xlsx sheet (``sheet``, else the first) or a .csv file, checked like the roster."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        return _xlsx_rows(path, sheet)
     if suffix in (".csv", ".txt"):
         return _csv_rows(path, encoding)
     raise UkmError("roster_unknown_format", "file", str(path))
@@ -214,6 +224,15 @@ def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple
             quantity = int(q)
         except (UkmError, ValueError):
             problems.append(Problem("roster_bad_quantity", "jumlah_unit", rec["jumlah_unit"], None, {"line": line}))
+    profile: dict[str, str] = {}
+    for col, attr in PROFILE_FIELDS.items():
+        text = rec.get(col, "")
+        if text:
+            fc = profile_choices()[col]
+            value = fc.normalise(text)
+            if value is None:
+                problems.append(Problem("roster_bad_choice", col, text, list(fc.values), {"line": line}))
+            profile[attr] = value or ""
     if problems:
         return None, problems
     return (
@@ -227,6 +246,7 @@ def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple
             packing=packing,
             quantity=quantity,
             line=line,
+            **profile,
         ),
         [],
     )
@@ -242,7 +262,7 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
     problems: list[Problem] = []
     bad_lines: list[int] = []
     seen: dict[str, int] = {}
-    for line, row in _rows(path, encoding):
+    for line, row in sheet_rows(path, encoding):
         cells = [_cell_text(v) for v in row]
         if not any(cells):
             continue  # empty rows are fine (Excel leaves them everywhere)
@@ -313,8 +333,27 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
     append_row(help_ws, [T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:
         append_row(help_ws, [col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
+    _choices_sheet(wb, ws)
     wb.save(path)
     return path
+
+
+def _choices_sheet(wb, ws) -> None:
+    """A 'pilihan' sheet listing each optional column's values, and drop-downs in those columns."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = wb.create_sheet("pilihan")
+    for j, col in enumerate(PROFILE, start=1):
+        letter = get_column_letter(j)
+        values = profile_choices()[col].values
+        sheet.cell(1, j, col)
+        for i, value in enumerate(values, start=2):
+            sheet.cell(i, j, value)
+        dv = DataValidation(type="list", formula1=f"=pilihan!${letter}$2:${letter}${len(values) + 1}", allow_blank=True)
+        target = get_column_letter(COLUMNS.index(col) + 1)
+        dv.add(f"{target}2:{target}1000")
+        ws.add_data_validation(dv)
 
 
 def import_roster(path: str | Path, *, skip_bad_rows: bool = False, encoding: str | None = None) -> RosterRead:
@@ -336,6 +375,7 @@ def participant_rows(participants: Iterable[Participant]) -> list[dict[str, Any]
             "hpp": None if p.hpp is None else str(p.hpp),
             "packing": None if p.packing is None else str(p.packing),
             "quantity": p.quantity,
+            **{attr: getattr(p, attr) for attr in PROFILE_FIELDS.values()},
         }
         for p in participants
     ]

@@ -8,7 +8,8 @@ must reach the office's Excel as the text they typed, never as a live formula. I
 or carriage return, which some spreadsheet programs skip before looking) gets a leading
 apostrophe, the form Excel and LibreOffice show as plain text (OWASP's advice for CSV
 injection). Numbers, and numbers as people write them (``-5``, ``+62 812-3456-7890``,
-``-1.234,5``), stay exactly as they are: they run nothing.
+``-1.234,5``), stay exactly as they are: they run nothing. The office report's write-only
+workbook (:mod:`ukm_tools.course.report_workbook`) writes its cells by the same rule.
 """
 
 from __future__ import annotations
@@ -49,5 +50,6 @@ def append_row(ws: Worksheet, values: Iterable[Any]) -> None:
     """``ws.append(values)`` with every text cell stored as text, never as a formula."""
     ws.append(list(values))
     for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # openpyxl stores text starting with "=" as a formula otherwise
+            cell.quotePrefix = True  # and it stays text when someone edits the cell in Excel

@@ -21,16 +21,22 @@ c.Exchange.root = (
     or str(HERE / "exchange")
 )
 c.Exchange.path_includes_course = True
-# One OS user for staff and simulated participants: the owner check only adds noise.
-c.ExchangeCollect.check_owner = False
 
 # Participant-facing stubs in Bahasa Indonesia.
 c.ClearSolutions.code_stub = {"python": "# TULIS JAWABAN ANDA DI SINI"}
 c.ClearSolutions.text_stub = "JAWABAN ANDA DI SINI"
 # A deleted or edited test cell is restored from the source, never silently scored 0.
 c.OverwriteCells.add_missing_cells = True
-c.Execute.timeout = int(os.environ.get("UKM_CELL_TIMEOUT", "30"))
 c.Execute.allow_errors = True
+
+# Grading (`ukm grade`). Each runtime setting is declared once, with its help text, in
+# ukm_tools/course/grading/settings.py (GradingEngine, SandboxLimits, Intake); set them here.
+# `ukm grade --timeout N --workers N` override them for one run.
+c.Execute.timeout = 30  # seconds a cell may run (nbgrader's own setting)
+# c.GradingEngine.workers = 0                 # 0: two per core with the sandbox
+# c.SandboxLimits.memory_bytes = 2 * 1024**3  # a kernel's whole memory, RAM scratch included
+# c.Intake.max_files = 50                     # files per submission taken by `ukm collect`
+# The answer key (staff only, never visible to a kernel): VerifyAnswers.answer_keys = "answer_keys.py".
 
 # The grader, not the notebook, decides personal answers (ukm_tools.course.verify_answers).
 c.Autograde.autograde_preprocessors = [

@@ -1,34 +1,48 @@
-"""Benchmark: sequential plain ``nbgrader autograde`` vs ``grade_assignment`` (sandbox on).
+"""Benchmark: the grading engine against plain nbgrader and against the previous engine, interleaved.
 
-Builds a course with N submissions of a realistic notebook (pandas imported, four autograded
-answers with hidden tests, a manual answer) — mostly honest work, some wrong answers and a few
-broken submissions (infinite loop, corrupt JSON, deleted test cell, wrong file name) — then
-grades two identical copies in the same run and prints the ratio. Scores of every submission
-plain nbgrader graded must be identical.
+Two courses of N submissions each, mostly honest work, some wrong answers and a few broken
+submissions (infinite loop, corrupt JSON, deleted test cell, wrong file name, memory bomb):
 
-    .venv/bin/python benchmarks/grading/run.py                 # 200 submissions, both fully
-    .venv/bin/python benchmarks/grading/run.py --baseline-subset 40   # extrapolated baseline (labelled)
+* synthetic: a realistic notebook (pandas imported, four autograded answers with hidden tests,
+  a manual answer);
+* harga-incoterms: the real course assignment from `ukm init`, every participant with their
+  own numbers (a third with a roster product), answers checked outside the kernel.
+
+Each round times, on fresh copies of the same courses: sequential plain ``nbgrader autograde``
+on the synthetic course (skip with --skip-plain), then the OLD and the NEW engine on each
+course, in alternating order from round to round (old-new, new-old, ...) so that the load of a
+shared machine hits both alike. The old engine is a checkout of an earlier commit with its own
+venv (--old DIR; --make-old REF creates it with `git worktree add` and `make setup`). Medians
+of the rounds are reported; scores must be identical between the engines, and between plain
+nbgrader and the engine on the submissions both grade the same way.
+
+    .venv/bin/python benchmarks/grading/run.py --old /tmp/ukm-old --rounds 3
+    .venv/bin/python benchmarks/grading/run.py --make-old b3ff2ae --old /tmp/ukm-old   # first time
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.*
-from tests.course.grading_course import nbgrader_meta  # noqa: E402  (one definition of nbgrader's cell metadata)
+from tests.course.course_helpers import CORRECT, WRONG  # noqa: E402  (the honest and wrong answers of the tests)
+from tests.course.grading_course import nbgrader_meta, write_submission  # noqa: E402  (shared with the tests)
 
 BIN = Path(sys.executable).parent
 A = "ps1"
@@ -96,9 +110,32 @@ def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _nbgrader(args, cwd, check=True):
+def _nbgrader(args, cwd, check=True, preexec_fn=None):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, check=check, capture_output=True, text=True)
+    return subprocess.run(
+        [str(BIN / "nbgrader"), *args],
+        cwd=cwd,
+        env=env,
+        check=check,
+        capture_output=True,
+        text=True,
+        preexec_fn=preexec_fn,
+    )
+
+
+def spoil(nb, kind: str, assignment: str, test_cell: str) -> tuple[str, str | None]:
+    """Make an honest notebook the broken ``kind`` of submission; returns (file name, raw text or None)."""
+    if kind == "infinite-loop":
+        nb.cells.insert(3, new_code_cell("while True:\n    pass\n"))
+    elif kind == "memory-bomb":
+        nb.cells.insert(3, new_code_cell("blob = [bytearray(10**8) for _ in range(100)]\n"))
+    elif kind == "deleted-test":
+        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != test_cell]
+    elif kind == "wrong-name":
+        return f"{assignment}-Copy1.ipynb", None
+    elif kind == "corrupt":
+        return f"{assignment}.ipynb", nbformat.writes(nb)[:500]
+    return f"{assignment}.ipynb", None
 
 
 def build(root: Path, n: int, seed: int = 7) -> tuple[Path, dict[str, str]]:
@@ -119,25 +156,8 @@ def build(root: Path, n: int, seed: int = 7) -> tuple[Path, dict[str, str]]:
         for key, (good, wrong) in ANSWERS.items():
             _cell(nb, key).source = wrong if rng.random() < 0.2 else good
         _cell(nb, "explain").source = "Marginnya cukup."
-        name = f"{A}.ipynb"
-        raw = None
-        if kind == "infinite-loop":
-            _cell(nb, "top").source = "while True:\n    pass\n"
-        elif kind == "memory-bomb":
-            _cell(nb, "top").source = "blob = [bytearray(10**8) for _ in range(100)]\n" + ANSWERS["top"][0]
-        elif kind == "deleted-test":
-            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_margin"]
-        elif kind == "wrong-name":
-            name = f"{A}-Copy1.ipynb"
-        elif kind == "corrupt":
-            raw = nbformat.writes(nb)[:500]
-        folder = course / "submitted" / student / A
-        folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-        if raw is not None:
-            (folder / name).write_text(raw)
-        else:
-            nbformat.write(nb, folder / name)
+        name, raw = spoil(nb, kind, A, "test_margin")
+        write_submission(course, A, student, nb, name=name, raw=raw)
         kinds[student] = kind
     return course, kinds
 
@@ -152,100 +172,269 @@ def scores(course: Path) -> dict[str, tuple[float, bool]]:
     return {student: (score, bool(ok)) for student, score, ok in rows}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=200, help="submissions (default 200)")
-    parser.add_argument(
-        "--baseline-subset",
-        type=int,
-        default=0,
-        help="time plain nbgrader on only this many submissions and extrapolate (labelled)",
-    )
-    parser.add_argument("--timeout", type=int, default=10, help="cell timeout for both runs (s)")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary courses")
-    args = parser.parse_args()
+HARGA = "harga-incoterms"
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+GOAL = 1.10  # the new engine at most 10% slower than the old one
 
-    from ukm_tools.course.grading import grade_assignment, progress_reporter
 
-    root = Path(tempfile.mkdtemp(prefix="ukm-bench-"))
-    try:
-        t = time.monotonic()
-        course, kinds = build(root, args.n)
-        print(
-            f"built {args.n} submissions in {time.monotonic() - t:.1f} s "
-            f"({sum(k == 'good' for k in kinds.values())} honest, others: "
-            f"{sorted(k for k in kinds.values() if k != 'good')})"
-        )
-        plain = root / "plain"
-        shutil.copytree(course, plain)
-        subset = args.baseline_subset if 0 < args.baseline_subset < args.n else 0
-        if subset:
-            # Same mix: keep the first `subset` students (bad kinds recur every 80).
-            for folder in sorted((plain / "submitted").iterdir())[subset:]:
-                shutil.rmtree(folder)
-        t = time.monotonic()
-        proc = _nbgrader(
-            ["autograde", A, f"--ExecutePreprocessor.timeout={args.timeout}", f"--Execute.timeout={args.timeout}"],
-            plain,
-            check=False,
-        )
-        plain_s = time.monotonic() - t
-        graded_plain = subset or args.n
-        print(
-            f"plain nbgrader autograde (sequential, one process): {graded_plain} submissions in {plain_s:.1f} s "
-            f"({plain_s / graded_plain:.2f} s each), exit {proc.returncode}"
-        )
+def build_harga(root: Path, n: int, seed: int = 11) -> tuple[Path, dict[str, str]]:
+    """The real assignment, N participants (a third with their own product), submissions in submitted/."""
+    from ukm_tools.course import ops
+    from ukm_tools.course.participants import store_participants
+    from ukm_tools.course.roster import Participant
 
-        engine = root / "engine"
-        shutil.copytree(course, engine)
-        t = time.monotonic()
-        from ukm_tools.course.quiet import quiet_nbgrader
-
-        with quiet_nbgrader(), progress_reporter() as on_progress:
-            report = grade_assignment(
-                engine,
-                A,
-                cell_timeout=args.timeout,
-                sandbox=True,
-                workers=args.workers,
-                on_progress=on_progress if sys.stderr.isatty() else None,
-            )
-        engine_s = time.monotonic() - t
-        from ukm_tools.course.grading.engine import default_workers
-
-        print(
-            f"grade_assignment (sandbox on, {args.workers or default_workers(True)} workers): {args.n} submissions in "
-            f"{engine_s:.1f} s ({engine_s / args.n:.2f} s each); statuses "
-            f"{dict((k.value, v) for k, v in report.counts().items())}"
-        )
-
-        ps, es = scores(plain), scores(engine)
-        by_student = report.by_student()
-        compared = mismatched = 0
-        for student, kind in kinds.items():
-            # Deleted test cells (plain nbgrader scores them 0; the engine restores them) and
-            # memory bombs (the sandbox caps memory) differ by design, so they are not compared.
-            if student not in ps or kind not in ("good", "infinite-loop"):
-                continue
-            compared += 1
-            if ps[student][0] != es.get(student, (None,))[0] or ps[student][0] != by_student[student].score:
-                mismatched += 1
-                print(f"  MISMATCH {student} ({kind}): plain {ps[student][0]} engine {by_student[student].score}")
-        print(f"scores compared on {compared} submissions graded by both: {mismatched} mismatches")
-        for student, kind in kinds.items():
-            if kind != "good":
-                r = by_student[student]
-                print(f"  {student} {kind:14s} -> {r.status.value} {r.score} ({r.reason[:80]})")
-        if subset:
-            est = plain_s / subset * args.n
-            print(
-                f"SPEEDUP (baseline EXTRAPOLATED from {subset} of {args.n} submissions: "
-                f"{est:.1f} s estimated): {est / engine_s:.2f}x"
+    rng = random.Random(seed)
+    course = ops.init_course(root / "harga")
+    people = []
+    for i in range(n):
+        sid = f"h{i:03d}"
+        if i % 3 == 0:
+            people.append(
+                Participant(
+                    sid,
+                    f"Peserta {i}",
+                    product_name="Sirup jeruk kasturi 600 ml",
+                    hpp=Decimal(12000 + 500 * (i % 20)),
+                    packing=Decimal(1500),
+                    quantity=1200 + 100 * (i % 10),
+                )
             )
         else:
-            print(f"SPEEDUP (both runs on all {args.n} submissions): {plain_s / engine_s:.2f}x")
-        assert mismatched == 0, "engine scores differ from plain nbgrader"
+            people.append(Participant(sid, f"Peserta {i}"))
+    store_participants(ops.db_url(course), people)
+    ops.generate(course, HARGA)
+    release = nbformat.read(ops.released_notebook(course, HARGA), as_version=4)
+    bad = {1: "infinite-loop", 2: "corrupt", 3: "deleted-test", 4: "wrong-name", 5: "memory-bomb"}
+    kinds = {}
+    for i, person in enumerate(people):
+        kind = bad.get(i % 80, "good")
+        nb = copy.deepcopy(release)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in CORRECT:
+                cell.source = WRONG[gid] if rng.random() < 0.15 else CORRECT[gid]
+            elif gid == "refleksi_harga":
+                cell.source = "FOB Belawan: risiko berpindah saat barang di atas kapal."
+        name, raw = spoil(nb, kind, HARGA, "cek_cif")
+        write_submission(course, HARGA, person.student_id, nb, name=name, raw=raw)
+        kinds[person.student_id] = kind
+    return course, kinds
+
+
+def make_old(ref: str, target: Path) -> None:
+    """A checkout of ``ref`` with its own venv (git worktree + make setup)."""
+    if not (target / ".venv" / "bin" / "python").exists():
+        if not target.exists():
+            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(target), ref], check=True)
+        subprocess.run(["make", "setup"], cwd=target, check=True)
+
+
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting (this machine); absent: rusage
+
+
+class CpuMeter:
+    """CPU seconds of one command and of every process it starts, however they end.
+
+    A fresh ``cpuacct`` cgroup that the command joins before it execs counts every descendant
+    exactly: the fork server's workers and the sandboxed kernels included, which
+    ``RUSAGE_CHILDREN`` misses whenever a parent exits without reaping them. Without the cgroup
+    (not root, cgroup v2 only) it falls back to the reaped children's rusage and says so.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.group: Path | None = CPUACCT / f"ukm-bench-{os.getpid()}-{label}"
+        try:
+            self.group.mkdir()
+        except OSError:
+            self.group = None
+        self.start = self._rusage()
+
+    @staticmethod
+    def _rusage() -> float:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    @property
+    def exact(self) -> bool:
+        return self.group is not None
+
+    def join(self) -> None:
+        """preexec_fn of the measured command: it (and all it starts) joins the cgroup."""
+        if self.group is not None:
+            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+
+    def seconds(self) -> float:
+        """CPU seconds used; removes the cgroup (waiting a little for stragglers to exit)."""
+        if self.group is None:
+            return self._rusage() - self.start
+        procs = self.group / "cgroup.procs"
+        deadline = time.monotonic() + 30
+        while procs.read_text().strip() and time.monotonic() < deadline:
+            time.sleep(0.2)  # a process of the run is still exiting
+        used = int((self.group / "cpuacct.usage").read_text()) / 1e9
+        try:
+            self.group.rmdir()
+        except OSError:
+            print(f"  (cgroup {self.group} still has processes {procs.read_text().split()}; left in place)")
+        return used
+
+
+def engine_once(python: Path, course: Path, assignment: str, timeout: int) -> dict:
+    """Grade ``course`` with the engine the interpreter ``python`` imports (a fresh process)."""
+    load, meter = os.getloadavg()[0], CpuMeter(course.name)
+    proc = subprocess.run(
+        [str(python), str(HERE / "_engine_once.py"), str(course), assignment, str(timeout)],
+        capture_output=True,
+        text=True,
+        cwd=str(course.parent),
+        preexec_fn=meter.join,
+    )
+    cpu = meter.seconds()
+    if proc.returncode != 0:
+        raise SystemExit(f"engine run failed ({python}):\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load"] = (load + os.getloadavg()[0]) / 2
+    result["cpu"] = cpu
+    return result
+
+
+def fresh(course: Path, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(course, target, ignore=shutil.ignore_patterns("autograded", "feedback", "backups", ".ukm-locks"))
+    return target
+
+
+def compare(a: dict, b: dict, kinds: dict[str, str], label: str) -> int:
+    """Submissions both runs graded but scored differently (the broken kinds excepted)."""
+    bad = 0
+    for student, kind in kinds.items():
+        if kind not in ("good", "infinite-loop"):
+            continue
+        if a["scores"].get(student) != b["scores"].get(student):
+            bad += 1
+            print(f"  MISMATCH {label} {student} ({kind}): {a['scores'].get(student)} vs {b['scores'].get(student)}")
+    return bad
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=200, help="submissions per course (default 200)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are reported (default 3)")
+    parser.add_argument("--timeout", type=int, default=10, help="cell timeout of every run (s)")
+    parser.add_argument("--old", type=Path, help="checkout of the previous engine with its own .venv")
+    parser.add_argument("--make-old", metavar="REF", help="create --old from this commit first")
+    parser.add_argument("--skip-plain", action="store_true", help="do not time sequential plain nbgrader")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary courses")
+    args = parser.parse_args()
+    if args.make_old:
+        if not args.old:
+            parser.error("--make-old needs --old DIR")
+        make_old(args.make_old, args.old)
+    new_python = Path(sys.executable)
+    old_python = args.old / ".venv" / "bin" / "python" if args.old else None
+
+    root = Path(tempfile.mkdtemp(prefix="ukm-bench-"))
+    times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    loads: list[float] = []
+    mismatches = 0
+    try:
+        t = time.monotonic()
+        synthetic, synthetic_kinds = build(root / "synthetic", args.n)
+        harga, harga_kinds = build_harga(root, args.n)
+        print(
+            f"built {args.n} synthetic and {args.n} {HARGA} submissions in {time.monotonic() - t:.1f} s; "
+            f"broken kinds: {sorted(k for k in synthetic_kinds.values() if k != 'good')}"
+        )
+        probe = CpuMeter("probe")
+        probe.seconds()
+        print(
+            "CPU seconds: "
+            + (
+                "exact (a cpuacct cgroup per run)"
+                if probe.exact
+                else "reaped children only (no cpuacct cgroup: a floor)"
+            )
+        )
+        engines = [("new", new_python)] + ([("old", old_python)] if old_python else [])
+        for r in range(args.rounds):
+            print(f"--- round {r + 1}/{args.rounds} (load average now {os.getloadavg()[0]:.1f})")
+            if not args.skip_plain:
+                plain = fresh(synthetic, root / "plain")
+                load, t, meter = os.getloadavg()[0], time.monotonic(), CpuMeter("plain")
+                proc = _nbgrader(
+                    [
+                        "autograde",
+                        A,
+                        f"--ExecutePreprocessor.timeout={args.timeout}",
+                        f"--Execute.timeout={args.timeout}",
+                    ],
+                    plain,
+                    check=False,
+                    preexec_fn=meter.join,
+                )
+                times.setdefault("plain synthetic", []).append(time.monotonic() - t)
+                cpu.setdefault("plain synthetic", []).append(meter.seconds())
+                loads.append((load + os.getloadavg()[0]) / 2)
+                plain_scores = {"scores": {s: v for s, (v, _) in scores(plain).items()}}
+                print(f"plain nbgrader, sequential: {times['plain synthetic'][-1]:.1f} s (exit {proc.returncode})")
+            order = engines if r % 2 == 0 else list(reversed(engines))
+            for course, assignment, kinds, label in (
+                (synthetic, A, synthetic_kinds, "synthetic"),
+                (harga, HARGA, harga_kinds, HARGA),
+            ):
+                runs = {}
+                for name, python in order:
+                    result = engine_once(python, fresh(course, root / f"{label}-{name}"), assignment, args.timeout)
+                    runs[name] = result
+                    times.setdefault(f"{name} {label}", []).append(result["elapsed"])
+                    cpu.setdefault(f"{name} {label}", []).append(result["cpu"])
+                    loads.append(result["load"])
+                    counts: dict[str, int] = {}
+                    for status in result["statuses"].values():
+                        counts[status] = counts.get(status, 0) + 1
+                    print(
+                        f"{name} engine, {label}: {result['elapsed']:.1f} s, {result['cpu']:.1f} CPU-s, "
+                        f"load {result['load']:.1f}, {counts}"
+                    )
+                if "old" in runs:
+                    mismatches += compare(runs["old"], runs["new"], kinds, f"{label} old/new")
+                if label == "synthetic" and not args.skip_plain:
+                    mismatches += compare(plain_scores, runs["new"], kinds, "synthetic plain/new")
+
+        print(
+            f"\n=== medians of {args.rounds} round(s), {args.n} submissions per course, load average "
+            f"{statistics.mean(loads):.1f} on {os.cpu_count()} cores during the runs"
+        )
+        for key, values in sorted(times.items()):
+            print(
+                f"{key:28s} median {med(values):7.1f} s  {med(cpu[key]):7.1f} CPU-s   "
+                f"runs {', '.join(f'{v:.1f}' for v in values)} s; {', '.join(f'{v:.1f}' for v in cpu[key])} CPU-s"
+            )
+        if "plain synthetic" in times:
+            speedup = med(times["plain synthetic"]) / med(times["new synthetic"])
+            cpu_speedup = med(cpu["plain synthetic"]) / med(cpu["new synthetic"])
+            print(f"SPEEDUP new engine vs sequential nbgrader (synthetic): wall {speedup:.2f}x, CPU {cpu_speedup:.2f}x")
+        for label in ("synthetic", HARGA):
+            if f"old {label}" in times:
+                ratio = med(times[f"new {label}"]) / med(times[f"old {label}"])
+                cpu_ratio = med(cpu[f"new {label}"]) / med(cpu[f"old {label}"])
+                verdict = "within" if ratio <= GOAL else "OVER"
+                cpu_verdict = "within" if cpu_ratio <= GOAL else "OVER"
+                print(
+                    f"NEW/OLD {label}: wall {ratio:.3f} ({verdict} the {GOAL:.2f} goal), CPU {cpu_ratio:.3f} "
+                    f"({cpu_verdict}; CPU time is what a busy shared machine disturbs least)"
+                )
+        print(f"score mismatches: {mismatches}")
+        assert mismatches == 0, "engines disagree on scores"
     finally:
         if args.keep:
             print("kept", root)

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,18 @@ CASES = {
 }
 
 
+def write_submission(course: Path, assignment: str, student: str, nb=None, *, name: str = "", raw=None) -> None:
+    """``submitted/<student>/<assignment>/`` as collect leaves it: the notebook (or raw bytes) and a timestamp."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    path = folder / (name or f"{assignment}.ipynb")
+    if raw is not None:
+        path.write_bytes(raw if isinstance(raw, bytes) else raw.encode())
+    else:
+        nbformat.write(nb, path)
+
+
 def _run(args, cwd):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", NBFORMAT_VALIDATOR="fastjsonschema")
     subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=180)
@@ -177,13 +190,7 @@ def build_course(root: Path) -> Path:
     attacks = attack_cells(course)
 
     def submit(student, nb=None, *, name=f"{ASSIGNMENT}.ipynb", raw=None):
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-        if raw is not None:
-            (folder / name).write_bytes(raw)
-        else:
-            nbformat.write(nb, folder / name)
+        write_submission(course, ASSIGNMENT, student, nb, name=name, raw=raw)
 
     submit(
         "passes-all",
@@ -244,3 +251,8 @@ def fresh_copy(course: Path, target: Path, students: list[str] | None = None) ->
             if folder.name not in students:
                 shutil.rmtree(folder)
     return target
+
+
+def runtime_folders(pid: int) -> list[Path]:
+    """The engine's runtime folders of the run with this pid (in the temp folder, or /tmp)."""
+    return sorted({p for base in {Path("/tmp"), Path(tempfile.gettempdir())} for p in base.glob(f"ukm-grade-{pid}-*")})

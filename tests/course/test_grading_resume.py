@@ -12,7 +12,7 @@ import time
 
 import psutil
 import pytest
-from grading_course import ASSIGNMENT, fresh_copy, session_course
+from grading_course import ASSIGNMENT, fresh_copy, runtime_folders, session_course
 
 from ukm_tools.course.grading import Status, StatusStore, grade_assignment
 from ukm_tools.course.grading.status import default_db_url
@@ -65,7 +65,12 @@ def test_sigkill_mid_run_then_rerun_grades_the_rest_once(tmp_path_factory, tmp_p
     assert any(r.status is Status.RUNNING for r in interrupted)
     assert any(r.status is Status.GRADED for r in interrupted)
 
+    left = list(runtime_folders(proc.pid))
+    assert left, "a killed run cannot remove its runtime folder (participants' notebooks in it)"
     report = grade_assignment(course, ASSIGNMENT, workers=2, cell_timeout=5)
+    # The next run removed the dead run's folder and took its lock over, naming it.
+    assert not any(p.exists() for p in left)
+    assert report.stale_lock is not None and report.stale_lock.pid == proc.pid
     assert sorted(r.student for r in report.results) == students
     assert all(r.status is Status.GRADED for r in report.results), [(r.student, r.reason) for r in report.results]
     expected = {s: (2.0 if s == "fails-one" else 5.0) for s in students}

@@ -98,24 +98,38 @@ def test_no_process_outlives_its_kernel(graded):
     assert not (course / "autograded" / "attack-background" / ASSIGNMENT / "late-write.txt").exists()
 
 
-def test_wrapper_refuses_an_unannounced_working_folder(tmp_path):
+def test_sandboxed_kernelspec_starts_kernels_only_through_the_provisioner(tmp_path):
+    import json
     import subprocess
 
-    run = tmp_path / "run"
-    run.mkdir()
-    root = write_kernelspec(tmp_path / "jupyter", run)
-    wrapper = root / "ukm-sandbox-kernel"
+    root = write_kernelspec(tmp_path / "jupyter")
+    spec = json.loads((root / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == "ukm-zygote"
     conn = tmp_path / "conn.json"
     conn.write_text("{}")
     proc = subprocess.run(
-        [str(wrapper), str(conn)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={"PATH": "/usr/bin:/bin", "UKM_SANDBOX_WORKDIR": "/nonexistent"},
+        [spec["argv"][0], str(conn)], capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"}
     )
-    assert proc.returncode == 97 and "refusing" in proc.stderr
+    assert proc.returncode == 97 and "only through the ukm-zygote provisioner" in proc.stderr
+
+
+def test_provisioner_refuses_an_unannounced_working_folder(tmp_path, monkeypatch):
+    import asyncio
+
+    from jupyter_client.kernelspec import KernelSpec
+
+    from ukm_tools.course.grading import provisioner
+
+    class NoSandbox:
+        def prepare_stage(self, workdir):
+            raise AssertionError("must refuse before copying anything")
+
+    monkeypatch.setattr(provisioner, "_SANDBOX", NoSandbox())
+    monkeypatch.setenv("UKM_SANDBOX_WORKDIR", "/nonexistent")
+    p = provisioner.ZygoteProvisioner(kernel_id="k", kernel_spec=KernelSpec(argv=["x"], display_name="x"))
+    p.folder = "k-test"
+    with pytest.raises(provisioner.ZygoteError, match="refusing to run a kernel in"):
+        asyncio.run(p.launch_kernel(["wrapper", "conn.json"], cwd=str(tmp_path), env={}))
 
 
 @pytest.mark.timeout(200)

@@ -112,20 +112,3 @@ def test_progress_reporter_draws_a_bar_on_a_terminal():
         on_progress(ProgressEvent(4, 1, {}, SubmissionStatus("ps1", "bob", Status.TIMEOUT, "stopped after 30 s")))
     text = out.getvalue()
     assert "1/4" in text and "ETA" in text and "bob: timeout" in text
-
-
-def test_metadata_validation_shortcut_still_rejects_bad_metadata():
-    import jsonschema
-    import pytest
-    from nbgrader.nbgraderformat import MetadataValidator, ValidationError
-
-    from ukm_tools.course.grading.worker import _speed_up_metadata_validation
-
-    _speed_up_metadata_validation()
-    validator = MetadataValidator()
-    good = {"grade": True, "solution": False, "locked": True, "grade_id": "t1", "points": 1, "schema_version": 3}
-    cell = new_code_cell("pass", metadata={"nbgrader": good})
-    validator.validate_cell(cell)
-    validator.validate_cell(cell)  # the cached validator is reused
-    with pytest.raises((ValidationError, jsonschema.ValidationError)):
-        validator.validate_cell(new_code_cell("pass", metadata={"nbgrader": dict(good, points="many")}))

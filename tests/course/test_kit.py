@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -176,12 +177,16 @@ def test_evaluation_form_is_anonymous_and_asks_about_every_module(kit, course_wi
 def test_a_course_without_a_roster_gets_one_clear_line_and_no_kit(tmp_path):
     course = tmp_path / "kursus"
     assert ukm("init", str(course)).returncode == 0
+    made_by_init = (course / "gradebook.db").stat().st_ino  # `ukm init` creates the gradebook, nothing else does
     r = ukm("kit", "--course", str(course))
     assert r.returncode == 2
     assert "Belum ada daftar peserta" in r.stderr and "ukm roster import" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (course / "kit-pelatih").exists()
-    assert not (course / "gradebook.db").exists()  # looking for a roster created no empty gradebook
+    # Looking for a roster replaced no gradebook and added no participant.
+    assert (course / "gradebook.db").stat().st_ino == made_by_init
+    with sqlite3.connect(course / "gradebook.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM student").fetchone() == (0,)
 
 
 @pytest.mark.timeout(120)

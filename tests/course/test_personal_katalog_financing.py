@@ -6,13 +6,12 @@ the expected values for the submission's owner.
 """
 
 import pytest
-from course_helpers import OWNER, grades, participant_notebook, submit
+from course_helpers import KEYS, OWNER, grades, participant_notebook, submit
 
 from ukm_tools.course import ops
 from ukm_tools.course.participants import store_participants
 from ukm_tools.course.roster import Participant
 from ukm_tools.exercises.params import product_for, seeded_product
-from ukm_tools.exercises.tugas import ASSIGNMENTS
 
 # assignment -> (solution cell, test cell, answer variable, the owner's own computation)
 QUESTIONS = {
@@ -40,9 +39,9 @@ def course(tmp_path_factory):
 
     for a, (sol, _, var, own) in QUESTIONS.items():
         ops.release(course, a)
-        owner_value = ASSIGNMENTS[a].expected("pemilik", product_for("pemilik", OWNER))[var].value
+        owner_value = KEYS[a]("pemilik", product_for("pemilik", OWNER))[var].value
         # Sanity: the copied figure really is wrong for the copier.
-        assert owner_value != ASSIGNMENTS[a].expected("penyalin", seeded_product("penyalin"))[var].value
+        assert owner_value != KEYS[a]("penyalin", seeded_product("penyalin"))[var].value
         submit(course, a, "pemilik", participant_notebook(course, a, {sol: own}), root / "work")
         submit(
             course,

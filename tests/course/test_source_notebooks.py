@@ -1,10 +1,13 @@
-"""Each source notebook, solutions in place, passes its own visible and hidden tests."""
+"""Each source notebook, solutions in place, passes its own visible tests and the course's answer key."""
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from ukm_tools.course.ops import template_dir
+from ukm_tools.course.verify_answers import expected_answers, judge_cell, load_answer_keys, pick
+from ukm_tools.exercises.params import seeded_product
+from ukm_tools.exercises.tugas import ASSIGNMENTS
 
 NAMES = ["ekatalog", "syarat-ekspor", "harga-incoterms", "pembayaran", "pembiayaan"]
 
@@ -18,9 +21,14 @@ def test_solutions_pass_their_tests(name, tmp_path, monkeypatch):
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert tests
+    # The hidden tests only record; the grader decides with the answer key, outside the kernel.
+    keys = load_answer_keys(template_dir() / "answer_keys.py")
+    expected = expected_answers(keys, name, "siti-aminah", seeded_product("siti-aminah"))
     for cell in tests:
         assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
-        assert any("Jawaban benar" in o.get("text", "") for o in cell.outputs), cell.outputs
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        assert gid in ASSIGNMENTS[name].questions
+        assert judge_cell(cell, pick(expected, name, gid), name) == [], cell.source
 
 
 def test_ekatalog_exercise_names_the_city_as_the_catalogue_owner():

@@ -33,7 +33,14 @@ def test_the_course_folder_is_closed(hub):
     course = hub.settings.course_dir
     budi = hub.users["budi"]
     assert attempt(budi, f"print(sorted(__import__('os').listdir({str(course)!r})))") == "denied"
-    for target in ("nbgrader_config.py", "gradebook.db", f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "course.yml"):
+    # answer_keys.py: the expected answers live only here, never in the package a participant imports.
+    for target in (
+        "nbgrader_config.py",
+        "gradebook.db",
+        f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+        "course.yml",
+        "answer_keys.py",
+    ):
         assert attempt(budi, f"print(open({str(course / target)!r}, 'rb').read(20))") == "denied", target
     # The course user can (the formgrader and staff services run as it).
     assert attempt(hub.users["kursus"], f"print(open({str(course / 'gradebook.db')!r}, 'rb').read(6))") == "b'SQLite'"

@@ -7,8 +7,6 @@ import shutil
 import stat
 import time
 
-import pytest
-
 from tests.hub.conftest import ASSIGNMENT, run_as, ukm
 
 
@@ -37,9 +35,8 @@ def test_fetch_and_submit_arrive_under_the_participants_own_id(hub, ani_submitte
 
 def test_a_submission_forged_in_anothers_name_is_refused(hub, ani_submitted):
     """Budi drops a newer folder named for Ani into the inbound folder: collect reads the owner
-    (Budi's uid), refuses the folder and says so; Ani's own submission stays the one collected.
-    Needs the collect intake of the grading hardening (issue 9), which takes identity from owners."""
-    pytest.importorskip("ukm_tools.course.intake", reason="the owner-based intake (issue 9) is not merged yet")
+    (Budi's uid), refuses the folder and says so; Ani's own submission stays the one collected
+    (identity from the folder's owner: ukm_tools.course.intake)."""
     inbound = ani_submitted.inbound.parent
     forged = inbound / f"{hub.ani}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+palsu"
     make = (

@@ -132,8 +132,10 @@ def collect_cmd(assignment: str = AssignmentArgument, course: Path = CourseOptio
     with user_errors(lang) as lang:
         from ukm_tools.course.ops import collect
 
-        students = collect(course_path(course), assignment)
-    say("collected", lang, n=len(students), assignment=assignment)
+        report = collect(course_path(course), assignment)
+    for line in report.problems(lang):
+        err_console.print(T("warning", lang, line=line), highlight=False)
+    say("collected", lang, n=len(report), assignment=assignment)
 
 
 @app.command("grade", help=T.both("help_grade"))
@@ -141,20 +143,40 @@ def grade_cmd(
     assignment: str = AssignmentArgument,
     course: Path = CourseOption,
     workers: int = typer.Option(None, "--workers", "-w", help=T.both("help_workers")),
-    timeout: int = typer.Option(30, "--timeout", help=T.both("help_timeout")),
+    timeout: int = typer.Option(None, "--timeout", help=T.both("help_timeout")),
     force: bool = typer.Option(False, "--force", help=T.both("help_force")),
     no_sandbox: bool = typer.Option(False, "--no-sandbox", help=T.both("help_no_sandbox")),
+    confirm_no_sandbox: bool = typer.Option(False, "--confirm-no-sandbox", help=T.both("help_confirm_no_sandbox")),
     lang: str = LangOption,
 ) -> None:
     """Grade all submissions in parallel."""
+    import sys
+
     with user_errors(lang) as lang:
-        from ukm_tools.course.grade_run import run_grading
+        from ukm_tools.course.grade_run import infrastructure_error, run_grading
 
         path = course_path(course)
+        confirmed = confirm_no_sandbox
+        if no_sandbox:
+            from ukm_tools.errors import UkmError
+
+            err_console.print(f"[bold red]{UkmError('grading_unsandboxed_warning').message(lang)}[/]", highlight=False)
+            if not confirmed and sys.stdin.isatty():
+                confirmed = typer.confirm(T("confirm_no_sandbox", lang))
         report = run_grading(
-            path, assignment, workers=workers, cell_timeout=timeout, sandbox=not no_sandbox, force=force
+            path,
+            assignment,
+            workers=workers,
+            cell_timeout=timeout,
+            sandbox=not no_sandbox,
+            confirm_unsandboxed=confirmed,
+            force=force,
         )
-    _print_grade_report(report, lang)
+        problem = infrastructure_error(report)
+        if problem is None or problem.code != "grading_machine_failed":
+            _print_grade_report(report, lang)
+        if problem is not None:
+            raise problem
 
 
 def _print_grade_report(report, lang: str) -> None:
@@ -168,6 +190,12 @@ def _print_grade_report(report, lang: str) -> None:
     backup = getattr(report, "backup_path", None)
     if backup:
         say("backup", lang, path=backup)
+    stale = getattr(report, "stale_lock", None)
+    if stale is not None:
+        say("stale_lock", lang, holder=stale.describe(), since=stale.since_local())
+    for r in report.results:
+        if r.status.value == "attack":
+            err_console.print(T("attack", lang, student=r.student, reason=r.reason), highlight=False)
 
 
 @app.command("feedback", help=T.both("help_feedback"))
@@ -233,8 +261,10 @@ def formgrader_cmd(
     """Start nbgrader's formgrader on 127.0.0.1 for the manually graded cells."""
     with user_errors(lang) as lang:
         from ukm_tools.course.formgrader import formgrader_command
+        from ukm_tools.course.ops import db_url
 
         path = course_path(course)
+        db_url(path)  # a missing gradebook is an error here too, never silently re-created
         argv, url = formgrader_command(path, port)
     say("formgrader", lang, url=url)
     os.chdir(path)

@@ -187,6 +187,8 @@ def run_demo(
             # The demo grades only its own simulated notebooks; staff grading keeps the sandbox on.
             say("Catatan: bubblewrap tidak terpasang (make system-deps); demo menilai tanpa sandbox.")
             sandbox = False
+    if not sandbox:
+        say("Demo menilai TANPA sandbox: hanya notebook simulasi demo sendiri, tidak pernah notebook peserta.")
     course = ops.init_course(out / "kursus")
     roster = out / "peserta-demo.csv"
     shutil.copy2(roster_file or demo_roster_path(), roster)
@@ -196,8 +198,13 @@ def run_demo(
     result = DemoResult(out, course, roster)
     work = out / "peserta-laptop"
     spec = load_course(course)
+    # Unsandboxed only for the demo's own simulated notebooks (said above); staff grading never is.
     grade_kwargs: dict[str, Any] = dict(
-        workers=workers, cell_timeout=cell_timeout, sandbox=sandbox, plain=plain_progress
+        workers=workers,
+        cell_timeout=cell_timeout,
+        sandbox=sandbox,
+        confirm_unsandboxed=not sandbox,
+        plain=plain_progress,
     )
     if tests and spec.tests:
         _run_test(course, spec.tests.pre.name, participants, work, (0.35, None, (5, 21)), say, result, grade_kwargs)

@@ -20,7 +20,9 @@ from ukm_tools.errors import UkmError
 CONFIG_FILE = "nbgrader_config.py"
 # kunci-jawaban/: the pre/post tests' answer keys and the model answers of hand-graded questions,
 # beside source/ (never released).
-TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "source", "kunci-jawaban")
+TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "answer_keys.py", "source", "kunci-jawaban")
+#: Staff-only parts of a course (solutions, hidden tests, answer keys, model answers): private to the staff account.
+PRIVATE_MODES = {"source": 0o700, "answer_keys.py": 0o600, "kunci-jawaban": 0o700}
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it
@@ -47,7 +49,8 @@ def template_dir(explicit: str | Path | None = None) -> Path:
 
 
 def init_course(target: str | Path, template: str | Path | None = None) -> Path:
-    """A new course folder from the template (nbgrader_config.py, course.yml, source/)."""
+    """A new course folder from the template (nbgrader_config.py, course.yml, answer_keys.py, source/)
+    and its empty gradebook: the only place a gradebook is ever created."""
     target = Path(target).resolve()
     src = template_dir(template)
     if target.exists() and any(target.iterdir()):
@@ -59,9 +62,16 @@ def init_course(target: str | Path, template: str | Path | None = None) -> Path:
             shutil.copytree(s, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         elif s.is_file():
             shutil.copy2(s, target / name)
+        if name in PRIVATE_MODES and (target / name).exists():
+            os.chmod(target / name, PRIVATE_MODES[name])
+    from nbgrader.coursedir import CourseDirectory
+
     from ukm_tools.course.config import load_course
+    from ukm_tools.course.grading.gradebook import create_gradebook
 
     load_course(target)
+    cfg = load_config(target)
+    create_gradebook(_gradebook_url(target, cfg), CourseDirectory(config=cfg).course_id or "default_course")
     return target
 
 
@@ -98,19 +108,38 @@ def _in_dir(path: Path) -> Iterator[None]:
 
 
 def api(course_dir: str | Path, **overrides):
-    """nbgrader's ``NbGraderAPI`` for the course, configured from its nbgrader_config.py."""
+    """nbgrader's ``NbGraderAPI`` for the course, configured from its nbgrader_config.py.
+
+    Raises ``gradebook_missing`` / ``gradebook_unwritable`` first: nbgrader would silently
+    create an empty gradebook in place of a missing one.
+    """
     ensure_tools_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    from ukm_tools.course.grading.gradebook import check_gradebook
+
     cfg = load_config(course_dir, **overrides)
+    check_gradebook(_gradebook_url(course_dir, cfg))
     coursedir = CourseDirectory(config=cfg)
     return NbGraderAPI(coursedir=coursedir, config=cfg)
 
 
 def db_url(course_dir: str | Path) -> str:
-    cfg = load_config(course_dir)
-    return cfg.CourseDirectory.db_url
+    """The course's gradebook URL, after checking the gradebook exists and can be written."""
+    from ukm_tools.course.grading.gradebook import check_gradebook
+
+    url = _gradebook_url(course_dir, load_config(course_dir))
+    check_gradebook(url)
+    return url
+
+
+def _gradebook_url(course_dir: str | Path, cfg) -> str:
+    """The configured gradebook URL, else nbgrader's default: ``gradebook.db`` in the course folder."""
+    from ukm_tools.course.grading.status import default_db_url
+
+    url = cfg.CourseDirectory.get("db_url", None)
+    return url if isinstance(url, str) and url else default_db_url(course_dir)
 
 
 def _check(result: dict, step: str, name: str) -> dict:
@@ -155,13 +184,28 @@ def release(course_dir: str | Path, assignment: str) -> Path:
     return out
 
 
-def collect(course_dir: str | Path, assignment: str) -> list[str]:
-    """Collect every submission from the exchange into submitted/; returns the student ids."""
+def collect(course_dir: str | Path, assignment: str):
+    """Collect every participant's newest submission from the exchange into submitted/.
+
+    Only regular files are copied, within the course's size and count limits, and identity
+    comes from the system user owning each inbound folder (:mod:`ukm_tools.course.intake`).
+    Returns a :class:`~ukm_tools.course.intake.CollectReport`: iterating it gives the
+    participants with a stored submission; it also lists skipped files and refused folders.
+    """
+    from ukm_tools.course import intake
+    from ukm_tools.course.participants import load_participants
+
     course_dir = check_course_dir(course_dir)
-    with _in_dir(course_dir):
-        a = api(course_dir)
-        _check(a.collect(assignment, update=True), "collect", assignment)
-        return sorted(a.get_submitted_students(assignment))
+    cfg = load_config(course_dir)
+    url = db_url(course_dir)
+    inbound = Path(cfg.Exchange.root) / cfg.CourseDirectory.course_id / "inbound"
+    if not inbound.is_dir():  # nothing handed in yet
+        return intake.CollectReport(assignment, students=intake.stored_students(course_dir, assignment))
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url, cfg.CourseDirectory.course_id) as gb:
+        roster = {s.id for s in gb.students} | set(load_participants(url))
+    return intake.collect(course_dir, assignment, inbound, roster, intake.Limits.from_config(cfg))
 
 
 def submit_as(course_dir: str | Path, assignment: str, student_id: str, work_dir: Path) -> None:

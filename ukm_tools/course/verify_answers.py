@@ -11,17 +11,24 @@ Registered in the course's nbgrader_config.py around nbgrader's ``Execute``::
 * :class:`VerifyAnswers` (after Execute, before SaveAutoGrades) runs in the grader
   process, outside the sandboxed kernel. For every test cell listed in
   :data:`ukm_tools.exercises.tugas.ASSIGNMENTS` it reads the answer records the cell
-  emitted (MIME :data:`ukm_tools.exercises.ANSWERS_MIME`), recomputes the expected
-  answers for ``resources['nbgrader']['student']`` — nbgrader's student id, never the
-  notebook's claim — from the roster in the gradebook and the domain core, and when an
-  answer is missing or wrong puts an error output *first* in that cell, so nbgrader's
-  own scoring gives the cell 0 (it stops at the first error or execute_result).
+  emitted (MIME :data:`ukm_tools.exercises.ANSWERS_MIME`; the hidden tests only record),
+  computes the expected answers for ``resources['nbgrader']['student']`` — nbgrader's
+  student id, never the notebook's claim — with the course's answer key
+  (``answer_keys.py`` in the course folder, loaded here by path: it is not part of the
+  package, so neither the sandbox nor a participant's server can import it) from the
+  roster in the gradebook, and when an answer is missing or wrong puts an error output
+  *first* in that cell, so nbgrader's own scoring gives the cell 0 (it stops at the first
+  error or execute_result).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from nbformat.v4 import new_output
@@ -30,11 +37,70 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ukm_tools.exercises import ANSWERS_MIME
-from ukm_tools.exercises.checks import verify
-from ukm_tools.exercises.params import PARAMS_FILE, params_document, product_for
-from ukm_tools.exercises.tugas import ASSIGNMENTS, expected_for
+from ukm_tools.exercises.checks import Expected, verify
+from ukm_tools.exercises.params import PARAMS_FILE, Product, params_document, product_for
+from ukm_tools.exercises.tugas import ASSIGNMENTS
 
 ERROR_NAME = "JawabanBelumTepat"
+ANSWER_KEYS_FILE = "answer_keys.py"
+
+AnswerKeys = Mapping[str, Callable[[str, Product], dict[str, Expected]]]
+
+
+class AnswerKeyError(RuntimeError):
+    """The course's answer key is missing or has no entry for an assignment (a course set-up problem)."""
+
+
+_LOADED: dict[Path, tuple[int, AnswerKeys]] = {}
+
+
+def load_answer_keys(path: str | Path) -> AnswerKeys:
+    """``KEYS`` of the answer-key file at ``path`` (loaded by path, never imported by name; cached per mtime)."""
+    path = Path(path).resolve()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise AnswerKeyError(f"answer key {path} not found: {exc.strerror}") from None
+    cached = _LOADED.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    name = f"_ukm_answer_keys_{abs(hash(path))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise AnswerKeyError(f"answer key {path} cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look modules up by name
+    spec.loader.exec_module(module)
+    keys = getattr(module, "KEYS", None)
+    if not isinstance(keys, Mapping):
+        raise AnswerKeyError(f"answer key {path} defines no KEYS mapping")
+    _LOADED[path] = (mtime, keys)
+    return keys
+
+
+def answer_keys_path(course_root: str | Path, configured: str = ANSWER_KEYS_FILE) -> Path:
+    path = Path(configured)
+    return path if path.is_absolute() else Path(course_root) / path
+
+
+def expected_answers(keys: AnswerKeys, assignment: str, student: str, product: Product) -> dict[str, Expected]:
+    """Every expected answer of ``assignment`` for one participant."""
+    if assignment not in keys:
+        raise AnswerKeyError(f"the answer key has no entry for assignment {assignment!r}")
+    return keys[assignment](student, product)
+
+
+def expected_for(keys: AnswerKeys, assignment: str, grade_id: str, student: str, product: Product) -> list[Expected]:
+    """The expected answers of one test cell for one participant."""
+    return pick(expected_answers(keys, assignment, student, product), assignment, grade_id)
+
+
+def pick(every: dict[str, Expected], assignment: str, grade_id: str) -> list[Expected]:
+    names = ASSIGNMENTS[assignment].questions[grade_id]
+    missing = [n for n in names if n not in every]
+    if missing:
+        raise AnswerKeyError(f"the answer key of {assignment!r} has no expected value for {', '.join(missing)}")
+    return [every[n] for n in names]
 
 
 def _product(resources: dict[str, Any], student: str):
@@ -82,10 +148,9 @@ def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any
     return found
 
 
-def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
+def judge_cell(cell, expected: list[Expected], assignment: str) -> list[str]:
     """Problems with one test cell's emitted answers (empty list: the answers are right)."""
     question = cell.metadata["nbgrader"]["grade_id"]
-    expected = expected_for(assignment, question, student, product)
     payloads = _answer_payloads(cell, assignment, question)
     if not payloads:
         return [
@@ -103,7 +168,13 @@ def judge_cell(cell, assignment: str, student: str, product) -> list[str]:
 
 
 class VerifyAnswers(NbGraderPreprocessor):
-    """Recompute expected answers outside the kernel; zero a test cell whose answers are wrong."""
+    """Decide recorded answers outside the kernel with the course's answer key; zero a cell whose answers are wrong."""
+
+    answer_keys = Unicode(
+        ANSWER_KEYS_FILE,
+        help="The course's answer-key file (relative to the course folder): a Python file defining KEYS, "
+        "{assignment: function(student_id, product) -> {answer name: Expected}}. Keep it out of participants' reach.",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         self._assignment = resources["nbgrader"]["assignment"]
@@ -111,7 +182,10 @@ class VerifyAnswers(NbGraderPreprocessor):
         self._product = None
         if self._assignment not in ASSIGNMENTS:
             return nb, resources
+        root = self.config.CourseDirectory.get("root", None) or os.getcwd()
+        keys = load_answer_keys(answer_keys_path(root, self.answer_keys))
         self._product = _product(resources, self._student)
+        self._expected = expected_answers(keys, self._assignment, self._student, self._product)
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
@@ -120,7 +194,8 @@ class VerifyAnswers(NbGraderPreprocessor):
         question = cell.metadata["nbgrader"].get("grade_id")
         if question not in ASSIGNMENTS[self._assignment].questions:
             return cell, resources
-        problems = judge_cell(cell, self._assignment, self._student, self._product)
+        expected = pick(self._expected, self._assignment, question)
+        problems = judge_cell(cell, expected, self._assignment)
         if problems:
             text = "\n".join(problems)
             self.log.info("%s/%s %s: answer rejected by the grader", self._student, self._assignment, question)

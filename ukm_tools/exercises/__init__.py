@@ -8,9 +8,11 @@ In a notebook::
     latihan.cek_bentuk(harga_exw, "money", "harga_exw")            # visible test: form only
     latihan.periksa("harga-incoterms", "cek_exw", globals())        # hidden test
 
-:func:`periksa` gives a friendly message in the kernel and emits the answers as a
-display output of type :data:`ANSWERS_MIME`; the grader recomputes the expected answers
-outside the kernel and decides (:mod:`ukm_tools.course.verify_answers`).
+:func:`periksa` only records the answers, as a display output of type
+:data:`ANSWERS_MIME`: the expected answers are the course's answer key, which the grader
+loads outside the kernel and nothing here can import; the grader decides and its verdict,
+in plain Indonesian, appears in the participant's feedback
+(:mod:`ukm_tools.course.verify_answers`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from ukm_tools.exercises.checks import MISSING, Expected, record, shape_problem, verify
 from ukm_tools.exercises.params import Product, current_identity, product_for, seeded_product
-from ukm_tools.exercises.tugas import ASSIGNMENTS, PersonalCase, case_for, expected_for
+from ukm_tools.exercises.tugas import ASSIGNMENTS, PersonalCase, case_for
 
 ANSWERS_MIME = "application/vnd.ukm.answers+json"
 
@@ -34,7 +36,6 @@ __all__ = [
     "case_for",
     "cek_bentuk",
     "current_identity",
-    "expected_for",
     "kasus_saya",
     "katalog_saya",
     "kesiapan_saya",
@@ -115,17 +116,8 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def periksa(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> None:
-    """Hidden test: record the answers for the grader, then say in plain words what is wrong."""
-    a = ASSIGNMENTS[assignment]
-    names = a.questions[grade_id]
+    """Hidden test: record the answers for the grader, which decides outside the kernel."""
+    names = ASSIGNMENTS[assignment].questions[grade_id]
     answers = {n: record(namespace.get(n, MISSING)) for n in names}
     _emit({"assignment": assignment, "question": grade_id, "answers": answers})
-    sid, product = current_identity()
-    problems = [
-        msg
-        for exp in expected_for(assignment, grade_id, sid, product)
-        if (msg := verify(answers[exp.name], exp)) is not None
-    ]
-    if problems:
-        raise JawabanBelumTepat("\n".join(problems))
-    print("✓ Jawaban benar.")
+    print("Jawaban tercatat; ketepatannya diperiksa oleh penilai.")

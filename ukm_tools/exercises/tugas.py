@@ -1,30 +1,27 @@
-"""The five course assignments: each question's answer names and expected answers.
+"""The five course assignments as participants see them: their personal cases and the answer names.
 
-Every assignment has at least one personal question. Expected answers come from the
-domain core (price build-up, insurance, exchange rates, L/C bank fees, export readiness,
-the e-Katalog government price, working capital and KUR interest) applied to
-:func:`case_for` — the participant's own product plus per-shipment costs seeded from
-their id — and to :func:`readiness_situation`, :func:`katalog_case` and
-:func:`financing_case`, whose remaining choices are seeded from the id too. The
-multiple-choice questions are the same for everyone.
+Every assignment has at least one personal question, built on :func:`case_for` — the
+participant's own product plus per-shipment costs seeded from their id — and on
+:func:`readiness_situation`, :func:`katalog_case` and :func:`financing_case`, whose remaining
+choices are seeded from the id too.
 
-A question is identified by the nbgrader ``grade_id`` of its test cell; the grader's
-preprocessor looks it up here.
+A question is identified by the nbgrader ``grade_id`` of its test cell; :data:`ASSIGNMENTS`
+says which answer variables each one records. The expected answers are NOT here: they are the
+course's answer key (``answer_keys.py`` in the course folder), which only the grader loads,
+outside the sandbox (:mod:`ukm_tools.course.verify_answers`). This module is importable in
+every participant's kernel and must stay free of answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ukm_tools.exercises.checks import Expected
 from ukm_tools.exercises.params import Product, Seed
-from ukm_tools.fx import RateSheet, load_rate_sheet, proceeds_to_idr, spread_cost
+from ukm_tools.fx import RateSheet, load_rate_sheet
 from ukm_tools.money import Money, format_money, format_percent
-from ukm_tools.payments import lc_cost, load_fee_schedule
 from ukm_tools.pricing import CostLine, PriceBuildUp, PricingInput, build_up
 
 if TYPE_CHECKING:
@@ -106,87 +103,6 @@ class Assignment:
 
     name: str
     questions: dict[str, tuple[str, ...]]  # grade_id -> answer variable names
-    expected: Callable[[str, Product], dict[str, Expected]]
-
-
-# --- harga-incoterms ------------------------------------------------------------------
-
-
-def _harga_expected(student_id: str, product: Product) -> dict[str, Expected]:
-    b = case_for(student_id, product).build_up("CIF")
-    return {
-        "harga_exw": Expected(
-            "harga_exw",
-            "money",
-            b.step("EXW").unit_idr,
-            "harga EXW per unit (Rp)",
-            "EXW = (HPP + kemasan) × (1 + markup%), dibulatkan ke rupiah.",
-        ),
-        "harga_fob": Expected(
-            "harga_fob",
-            "money",
-            b.step("FOB").unit_quote,
-            "harga FOB per unit (USD)",
-            "Biaya per kiriman sampai di atas kapal dibagi jumlah unit, lalu dikonversi dengan kurs beli.",
-        ),
-        "harga_cif": Expected(
-            "harga_cif",
-            "money",
-            b.step("CIF").unit_quote,
-            "harga CIF per unit (USD)",
-            "CIF = CFR + premi asuransi (110% pertanggungan); ongkos kapal USD memakai kurs jual.",
-        ),
-    }
-
-
-# --- pembayaran -----------------------------------------------------------------------
-
-
-def invoice_total(student_id: str, product: Product) -> Money:
-    """The participant's CIF shipment total in USD (the invoice the buyer pays)."""
-    return case_for(student_id, product).build_up("CIF").step("CIF").shipment_quote
-
-
-def net_after_lc(case: PersonalCase, invoice: Money) -> Money:
-    """Rupiah left from the invoice after the exporter's L/C bank fees (packaged fee schedule)."""
-    fees = lc_cost(invoice, load_fee_schedule()).total
-    return proceeds_to_idr(invoice - fees, case.rates).money.rounded()
-
-
-def _pembayaran_expected(student_id: str, product: Product) -> dict[str, Expected]:
-    case = case_for(student_id, product)
-    invoice = case.build_up("CIF").step("CIF").shipment_quote
-    return {
-        "rupiah_diterima": Expected(
-            "rupiah_diterima",
-            "money",
-            proceeds_to_idr(invoice, case.rates).money.rounded(),
-            "rupiah yang diterima (kurs beli bank)",
-            "Hasil ekspor dijual ke bank dengan kurs beli.",
-        ),
-        "selisih_kurs": Expected(
-            "selisih_kurs",
-            "money",
-            spread_cost(invoice, case.rates).rounded(),
-            "selisih terhadap kurs tengah (Rp)",
-            "Selisih = nilai USD × (kurs tengah − kurs beli).",
-        ),
-        "dana_bersih": Expected(
-            "dana_bersih",
-            "money",
-            net_after_lc(case, invoice),
-            "rupiah bersih setelah biaya bank L/C",
-            "Kurangi invoice USD dengan total biaya L/C bank (lc_cost), lalu jual sisanya ke bank dengan kurs beli.",
-        ),
-        "cara_bayar": Expected(
-            "cara_bayar",
-            "choice",
-            "b",
-            "cara pembayaran paling aman bagi eksportir baru",
-            "Pikirkan siapa yang menjamin pembayaran bila pembeli belum dikenal.",
-            ("a", "b", "c", "d"),
-        ),
-    }
 
 
 # --- syarat-ekspor (personal part: readiness) -------------------------------------------
@@ -201,28 +117,6 @@ def readiness_situation(student_id: str) -> dict[str, bool]:
     s = Seed(student_id, "readiness")
     return {
         r.code: s.choice((True, False)) for r in load_requirements().applicable(READINESS_PRODUCT, READINESS_MARKET)
-    }
-
-
-def _readiness_expected(student_id: str) -> dict[str, Expected]:
-    from ukm_tools.readiness import assess
-
-    a = assess(readiness_situation(student_id), READINESS_PRODUCT, READINESS_MARKET)
-    return {
-        "skor_kesiapan": Expected(
-            "skor_kesiapan",
-            "integer",
-            a.score,
-            "skor kesiapan ekspor (0-100)",
-            "Skor = bobot persyaratan yang sudah dipenuhi dibagi bobot semua persyaratan yang berlaku.",
-        ),
-        "hari_siap": Expected(
-            "hari_siap",
-            "integer",
-            a.ready_in_days,
-            "jumlah hari sampai siap ekspor",
-            "Langkah yang tidak saling menunggu boleh berjalan bersamaan.",
-        ),
     }
 
 
@@ -276,22 +170,6 @@ def katalog_case(student_id: str, product: Product) -> KatalogCase:
         delivery_per_order=Money(Decimal(s.steps(50_000, 400_000, 25_000)), "IDR"),
     )
     return KatalogCase(student_id, product, price)
-
-
-def _ekatalog_personal(student_id: str, product: Product) -> dict[str, Expected]:
-    from ukm_tools.katalog import government_price
-
-    g = government_price(katalog_case(student_id, product).price)
-    return {
-        "harga_pemerintah": Expected(
-            "harga_pemerintah",
-            "money",
-            g.unit_price,
-            "harga per unit di e-Katalog (Rp)",
-            "Harga + ongkos antar dibagi pesanan minimum, dibulatkan ke rupiah; bila PKP tambahkan PPN "
-            "(12% × DPP 11/12), juga dibulatkan ke rupiah.",
-        ),
-    }
 
 
 # --- pembiayaan (personal part: KUR interest on the order's working capital) -------------------
@@ -348,73 +226,10 @@ def financing_case(student_id: str, product: Product) -> FinancingCase:
     return FinancingCase(student_id, product, order, scheme)
 
 
-def _pembiayaan_personal(student_id: str, product: Product) -> dict[str, Expected]:
-    from ukm_tools.financing import cash_flow, finance_order
-
-    f = financing_case(student_id, product)
-    return {
-        "bunga_kur": Expected(
-            "bunga_kur",
-            "money",
-            finance_order(cash_flow(f.order), scheme=f.scheme).cost,
-            "total bunga KUR pesanan Anda (Rp)",
-            "Pinjam modal kerja puncak (dibulatkan ke atas) selama bulan-bulan uang tertahan (30 hari = 1 bulan); "
-            "bunga = jumlah bunga di tabel angsuran.",
-        ),
-    }
-
-
-# --- general assignments ----------------------------------------------------------------
-
-
-def _fixed(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
-    def expected(student_id: str, product: Product) -> dict[str, Expected]:
-        return {e.name: e for e in items}
-
-    return expected
-
-
-def _with_personal(
-    personal: Callable[[str, Product], dict[str, Expected]], *items: Expected
-) -> Callable[[str, Product], dict[str, Expected]]:
-    """The fixed multiple-choice answers plus the assignment's personal ones."""
-    fixed = _fixed(*items)
-
-    def expected(student_id: str, product: Product) -> dict[str, Expected]:
-        return {**fixed(student_id, product), **personal(student_id, product)}
-
-    return expected
-
-
-def _with_readiness(*items: Expected) -> Callable[[str, Product], dict[str, Expected]]:
-    return _with_personal(lambda student_id, product: _readiness_expected(student_id), *items)
-
-
-ABCD = ("a", "b", "c", "d")
-
 ASSIGNMENTS: dict[str, Assignment] = {
     "ekatalog": Assignment(
         "ekatalog",
         {"cek_syarat_daftar": ("jawaban_1",), "cek_ppn": ("jawaban_2",), "cek_harga_pemerintah": ("harga_pemerintah",)},
-        _with_personal(
-            _ekatalog_personal,
-            Expected(
-                "jawaban_1",
-                "choice",
-                "c",
-                "syarat mendaftar di e-katalog lokal",
-                "Ingat dokumen usaha dari OSS dan status pajak.",
-                ABCD,
-            ),
-            Expected(
-                "jawaban_2",
-                "choice",
-                "a",
-                "harga untuk pembeli pemerintah",
-                "Penawaran ke instansi harus jelas soal pajaknya.",
-                ABCD,
-            ),
-        ),
     ),
     "syarat-ekspor": Assignment(
         "syarat-ekspor",
@@ -425,37 +240,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "cek_skor": ("skor_kesiapan",),
             "cek_hari": ("hari_siap",),
         },
-        _with_readiness(
-            Expected(
-                "jawaban_1",
-                "choice",
-                "b",
-                "dokumen pemberitahuan ekspor ke Bea Cukai",
-                "Dokumen ini diajukan lewat CEISA sebelum barang masuk kawasan pabean.",
-                ABCD,
-            ),
-            Expected(
-                "jawaban_2",
-                "choice",
-                "d",
-                "form SKA untuk tarif preferensi ATIGA",
-                "ATIGA adalah perjanjian perdagangan barang ASEAN.",
-                ABCD,
-            ),
-            Expected(
-                "jawaban_3",
-                "choice",
-                "a",
-                "izin edar pangan olahan",
-                "Nomor MD diterbitkan oleh badan pengawas obat dan makanan.",
-                ABCD,
-            ),
-        ),
     ),
     "harga-incoterms": Assignment(
         "harga-incoterms",
         {"cek_exw": ("harga_exw",), "cek_fob": ("harga_fob",), "cek_cif": ("harga_cif",)},
-        _harga_expected,
     ),
     "pembayaran": Assignment(
         "pembayaran",
@@ -465,30 +253,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "cek_bersih": ("dana_bersih",),
             "cek_cara_bayar": ("cara_bayar",),
         },
-        _pembayaran_expected,
     ),
     "pembiayaan": Assignment(
         "pembiayaan",
         {"cek_kur": ("jawaban_1",), "cek_lpei": ("jawaban_2",), "cek_bunga_kur": ("bunga_kur",)},
-        _with_personal(
-            _pembiayaan_personal,
-            Expected(
-                "jawaban_1",
-                "choice",
-                "b",
-                "bunga KUR Mikro pada pinjaman pertama",
-                "Lihat Permenko 1/2023: Super Mikro 3%, Mikro dan Kecil lebih tinggi.",
-                ABCD,
-            ),
-            Expected(
-                "jawaban_2",
-                "choice",
-                "c",
-                "lembaga pembiayaan ekspor milik negara",
-                "Namanya juga Indonesia Eximbank.",
-                ABCD,
-            ),
-        ),
     ),
 }
 
@@ -499,10 +267,3 @@ def assignment(name: str) -> Assignment:
     if name not in ASSIGNMENTS:
         raise UkmError("unknown_choice", "assignment", name, sorted(ASSIGNMENTS))
     return ASSIGNMENTS[name]
-
-
-def expected_for(assignment_name: str, grade_id: str, student_id: str, product: Product) -> list[Expected]:
-    """The expected answers of one test cell for one participant."""
-    a = assignment(assignment_name)
-    all_expected = a.expected(student_id, product)
-    return [all_expected[name] for name in a.questions[grade_id]]

@@ -1,18 +1,20 @@
 """``grade_assignment``: grade every collected submission of an assignment on all cores.
 
-The coordinating process (this module) finds the submissions, skips the unchanged ones already
-settled, backs up the gradebook, and hands submissions one at a time to long-lived worker
-processes (:mod:`.worker`, forked from a fork server that imported nbgrader once). Only the
-coordinator writes the status table, so a ``kill -9`` leaves at most the in-flight
-submissions ``running``; the next run grades them again from scratch (nbgrader's
-``--force`` path replaces their autograded folder and updates their grade rows in place).
+The coordinating process (this module) takes the assignment's grading lock, finds the
+submissions, skips the unchanged ones already settled, backs up the gradebook, and hands
+submissions one at a time to long-lived worker processes (:mod:`.worker`, forked from a fork
+server that imported nbgrader once). Only the coordinator writes the status table, so a
+``kill -9`` leaves at most the in-flight submissions ``running``; the next run grades them
+again from scratch (nbgrader's ``--force`` path replaces their autograded folder and updates
+their grade rows in place). After every submission the coordinator checks what its grading
+changed in the gradebook (:mod:`.integrity`) and rolls back a submission that changed what it
+may not.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
-import tempfile
+import sqlite3
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -20,15 +22,28 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from ukm_tools.course.grading.backup import backup_gradebook, sqlite_path
+import sqlalchemy.exc
+from traitlets.config import Config
+
+from ukm_tools.course.grading import runtime
+from ukm_tools.course.grading.backup import backup_gradebook
 from ukm_tools.course.grading.checks import fingerprint
-from ukm_tools.course.grading.sandbox import SandboxLimits, clean_runtime, sandbox_available
+from ukm_tools.course.grading.gradebook import check_gradebook, guarded_url
+from ukm_tools.course.grading.integrity import Guard, Snapshot
+from ukm_tools.course.grading.lock import Holder, assignment_lock
+from ukm_tools.course.grading.sandbox import sandbox_available
+from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits, course_config, overrides
 from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, default_db_url, utcnow
 from ukm_tools.errors import UkmError
+from ukm_tools.messages import section
 
-#: A worker process that dies mid-submission (not the kernel: the grader itself) is retried
-#: this many times in total before the submission is recorded as ``error``.
-MAX_ATTEMPTS = 2
+T = section("course.grading.engine")
+
+
+#: Seconds to wait for a worker process to exit politely, then after SIGKILL.
+WORKER_EXIT_WAIT = 10
+#: Outcomes after which nbgrader may have written grades for the submission.
+_WROTE_GRADES = {Status.GRADED, Status.TIMEOUT, Status.TAMPERED_TEST_CELL, Status.MISSING_NOTEBOOK}
 
 
 @dataclass(frozen=True)
@@ -52,12 +67,44 @@ class GradingReport:
     backup_path: Path | None = None
     skipped: list[str] = field(default_factory=list)
     """Students whose unchanged, settled submission was not graded again (``force=False``)."""
+    stale_lock: Holder | None = None
+    """The holder of a lock left by a killed run, taken over by this one."""
 
     def counts(self) -> dict[Status, int]:
         return dict(Counter(r.status for r in self.results))
 
     def by_student(self) -> dict[str, SubmissionStatus]:
         return {r.student: r for r in self.results}
+
+    def graded_now(self) -> list[SubmissionStatus]:
+        """The submissions this run graded (not the skipped ones)."""
+        skipped = set(self.skipped)
+        return [r for r in self.results if r.student not in skipped]
+
+    def infrastructure(self) -> dict[str, list[str]]:
+        """Reason -> students of this run's submissions that failed because of the grading machine."""
+        found: dict[str, list[str]] = {}
+        for r in self.graded_now():
+            if r.status is Status.INFRA_ERROR:
+                found.setdefault(r.reason, []).append(r.student)
+        return found
+
+
+@dataclass(frozen=True)
+class GradingRequest:
+    """One run of the engine, as the coordinator's scheduling loop carries it."""
+
+    course_dir: Path
+    assignment: str
+    db_url: str
+    """The gradebook as workers and checks open it (SQLite: never creates the file)."""
+    sandbox: bool
+    overrides: Config
+    """This run's settings over the course's nbgrader_config.py (picklable: sent to workers)."""
+    workers: int
+    max_attempts: int
+    worker_start_timeout: float
+    runtime_root: Path
 
 
 def submission_folders(course_dir: Path, assignment: str, students: Iterable[str] | None = None) -> dict[str, Path]:
@@ -93,32 +140,8 @@ def _schedule(todo: list[str], previous: dict[str, SubmissionStatus], folders: d
 
 
 def default_workers(sandbox: bool = True) -> int:
-    """Two graders per core with warm sandboxed kernels, else one per core.
-
-    A warm-kernel grader spends about half of each submission waiting on its kernel (start-up
-    handshake, message round trips), so two per core keep the cores busy; measured on 2 cores:
-    4 workers beat 2 in every back-to-back run of 60 submissions.
-    """
-    cores = os.cpu_count() or 1
-    return 2 * cores if sandbox else cores
-
-
-def _tools_on_path() -> None:
-    """nbgrader shells out to ``alembic`` (from this venv's bin) when it touches a new gradebook."""
-    import sys
-
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
-    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
-
-
-def _runtime_root() -> str:
-    # ipc socket paths must stay under the 107-byte AF_UNIX limit.
-    base = tempfile.gettempdir()
-    if len(base) > 40:
-        base = "/tmp"
-    return tempfile.mkdtemp(prefix="ukm-grade-", dir=base)
+    """Worker processes when nothing is configured (see ``GradingEngine.workers``)."""
+    return GradingEngine().worker_count(sandbox)
 
 
 def _context():
@@ -133,10 +156,11 @@ def _context():
 class _Pool:
     """Long-lived worker processes driven over pipes; replaces a worker that dies."""
 
-    def __init__(self, ctx, settings, size: int) -> None:
+    def __init__(self, ctx, settings, size: int, start_timeout: float) -> None:
         from ukm_tools.course.grading.worker import worker_main
 
         self._ctx, self._settings, self._target = ctx, settings, worker_main
+        self._start_timeout = start_timeout
         self._next_id = 0
         self.workers: dict[int, tuple] = {}
         # Start them all, then wait: each spends seconds starting its sandboxed zygote.
@@ -159,17 +183,21 @@ class _Pool:
     def _wait_ready(self, wid: int) -> None:
         proc, conn = self.workers[wid]
         try:
-            kind, detail = conn.recv() if conn.poll(300) else ("fatal", "no answer within 300 s")
+            if conn.poll(self._start_timeout):
+                kind, detail = conn.recv()
+            else:
+                kind, detail = "fatal", (True, f"no answer within {self._start_timeout:g} s", "")
         except EOFError:
-            kind, detail = "fatal", f"exited with code {proc.exitcode}"
+            kind, detail = "fatal", (True, f"exited with code {proc.exitcode}", "")
         if kind != "ready":
             self.close()
-            raise UkmError("grading_worker_failed", value=str(detail).strip().splitlines()[-1][:300])
+            _infra, message, _trace = detail
+            raise UkmError("grading_worker_failed", value=str(message).strip().splitlines()[-1][:300])
 
     def replace(self, wid: int) -> None:
         proc, conn = self.workers.pop(wid)
         conn.close()
-        proc.join(timeout=5)
+        proc.join(timeout=WORKER_EXIT_WAIT)
         self._wait_ready(self._start())
 
     def close(self) -> None:
@@ -179,12 +207,41 @@ class _Pool:
             except (OSError, ValueError):
                 pass
         for proc, conn in self.workers.values():
-            proc.join(timeout=10)
+            proc.join(timeout=WORKER_EXIT_WAIT)
             if proc.is_alive():
                 proc.kill()
-                proc.join(timeout=5)
+                proc.join(timeout=WORKER_EXIT_WAIT)
             conn.close()
         self.workers.clear()
+
+
+def _check_course_setup(course_dir: Path, assignment: str, config: Config) -> None:
+    """An assignment whose hidden tests only record answers needs VerifyAnswers and an answer key.
+
+    Without them every recorded answer would pass: refuse to grade instead.
+    """
+    from ukm_tools.course.verify_answers import AnswerKeyError, VerifyAnswers, answer_keys_path, load_answer_keys
+    from ukm_tools.exercises.tugas import ASSIGNMENTS
+
+    if assignment not in ASSIGNMENTS:
+        return
+    configured = config.Autograde.get("autograde_preprocessors", None) or []
+    names = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}" for p in configured]
+    if not any(n.rsplit(".", 1)[-1] == VerifyAnswers.__name__ for n in names):
+        raise UkmError(
+            "grading_course_setup",
+            "assignment",
+            assignment,
+            detail=T.msg("setup_no_verify_answers"),
+        )
+    try:
+        keys = load_answer_keys(answer_keys_path(course_dir, VerifyAnswers(config=config).answer_keys))
+        if assignment not in keys:
+            raise AnswerKeyError(f"the answer key has no entry for {assignment!r}")
+    except AnswerKeyError as exc:
+        raise UkmError(
+            "grading_course_setup", "assignment", assignment, detail=T.msg("setup_answer_key", error=str(exc))
+        ) from None
 
 
 def grade_assignment(
@@ -192,53 +249,99 @@ def grade_assignment(
     assignment: str,
     *,
     workers: int | None = None,
-    cell_timeout: int = 30,
+    cell_timeout: int | None = None,
     sandbox: bool = True,
     db_url: str | None = None,
     students: Iterable[str] | None = None,
     force: bool = False,
     on_progress: Callable[[ProgressEvent], None] | None = None,
-    limits: SandboxLimits | None = None,
+    config: Config | None = None,
+    confirm_unsandboxed: bool = False,
 ) -> GradingReport:
     """Autograde every collected submission of ``assignment`` with nbgrader, in parallel.
 
     Args:
         course_dir: nbgrader course folder (``nbgrader_config.py``, ``source/``, ``release/``,
-            ``submitted/``...). Its ``nbgrader_config.py`` is loaded, so course preprocessors apply.
+            ``submitted/``...). Its ``nbgrader_config.py`` is loaded, so course preprocessors and
+            the engine's settings (:mod:`.settings`) apply.
         assignment: assignment id.
-        workers: grader processes (default :func:`default_workers`: two per core with the
-            sandbox's warm kernels, one per core without).
-        cell_timeout: seconds a cell may run (nbgrader's ``Execute.timeout``).
-        sandbox: run kernels in bubblewrap (leave on except to compare against plain nbgrader).
-        db_url: gradebook SQLAlchemy URL (default ``sqlite:///<course_dir>/gradebook.db``).
+        workers: grader processes for this run (default: ``GradingEngine.workers``).
+        cell_timeout: seconds a cell may run in this run (default: the course's ``Execute.timeout``).
+        sandbox: run kernels in bubblewrap. Without it a notebook runs with the grader's rights;
+            refused unless ``confirm_unsandboxed`` (trusted notebooks only, graded one at a time).
+        db_url: gradebook SQLAlchemy URL (default ``sqlite:///<course_dir>/gradebook.db``); it
+            must exist (only ``ukm init`` creates one).
         students: only these students (default: everyone with a submitted folder).
         force: grade again even unchanged submissions whose status is settled.
         on_progress: called with a :class:`ProgressEvent` at the start and after each submission.
-        limits: kernel resource limits (sandbox only).
+        config: further configuration for this run, merged over the course's (traitlets Config).
+        confirm_unsandboxed: the caller accepts the risk of ``sandbox=False``.
 
     Returns:
         A :class:`GradingReport`; every submission considered has a final status in it and in
         the ``ukm_grading_status`` table.
 
+    Raises:
+        UkmError: the gradebook is missing or unwritable, the assignment is being graded by
+            another run, the course cannot be graded safely, or the grading machine failed
+            (each said once, Indonesian first).
+
     Workers come from a multiprocessing fork server, so a script calling this needs the usual
     ``if __name__ == "__main__":`` guard (console scripts and pytest have it).
-    With the sandbox's warm kernels a notebook's working folder is a per-worker scratch copy of
-    its autograded folder: files a notebook writes while being graded are discarded.
     """
+    from ukm_tools.course.environment import ensure_tools_on_path
+
     started = time.monotonic()
     course_dir = Path(course_dir).resolve()
     db_url = db_url or default_db_url(course_dir)
-    db_file = sqlite_path(db_url)
-    if db_file is not None and not db_file.is_file():
-        raise UkmError("grading_no_gradebook", value=str(db_file))
+    check_gradebook(db_url)
+    if not sandbox and not confirm_unsandboxed:
+        raise UkmError("grading_unsandboxed_refused")
     if sandbox and not sandbox_available():
         raise UkmError("grading_no_sandbox")
-    _tools_on_path()
+    ensure_tools_on_path()
+    run_overrides = overrides(workers=workers, cell_timeout=cell_timeout, extra=config)
+    cfg = course_config(course_dir, run_overrides)
+    engine = GradingEngine(config=cfg)
+    if sandbox:
+        SandboxLimits(config=cfg).check()
+    _check_course_setup(course_dir, assignment, cfg)
+    with assignment_lock(course_dir, assignment) as stale:
+        root = runtime.new_runtime_root()
+        request = GradingRequest(
+            course_dir=course_dir,
+            assignment=assignment,
+            db_url=guarded_url(db_url),
+            sandbox=sandbox,
+            overrides=run_overrides,
+            workers=engine.worker_count(sandbox),
+            max_attempts=engine.max_attempts,
+            worker_start_timeout=engine.worker_start_timeout,
+            runtime_root=root,
+        )
+        try:
+            report = _grade(request, students, force, on_progress)
+        except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as exc:
+            check_gradebook(db_url)  # the gradebook's own message when it is the gradebook
+            raise UkmError("grading_machine_failed", "assignment", assignment, detail=_describe(exc)) from None
+        finally:
+            runtime.remove(root)
+    report.elapsed_s = time.monotonic() - started
+    report.stale_lock = stale
+    return report
 
-    folders = submission_folders(course_dir, assignment, students)
-    store = StatusStore(db_url)
+
+def _describe(exc: BaseException) -> str:
+    from ukm_tools.course.grading.worker import describe_infrastructure
+
+    return describe_infrastructure(exc)
+
+
+def _grade(request: GradingRequest, students, force: bool, on_progress) -> GradingReport:
+    folders = submission_folders(request.course_dir, request.assignment, students)
+    store = StatusStore(request.db_url)
     try:
-        previous = {s.student: s for s in store.all(assignment)}
+        previous = {s.student: s for s in store.all(request.assignment)}
         todo, skipped = [], []
         for student, folder in folders.items():
             prev = previous.get(student)
@@ -246,55 +349,52 @@ def grade_assignment(
                 skipped.append(student)
             else:
                 todo.append(student)
-        backup = backup_gradebook(db_url) if todo else None
+        backup = backup_gradebook(request.db_url) if todo else None
         todo = _schedule(todo, previous, folders)
         results: dict[str, SubmissionStatus] = {s: previous[s] for s in skipped}
-        pending = {}
+        pending = []
         for student in todo:
             prev = previous.get(student)
-            base = SubmissionStatus(assignment, student, Status.PENDING, attempts=prev.attempts if prev else 0)
-            pending[student] = base
-        for row in store.mark_pending(list(pending.values())):
+            pending.append(
+                SubmissionStatus(request.assignment, student, Status.PENDING, attempts=prev.attempts if prev else 0)
+            )
+        for row in store.mark_pending(pending):
             results[row.student] = row
         if todo:
-            _run(
-                store,
-                course_dir,
-                db_url,
-                assignment,
-                todo,
-                results,
-                workers,
-                cell_timeout,
-                sandbox,
-                limits,
-                on_progress,
-            )
+            _run(request, store, todo, results, on_progress)
         elif on_progress:
             on_progress(ProgressEvent(0, 0, {}, None))
     finally:
         store.close()
     ordered = [results[s] for s in sorted(results)]
-    return GradingReport(assignment, ordered, time.monotonic() - started, backup, sorted(skipped))
+    return GradingReport(request.assignment, ordered, 0.0, backup, sorted(skipped))
 
 
-def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_timeout, sandbox, limits, on_progress):
+def _run(
+    request: GradingRequest,
+    store: StatusStore,
+    todo: list[str],
+    results: dict[str, SubmissionStatus],
+    on_progress: Callable[[ProgressEvent], None] | None,
+) -> None:
     from ukm_tools.course.grading.worker import WorkerSettings
 
-    size = max(1, min(workers or default_workers(sandbox), len(todo)))
-    runtime_root = _runtime_root()
+    size = max(1, min(request.workers, len(todo)))
     settings = WorkerSettings(
-        course_dir=str(course_dir),
-        db_url=db_url,
-        cell_timeout=int(cell_timeout),
-        sandbox=sandbox,
-        limits=limits or SandboxLimits(),
-        runtime_root=runtime_root,
+        course_dir=str(request.course_dir),
+        db_url=request.db_url,
+        overrides=request.overrides,
+        sandbox=request.sandbox,
+        runtime_root=str(request.runtime_root),
     )
+    # Without the sandbox a kernel can write the gradebook: compare all of it around each submission.
+    guard = Guard(request.db_url, whole=not request.sandbox)
     queue = deque(todo)
     total, done = len(todo), 0
     busy: dict[int, SubmissionStatus] = {}
+    before: dict[str, Snapshot] = {}
     counts: Counter = Counter()
+    unusable: str | None = None
 
     def emit(last=None):
         if on_progress:
@@ -302,11 +402,11 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
             on_progress(ProgressEvent(total, done, dict(counts), last, running))
 
     emit()
-    pool = _Pool(_context(), settings, size)
+    pool = _Pool(_context(), settings, size, request.worker_start_timeout)
     try:
-        while queue or busy:
+        while (queue and unusable is None) or busy:
             for wid, (_proc, conn) in list(pool.workers.items()):
-                if wid not in busy and queue:
+                if wid not in busy and queue and unusable is None:
                     student = queue.popleft()
                     row = replace(
                         results[student],
@@ -317,8 +417,9 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                         attempts=results[student].attempts + 1,
                     )
                     store.put(row)
+                    before[student] = guard.take(request.assignment, student)
                     results[student] = busy[wid] = row
-                    conn.send((assignment, student))
+                    conn.send((request.assignment, student))
             by_handle = {}
             for wid in busy:
                 proc, conn = pool.workers[wid]
@@ -340,12 +441,17 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                     # The grader process itself died (not the kernel): retry on a fresh worker.
                     code = proc.exitcode
                     pool.replace(wid)
-                    if row.attempts < MAX_ATTEMPTS:
+                    if row.attempts < request.max_attempts:
                         queue.appendleft(row.student)
                         continue
                     final = replace(
                         row, status=Status.ERROR, reason=f"grader process died (exit code {code})", finished_at=utcnow()
                     )
+                elif outcome.gradebook_unusable:
+                    # No submission can be graded: stop handing out more; this one stays pending.
+                    unusable = outcome.reason
+                    results[row.student] = replace(row, status=Status.PENDING, reason="waiting for a grader")
+                    continue
                 else:
                     final = replace(
                         row,
@@ -356,6 +462,7 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                         fingerprint=outcome.fingerprint,
                         finished_at=utcnow(),
                     )
+                    final = _verified(guard, before.pop(row.student), final, request.sandbox)
                 store.put(final)
                 results[row.student] = final
                 done += 1
@@ -363,4 +470,16 @@ def _run(store, course_dir, db_url, assignment, todo, results, workers, cell_tim
                 emit(final)
     finally:
         pool.close()
-        clean_runtime(Path(runtime_root))
+    if unusable is not None:
+        raise OSError(unusable)
+
+
+def _verified(guard: Guard, before: Snapshot, final: SubmissionStatus, sandbox: bool) -> SubmissionStatus:
+    """``final``, or an ``attack`` status when grading it changed what it may not (then rolled back)."""
+    if sandbox and final.status not in _WROTE_GRADES:
+        return final  # nbgrader wrote nothing, and no kernel can reach the gradebook
+    problems = guard.check(before, final.assignment, final.student)
+    if not problems:
+        return final
+    reason = "rolled back: " + "; ".join(problems)
+    return replace(final, status=Status.ATTACK, reason=reason[:2000], score=None, max_score=None)

@@ -1,17 +1,28 @@
-"""The grading kernel: a ``python3`` kernelspec whose argv is a bubblewrap wrapper script.
+"""The grading sandbox: bubblewrap around each worker's zygote and the kernels it forks.
 
-nbgrader starts each submission's kernel in ``autograded/<student>/<assignment>`` with the
-grader's rights, so plain nbgrader lets a notebook rewrite the gradebook, print the solutions,
-change other submissions or leave processes behind (see stack-notes). Here every kernel runs in
-bubblewrap: it sees read-only /usr, the Python installation, the venv and the ukm_tools
-package, and exactly two writable folders — the submission's own working folder and the
-worker's private runtime folder (connection file + ipc sockets). No network (``--unshare-all``),
-uid 65534, no capabilities, a cleared environment, resource limits through ``prlimit``, and a
-PID namespace, so no process outlives the kernel.
+nbgrader starts each submission's kernel with the grader's rights, so plain nbgrader (0.9.6,
+tried here with hostile notebooks) lets a notebook rewrite the gradebook, print the solutions,
+change other submissions or leave a process behind that edits the gradebook after grading.
+Here every kernel runs inside bubblewrap (:mod:`.provisioner` starts it): no network, IPC,
+PID or user sharing (``--unshare-all``), uid 65534 with no capabilities, a cleared environment,
+resource limits through ``prlimit`` and a PID namespace, so no process outlives its kernel.
 
-Kernels talk to the grader over ZMQ ``ipc`` sockets with an absolute path in the worker's
-runtime folder. That is needed once the network is unshared, and it also removes the TCP port
-races that made concurrent plain ``nbgrader autograde`` processes lose kernels.
+What a kernel sees (the whole mount table):
+
+- read-only: ``/`` (an empty tmpfs), /usr, a few harmless /etc files, /dev (null, zero,
+  random...), the Python installation, the venv and the ``ukm_tools`` package — never the
+  repository, the course folder, the gradebook or the answer keys;
+- ``/stage`` read-only: the host's copy of the submission being graded;
+- ``/scratch``: a size-limited tmpfs holding /tmp, HOME and the working folder (a copy of
+  /stage made inside the sandbox), and a size-limited ``/dev/shm``; both are counted in the
+  kernel's memory (:class:`~.settings.SandboxLimits`);
+- ``/run/ukm`` writable: one fresh folder per kernel, named at random and created by the host
+  before the kernel starts, holding only its connection file and its ipc sockets; the host
+  removes it afterwards and never writes anywhere a kernel can.
+
+Kernels talk to the grader over ZMQ ``ipc`` sockets in that folder: needed once the network is
+unshared, and it also removes the TCP port races that made concurrent ``nbgrader autograde``
+processes lose kernels.
 """
 
 from __future__ import annotations
@@ -19,30 +30,36 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ukm_tools
+from ukm_tools.course.grading.settings import SandboxLimits
 
 BWRAP = "/usr/bin/bwrap"
 PRLIMIT = "/usr/bin/prlimit"
 
+#: Paths inside the sandbox.
+STAGE = "/stage"
+RUN = "/run/ukm"
+SCRATCH = "/scratch"
+BOX = f"{SCRATCH}/box"
+TMP = f"{SCRATCH}/tmp"
+HOME = f"{SCRATCH}/home"
 
-@dataclass(frozen=True)
-class SandboxLimits:
-    """Resource limits applied to every grading kernel (``prlimit``)."""
-
-    memory_bytes: int = 2 * 1024**3
-    """Address space (``--as``); a memory bomb gets MemoryError or dies, nothing else does."""
-    cpu_seconds: int = 600
-    """Total CPU time of the kernel process (``--cpu``), a backstop behind the cell timeout."""
-    extra_processes: int = 256
-    """Tasks allowed above the user's current count (``--nproc`` is per real uid)."""
-    file_bytes: int = 200 * 1024**2
-    """Largest file the kernel may write (``--fsize``)."""
+#: Environment of every sandboxed process (the rest is cleared).
+SANDBOX_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "HOME": HOME,
+    "LANG": "C.UTF-8",
+    "MPLBACKEND": "Agg",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "NBGRADER_EXECUTION": "autograde",
+}
 
 
 def sandbox_available() -> bool:
@@ -50,7 +67,7 @@ def sandbox_available() -> bool:
 
 
 def _readonly_roots() -> list[str]:
-    """Folders the kernel needs to read: Python install, venv, ukm_tools (not the repo)."""
+    """Folders the kernel needs to read: Python install, venv, ukm_tools (not the repository)."""
     roots = {sys.base_prefix, sys.prefix, str(Path(ukm_tools.__file__).resolve().parent)}
     roots = {str(Path(r).resolve()) for r in roots}
     # /usr is bound whole; drop roots inside it and roots nested in other roots.
@@ -64,11 +81,10 @@ def _readonly_roots() -> list[str]:
     return kept
 
 
-def bwrap_base_args() -> list[str]:
-    """bubblewrap options shared by every grading sandbox (no working folder, no command).
+def bwrap_args(limits: SandboxLimits, stage: Path, run: Path) -> list[str]:
+    """bubblewrap's command line (up to ``--``) for one worker's sandbox.
 
-    Read-only system and Python, an empty private /tmp, no network/IPC/PID/user sharing,
-    no nested user namespaces, uid 65534 with no capabilities, a cleared environment.
+    ``stage`` (host) is bound read-only at :data:`STAGE`, ``run`` (host) writable at :data:`RUN`.
     """
     args = [
         BWRAP,
@@ -101,106 +117,69 @@ def bwrap_base_args() -> list[str]:
     for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives", "/etc/fonts", "/etc/mime.types"):
         if os.path.exists(path):  # harmless system files: loader cache, time zone, fonts
             args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    # Every RAM-backed writable place has a size, counted in the kernel's memory budget.
+    args += ["--perms", "1777", "--size", str(int(limits.shm_bytes)), "--tmpfs", "/dev/shm"]
+    args += ["--perms", "0755", "--size", str(int(limits.scratch_bytes)), "--tmpfs", SCRATCH]
+    args += ["--perms", "1777", "--dir", TMP, "--symlink", TMP, "/tmp"]
     for root in _readonly_roots():
         args += ["--ro-bind", root, root]
-    args += ["--clearenv"]
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": "/tmp/home",
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "NBGRADER_EXECUTION": "autograde",
-    }
-    for key, value in env.items():
+    args += ["--ro-bind", str(stage), STAGE, "--bind", str(run), RUN]
+    # The root and /dev are tmpfs bwrap made writable for itself: nothing may be written there.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
+    args += ["--chdir", SCRATCH, "--clearenv"]
+    for key, value in SANDBOX_ENV.items():
         args += ["--setenv", key, value]
     return args
 
 
-_WRAPPER = r"""#!/bin/bash
-# Generated by ukm_tools.course.grading.sandbox: one grading kernel inside bubblewrap.
-# argv: <connection_file> [kernel args...]; the working folder is the submission's folder.
-set -eu
-rundir=@RUNDIR@
-work="$(pwd -P)"
-# Only the folder the grader announced may be bound writable (never a parent of the course).
-if [ -z "${UKM_SANDBOX_WORKDIR:-}" ] || [ "$work" != "$UKM_SANDBOX_WORKDIR" ]; then
-  echo "ukm sandbox: refusing to run in $work (expected ${UKM_SANDBOX_WORKDIR:-unset})" >&2
-  exit 97
-fi
-# The connection file may be anywhere (jupyter picks a temp file); the kernel gets a private
-# copy in the worker's run folder, the only other folder it can see.
-conn="$rundir/conn-$$.json"
-cp "$1" "$conn"
-shift
-# nbgrader interrupts a timed-out cell by SIGINT to the process group; bwrap must survive it
-# (the kernel installs its own handler), so ignore INT here before exec.
-trap "" INT
-# RLIMIT_NPROC counts every task of the real uid, so allow a margin above today's count.
-used=$(ps -L -U "$(id -u)" -o lwp= 2>/dev/null | wc -l)
-nproc=$(( used + @EXTRA_PROCS@ ))
-exec @BASE@ \
-  --perms 0700 --dir /tmp/home \
-  --bind "$rundir" "$rundir" --bind "$work" "$work" --chdir "$work" \
-  --setenv UKM_STUDENT_ID "${UKM_STUDENT_ID:-}" \
-  -- @PRLIMIT@ --as=@AS@ --cpu=@CPU@ --nproc=$nproc --fsize=@FSIZE@ \
-  @PYTHON@ -m ipykernel_launcher -f "$conn" "$@" >"$rundir/kernel.log" 2>&1
+def prlimit_args(limits: SandboxLimits, nproc: int, cpu_seconds: int) -> list[str]:
+    """``prlimit`` in front of the sandboxed process: address space, CPU, tasks, file size."""
+    return [
+        PRLIMIT,
+        f"--as={int(limits.address_space_bytes)}",
+        f"--cpu={int(cpu_seconds)}",
+        f"--nproc={int(nproc)}",
+        f"--fsize={int(limits.file_bytes)}",
+    ]
+
+
+_REFUSE = r"""#!/bin/sh
+# Generated by ukm_tools.course.grading.sandbox: sandboxed kernels are forked by the ukm-zygote
+# provisioner (named in kernel.json); a kernel started from this argv would run unsandboxed.
+echo "ukm sandbox: kernels of this kernelspec start only through the ukm-zygote provisioner" >&2
+exit 97
 """
 
-_PLAIN_WRAPPER = r"""#!/bin/bash
-# Generated by ukm_tools.course.grading.sandbox: an unsandboxed grading kernel (sandbox=False).
+_PLAIN = r"""#!/bin/sh
+# Generated by ukm_tools.course.grading.sandbox: an UNSANDBOXED grading kernel (--no-sandbox).
 set -eu
 conn="$1"; shift
 exec @PYTHON@ -m ipykernel_launcher -f "$conn" "$@" >>"$(dirname "$conn")/kernel.log" 2>&1
 """
 
 
-def write_kernelspec(
-    root: Path, run_dir: Path, *, sandbox: bool = True, limits: SandboxLimits | None = None, warm: bool = False
-) -> Path:
-    """Create ``root/kernels/python3`` (a kernelspec dir for JUPYTER_PATH) and its wrapper.
+def write_kernelspec(root: Path, *, sandbox: bool = True) -> Path:
+    """Create ``root/kernels/python3`` (a kernelspec folder for JUPYTER_PATH); returns ``root``.
 
-    ``run_dir`` is the worker's private folder for connection files and ipc sockets (set
-    ``KernelManager.ip`` inside it); it is bound writable into every kernel of that worker.
-    With ``warm`` (sandbox only) the kernelspec names the ``ukm-zygote`` provisioner: kernels
-    are forked by a sandboxed zygote (:mod:`.provisioner`) instead of started by the wrapper.
-    Returns the folder to put first on ``JUPYTER_PATH``.
+    With ``sandbox`` the kernelspec names the ``ukm-zygote`` provisioner (entry point in
+    pyproject): kernels are forked by the worker's sandboxed zygote (:mod:`.provisioner`) and its
+    argv only refuses to run. Without, argv starts a plain kernel with the grader's rights.
     """
-    limits = limits or SandboxLimits()
     root = Path(root)
     kernel_dir = root / "kernels" / "python3"
     kernel_dir.mkdir(parents=True, exist_ok=True)
     wrapper = root / ("ukm-sandbox-kernel" if sandbox else "ukm-plain-kernel")
-    if sandbox:
-        text = (
-            _WRAPPER.replace("@BASE@", " ".join(shlex.quote(a) for a in bwrap_base_args()))
-            .replace("@RUNDIR@", shlex.quote(str(Path(run_dir).resolve())))
-            .replace("@PRLIMIT@", PRLIMIT)
-            .replace("@EXTRA_PROCS@", str(int(limits.extra_processes)))
-            .replace("@AS@", str(int(limits.memory_bytes)))
-            .replace("@CPU@", str(int(limits.cpu_seconds)))
-            .replace("@FSIZE@", str(int(limits.file_bytes)))
-        )
-    else:
-        text = _PLAIN_WRAPPER
-    wrapper.write_text(text.replace("@PYTHON@", shlex.quote(sys.executable)))
+    wrapper.write_text(_REFUSE if sandbox else _PLAIN.replace("@PYTHON@", shlex.quote(sys.executable)))
     wrapper.chmod(0o755)
     spec: dict[str, Any] = {
         "argv": [str(wrapper), "{connection_file}"],
-        "display_name": "Python 3 (ukm grading sandbox)" if sandbox else "Python 3 (ukm grading)",
+        "display_name": "Python 3 (ukm grading sandbox)" if sandbox else "Python 3 (ukm grading, NO sandbox)",
         "language": "python",
         "interrupt_mode": "signal",
         "metadata": {"debugger": False},
     }
-    if sandbox and warm:
+    if sandbox:
         spec["metadata"]["kernel_provisioner"] = {"provisioner_name": "ukm-zygote", "config": {}}
     (kernel_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     return root
-
-
-def clean_runtime(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

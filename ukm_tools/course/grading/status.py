@@ -28,6 +28,12 @@ class Status(enum.StrEnum):
     MISSING_NOTEBOOK = "missing_notebook"
     KERNEL_DIED = "kernel_died"
     TAMPERED_TEST_CELL = "tampered_test_cell"
+    ATTACK = "attack"
+    """The grading changed what no submission may change (a score outside 0..max, another participant's
+    rows): rolled back for this submission, the reason says what was found."""
+    INFRA_ERROR = "infra_error"
+    """The grading machine failed (disk full, a limit of the grader itself, missing kernel, gradebook
+    unusable): never the participant's fault, graded again on the next run."""
     ERROR = "error"
 
     def __str__(self) -> str:  # so f-strings and CSV exports show "graded", not "Status.GRADED"
@@ -39,10 +45,17 @@ class Status(enum.StrEnum):
 
 
 #: Final statuses that describe the submission itself; rerunning gives the same answer, so a
-#: rerun without ``force`` skips them while the submission is unchanged. ``error`` and
-#: ``kernel_died`` may be transient and are always retried.
+#: rerun without ``force`` skips them while the submission is unchanged. ``error``,
+#: ``kernel_died`` and ``infra_error`` may be transient and are always retried.
 SETTLED = frozenset(
-    {Status.GRADED, Status.TIMEOUT, Status.CORRUPT_NOTEBOOK, Status.MISSING_NOTEBOOK, Status.TAMPERED_TEST_CELL}
+    {
+        Status.GRADED,
+        Status.TIMEOUT,
+        Status.CORRUPT_NOTEBOOK,
+        Status.MISSING_NOTEBOOK,
+        Status.TAMPERED_TEST_CELL,
+        Status.ATTACK,
+    }
 )
 #: Final statuses other than a clean grade: staff should look at these submissions.
 NEEDS_ATTENTION = frozenset(s for s in Status if not s.in_progress and s is not Status.GRADED)
@@ -105,8 +118,11 @@ class StatusStore:
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
-        connect_args = {"timeout": 60} if db_url.startswith("sqlite") else {}
-        self._engine = sa.create_engine(db_url, connect_args=connect_args)
+        if db_url.startswith("sqlite"):
+            # No pool: a gradebook deleted mid-run fails the next write instead of going to the lost file.
+            self._engine = sa.create_engine(db_url, connect_args={"timeout": 60}, poolclass=sa.pool.NullPool)
+        else:
+            self._engine = sa.create_engine(db_url)
         _metadata.create_all(self._engine, checkfirst=True)
 
     def close(self) -> None:

@@ -1,34 +1,47 @@
-"""One grader: runs nbgrader's own Autograde converter for one submission at a time.
+"""One grading worker process: nbgrader's ``Autograde`` run on one submission at a time.
 
-A worker process imports nbgrader once, loads the course's ``nbgrader_config.py`` (so the
-course's preprocessors and options apply), points Jupyter at the sandboxed ``python3``
-kernelspec and a private runtime folder, then grades submissions sent by the coordinator.
-Scores therefore come from nbgrader's pipeline unchanged; this module only adds the checks
-and the log reading that turn nbgrader's silent failures into a named status.
+A worker imports nbgrader once, loads the course's ``nbgrader_config.py`` with this run's
+overrides (so the course's preprocessors and settings apply), points Jupyter at the sandboxed
+``python3`` kernelspec and its private runtime folder, then grades submissions sent by the
+coordinator. Scores come from nbgrader's pipeline unchanged. The status comes from structured
+results only: the exception that failed a submission (kept by :class:`RecordingAutograde`,
+where nbgrader would only log it) and the outputs of the autograded notebook.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ukm_tools.course.grading.checks import Findings, fingerprint, inspect_submission
-from ukm_tools.course.grading.sandbox import SandboxLimits, write_kernelspec
+from ukm_tools.course.grading.gradebook import check_gradebook
+from ukm_tools.course.grading.sandbox import write_kernelspec
+from ukm_tools.course.grading.settings import SandboxLimits, cell_timeout, course_config
 from ukm_tools.course.grading.status import Status
+from ukm_tools.errors import UkmError
 
 # Importing nbgrader's converters is the slow part of a grader (~5 CPU-s); done at import so
 # a fork server can preload it once for all workers.
 os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
 import nbformat  # noqa: E402
+import sqlalchemy.exc  # noqa: E402
+from jupyter_client.kernelspec import NoSuchKernel  # noqa: E402
+from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.coursedir import CourseDirectory  # noqa: E402
+from nbgrader.preprocessors.execute import UnresponsiveKernelError  # noqa: E402
 from traitlets.config import Config  # noqa: E402
-from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
+
+#: OS errors of the grading machine itself, never of a notebook (which runs in its sandbox).
+INFRA_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EIO}
+)
 
 
 @dataclass(frozen=True)
@@ -37,14 +50,11 @@ class WorkerSettings:
 
     course_dir: str
     db_url: str
-    cell_timeout: int = 30
-    sandbox: bool = True
-    limits: SandboxLimits = field(default_factory=SandboxLimits)
-    runtime_root: str = "/tmp"
-    warm: bool = True
-    """Fork kernels from a sandboxed zygote (sandbox only); else start each kernel afresh."""
-    preload: tuple[str, ...] = ("numpy", "pandas")
-    """Modules the zygote imports once for all kernels."""
+    """The gradebook URL as workers open it (SQLite: never creates the file)."""
+    overrides: Config
+    """This run's settings (CLI flags / API arguments), merged over the course's nbgrader_config.py."""
+    sandbox: bool
+    runtime_root: str
 
 
 @dataclass
@@ -58,81 +68,102 @@ class Outcome:
     score: float | None = None
     max_score: float | None = None
     fingerprint: str = ""
+    gradebook_unusable: bool = False
+    """The gradebook is missing or unwritable: no submission can be graded, the run stops."""
 
 
-class _ListHandler(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def text(self, level: int = logging.WARNING) -> str:
-        lines = []
-        for rec in self.records:
-            if rec.levelno >= level:
-                try:
-                    lines.append(rec.getMessage())
-                except Exception:  # a malformed log call must not lose the outcome
-                    lines.append(str(rec.msg))
-        return "\n".join(lines)
-
-
-def load_course_config(course_dir: Path, db_url: str, cell_timeout: int) -> Config:
-    """The course's ``nbgrader_config.py`` plus the settings the engine depends on."""
-    config = Config()
-    if (course_dir / "nbgrader_config.py").is_file():
-        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
-    overrides = Config()
-    overrides.CourseDirectory.root = str(course_dir)
-    overrides.CourseDirectory.db_url = db_url
+def grading_config(course_dir: Path, db_url: str, overrides: Config) -> Config:
+    """The course's configuration plus the settings the engine depends on (these always win)."""
+    config = course_config(course_dir, overrides)
+    engine = Config()
+    engine.CourseDirectory.root = str(course_dir)
+    engine.CourseDirectory.db_url = db_url
     # A deleted test cell must be put back, not scored 0 silently.
-    overrides.OverwriteCells.add_missing_cells = True
-    overrides.Execute.timeout = int(cell_timeout)
-    overrides.Execute.interrupt_on_timeout = True
+    engine.OverwriteCells.add_missing_cells = True
+    engine.Execute.interrupt_on_timeout = True
     # The kernel's state is thrown away after grading: kill it instead of a polite shutdown.
-    overrides.Execute.shutdown_kernel = "immediate"
+    engine.Execute.shutdown_kernel = "immediate"
     # Always the engine's kernelspec, whatever the notebook's metadata names.
-    overrides.Execute.kernel_name = "python3"
-    overrides.Autograde.create_student = True
-    config.merge(overrides)
+    engine.Execute.kernel_name = "python3"
+    engine.Autograde.create_student = True
+    config.merge(engine)
     return config
 
 
-class _SchemaCheckedOnce:
-    """Stands in for the ``jsonschema`` module inside nbgrader's metadata validator.
+class RecordingAutograde(Autograde):
+    """nbgrader's ``Autograde`` that keeps the exception which failed a submission.
 
-    nbgrader validates every cell's metadata with ``jsonschema.validate``, which re-checks the
-    (fixed) schema itself on each call: about a fifth of a grader's CPU per submission. This
-    keeps one validator per schema; the checks and the errors raised are the same.
+    nbgrader catches it, logs the traceback and raises a generic ``NbGraderException``; the
+    worker needs its type (dead kernel, timeout, disk full...) to name the status.
     """
 
-    def __init__(self, module) -> None:
-        self._module = module
-        self._validators: dict[int, tuple] = {}
+    failure: BaseException | None = None
 
-    def __getattr__(self, name):
-        return getattr(self._module, name)
+    def _keep(self, exc: BaseException) -> None:
+        if self.failure is None:
+            self.failure = exc
 
-    def validate(self, instance, schema, *args, **kwargs):
-        if args or kwargs:
-            return self._module.validate(instance, schema, *args, **kwargs)
-        cached = self._validators.get(id(schema))
-        if cached is None or cached[0] is not schema:
-            cls = self._module.validators.validator_for(schema)
-            cls.check_schema(schema)
-            cached = self._validators[id(schema)] = (schema, cls(schema))
-        error = self._module.exceptions.best_match(cached[1].iter_errors(instance))
-        if error is not None:
-            raise error
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        try:
+            super().init_assignment(assignment_id, student_id)
+        except Exception as exc:
+            self._keep(exc)
+            raise
+
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        try:
+            super().convert_single_notebook(notebook_filename)
+        except Exception as exc:
+            self._keep(exc)
+            raise
+
+    def set_permissions(self, assignment_id: str, student_id: str) -> None:
+        try:
+            super().set_permissions(assignment_id, student_id)
+        except Exception as exc:
+            self._keep(exc)
+            raise
 
 
-def _speed_up_metadata_validation() -> None:
-    from nbgrader.nbgraderformat import common
+def is_infrastructure(exc: BaseException) -> bool:
+    """True when ``exc`` is the grading machine's failure, not the submission's."""
+    from ukm_tools.course.grading.provisioner import ZygoteError
+    from ukm_tools.course.verify_answers import AnswerKeyError
 
-    if not isinstance(common.jsonschema, _SchemaCheckedOnce):
-        common.jsonschema = _SchemaCheckedOnce(common.jsonschema)
+    if isinstance(
+        exc, (ZygoteError, AnswerKeyError, NoSuchKernel, sqlalchemy.exc.OperationalError, sqlalchemy.exc.DatabaseError)
+    ):
+        return True
+    if isinstance(exc, OSError) and exc.errno in INFRA_ERRNOS:
+        return True
+    # A kernel that never answered its first message: an overloaded or broken machine.
+    return isinstance(exc, RuntimeError) and "didn't respond in time" in str(exc)
+
+
+def describe_infrastructure(exc: BaseException) -> str:
+    """A short reason without file names, so one failure shared by many submissions reads the same."""
+    from ukm_tools.course.grading.provisioner import ZygoteError
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"{exc.strerror} ({errno.errorcode.get(exc.errno, exc.errno)})"
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        return f"gradebook database: {str(exc.orig).splitlines()[0] if exc.orig else exc.__class__.__name__}"
+    if isinstance(exc, NoSuchKernel):
+        return "the grading kernelspec python3 was not found"
+    if isinstance(exc, ZygoteError):
+        return f"grading sandbox: {str(exc).splitlines()[0][:200]}"
+    return f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}".rstrip(": ")
+
+
+def classify_failure(exc: BaseException, timeout: int) -> tuple[Status, str]:
+    """Status and reason for a submission whose autograde raised ``exc``."""
+    if isinstance(exc, DeadKernelError) or (isinstance(exc, RuntimeError) and "Kernel died" in str(exc)):
+        return Status.KERNEL_DIED, "the kernel died while running the notebook (crash or memory limit)"
+    if isinstance(exc, (UnresponsiveKernelError, CellTimeoutError)):
+        return Status.TIMEOUT, f"a cell ran longer than {timeout} s and the kernel could not be interrupted"
+    if is_infrastructure(exc):
+        return Status.INFRA_ERROR, f"grading machine: {describe_infrastructure(exc)}"
+    return Status.ERROR, f"nbgrader autograde failed: {exc.__class__.__name__}: {exc}".strip()
 
 
 class Grader:
@@ -140,31 +171,27 @@ class Grader:
 
     def __init__(self, settings: WorkerSettings, worker_id: int) -> None:
         self.settings = settings
-        _speed_up_metadata_validation()
         self.course_dir = Path(settings.course_dir).resolve()
         self.runtime = Path(settings.runtime_root) / f"worker-{worker_id}"
-        self.runtime.mkdir(parents=True, exist_ok=True)
-        # Connection files and ipc sockets: the only grader folder a kernel can see.
-        self.kernel_run = self.runtime / "run"
-        self.kernel_run.mkdir(exist_ok=True)
-        self.warm = settings.sandbox and settings.warm
-        kernels = write_kernelspec(
-            self.runtime / "jupyter", self.kernel_run, sandbox=settings.sandbox, limits=settings.limits, warm=self.warm
-        )
+        self.runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.config = grading_config(self.course_dir, settings.db_url, settings.overrides)
+        self.timeout = cell_timeout(self.config)
+        kernels = write_kernelspec(self.runtime / "jupyter", sandbox=settings.sandbox)
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(kernels), os.environ.get("JUPYTER_PATH", "")]).rstrip(
             os.pathsep
         )
-        os.environ["JUPYTER_RUNTIME_DIR"] = str(self.kernel_run)
-        self.config = load_course_config(self.course_dir, settings.db_url, settings.cell_timeout)
+        # jupyter_client's own connection files: host only, never visible to a kernel.
+        connections = self.runtime / "connections"
+        connections.mkdir(mode=0o700, exist_ok=True)
+        os.environ["JUPYTER_RUNTIME_DIR"] = str(connections)
         self.config.KernelManager.transport = "ipc"
-        self.config.KernelManager.ip = str(self.kernel_run / "kernel")
+        self.config.KernelManager.ip = str(connections / "kernel")
         self.config.AsyncKernelManager.client_class = "ukm_tools.course.grading.provisioner.PromptKernelClient"
-        if self.warm:
+        if settings.sandbox:
             from ukm_tools.course.grading import provisioner
 
-            zygote = provisioner.configure(self.runtime / "zygote", settings.limits, tuple(settings.preload))
-            zygote.start()
-            self.config.KernelManager.ip = str(zygote.run / "kernel")
+            limits = SandboxLimits(config=self.config)
+            provisioner.configure(self.runtime / "sandbox", limits).start()
         self.coursedir = CourseDirectory(config=self.config)
         self._notebooks: dict[str, list[str]] = {}
 
@@ -179,8 +206,16 @@ class Grader:
 
     def grade(self, assignment: str, student: str) -> Outcome:
         try:
+            check_gradebook(self.settings.db_url)
+        except UkmError as exc:
+            return Outcome(assignment, student, Status.INFRA_ERROR, exc.message("en"), gradebook_unusable=True)
+        try:
             return self._grade(assignment, student)
         except Exception as exc:  # never let one submission take the worker down
+            if is_infrastructure(exc):
+                return Outcome(
+                    assignment, student, Status.INFRA_ERROR, f"grading machine: {describe_infrastructure(exc)}"
+                )
             return Outcome(assignment, student, Status.ERROR, f"grader error: {exc.__class__.__name__}: {exc}"[:2000])
 
     def _grade(self, assignment: str, student: str) -> Outcome:
@@ -209,10 +244,8 @@ class Grader:
             reason = f"expected {', '.join(findings.missing)}; found {found}"
             return Outcome(assignment, student, Status.MISSING_NOTEBOOK, reason, fingerprint=stamp)
 
-        handler = _ListHandler()
         log = logging.getLogger(f"ukm.grading.{os.getpid()}")
-        log.handlers[:] = [handler]
-        log.setLevel(logging.INFO)
+        log.handlers[:] = [logging.NullHandler()]
         log.propagate = False
         self.coursedir.assignment_id = assignment
         self.coursedir.student_id = student
@@ -220,29 +253,27 @@ class Grader:
         os.environ["UKM_SANDBOX_WORKDIR"] = str(
             self._path(self.coursedir.autograded_directory, student, assignment).resolve()
         )
-        failure = None
+        app = RecordingAutograde(coursedir=self.coursedir, config=self.config, log=log)
+        app.force = True
+        app.create_student = True
         try:
-            app = Autograde(coursedir=self.coursedir, config=self.config, log=log)
-            app.force = True
-            app.create_student = True
             app.start()
         except Exception as exc:
-            failure = exc
+            app._keep(exc)
         finally:
             os.environ.pop("UKM_STUDENT_ID", None)
             os.environ.pop("UKM_SANDBOX_WORKDIR", None)
-        text = handler.text(logging.WARNING)
-        return self._classify(assignment, student, stamp, findings, failure, text)
+        if app.failure is not None:
+            status, reason = classify_failure(app.failure, self.timeout)
+            return Outcome(assignment, student, status, reason[:2000], fingerprint=stamp)
+        return self._graded(assignment, student, stamp, findings)
 
     def _failed_cells(self, assignment: str, student: str, ename: str) -> list[str]:
         """Cells of the autograded notebooks whose output shows the error ``ename``."""
         folder = self._path(self.coursedir.autograded_directory, student, assignment)
         cells = []
         for path in sorted(folder.glob("*.ipynb")):
-            try:
-                nb = nbformat.read(str(path), as_version=4)
-            except Exception:
-                continue
+            nb = nbformat.read(str(path), as_version=4)
             for index, cell in enumerate(nb.cells):
                 for out in cell.get("outputs", []):
                     if out.get("output_type") == "error" and out.get("ename") == ename:
@@ -259,38 +290,15 @@ class Grader:
                 return None, None
             return float(sub.score), float(sub.max_score)
 
-    def _classify(self, assignment, student, stamp, findings: Findings, failure, log_text: str) -> Outcome:
-        if failure is not None:
-            lowered = log_text.lower()
-            if "deadkernelerror" in lowered or "kernel died" in lowered:
-                status, reason = (
-                    Status.KERNEL_DIED,
-                    "the kernel died while running the notebook (crash or memory limit)",
-                )
-            elif "unresponsive" in lowered:
-                status, reason = Status.TIMEOUT, "the kernel stopped responding and could not be interrupted"
-            elif "timeout waiting" in lowered or "timed out" in lowered:
-                status, reason = (
-                    Status.TIMEOUT,
-                    f"a cell ran longer than {self.settings.cell_timeout} s and grading failed",
-                )
-            else:
-                last = [line for line in log_text.strip().splitlines() if line.strip()]
-                detail = next((line for line in reversed(last) if "Error" in line or "Exception" in line), "")
-                status, reason = Status.ERROR, f"nbgrader autograde failed: {detail or failure}"
-            return Outcome(assignment, student, status, reason[:2000], fingerprint=stamp)
-
+    def _graded(self, assignment: str, student: str, stamp: str, findings: Findings) -> Outcome:
         score, max_score = self._score(assignment, student)
         notes = []
         status = Status.GRADED
-        timeouts = (
-            self._failed_cells(assignment, student, "CellTimeoutError") if "timeout waiting" in log_text.lower() else []
-        )
+        # nbgrader's Execute puts this error output in a cell it stopped at the timeout.
+        timeouts = self._failed_cells(assignment, student, "CellTimeoutError")
         if timeouts:
             status = Status.TIMEOUT
-            notes.append(
-                f"stopped after {self.settings.cell_timeout} s in {', '.join(timeouts)}; later cells still ran"
-            )
+            notes.append(f"stopped after {self.timeout} s in {', '.join(timeouts)}; later cells still ran")
         if findings.tampered:
             status = Status.TIMEOUT if status is Status.TIMEOUT else Status.TAMPERED_TEST_CELL
             notes.append("; ".join(findings.tampered) + " (restored from the release before grading)")
@@ -321,7 +329,9 @@ def worker_main(conn, settings: WorkerSettings, worker_id: int) -> None:
     try:
         grader = Grader(settings, worker_id)
     except Exception as exc:
-        conn.send(("fatal", f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc()}"))
+        infra = is_infrastructure(exc) or isinstance(exc, UkmError)
+        detail = exc.message("en") if isinstance(exc, UkmError) else f"{exc.__class__.__name__}: {exc}"
+        conn.send(("fatal", (infra, detail, traceback.format_exc())))
         return
     conn.send(("ready", None))
     while True:

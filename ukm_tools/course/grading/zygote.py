@@ -2,23 +2,26 @@
 
 Starting an ipykernel and importing pandas is two thirds of grading's CPU. The zygote imports
 them once, then for each request forks a child that becomes an ipykernel (no exec), so a kernel
-is ready in a fraction of the time. Safety rules (stack-notes pitfalls and the sandbox design):
+is ready in a fraction of the time. Safety rules (what broke when a fork-based kernel was tried
+with nbgrader 0.9.6 and ipykernel on this stack, and the sandbox design in :mod:`.sandbox`):
 
-- The zygote lives in the same sandbox its kernels do (started by :mod:`.provisioner` through
-  bubblewrap): it can only see /usr, the Python install, the venv, ukm_tools, the worker's
-  scratch folder ``/box`` and run folder ``/run/ukm``. It never holds the gradebook or
-  solutions; its memory is what every kernel inherits.
-- One kernel at a time. When it exits, the zygote kills every other process of the sandbox
-  (``kill(-1, SIGKILL)`` reaches everything in its PID namespace but itself and bwrap's init)
-  and wipes ``/tmp``, so nothing of one participant's kernel survives into the next.
+- The zygote lives in the same sandbox its kernels do: it sees only what they see. It never
+  holds the gradebook, solutions or answer keys; its memory is what every kernel inherits.
+- It serves exactly one client, the worker that started it: after accepting that connection it
+  removes its socket, so no kernel can talk to it and the worker never opens a path a kernel
+  could have replaced.
+- One kernel at a time. Before each kernel the scratch tmpfs is emptied and the working folder
+  refilled from the read-only ``/stage``; when the kernel exits the zygote kills every other
+  process of the sandbox (``kill(-1, SIGKILL)`` reaches everything in its PID namespace but
+  itself and bwrap's init) and empties the scratch again, so nothing of one participant's
+  kernel survives into the next.
 - The zygote is not dumpable (no ptrace or /proc/pid/mem from its kernels). A kernel that
   kills or stops it takes only the sandbox down; the worker notices and starts a new one.
 - No zmq context, thread or event loop exists before a fork (checked); children close
   inherited descriptors, reset signals, ``setsid()`` and reseed random generators.
 
-Protocol on ``/run/ukm/zygote.sock``: one JSON line ``{"conn": path, "argv": [...], "env": {...}}``
-per connection; replies ``{"pid": inner_pid}`` then, after the kernel and the sweep,
-``{"exited": code}``.
+Protocol on the one connection: a JSON line ``{"conn": path, "argv": [...], "env": {...}}`` per
+kernel; replies ``{"pid": inner_pid}`` then, after the kernel and the sweep, ``{"exited": code}``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import socket
 import sys
 import threading
 import time
+
+from ukm_tools.course.grading.sandbox import BOX, HOME, SCRATCH, STAGE, TMP
 
 #: What a fresh ipykernel imports (measured with ``sorted(sys.modules)`` in a kernel).
 KERNEL_MODULES = [
@@ -77,9 +82,6 @@ KERNEL_MODULES = [
     "pure_eval",
 ]
 
-BOX = "/box"
-RUN = "/run/ukm"
-SCRATCH = "/tmp"
 PR_SET_DUMPABLE = 4
 
 
@@ -108,10 +110,9 @@ def _check_fork_safe() -> None:
         raise RuntimeError("a zmq context exists before fork")
 
 
-def _fresh_scratch() -> dict[str, str]:
-    """Empty /tmp and make this kernel's HOME, TMPDIR and config folders."""
-    for name in os.listdir(SCRATCH):
-        path = os.path.join(SCRATCH, name)
+def _empty(folder: str) -> None:
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -119,15 +120,30 @@ def _fresh_scratch() -> dict[str, str]:
                 os.unlink(path)
             except OSError:
                 pass
-    env = {
-        "HOME": f"{SCRATCH}/home",
-        "TMPDIR": f"{SCRATCH}/tmp",
-        "IPYTHONDIR": f"{SCRATCH}/home/.ipython",
-        "MPLCONFIGDIR": f"{SCRATCH}/home/.matplotlib",
+
+
+def _fresh_scratch(stage: bool) -> dict[str, str]:
+    """Empty the scratch tmpfs and /dev/shm, make /tmp, HOME and the working folder afresh.
+
+    Everything under /scratch goes (a kernel may have replaced a folder by a link); with
+    ``stage`` the working folder is refilled from /stage. Returns the kernel's HOME, TMPDIR
+    and config folders.
+    """
+    _empty(SCRATCH)
+    _empty("/dev/shm")
+    os.mkdir(TMP, 0o1777)
+    os.chmod(TMP, 0o1777)  # mkdir applies the umask
+    os.mkdir(HOME, 0o700)
+    if stage:
+        shutil.copytree(STAGE, BOX, symlinks=True)
+    else:
+        os.mkdir(BOX, 0o700)
+    return {
+        "HOME": HOME,
+        "TMPDIR": "/tmp",
+        "IPYTHONDIR": f"{HOME}/.ipython",
+        "MPLCONFIGDIR": f"{HOME}/.matplotlib",
     }
-    for key in ("HOME", "TMPDIR"):
-        os.makedirs(env[key], mode=0o700, exist_ok=True)
-    return env
 
 
 def _sweep() -> None:
@@ -198,29 +214,33 @@ def serve(sock_path: str, extra_modules: list[str], cpu_seconds: int = 600) -> N
         pass
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sock_path)
-    listener.listen(4)
+    listener.listen(1)
     print("zygote: ready", file=sys.stderr, flush=True)
+    # One client: the worker that started this sandbox. Nothing else can connect afterwards.
+    conn, _ = listener.accept()
+    listener.close()
+    os.unlink(sock_path)
+    reader = conn.makefile("rb")
     while True:
-        conn, _ = listener.accept()
+        line = reader.readline(1 << 16)
+        if not line:
+            return  # the worker closed the connection: the sandbox ends
         try:
-            line = conn.makefile("rb").readline(1 << 16)
             request = json.loads(line)
-            env = dict(base, **_fresh_scratch())
+            env = dict(base, **_fresh_scratch(stage=True))
             _check_fork_safe()
             pid = os.fork()
             if pid == 0:
-                listener.detach()
-                conn.detach()
+                conn.detach()  # the child closes every inherited descriptor itself
                 _become_kernel(request, env, cpu_seconds)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
             _, status = os.waitpid(pid, 0)
             _sweep()
-            _fresh_scratch()
+            _fresh_scratch(stage=False)
             conn.sendall(json.dumps({"exited": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
         except (OSError, ValueError) as exc:
             print(f"zygote: request failed: {exc}", file=sys.stderr, flush=True)
-        finally:
-            conn.close()
+            return  # the worker sees the connection close and starts a fresh sandbox
 
 
 if __name__ == "__main__":

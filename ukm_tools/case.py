@@ -575,7 +575,7 @@ def _lower_bound(loc: tuple[Any, ...], root: type[BaseModel]) -> Any:
     return 0
 
 
-def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
+def fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     """The keys a mapping at ``loc`` (a pydantic location inside ``root``) may hold."""
     model: Any = root
     for part in loc:
@@ -624,7 +624,7 @@ def problems_from_pydantic(err: ValidationError, root: type[BaseModel]) -> list[
             value = None
         elif code == "unknown_field":
             value = e["loc"][-1]
-            allowed = _fields_at(tuple(e["loc"][:-1]), root)
+            allowed = fields_at(tuple(e["loc"][:-1]), root)
         elif code == "unknown_choice":
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         elif e["type"] == "less_than_equal":  # a bounded field: name its whole range

@@ -174,6 +174,8 @@ def test_reimport_into_a_course_with_submissions_shows_the_changes_and_needs_upd
     course.mkdir()
     url = f"sqlite:///{course / 'gradebook.db'}"
     (course / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.db_url = {url!r}\n")
+    with Gradebook(url):  # the gradebook `ukm init` makes (only it creates one)
+        pass
     first = _csv(tmp_path, f"{HEADER}\nsiti;Siti Aminah;;;Sirup kasturi;18.500;1.500;200\n", name="a.csv")
     r = _reimport(course, first)
     assert r.exit_code == 0, r.output

@@ -64,7 +64,8 @@ class SyntheticCourse:
         self.db_path = self.course / "gradebook.db"
         names = [a.name for a in self.spec.assignments()] + [t.name for t in self.spec.test_specs()]
         self.cells = {a: source_cells(self.course, a) for a in names}
-        if not self.db_path.exists():  # a copy of a built course keeps its gradebook (see ``copy``)
+        # `ukm init` creates an empty gradebook; a copy of a built course keeps its filled one (see ``copy``).
+        if not self._has_assignments():
             self._create_gradebook()
         with self._db() as db:
             self.cell_ids = {
@@ -90,7 +91,7 @@ class SyntheticCourse:
         engine = sa.create_engine(self.db_url)
         Base.metadata.create_all(engine)
         with Session(engine) as db:
-            db.add(Course(id=self.spec.course_id))
+            db.merge(Course(id=self.spec.course_id))
             for a, cells in self.cells.items():
                 assignment = Assignment(name=a, course_id=self.spec.course_id)
                 notebook = Notebook(name=a, assignment=assignment)
@@ -106,6 +107,13 @@ class SyntheticCourse:
 
         shutil.copytree(self.course, dest)
         return SyntheticCourse(dest)
+
+    def _has_assignments(self) -> bool:
+        if not self.db_path.exists():
+            return False
+        with self._db() as db:
+            table = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='assignment'").fetchone()
+            return bool(table) and bool(db.execute("SELECT 1 FROM assignment LIMIT 1").fetchone())
 
     def _db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.db_path)

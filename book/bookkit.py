@@ -14,6 +14,7 @@ import html
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt  # noqa: E402  (the kernel's inline backend shows figures as PNG)
 from IPython.display import HTML, display  # noqa: E402
@@ -103,6 +104,12 @@ def number(value, places: int | None = None) -> str:
 def money(m: Money) -> str:
     """Indonesian display of an amount (Rp1.234.567, US$ 1.234,56)."""
     return format_money(m, "id")
+
+
+def unit_price(quote: Any, step: Any, *, idr: bool = False) -> str:
+    """A build-up step's unit price as the invoice states it: with the decimals its quantity
+    needs, so that unit price x quantity is the shipment total shown (US$ 21,52015 x 200 = 4.304,03)."""
+    return str(quote.unit_text(step, "id", idr=idr))
 
 
 def table(

@@ -12,3 +12,10 @@ if "UKM_KEYS_DIR" not in os.environ:
 
     os.environ["UKM_KEYS_DIR"] = tempfile.mkdtemp(prefix="ukm-test-keys-")
     atexit.register(shutil.rmtree, os.environ["UKM_KEYS_DIR"], True)
+
+from hypothesis import settings  # noqa: E402
+
+# Hypothesis' per-example deadline (200 ms) fails property tests on a busy 2-core CI machine
+# without saying anything about the code; pytest-timeout still bounds every test.
+settings.register_profile("ukm", deadline=None)
+settings.load_profile("ukm")

@@ -29,7 +29,7 @@ from ukm_tools.case import Case, KatalogTerms, OrderPlan, PaymentPlan, Readiness
 from ukm_tools.fx import RateKind, RateSheet
 from ukm_tools.incoterms import SEA_MODES
 from ukm_tools.messages import Msg, section
-from ukm_tools.money import Money
+from ukm_tools.money import Money, format_money
 from ukm_tools.pricing import PriceBuildUp
 
 # Cost items the buyer pays after the goods arrive (its own landed cost, not in a CIF price).
@@ -43,6 +43,11 @@ class KeyFigure:
 
     label: Msg  # its name, in either language (``label["id"]``)
     value: Money | int
+    places: int | None = None  # a unit price's decimals (what its quantity needs); None: the currency's
+
+    def text(self, lang: str = "id") -> str:
+        """The figure as every material shows it (a unit price with all its decimals)."""
+        return str(self.value) if isinstance(self.value, int) else format_money(self.value, lang, self.places)
 
 
 class CaseStudy:
@@ -264,6 +269,8 @@ class CaseStudy:
         u = self.unit
         cif, fob = self.quote(), self.quote("FOB")
         loan = self.loan()
+        # unit prices as the invoice states them: x quantity = the shipment total shown
+        places = {"exw_unit_idr": cif.unit_decimals_idr, "fob_unit": fob.unit_decimals, "cif_unit": cif.unit_decimals}
         values: dict[str, tuple[Money | int, dict[str, object]]] = {
             "exw_unit_idr": (cif.step("EXW").unit_idr, {"unit": u}),
             "fob_unit": (fob.final.unit_quote, {"unit": u}),
@@ -280,7 +287,10 @@ class CaseStudy:
             "katalog_price_pkp": (self.katalog_offer(True).unit_price, {"unit": u}),
             "landed_saving": (self.landed.saving, {}),
         }
-        return {name: KeyFigure(T.msg(f"fig_{name}", **params), value) for name, (value, params) in values.items()}
+        return {
+            name: KeyFigure(T.msg(f"fig_{name}", **params), value, places.get(name))
+            for name, (value, params) in values.items()
+        }
 
 
 def pieces(case: Case, units: int) -> int:

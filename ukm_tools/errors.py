@@ -13,9 +13,10 @@ with :func:`owned` on its public functions, so helpers shared by many modules
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -36,6 +37,7 @@ class Problem:
     allowed: Any = None
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     owner: str | None = None  # the catalogue section that labels ``field`` (None: common labels)
+    file: str | None = None  # the file the problem is in: ``field`` is then the key path as written there
 
     def message(self, lang: str = "id", view: Section | None = None) -> str:
         from ukm_tools.messages import render_problem
@@ -104,6 +106,17 @@ def owned(owner: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorate
+
+
+@contextlib.contextmanager
+def in_file(name: str) -> Iterator[None]:
+    """Problems raised inside are marked as being in file ``name``: their fields are then shown
+    as the key paths written in it (``unit_costs.hpp``), with the label beside them."""
+    try:
+        yield
+    except UkmError as e:
+        e.problems = [p if p.file else dataclasses.replace(p, file=name) for p in e.problems]
+        raise
 
 
 def prefixed(err: UkmError, prefix: str) -> UkmError:

@@ -31,6 +31,7 @@ from ukm_tools.errors import Problem, UkmError, owned
 from ukm_tools.messages import Msg, section
 from ukm_tools.money import IDR, Money, RateValue
 from ukm_tools.payments import DraftDiscount, PaymentTerms, load_payment_methods
+from ukm_tools.plausibility import default_bands
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
     import pandas as pd
@@ -254,8 +255,9 @@ def order_from_quote(
 
     Order value: ``order_value`` when given — what the exporter actually receives, e.g. the
     invoice less the bank's fees sold at the buying rate, so that a margin shown beside a
-    case's profit is the same figure — else the shipment total in IDR of the quoted rule
-    (what the price was built to recover). HPP x quantity is split into materials
+    case's profit is the same figure — else what the invoice brings in rupiah: the shipment
+    total in the quote currency sold to the bank at the buying rate the price was built with
+    (in IDR quotes, the total itself). HPP x quantity is split into materials
     (``materials_share_pct``, bought on day 0) and other production costs; export packing
     and every seller-paid shipment cost of the build-up are paid at shipment.
 
@@ -270,8 +272,11 @@ def order_from_quote(
     hpp_total = pricing.hpp * pricing.quantity
     materials = hpp_total * share / 100
     shipment_costs = sum((a.per_shipment for s in quote.steps for a in s.added), Money.zero(IDR))
+    final = quote.final
+    rate = quote.price_rate
+    received = final.shipment_idr if rate is None else Money(final.shipment_quote.amount * rate.value, IDR).rounded()
     return OrderInput(
-        order_value=quote.final.shipment_idr if order_value is None else order_value.rounded(),
+        order_value=received if order_value is None else order_value.rounded(),
         materials=materials.rounded(),
         production_costs=(hpp_total - materials).rounded(),
         export_costs=(pricing.packing * pricing.quantity + shipment_costs).rounded(),
@@ -420,8 +425,8 @@ def _check_loan(principal: Any, rate_pct: Any, months: Any, basis: str) -> list[
         r = checks.number(rate_pct, "rate_pct")
         if r < 0:
             problems.append(Problem("negative", "rate_pct", r))
-        elif r > 100:
-            problems.append(Problem("out_of_range", "rate_pct", r, "0-100"))
+        else:  # 120% a year is 12% typed with a slipped decimal, not a loan
+            default_bands().check(r, "interest_pct", "rate_pct")
     except UkmError as e:
         problems.extend(e.problems)
     if isinstance(months, bool) or not isinstance(months, int):

@@ -8,6 +8,7 @@ THC under FCA/FAS) are cells with ``variants`` that a quote switches with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -141,13 +142,33 @@ def rules() -> dict[str, Rule]:
     return dict(_load()[0])
 
 
-def rule(code: str) -> Rule:
-    """The rule for ``code`` (case-insensitive), or UkmError listing the 11 rules."""
+def rule(code: str, field: str = "incoterm") -> Rule:
+    """The rule for ``code`` (case-insensitive).
+
+    Raises:
+        UkmError: ``incoterm_alias`` naming the rule meant for an older edition's rule or an
+        informal name (``C&F`` is CFR, ``DAT`` became DPU), else ``unknown_choice`` listing the 11.
+    """
+    return _load()[0][check_code(code, field)]
+
+
+def check_code(code: str, field: str = "incoterm") -> str:
+    """``code`` as one of the 11 rule codes (upper case), or the refusal :func:`rule` describes."""
     key = code.strip().upper() if isinstance(code, str) else code
-    table = _load()[0]
-    if key not in table:
-        raise UkmError("unknown_choice", "incoterm", code, list(RULE_ORDER))
-    return table[key]
+    if key in RULE_ORDER:
+        return str(key)
+    alias = _aliases().get(re.sub(r"\s+", " ", key)) if isinstance(key, str) else None
+    if alias is not None:
+        meant, why = alias
+        reason = T.msg("alias_informal") if why == "informal" else T.msg("alias_edition", edition=why)
+        raise UkmError("incoterm_alias", field, code, [meant], why=reason, meant=meant)
+    raise UkmError("unknown_choice", field, code, list(RULE_ORDER))
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, str]]:
+    data = packaged_yaml("incoterms2020.yaml").get("aliases") or {}
+    return {str(name).upper(): (str(a["rule"]), str(a["why"])) for name, a in data.items()}
 
 
 def item_labels(item: str) -> Mapping[str, str]:

@@ -23,6 +23,7 @@ from ukm_tools import checks
 from ukm_tools.errors import UkmError, owned
 from ukm_tools.messages import section
 from ukm_tools.money import Money, RateValue
+from ukm_tools.plausibility import Bands, default_bands
 
 CLAUSES = ("A", "B", "C")
 # The least cover Incoterms 2020 (A5 of CIF and CIP) and UCP 600 art. 28(f)(ii) accept: 110% of
@@ -74,11 +75,20 @@ class InsuranceQuote:
 
 
 @owned("insurance")
-def check_rate(rate_pct: RateValue, cover_pct: RateValue = MIN_COVER_PCT, field: str = "insurance_rate_pct") -> Decimal:
+def check_rate(
+    rate_pct: RateValue,
+    cover_pct: RateValue = MIN_COVER_PCT,
+    field: str = "insurance_rate_pct",
+    bands: Bands | None = None,
+    as_typed: str | None = None,
+) -> Decimal:
+    """A premium rate in percent: above 0, and within the usual range of premium rates
+    (``bands``, by default the packaged ones: 90,9% is a slip for 0,909%, not a premium)."""
     r = checks.number(rate_pct, field)
     cover = checks.number(cover_pct, "cover_pct")
     if r <= 0:
         raise UkmError("not_positive", field, r)
+    (bands or default_bands()).check(r, "insurance_rate_pct", field, as_typed=as_typed)
     if r * cover / 100 >= 100:  # cover x rate >= 1 would make the inclusive CIF infinite or negative
         raise UkmError("insurance_rate_too_high", field, f"{r}%")
     return r
@@ -110,11 +120,15 @@ def insure(
     clause: str = "C",
     method: Method | str = Method.INCLUSIVE,
     cover_pct: RateValue = MIN_COVER_PCT,
+    bands: Bands | None = None,
+    as_typed: str | None = None,
 ) -> InsuranceQuote:
     """Premium, CIF and insured amount for a CFR value (all in CFR's currency).
 
     Premium and CIF are rounded half-up to the minor unit; the insured amount is rounded
-    *up*, so cover never falls below ``cover_pct`` of the rounded CIF.
+    *up*, so cover never falls below ``cover_pct`` of the rounded CIF. ``bands``: usual
+    ranges of premium rates (by default the packaged ones); ``as_typed``: the rate as typed,
+    for the message when it is outside its range.
     """
     try:
         method = Method(method)
@@ -124,7 +138,7 @@ def insure(
     cover = checks.number(cover_pct, "cover_pct")
     if cover < 100:  # less than the goods' own value is no cover
         raise UkmError("out_of_range", "cover_pct", cover, ">= 100")
-    rate = check_rate(rate_pct, cover)
+    rate = check_rate(rate_pct, cover, bands=bands, as_typed=as_typed)
     clause = check_clause(clause)
     premium = (cfr * premium_factor(rate, cover, method)).rounded()
     cif = (cfr + premium).rounded()

@@ -42,6 +42,7 @@ a view may name its own sections first, so a page says what its boxes say.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ LANGS = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}  # Babel's locale for each language: numbers, money, dates
 SECTIONS = ("problems", "fields", "text")
 COMMON = "common"  # the section every lookup ends with
+PLAIN_EXAMPLE = "1234567.50"  # a number as a reader of plain decimals (no thousands separator) takes it
 
 
 class _Formatter(string.Formatter):
@@ -90,8 +92,8 @@ def _refusal(e: safe_yaml.YamlRefused) -> str:
     p = e.params
     if e.code == "yaml_duplicate_key":
         return f"key {p['key']!r} on line {p['line']} is already defined on line {p['first_line']}"
-    if e.code == "malformed_file":
-        return f"not valid YAML: {p['detail']}"
+    if e.code == "yaml_syntax":
+        return f"not valid YAML: line {p['line']}, column {p['column']}: {p['problem']}"
     return f"{e.code} {p}"
 
 
@@ -348,32 +350,58 @@ def local(value: Bilingual | str, lang: str) -> str:
 # --------------------------------------------------------------------------- problems
 
 
-def field_label(name: str | None, lang: str, owners: Iterable[str | None] = ()) -> str:
+def _label(key: str, lang: str, chain: list[str]) -> str | None:
+    fields = catalogue().fields
+    for owner in chain:
+        entry = fields.get(owner, {}).get(key)
+        if entry is not None:
+            return entry[lang]
+    return None
+
+
+def field_label(name: str | None, lang: str, owners: Iterable[str | None] = (), *, as_written: bool = False) -> str:
     """How a field is named in ``lang``: the first of ``owners`` (then ``common``) that labels it.
 
     A nested field (``unit_costs.hpp``, ``costs[2].amount``) is looked up whole, then by its
-    last part, which keeps the path in front of the label (``costs[2].Jumlah``).
+    last part. ``as_written`` (a problem in a file): the key path the author wrote, with the
+    label beside it (``costs[2].amount (Jumlah)``); otherwise (a calculator's box, a notebook)
+    the label alone, with the row of a list and a currency code kept (``Jumlah (baris 3)``).
     """
     if not name:
         return ""
     lang = lang_or_default(lang)
-    fields = catalogue().fields
     chain = [o for o in owners if o] + [COMMON]
-    head, _, last = name.rpartition(".")
-    for key, prefix in ((name, ""), (last, f"{head}." if head else "")):
-        for owner in chain:
-            entry = fields.get(owner, {}).get(key)
-            if entry is not None:
-                return prefix + entry[lang]
-    return name
+    whole = _label(name, lang, chain)
+    parts = re.split(r"\.|(?=\[)", name)
+    last = parts[-1]
+    label = whole or (_label(last, lang, chain) if len(parts) > 1 else None)
+    if label is None and len(parts) >= 2 and (parent := _label(parts[-2], lang, chain)):
+        label = f"{parent} {last}"  # a key under a labelled mapping: rates_pct.C is "Tarif premi (%) C"
+    if as_written:
+        return f"{name} ({label})" if label and label != name else name
+    if label is None:
+        return name
+    if whole:
+        return whole
+    extras = [p for p in parts[:-1] if re.fullmatch(r"[A-Z]{3}", p)]
+    rows = [int(m) + 1 for m in re.findall(r"\[(\d+)\]", name)]
+    text = " ".join([label, *extras])
+    if rows:
+        text += " (" + text_of("row_n", lang, n=", ".join(str(r) for r in rows)) + ")"
+    return text
 
 
-def _fmt_allowed(allowed: Any) -> str:
+def text_of(key: str, lang: str, /, **params: Any) -> str:
+    """A ``common`` text (for the helpers here, which belong to no module's section)."""
+    return text(COMMON, key, lang, **params)
+
+
+def _fmt_allowed(allowed: Any, lang: str) -> str:
     if allowed is None:
         return ""
     if isinstance(allowed, (list, tuple, set, frozenset)):
-        return ", ".join(str(a) for a in allowed)
-    return str(allowed)
+        return ", ".join(str(_fill_value(a, lang)) for a in allowed)
+    return str(_fill_value(allowed, lang))
 
 
 def render_problem(problem: Problem, lang: str = "id", view: Section | None = None) -> str:
@@ -386,13 +414,17 @@ def render_problem(problem: Problem, lang: str = "id", view: Section | None = No
     template = catalogue().problems.get(problem.code, {}).get(lang)
     owners = (problem.owner,) if view is None else (view.owner, problem.owner, *view.fallbacks)
     values = {
-        "field": field_label(problem.field, lang, owners),
+        "field": field_label(problem.field, lang, owners, as_written=problem.file is not None and view is None),
         "value": "" if problem.value is None else problem.value,
-        "allowed": _fmt_allowed(problem.allowed),
+        "allowed": _fmt_allowed(problem.allowed, lang),
+        # A reader that knows its convention says how to write a number; one that does not
+        # (money.to_decimal) reads plain decimals only.
+        "example": PLAIN_EXAMPLE,
         **problem.params,
     }
     if template is None:
         # An unknown code is a programming slip, but the user still deserves the facts.
-        parts = [problem.code] + [f"{k}={v}" for k, v in values.items() if v not in ("", None)]
+        facts = {k: v for k, v in values.items() if k != "example" or "example" in problem.params}
+        parts = [problem.code] + [f"{k}={v}" for k, v in facts.items() if v not in ("", None)]
         return "; ".join(str(p) for p in parts)
     return fill(template, lang, values)

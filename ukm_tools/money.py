@@ -156,9 +156,11 @@ class Money:
         self._same(other)
         return self.amount >= other.amount
 
-    def rounded(self) -> Money:
-        """Half-up to the currency's minor unit (whole rupiah, cents)."""
-        return Money(round_half_up(self.amount, minor_units(self.currency)), self.currency)
+    def rounded(self, places: int | None = None) -> Money:
+        """Half-up to the currency's minor unit (whole rupiah, cents), or to ``places`` decimals
+        (a unit price, stated as precisely as its quantity needs)."""
+        digits = minor_units(self.currency) if places is None else places
+        return Money(round_half_up(self.amount, digits), self.currency)
 
     def rounded_up(self) -> Money:
         """Up to the next minor unit (for amounts that must not fall short, e.g. a gross-up)."""
@@ -168,14 +170,15 @@ class Money:
     def is_zero(self) -> bool:
         return self.amount == 0
 
-    def format(self, lang: str = "id") -> str:
-        return format_money(self, lang)
+    def format(self, lang: str = "id", places: int | None = None) -> str:
+        return format_money(self, lang, places)
 
     def __str__(self) -> str:
         return format_money(self, "en")
 
-    def to_json(self) -> dict[str, str]:
-        return {"amount": str(self.rounded().amount), "currency": self.currency}
+    def to_json(self, places: int | None = None) -> dict[str, str]:
+        """``{"amount": "4304.00", "currency": "USD"}`` at the minor unit (or ``places`` decimals)."""
+        return {"amount": str(self.rounded(places).amount), "currency": self.currency}
 
 
 def money_sum(items: Iterable[Money], currency: str) -> Money:
@@ -185,18 +188,18 @@ def money_sum(items: Iterable[Money], currency: str) -> Money:
     return total
 
 
-def format_money(m: Money, lang: str = "id") -> str:
-    """``Rp1.234.567`` / ``US$ 9.481,29`` in Indonesian, ``IDR 1,234,567`` / ``$9,481.29`` in English."""
+def format_money(m: Money, lang: str = "id", places: int | None = None) -> str:
+    """``Rp1.234.567`` / ``US$ 9.481,29`` in Indonesian, ``IDR 1,234,567`` / ``$9,481.29`` in English;
+    ``places``: that many decimals instead of the currency's minor unit (``US$ 1,793336``)."""
     locale = LOCALES.get(lang, "id_ID")
-    digits = minor_units(m.currency)
-    r = m.rounded().amount
+    digits = minor_units(m.currency) if places is None else places
+    r = m.rounded(places).amount
+    decimals = "." + "0" * digits if digits else ""
     if m.currency == "IDR":
         # "Rp" is how rupiah is written in both languages; Babel still does the grouping.
         sign = "-" if r < 0 else ""
-        return f"{sign}Rp{format_decimal(abs(r), format='#,##0', locale=locale)}"
-    pattern = "¤#,##0" if digits == 0 else "¤#,##0.00"
-    if m.currency != "IDR" and lang == "id":
-        pattern = "¤ #,##0" if digits == 0 else "¤ #,##0.00"
+        return f"{sign}Rp{format_decimal(abs(r), format='#,##0' + decimals, locale=locale, decimal_quantization=True)}"
+    pattern = ("¤ " if lang == "id" else "¤") + "#,##0" + decimals
     return format_currency(r, m.currency, format=pattern, locale=locale, currency_digits=False)
 
 

@@ -24,15 +24,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ukm_tools import checks
-from ukm_tools.datafiles import load_yaml, packaged_yaml
+from ukm_tools.datafiles import packaged_yaml, parse_yaml, read_text
 from ukm_tools.dated import Dated, as_date
-from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.errors import Problem, UkmError, in_file, owned
+from ukm_tools.file_numbers import FileNumbers, declared
 from ukm_tools.messages import LANGS, pick, section
 from ukm_tools.money import Money, RateValue, check_currency, format_money, format_percent, minor_units
+from ukm_tools.plausibility import default_bands
 
 if TYPE_CHECKING:  # pandas is imported where a table is made, not with the module
     import pandas as pd
@@ -385,15 +388,22 @@ def _choice(raw: Any, field: str, allowed: Sequence[str]) -> str:
     return str(raw)
 
 
-def _amount(raw: Any, field: str) -> Decimal:
-    # YAML gives floats for "0.125"; go through str so 0.125 stays exactly 0.125.
-    d = checks.number(raw, field)
+def _amount(raw: Any, field: str, numbers: FileNumbers) -> Decimal:
+    """A fee or rate as the file writes it (its ``angka:``), exactly: 0.125 stays 0.125."""
+    d = numbers.number(raw, field)
     if d < 0:
         raise UkmError("negative", field, raw)
     return d
 
 
-def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
+def _fee_rate(raw: Any, field: str, numbers: FileNumbers) -> Decimal:
+    """A percentage fee: also within the usual range of bank fee rates (125 for 0,125 is a slip)."""
+    d = _amount(raw, field, numbers)
+    typed = raw if isinstance(raw, str) else None
+    return default_bands().check(d, "bank_fee_pct", field, convention=numbers.convention, as_typed=typed)
+
+
+def _parse_fee(raw: Any, where: str, currency: str, numbers: FileNumbers) -> Fee:
     if not isinstance(raw, Mapping):
         raise UkmError("wrong_type", where, raw, "mapping (code, label, applies_to, per, kind, ...)")
     problems: list[Problem] = []
@@ -422,7 +432,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("amount") is None:
             problems.append(Problem("missing_field", f"{where}.amount"))
         else:
-            amount = checks.collect(problems, _amount, raw["amount"], f"{where}.amount")
+            amount = checks.collect(problems, _amount, raw["amount"], f"{where}.amount", numbers)
         for key in ("rate_pct", "min", "max"):
             if raw.get(key) is not None:
                 problems.append(Problem("unknown_field", f"{where}.{key}", key, ["amount"]))
@@ -430,11 +440,11 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("rate_pct") is None:
             problems.append(Problem("missing_field", f"{where}.rate_pct"))
         else:
-            rate = checks.collect(problems, _amount, raw["rate_pct"], f"{where}.rate_pct")
+            rate = checks.collect(problems, _fee_rate, raw["rate_pct"], f"{where}.rate_pct", numbers)
         if raw.get("min") is not None:
-            minimum = checks.collect(problems, _amount, raw["min"], f"{where}.min")
+            minimum = checks.collect(problems, _amount, raw["min"], f"{where}.min", numbers)
         if raw.get("max") is not None:
-            maximum = checks.collect(problems, _amount, raw["max"], f"{where}.max")
+            maximum = checks.collect(problems, _amount, raw["max"], f"{where}.max", numbers)
         if minimum is not None and maximum is not None and minimum > maximum:
             problems.append(Problem("min_above_max", f"{where}.min", minimum, maximum))
         if raw.get("amount") is not None:
@@ -444,7 +454,7 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
         if raw.get("period_days") is None:
             problems.append(Problem("missing_field", f"{where}.period_days"))
         else:
-            period_days = checks.collect(problems, checks.whole_number, raw["period_days"], f"{where}.period_days")
+            period_days = checks.collect(problems, _days, raw["period_days"], f"{where}.period_days", numbers)
     example = raw.get("example", False)
     if not isinstance(example, bool):
         problems.append(Problem("wrong_type", f"{where}.example", example, "true / false"))
@@ -470,9 +480,21 @@ def _parse_fee(raw: Any, where: str, currency: str) -> Fee:
     )
 
 
+def _days(raw: Any, field: str, numbers: FileNumbers) -> int:
+    days = numbers.integer(raw, field)
+    if days < 1:
+        raise UkmError("not_positive", field, raw)
+    return days
+
+
 @owned("payments")
-def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
-    """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported."""
+def parse_fee_schedule(data: Any, name: str = "fee schedule", numbers: FileNumbers | None = None) -> FeeSchedule:
+    """A :class:`FeeSchedule` from already-parsed YAML/JSON data, every problem reported.
+
+    ``numbers``: how the file writes its numbers (:mod:`ukm_tools.file_numbers`; by default
+    as a schedule was always read: YAML's numbers, text as plain decimals).
+    """
+    numbers = numbers or FileNumbers(legacy_text="en")
     if not isinstance(data, Mapping):
         raise UkmError(
             "malformed_file", "file", name, detail="expected a mapping with bank, currency, date, source, fees"
@@ -501,7 +523,7 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
         raw_fees = []
     for i, raw in enumerate(raw_fees):
         try:
-            fees.append(_parse_fee(raw, f"fees[{i}]", currency))
+            fees.append(_parse_fee(raw, f"fees[{i}]", currency, numbers))
         except UkmError as e:
             problems.extend(e.problems)
     seen: set[str] = set()
@@ -524,9 +546,17 @@ def parse_fee_schedule(data: Any, name: str = "fee schedule") -> FeeSchedule:
 @owned("payments")
 def load_fee_schedule(path: str | Path | None = None) -> FeeSchedule:
     """The packaged Bank Jatim example, or a trainer's own schedule file (same format)."""
-    if path is None:
-        return parse_fee_schedule(packaged_yaml("fees/bank_jatim.yaml"), "fees/bank_jatim.yaml")
-    return parse_fee_schedule(load_yaml(path), str(path))
+    name = "fees/bank_jatim.yaml" if path is None else str(path)
+    with in_file(name):
+        if path is None:
+            text = resources.files("ukm_tools.data").joinpath(name).read_text(encoding="utf-8")
+        else:
+            text = read_text(path)
+        data = parse_yaml(text, name, numbers_as_text=True)
+        if not isinstance(data, Mapping):
+            return parse_fee_schedule(data, name)
+        numbers, data = declared(data, text)
+        return parse_fee_schedule(data, name, numbers.for_rates())
 
 
 # --------------------------------------------------------------------------- costs
@@ -732,7 +762,9 @@ def _discount_inputs(
 ) -> tuple[Money, Decimal, int, Money]:
     m, r, d = checks.gather(
         lambda: checks.money(money_value, money_field, positive=True),
-        lambda: checks.percent(rate, "annual_rate_pct", positive=True),
+        lambda: default_bands().check(
+            checks.percent(rate, "annual_rate_pct", positive=True), "interest_pct", "annual_rate_pct"
+        ),
         lambda: checks.whole_number(days, "days", minimum=0),
     )
     f = Money.zero(m.currency) if fees is None else checks.money(fees, "fees", currency=m.currency)

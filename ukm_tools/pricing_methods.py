@@ -61,7 +61,7 @@ class IncrementalPrice:
     floor_idr: Money  # exact, no markup, incremental HPP
     full_cost_idr: Money  # exact, no markup, full HPP
     cost_plus_idr: Money  # exact, full HPP and the markup
-    floor_quote: Money  # rounded in the quote currency, as a price would be written
+    floor_quote: Money  # the unit price in the quote currency, as the invoice would write it
     full_cost_quote: Money
     cost_plus_quote: Money
 

@@ -22,11 +22,13 @@ def test_price_ladder_matches_build_up(built_book):
     assert list(shown) == ["EXW", "FAS", "FOB", "CFR", "CIF"]
     for s in quote.steps:
         r = shown[s.rule]
+        # unit prices as the invoice states them: x 200 cartons = the shipment total shown
         assert r[2:] == [
-            format_money(s.unit_idr, "id"),
-            format_money(s.unit_quote, "id"),
+            quote.unit_text(s, "id", idr=True),
+            quote.unit_text(s, "id"),
             format_money(s.shipment_quote, "id"),
         ], s.rule
+    assert shown["CIF"][3] == "US$ 21,52015" and shown["CIF"][4] == "US$ 4.304,03"  # 21.52015 x 200 = 4,304.03
 
 
 def test_insurance_table_matches_insure(built_book):
@@ -90,8 +92,8 @@ def test_case_study_quotes_match_build_up(built_book):
         q = case.quote(rule)
         assert row[0].startswith(rule)
         assert row[1:] == [
-            format_money(q.final.unit_idr, "id"),
-            format_money(q.final.unit_quote, "id"),
+            q.unit_text(q.final, "id", idr=True),
+            q.unit_text(q.final, "id"),
             format_money(q.final.shipment_quote, "id"),
         ]
 

@@ -24,8 +24,9 @@ def price_texts(mutate=None):
     m = case_io.case_to_mapping(packaged_case())
     if mutate:
         mutate(m)
-    final = case_from_mapping(m).quote().final
-    return format_money(final.unit_quote, "id"), format_money(final.shipment_quote, "id")
+    result = case_from_mapping(m).quote()
+    # the unit price with the decimals its quantity needs (x quantity = the shipment total shown)
+    return result.unit_text(result.final, "id"), format_money(result.final.shipment_quote, "id")
 
 
 def test_price_buildup_typing_pdf_and_offline(open_page, calc_url):

@@ -106,8 +106,8 @@ def test_bad_rows_named_with_row_numbers_and_no_output(tmp_path):
     text = " ".join(r.stderr.split())
     assert text == " ".join(
         [
-            "Galat: Baris 3: Harga satuan sebelum PPN (Rp): 'dua puluh ribu' bukan angka. Tulis angka dengan "
-            "titik untuk ribuan dan koma untuk desimal, misalnya 1.234.567,50.",
+            "Galat: Baris 3: Harga satuan sebelum PPN (Rp): 'dua puluh ribu' bukan angka. Tulis angka seperti "
+            "1.234.567,50.",
             "Galat: Baris 3: NIB: '12345' harus terdiri dari 13 digit angka (terbaca 5 digit).",
             "Galat: Baris 5: Nama produk: wajib diisi.",
             "Galat: Baris 5: KBLI: '1104' harus terdiri dari 5 digit angka (terbaca 4 digit).",

@@ -67,7 +67,7 @@ def test_malformed_case_file_reports_each_field(tmp_path):
 @pytest.mark.parametrize(
     "text,needle",
     [
-        ("date: 2025-01-01\nsource: x\nrates: [16000, 16100]\n", "rate_sheet.rates"),
+        ("date: 2025-01-01\nsource: x\nrates: [16000, 16100]\n", "rates: '['16000', '16100']' is not valid"),
         ("date: 2025-01-01\nsource: x\nrates: {USD: 16000}\n", "rates.USD"),
         ("date: kemarin\nsource: x\nrates: {USD: {buy: 16000, sell: 16100}}\n", "YYYY-MM-DD"),
     ],

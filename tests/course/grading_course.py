@@ -198,7 +198,11 @@ def build_course(root: Path) -> Path:
     )
     submit("fails-one", _answer(release, total=BAD_TOTAL))
     submit("infinite-loop", _answer(release, total="while True:\n    pass\n"))
-    submit("memory-bomb", _answer(release, total="blob = [bytearray(10**8) for _ in range(10**3)]\n" + GOOD_TOTAL))
+    # One allocation past the kernel's 2 GiB address-space limit: refused at once (MemoryError)
+    # however busy the machine, where filling 100 MB blocks up to the limit could outlast the cell
+    # timeout on a loaded machine. Without the limit it would succeed (3 GiB on a 24 GiB machine),
+    # so the case still proves the limit.
+    submit("memory-bomb", _answer(release, total="blob = bytearray(3 * 1024**3)\n" + GOOD_TOTAL))
     submit("kernel-crash", _answer(release, total="import os\nos._exit(3)\n"))
     good = nbformat.writes(_answer(release))
     submit("corrupt-json", raw=good[: len(good) // 2].encode())

@@ -69,7 +69,7 @@ def test_broken_yaml_is_one_clear_line(tmp_path):
     (tmp_path / "course.yml").write_text("modules: [\n")
     with pytest.raises(UkmError) as e:
         load_course(tmp_path)
-    assert e.value.code == "malformed_file"
+    assert e.value.code == "yaml_syntax" and len(e.value.lines("id")) == 1
 
 
 def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
@@ -87,3 +87,15 @@ def test_source_notebooks_have_no_outputs_and_have_hidden_and_manual_cells():
         ), path
         tests = [c for m, c in zip(metas, nb.cells, strict=True) if m.get("grade") and not m.get("solution")]
         assert tests and all("BEGIN HIDDEN TESTS" in c.source and "cek_bentuk" in c.source for c in tests), path
+
+
+def test_an_unknown_key_lists_the_keys_allowed_where_it_stands():
+    # seen: "Allowed fields: ." with nothing after it
+    data = yaml.safe_load((template_dir() / "course.yml").read_text(encoding="utf-8"))
+    data["judul"] = "Pelatihan"
+    data["modules"][0]["nama"] = "x"
+    with pytest.raises(UkmError) as e:
+        parse_course(data)
+    lines = e.value.lines("en")
+    assert any(ln.startswith("judul: unknown field") and "course_id, title" in ln for ln in lines), lines
+    assert any(ln.startswith("modules[0].nama: unknown field") and "assignments" in ln for ln in lines), lines

@@ -37,7 +37,8 @@ def test_pdf_carries_parties_terms_prices_and_validity(kind, lang, title):
         case.product.hs_code,
         "CIF Port Klang, Incoterms",
         case.payment_terms,
-        format_money(result.final.unit_quote, lang),
+        # the unit price with the decimals 200 cartons need: 21.52015 x 200 = 4,304.03, the total shown
+        "US$ 21,52015" if lang == "id" else "$21.52015",
         format_money(result.final.shipment_quote, lang),
         valid.strftime("%d-%m-%Y") if lang == "id" else valid.isoformat(),
         document_number(case, kind, TODAY),

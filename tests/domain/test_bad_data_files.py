@@ -22,13 +22,13 @@ GOOD_RATES = {"USD": {"buy": 16000, "sell": 16100}}
     [
         ([1, 2], "rate_sheet"),
         ("USD 16000", "rate_sheet"),
-        ({"date": "2025-01-01", "source": "x", "rates": [1, 2]}, "rate_sheet.rates"),
-        ({"date": "2025-01-01", "source": "x", "rates": "USD"}, "rate_sheet.rates"),
+        ({"date": "2025-01-01", "source": "x", "rates": [1, 2]}, "rates"),
+        ({"date": "2025-01-01", "source": "x", "rates": "USD"}, "rates"),
         ({"date": "2025-01-01", "source": "x", "rates": {"USD": 16000}}, "rates.USD"),
         ({"date": "2025-01-01", "source": "x", "rates": {"USD": {"buy": [1], "sell": 2}}}, "rates.USD.buy"),
-        ({"date": "2025-13-01", "source": "x", "rates": GOOD_RATES}, "rate_sheet.date"),
-        ({"date": None, "source": "x", "rates": GOOD_RATES}, "rate_sheet.date"),
-        ({"date": "2025-01-01", "source": "", "rates": GOOD_RATES}, "rate_sheet.source"),
+        ({"date": "2025-13-01", "source": "x", "rates": GOOD_RATES}, "date"),
+        ({"date": None, "source": "x", "rates": GOOD_RATES}, "date"),
+        ({"date": "2025-01-01", "source": "", "rates": GOOD_RATES}, "source"),
         ({"date": "2025-01-01", "source": "x", "rates": {"USD": {"buy": 0, "sell": 1}}}, "rates.USD.buy"),
     ],
 )
@@ -54,8 +54,8 @@ def test_as_date_gives_a_plain_date(raw):
 @pytest.mark.parametrize("raw", [None, "", "01-01-2025", "2025-02-30", [2025]])
 def test_as_date_refuses_non_dates(raw):
     with pytest.raises(UkmError) as e:
-        as_date(raw, "rate_sheet.date")
-    assert e.value.code == "wrong_type" and e.value.field == "rate_sheet.date"
+        as_date(raw, "date")
+    assert e.value.code == "wrong_type" and e.value.field == "date"
 
 
 def test_datetime_in_a_rate_sheet_still_ages():

@@ -12,6 +12,7 @@ from ukm_tools.case import case_from_mapping, packaged_case
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.money import MAX_DIGITS, Money
 from ukm_tools.numbers import parse_number
+from ukm_tools.plausibility import bands_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -48,9 +49,10 @@ def test_rounding_a_figure_beyond_decimal_precision_is_a_ukm_error():
 
 
 def test_absurd_quantity_in_a_case_file_is_a_ukm_error():
+    # 10^30 units would need unit prices with 32 decimals: refused, naming the quantity
     with pytest.raises(UkmError) as e:
         kasturi(quantity=10**30).quote()
-    assert e.value.code == "too_large"
+    assert (e.value.code, e.value.field) == ("out_of_range", "quantity")
 
 
 def test_validity_beyond_ten_years_is_out_of_range():
@@ -86,8 +88,11 @@ BAD_CALLS = {
         "clause",
     ),
     "insure: CFR not money": (lambda: insurance.insure(100, "0.5"), "wrong_type", "cfr"),  # type: ignore[arg-type]  # the wrong type on purpose
-    "insure: rate 1/1.1": (
-        lambda: insurance.insure(USD, Decimal(100) / Decimal("1.1")),
+    "insure: rate 90.9%, a slip": (lambda: insurance.insure(USD, "90.9"), "implausible", "insurance_rate_pct"),
+    "insure: rate 1/1.1 in a widened range": (
+        lambda: insurance.insure(
+            USD, Decimal(100) / Decimal("1.1"), bands=bands_for({"insurance_rate_pct": {"max": 100}})
+        ),
         "insurance_rate_too_high",
         "insurance_rate_pct",
     ),
@@ -159,7 +164,8 @@ def test_a_broken_rates_section_is_reported_when_the_case_is_read():
     rates = {"date": "kemarin", "source": "papan kurs", "rates": {"USD": {"buy": 16000, "sell": "abc"}}}
     with pytest.raises(UkmError) as e:
         kasturi(rates=rates)
-    assert {p.field for p in e.value.problems} == {"rates.rate_sheet.date"}
+    # every problem at once, each at its path in the case file
+    assert {p.field for p in e.value.problems} == {"rates.date", "rates.rates.USD.sell"}
     rates["date"] = "2025-12-01"
     with pytest.raises(UkmError) as e:
         kasturi(rates=rates)

@@ -69,7 +69,7 @@ def test_malformed_yaml_and_missing_file(tmp_path):
     bad.write_text("case: x\n  quantity: [1,\n", encoding="utf-8")
     with pytest.raises(UkmError) as e:
         load_case(bad)
-    assert e.value.code == "malformed_file" and "line" in e.value.message("en")
+    assert e.value.code == "yaml_syntax" and "line 2" in e.value.message("en")
     with pytest.raises(UkmError) as e:
         load_case(tmp_path / "none.yaml")
     assert e.value.code == "file_not_found"

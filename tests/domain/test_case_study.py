@@ -33,10 +33,10 @@ def idr(x) -> Money:
 
 
 def test_bank_fees_of_the_agreed_sight_lc(kasturi):
-    # invoice: 200 cartons x US$ 21,52 = US$ 4.304,00
-    assert kasturi.invoice == usd("4304.00")
+    # invoice: 200 cartons x US$ 21,52015 (the unit price with the decimals 200 cartons need) = US$ 4.304,03
+    assert kasturi.invoice == usd("4304.03")
     fees = kasturi.bank_fees()
-    # advising 15 + negotiation 1/8% of 4.304 = 5,38 -> minimum 25 + courier 40 = US$ 80
+    # advising 15 + negotiation 1/8% of 4.304,03 = 5,38 -> minimum 25 + courier 40 = US$ 80
     assert {ln.code: ln.amount for ln in fees.lines} == {
         "advising": usd(15),
         "negotiation": usd(25),
@@ -46,12 +46,12 @@ def test_bank_fees_of_the_agreed_sight_lc(kasturi):
 
 
 def test_rupiah_received_and_profit_after_bank_fees(kasturi):
-    # (4.304 - 80) x 16.420 = 4.224 x 16.420 = Rp69.358.080
-    assert kasturi.received().money == idr(69_358_080)
+    # (4.304,03 - 80) x 16.420 = 4.224,03 x 16.420 = Rp69.358.572,60 (Rp69.358.573 to the rupiah)
+    assert kasturi.received().money == idr("69358572.60") and kasturi.received().money.rounded() == idr(69_358_573)
     # costs paid: 200 x (216.000 + 18.000) = 46.800.000 plus the shipment's own costs in rupiah
     assert kasturi.shipment_costs == idr(56_632_079)
-    # 69.358.080 - 56.632.079 = 12.726.001, below the 30% markup planned: 200 x 70.200 = 14.040.000
-    assert kasturi.profit == idr(12_726_001)
+    # 69.358.573 - 56.632.079 = 12.726.494, below the 30% markup planned: 200 x 70.200 = 14.040.000
+    assert kasturi.profit == idr(12_726_494)
     assert kasturi.planned_profit == idr(14_040_000)
 
 
@@ -79,9 +79,9 @@ def test_break_even_in_cartons_and_bottles(kasturi):
     be = kasturi.break_even
     # start-up budget: upper end of each known cost of the plan from NIB + NPWP = Rp3.000.000
     assert be.fixed_costs == idr(3_000_000)
-    # per carton: received 69.358.080 / 200 = 346.790; costs 56.632.079 / 200 = 283.160 (rounded)
-    assert (be.unit_price, be.unit_variable_cost) == (idr(346_790), idr(283_160))
-    # 3.000.000 / 63.630 = 47,15 -> 48 cartons = 576 bottles
+    # per carton: received 69.358.573 / 200 = 346.793; costs 56.632.079 / 200 = 283.160 (rounded)
+    assert (be.unit_price, be.unit_variable_cost) == (idr(346_793), idr(283_160))
+    # 3.000.000 / 63.633 = 47,15 -> 48 cartons = 576 bottles
     assert be.units == 48
     assert pieces(kasturi.case, be.units) == 576
 

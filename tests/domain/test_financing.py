@@ -309,11 +309,14 @@ def test_order_from_the_kasturi_case_quote():
     # Export: packing 200 x 18,000 = 3,600,000 + FAS items 5,200,000 + freight USD 270 x 16,580
     # = 4,476,600 + CIF premium 155,478.57 -> 13,432,078.57 -> 13,432,079.
     assert o.export_costs == idr(13_432_079)
-    assert o.order_value == quote.final.shipment_idr == idr(70_672_000)
+    # The invoice, USD 4,304.03, sold to the bank at the buying rate 16,420 the price was built
+    # with: 70,672,172.60 -> Rp70,672,173 (not the rupiah build-up's own total, Rp70,672,079).
+    assert quote.final.shipment_quote == Money.of("4304.03", "USD")
+    assert o.order_value == idr(70_672_173) and quote.final.shipment_idr == idr(70_672_079)
     t = cash_flow(o)
     # L/C at sight: paid day 21 + 4 + 12 = 37; peak = all costs 56,632,079
     assert t.receipt_day == 37 and t.peak_working_capital == idr(56_632_079)
-    assert t.margin == idr(14_039_921)
+    assert t.margin == idr(14_040_094)
     with pytest.raises(UkmError):
         order_from_quote(quote, case.pricing_input(), materials_share_pct=120, production_days=21, method="da")
 

@@ -100,9 +100,30 @@ def test_ladders():
 
 def test_unknown_rule_lists_all_eleven():
     with pytest.raises(UkmError) as e:
-        incoterms.rule("FOT")
+        incoterms.rule("FOX")
     assert e.value.code == "unknown_choice" and e.value.field == "incoterm"
     assert list(e.value.problems[0].allowed) == list(incoterms.RULE_ORDER)
+
+
+@pytest.mark.parametrize(
+    "written, meant, why",
+    [
+        ("C&F", "CFR", "an informal name"),
+        ("cnf", "CFR", "an informal name"),
+        ("DAT", "DPU", "a rule of Incoterms 2010, no longer in force"),
+        ("DDU", "DAP", "a rule of Incoterms 2000, no longer in force"),
+        ("FOT", "FCA", "a rule of Incoterms 1990, no longer in force"),
+        ("Ex Works", "EXW", "an informal name"),
+    ],
+)
+def test_old_and_informal_names_are_refused_naming_the_rule_meant(written, meant, why):
+    with pytest.raises(UkmError) as e:
+        incoterms.rule(written)
+    assert e.value.code == "incoterm_alias" and e.value.problems[0].allowed == [meant]
+    assert e.value.message("en") == (
+        f"Incoterm: '{written}' is not an Incoterms 2020 rule ({why}). The rule meant is {meant}: write {meant}."
+    )
+    assert f"Aturan yang dimaksud adalah {meant}: tulis {meant}." in e.value.message("id")
 
 
 def test_responsibility_table_uses_whole_words():

@@ -27,7 +27,7 @@ def test_simple_method_is_available_and_labelled_and_lower():
 
 
 @pytest.mark.parametrize(
-    "rate,code", [("0", "not_positive"), ("-1", "not_positive"), ("90.91", "insurance_rate_too_high")]
+    "rate,code", [("0", "not_positive"), ("-1", "not_positive"), ("90.91", "implausible"), ("6", "implausible")]
 )
 def test_bad_rates(rate, code):
     with pytest.raises(UkmError) as e:

@@ -130,8 +130,13 @@ def test_the_colliding_labels_of_the_old_registry_each_keep_their_owner(owner, f
     assert Problem("negative", field, -1, owner=owner).message("id") == f"{label} tidak boleh negatif (diisi: -1)."
 
 
-def test_nested_fields_keep_their_path_before_the_label():
-    assert messages.field_label("costs[2].amount", "id") == "costs[2].Jumlah uang"
+def test_nested_fields_read_as_the_user_wrote_them():
+    # in a calculator or notebook: the label, with the row of a list and a currency kept
+    assert messages.field_label("costs[2].amount", "id") == "Jumlah uang (baris 3)"
+    assert messages.field_label("rates.rates.USD.buy", "en") == "Buying rate USD"
+    # in a file: the key path as written there, the label beside it
+    assert messages.field_label("costs[2].amount", "id", as_written=True) == "costs[2].amount (Jumlah uang)"
+    assert messages.field_label("unit_costs.hpp", "en", as_written=True) == "unit_costs.hpp (Unit cost (HPP))"
     assert messages.field_label("unknown_field_name", "en") == "unknown_field_name"
 
 

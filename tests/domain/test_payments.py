@@ -305,7 +305,8 @@ def test_gross_up_exact_and_one_cent_less_falls_short():
         ((usd(10_000), -2, 90), "not_positive", "annual_rate_pct"),
         ((usd(10_000), 8, -1), "negative", "days"),
         ((usd(0), 8, 90), "not_positive", "face"),
-        ((usd(10_000), 400, 90), "discount_exceeds_face", "days"),
+        ((usd(10_000), 50, 800), "discount_exceeds_face", "days"),  # 50% x 800 / 360 days > the face
+        ((usd(10_000), 400, 90), "implausible", "annual_rate_pct"),  # 400% a year: a slipped 4,00%
     ],
 )
 def test_discount_bad_input(args, code, field):

@@ -24,22 +24,25 @@ def test_extra_order_with_overhead_already_paid_worked_cif():
     # 40 % of HPP is overhead the domestic sales already pay: 40,000 per unit.
     p = incremental_price(make(), "CIF", SHEET, 40)
     assert p.fixed_per_unit == idr(40_000)
-    # floor:     EXW 60,000 + 10,000 = 70,000;  CFR 70,000 + 4,500 + 500 + 16,200 = 91,200
-    #            CIF 91,200 / 0.9945 = 91,704.37 -> Rp91,704 -> / 16,000 = 5.7315 -> USD 5.73
-    # full cost: EXW 110,000; CFR 131,200; CIF 131,925.59 -> Rp131,926 -> 8.245375 -> USD 8.25
-    # cost-plus: EXW 132,000; CFR 153,200; CIF 154,047.26 (test_pricing) -> USD 9.63
+    # Per shipment of 1,000 units, USD at the buying rate 16,000 (test_pricing's worked case):
+    # floor:     EXW 70,000 x 1,000 = Rp70,000,000 -> USD 4,375.00; + FAS 281.25 + loading 31.25
+    #            + freight 1,012.50 = CFR 5,700.00; premium 5,700 x 0.0055 / 0.9945 = 31.52
+    #            -> CIF 5,731.52 -> USD 5.73152 a unit (5 decimals for 1,000 units)
+    #            (rupiah: 91,200,000 + premium 504,374 = 91,704,374 -> 91,704.374 a unit)
+    # full cost: CFR 8,200.00 + premium 45.35 = 8,245.35 -> USD 8.24535 (Rp131,925.591)
+    # cost-plus: CFR 9,575.00 + premium 52.95 = 9,627.95 -> USD 9.62795 (Rp154,047.26)
     assert p.floor_idr.rounded() == idr(91_704)
     assert p.full_cost_idr.rounded() == idr(131_926)
     assert p.cost_plus_idr.rounded() == idr(154_047)
     assert (p.floor_quote, p.full_cost_quote, p.cost_plus_quote) == (
-        Money.of("5.73", "USD"),
-        Money.of("8.25", "USD"),
-        Money.of("9.63", "USD"),
+        Money.of("5.73152", "USD"),
+        Money.of("8.24535", "USD"),
+        Money.of("9.62795", "USD"),
     )
-    # a buyer offers USD 7.00 for another 1,000 units: (7.00 - 5.73) x 1,000 = USD 1,270 over the floor
-    assert p.contribution(Money.of("7.00", "USD"), 1000) == Money.of("1270.00", "USD")
-    # at USD 5.00 the order loses (5.00 - 5.73) x 1,000 = USD 730
-    assert p.contribution(Money.of("5.00", "USD"), 1000) == Money.of("-730.00", "USD")
+    # a buyer offers USD 7.00 for another 1,000 units: (7.00 - 5.73152) x 1,000 = USD 1,268.48 over the floor
+    assert p.contribution(Money.of("7.00", "USD"), 1000) == Money.of("1268.48", "USD")
+    # at USD 5.00 the order loses (5.00 - 5.73152) x 1,000 = USD 731.52
+    assert p.contribution(Money.of("5.00", "USD"), 1000) == Money.of("-731.52", "USD")
 
 
 def test_no_overhead_share_means_floor_is_full_cost():

@@ -210,8 +210,10 @@ def test_financing_question_is_the_domain_kur_interest():
     assert loan.cost.amount > 0 and f.order.method != "cash_in_advance"
     # The scheme is the smallest KUR whose plafond holds the borrowed peak.
     assert loan_scheme(f.scheme).plafond_min <= loan.principal <= loan_scheme(f.scheme).plafond_max
-    # The order is the participant's CIF shipment.
-    assert f.order.order_value == case_for("ani", p).build_up("CIF").final.shipment_idr
+    # The order is the participant's CIF invoice, sold to the bank at the buying rate the price used.
+    q = case_for("ani", p).build_up("CIF")
+    assert q.price_rate is not None
+    assert f.order.order_value == Money(q.final.shipment_quote.amount * q.price_rate.value, "IDR").rounded()
 
 
 @pytest.mark.parametrize(

@@ -42,13 +42,13 @@ def expected(fixed, price, cost, cur="IDR", per_carton=1, target=None, lang="id"
 
 
 def test_starts_from_the_case_studys_break_even(calc):
-    # The book's break-even: Rp346.790 a carton received after the L/C's bank fees
-    # (69.358.080 / 200), every cost of the shipment Rp283.160 a carton (56.632.079 / 200),
-    # start-up budget Rp3.000.000 -> 3.000.000 / 63.630 = 47,1 -> 48 cartons.
+    # The book's break-even: Rp346.793 a carton received after the L/C's bank fees
+    # (69.358.573 / 200), every cost of the shipment Rp283.160 a carton (56.632.079 / 200),
+    # start-up budget Rp3.000.000 -> 3.000.000 / 63.633 = 47,1 -> 48 cartons.
     b = CaseStudy(packaged_case()).break_even
-    assert (b.unit_price, b.unit_variable_cost, b.fixed_costs) == (idr(346_790), idr(283_160), idr(3_000_000))
-    assert calc.f_price.raw == "346.790" and calc.f_cost.raw == "283.160" and calc.f_fixed.raw == "3.000.000"
-    assert calc.shown == expected(3000000, 346790, 283160) and calc.shown["units"] == "48"
+    assert (b.unit_price, b.unit_variable_cost, b.fixed_costs) == (idr(346_793), idr(283_160), idr(3_000_000))
+    assert calc.f_price.raw == "346.793" and calc.f_cost.raw == "283.160" and calc.f_fixed.raw == "3.000.000"
+    assert calc.shown == expected(3000000, 346793, 283160) and calc.shown["units"] == "48"
     # the case prices a carton (1 unit per carton): no "48 unit (48 karton)"
     assert calc.f_carton.raw == "1" and "ukm-cartons" not in calc.summary.value
     # the chart: profit at quantities from 0 to twice the break-even, the break-even one marked

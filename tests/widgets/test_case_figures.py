@@ -22,10 +22,7 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture(scope="module")
 def figures() -> dict[str, str]:
     """The case study's key figures as materials print them (id)."""
-    return {
-        k: str(f.value) if isinstance(f.value, int) else format_money(f.value, "id")
-        for k, f in CaseStudy(packaged_case()).key_figures().items()
-    }
+    return {k: f.text("id") for k, f in CaseStudy(packaged_case()).key_figures().items()}
 
 
 def opened(cls, kw):

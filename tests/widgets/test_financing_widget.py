@@ -39,21 +39,21 @@ def calc(opened):
 
 
 def test_opens_with_the_case_studys_order_per_carton(opened):
-    # The CIF quote's 200 cartons bring Rp69.358.080 after the L/C's bank fees (the case study's
-    # figure: 346.790,4 a carton). HPP 216.000 x 200 = 43.200.000: 60% materials on day 0
+    # The CIF quote's 200 cartons (US$ 4.304,03) bring Rp69.358.573 after the L/C's bank fees (the
+    # case study's figure: 346.792,865 a carton). HPP 216.000 x 200 = 43.200.000: 60% materials on day 0
     # (25.920.000, 129.600 a carton), the rest after 14 days of production (17.280.000); packing
     # and shipment costs 13.432.079 at shipment (day 14). L/C at sight: no tenor, the money about
-    # 12 days after shipment. Peak = all costs = 56.632.079; margin 69.358.080 - 56.632.079 = 12.726.001.
+    # 12 days after shipment. Peak = all costs = 56.632.079; margin 69.358.573 - 56.632.079 = 12.726.494.
     case = packaged_case()
     order = case_order(case)
     assert order == CaseStudy(case).order()
-    assert order.order_value == idr(69_358_080) and order.materials == idr(25_920_000)
-    assert opened.f_qty.raw == "200" and opened.f_price.raw == "346.790,4" and opened.f_material.raw == "129.600"
+    assert order.order_value == idr(69_358_573) and order.materials == idr(25_920_000)
+    assert opened.f_qty.raw == "200" and opened.f_price.raw == "346.792,865" and opened.f_material.raw == "129.600"
     assert opened.f_method.read() == "lc_sight" and opened.f_tenor.raw == "0" and opened.f_tenor.disabled
     assert case.order is not None and opened.f_scheme.read() == case.order.loan_scheme == "kur_kecil"
     t = opened.result.timeline
     assert t == fin.cash_flow(order) and t.peak_working_capital == idr(56_632_079) and t.peak_day == 14
-    assert t.margin == CaseStudy(case).profit == idr(12_726_001)
+    assert t.margin == CaseStudy(case).profit == idr(12_726_494)
     assert opened.result.financing == fin.finance_order(t, scheme="kur_kecil")
     assert "Rp56.632.079 (hari ke-14)" in opened.summary.value
     # the chart: the order's balance after each of its four events, the deepest one marked
@@ -118,8 +118,8 @@ def test_bad_input_is_shown_at_its_box_and_the_last_result_stays(calc):
     calc.f_qty.raw = "dua ribu"
     assert calc.result is good
     assert calc.f_qty.errors == [
-        "Jumlah pesanan (unit): 'dua ribu' bukan angka. Tulis angka dengan titik untuk ribuan dan koma untuk "
-        "desimal, misalnya 1.234.567,50."
+        # the example in the box's own convention (Indonesian: point for thousands, comma for decimals)
+        "Jumlah pesanan (unit): 'dua ribu' bukan angka. Tulis angka seperti 1.234.567,50."
     ]
     assert "ukm-invalid" in calc.f_qty.input._dom_classes
     assert "Hasil di bawah masih dari isian benar yang terakhir" in calc.message.value

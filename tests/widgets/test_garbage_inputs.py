@@ -1,6 +1,8 @@
 """Garbage typed into any number box of any calculator: an inline message naming the box,
 never the 'program error' fallback, and the last good result stays (object and figures)."""
 
+from decimal import Decimal
+
 import pytest
 
 from ukm_tools.widgets.base import NumberField
@@ -46,14 +48,21 @@ def test_garbage_in_every_number_box_is_a_message(cls, kw):
     assert calc.error is None and calc.shown == shown
 
 
-def test_figures_too_large_to_show_keep_the_last_result(kw):
-    """Each number fits, their product does not: the failure comes while showing the result."""
+def test_the_largest_figures_compute_exactly_and_beyond_them_the_last_result_stays(kw):
+    """Rp999 trillion a unit over 9,999,999,999 units is still priced exactly (unit prices then
+    carry 12 decimals); one unit more needs 13: refused, and the last good result stays."""
     calc = PriceBuildUpCalculator(**kw)
     assert calc.widget.children  # built: the page shows its fields and first result
-    good, shown, summary = calc.result, dict(calc.shown), calc.summary.value
     with calc.holding():
         calc.f_hpp.raw = "999.999.999.999.999"
-    calc.f_qty.raw = "999.999.999.999.999"
-    assert calc.error is not None and calc.error.code == "too_large"
-    assert "terlalu besar" in calc.errors_shown()
+        calc.f_packing.raw = "0"
+    calc.f_qty.raw = "9.999.999.999"
+    assert calc.error is None
+    exw = calc.result.steps[0]
+    # 1,299,999,999,999,998.7 x 9,999,999,999 = 12,999,999,998,699,987,000,000,001.3 -> to the rupiah
+    assert exw.shipment_idr.amount == Decimal("12999999998699987000000001")
+    good, shown, summary = calc.result, dict(calc.shown), calc.summary.value
+    calc.f_qty.raw = "10.000.000.001"
+    assert calc.error is not None and calc.error.code == "out_of_range" and calc.error.field == "quantity"
+    assert calc.errors_shown()  # the refusal is on screen, above its box
     assert calc.result is good and calc.shown == shown and calc.summary.value == summary

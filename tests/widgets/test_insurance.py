@@ -53,7 +53,7 @@ def test_public_worked_example(calc):
     [
         ("f_rate", "", "belum diisi"),
         ("f_rate", "0", "lebih dari 0"),
-        ("f_rate", "95", "terlalu tinggi"),
+        ("f_rate", "95", "95% jauh di luar kisaran wajar tarif premi asuransi (0,01–5%). Maksud Anda 0,95%?"),
         ("f_cfr", "-100", "tidak boleh negatif"),
         ("f_cover", "90", "harus di antara"),
         ("f_cfr", "sepuluh", "bukan angka"),

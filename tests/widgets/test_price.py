@@ -23,8 +23,9 @@ def expected(mutate=None, rule=None, lang="id"):
     res = case_from_mapping(m).quote(rule)
     f = res.final
     return {
-        "unit_idr": format_money(f.unit_idr, lang),
-        "unit_quote": format_money(f.unit_quote, lang),
+        # unit prices as the invoice states them: with the decimals the quantity needs
+        "unit_idr": res.unit_text(f, lang, idr=True),
+        "unit_quote": res.unit_text(f, lang),
         "shipment_idr": format_money(f.shipment_idr, lang),
         "shipment_quote": format_money(f.shipment_quote, lang),
     }
@@ -52,6 +53,16 @@ def test_initial_figures_are_the_domain_quote_and_are_on_screen(calc):
     for s in packaged_case().quote().steps:
         assert f">{s.rule}<" in calc.chart.value and format_money(s.unit_idr, "id") in calc.chart.value
     assert calc.message.value == ""
+
+
+def test_a_unit_price_per_bottle_shows_the_decimals_its_quantity_needs(calc):
+    # 2,400 bottles: 6 decimals, and US$ 1,793346 x 2.400 = US$ 4.304,03, the shipment shown
+    # (the same total as 200 cartons of 12)
+    with calc.holding():
+        calc.f_hpp.raw, calc.f_packing.raw = "18.000", "1.500"
+    calc.f_qty.input.value = "2.400"
+    assert calc.error is None
+    assert calc.shown["unit_quote"] == "US$ 1,793346" and calc.shown["shipment_quote"] == "US$ 4.304,03"
 
 
 def test_indonesian_typed_input_recomputes_with_domain(calc):
@@ -83,7 +94,7 @@ def test_every_incoterm_matches_domain(calc, rule):
         ("f_packing", "-1.500", "tidak boleh negatif"),
         ("f_qty", "0", "harus lebih dari 0"),
         ("f_qty", "12,5", "bilangan bulat"),
-        ("f_ins_c", "95", "terlalu tinggi"),
+        ("f_ins_c", "95", "95% jauh di luar kisaran wajar tarif premi asuransi (0,01–5%). Maksud Anda 0,95%?"),
         ("f_hpp", "18,000.50", "format Inggris"),
     ],
 )

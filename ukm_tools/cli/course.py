@@ -81,17 +81,32 @@ def roster_import(
     course: Path = CourseOption,
     skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=T.both("help_skip_bad_rows")),
     encoding: str = typer.Option(None, "--encoding", help=T.both("help_encoding")),
+    update: bool = typer.Option(False, "--update", help=T.both("help_roster_update")),
     lang: str = LangOption,
 ) -> None:
     """Import the roster into the gradebook."""
     with user_errors(lang) as lang:
         from ukm_tools.course.ops import db_url
-        from ukm_tools.course.participants import store_participants
+        from ukm_tools.course.participants import has_grades, roster_changes, store_participants
         from ukm_tools.course.roster import import_roster
+        from ukm_tools.errors import Problem, UkmError
 
         path = course_path(course)
+        url = db_url(path)
         result = import_roster(file, skip_bad_rows=skip_bad_rows, encoding=encoding)
-        n = store_participants(db_url(path), result.participants)
+        changes = roster_changes(url, result.participants)
+        shown = [
+            Problem("roster_change", c.column, c.new, None, {"student": c.student_id, "old": c.old}) for c in changes
+        ]
+        # Once work has been submitted, a name or a product's HPP changed by a new sheet changes
+        # whose work it is and what its right answers are: shown first, applied only on purpose.
+        if changes and not update and has_grades(url):
+            raise UkmError(
+                problems=[*shown, Problem("roster_update_needed", "file", str(file), None, {"n": len(changes)})]
+            )
+        n = store_participants(url, result.participants)
+    for c in shown:
+        console.print(c.message(lang), highlight=False)
     for p in result.problems:
         err_console.print(f"[yellow]{T('skipped', lang)}:[/] {p.message(lang)}", highlight=False)
     with_product = sum(1 for p in result.participants if p.has_product)

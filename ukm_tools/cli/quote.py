@@ -29,9 +29,10 @@ def quote(
         from ukm_tools.fx import load_rate_sheet
 
         case = load_case(case_file)
-        result = case.quote(incoterm, load_rate_sheet(rates) if rates else None)
+        # a --rates file keeps to the case's usual ranges (widened in the case file, if at all)
+        result = case.quote(incoterm, load_rate_sheet(rates, bands=case.bands()) if rates else None)
     if as_json:
-        typer.echo(json.dumps({"case": case.case, **result.to_json()}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"case": case.case, **result.to_json(lang)}, ensure_ascii=False, indent=2))
         return
     render_quote(case, result, lang)
 
@@ -50,8 +51,8 @@ def render_quote(case, result, lang: str) -> None:
         table.add_row(
             s.rule,
             result.added_text(s, lang),
-            format_money(s.unit_idr, lang),
-            format_money(s.unit_quote, lang),
+            result.unit_text(s, lang, idr=True),
+            result.unit_text(s, lang),
             format_money(s.shipment_quote, lang),
         )
     console.print(table)
@@ -62,7 +63,7 @@ def render_quote(case, result, lang: str) -> None:
             lang,
             rule=result.rule,
             place=case.named_place,
-            unit_price=f.unit_quote,
+            unit_price=result.unit_text(f, lang),
             unit=case.product.unit,
             quantity=format_number(result.quantity, lang),
             total=f.shipment_quote,
@@ -72,7 +73,16 @@ def render_quote(case, result, lang: str) -> None:
     if result.insurance:
         ins = result.insurance
         rate = format_percent(ins.rate_pct, lang)
-        line = T("insurance_line", lang, clause=ins.clause, rate=rate, premium=ins.premium, insured=ins.insured_amount)
+        line = T(
+            "insurance_line",
+            lang,
+            clause=ins.clause,
+            rate=rate,
+            premium=ins.premium,
+            insured=ins.insured_amount,
+            cfr=ins.cfr,
+            cif=ins.cif,
+        )
         console.print(line, highlight=False)
     console.print(T("risk_passes", lang, risk=rule(result.rule).risk), highlight=False)
     for n in result.notes:

@@ -264,10 +264,12 @@ def write_template(path: str | Path, session_ids: list[str], roster: dict[str, s
     if path.suffix.lower() == ".csv":
         import csv
 
+        from ukm_tools.io.cells import csv_row
+
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, delimiter=";")
-            w.writerow(header)
-            w.writerows(rows)
+            w.writerow(csv_row(header))
+            w.writerows(csv_row(row) for row in rows)  # a name like =HYPERLINK(...) stays text
         return path
     if path.suffix.lower() != ".xlsx":
         raise UkmError("roster_unknown_format", "file", str(path))

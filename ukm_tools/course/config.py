@@ -123,8 +123,10 @@ def _problem(err: Mapping[str, Any]) -> Problem:
     value = err.get("input")
     if kind == "missing":
         return Problem("missing_field", field)
-    if kind == "extra_forbidden":
-        return Problem("unknown_field", field, value, None)
+    if kind == "extra_forbidden":  # the key as written, and the keys allowed where it stands
+        from ukm_tools.case import fields_at
+
+        return Problem("unknown_field", field, err["loc"][-1], fields_at(tuple(err["loc"][:-1]), CourseSpec))
     if kind == "string_pattern_mismatch":
         return Problem("bad_name", field, value)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

@@ -93,7 +93,7 @@ def case_figures(study: CaseStudy) -> dict[str, str]:
     start = study.readiness("at_start")
     cash = study.cash_flow()
     loan = study.loan()
-    figures = {k: (str(f.value) if isinstance(f.value, int) else m(f.value)) for k, f in study.key_figures().items()}
+    figures = {k: f.text("id") for k, f in study.key_figures().items()}
     discrepancy = next((f for f in study.schedule.fees if f.code == "discrepancy"), None)
     figures.update(
         {

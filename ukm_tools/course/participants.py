@@ -9,6 +9,7 @@ exports can leave personal data out.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +69,57 @@ def store_participants(db_url: str, participants: Iterable[Participant]) -> int:
         engine.dispose()
     store_profiles(db_url, participants)
     return len(participants)
+
+
+# What a re-import may change, by the roster column it comes from.
+COMPARED = (
+    ("nama", "name"),
+    ("telepon", "phone"),
+    ("email", "email"),
+    ("nama_produk", "product_name"),
+    ("hpp_per_unit", "hpp"),
+    ("kemasan_per_unit", "packing"),
+    ("jumlah_unit", "quantity"),
+)
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """One stored detail a re-imported roster would change for one participant."""
+
+    student_id: str
+    column: str  # the roster column, as the sheet names it
+    old: str
+    new: str
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def roster_changes(db_url: str, participants: Iterable[Participant]) -> list[RosterChange]:
+    """What storing ``participants`` would change for those already in the course (new
+    participants are not changes: nothing of theirs is overwritten)."""
+    stored = load_participants(db_url)
+    changes = []
+    for p in participants:
+        before = stored.get(p.student_id)
+        if before is None:
+            continue
+        for column, attr in COMPARED:
+            old, new = _shown(getattr(before, attr)), _shown(getattr(p, attr))
+            if old != new:
+                changes.append(RosterChange(p.student_id, column, old, new))
+    return changes
+
+
+def has_grades(db_url: str) -> bool:
+    """Has anything been submitted (and so perhaps graded) in this course yet?"""
+    from nbgrader.api import Gradebook, SubmittedAssignment
+
+    ensure_tools_on_path()
+    with Gradebook(db_url) as gb:
+        return gb.db.query(SubmittedAssignment).first() is not None
 
 
 def _row_to_participant(row: Any) -> Participant:

@@ -29,12 +29,13 @@ from ukm_tools.course.completion import STATES, state_label
 from ukm_tools.course.learning_gain import MASTERED
 from ukm_tools.course.office_summary import MEASURES, measure_label
 from ukm_tools.course.workshop_report import WorkshopReport
+from ukm_tools.io.cells import FORMULA_STARTS
 from ukm_tools.messages import section
 
 T = section("course.report")
 
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = FORMULA_STARTS  # the project's one rule (ukm_tools.io.cells)
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")

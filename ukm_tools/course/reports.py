@@ -237,6 +237,7 @@ def export(
     from openpyxl.styles import Font
 
     from ukm_tools.course.config import load_course
+    from ukm_tools.io.cells import append_row, csv_row
     from ukm_tools.io.workbooks import first_sheet
 
     course_dir = ops.check_course_dir(course_dir)
@@ -256,22 +257,22 @@ def export(
         # BOM + semicolons: Indonesian-locale Excel opens it in columns, in UTF-8.
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, delimiter=sep)
-            w.writerow(header)
-            w.writerows(body)
+            w.writerow(csv_row(header))
+            w.writerows(csv_row(line) for line in body)  # a name like =HYPERLINK(...) stays text
         written[f"csv:{name}"] = path
         ws = wb.create_sheet(name[:31])
-        ws.append(header)
+        append_row(ws, header)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for line in body:
-            ws.append(line)
+            append_row(ws, line)
         for r in rows:
             per_student.setdefault(r.student, {})[name] = r
     # Summary: weighted percentage over the course's assignments, and pass/fail by course.yml.
     weights = {a.name: a.weight for a in spec.assignments() if a.name in names}
     graded = [n for n in names if n in weights]  # the pre/post tests are not part of the final mark
     head = ["id_peserta", "nama"] + [f"{n} (%)" for n in names] + [T("col_final", lang), T("col_passed", lang)]
-    summary.append(head)
+    append_row(summary, head)
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for sid in sorted(per_student):
@@ -279,10 +280,11 @@ def export(
         pcts, final, verdict = course_result(results, graded, weights, spec.pass_rule) if graded else ({}, None, None)
         pcts = {**{n: _pct(results.get(n)) for n in names}, **pcts}
         name = next(iter(results.values())).name
-        summary.append(
+        append_row(
+            summary,
             [sid, name]
             + [None if (pct := pcts[n]) is None else round(pct, 1) for n in names]
-            + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang) if verdict else ""]
+            + [None if final is None else round(final, 1), T(f"verdict_{verdict}", lang) if verdict else ""],
         )
     xlsx = out_dir / "nilai.xlsx"
     wb.save(xlsx)

@@ -35,6 +35,7 @@ from typing import Any
 from ukm_tools.course.profiles import FIELDS as PROFILE_FIELDS
 from ukm_tools.course.profiles import choices as profile_choices
 from ukm_tools.errors import Problem, UkmError
+from ukm_tools.io.cells import Formula
 from ukm_tools.messages import section
 from ukm_tools.numbers import parse_number
 
@@ -76,6 +77,9 @@ class RosterRead:
     bad_lines: list[int]
 
 
+DELIMITERS = (";", ",", "\t")
+
+
 def _norm_header(value: Any) -> str:
     return re.sub(r"[\s/]+", "_", str(value or "").strip().lower())
 
@@ -107,11 +111,23 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> str:
     raise UkmError("roster_encoding", "file", path, detected="?")
 
 
+def _header_delimiter(text: str) -> str:
+    """The delimiter of the header row (the first line naming ``id_peserta``, below any title
+    rows): the one that splits it into the most known columns. A name or product further down
+    holding commas (``"Siti, S.E."``) cannot mislead it. Indonesian-locale Excel writes ';'."""
+    lines = text.splitlines()
+    header = next((ln for ln in lines if "id_peserta" in ln.lower()), lines[0] if lines else "")
+
+    def score(d: str) -> tuple[int, int]:
+        cells = next(csv.reader([header], delimiter=d), [])
+        return sum(_norm_header(c) in COLUMNS for c in cells), -DELIMITERS.index(d)
+
+    return max(DELIMITERS, key=score)
+
+
 def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[str]]]:
     text = _decode(path.read_bytes(), str(path), encoding)
-    sample = "\n".join(text.splitlines()[:30])
-    # Indonesian-locale Excel separates with ';' (the comma is the decimal mark).
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = _header_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     for row in reader:
@@ -123,13 +139,13 @@ def _xlsx_rows(path: Path, sheet: str = "peserta") -> Iterator[tuple[int, list[A
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)  # formulas as written: reported
     except Exception as e:  # openpyxl raises many types for damaged files
         raise UkmError("malformed_file", "file", str(path), detail=type(e).__name__) from None
     try:
         ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]
-        for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield idx, list(row)
+        for idx, row in enumerate(ws.iter_rows(), start=1):
+            yield idx, [Formula(c.value) if c.data_type == "f" else c.value for c in row]
     finally:
         wb.close()
 
@@ -153,6 +169,21 @@ def _money(text: str, line: int, field: str, problems: list[Problem]) -> Decimal
         problems.append(Problem("roster_bad_number", field, text, None, {"line": line}))
         return None
     return value
+
+
+def _lost_leading_zero(raw: Any) -> str | None:
+    """The phone number meant, when a cell shows Excel dropped its leading 0: a number cell (or
+    a CSV that Excel saved from one) such as 81234567890 for 081234567890. A number starting
+    with the country code 62 lost only its '+', which changes nothing."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, (int, float)):
+        text = _cell_text(raw)
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        text = raw.strip()
+    else:
+        return None
+    return "0" + text if text.startswith("8") else None
 
 
 def _validate_row(line: int, rec: dict[str, str], seen: dict[str, int]) -> tuple[Participant | None, list[Problem]]:
@@ -244,7 +275,20 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
                     raise UkmError("roster_missing_columns", "file", str(path), missing, line=line)
             continue  # a title row above the header
         rec = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name in COLUMNS}
+        formulas = [(name, row[i]) for i, name in enumerate(header) if name in COLUMNS and i < len(row)]
+        formulas = [(name, v) for name, v in formulas if isinstance(v, Formula)]
         participant, row_problems = _validate_row(line, rec, seen)
+        # a formula's column is reported as a formula, not also as a bad number or missing
+        row_problems = [p for p in row_problems if p.field not in {n for n, _ in formulas}]
+        row_problems += [Problem("roster_formula_cell", n, str(v), None, {"line": line}) for n, v in formulas]
+        if formulas:
+            participant = None
+        at = header.index("telepon") if "telepon" in header else len(row)
+        if lost := _lost_leading_zero(row[at] if at < len(row) else None):
+            row_problems.append(
+                Problem("roster_phone_lost_zero", "telepon", rec["telepon"], None, {"line": line, "fixed": lost})
+            )
+            participant = None
         if row_problems:
             problems.extend(row_problems)
             bad_lines.append(line)
@@ -259,13 +303,15 @@ def read_roster(path: str | Path, encoding: str | None = None) -> RosterRead:
 
 def write_template(path: str | Path, lang: str = "id") -> Path:
     """An empty roster sheet with the documented header (``.xlsx`` or ``.csv``)."""
+    from ukm_tools.io.cells import append_row, csv_row
+
     path = Path(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         # Semicolons and a BOM: Indonesian-locale Excel opens this as columns, in UTF-8.
         with path.open("w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f, delimiter=";").writerow(COLUMNS)
+            csv.writer(f, delimiter=";").writerow(csv_row(COLUMNS))
         return path
     if suffix != ".xlsx":
         raise UkmError("roster_unknown_format", "file", str(path))
@@ -278,15 +324,15 @@ def write_template(path: str | Path, lang: str = "id") -> Path:
     wb = Workbook()
     ws = first_sheet(wb)
     ws.title = "peserta"
-    ws.append(COLUMNS)
+    append_row(ws, COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(14, len(col) + 4)
     help_ws = wb.create_sheet(T("sheet_help", lang))
-    help_ws.append([T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
+    append_row(help_ws, [T(f"col_{k}", lang) for k in ("column", "meaning", "required")])
     for col in COLUMNS:
-        help_ws.append([col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
+        append_row(help_ws, [col, T(f"help_{col}", lang), T("required_yes", lang) if col in REQUIRED else ""])
     _choices_sheet(wb, ws)
     wb.save(path)
     return path

@@ -263,7 +263,6 @@ def pendamping_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
 
 def answers_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     from ukm_tools import case_worksheet
-    from ukm_tools.money import format_money
 
     s = _styles()
     study = data.study
@@ -306,8 +305,7 @@ def answers_pdf(data: KitData, path: Path, lang: str = "id") -> Path:
     story.append(_p(T("answers_figures", lang), s["h2"]))
     rows = [[_p(T("col_figure", lang), s["cellb"]), _p(T("col_value", lang), s["cellb"])]]
     for f in study.key_figures().values():
-        value = str(f.value) if isinstance(f.value, int) else format_money(f.value, lang)
-        rows.append([_p(f.label.text(lang), s["cell"]), _p(value, s["cell"])])
+        rows.append([_p(f.label.text(lang), s["cell"]), _p(f.text(lang), s["cell"])])
     story.append(_table(rows, [110 * mm, 60 * mm]))
     return _build(path, story, T("answers_title", lang), _kit_label(data, "answers_what", lang), lang)
 

@@ -114,7 +114,7 @@ def quotation_pdf(
             Paragraph(escape(desc), small),
             case.product.hs_code or "-",
             f"{format_number(result.quantity, lang)} {case.product.unit}",
-            format_money(final.unit_quote, lang),
+            result.unit_text(final, lang),  # with the decimals the quantity needs: x quantity = the total
             format_money(final.shipment_quote, lang),
         ],
         [

@@ -25,6 +25,7 @@ from typing import Any
 from ukm_tools import katalog
 from ukm_tools.datafiles import read_text
 from ukm_tools.errors import Problem, UkmError, owned
+from ukm_tools.io.cells import Formula, append_row, csv_row
 from ukm_tools.io.workbooks import first_sheet
 from ukm_tools.katalog import FIELD_KEYS, LISTING_FIELDS, Checklist, Listing, field_label
 from ukm_tools.messages import Section, section
@@ -47,6 +48,7 @@ class RowProblem(Problem):
 class SheetRow:
     row: int  # the row number as the spreadsheet shows it (header = 1)
     values: dict[str, Any]
+    columns: tuple[str | None, ...] = ()  # the field of each column, left to right
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,35 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise UkmError(
             "malformed_file", "file", str(path), detail=f"not an Excel .xlsx workbook ({type(e).__name__})"
         ) from None
     try:
         ws = next((wb[n] for n in wb.sheetnames if n.strip().lower() in SHEET_NAMES), wb.worksheets[0])
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        # Formulas as written, not their cached results (a sheet saved by a program has none, and
+        # an official listing takes typed values): each is reported as a formula, never "missing".
+        return [[Formula(c.value) if c.data_type == "f" else c.value for c in r] for r in ws.iter_rows()]
     finally:
         wb.close()
+
+
+DELIMITERS = (";", ",", "\t")
+
+
+def _header_delimiter(text: str) -> str:
+    """The delimiter of a CSV, taken from its header row: the one that splits it into the most
+    known column names (Indonesian Excel writes ';', the comma being its decimal mark; a quoted
+    comma further down, in ``"Sirup ""Kasturi"", 600 ml"``, cannot mislead it). Ties: most columns."""
+    header_line = text.split("\n", 1)[0]
+    known = _header_map()
+
+    def score(d: str) -> tuple[int, int]:
+        cells = next(csv.reader(io.StringIO(header_line), delimiter=d), [])
+        return sum(_norm(c) in known for c in cells), len(cells)
+
+    return max(DELIMITERS, key=score)
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -102,13 +123,9 @@ def _read_csv(path: Path) -> list[list[Any]]:
             raise
         # Excel's plain "CSV" on Windows is the ANSI code page, not UTF-8.
         text = path.read_bytes().decode("cp1252", errors="replace")
-    # Indonesian Excel writes ';'-separated CSV (the comma is the decimal mark).
+    delimiter = _header_delimiter(text)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as e:
         raise UkmError("malformed_file", "file", str(path), detail=str(e)) from None
 
@@ -166,7 +183,7 @@ def read_rows(path: str | Path) -> list[SheetRow]:
         values = {k: c for k, c in zip(columns, cells, strict=False) if k is not None}
         if all(_blank(v) for v in values.values()):
             continue
-        rows.append(SheetRow(n, values))
+        rows.append(SheetRow(n, values, tuple(columns)))
     return rows
 
 
@@ -194,14 +211,26 @@ def check_sheet(path: str | Path, numbers: str = "id", today: dt.date | None = N
         raise UkmError("sheet_no_rows", "file", Path(path).name)
     good: list[tuple[int, Listing]] = []
     bad: list[RowProblem] = []
+    columns = {key: i for i, key in enumerate(rows[0].columns)} if rows else {}
     for r in rows:
+        formulas = [k for k, v in r.values.items() if isinstance(v, Formula)]
+        problems = [
+            Problem("sheet_formula_cell", k, str(r.values[k]), None, {"column": _col_letter(columns.get(k, 0))})
+            for k in formulas
+        ]
+        values = {k: (None if k in formulas else v) for k, v in r.values.items()}
         try:
-            good.append((r.row, katalog.validate_listing(r.values, numbers, today)))
+            listing = katalog.validate_listing(values, numbers, today)
         except UkmError as e:
+            # a formula's field is reported as a formula, not also as missing
+            problems += [p for p in e.problems if p.field not in formulas]
+        if problems:
             bad.extend(
                 RowProblem(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Problem)}, row=r.row)
-                for p in e.problems
+                for p in problems
             )
+        else:
+            good.append((r.row, listing))
     return CheckedSheet(Path(path), tuple(good), tuple(bad))
 
 
@@ -237,13 +266,13 @@ def _fill_listing_sheet(ws, listings: list[Listing], lang: str) -> None:
 
     rows = [lst.as_row(lang) for lst in listings]
     headers = list(rows[0]) if rows else [field_label(k, lang) for k in FIELD_KEYS]
-    ws.append(headers)
+    append_row(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     money_cols = {field_label(k, lang) for k in ("price_before_ppn", "ppn_per_unit", "unit_price")}
     text_cols = {field_label(k, lang) for k in ("nib", "kbli", "npwp")}
     for r in rows:
-        ws.append([int(v) if h in money_cols else v for h, v in r.items()])
+        append_row(ws, [int(v) if h in money_cols else v for h, v in r.items()])  # a name like =... stays text
     for j, h in enumerate(headers, start=1):
         letter = _col_letter(j - 1)
         ws.column_dimensions[letter].width = max(12, min(45, len(h) + 2))
@@ -259,23 +288,24 @@ def _fill_listing_sheet(ws, listings: list[Listing], lang: str) -> None:
 def _fill_checklist_sheet(ws, checklist: Checklist, lang: str) -> None:
     from openpyxl.styles import Font
 
-    ws.append([T(f"col_{k}", lang) for k in ("step", "status", "where", "needs", "have")])
+    append_row(ws, [T(f"col_{k}", lang) for k in ("step", "status", "where", "needs", "have")])
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, s in enumerate(checklist.steps, 1):
         state = s.state(lang)
         for j, n in enumerate(s.needs):
-            ws.append(
+            append_row(
+                ws,
                 [
                     f"{i}. {s.title[lang]}" if j == 0 else "",
                     state if j == 0 else "",
                     s.where[lang] if j == 0 else "",
                     n.text[lang],
                     T("have_yes" if n.have else "have_no", lang),
-                ]
+                ],
             )
     ws.append([])
-    ws.append([T("source", lang), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
+    append_row(ws, [T("source", lang), f"{checklist.source.strip()} ({checklist.date.isoformat()})"])
     for letter, w in zip("ABCDE", (40, 16, 45, 60, 10), strict=True):
         ws.column_dimensions[letter].width = w
 
@@ -320,7 +350,7 @@ def template_workbook(lang: str = "id"):
     ws.title = T("sheet_products", lang)
     ex = wb.create_sheet(T("sheet_example", lang))
     for sheet in (ws, ex):
-        sheet.append(headers)
+        append_row(sheet, headers)
         for c in sheet[1]:
             c.font = Font(bold=True)
         for j, h in enumerate(headers):
@@ -329,17 +359,17 @@ def template_workbook(lang: str = "id"):
             if LISTING_FIELDS[j][0] in ("nib", "kbli", "npwp"):
                 # Excel keeps only 15 significant digits of a number: a 16-digit NPWP must be text.
                 sheet.column_dimensions[letter].number_format = "@"
-    ex.append([EXAMPLE_ROW[k] for k in FIELD_KEYS])
+    append_row(ex, [EXAMPLE_ROW[k] for k in FIELD_KEYS])
     info = wb.create_sheet(T("sheet_instructions", lang))
-    info.append([T("col_column", lang), T("col_what", lang)])
+    append_row(info, [T("col_column", lang), T("col_what", lang)])
     for c in info[1]:
         c.font = Font(bold=True)
     for key, req in LISTING_FIELDS:
         hint = T(f"hint_{key}", lang)
-        info.append([field_label(key, lang) + (" *" if req else ""), hint])
+        append_row(info, [field_label(key, lang) + (" *" if req else ""), hint])
     info.append([])
-    info.append([T("required_note", lang)])
-    info.append([T("check_with", lang)])
+    append_row(info, [T("required_note", lang)])
+    append_row(info, [T("check_with", lang)])
     info.column_dimensions["A"].width = 38
     info.column_dimensions["B"].width = 80
     return wb
@@ -353,7 +383,7 @@ def write_template(path: str | Path, lang: str = "id") -> None:
 
         def write_csv(tmp: Path) -> None:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-                csv.writer(f, delimiter=";").writerow(headers)
+                csv.writer(f, delimiter=";").writerow(csv_row(headers))
 
         _replace_all([(p, write_csv)])
     elif p.suffix.lower() == ".xlsx":

@@ -4,15 +4,24 @@ A saved file is an ordinary case file (what ``ukm quote`` reads) plus, optionall
 ``calculators:`` section holding inputs that have no place in the case model (an FX
 sensitivity range, readiness answers...). The section is removed before the case is
 validated, so files from trainers and from participants are read the same way.
+
+A file is written with ``angka: en`` and every number exact in YAML's notation (``12.125``,
+``33.333333333333333333``), so it reads back to the same case; files saved before ``angka:``
+existed are known by their first line and read exactly as they always were
+(:mod:`ukm_tools.file_numbers`). Everything is read through the project's one bounded YAML
+loader; what a participant opens or uploads within :data:`~ukm_tools.safe_yaml.UPLOAD_LIMITS`.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import enum
 import html
 import os
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +29,11 @@ import yaml
 
 from ukm_tools.case import Case, case_from_mapping, load_case, packaged_case, plain
 from ukm_tools.case_study import CaseStudy
-from ukm_tools.datafiles import parse_yaml
-from ukm_tools.errors import UkmError
+from ukm_tools.datafiles import parse_yaml, read_text
+from ukm_tools.errors import UkmError, in_file
+from ukm_tools.file_numbers import ANGKA, SAVED_BY_CALCULATOR
 from ukm_tools.payments import FeeSchedule, load_fee_schedule
-from ukm_tools.safe_yaml import DEFAULT_LIMITS, Limits
+from ukm_tools.safe_yaml import DEFAULT_LIMITS, UPLOAD_LIMITS, Limits
 
 EXTRAS_KEY = "calculators"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -33,7 +43,7 @@ def default_case() -> Case:
     """The trainer's case (``UKM_CASE`` = path of a case file) or the packaged kasturi-syrup case."""
     path = os.environ.get("UKM_CASE")
     if path:
-        case, _ = read_case_file(path)
+        case, _ = read_case_file(path, DEFAULT_LIMITS)  # the trainer's own file
         return case
     return packaged_case()
 
@@ -54,37 +64,80 @@ def case_to_mapping(case: Case) -> dict[str, Any]:
     return plain(case.model_dump(mode="python", by_alias=True, exclude_none=True))
 
 
+class _ExactDumper(yaml.SafeDumper):
+    """Writes a Decimal as the exact number it is (``12.125``, never through a float)."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    if value == value.to_integral_value():
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+_ExactDumper.add_representer(Decimal, _represent_decimal)
+
+
+def _for_file(value: Any) -> Any:
+    """Model values as YAML writes them: Decimals exact, enums by value, tuples as lists."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {str(k): _for_file(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_for_file(v) for v in value]
+    if isinstance(value, (Decimal, dt.date, str, int, bool)) or value is None:
+        return value
+    return str(value)
+
+
 def dump(case_mapping: Mapping[str, Any], extras: Mapping[str, Any] | None = None) -> str:
-    data = dict(plain(case_mapping))
+    """A case (a mapping as :func:`case_to_mapping` gives it) and the calculators' inputs as a
+    case file: ``angka: en`` and every figure exact, so reading it back gives the same case.
+
+    Raises:
+        UkmError: the mapping is not a valid case.
+    """
+    data = dict(case_mapping)
     data.pop(EXTRAS_KEY, None)
+    data.pop(ANGKA, None)
+    case = case_from_mapping(data)
+    out: dict[str, Any] = {ANGKA: "en", **case.model_dump(mode="python", by_alias=True, exclude_none=True)}
+    out.pop(EXTRAS_KEY, None)
+    if not out.get("plausible"):
+        out.pop("plausible", None)
     if extras:
-        data[EXTRAS_KEY] = plain(extras)
-    header = (
-        "# Berkas kasus ukm-tools (disimpan dari kalkulator). Bisa dibuka lagi di kalkulator atau dengan `ukm quote`.\n"
-    )
-    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        out[EXTRAS_KEY] = dict(extras)
+    header = f"{SAVED_BY_CALCULATOR} Bisa dibuka lagi di kalkulator atau dengan `ukm quote`.\n"
+    return header + yaml.dump(_for_file(out), Dumper=_ExactDumper, allow_unicode=True, sort_keys=False)
 
 
-def split(data: Any, name: str = "case") -> tuple[Case, dict[str, Any]]:
-    """A validated case and the calculators' own inputs from a parsed file."""
+def split(data: Any, name: str = "case", text: str = "") -> tuple[Case, dict[str, Any]]:
+    """A validated case and the calculators' own inputs from a parsed file (``text``: the file
+    as written, which tells a case saved before ``angka:`` existed)."""
     if not isinstance(data, Mapping):
         raise UkmError("malformed_file", "file", name, detail="expected a mapping of fields (key: value)")
     data = dict(data)
     extras = data.pop(EXTRAS_KEY, None) or {}
     if not isinstance(extras, Mapping):
         raise UkmError("wrong_type", EXTRAS_KEY, extras, "mapping")
-    return case_from_mapping(data, name), dict(extras)
+    from ukm_tools.file_numbers import native
+
+    return case_from_mapping(data, name, text), native(dict(extras))
 
 
-def read_case_text(text: str, name: str = "case", limits: Limits = DEFAULT_LIMITS) -> tuple[Case, dict[str, Any]]:
-    """A case from YAML text (an uploaded or saved file: pass ``UPLOAD_LIMITS``)."""
-    return split(parse_yaml(text, name, limits), name)
+def read_case_text(text: str, name: str = "case", limits: Limits = UPLOAD_LIMITS) -> tuple[Case, dict[str, Any]]:
+    """A case file's text (an upload, a saved file), within ``limits``; problems name the file."""
+    with in_file(name):
+        return split(parse_yaml(text, name, limits, numbers_as_text=True), name, text)
 
 
-def read_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
-    from ukm_tools.datafiles import read_text
-
-    return read_case_text(read_text(path), str(path))
+def read_case_file(path: str | Path, limits: Limits = UPLOAD_LIMITS) -> tuple[Case, dict[str, Any]]:
+    """A case file on disk: a participant's saved case (within the upload limits) or a trainer's."""
+    with in_file(str(path)):
+        text = read_text(path)
+    return read_case_text(text, str(path), limits)
 
 
 def safe_name(name: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> str:

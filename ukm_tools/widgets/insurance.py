@@ -120,7 +120,8 @@ class InsuranceCalculator(Calculator):
     def compute(self):
         v = self._inputs()
         cfr = Money(v["cfr"], self.f_currency.read())
-        kw = dict(clause=self.f_clause.read(), cover_pct=v["cover"])
+        # the case's usual ranges (widened in its file, if at all), and the rate as typed for the message
+        kw = dict(clause=self.f_clause.read(), cover_pct=v["cover"], bands=self.case.bands(), as_typed=self.f_rate.raw)
         return insure(cfr, v["rate"], method=Method.INCLUSIVE, **kw), insure(cfr, v["rate"], method=Method.SIMPLE, **kw)
 
     def render(self, result) -> None:

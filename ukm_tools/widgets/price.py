@@ -367,8 +367,8 @@ class PriceBuildUpCalculator(Calculator):
         f = result.final
         unit = case.product.unit
         self.shown = {
-            "unit_idr": format_money(f.unit_idr, lang),
-            "unit_quote": format_money(f.unit_quote, lang),
+            "unit_idr": result.unit_text(f, lang, idr=True),
+            "unit_quote": result.unit_text(f, lang),
             "shipment_idr": format_money(f.shipment_idr, lang),
             "shipment_quote": format_money(f.shipment_quote, lang),
         }
@@ -396,8 +396,8 @@ class PriceBuildUpCalculator(Calculator):
                 [
                     s.rule,
                     result.added_text(s, lang),
-                    format_money(s.unit_idr, lang),
-                    format_money(s.unit_quote, lang),
+                    result.unit_text(s, lang, idr=True),
+                    result.unit_text(s, lang),
                     format_money(s.shipment_idr, lang),
                     format_money(s.shipment_quote, lang),
                 ]

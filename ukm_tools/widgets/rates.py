@@ -3,7 +3,8 @@
 The fields start with the sheet's rates. When a participant types the day's rates from
 their bank's board, the case gets its own ``rates:`` section dated today with the source
 "entered by participant", so the quote says which rates it used and the staleness warning
-goes away for the right reason.
+goes away for the right reason. Only the typed currency is dated today: every other rate
+keeps its own date and source, so a quote in SGD still says its rate is from the old sheet.
 """
 
 from __future__ import annotations
@@ -65,6 +66,17 @@ class RateFields:
         r = sheet.rates[currency]
         if buy == r.buy and sell == r.sell:
             return None
-        rates = {c: {"buy": x.buy, "mid": x.mid, "sell": x.sell} for c, x in sheet.rates.items()}
+        # Only the typed currency is dated today: the others keep the date and source they came with.
+        rates: dict[str, Any] = {
+            c: {
+                "buy": x.buy,
+                "mid": x.mid,
+                "sell": x.sell,
+                "date": x.date or sheet.date,
+                "source": x.source or sheet.source,
+            }
+            for c, x in sheet.rates.items()
+            if c != currency
+        }
         rates[currency] = {"buy": buy, "sell": sell}  # the sheet derives the middle rate
         return {"date": today.isoformat(), "source": ENTERED_SOURCE, "rates": rates}

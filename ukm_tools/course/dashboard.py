@@ -23,7 +23,7 @@ from ukm_tools.course.office_summary import MEASURES, measure_label
 from ukm_tools.course.workshop_report import WorkshopReport
 from ukm_tools.messages import section
 
-T = section("course.report")
+T = section("course.dashboard", "course.report_workbook")
 
 COLORS = {COMPLETED: "#2e7d32", PROVISIONAL: "#b26a00", NEEDS_ATTENTION: "#c62828", NOT_YET: "#757575"}
 MARKS = {COMPLETED: "✓", PROVISIONAL: "…", NEEDS_ATTENTION: "!", NOT_YET: "·"}

@@ -32,7 +32,7 @@ from ukm_tools.course.workshop_report import WorkshopReport
 from ukm_tools.io.cells import FORMULA_STARTS
 from ukm_tools.messages import section
 
-T = section("course.report")
+T = section("course.report_workbook")
 
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
 FORMULA_START = FORMULA_STARTS  # the project's one rule (ukm_tools.io.cells)

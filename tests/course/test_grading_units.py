@@ -112,3 +112,35 @@ def test_progress_reporter_draws_a_bar_on_a_terminal():
         on_progress(ProgressEvent(4, 1, {}, SubmissionStatus("ps1", "bob", Status.TIMEOUT, "stopped after 30 s")))
     text = out.getvalue()
     assert "1/4" in text and "ETA" in text and "bob: timeout" in text
+
+
+def test_a_venv_under_the_hosts_tmp_is_visible_in_the_sandbox_at_its_own_path(monkeypatch):
+    # CI clones the repository into /tmp: the venv is then under /tmp, which the sandbox replaces
+    # by a link into its scratch; bwrap could not create the mount point ("Can't mkdir parents").
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from ukm_tools.course.grading import sandbox
+    from ukm_tools.course.grading.settings import SandboxLimits
+
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="ukm-clone-") as clone:
+        venv = Path(clone) / ".venv"
+        venv.mkdir()
+        (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        venv.chmod(0o755)
+        Path(clone).chmod(0o755)
+        roots = sandbox._readonly_roots()
+        monkeypatch.setattr(sandbox, "_readonly_roots", lambda: [*roots, str(venv)])
+        with tempfile.TemporaryDirectory() as stage, tempfile.TemporaryDirectory() as run:
+            args = sandbox.bwrap_args(SandboxLimits(), Path(stage), Path(run))
+            done = subprocess.run(
+                [*args, "--", "/bin/sh", "-c", f"cat {venv}/pyvenv.cfg && touch /tmp/scratch-ok"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "home = /usr/bin\n"
+    i = args.index(str(venv))
+    assert args[i - 1 : i + 2] == ["--ro-bind", str(venv), sandbox.TMP + str(venv).removeprefix("/tmp")]

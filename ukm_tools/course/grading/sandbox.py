@@ -31,7 +31,7 @@ import json
 import os
 import shlex
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import ukm_tools
@@ -81,6 +81,19 @@ def _readonly_roots() -> list[str]:
     return kept
 
 
+def mount_point(host_path: str) -> str:
+    """Where a host folder is bound in the sandbox so that it keeps its path there.
+
+    Inside, /tmp is a link into the scratch and bwrap cannot create a mount point through a
+    link, so a folder under the host's /tmp (a venv in a temporary clone, as CI makes) is bound
+    at the link's target: the same path, seen through /tmp, as on the host.
+    """
+    path = PurePosixPath(host_path)
+    if path.is_relative_to("/tmp"):
+        return str(PurePosixPath(TMP) / path.relative_to("/tmp"))
+    return host_path
+
+
 def bwrap_args(limits: SandboxLimits, stage: Path, run: Path) -> list[str]:
     """bubblewrap's command line (up to ``--``) for one worker's sandbox.
 
@@ -123,7 +136,7 @@ def bwrap_args(limits: SandboxLimits, stage: Path, run: Path) -> list[str]:
     args += ["--perms", "0755", "--size", str(int(limits.scratch_bytes)), "--tmpfs", SCRATCH]
     args += ["--perms", "1777", "--dir", TMP, "--symlink", TMP, "/tmp"]
     for root in _readonly_roots():
-        args += ["--ro-bind", root, root]
+        args += ["--ro-bind", root, mount_point(root)]
     args += ["--ro-bind", str(stage), STAGE, "--bind", str(run), RUN]
     # The root and /dev are tmpfs bwrap made writable for itself: nothing may be written there.
     args += ["--remount-ro", "/dev", "--remount-ro", "/"]

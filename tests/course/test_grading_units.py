@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import sys
 from datetime import datetime
 
 import nbformat
@@ -114,9 +115,10 @@ def test_progress_reporter_draws_a_bar_on_a_terminal():
     assert "1/4" in text and "ETA" in text and "bob: timeout" in text
 
 
-def test_a_venv_under_the_hosts_tmp_is_visible_in_the_sandbox_at_its_own_path(monkeypatch):
+def test_a_venv_under_the_hosts_tmp_is_visible_in_the_sandbox_at_its_own_path_and_survives_its_cleaning(monkeypatch):
     # CI clones the repository into /tmp: the venv is then under /tmp, which the sandbox replaces
-    # by a link into its scratch; bwrap could not create the mount point ("Can't mkdir parents").
+    # by a link into its scratch. bwrap could not create the mount point ("Can't mkdir parents"),
+    # and the zygote's cleaning between kernels could not make /tmp afresh around it.
     import subprocess
     import tempfile
     from pathlib import Path
@@ -124,6 +126,18 @@ def test_a_venv_under_the_hosts_tmp_is_visible_in_the_sandbox_at_its_own_path(mo
     from ukm_tools.course.grading import sandbox
     from ukm_tools.course.grading.settings import SandboxLimits
 
+    inside = """
+import os, sys
+from ukm_tools.course.grading import zygote
+venv = sys.argv[1]
+zygote._fresh_scratch(stage=False)
+open(os.path.join(os.path.dirname(venv), "planted.py"), "w").write("x = 1")  # a kernel's leftovers
+open("/tmp/left.txt", "w").write("x")
+zygote._fresh_scratch(stage=False)
+print(open(os.path.join(venv, "pyvenv.cfg")).read(), end="")
+clone = os.path.dirname(venv)
+print(sorted(os.listdir(clone)), os.listdir("/tmp") == [os.path.basename(clone)])
+"""
     with tempfile.TemporaryDirectory(dir="/tmp", prefix="ukm-clone-") as clone:
         venv = Path(clone) / ".venv"
         venv.mkdir()
@@ -135,12 +149,9 @@ def test_a_venv_under_the_hosts_tmp_is_visible_in_the_sandbox_at_its_own_path(mo
         with tempfile.TemporaryDirectory() as stage, tempfile.TemporaryDirectory() as run:
             args = sandbox.bwrap_args(SandboxLimits(), Path(stage), Path(run))
             done = subprocess.run(
-                [*args, "--", "/bin/sh", "-c", f"cat {venv}/pyvenv.cfg && touch /tmp/scratch-ok"],
-                capture_output=True,
-                text=True,
-                timeout=60,
+                [*args, "--", sys.executable, "-c", inside, str(venv)], capture_output=True, text=True, timeout=60
             )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "home = /usr/bin\n"
+    assert done.stdout == "home = /usr/bin\n['.venv'] True\n"
     i = args.index(str(venv))
     assert args[i - 1 : i + 2] == ["--ro-bind", str(venv), sandbox.TMP + str(venv).removeprefix("/tmp")]

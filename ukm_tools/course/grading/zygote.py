@@ -30,6 +30,7 @@ import gc
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -110,11 +111,29 @@ def _check_fork_safe() -> None:
         raise RuntimeError("a zmq context exists before fork")
 
 
-def _empty(folder: str) -> None:
+def _mount_points() -> set[str]:
+    """Mount points of this sandbox (field 5 of mountinfo, octal escapes decoded)."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        fields = [line.split(" ")[4] for line in f]
+    return {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), p) for p in fields}
+
+
+def _empty(folder: str, mounts: set[str] | None = None) -> None:
+    """Remove everything in ``folder`` except host folders bound there and the folders leading
+    to them (a venv under the host's /tmp is bound below the scratch's tmp: see
+    :func:`~.sandbox.mount_point`). Whether a path is a mount is read from the kernel's mount
+    table, so a kernel's look-alike folder at a bound folder's path is removed like any other."""
+    mounts = _mount_points() if mounts is None else mounts
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
+        if path in mounts:
+            continue
         if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
+            if any(m.startswith(path + "/") for m in mounts):
+                os.chmod(path, 0o755)  # a kernel may have closed it
+                _empty(path, mounts)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
         else:
             try:
                 os.unlink(path)
@@ -131,7 +150,7 @@ def _fresh_scratch(stage: bool) -> dict[str, str]:
     """
     _empty(SCRATCH)
     _empty("/dev/shm")
-    os.mkdir(TMP, 0o1777)
+    os.makedirs(TMP, 0o1777, exist_ok=True)  # kept when a bound host folder lies below it
     os.chmod(TMP, 0o1777)  # mkdir applies the umask
     os.mkdir(HOME, 0o700)
     if stage:

@@ -114,10 +114,21 @@ def test_attendance_template_lists_the_roster(course, tmp_path):
     ]
 
 
-def test_a_report_never_creates_a_gradebook(tmp_path):
+def test_a_report_never_creates_or_changes_a_gradebook(tmp_path):
+    import hashlib
+
     from ukm_tools.course import ops
 
     course = ops.init_course(tmp_path / "baru")
+    made_by_init = hashlib.sha256((course / "gradebook.db").read_bytes()).hexdigest()
+    # The empty gradebook `ukm init` made: no participants yet.
     r = ukm("report", "--course", str(course), "--out", str(tmp_path / "laporan"))
     assert r.exit_code == 2 and "Gradebook" in r.stderr and "ukm roster import" in r.stderr
+    assert "belum berisi peserta" in r.stderr and "Traceback" not in r.stderr
+    assert hashlib.sha256((course / "gradebook.db").read_bytes()).hexdigest() == made_by_init
+    assert not (tmp_path / "laporan").exists()
+    # No gradebook at all (deleted, or a folder copied without it): the guard names the backups; none is created.
+    (course / "gradebook.db").unlink()
+    r = ukm("report", "--course", str(course), "--out", str(tmp_path / "laporan"))
+    assert r.exit_code == 2 and "gradebook.db tidak ada" in r.stderr and "ukm init" in r.stderr
     assert not (course / "gradebook.db").exists() and not (tmp_path / "laporan").exists()

@@ -136,7 +136,7 @@ open("/tmp/left.txt", "w").write("x")
 zygote._fresh_scratch(stage=False)
 print(open(os.path.join(venv, "pyvenv.cfg")).read(), end="")
 clone = os.path.dirname(venv)
-print(sorted(os.listdir(clone)), os.listdir("/tmp") == [os.path.basename(clone)])
+print(sorted(os.listdir(clone)), os.path.basename(clone) in os.listdir("/tmp"), "left.txt" in os.listdir("/tmp"))
 """
     with tempfile.TemporaryDirectory(dir="/tmp", prefix="ukm-clone-") as clone:
         venv = Path(clone) / ".venv"
@@ -152,6 +152,6 @@ print(sorted(os.listdir(clone)), os.listdir("/tmp") == [os.path.basename(clone)]
                 [*args, "--", sys.executable, "-c", inside, str(venv)], capture_output=True, text=True, timeout=60
             )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "home = /usr/bin\n['.venv'] True\n"
+    assert done.stdout == "home = /usr/bin\n['.venv'] True False\n"
     i = args.index(str(venv))
     assert args[i - 1 : i + 2] == ["--ro-bind", str(venv), sandbox.TMP + str(venv).removeprefix("/tmp")]

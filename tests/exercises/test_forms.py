@@ -56,7 +56,7 @@ def test_numbers_are_read_the_indonesian_way(harga):
         ("12,5,5", ""),
         ("-5", "lebih dari 0"),
         ("4,2255", "dua angka"),
-        ("4,225", "dua cara"),
+        ("4,225", "bisa berarti 4225"),  # ambiguous: both readings named
         ("x" * 50, "Terlalu panjang"),
     ],
 )

@@ -321,8 +321,6 @@ def read_answer(f: AnswerField, typed: str, lang: str = "id") -> Reading:
     key = shape_key(number, "integer" if f.whole else f.kind.check_kind)
     if key:
         return Reading(typed, None, T(_SHAPE_TEXTS.get(key, "unusable"), lang))
-    if f.kind.currency == "USD" and number != number.quantize(Decimal("0.01")):
-        return Reading(typed, None, T("usd_cents", lang))
     return Reading(typed, number)
 
 

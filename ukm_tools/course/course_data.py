@@ -85,8 +85,6 @@ def load_course_data(course_dir: str | Path, *, include_personal: bool = False) 
         phones = _phones(url) if include_personal else {}
         names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
         scores = load_scores(url, course_dir, names, grades)
-    if scores.students.empty:  # `ukm init` made the gradebook; nobody is in it yet
-        raise UkmError("report_no_participants", "gradebook", str(course_dir))
     return CourseData(
         course_dir=course_dir,
         spec=spec,

@@ -17,6 +17,7 @@ from ukm_tools.course.completion import CompletionResult, evaluate
 from ukm_tools.course.course_data import CourseData, load_course_data
 from ukm_tools.course.learning_gain import LearningGain, learning_gain
 from ukm_tools.course.office_summary import OfficeSummary, office_summary
+from ukm_tools.errors import UkmError
 
 
 @dataclass
@@ -34,6 +35,8 @@ class WorkshopReport:
 
 def build_report(course_dir: str | Path, *, include_personal: bool = False) -> WorkshopReport:
     data = load_course_data(course_dir, include_personal=include_personal)
+    if data.scores.students.empty:  # `ukm init` made the gradebook; nobody is in it yet
+        raise UkmError("report_no_participants", "gradebook", str(data.course_dir))
     return compute_report(data, include_personal=include_personal)
 
 

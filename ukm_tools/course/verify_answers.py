@@ -196,6 +196,10 @@ class VerifyAnswers(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
+        # Only the grader's own verdicts count, never submitted ones: the portal shows this key from
+        # every graded cell, including cells and assignments this preprocessor does not judge.
+        for cell in nb.cells:
+            cell.metadata.pop(VERDICTS_KEY, None)
         self._assignment = resources["nbgrader"]["assignment"]
         self._student = resources["nbgrader"]["student"]
         self._product = None
@@ -215,7 +219,6 @@ class VerifyAnswers(NbGraderPreprocessor):
             return cell, resources
         expected = pick(self._expected, self._assignment, question)
         verdicts = cell_verdicts(cell, expected, self._assignment)
-        cell.metadata.pop(VERDICTS_KEY, None)  # only the grader's own verdicts count, never a submitted one
         if verdicts:
             cell.metadata[VERDICTS_KEY] = [v.to_json() for v in verdicts]
             text = "\n".join(notebook_message(v) for v in verdicts)

@@ -132,7 +132,8 @@ class WriteParticipantParams(NbGraderPreprocessor):
         return nb, resources
 
 
-def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any]]:
+def answer_records(cell, assignment: str, question: str) -> list[dict[str, Any]]:
+    """The answer records (MIME :data:`ANSWERS_MIME`) one test cell emitted for ``assignment``/``question``."""
     found = []
     for out in cell.get("outputs", []):
         if out.get("output_type") not in ("display_data", "execute_result", "update_display_data"):
@@ -148,17 +149,26 @@ def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any
     return found
 
 
+def reject(cell, text: str) -> None:
+    """Put an error output first in test ``cell``: nbgrader's scoring stops there and gives it 0."""
+    cell.outputs.insert(0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"]))
+
+
 #: Cell metadata where the grader keeps its verdicts on a test cell's answers (what the exercise
 #: portal shows in plain words; nbgrader's own feedback shows the error output instead).
 VERDICTS_KEY = "ukm_verdicts"
 #: The verdict when a test cell recorded no answers (its visible test stopped it first).
 NOT_RECORDED = "not_recorded"
+NOT_RECORDED_MESSAGE = (
+    "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+    "(Restart & Run All) lalu kumpulkan lagi."
+)
 
 
 def cell_verdicts(cell, expected: list[Expected], assignment: str) -> list[Verdict]:
     """What is wrong with one test cell's emitted answers (empty list: the answers are right)."""
     question = cell.metadata["nbgrader"]["grade_id"]
-    payloads = _answer_payloads(cell, assignment, question)
+    payloads = answer_records(cell, assignment, question)
     if not payloads:
         return [Verdict(NOT_RECORDED, question)]
     found: list[Verdict] = []
@@ -174,10 +184,7 @@ def cell_verdicts(cell, expected: list[Expected], assignment: str) -> list[Verdi
 def notebook_message(verdict: Verdict) -> str:
     """A verdict as the notebook says it (with the answer's variable name)."""
     if verdict.key == NOT_RECORDED:
-        return (
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
-            "(Restart & Run All) lalu kumpulkan lagi."
-        )
+        return NOT_RECORDED_MESSAGE
     return verdict.message("id")
 
 
@@ -223,7 +230,5 @@ class VerifyAnswers(NbGraderPreprocessor):
             cell.metadata[VERDICTS_KEY] = [v.to_json() for v in verdicts]
             text = "\n".join(notebook_message(v) for v in verdicts)
             self.log.info("%s/%s %s: answer rejected by the grader", self._student, self._assignment, question)
-            cell.outputs.insert(
-                0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])
-            )
+            reject(cell, text)
         return cell, resources

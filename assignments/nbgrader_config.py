@@ -39,7 +39,9 @@ c.Execute.timeout = 30  # seconds a cell may run (nbgrader's own setting)
 # The answer key (staff only, never visible to a kernel): VerifyAnswers.answer_keys = "answer_keys.py".
 
 # The grader, not the notebook, decides personal answers (ukm_tools.course.verify_answers).
+# Markdown a participant wrote reaches the formgrader as text only (no HTML, no links).
 c.Autograde.autograde_preprocessors = [
+    "ukm_tools.course.verify_answers.InertParticipantMarkdown",
     "ukm_tools.course.verify_answers.WriteParticipantParams",
     "nbgrader.preprocessors.Execute",
     "ukm_tools.course.verify_answers.VerifyAnswers",

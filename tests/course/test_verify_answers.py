@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
@@ -32,3 +34,54 @@ def test_a_submitted_verdict_never_survives_grading(assignment):
     config.CourseDirectory.root = str(REPO_TEMPLATE)  # the template's answer key, as the grader loads it
     out, _ = VerifyAnswers(config=config).preprocess(nb, resources)
     assert VERDICTS_KEY not in out.cells[0].metadata
+
+
+#: What a participant writes in a reflection (or a cell they add) to run script in the trainer's
+#: formgrader, which renders the autograded notebook's markdown as HTML without sanitizing it.
+LINK = "Lihat foto produk saya: [klik di sini](javascript:alert(document.cookie))"
+IMAGE = '<img src=x onerror="alert(1)"> ![logo](javascript:alert(2))'
+REFERENCE = "[katalog][k]\n\n[k]: javascript:alert(3)"
+INSTRUCTIONS = "Baca [panduan harga](https://contoh.id/panduan) lalu tulis <b>refleksi</b> Anda."
+STUB = "JAWABAN ANDA DI SINI"
+
+
+def _formgrader_html(source: str) -> str:
+    """A markdown cell as nbgrader's formgrade template renders it (``markdown2html``, no sanitizer)."""
+    from nbconvert.filters import markdown2html
+
+    return markdown2html(source)
+
+
+def _unsafe(html: str) -> bool:
+    return any(tag in html for tag in ("<img", "<script", 'href="javascript', 'src="javascript'))
+
+
+def test_markdown_a_participant_wrote_reaches_the_formgrader_as_text_only(tmp_path):
+    from nbformat.v4 import new_markdown_cell
+
+    from ukm_tools.course.verify_answers import InertParticipantMarkdown
+    from ukm_tools.exercises.forms import markdown_for
+
+    assert all(_unsafe(_formgrader_html(text)) for text in (LINK, IMAGE, REFERENCE))  # the attack, unprocessed
+    release = tmp_path / "release" / "refleksi"
+    release.mkdir(parents=True)
+    released = new_notebook(cells=[new_markdown_cell(INSTRUCTIONS), new_markdown_cell(STUB)])
+    (release / "refleksi.ipynb").write_text(json.dumps(released), encoding="utf-8")
+    portal = markdown_for("Harga naik [10%] karena <ongkir>")
+    submitted = new_notebook(cells=[new_markdown_cell(t) for t in (INSTRUCTIONS, LINK, IMAGE, REFERENCE, STUB, portal)])
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    resources = {"nbgrader": {"assignment": "refleksi", "notebook": "refleksi", "student": "peserta-1"}}
+    out, _ = InertParticipantMarkdown(config=config).preprocess(submitted, resources)
+    instructions, link, image, reference, stub, filled = (c.source for c in out.cells)
+    assert (instructions, stub, filled) == (
+        INSTRUCTIONS,
+        STUB,
+        portal,
+    )  # the course's text and the portal's: as they were
+    assert 'href="https://contoh.id/panduan"' in _formgrader_html(instructions)
+    for source, words in ((link, "klik di sini"), (image, "onerror"), (reference, "katalog")):
+        html = _formgrader_html(source)
+        assert not _unsafe(html) and "<a " not in html, html
+        assert words in html  # the participant's words are all still there, as text
+    assert "[10%]" in _formgrader_html(filled) and "&lt;ongkir&gt;" in _formgrader_html(filled)

@@ -38,6 +38,7 @@ from traitlets import Unicode
 
 from ukm_tools.exercises import ANSWERS_MIME
 from ukm_tools.exercises.checks import Expected, Verdict, judge
+from ukm_tools.exercises.forms import inert_markdown
 from ukm_tools.exercises.params import PARAMS_FILE, Product, params_document, product_for
 from ukm_tools.exercises.tugas import ASSIGNMENTS
 
@@ -111,6 +112,37 @@ def _product(resources: dict[str, Any], student: str):
     if db_url:
         entry = load_participant(db_url, student)
     return product_for(student, entry)
+
+
+class InertParticipantMarkdown(NbGraderPreprocessor):
+    """Make every markdown cell the participant wrote or changed inert before staff read it.
+
+    nbgrader's formgrader renders the autograded notebook's markdown as HTML unsanitized, so a
+    written answer (or an added cell) holding HTML or a ``javascript:`` link would run in the
+    trainer's formgrader, which can change anyone's grades. A cell whose text is that of a cell
+    of the released notebook (instructions, an untouched answer stub) is left as it is.
+    """
+
+    def preprocess(self, nb, resources):
+        released = self._released_markdown(resources)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source not in released:
+                cell.source = inert_markdown(cell.source)
+        return nb, resources
+
+    def _released_markdown(self, resources) -> set[str]:
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.root = self.config.CourseDirectory.get("root", None) or os.getcwd()
+        grading = resources.get("nbgrader", {})
+        folder = coursedir.format_path(coursedir.release_directory, ".", grading.get("assignment", ""))
+        try:
+            with open(os.path.join(folder, f"{grading.get('notebook', '')}.ipynb"), encoding="utf-8") as f:
+                cells = json.load(f).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            return set()  # no release to compare with: every markdown cell is made inert
+        return {"".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")) for c in cells}
 
 
 class WriteParticipantParams(NbGraderPreprocessor):

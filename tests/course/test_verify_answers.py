@@ -85,3 +85,33 @@ def test_markdown_a_participant_wrote_reaches_the_formgrader_as_text_only(tmp_pa
         assert not _unsafe(html) and "<a " not in html, html
         assert words in html  # the participant's words are all still there, as text
     assert "[10%]" in _formgrader_html(filled) and "&lt;ongkir&gt;" in _formgrader_html(filled)
+
+
+def test_what_a_participants_code_displays_reaches_the_formgrader_as_text_only():
+    """``display(HTML(...))`` and friends in a solution cell, run by the grader, would be live in the formgrader."""
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_output
+
+    from ukm_tools.course.verify_answers import HIDDEN_OUTPUT, InertOutputs
+    from ukm_tools.exercises import ANSWERS_MIME
+
+    cell = new_code_cell("from IPython.display import HTML, Javascript, Markdown, display\n...")
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "jawab_exw"}
+    record = {"assignment": "harga-incoterms", "question": "cek_exw", "answers": {}}
+    cell.outputs = [
+        new_output("display_data", data={"text/html": "<script>alert('nilai')</script>", "text/plain": "<HTML>"}),
+        new_output("display_data", data={"application/javascript": "alert('nilai')"}),
+        new_output("display_data", data={"text/markdown": "[klik](javascript:alert('nilai'))"}),
+        new_output("display_data", data={"image/svg+xml": "<svg onload=\"alert('nilai')\"/>"}),
+        new_output("execute_result", data={"text/plain": "76300"}, execution_count=1),
+        new_output("display_data", data={ANSWERS_MIME: record, "text/plain": "(jawaban tercatat)"}),
+    ]
+    nb = new_notebook(cells=[cell])
+    assert "<script>alert('nilai')</script>" in HTMLExporter().from_notebook_node(nb)[0]  # the attack, unprocessed
+    out, _ = InertOutputs().preprocess(nb, {"nbgrader": {"assignment": "harga-incoterms", "student": "p1"}})
+    html, _ = HTMLExporter().from_notebook_node(out)
+    assert "alert('nilai')" not in html and "javascript:" not in html
+    data = [o.get("data", {}) for o in out.cells[0].outputs]
+    assert data[0] == {"text/plain": "<HTML>"} and data[4] == {"text/plain": "76300"}
+    assert data[1] == data[2] == data[3] == {"text/plain": HIDDEN_OUTPUT}
+    assert data[5][ANSWERS_MIME] == record  # the grader's own records stay for VerifyAnswers

@@ -145,6 +145,30 @@ class InertParticipantMarkdown(NbGraderPreprocessor):
         return {"".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")) for c in cells}
 
 
+#: Output types staff pages may show of code a participant ran: text and pixels, and ukm's answer
+#: records. HTML, script, SVG, markdown and LaTeX outputs would be rendered live in the formgrader.
+SHOWN_OUTPUT_TYPES = frozenset({"text/plain", "image/png", "image/jpeg", "image/gif", ANSWERS_MIME})
+#: What stands in for an output of which nothing can be shown.
+HIDDEN_OUTPUT = "(keluaran ini tidak ditampilkan: hanya teks dan gambar yang ditampilkan kepada pengajar)"
+
+
+class InertOutputs(NbGraderPreprocessor):
+    """Keep only text, pixel and answer-record data in the outputs of the graded notebook.
+
+    The participant's code runs in the grading kernel, and whatever it displays is stored in the
+    autograded notebook that nbgrader's formgrader renders unsanitized (``display(HTML(...))``
+    would run script in the trainer's browser). Runs after the grader's own preprocessors; a
+    score never depends on what is dropped (nbgrader reads errors and ``text/plain`` only).
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        for out in cell.get("outputs", []):
+            if "data" in out:
+                kept = {k: v for k, v in out["data"].items() if k in SHOWN_OUTPUT_TYPES}
+                out["data"] = kept or {"text/plain": HIDDEN_OUTPUT}
+        return cell, resources
+
+
 class WriteParticipantParams(NbGraderPreprocessor):
     """Write ``.ukm-params.json`` (id and product) into the notebook's folder before it runs."""
 

@@ -35,7 +35,6 @@ from ukm_tools.messages import section
 T = section("course.report_workbook")
 
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
-FORMULA_START = FORMULA_STARTS  # the project's one rule (ukm_tools.io.cells)
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -52,7 +51,7 @@ def excel_value(ws, value: Any, fmt: str | None = None, font: Font | None = None
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    risky = isinstance(value, str) and value.startswith(FORMULA_START)
+    risky = isinstance(value, str) and value.startswith(FORMULA_STARTS)  # the project's one rule (ukm_tools.io.cells)
     if not (risky or fmt or font or head):
         return value
     cell = WriteOnlyCell(ws, value=value)

@@ -39,7 +39,12 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-ACTIONS = ("override", "withdraw", "attendance_import")  # their words: text action_<name>
+# The audit log's actions and the text that names each in the workbook.
+ACTION_TEXTS = {
+    "override": "action_override",
+    "withdraw": "action_withdraw",
+    "attendance_import": "action_attendance_import",
+}
 
 
 def _t(key: str, **values: Any) -> str:
@@ -407,7 +412,7 @@ def _audit(wb, report: WorkshopReport) -> None:
                 e.id,
                 _local(e.at),
                 e.by,
-                _t(f"action_{e.action}") if e.action in ACTIONS else e.action,
+                _t(ACTION_TEXTS[e.action]) if e.action in ACTION_TEXTS else e.action,
                 e.student or "",
                 e.unit or "",
                 state_label(e.status) if e.status else "",

@@ -12,6 +12,10 @@ if "UKM_KEYS_DIR" not in os.environ:
 
     os.environ["UKM_KEYS_DIR"] = tempfile.mkdtemp(prefix="ukm-test-keys-")
     atexit.register(shutil.rmtree, os.environ["UKM_KEYS_DIR"], True)
+# rich fixes a console's width from COLUMNS when the console is made (pytest-xdist's workers set
+# COLUMNS=80); without it, the width is read at each print, so the width a CLI test asks for
+# (CliRunner's env) holds whichever test imported the CLI first.
+os.environ.pop("COLUMNS", None)
 
 from hypothesis import settings  # noqa: E402
 

@@ -39,11 +39,14 @@ c.Execute.timeout = 30  # seconds a cell may run (nbgrader's own setting)
 # The answer key (staff only, never visible to a kernel): VerifyAnswers.answer_keys = "answer_keys.py".
 
 # The grader, not the notebook, decides personal answers (ukm_tools.course.verify_answers).
+# What a participant wrote or displayed reaches the formgrader as text only (no HTML, links, script).
 c.Autograde.autograde_preprocessors = [
+    "ukm_tools.course.verify_answers.InertParticipantMarkdown",
     "ukm_tools.course.verify_answers.WriteParticipantParams",
     "nbgrader.preprocessors.Execute",
     "ukm_tools.course.verify_answers.VerifyAnswers",
     "ukm_tools.course.verify_choices.VerifyChoices",
+    "ukm_tools.course.verify_answers.InertOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -339,3 +339,26 @@ def test_guard_in_the_sandbox_checks_the_score_range_only(small_gradebook):
     _set(url, "UPDATE grade SET auto_score = 5 WHERE auto_score = 1")
     assert guard.check(before, "ps1", "budi") == ["1 score(s) outside 0..max of their cell (e.g. 5 of 2)"]
     assert _scores(url)["budi"] == (1.0, None)  # rolled back to before this grading
+
+
+@pytest.mark.timeout(120)
+def test_grading_without_a_url_uses_the_courses_configured_gradebook(tmp_path, monkeypatch):
+    """nbgrader's autograde writes the gradebook nbgrader_config.py names (UKM_DB_URL on a server);
+    the engine's status table and checks must use that one, not a gradebook.db in the course folder."""
+    import shutil
+    import sqlite3
+
+    from ukm_tools.course import ops
+    from ukm_tools.course.grading import grade_assignment
+
+    course = ops.init_course(tmp_path / "course")
+    server = tmp_path / "gradebook-server.db"
+    shutil.move(course / "gradebook.db", server)
+    monkeypatch.setenv("UKM_DB_URL", f"sqlite:///{server}")
+    report = grade_assignment(course, "harga-incoterms", students=[])
+    assert report.results == [] and not (course / "gradebook.db").exists()
+    con = sqlite3.connect(server)
+    try:
+        assert con.execute("SELECT name FROM sqlite_master WHERE name = 'ukm_grading_status'").fetchone()
+    finally:
+        con.close()

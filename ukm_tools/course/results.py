@@ -26,6 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ukm_tools.course.database import TableStore, upsert
 from ukm_tools.exercises.checks import Verdict
 
 TABLE_NAME = "ukm_result"
@@ -165,27 +166,13 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
     return Result(assignment, student, status, fingerprint, score, max_score, questions, submitted_at)
 
 
-class ResultStore:
+class ResultStore(TableStore):
     """Reads and writes ``ukm_result`` in the gradebook database at ``db_url``."""
 
-    def __init__(self, db_url: str) -> None:
-        from ukm_tools.course.database import engine_for
-
-        self._engine = engine_for(db_url)
-        _metadata.create_all(self._engine, checkfirst=True)
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> ResultStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    metadata = _metadata
 
     def put(self, result: Result, released_at: datetime) -> None:
         """Release ``result``: it replaces the participant's earlier result of that assignment."""
-        key = (RESULT_TABLE.c.assignment == result.assignment) & (RESULT_TABLE.c.student == result.student)
         values = {
             "fingerprint": result.fingerprint,
             "status": result.status,
@@ -193,10 +180,7 @@ class ResultStore:
             "document": result.to_json(),
         }
         with self._engine.begin() as conn:
-            if not conn.execute(sa.update(RESULT_TABLE).where(key).values(**values)).rowcount:
-                conn.execute(
-                    sa.insert(RESULT_TABLE).values(assignment=result.assignment, student=result.student, **values)
-                )
+            upsert(conn, RESULT_TABLE, {"assignment": result.assignment, "student": result.student}, values)
 
     def get(self, assignment: str, student: str) -> Result | None:
         query = sa.select(RESULT_TABLE.c.document).where(

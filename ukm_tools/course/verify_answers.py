@@ -38,6 +38,7 @@ from traitlets import Unicode
 
 from ukm_tools.exercises import ANSWERS_MIME
 from ukm_tools.exercises.checks import Expected, Verdict, judge
+from ukm_tools.exercises.forms import inert_markdown
 from ukm_tools.exercises.params import PARAMS_FILE, Product, params_document, product_for
 from ukm_tools.exercises.tugas import ASSIGNMENTS
 
@@ -113,6 +114,61 @@ def _product(resources: dict[str, Any], student: str):
     return product_for(student, entry)
 
 
+class InertParticipantMarkdown(NbGraderPreprocessor):
+    """Make every markdown cell the participant wrote or changed inert before staff read it.
+
+    nbgrader's formgrader renders the autograded notebook's markdown as HTML unsanitized, so a
+    written answer (or an added cell) holding HTML or a ``javascript:`` link would run in the
+    trainer's formgrader, which can change anyone's grades. A cell whose text is that of a cell
+    of the released notebook (instructions, an untouched answer stub) is left as it is.
+    """
+
+    def preprocess(self, nb, resources):
+        released = self._released_markdown(resources)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source not in released:
+                cell.source = inert_markdown(cell.source)
+        return nb, resources
+
+    def _released_markdown(self, resources) -> set[str]:
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.root = self.config.CourseDirectory.get("root", None) or os.getcwd()
+        grading = resources.get("nbgrader", {})
+        folder = coursedir.format_path(coursedir.release_directory, ".", grading.get("assignment", ""))
+        try:
+            with open(os.path.join(folder, f"{grading.get('notebook', '')}.ipynb"), encoding="utf-8") as f:
+                cells = json.load(f).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            return set()  # no release to compare with: every markdown cell is made inert
+        return {"".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")) for c in cells}
+
+
+#: Output types staff pages may show of code a participant ran: text and pixels, and ukm's answer
+#: records. HTML, script, SVG, markdown and LaTeX outputs would be rendered live in the formgrader.
+SHOWN_OUTPUT_TYPES = frozenset({"text/plain", "image/png", "image/jpeg", "image/gif", ANSWERS_MIME})
+#: What stands in for an output of which nothing can be shown.
+HIDDEN_OUTPUT = "(keluaran ini tidak ditampilkan: hanya teks dan gambar yang ditampilkan kepada pengajar)"
+
+
+class InertOutputs(NbGraderPreprocessor):
+    """Keep only text, pixel and answer-record data in the outputs of the graded notebook.
+
+    The participant's code runs in the grading kernel, and whatever it displays is stored in the
+    autograded notebook that nbgrader's formgrader renders unsanitized (``display(HTML(...))``
+    would run script in the trainer's browser). Runs after the grader's own preprocessors; a
+    score never depends on what is dropped (nbgrader reads errors and ``text/plain`` only).
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        for out in cell.get("outputs", []):
+            if "data" in out:
+                kept = {k: v for k, v in out["data"].items() if k in SHOWN_OUTPUT_TYPES}
+                out["data"] = kept or {"text/plain": HIDDEN_OUTPUT}
+        return cell, resources
+
+
 class WriteParticipantParams(NbGraderPreprocessor):
     """Write ``.ukm-params.json`` (id and product) into the notebook's folder before it runs."""
 
@@ -132,7 +188,8 @@ class WriteParticipantParams(NbGraderPreprocessor):
         return nb, resources
 
 
-def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any]]:
+def answer_records(cell, assignment: str, question: str) -> list[dict[str, Any]]:
+    """The answer records (MIME :data:`ANSWERS_MIME`) one test cell emitted for ``assignment``/``question``."""
     found = []
     for out in cell.get("outputs", []):
         if out.get("output_type") not in ("display_data", "execute_result", "update_display_data"):
@@ -148,17 +205,26 @@ def _answer_payloads(cell, assignment: str, question: str) -> list[dict[str, Any
     return found
 
 
+def reject(cell, text: str) -> None:
+    """Put an error output first in test ``cell``: nbgrader's scoring stops there and gives it 0."""
+    cell.outputs.insert(0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"]))
+
+
 #: Cell metadata where the grader keeps its verdicts on a test cell's answers (what the exercise
 #: portal shows in plain words; nbgrader's own feedback shows the error output instead).
 VERDICTS_KEY = "ukm_verdicts"
 #: The verdict when a test cell recorded no answers (its visible test stopped it first).
 NOT_RECORDED = "not_recorded"
+NOT_RECORDED_MESSAGE = (
+    "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
+    "(Restart & Run All) lalu kumpulkan lagi."
+)
 
 
 def cell_verdicts(cell, expected: list[Expected], assignment: str) -> list[Verdict]:
     """What is wrong with one test cell's emitted answers (empty list: the answers are right)."""
     question = cell.metadata["nbgrader"]["grade_id"]
-    payloads = _answer_payloads(cell, assignment, question)
+    payloads = answer_records(cell, assignment, question)
     if not payloads:
         return [Verdict(NOT_RECORDED, question)]
     found: list[Verdict] = []
@@ -174,10 +240,7 @@ def cell_verdicts(cell, expected: list[Expected], assignment: str) -> list[Verdi
 def notebook_message(verdict: Verdict) -> str:
     """A verdict as the notebook says it (with the answer's variable name)."""
     if verdict.key == NOT_RECORDED:
-        return (
-            "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. Jalankan ulang semua sel "
-            "(Restart & Run All) lalu kumpulkan lagi."
-        )
+        return NOT_RECORDED_MESSAGE
     return verdict.message("id")
 
 
@@ -196,6 +259,10 @@ class VerifyAnswers(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
+        # Only the grader's own verdicts count, never submitted ones: the portal shows this key from
+        # every graded cell, including cells and assignments this preprocessor does not judge.
+        for cell in nb.cells:
+            cell.metadata.pop(VERDICTS_KEY, None)
         self._assignment = resources["nbgrader"]["assignment"]
         self._student = resources["nbgrader"]["student"]
         self._product = None
@@ -215,12 +282,9 @@ class VerifyAnswers(NbGraderPreprocessor):
             return cell, resources
         expected = pick(self._expected, self._assignment, question)
         verdicts = cell_verdicts(cell, expected, self._assignment)
-        cell.metadata.pop(VERDICTS_KEY, None)  # only the grader's own verdicts count, never a submitted one
         if verdicts:
             cell.metadata[VERDICTS_KEY] = [v.to_json() for v in verdicts]
             text = "\n".join(notebook_message(v) for v in verdicts)
             self.log.info("%s/%s %s: answer rejected by the grader", self._student, self._assignment, question)
-            cell.outputs.insert(
-                0, new_output("error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])
-            )
+            reject(cell, text)
         return cell, resources

@@ -19,53 +19,33 @@ must not give the post-test away).
 from __future__ import annotations
 
 import functools
-import json
 import os
 from typing import Any
 
-from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ukm_tools.course.answer_keys import KEYS_DIR, AnswerKey, read_key
+from ukm_tools.course.verify_answers import NOT_RECORDED_MESSAGE, answer_records, reject
 from ukm_tools.errors import UkmError
-from ukm_tools.exercises import ANSWERS_MIME
 from ukm_tools.exercises.tes import ANSWER
 
 PREPROCESSOR = "ukm_tools.course.verify_choices.VerifyChoices"
-ERROR_NAME = "JawabanBelumTepat"
-
-NOT_RECORDED = (
-    "Jawaban tidak tercatat: sel pemeriksaan tidak berjalan sampai selesai. "
-    "Jalankan ulang semua sel (Restart & Run All) lalu kumpulkan lagi."
-)
 NOT_IN_KEY = "Soal ini tidak ada di kunci jawaban; hubungi pengajar."
 
 
 def recorded_choices(cell, test: str, question: str) -> list[Any]:
     """The answers recorded by one test cell for ``test``/``question`` (records, as emitted)."""
-    found = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") not in ("display_data", "execute_result", "update_display_data"):
-            continue
-        data = out.get("data", {}).get(ANSWERS_MIME)
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except ValueError:
-                data = None
-        if isinstance(data, dict) and data.get("assignment") == test and data.get("question") == question:
-            answers = data.get("answers")
-            found.append(answers.get(ANSWER) if isinstance(answers, dict) else None)
-    return found
+    records = (data.get("answers") for data in answer_records(cell, test, question))
+    return [answers.get(ANSWER) if isinstance(answers, dict) else None for answers in records]
 
 
 def judge_choice(records: list[Any], key: AnswerKey, question: str) -> str | None:
     """None when every recorded answer is the key's option, else what is wrong (never the answer)."""
     entry = key.questions[question]
     if not records:
-        return NOT_RECORDED
+        return NOT_RECORDED_MESSAGE
     for rec in records:
         if not isinstance(rec, dict) or rec.get("type") in (None, "missing"):
             return 'Jawaban belum diisi. Ganti `None` dengan huruf pilihan Anda, misalnya "a".'
@@ -141,9 +121,7 @@ class VerifyChoices(NbGraderPreprocessor):
             problem = judge_choice(recorded_choices(cell, self._test, question), key, question)
         if problem:
             self.log.info("%s/%s %s: answer not accepted by the grader", self._student, self._test, question)
-            cell.outputs.insert(
-                0, new_output("error", ename=ERROR_NAME, evalue=problem, traceback=[f"{ERROR_NAME}: {problem}"])
-            )
+            reject(cell, problem)
         return cell, resources
 
     @property

@@ -105,8 +105,8 @@ def case_lines(kind: str, student_id: str, product: Product) -> list[str]:
 
 
 def katalog_saya(tampilkan: bool = True):
-    """This participant's e-Katalog offer (:class:`~ukm_tools.exercises.tugas.KatalogCase`; ``.price`` is a "
-    "PriceInput)."""
+    """This participant's e-Katalog offer (:class:`~ukm_tools.exercises.tugas.KatalogCase`; ``.price`` is a
+    PriceInput)."""
     from ukm_tools.exercises.tugas import katalog_case
 
     sid, product = current_identity()
@@ -135,7 +135,8 @@ def cek_bentuk(value: Any, kind: str, name: str) -> None:
     print(f"✓ {name}: bentuk jawaban sudah benar.")
 
 
-def _emit(payload: dict[str, Any]) -> None:
+def emit_answers(payload: dict[str, Any]) -> None:
+    """Record answers for the grader: a display output of type :data:`ANSWERS_MIME` (hidden tests only)."""
     try:
         from IPython.display import display
     except ImportError:  # outside Jupyter the grader has nothing to read anyway
@@ -147,5 +148,5 @@ def periksa(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> Non
     """Hidden test: record the answers for the grader, which decides outside the kernel."""
     names = ASSIGNMENTS[assignment].questions[grade_id]
     answers = {n: record(namespace.get(n, MISSING)) for n in names}
-    _emit({"assignment": assignment, "question": grade_id, "answers": answers})
+    emit_answers({"assignment": assignment, "question": grade_id, "answers": answers})
     print("Jawaban tercatat; ketepatannya diperiksa oleh penilai.")

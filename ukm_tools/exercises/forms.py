@@ -346,9 +346,19 @@ def code_for(f: AnswerField, value: Decimal | str | None) -> str:
     raise ValueError(f"{f.name}: {value!r} cannot be written as code")
 
 
+#: Markdown a participant writes may not become HTML or a link where staff read it: no raw HTML or
+#: autolink (``<``), no link or image (``[``). Entities show the same characters as text.
+_INERT = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"})
+
+
+def inert_markdown(text: str) -> str:
+    """``text`` as markdown that renders as the same words and nothing else (idempotent)."""
+    return text.translate(_INERT)
+
+
 def markdown_for(value: str) -> str:
-    """A written answer as the markdown cell's text: the participant's words, no HTML."""
-    return html.escape(value, quote=False)
+    """A written answer as the markdown cell's text: the participant's words, no HTML, no link."""
+    return inert_markdown(html.escape(value, quote=False))
 
 
 def fill_notebook(nb: Mapping[str, Any], form: Form, readings: Mapping[str, Reading]) -> dict[str, Any]:

@@ -38,11 +38,6 @@ def cek_pilihan(value: Any, name: str, options: tuple[str, ...] = OPTIONS) -> No
 
 def catat(test: str, question: str, value: Any = MISSING) -> None:
     """Hidden test: emit the chosen option for the grader (no verdict is given in the kernel)."""
-    from ukm_tools.exercises import ANSWERS_MIME
+    from ukm_tools.exercises import emit_answers
 
-    payload = {"assignment": test, "question": question, "answers": {ANSWER: record(value)}}
-    try:
-        from IPython.display import display
-    except ImportError:  # outside Jupyter nobody grades it anyway
-        return
-    display({ANSWERS_MIME: payload, "text/plain": "(jawaban tercatat untuk penilaian)"}, raw=True)
+    emit_answers({"assignment": test, "question": question, "answers": {ANSWER: record(value)}})

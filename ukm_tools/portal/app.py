@@ -80,10 +80,11 @@ class PortalPage(HubPage):
 
     required_group = PARTICIPANTS
 
-    def initialize(self, hub_auth: Any, course: CourseView, store: PortalStore) -> None:  # type: ignore[override]
+    def initialize(self, hub_auth: Any, course: CourseView, store: PortalStore, results: ResultStore) -> None:  # type: ignore[override]
         super().initialize(hub_auth)
         self.course = course
         self.store = store
+        self.results = results
 
     @property
     def student(self) -> str:
@@ -93,10 +94,13 @@ class PortalPage(HubPage):
             raise web.HTTPError(403, "not a participant of this course")
         return name
 
-    def released_or_404(self, name: str) -> Released:
+    def released_or_404(self, name: str, *, open_at: datetime | None = None) -> Released:
+        """Released assignment ``name`` (404 when it is not); with ``open_at``, 403 when past its deadline then."""
         found = self.course.assignment(name)
         if found is None:
             raise web.HTTPError(404)
+        if open_at is not None and not found.open_at(open_at):
+            raise web.HTTPError(403, "past the deadline")
         return found
 
     def render_page(self, title: str, body: str) -> None:
@@ -129,17 +133,16 @@ class Home(PortalPage):
         now = utcnow()
         drafted = self.store.drafted(student)
         submitted = {s.assignment: s for s in self.store.submissions(student=student)}
-        with ResultStore(self.course.db_url) as results:
-            rows = []
-            for a in self.course.released():
-                result = results.get(a.name, student)
-                state = _state(a.name in drafted, submitted.get(a.name), result)
-                due = T("due", LANG, when=_local(a.due)) if a.due else T("no_due", LANG)
-                closed = "" if a.open_at(now) else f" · {T('closed', LANG)}"
-                rows.append(
-                    f'<li><a href="tugas/{escape(a.name)}">{escape(a.title)}</a>'
-                    f'<span class="meta">{escape(state)}<br>{escape(due + closed)}</span></li>'
-                )
+        rows = []
+        for a in self.course.released():
+            result = self.results.get(a.name, student)
+            state = _state(a.name in drafted, submitted.get(a.name), result)
+            due = T("due", LANG, when=_local(a.due)) if a.due else T("no_due", LANG)
+            closed = "" if a.open_at(now) else f" · {T('closed', LANG)}"
+            rows.append(
+                f'<li><a href="tugas/{escape(a.name)}">{escape(a.title)}</a>'
+                f'<span class="meta">{escape(state)}<br>{escape(due + closed)}</span></li>'
+            )
         body = f"<h1>{escape(T('home_title', LANG))}</h1><p>{escape(T('signed_in_as', LANG, name=student))}</p>" + (
             f'<ul class="list">{"".join(rows)}</ul>' if rows else f"<p>{escape(T('nothing_released', LANG))}</p>"
         )
@@ -255,9 +258,7 @@ class DraftSave(PortalPage):
     @web.authenticated
     def post(self, name: str) -> None:
         student = self.student
-        released = self.released_or_404(name)
-        if not released.open_at(utcnow()):
-            raise web.HTTPError(403, "past the deadline")
+        self.released_or_404(name, open_at=utcnow())
         form, _ = self.course.form(name)
         fields = form.fields
         if self.get_body_argument("_field", None) is not None:
@@ -282,10 +283,8 @@ class Submit(PortalPage):
     @web.authenticated
     def post(self, name: str) -> None:
         student = self.student
-        released = self.released_or_404(name)
         now = utcnow()
-        if not released.open_at(now):
-            raise web.HTTPError(403, "past the deadline")
+        self.released_or_404(name, open_at=now)
         form, nb = self.course.form(name)
         typed = {k: v for k, v in self.submission_answers().items() if k in form.fields}
         self.store.save_draft(name, student, typed, now)
@@ -334,8 +333,7 @@ class ResultPage(PortalPage):
         released = self.released_or_404(name)
         form, _ = self.course.form(name)
         submission = self.store.submission(name, student)
-        with ResultStore(self.course.db_url) as results:
-            result = results.get(name, student)
+        result = self.results.get(name, student)
         parts = [f'<p><a href="../{escape(name)}">{escape(T("back_to_form", LANG))}</a></p>']
         parts.append(f"<h1>{escape(released.title)}</h1>")
         if submission is None:
@@ -384,8 +382,8 @@ def course_dir() -> Path:
     return Path(os.environ.get("UKM_HUB_COURSE_DIR") or os.getcwd())
 
 
-def make_portal_app(course: CourseView, store: PortalStore) -> web.Application:
-    deps = {"course": course, "store": store}
+def make_portal_app(course: CourseView, store: PortalStore, results: ResultStore) -> web.Application:
+    deps = {"course": course, "store": store, "results": results}
     name = r"([a-z0-9][a-z0-9_-]*)"
     app = make_app(
         [
@@ -408,9 +406,9 @@ def main() -> None:
 
     ensure_tools_on_path()
     course = CourseView(course_dir())
-    store = PortalStore(course.db_url)
+    store, results = PortalStore(course.db_url), ResultStore(course.db_url)
     with quiet_nbgrader():
-        listen(make_portal_app(course, store))
+        listen(make_portal_app(course, store, results))
 
 
 if __name__ == "__main__":

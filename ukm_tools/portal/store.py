@@ -21,7 +21,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ukm_tools.course.database import engine_for
+from ukm_tools.course.database import TableStore, upsert
 
 _metadata = sa.MetaData()
 DRAFT_TABLE = sa.Table(
@@ -55,15 +55,10 @@ class Submission:
     attempts: int
 
 
-class PortalStore:
+class PortalStore(TableStore):
     """Drafts and submissions in the database at ``db_url`` (tables created when missing)."""
 
-    def __init__(self, db_url: str) -> None:
-        self._engine = engine_for(db_url)
-        _metadata.create_all(self._engine, checkfirst=True)
-
-    def close(self) -> None:
-        self._engine.dispose()
+    metadata = _metadata
 
     # ---------------------------------------------------------------- drafts
 
@@ -79,16 +74,8 @@ class PortalStore:
         """Keep the text of each field in ``typed`` (other fields stay as they are)."""
         with self._engine.begin() as conn:
             for name, text in typed.items():
-                key = (
-                    (DRAFT_TABLE.c.assignment == assignment)
-                    & (DRAFT_TABLE.c.student == student)
-                    & (DRAFT_TABLE.c.field == name)
-                )
-                values = {"typed": text, "updated_at": now}
-                if not conn.execute(sa.update(DRAFT_TABLE).where(key).values(**values)).rowcount:
-                    conn.execute(
-                        sa.insert(DRAFT_TABLE).values(assignment=assignment, student=student, field=name, **values)
-                    )
+                key = {"assignment": assignment, "student": student, "field": name}
+                upsert(conn, DRAFT_TABLE, key, {"typed": text, "updated_at": now})
 
     def drafted(self, student: str) -> set[str]:
         """Assignments with at least one typed field."""

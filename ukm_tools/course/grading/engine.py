@@ -33,7 +33,7 @@ from ukm_tools.course.grading.integrity import Guard, Snapshot
 from ukm_tools.course.grading.lock import Holder, assignment_lock
 from ukm_tools.course.grading.sandbox import sandbox_available
 from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits, course_config, overrides
-from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, default_db_url, utcnow
+from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, utcnow
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
 
@@ -269,7 +269,8 @@ def grade_assignment(
         cell_timeout: seconds a cell may run in this run (default: the course's ``Execute.timeout``).
         sandbox: run kernels in bubblewrap. Without it a notebook runs with the grader's rights;
             refused unless ``confirm_unsandboxed`` (trusted notebooks only, graded one at a time).
-        db_url: gradebook SQLAlchemy URL (default ``sqlite:///<course_dir>/gradebook.db``); it
+        db_url: gradebook SQLAlchemy URL (default: the one the course's nbgrader_config.py names, as for
+            nbgrader's autograde; ``sqlite:///<course_dir>/gradebook.db`` when it names none); it
             must exist (only ``ukm init`` creates one).
         students: only these students (default: everyone with a submitted folder).
         force: grade again even unchanged submissions whose status is settled.
@@ -293,7 +294,10 @@ def grade_assignment(
 
     started = time.monotonic()
     course_dir = Path(course_dir).resolve()
-    db_url = db_url or default_db_url(course_dir)
+    if not db_url:
+        from ukm_tools.course.ops import db_url as configured_db_url
+
+        db_url = configured_db_url(course_dir)  # the course's gradebook, as nbgrader's autograde writes it
     check_gradebook(db_url)
     if not sandbox and not confirm_unsandboxed:
         raise UkmError("grading_unsandboxed_refused")

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from ukm_tools.course.database import TableStore, upsert
+
 TABLE_NAME = "ukm_grading_status"
 
 
@@ -113,26 +115,10 @@ def default_db_url(course_dir) -> str:
     return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
 
 
-class StatusStore:
+class StatusStore(TableStore):
     """Reads and writes ``ukm_grading_status`` in the gradebook database at ``db_url``."""
 
-    def __init__(self, db_url: str) -> None:
-        self.db_url = db_url
-        if db_url.startswith("sqlite"):
-            # No pool: a gradebook deleted mid-run fails the next write instead of going to the lost file.
-            self._engine = sa.create_engine(db_url, connect_args={"timeout": 60}, poolclass=sa.pool.NullPool)
-        else:
-            self._engine = sa.create_engine(db_url)
-        _metadata.create_all(self._engine, checkfirst=True)
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> StatusStore:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    metadata = _metadata
 
     @staticmethod
     def _from_row(row) -> SubmissionStatus:
@@ -173,11 +159,8 @@ class StatusStore:
             "finished_at": status.finished_at,
             "fingerprint": status.fingerprint,
         }
-        key = (_table.c.assignment == status.assignment) & (_table.c.student == status.student)
         with self._engine.begin() as conn:
-            updated = conn.execute(sa.update(_table).where(key).values(**values)).rowcount
-            if not updated:
-                conn.execute(sa.insert(_table).values(assignment=status.assignment, student=status.student, **values))
+            upsert(conn, _table, {"assignment": status.assignment, "student": status.student}, values)
 
     def mark_pending(self, statuses: list[SubmissionStatus]) -> list[SubmissionStatus]:
         """Record that these submissions will be graded in this run; returns the stored rows."""

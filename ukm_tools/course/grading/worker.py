@@ -15,6 +15,8 @@ import logging
 import os
 import signal
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,26 +105,26 @@ class RecordingAutograde(Autograde):
         if self.failure is None:
             self.failure = exc
 
-    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+    @contextmanager
+    def _keeping(self) -> Iterator[None]:
+        """Keep the first exception raised inside, and let it propagate as nbgrader expects."""
         try:
-            super().init_assignment(assignment_id, student_id)
+            yield
         except Exception as exc:
             self._keep(exc)
             raise
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        with self._keeping():
+            super().init_assignment(assignment_id, student_id)
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
-        try:
+        with self._keeping():
             super().convert_single_notebook(notebook_filename)
-        except Exception as exc:
-            self._keep(exc)
-            raise
 
     def set_permissions(self, assignment_id: str, student_id: str) -> None:
-        try:
+        with self._keeping():
             super().set_permissions(assignment_id, student_id)
-        except Exception as exc:
-            self._keep(exc)
-            raise
 
 
 def is_infrastructure(exc: BaseException) -> bool:

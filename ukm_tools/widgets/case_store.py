@@ -61,7 +61,7 @@ class CaseStore:
     def _index(self) -> dict[str, dict[str, str]]:
         try:
             data = json.loads(self._read_regular(self.folder / INDEX, 1_000_000))
-        except (OSError, ValueError, UkmError):
+        except (OSError, ValueError, UkmError):  # a file too large is cut, so not JSON
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -87,7 +87,7 @@ class CaseStore:
         path = self.folder / case_io.safe_name(name)
         if path.name != name:
             raise UkmError("case_not_found", "file", name)
-        return self._read_regular(path, self.limits.max_chars * 4)  # UTF-8: up to 4 bytes a character
+        return case_io.case_text(self._read_regular(path, self.limits.max_chars * 4), name, self.limits)
 
     def read(self, name: str) -> tuple[Case, dict[str, Any]]:
         """The case and calculator extras saved under ``name``.
@@ -98,8 +98,9 @@ class CaseStore:
         """
         return case_io.read_case_text(self.read_text(name), name, self.limits)
 
-    def _read_regular(self, path: Path, max_bytes: int) -> str:
-        """A regular file's text; a symlink, a folder or a device is 'not found'."""
+    def _read_regular(self, path: Path, max_bytes: int) -> bytes:
+        """A regular file's bytes, at most ``max_bytes + 1`` of them (so "too large" can be told);
+        a symlink, a folder or a device is 'not found'."""
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
         except OSError:
@@ -107,13 +108,7 @@ class CaseStore:
         with os.fdopen(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                 raise UkmError("case_not_found", "file", path.name)
-            data = f.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise UkmError("yaml_too_large", "file", path.name, self.limits.max_chars, size=len(data))
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UkmError("not_utf8", "file", path.name) from None
+            return f.read(max_bytes + 1)
 
     # --- writing -----------------------------------------------------------------------------
     def save(self, name: str, calculator: str, text: str, *, replace: bool = False) -> SavedCase:

@@ -10,7 +10,7 @@ is the working folder's ``kasus-tersimpan/`` as before. A store
 * reads a saved file as hostile input: regular files only (a symlink is refused, so
   nothing outside the folder can be read through it), bounded size, the project's safe
   YAML loader;
-* holds at most ``max_cases`` cases, so one browser cannot fill the disk.
+* holds at most ``max_cases`` cases and as many documents, so one browser cannot fill the disk.
 
 Writes are atomic (temporary file + rename), so a reload never sees half a file.
 """
@@ -133,10 +133,23 @@ class CaseStore:
         return saved
 
     def save_document(self, name: str, data: bytes) -> str:
-        """Keep a generated document (a quotation PDF) beside the cases; returns its name."""
+        """Keep a generated document (a quotation PDF) beside the cases; returns its name.
+
+        Raises:
+            UkmError: ``too_many_cases`` when ``max_cases`` documents are kept and the name is
+                new (a document is named after its case, which an upload can rename at will).
+        """
         file_name = case_io.safe_name(name, (".pdf",))
-        self._write(self.folder / file_name, data)
+        path = self.folder / file_name
+        if not os.path.lexists(path) and self._count((".pdf",)) >= self.max_cases:
+            raise UkmError("too_many_cases", "file", file_name, self.max_cases)
+        self._write(path, data)
         return file_name
+
+    def _count(self, suffixes: tuple[str, ...]) -> int:
+        if not self.folder.is_dir():
+            return 0
+        return sum(1 for e in os.scandir(self.folder) if e.name.endswith(suffixes))
 
     def _write(self, path: Path, data: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)

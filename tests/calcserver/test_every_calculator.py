@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.calcserver.conftest import choose_saved, type_into
+from ukm_tools.widgets.base import NumberField
 from ukm_tools.widgets.gallery import APPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -25,9 +26,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 WIDTH, HEIGHT = 360, 740
 
 # Elements of a calculator that stick out of the screen, or whose content is clipped or
-# scrolls sideways (an input box may scroll its own text: that is how text boxes work).
-OVERFLOW_JS = """(width) => {
+# scrolls sideways (a text box may scroll its own text: that is how text boxes work), and a
+# number box whose number is wider than the box (part of the figure hidden).
+OVERFLOW_JS = """([width, numberClasses]) => {
   const found = [];
+  const numbers = numberClasses.map(c => '.' + CSS.escape(c) + ' input').join(', ');
   for (const e of document.querySelectorAll('.ukm-calculator, .ukm-calculator *')) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
@@ -41,15 +44,39 @@ OVERFLOW_JS = """(width) => {
                && ['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX)
                && e.scrollWidth > e.clientWidth + 1) {
       found.push(what + ' clips ' + e.scrollWidth + ' px into ' + e.clientWidth);
+    } else if (numbers && e.matches(numbers) && e.scrollWidth > e.clientWidth + 1) {
+      found.push(what + ' hides part of its ' + e.scrollWidth + ' px value in ' + e.clientWidth);
     }
   }
   return found;
 }"""
 
 
-def fits_the_phone(page) -> None:
+def fits_the_phone(page, calc: Any = None) -> None:
+    """Nothing of the page sticks out or is clipped; with ``calc`` (the same calculator in
+    Python), no number box hides part of its number either."""
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
-    assert page.evaluate(OVERFLOW_JS, WIDTH) == []
+    numbers = [f"ukm-field-{f.name}" for f in calc._fields if isinstance(f, NumberField)] if calc else []
+    found = page.evaluate(OVERFLOW_JS, [WIDTH, numbers])
+    assert found == [], "\n".join(found)
+
+
+def test_the_overflow_check_sees_a_figure_cut_off(open_page):
+    # The check itself, on hand-made pages: a figure clipped by its box and a number box too
+    # narrow for its number are reported; a text box scrolling its text and a page that fits are not.
+    page = open_page(WIDTH, HEIGHT).page
+    figure = "Rp 123.456.789.012.345"
+    cases = {
+        f"<div style='width:100px;overflow:hidden;white-space:nowrap'>{figure}</div>": "clips",
+        f"<div style='width:500px'>{figure}</div>": "spans",
+        f"<div class='ukm-field-hpp'><input style='width:60px' value='{figure}'></div>": "hides part",
+        f"<div class='ukm-field-name'><input style='width:60px' value='{figure}'></div>": None,
+        f"<div>{figure}</div>": None,
+    }
+    for html, reported in cases.items():
+        page.set_content(f"<body style='margin:0'><div class='ukm-calculator'>{html}</div></body>")
+        found = page.evaluate(OVERFLOW_JS, [WIDTH, ["ukm-field-hpp"]])
+        assert (reported is None and found == []) or (len(found) == 1 and reported in found[0]), (html, found)
 
 
 def field(name: str) -> str:
@@ -145,7 +172,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
     page.wait_for_selector(spec.ready)
     calc = _python_calculator(spec.path, tmp_path)
     assert page.inner_text(".ukm-calculator h3") == calc.title.text("id")
-    fits_the_phone(page)
+    fits_the_phone(page, calc)
 
     # Typed the Indonesian way: the page shows the figure the domain gives for it.
     name, text = spec.typed
@@ -171,7 +198,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
         color = page.locator(field(bad_field)).evaluate("e => getComputedStyle(e).borderTopColor")
         assert color == "rgb(198, 40, 40)"
         assert want in page.inner_text(spec.result)  # the last good result stays
-        fits_the_phone(page)
+        fits_the_phone(page, calc)
         type_into(page, field(bad_field), good_text)
         page.wait_for_selector(".ukm-field-error", state="detached")
     elif spec.path == "incoterms":
@@ -207,7 +234,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
     )
     if spec.english is not None:
         assert page.input_value(field(name)) == spec.english
-    fits_the_phone(page)
+    fits_the_phone(page, calc)
     p.screenshot(f"{spec.path}-360px")
     assert p.external_requests() == [], p.external_requests()
     assert p.errors == []

@@ -11,13 +11,17 @@ out of the 360 px screen or hide its content behind a sideways scroll.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import pytest
 
 from tests.calcserver.conftest import choose_saved, type_into
+from ukm_tools import safe_yaml
 from ukm_tools.widgets.base import NumberField
 from ukm_tools.widgets.gallery import APPS
 
@@ -77,6 +81,67 @@ def test_the_overflow_check_sees_a_figure_cut_off(open_page):
         page.set_content(f"<body style='margin:0'><div class='ukm-calculator'>{html}</div></body>")
         found = page.evaluate(OVERFLOW_JS, [WIDTH, ["ukm-field-hpp"]])
         assert (reported is None and found == []) or (len(found) == 1 and reported in found[0]), (html, found)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{[^}]*\}", " ", text))}
+
+
+def _bilingual_texts(value: Any) -> Iterator[tuple[str, str]]:
+    """Every ``{id: .., en: ..}`` pair in a parsed YAML file."""
+    if isinstance(value, dict):
+        if isinstance(value.get("id"), str) and isinstance(value.get("en"), str):
+            yield value["id"], value["en"]
+        for v in value.values():
+            yield from _bilingual_texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bilingual_texts(v)
+
+
+@functools.cache
+def english_only_words() -> frozenset[str]:
+    """Words that the project's English texts use and none of its Indonesian texts does (the
+    message catalogue and the data files: an Indonesian text that keeps a trade term, "Free On
+    Board", "packing list", makes that term Indonesian here)."""
+    english: set[str] = set()
+    indonesian: set[str] = set()
+    for path in resources.files("ukm_tools.data").rglob("*.yaml"):  # type: ignore[attr-defined]
+        for id_text, en_text in _bilingual_texts(safe_yaml.parse(path.read_text(encoding="utf-8"), packaged=True)):
+            indonesian |= _words(id_text)
+            english |= _words(en_text)
+    return frozenset(english - indonesian - {"english"})  # the language switch names itself
+
+
+# What a participant must never see: a Python or JavaScript value, a name left unfilled.
+DEVELOPER_TEXT = re.compile(r"\b(None|NaN|nan|undefined|null|Traceback|Decimal|Exception)\b|\{[a-z_]+\}")
+
+
+def speaks_indonesian(page) -> None:
+    """The calculator's text (labels, options, results, messages) has no English and no developer text
+    (in Indonesian mode)."""
+    text = page.inner_text(".ukm-calculator")
+    # A data file's citation (a trainer's rate sheet or tariff) is shown as its author wrote it.
+    for source in page.locator(".ukm-calculator .ukm-source").all_inner_texts():
+        text = text.replace(source, "")
+    english = sorted(_words(text) & english_only_words())
+    lines = [line for line in text.splitlines() if _words(line) & set(english)]
+    assert english == [], "English in Indonesian mode:\n" + "\n".join(lines)
+    assert DEVELOPER_TEXT.search(text) is None, text
+
+
+def test_the_language_check_sees_english_and_developer_text(open_page):
+    page = open_page(WIDTH, HEIGHT).page
+
+    def check(html: str) -> None:
+        page.set_content(f"<body><div class='ukm-calculator'>{html}</div></body>")
+        speaks_indonesian(page)
+
+    check("<p>Harga FOB per karton</p><p>Ongkos angkut utama (freight)</p>")
+    check("<p>Harga</p><p class='ukm-source'>Sumber: Bank Jatim export L/C tariff (advising)</p>")
+    for wrong in ("<p>Save the case</p>", "<p>Harga: None</p>", "<p>Kurs {rate}</p>", "<p>NaN karton</p>"):
+        with pytest.raises(AssertionError):
+            check(wrong)
 
 
 def field(name: str) -> str:
@@ -173,6 +238,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
     calc = _python_calculator(spec.path, tmp_path)
     assert page.inner_text(".ukm-calculator h3") == calc.title.text("id")
     fits_the_phone(page, calc)
+    speaks_indonesian(page)
 
     # Typed the Indonesian way: the page shows the figure the domain gives for it.
     name, text = spec.typed
@@ -199,6 +265,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
         assert color == "rgb(198, 40, 40)"
         assert want in page.inner_text(spec.result)  # the last good result stays
         fits_the_phone(page, calc)
+        speaks_indonesian(page)
         type_into(page, field(bad_field), good_text)
         page.wait_for_selector(".ukm-field-error", state="detached")
     elif spec.path == "incoterms":

@@ -151,4 +151,8 @@ def test_upload_that_is_too_large_or_not_text_keeps_inputs(kw):
 
     assert calc.case_panel.open_upload("bom.yaml", BILLION_LAUGHS.encode()) is False
     assert "alias" in calc.errors_shown()
+    long_number = KASTURI.replace("\n  hpp: 216000", "\n  hpp: " + "9" * 5000)
+    assert long_number != KASTURI
+    assert calc.case_panel.open_upload("panjang.yaml", long_number.encode()) is False
+    assert "angka terlalu panjang" in calc.errors_shown()
     assert calc.shown == before

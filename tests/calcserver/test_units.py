@@ -39,6 +39,33 @@ def test_a_missing_or_malformed_cookie_gets_a_one_off_identity(cookie):
     assert not first.persistent and first.key != second.key  # shares nothing, with anyone
 
 
+@pytest.mark.parametrize(
+    ("sent", "new_cookie"),
+    [
+        (None, True),
+        (f"{identity.COOKIE}=kurang", True),  # malformed: identify() would give a one-off identity
+        (f"lain-{identity.COOKIE}={'a' * 43}", True),  # another cookie whose name ends in ours
+        (f"x=1; {identity.COOKIE}={'a' * 43}", False),
+    ],
+)
+def test_a_page_gives_a_new_cookie_unless_the_browser_has_a_usable_one(sent, new_cookie):
+    from ukm_tools.calcserver.web import IdentityCookie
+
+    sent_headers: list[tuple[bytes, bytes]] = []
+
+    async def page(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+
+    async def send(message):
+        sent_headers.extend(message.get("headers", []))
+
+    headers = [] if sent is None else [(b"cookie", sent.encode())]
+    asyncio.run(IdentityCookie(page)({"type": "http", "headers": headers}, None, send))
+    cookies = [v.decode() for k, v in sent_headers if k == b"set-cookie"]
+    assert (len(cookies) == 1 and cookies[0].startswith(f"{identity.COOKIE}=")) is new_cookie, cookies
+    assert len(cookies) <= 1
+
+
 def test_an_identity_provider_is_anything_with_identify():
     class HubLogin:  # the shape the hub work will provide
         def identify(self, cookies, headers):

@@ -120,10 +120,11 @@ class CaseStore:
             UkmError: ``too_many_cases`` when the folder is full and the name is new.
         """
         file_name = case_io.safe_name(name)
-        existing = self.get(file_name)
+        cases = self.list()  # one look at the folder (and its index) for both checks
+        existing = next((c for c in cases if c.name == file_name), None)
         if existing is not None and existing.calculator != calculator and not replace:
             raise NameTaken(existing)
-        if existing is None and len(self.list()) >= self.max_cases:
+        if existing is None and len(cases) >= self.max_cases:
             raise UkmError("too_many_cases", "file", file_name, self.max_cases)
         self._write(self.folder / file_name, text.encode("utf-8"))
         saved = SavedCase(file_name, calculator, now_jakarta().strftime("%Y-%m-%d %H:%M"))

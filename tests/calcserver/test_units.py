@@ -188,6 +188,29 @@ def test_static_files_are_compressed_once_and_cached_by_browsers():
     assert b"content-encoding" not in h3 and b3 == body
 
 
+def test_made_up_queries_do_not_make_the_server_compress_a_file_again():
+    calls = []
+
+    async def inner(scope, receive, send):
+        calls.append(scope["query_string"])
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/css")]})
+        await send({"type": "http.response.body", "body": b"a{color:red}\n" * 400})
+
+    app = CachedStatic(inner, prefixes=("/static/",))
+
+    async def send(m):
+        pass
+
+    async def scenario():
+        for n in range(50):
+            scope = {"type": "http", "method": "GET", "path": "/static/app.css", "query_string": f"x={n}".encode()}
+            await app({**scope, "headers": [(b"accept-encoding", b"gzip")]}, None, send)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+    assert len(calls) == 1  # fetched and compressed once
+
+
 # --- settings --------------------------------------------------------------------------------
 def test_server_settings_reach_the_calculators_through_the_environment(tmp_path):
     env: dict[str, str] = {"UKM_CASE": "/old/case.yaml"}

@@ -46,6 +46,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -404,6 +405,21 @@ def _fmt_allowed(allowed: Any, lang: str) -> str:
     return str(_fill_value(allowed, lang))
 
 
+# A message echoes the value it refuses so the reader can find it; a value longer than this (a
+# pasted paragraph, a 5,000-digit number) keeps its start and end around "…" (a file path its
+# file name), so one problem stays a short line on a phone and in a terminal.
+ECHO_CHARS = 120
+
+
+def _echo(value: Any) -> Any:
+    text = value if isinstance(value, str) else None
+    if text is None and isinstance(value, (int, float, Decimal)):
+        text = str(value)
+    if text is None or len(text) <= ECHO_CHARS:
+        return value
+    return text[: ECHO_CHARS * 2 // 3] + "…" + text[-(ECHO_CHARS // 3) :]
+
+
 def render_problem(problem: Problem, lang: str = "id", view: Section | None = None) -> str:
     """One problem as a sentence.
 
@@ -415,7 +431,7 @@ def render_problem(problem: Problem, lang: str = "id", view: Section | None = No
     owners = (problem.owner,) if view is None else (view.owner, problem.owner, *view.fallbacks)
     values = {
         "field": field_label(problem.field, lang, owners, as_written=problem.file is not None and view is None),
-        "value": "" if problem.value is None else problem.value,
+        "value": "" if problem.value is None else _echo(problem.value),
         "allowed": _fmt_allowed(problem.allowed, lang),
         # A reader that knows its convention says how to write a number; one that does not
         # (money.to_decimal) reads plain decimals only.

@@ -36,6 +36,7 @@ facts, for the message catalogue, which cannot use its own messages while it is 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +152,18 @@ class _PackagedLoader(_Checks, _FastBase):  # type: ignore[valid-type,misc]  # a
         self.limits = limits
 
 
+def _int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+    """YAML's int, refused (not a bare ValueError) past the digits Python converts (4,300)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise YamlRefused(
+            "yaml_number_too_long", line=_line(node.start_mark), allowed=sys.get_int_max_str_digits()
+        ) from None
+
+
 def _int_as_text(loader: yaml.SafeLoader, node: ScalarNode) -> Number:
-    return Number(node.value, yaml.SafeLoader.construct_yaml_int(loader, node))
+    return Number(node.value, _int(loader, node))
 
 
 def _float_as_text(loader: yaml.SafeLoader, node: ScalarNode) -> Number:
@@ -167,6 +178,8 @@ class _PackagedTextLoader(_PackagedLoader):
     """Numbers kept as written (:class:`Number`)."""
 
 
+for _cls in (_BoundedLoader, _PackagedLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _int)
 for _cls in (_BoundedTextLoader, _PackagedTextLoader):
     _cls.add_constructor("tag:yaml.org,2002:int", _int_as_text)
     _cls.add_constructor("tag:yaml.org,2002:float", _float_as_text)
@@ -220,7 +233,8 @@ def parse(text: str, limits: Limits = DEFAULT_LIMITS, *, packaged: bool = False,
 
     Raises:
         YamlRefused: ``yaml_too_large``, ``yaml_too_deep``, ``yaml_too_many_aliases``,
-            ``yaml_recursive_alias``, ``yaml_duplicate_key`` or ``yaml_syntax`` (not YAML,
+            ``yaml_recursive_alias``, ``yaml_duplicate_key``, ``yaml_number_too_long`` (an
+            integer longer than Python converts) or ``yaml_syntax`` (not YAML,
             with its ``line``, ``column`` and the parser's ``problem``).
     """
     if len(text) > limits.max_chars:

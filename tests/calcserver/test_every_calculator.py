@@ -11,13 +11,18 @@ out of the 360 px screen or hide its content behind a sideways scroll.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import pytest
 
 from tests.calcserver.conftest import choose_saved, type_into
+from ukm_tools import safe_yaml
+from ukm_tools.widgets.base import NumberField
 from ukm_tools.widgets.gallery import APPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -25,9 +30,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 WIDTH, HEIGHT = 360, 740
 
 # Elements of a calculator that stick out of the screen, or whose content is clipped or
-# scrolls sideways (an input box may scroll its own text: that is how text boxes work).
-OVERFLOW_JS = """(width) => {
+# scrolls sideways (a text box may scroll its own text: that is how text boxes work), and a
+# number box whose number is wider than the box (part of the figure hidden).
+OVERFLOW_JS = """([width, numberClasses]) => {
   const found = [];
+  const numbers = numberClasses.map(c => '.' + CSS.escape(c) + ' input').join(', ');
   for (const e of document.querySelectorAll('.ukm-calculator, .ukm-calculator *')) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
@@ -41,15 +48,100 @@ OVERFLOW_JS = """(width) => {
                && ['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX)
                && e.scrollWidth > e.clientWidth + 1) {
       found.push(what + ' clips ' + e.scrollWidth + ' px into ' + e.clientWidth);
+    } else if (numbers && e.matches(numbers) && e.scrollWidth > e.clientWidth + 1) {
+      found.push(what + ' hides part of its ' + e.scrollWidth + ' px value in ' + e.clientWidth);
     }
   }
   return found;
 }"""
 
 
-def fits_the_phone(page) -> None:
+def fits_the_phone(page, calc: Any = None) -> None:
+    """Nothing of the page sticks out or is clipped; with ``calc`` (the same calculator in
+    Python), no number box hides part of its number either."""
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
-    assert page.evaluate(OVERFLOW_JS, WIDTH) == []
+    numbers = [f"ukm-field-{f.name}" for f in calc._fields if isinstance(f, NumberField)] if calc else []
+    found = page.evaluate(OVERFLOW_JS, [WIDTH, numbers])
+    assert found == [], "\n".join(found)
+
+
+def test_the_overflow_check_sees_a_figure_cut_off(open_page):
+    # The check itself, on hand-made pages: a figure clipped by its box and a number box too
+    # narrow for its number are reported; a text box scrolling its text and a page that fits are not.
+    page = open_page(WIDTH, HEIGHT).page
+    figure = "Rp 123.456.789.012.345"
+    cases = {
+        f"<div style='width:100px;overflow:hidden;white-space:nowrap'>{figure}</div>": "clips",
+        f"<div style='width:500px'>{figure}</div>": "spans",
+        f"<div class='ukm-field-hpp'><input style='width:60px' value='{figure}'></div>": "hides part",
+        f"<div class='ukm-field-name'><input style='width:60px' value='{figure}'></div>": None,
+        f"<div>{figure}</div>": None,
+    }
+    for html, reported in cases.items():
+        page.set_content(f"<body style='margin:0'><div class='ukm-calculator'>{html}</div></body>")
+        found = page.evaluate(OVERFLOW_JS, [WIDTH, ["ukm-field-hpp"]])
+        assert (reported is None and found == []) or (len(found) == 1 and reported in found[0]), (html, found)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{[^}]*\}", " ", text))}
+
+
+def _bilingual_texts(value: Any) -> Iterator[tuple[str, str]]:
+    """Every ``{id: .., en: ..}`` pair in a parsed YAML file."""
+    if isinstance(value, dict):
+        if isinstance(value.get("id"), str) and isinstance(value.get("en"), str):
+            yield value["id"], value["en"]
+        for v in value.values():
+            yield from _bilingual_texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bilingual_texts(v)
+
+
+@functools.cache
+def english_only_words() -> frozenset[str]:
+    """Words that the project's English texts use and none of its Indonesian texts does (the
+    message catalogue and the data files: an Indonesian text that keeps a trade term, "Free On
+    Board", "packing list", makes that term Indonesian here)."""
+    english: set[str] = set()
+    indonesian: set[str] = set()
+    for path in resources.files("ukm_tools.data").rglob("*.yaml"):  # type: ignore[attr-defined]
+        for id_text, en_text in _bilingual_texts(safe_yaml.parse(path.read_text(encoding="utf-8"), packaged=True)):
+            indonesian |= _words(id_text)
+            english |= _words(en_text)
+    return frozenset(english - indonesian - {"english"})  # the language switch names itself
+
+
+# What a participant must never see: a Python or JavaScript value, a name left unfilled.
+DEVELOPER_TEXT = re.compile(r"\b(None|NaN|nan|undefined|null|Traceback|Decimal|Exception)\b|\{[a-z_]+\}")
+
+
+def speaks_indonesian(page) -> None:
+    """The calculator's text (labels, options, results, messages) has no English and no developer text
+    (in Indonesian mode)."""
+    text = page.inner_text(".ukm-calculator")
+    # A data file's citation (a trainer's rate sheet or tariff) is shown as its author wrote it.
+    for source in page.locator(".ukm-calculator .ukm-source").all_inner_texts():
+        text = text.replace(source, "")
+    english = sorted(_words(text) & english_only_words())
+    lines = [line for line in text.splitlines() if _words(line) & set(english)]
+    assert english == [], "English in Indonesian mode:\n" + "\n".join(lines)
+    assert DEVELOPER_TEXT.search(text) is None, text
+
+
+def test_the_language_check_sees_english_and_developer_text(open_page):
+    page = open_page(WIDTH, HEIGHT).page
+
+    def check(html: str) -> None:
+        page.set_content(f"<body><div class='ukm-calculator'>{html}</div></body>")
+        speaks_indonesian(page)
+
+    check("<p>Harga FOB per karton</p><p>Ongkos angkut utama (freight)</p>")
+    check("<p>Harga</p><p class='ukm-source'>Sumber: Bank Jatim export L/C tariff (advising)</p>")
+    for wrong in ("<p>Save the case</p>", "<p>Harga: None</p>", "<p>Kurs {rate}</p>", "<p>NaN karton</p>"):
+        with pytest.raises(AssertionError):
+            check(wrong)
 
 
 def field(name: str) -> str:
@@ -145,7 +237,8 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
     page.wait_for_selector(spec.ready)
     calc = _python_calculator(spec.path, tmp_path)
     assert page.inner_text(".ukm-calculator h3") == calc.title.text("id")
-    fits_the_phone(page)
+    fits_the_phone(page, calc)
+    speaks_indonesian(page)
 
     # Typed the Indonesian way: the page shows the figure the domain gives for it.
     name, text = spec.typed
@@ -171,7 +264,8 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
         color = page.locator(field(bad_field)).evaluate("e => getComputedStyle(e).borderTopColor")
         assert color == "rgb(198, 40, 40)"
         assert want in page.inner_text(spec.result)  # the last good result stays
-        fits_the_phone(page)
+        fits_the_phone(page, calc)
+        speaks_indonesian(page)
         type_into(page, field(bad_field), good_text)
         page.wait_for_selector(".ukm-field-error", state="detached")
     elif spec.path == "incoterms":
@@ -207,7 +301,7 @@ def test_calculator_on_a_phone(open_page, calc_url, tmp_path, spec: Spec):
     )
     if spec.english is not None:
         assert page.input_value(field(name)) == spec.english
-    fits_the_phone(page)
+    fits_the_phone(page, calc)
     p.screenshot(f"{spec.path}-360px")
     assert p.external_requests() == [], p.external_requests()
     assert p.errors == []

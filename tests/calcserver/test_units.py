@@ -39,6 +39,33 @@ def test_a_missing_or_malformed_cookie_gets_a_one_off_identity(cookie):
     assert not first.persistent and first.key != second.key  # shares nothing, with anyone
 
 
+@pytest.mark.parametrize(
+    ("sent", "new_cookie"),
+    [
+        (None, True),
+        (f"{identity.COOKIE}=kurang", True),  # malformed: identify() would give a one-off identity
+        (f"lain-{identity.COOKIE}={'a' * 43}", True),  # another cookie whose name ends in ours
+        (f"x=1; {identity.COOKIE}={'a' * 43}", False),
+    ],
+)
+def test_a_page_gives_a_new_cookie_unless_the_browser_has_a_usable_one(sent, new_cookie):
+    from ukm_tools.calcserver.web import IdentityCookie
+
+    sent_headers: list[tuple[bytes, bytes]] = []
+
+    async def page(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+
+    async def send(message):
+        sent_headers.extend(message.get("headers", []))
+
+    headers = [] if sent is None else [(b"cookie", sent.encode())]
+    asyncio.run(IdentityCookie(page)({"type": "http", "headers": headers}, None, send))
+    cookies = [v.decode() for k, v in sent_headers if k == b"set-cookie"]
+    assert (len(cookies) == 1 and cookies[0].startswith(f"{identity.COOKIE}=")) is new_cookie, cookies
+    assert len(cookies) <= 1
+
+
 def test_an_identity_provider_is_anything_with_identify():
     class HubLogin:  # the shape the hub work will provide
         def identify(self, cookies, headers):
@@ -159,6 +186,29 @@ def test_static_files_are_compressed_once_and_cached_by_browsers():
     assert h1[b"content-encoding"] == b"gzip" and gzip.decompress(b1) == body and b1 == b2
     assert b"max-age" in h1[b"cache-control"]
     assert b"content-encoding" not in h3 and b3 == body
+
+
+def test_made_up_queries_do_not_make_the_server_compress_a_file_again():
+    calls = []
+
+    async def inner(scope, receive, send):
+        calls.append(scope["query_string"])
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/css")]})
+        await send({"type": "http.response.body", "body": b"a{color:red}\n" * 400})
+
+    app = CachedStatic(inner, prefixes=("/static/",))
+
+    async def send(m):
+        pass
+
+    async def scenario():
+        for n in range(50):
+            scope = {"type": "http", "method": "GET", "path": "/static/app.css", "query_string": f"x={n}".encode()}
+            await app({**scope, "headers": [(b"accept-encoding", b"gzip")]}, None, send)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+    assert len(calls) == 1  # fetched and compressed once
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -157,3 +157,14 @@ def test_an_unknown_key_is_a_loud_error():
 
 def test_an_unknown_problem_code_still_shows_its_facts():
     assert Problem("no_such_code", "hpp", "x").message("en") == "no_such_code; field=Unit cost (HPP); value=x"
+
+
+def test_a_long_refused_value_is_echoed_by_its_start_and_end():
+    # An upload can put 60,000 characters (or a 5,000-digit number) in one box: the message
+    # echoes where it starts and ends, not all of it, so it stays a line on a phone.
+    pasted = "a" * 10_000 + "z"
+    line = Problem("not_a_number", "hpp", pasted).message("id")
+    assert len(line) < 300 and ("a" * 80 + "…" + "a" * 39 + "z") in line
+    assert "1" + "0" * 79 + "…" in Problem("negative", "hpp", 10**300).message("id")
+    short = "/home/pelatih/medan/kurs-desember.yaml"
+    assert short in Problem("file_not_found", "file", short).message("id")  # short values untouched

@@ -132,6 +132,21 @@ def test_numbers_can_be_kept_as_written(packaged):
     assert safe_yaml.parse(text, packaged=packaged)["a"] == 16.42  # without it: YAML's own reading
 
 
+@pytest.mark.parametrize("numbers_as_text", [False, True], ids=["YAML's reading", "kept as written"])
+@pytest.mark.parametrize("packaged", [False, True], ids=["from outside", "packaged (libyaml)"])
+def test_an_integer_too_long_for_python_is_a_message_not_a_crash(packaged, numbers_as_text):
+    # 5,000 digits (an upload fits 64,000 characters): Python refuses to convert more than 4,300,
+    # which escaped the loader as a bare ValueError (a traceback for `ukm quote`, nothing at all
+    # on the calculator page).
+    with pytest.raises(YamlRefused) as e:
+        safe_yaml.parse("case: x\nquantity: " + "9" * 5000 + "\n", packaged=packaged, numbers_as_text=numbers_as_text)
+    assert e.value.code == "yaml_number_too_long" and e.value.line == 2
+    err = refused("case: x\nquantity: " + "9" * 5000 + "\n", UPLOAD_LIMITS, numbers_as_text=numbers_as_text)
+    assert one_line(err, "id") == (
+        "Berkas 'kasus.yaml' baris 2: angka terlalu panjang (lebih dari 4300 digit). Periksa angka di baris itu."
+    )
+
+
 def test_limits_are_per_call():
     with pytest.raises(YamlRefused) as e:
         safe_yaml.parse("[[[1]]]", Limits(max_depth=2))

@@ -99,6 +99,19 @@ def test_the_number_of_cases_is_bounded(tmp_path):
     store.save("k1", "price", KASTURI)  # replacing one is still allowed
 
 
+def test_the_number_of_documents_is_bounded_too(tmp_path):
+    # A quotation PDF is named after its case, and an upload can rename the case at will:
+    # without a bound, one browser could fill the disk with PDFs.
+    store = CaseStore(tmp_path / "p", max_cases=2)
+    store.save_document("Q-20260101-A", b"%PDF a")
+    store.save_document("Q-20260101-B", b"%PDF b")
+    with pytest.raises(UkmError) as e:
+        store.save_document("Q-20260101-C", b"%PDF c")
+    assert e.value.code == "too_many_cases"
+    assert store.save_document("Q-20260101-A", b"%PDF a2") == "Q-20260101-A.pdf"  # replacing is allowed
+    assert sorted(p.name for p in store.folder.glob("*.pdf")) == ["Q-20260101-A.pdf", "Q-20260101-B.pdf"]
+
+
 def test_panel_asks_before_replacing_another_calculators_case(kw, tmp_path):
     shared = CaseStore(tmp_path / "satu-peserta")
     price = PriceBuildUpCalculator(**kw, store=shared)
@@ -138,4 +151,8 @@ def test_upload_that_is_too_large_or_not_text_keeps_inputs(kw):
 
     assert calc.case_panel.open_upload("bom.yaml", BILLION_LAUGHS.encode()) is False
     assert "alias" in calc.errors_shown()
+    long_number = KASTURI.replace("\n  hpp: 216000", "\n  hpp: " + "9" * 5000)
+    assert long_number != KASTURI
+    assert calc.case_panel.open_upload("panjang.yaml", long_number.encode()) is False
+    assert "angka terlalu panjang" in calc.errors_shown()
     assert calc.shown == before

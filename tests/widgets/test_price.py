@@ -234,6 +234,13 @@ def test_pdf_button_writes_quotation(calc):
     assert calc.make_pdf("proforma") is None
 
 
+def test_pdf_button_still_hands_the_pdf_over_when_the_folder_is_full(calc):
+    calc.store.max_cases = 0
+    name = calc.make_pdf("quotation")
+    assert name is not None and not (calc.store.folder / name).exists()
+    assert f"download='{name}'" in calc.pdf_status.value
+
+
 def test_offer_details_title_follows_the_language(calc):
     assert calc.offer_details.get_title(0) == "Data penawaran (penjual, pembeli, pembayaran)"
     calc.set_lang("en")

@@ -37,7 +37,10 @@ class CachedStatic:
         if scope["type"] != "http" or scope.get("method") != "GET" or not path.startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
-        key = path + "?" + scope.get("query_string", b"").decode("latin-1")
+        # By path alone: a static file is the same whatever query follows it (Solara's ``?v=``
+        # only busts browser caches), and a key per query would let anyone on the network make
+        # the server compress the same 5 MB of script again for every made-up ``?x=N``.
+        key = path
         gzip_ok = any(n == b"accept-encoding" and b"gzip" in v for n, v in scope.get("headers", []))
         entry = self._cache.get(key)
         if entry is None:

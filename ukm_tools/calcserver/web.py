@@ -126,8 +126,13 @@ class IdentityCookie:
 
 
 def _has_cookie(scope: dict[str, Any]) -> bool:
+    """Whether the request carries a usable identity cookie: a malformed one (or another
+    cookie whose name merely ends in ours) is replaced, or the browser's saves would last
+    one page each, forever."""
+    from starlette.requests import cookie_parser
+
     for name, value in scope.get("headers", []):
-        if name == b"cookie" and f"{ident.COOKIE}=".encode() in value:
+        if name == b"cookie" and ident.valid_token(cookie_parser(value.decode("latin-1")).get(ident.COOKIE)):
             return True
     return False
 

@@ -40,9 +40,10 @@ def apps(
     with user_errors(lang) as lang:
         # Trainer's files are checked now, so a typo is one clear line, not a broken page.
         if case is not None:
+            from ukm_tools.safe_yaml import DEFAULT_LIMITS
             from ukm_tools.widgets.case_io import read_case_file
 
-            read_case_file(case)
+            read_case_file(case, DEFAULT_LIMITS)  # a trainer's file: the limits the calculators read it with
         if fees is not None:
             from ukm_tools.payments import load_fee_schedule
 

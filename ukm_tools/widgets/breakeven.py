@@ -74,11 +74,7 @@ class BreakEvenCalculator(Calculator):
         self.f_cost.show(extras.get("unit_variable_cost", cost.amount), lang)
         self.f_currency.input.value = extras.get("currency", "IDR")
         self.f_fixed.show(extras.get("fixed_costs", b.fixed_costs.amount if b else 5000000), lang)
-        target = extras.get("target_profit")
-        if target in (None, ""):
-            self.f_target.raw = ""
-        else:
-            self.f_target.show(target, lang)
+        self.f_target.show_optional(extras.get("target_profit"), lang)
         self.f_carton.show(extras.get("units_per_carton", case.product.units_per_carton), lang)
 
     def _inputs(self) -> dict[str, Any]:
@@ -89,7 +85,7 @@ class BreakEvenCalculator(Calculator):
                 "unit_price": lambda: self.f_price.read(lang),
                 "unit_variable_cost": lambda: self.f_cost.read(lang),
                 "units_per_carton": lambda: self.f_carton.read_int(lang),
-                "target_profit": lambda: self.f_target.read(lang) if self.f_target.raw.strip() else None,
+                "target_profit": lambda: self.f_target.read_optional(lang),
             }
         )
 

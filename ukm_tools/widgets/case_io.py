@@ -127,6 +127,22 @@ def split(data: Any, name: str = "case", text: str = "") -> tuple[Case, dict[str
     return case_from_mapping(data, name, text), native(dict(extras))
 
 
+def case_text(data: bytes, name: str, limits: Limits = UPLOAD_LIMITS) -> str:
+    """The bytes of a case file (an upload, a saved file) as text: bounded before decoding, strict
+    UTF-8 (a BOM allowed); the character bound itself is the YAML loader's.
+
+    Raises:
+        UkmError: ``yaml_too_large`` (more bytes than ``limits`` allows characters can take) or
+            ``not_utf8``, naming the file ``name``.
+    """
+    if len(data) > limits.max_chars * 4:  # UTF-8: up to 4 bytes a character
+        raise UkmError("yaml_too_large", "file", name, limits.max_chars, size=len(data))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UkmError("not_utf8", "file", name) from None
+
+
 def read_case_text(text: str, name: str = "case", limits: Limits = UPLOAD_LIMITS) -> tuple[Case, dict[str, Any]]:
     """A case file's text (an upload, a saved file), within ``limits``; problems name the file."""
     with in_file(name):
@@ -161,6 +177,7 @@ __all__ = [
     "case_to_mapping",
     "dump",
     "split",
+    "case_text",
     "read_case_text",
     "read_case_file",
     "safe_name",

@@ -174,17 +174,7 @@ class CasePanel:
     def open_upload(self, name: str, data: bytes) -> bool:
         """Read an uploaded case file (hostile input: bounded, strict UTF-8, safe YAML)."""
         limits = self.store.limits
-
-        def read() -> tuple[Case, dict[str, Any]]:
-            if len(data) > limits.max_chars:
-                raise UkmError("yaml_too_large", "file", name, limits.max_chars, size=len(data))
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise UkmError("not_utf8", "file", name) from None
-            return case_io.read_case_text(text, name, limits)
-
-        return self._load(read, name)
+        return self._load(lambda: case_io.read_case_text(case_io.case_text(data, name, limits), name, limits), name)
 
     def _load(self, reader: Callable[[], tuple[Case, dict[str, Any]]], name: str) -> bool:
         lang = self.calc.lang

@@ -10,7 +10,7 @@ is the working folder's ``kasus-tersimpan/`` as before. A store
 * reads a saved file as hostile input: regular files only (a symlink is refused, so
   nothing outside the folder can be read through it), bounded size, the project's safe
   YAML loader;
-* holds at most ``max_cases`` cases, so one browser cannot fill the disk.
+* holds at most ``max_cases`` cases and as many documents, so one browser cannot fill the disk.
 
 Writes are atomic (temporary file + rename), so a reload never sees half a file.
 """
@@ -61,7 +61,7 @@ class CaseStore:
     def _index(self) -> dict[str, dict[str, str]]:
         try:
             data = json.loads(self._read_regular(self.folder / INDEX, 1_000_000))
-        except (OSError, ValueError, UkmError):
+        except (OSError, ValueError, UkmError):  # a file too large is cut, so not JSON
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -87,7 +87,7 @@ class CaseStore:
         path = self.folder / case_io.safe_name(name)
         if path.name != name:
             raise UkmError("case_not_found", "file", name)
-        return self._read_regular(path, self.limits.max_chars * 4)  # UTF-8: up to 4 bytes a character
+        return case_io.case_text(self._read_regular(path, self.limits.max_chars * 4), name, self.limits)
 
     def read(self, name: str) -> tuple[Case, dict[str, Any]]:
         """The case and calculator extras saved under ``name``.
@@ -98,8 +98,9 @@ class CaseStore:
         """
         return case_io.read_case_text(self.read_text(name), name, self.limits)
 
-    def _read_regular(self, path: Path, max_bytes: int) -> str:
-        """A regular file's text; a symlink, a folder or a device is 'not found'."""
+    def _read_regular(self, path: Path, max_bytes: int) -> bytes:
+        """A regular file's bytes, at most ``max_bytes + 1`` of them (so "too large" can be told);
+        a symlink, a folder or a device is 'not found'."""
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
         except OSError:
@@ -107,13 +108,7 @@ class CaseStore:
         with os.fdopen(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                 raise UkmError("case_not_found", "file", path.name)
-            data = f.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise UkmError("yaml_too_large", "file", path.name, self.limits.max_chars, size=len(data))
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UkmError("not_utf8", "file", path.name) from None
+            return f.read(max_bytes + 1)
 
     # --- writing -----------------------------------------------------------------------------
     def save(self, name: str, calculator: str, text: str, *, replace: bool = False) -> SavedCase:
@@ -125,10 +120,11 @@ class CaseStore:
             UkmError: ``too_many_cases`` when the folder is full and the name is new.
         """
         file_name = case_io.safe_name(name)
-        existing = self.get(file_name)
+        cases = self.list()  # one look at the folder (and its index) for both checks
+        existing = next((c for c in cases if c.name == file_name), None)
         if existing is not None and existing.calculator != calculator and not replace:
             raise NameTaken(existing)
-        if existing is None and len(self.list()) >= self.max_cases:
+        if existing is None and len(cases) >= self.max_cases:
             raise UkmError("too_many_cases", "file", file_name, self.max_cases)
         self._write(self.folder / file_name, text.encode("utf-8"))
         saved = SavedCase(file_name, calculator, now_jakarta().strftime("%Y-%m-%d %H:%M"))
@@ -138,10 +134,23 @@ class CaseStore:
         return saved
 
     def save_document(self, name: str, data: bytes) -> str:
-        """Keep a generated document (a quotation PDF) beside the cases; returns its name."""
+        """Keep a generated document (a quotation PDF) beside the cases; returns its name.
+
+        Raises:
+            UkmError: ``too_many_cases`` when ``max_cases`` documents are kept and the name is
+                new (a document is named after its case, which an upload can rename at will).
+        """
         file_name = case_io.safe_name(name, (".pdf",))
-        self._write(self.folder / file_name, data)
+        path = self.folder / file_name
+        if not os.path.lexists(path) and self._count((".pdf",)) >= self.max_cases:
+            raise UkmError("too_many_cases", "file", file_name, self.max_cases)
+        self._write(path, data)
         return file_name
+
+    def _count(self, suffixes: tuple[str, ...]) -> int:
+        if not self.folder.is_dir():
+            return 0
+        return sum(1 for e in os.scandir(self.folder) if e.name.endswith(suffixes))
 
     def _write(self, path: Path, data: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)

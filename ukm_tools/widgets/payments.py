@@ -135,10 +135,7 @@ class PaymentsCalculator(Calculator):
         plan = case.payment or PaymentPlan()
         self.f_tenor.show(extras.get("tenor_days", plan.tenor_days_asked), lang)
         rate = extras.get("annual_rate_pct", plan.funding_rate_pct)
-        if rate is None or rate == "":
-            self.f_rate.raw = ""
-        else:
-            self.f_rate.show(rate, lang)
+        self.f_rate.show_optional(rate, lang)
         self.f_amend.show(extras.get("amendments", plan.amendments), lang)
         self.f_discr.show(extras.get("discrepancies", 0), lang)
         self.f_validity.show(extras.get("validity_days", 90), lang)
@@ -154,7 +151,7 @@ class PaymentsCalculator(Calculator):
             {
                 "invoice": lambda: self.f_invoice.read(lang),
                 "tenor_days": lambda: self.f_tenor.read_int(lang),
-                "annual_rate_pct": lambda: self.f_rate.read(lang) if self.f_rate.raw.strip() else None,
+                "annual_rate_pct": lambda: self.f_rate.read_optional(lang),
                 "amendments": lambda: self.f_amend.read_int(lang),
                 "discrepancies": lambda: self.f_discr.read_int(lang),
                 "validity_days": lambda: self.f_validity.read_int(lang),

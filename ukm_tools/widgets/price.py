@@ -455,7 +455,13 @@ class PriceBuildUpCalculator(Calculator):
             return None
         data = self.pdf_bytes(kind)
         # Kept in the participant's own folder too; the page names the file, never where it is.
-        name = self.store.save_document(document_number(self.priced_case, kind, self.today), data)
+        name = case_io.safe_name(document_number(self.priced_case, kind, self.today), (".pdf",))
+        try:
+            self.store.save_document(name, data)
+        except UkmError as e:
+            if e.code != "too_many_cases":
+                raise
+            # The folder holds as many documents as it may: the link below still carries this one.
         link = case_io.data_link(data, name, "application/pdf", T("download_pdf", lang))
         self.pdf_status.value = f"{esc(T('pdf_created', lang))}: <b>{esc(name)}</b> — {link}"
         return name

@@ -145,3 +145,25 @@ def test_reset_code_prints_a_new_card_whose_code_logs_in(hub):
     with httpx.Client(base_url=hub.settings.url, timeout=30) as client:
         assert login(client, staf, old).status_code == 403
         assert login(client, staf, new).status_code == 302
+
+
+def test_a_closed_window_ends_token_sessions_too(hub):
+    """The portal and JupyterLab act with the participant's token, not the login cookie: when the
+    window closes, the hub's next check (every ``auth_refresh_s``) refuses the token as well."""
+    budi = hub.budi
+    token = hub.user_token(budi, note="window")
+    whoami = {"url": hub.settings.url + "hub/api/user", "headers": {"Authorization": f"token {token}"}, "timeout": 30}
+    assert httpx.get(**whoami).status_code == 200
+    with store_for(hub.settings) as store:
+        window = store.get(budi).window
+        now = now_utc()
+        store.set_window(Window(now - timedelta(hours=2), now - timedelta(minutes=1)), [budi])
+    try:
+        deadline = time.monotonic() + 4 * hub.settings.auth_refresh_s + 5
+        while (status := httpx.get(**whoami).status_code) == 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert status == 403
+    finally:
+        with store_for(hub.settings) as store:
+            store.set_window(window, [budi])
+    assert httpx.get(**whoami).status_code == 200  # the window open again: the same token works

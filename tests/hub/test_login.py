@@ -165,7 +165,9 @@ def test_a_closed_window_ends_token_sessions_too(hub):
     whoami = {"url": hub.settings.url + "hub/api/user", "headers": {"Authorization": f"token {token}"}, "timeout": 30}
     assert httpx.get(**whoami).status_code == 200
     with store_for(hub.settings) as store:
-        window = store.get(budi).window
+        account = store.get(budi)
+        assert account is not None
+        window = account.window
         now = now_utc()
         store.set_window(Window(now - timedelta(hours=2), now - timedelta(minutes=1)), [budi])
     try:

@@ -253,3 +253,18 @@ def test_verify_reads_a_photo_of_the_qr_and_says_when_there_is_none(issued, tmp_
     with pytest.raises(UkmError) as e:
         verify(course, str(tmp_path / "rusak.pdf"))
     assert e.value.code == "unreadable_file"
+
+
+def test_the_page_data_has_no_raw_line_separators(issued):
+    # U+2028 and U+2029 end a line inside a script on browsers older than ES2019 (the old Android
+    # phones the page is built for): one in a course title would stop the whole check with a SyntaxError.
+    from ukm_tools.course.config import load_course
+    from ukm_tools.course.verify_page import build_page
+
+    course, _ = issued
+    spec = load_course(course)
+    spec = spec.model_copy(update={"title": "Ekspor\u2028sirup\u2029kasturi </script><!--"})
+    page = build_page(spec, cert_keys.load_keyring(course), None)
+    assert "\u2028" not in page and "\u2029" not in page and "</script><!--" not in page
+    data = page.split("var DATA = ", 1)[1].split(";\n", 1)[0]
+    assert json.loads(data)["course"]["title"] == "Ekspor\u2028sirup\u2029kasturi </script><!--"

@@ -51,6 +51,22 @@ def test_progress_says_what_is_missing(course):
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "tidak ada di gradebook" in r.stderr
 
 
+def test_a_name_in_rich_markup_is_printed_as_typed_not_run(synthetic, tmp_path):
+    # A participant's name is theirs to type: "[/]" used to stop `ukm progress` with a MarkupError,
+    # and "[link=...]" would have made a clickable link in staff's terminal.
+    name = "Rina [/] [link=http://contoh.invalid]klik[/link]"
+    synthetic.add_students([{"id": "rina", "name": name}])
+    r = ukm("progress", "rina", "--course", str(synthetic.course))
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert f"{name} (rina)" in r.stdout
+    # The same from a sign-in sheet: a stranger's name is reported as written, after the import.
+    sheet = tmp_path / "hadir.csv"
+    sheet.write_text("id_peserta;nama;pagi;siang\nrina;Rina;ya;ya\n;Tamu [/];ya;ya\n", encoding="utf-8")
+    r = ukm("attendance", "import", str(sheet), "--course", str(synthetic.course), "--by", "Bu Rina")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "Tamu [/]" in r.stderr
+
+
 def test_attendance_then_override_then_report(course, tmp_path):
     c = str(course.course)
     sheet = tmp_path / "hadir.csv"

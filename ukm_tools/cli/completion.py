@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ukm_tools.cli.base import LangOption, app, console, err_console, user_errors
@@ -66,7 +67,8 @@ def progress_cmd(
         p = progress(data, result, participant.strip().lower(), lang)
         gain = learning_gain(data)
     console.print(
-        f"[bold]{p.name} ({p.student})[/] — {T('progress_course', lang)}: [bold]{state_label(p.state, lang)}[/]",
+        f"[bold]{escape(p.name)} ({escape(p.student)})[/] — {T('progress_course', lang)}: "
+        f"[bold]{state_label(p.state, lang)}[/]",
         highlight=False,
     )
     t = Table(show_lines=False)
@@ -80,7 +82,7 @@ def progress_cmd(
                 state_label(u.state, lang),
                 score,
                 f"{u.condition.pass_pct:g}%",
-                "\n".join(n.message(lang) for n in u.notes),
+                escape("\n".join(n.message(lang) for n in u.notes)),  # reasons quote what others typed
             )
         else:  # a test the rules do not count: its score only
             t.add_row(T("not_counted", lang, unit=u.condition.unit), "-", score, "-", "")
@@ -90,7 +92,7 @@ def progress_cmd(
     else:
         say("attendance", lang, n=p.attended)
     for n in p.attendance_notes:
-        console.print("  " + n.message(lang), highlight=False)
+        console.print("  " + n.message(lang), highlight=False, markup=False)
     if gain is not None:
         row = gain.participants.loc[p.student]
         pre = "-" if row["pre"] != row["pre"] else f"{row['pre']:.0f}%"
@@ -128,7 +130,9 @@ def override_cmd(
             ov = set_override(db_url(path), spec, sid, module, status or "", why=why, by=by)
             entry = ov.entry
             text = T("override_set", lang, student=sid, unit=module, state=state_label(ov.status, lang))
-    console.print(f"{text} — {entry.by}, {entry.at:%d-%m-%Y %H:%M} WIB (log #{entry.id})", highlight=False)
+    console.print(
+        f"{text} — {entry.by}, {entry.at:%d-%m-%Y %H:%M} WIB (log #{entry.id})", highlight=False, markup=False
+    )
 
 
 @attendance_app.command("import", help=T.both("help_attendance_import"))
@@ -149,9 +153,9 @@ def attendance_import(
             course_path(course), file, session=session, skip_bad_rows=skip_bad_rows, encoding=encoding, by=by
         )
     for p in sheet.errors:
-        err_console.print(f"[yellow]{T('skipped', lang)}:[/] {p.message(lang)}", highlight=False)
+        err_console.print(f"[yellow]{T('skipped', lang)}:[/] {escape(p.message(lang))}", highlight=False)
     for p in sheet.notices:
-        err_console.print(f"[yellow]{T('not_imported', lang)}:[/] {p.message(lang)}", highlight=False)
+        err_console.print(f"[yellow]{T('not_imported', lang)}:[/] {escape(p.message(lang))}", highlight=False)
     present = sum(1 for v in sheet.marks.values() if v)
     say(
         "attendance_imported",

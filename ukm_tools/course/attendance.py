@@ -276,7 +276,7 @@ def write_template(path: str | Path, session_ids: list[str], roster: dict[str, s
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ukm_tools.course.report_workbook import append_row  # names stay text, never formulas
+    from ukm_tools.io.cells import append_row  # names stay text, never formulas
     from ukm_tools.io.workbooks import first_sheet
 
     wb = Workbook()

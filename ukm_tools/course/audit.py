@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from ukm_tools import dated
+from ukm_tools.dated import JAKARTA  # the project's one time zone (re-exported for the course modules)
+
 TABLE_NAME = "ukm_audit_log"
 
 _META = sa.MetaData()
@@ -53,7 +54,8 @@ _POSTGRES_GUARDS = [
 
 
 def now_jakarta() -> dt.datetime:
-    return dt.datetime.now(JAKARTA).replace(microsecond=0)
+    """Now in Asia/Jakarta, to the second (how the log records it)."""
+    return dated.now_jakarta().replace(microsecond=0)
 
 
 @dataclass(frozen=True)

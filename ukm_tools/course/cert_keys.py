@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
@@ -64,10 +65,16 @@ def load_keyring(course_dir: str | Path) -> Keyring:
     return ring
 
 
-def _save_keyring(course_dir: Path, ring: Keyring) -> None:
-    path = course_dir / KEYRING_FILE
+def write_json(path: Path, data: Any) -> None:
+    """``data`` as JSON at ``path``, whole or not at all: a crash never leaves half a keyring or register."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(ring.to_json(), indent=1) + "\n", encoding="utf-8")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _save_keyring(course_dir: Path, ring: Keyring) -> None:
+    write_json(course_dir / KEYRING_FILE, ring.to_json())
 
 
 def _new_key(course_dir: Path, course_id: str, today: dt.date) -> PublicKey:

@@ -25,7 +25,7 @@ from ukm_tools.certificate_code import (
     sign_revocations,
     verify_code,
 )
-from ukm_tools.course.cert_keys import PUBLIC_DIR, current_signer, load_keyring
+from ukm_tools.course.cert_keys import PUBLIC_DIR, current_signer, load_keyring, write_json
 from ukm_tools.course.config import CourseSpec, load_course
 from ukm_tools.errors import UkmError
 
@@ -49,13 +49,6 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as e:
         raise UkmError("malformed_file", "file", str(path), detail=str(e)) from None
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)  # whole or not at all: a crash never leaves half a register
 
 
 def load_register(course_dir: Path) -> dict[str, dict[str, Any]]:
@@ -121,7 +114,7 @@ def issue_certificates(course_dir: str | Path, today: dt.date, out_dir: str | Pa
         )
         register[c.student] = {"number": facts.number, "date": day.isoformat(), "key": pub.key_id}
         issued.append(Issued(c.student, facts, code, url, pdf))
-    _write_json(course_dir / REGISTER_FILE, register)
+    write_json(course_dir / REGISTER_FILE, register)
     write_page(course_dir)
     return issued
 
@@ -147,7 +140,7 @@ def revoke(course_dir: str | Path, number: str, why: str, now: dt.datetime) -> R
         raise UkmError("already_revoked", "number", number)
     entry = Revocation(number, now.date(), why)
     updated = RevocationList(current.course_id, now.isoformat(), (*current.entries, entry))
-    _write_json(course_dir / REVOCATIONS_FILE, sign_revocations(private, updated))
+    write_json(course_dir / REVOCATIONS_FILE, sign_revocations(private, updated))
     write_page(course_dir)
     return entry
 
@@ -160,7 +153,7 @@ def resign_revocations(course_dir: str | Path, now: dt.datetime) -> None:
     _, current = load_revocations(course_dir)
     private, _ = current_signer(course_dir)
     updated = RevocationList(current.course_id, now.isoformat(), current.entries)
-    _write_json(course_dir / REVOCATIONS_FILE, sign_revocations(private, updated))
+    write_json(course_dir / REVOCATIONS_FILE, sign_revocations(private, updated))
 
 
 def read_qr(path: Path) -> str:

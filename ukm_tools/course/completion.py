@@ -107,18 +107,6 @@ class CompletionResult:
     completed_on: list[dt.date | None]  # the day the course became complete (Asia/Jakarta)
     sessions_unknown: list[str] = field(default_factory=list)
 
-    def frame(self, lang: str = "id") -> pd.DataFrame:
-        """One row per participant: state and percentage per condition, attendance, course state."""
-        out = pd.DataFrame(index=pd.Index(self.students, name="student"))
-        for u, r in self.units.items():
-            out[f"{u}:state"] = r.state
-            out[f"{u}:pct"] = r.pct
-            out[f"{u}:overridden"] = r.overridden
-        out["attended"] = self.attended
-        out["attendance_state"] = self.attendance_state
-        out["state"] = self.state
-        return out
-
     def counts(self) -> dict[str, int]:
         return count_states(self.state)
 
@@ -236,6 +224,10 @@ def _unit_days(data: CourseData, r: UnitResult, students: list[str]) -> np.ndarr
     return days
 
 
+def _day(d: np.datetime64) -> dt.date | None:
+    return None if np.isnat(d) else d.astype(object)
+
+
 def _completion_dates(data, units, state, students, combine) -> list[dt.date | None]:
     n = len(students)
     done = state == COMPLETED
@@ -263,15 +255,7 @@ def _completion_dates(data, units, state, students, combine) -> list[dt.date | N
             reached = np.where((count == need) & present & np.isnat(reached), np.datetime64(day, "D"), reached)
         days.append(reached)
     latest = pd.DataFrame(np.stack(days).T).max(axis=1).to_numpy("datetime64[D]")
-    return [d.astype(object) if done[i] and not np.isnat(d) else None for i, d in enumerate(latest)]
-
-
-def _unit_day(data: CourseData, r: UnitResult, i: int, student: str) -> dt.date | None:
-    """One participant's day for one condition (see :func:`_unit_days`)."""
-    if r.overridden[i]:
-        return data.overrides[(student, r.condition.unit)].entry.at.date()
-    d = _days(r.date[i : i + 1])[0]
-    return None if np.isnat(d) else d.astype(object)
+    return [_day(d) if done[i] else None for i, d in enumerate(latest)]
 
 
 # --- one participant ---------------------------------------------------------------------------
@@ -413,14 +397,16 @@ def completions(course_dir: str | Path, data: CourseData | None = None) -> list[
     """Participants whose course state is ``completed``, sorted by id (what certificates are issued for)."""
     data = data or load_course_data(course_dir)
     result = evaluate(data)
+    modules_of = [r for r in result.units.values() if r.condition.kind == "module"]
+    days = {r.condition.unit: _unit_days(data, r, result.students) for r in modules_of}  # once per module
     out = []
     for i, sid in enumerate(result.students):
         if result.state[i] != COMPLETED:
             continue
         modules = tuple(
-            ModulePassed(u, r.condition.title, _unit_day(data, r, i, sid), bool(r.overridden[i]))
-            for u, r in result.units.items()
-            if r.condition.kind == "module" and r.state[i] == COMPLETED
+            ModulePassed(r.condition.unit, r.condition.title, _day(days[r.condition.unit][i]), bool(r.overridden[i]))
+            for r in modules_of
+            if r.state[i] == COMPLETED
         )
         flagged = any(r.overridden[i] for r in result.units.values() if r.condition.counts)
         name = str(data.scores.students.loc[sid, "name"])

@@ -63,6 +63,11 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1
 """
 
 
+def _t(key: str, **values) -> str:
+    """A text of the dashboard (section course.dashboard, then course.report_workbook), in Bahasa Indonesia."""
+    return T(key, "id", **values)
+
+
 def _pct(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
@@ -100,11 +105,11 @@ def _distribution_charts(report: WorkshopReport) -> str:
         fig, ax = plt.subplots(figsize=(3.3, 1.5))  # about 320 px wide: text at its real size on a phone
         ax.bar(range(10), counts, color="#1565c0", width=0.85)
         ax.set_xticks(range(10), [str(b).split("–")[0] for b in analytics.BANDS])
-        ax.set_xlabel("% dari poin maksimum")
+        ax.set_xlabel(_t("chart_x"))
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_ylim(0, max(counts + [1]) * 1.15)
         mean = "–" if np.isnan(r["mean_pct"]) else f"{r['mean_pct']:.0f}%"
-        caption = f"{r['assignment']} — {r['graded']} dinilai, rata-rata {mean}"
+        caption = _t("chart_caption", assignment=r["assignment"], graded=r["graded"], mean=mean)
         parts.append(f"<figure><figcaption>{_e(caption)}</figcaption>{_svg(fig)}</figure>")
     return '<div class="charts">' + "".join(parts) + "</div>"
 
@@ -125,23 +130,26 @@ def _funnel(report: WorkshopReport) -> str:
 def _topics(report: WorkshopReport) -> str:
     gain = report.gain
     if gain is None:
-        return '<p class="note">Kursus ini tidak punya tes awal dan tes akhir.</p>'
+        return f'<p class="note">{_e(_t("no_tests"))}</p>'
     g = gain.summary
-    head = (
-        f"<p>{g.matched} peserta mengerjakan kedua tes: "
-        f"rata-rata tes awal {_pct(None if g.mean_pre is None else g.mean_pre / 100)}, "
-        f"tes akhir {_pct(None if g.mean_post is None else g.mean_post / 100)}; gain kelas "
-        f"&lt;g&gt; = {'–' if g.class_gain is None else f'{g.class_gain:.2f}'.replace('.', ',')}"
-        f"{f'; {g.mastered} sudah menguasai sejak tes awal' if g.mastered else ''}.</p>"
+    summary = _t(
+        "gain_summary",
+        matched=g.matched,
+        pre=_pct(None if g.mean_pre is None else g.mean_pre / 100),
+        post=_pct(None if g.mean_post is None else g.mean_post / 100),
+        gain="–" if g.class_gain is None else f"{g.class_gain:.2f}".replace(".", ","),
+        mastered=_t("gain_mastered_since_pre", count=g.mastered) if g.mastered else "",
     )
+    head = f"<p>{_e(summary)}</p>"
     rows = []
+    before, after = _e(_t("col_before")), _e(_t("col_after"))
     for t in gain.topics:
-        review = f'<div class="review">{_e(T("needs_review", "id"))}</div>' if t.needs_review else ""
+        review = f'<div class="review">{_e(_t("needs_review"))}</div>' if t.needs_review else ""
         bars = "".join(
             f'<div class="pp"><span class="k">{k}</span><span class="track"><span class="fill" '
             f'style="display:block;width:{0 if v is None else v * 100:.0f}%;background:{c}"></span></span>'
             f'<span class="v">{_pct(v)}</span></div>'
-            for k, v, c in (("sebelum", t.before, "#90a4ae"), ("sesudah", t.after, "#1565c0"))
+            for k, v, c in ((before, t.before, "#90a4ae"), (after, t.after, "#1565c0"))
         )
         rows.append(f'<div class="topic"><div class="name">{_e(t.title)}</div>{bars}{review}</div>')
     return head + "".join(rows)
@@ -164,7 +172,7 @@ def _progress(report: WorkshopReport) -> str:
         for i in idx:
             chips = "".join(
                 f'<span style="background:{COLORS[r.state[i]]}" title="{_e(r.condition.unit)}: '
-                f'{_e(state_label(r.state[i]))}{T("overridden_suffix", "id") if r.overridden[i] else ""}">'
+                f'{_e(state_label(r.state[i]))}{_t("overridden_suffix") if r.overridden[i] else ""}">'
                 f"{MARKS[r.state[i]]}</span>"
                 for r in units
             )
@@ -172,27 +180,27 @@ def _progress(report: WorkshopReport) -> str:
             if gain is not None:
                 gv = gain.iloc[i]["gain"]
                 extra = (
-                    f"· g: {T('mastered', 'id')}"
+                    f"· g: {_t('mastered')}"
                     if gv == MASTERED
                     else ("" if gv is None else f"· g {gv:.2f}".replace(".", ","))
                 )
+            note = _t("attended_sessions", count=int(result.attended[i]), extra=extra)
             rows.append(
                 f'<div class="who"><span class="id">{_e(result.students[i])}</span><span class="chips">{chips}</span>'
-                f'<span class="note">hadir {int(result.attended[i])} sesi {_e(extra)}</span></div>'
+                f'<span class="note">{_e(note)}</span></div>'
             )
         open_ = " open" if state in (NEEDS_ATTENTION, PROVISIONAL) else ""
         blocks.append(
             f"<details{open_}><summary>{_e(state_label(state))} ({len(idx)})</summary>{''.join(rows)}</details>"
         )
-    return f'<div class="legend">{legend}</div><p class="note">Urutan kotak: {order}</p>' + "".join(blocks)
+    return f'<div class="legend">{legend}</div><p class="note">{_e(_t("chip_order"))} {order}</p>' + "".join(blocks)
 
 
 def _office(report: WorkshopReport) -> str:
     o = report.office
     parts = [
-        f"<p>Terdaftar {o.registered}, dilatih {o.trained}, selesai {o.completed}.</p>",
-        '<p class="note">Angka di bawah 5 ditulis &lt;5; — disembunyikan agar angka kecil tidak bisa '
-        "dihitung dari total.</p>",
+        f"<p>{_e(_t('office_counts', registered=o.registered, trained=o.trained, completed=o.completed))}</p>",
+        f'<p class="note">{_e(_t("small_counts_note"))}</p>',
     ]
     for b in o.breakdowns:
         head = "".join(f"<th>{_e(measure_label(m))}</th>" for m in MEASURES)
@@ -207,7 +215,7 @@ def _office(report: WorkshopReport) -> str:
 def render(report: WorkshopReport) -> str:
     data, result = report.data, report.completion
     counts = result.counts()
-    cards = [("terdaftar", len(result.students)), ("dilatih", report.office.trained)] + [
+    cards = [(_t("registered"), len(result.students)), (_t("trained_short"), report.office.trained)] + [
         (state_label(s), counts[s]) for s in STATES
     ]
     card_html = "".join(f'<div class="card"><b>{n}</b>{_e(label)}</div>' for label, n in cards)
@@ -216,17 +224,17 @@ def render(report: WorkshopReport) -> str:
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dasbor — {_e(title)}</title><style>{CSS}</style></head>
+<title>{_e(_t("page_title", title=title))}</title><style>{CSS}</style></head>
 <body>
 <header><h1>{_e(title)}</h1>
-<p class="meta">Dasbor pelatihan, dibuat {_e(when)}. Peserta ditulis dengan id saja.</p></header>
-<section id="ringkasan"><h2>Ringkasan</h2><div class="cards">{card_html}</div></section>
-<section id="corong"><h2>Corong penyelesaian</h2>{_funnel(report)}
-<p class="note">Setiap tahap dihitung di dalam tahap sebelumnya.</p></section>
-<section id="sebaran"><h2>Sebaran nilai per tugas</h2>{_distribution_charts(report)}</section>
-<section id="tes"><h2>Tes awal dan tes akhir per topik</h2>{_topics(report)}</section>
-<section id="peserta"><h2>Kemajuan peserta</h2>{_progress(report)}</section>
-<section id="dinas"><h2>Untuk laporan dinas</h2>{_office(report)}</section>
+<p class="meta">{_e(_t("made_at_ids_only", when=when))}</p></header>
+<section id="ringkasan"><h2>{_e(_t("h_summary"))}</h2><div class="cards">{card_html}</div></section>
+<section id="corong"><h2>{_e(_t("h_funnel"))}</h2>{_funnel(report)}
+<p class="note">{_e(_t("funnel_note"))}</p></section>
+<section id="sebaran"><h2>{_e(_t("h_distribution"))}</h2>{_distribution_charts(report)}</section>
+<section id="tes"><h2>{_e(_t("h_tests"))}</h2>{_topics(report)}</section>
+<section id="peserta"><h2>{_e(_t("h_progress"))}</h2>{_progress(report)}</section>
+<section id="dinas"><h2>{_e(_t("h_office"))}</h2>{_office(report)}</section>
 </body></html>
 """
 

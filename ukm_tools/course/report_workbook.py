@@ -35,12 +35,25 @@ from ukm_tools.messages import section
 T = section("course.report_workbook")
 
 PCT, NUM, DATE, TIME = "0.0%", "0.0", "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
-FORMULA_START = FORMULA_STARTS  # the project's one rule (ukm_tools.io.cells)
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-ACTIONS = {"override": "koreksi", "withdraw": "penarikan koreksi", "attendance_import": "impor kehadiran"}
+# The audit log's actions and the text that names each in the workbook.
+ACTION_TEXTS = {
+    "override": "action_override",
+    "withdraw": "action_withdraw",
+    "attendance_import": "action_attendance_import",
+}
+
+
+def _t(key: str, **values: Any) -> str:
+    """A text of the report (section course.report_workbook), in Bahasa Indonesia."""
+    return T(key, "id", **values)
+
+
+def _cols(*keys: str) -> list[str]:
+    return [_t(k) for k in keys]
 
 
 def excel_value(ws, value: Any, fmt: str | None = None, font: Font | None = None, head: bool = False):
@@ -52,7 +65,7 @@ def excel_value(ws, value: Any, fmt: str | None = None, font: Font | None = None
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    risky = isinstance(value, str) and value.startswith(FORMULA_START)
+    risky = isinstance(value, str) and value.startswith(FORMULA_STARTS)  # the project's one rule (ukm_tools.io.cells)
     if not (risky or fmt or font or head):
         return value
     cell = WriteOnlyCell(ws, value=value)
@@ -132,56 +145,66 @@ def _rule_text(report: WorkshopReport) -> str:
     spec = report.data.spec
     rules = spec.completion
     parts = [
-        ("semua modul" if rules.combine == "all" else "salah satu modul") + f" tuntas (batas {rules.pass_pct:g}%)",
-        f"hadir minimal {rules.min_sessions} dari {len(spec.sessions)} sesi"
+        _t("rule_all" if rules.combine == "all" else "rule_any", pass_pct=rules.pass_pct),
+        _t("rule_sessions", need=rules.min_sessions, total=len(spec.sessions))
         if spec.sessions
-        else "tanpa syarat kehadiran",
+        else _t("rule_no_sessions"),
     ]
     if rules.tests:
-        parts.append("tes: " + ", ".join(f"{t} (batas {p:g}%)" for t, p in rules.tests.items()))
+        tests = ", ".join(_t("rule_test", test=t, pass_pct=p) for t, p in rules.tests.items())
+        parts.append(_t("rule_tests", tests=tests))
     return "; ".join(parts)
 
 
 def _summary(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
-    sh = _Sheet(wb, "ringkasan", 8, {1: 46, 2: 18, 3: 14, 8: 18})
+    sh = _Sheet(wb, _t("sheet_summary"), 8, {1: 46, 2: 18, 3: 14, 8: 18})
     sh.title(data.spec.title)
-    sh.row(["Dibuat (WIB)", _local(data.taken_at)], [None, TIME])
-    sh.row(["Aturan kelulusan", _rule_text(report)])
+    sh.row([_t("made_at"), _local(data.taken_at)], [None, TIME])
+    sh.row([_t("pass_rule"), _rule_text(report)])
     counts = result.counts()
     sh.blank()
-    sh.title("Peserta")
+    sh.title(_t("title_participants"))
     sh.table(
-        ["keadaan", "jumlah"],
-        [["terdaftar", len(result.students)], ["dilatih (hadir minimal 1 sesi)", report.office.trained]]
+        _cols("col_state", "col_count"),
+        [[_t("registered"), len(result.students)], [_t("trained"), report.office.trained]]
         + [[state_label(s), counts[s]] for s in STATES],
     )
     sh.blank()
-    sh.title("Corong penyelesaian (setiap tahap di dalam tahap sebelumnya)")
+    sh.title(_t("title_funnel"))
     first = report.funnel[0].count or 1
     sh.table(
-        ["tahap", "jumlah", "dari terdaftar"],
+        _cols("col_stage", "col_count", "col_of_registered"),
         [[s.label, s.count, s.count / first] for s in report.funnel],
         [None, None, PCT],
     )
     if report.gain is not None:
         g = report.gain.summary
         sh.blank()
-        sh.title("Hasil belajar (peserta yang mengerjakan tes awal dan tes akhir)")
-        sh.row(["ukuran", "nilai"], head=True)
-        for label, value, fmt in [
-            ("peserta dengan kedua tes", g.matched, None),
-            ("rata-rata tes awal", _frac(g.mean_pre), PCT),
-            ("rata-rata tes akhir", _frac(g.mean_post), PCT),
-            ("gain kelas <g> = (akhir − awal) / (100% − awal)", g.class_gain, "0.00"),
-            ("rata-rata gain peserta g", g.mean_gain, "0.00"),
-            ("sudah menguasai di tes awal (100%)", g.mastered, None),
+        sh.title(_t("title_gain"))
+        sh.row(_cols("col_measure", "col_value"), head=True)
+        for key, value, fmt in [
+            ("gain_matched", g.matched, None),
+            ("gain_mean_pre", _frac(g.mean_pre), PCT),
+            ("gain_mean_post", _frac(g.mean_post), PCT),
+            ("gain_class", g.class_gain, "0.00"),
+            ("gain_mean", g.mean_gain, "0.00"),
+            ("gain_mastered", g.mastered, None),
         ]:
-            sh.row([label, value], [None, fmt])
+            sh.row([_t(key), value], [None, fmt])
         sh.blank()
-        sh.title("Per topik: bagian peserta yang menjawab benar")
+        sh.title(_t("title_topics"))
         sh.table(
-            ["topik", "modul", "sebelum", "n sebelum", "sesudah", "n sesudah", "perubahan (poin %)", "catatan"],
+            _cols(
+                "col_topic",
+                "col_module",
+                "col_before",
+                "col_n_before",
+                "col_after",
+                "col_n_after",
+                "col_change",
+                "col_note",
+            ),
             [
                 [
                     t.title,
@@ -198,8 +221,8 @@ def _summary(wb, report: WorkshopReport) -> None:
             [None, None, PCT, None, PCT, None, "+0.0;-0.0;0.0", None],
         )
     sh.blank()
-    sh.title("Untuk laporan dinas: rincian menurut data peserta")
-    sh.row(["Angka di bawah 5 ditulis <5; — disembunyikan agar angka kecil tidak bisa dihitung dari total."])
+    sh.title(_t("title_office"))
+    sh.row([_t("small_counts_note")])
     for b in report.office.breakdowns:
         sh.blank()
         sh.title(b.label)
@@ -210,24 +233,25 @@ def _summary(wb, report: WorkshopReport) -> None:
                 for cat, cells in b.rows.items()
             ],
         )
-        sh.row(["jumlah", report.office.registered, report.office.trained, report.office.completed])
+        sh.row([_t("col_count"), report.office.registered, report.office.trained, report.office.completed])
 
 
 def _participants(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
     units = list(result.units.values())
-    head = ["id_peserta", "nama"]
+    head = _cols("col_id", "col_name")
     if report.include_personal:
-        head += ["email", "telepon"]
-    head += ["jenis_kelamin", "kecamatan", "sektor", "skala_usaha", "sesi dihadiri", "kehadiran"]
+        head += _cols("col_email", "col_phone")
+    head += _cols("col_gender", "col_district", "col_sector", "col_scale", "col_attended", "col_attendance")
     for r in units:  # a test the rules do not count has a score, not a state
         unit = r.condition.unit
-        head += [f"{unit} keadaan", f"{unit} nilai"] if r.condition.counts else [f"{unit} nilai"]
+        score = _t("col_unit_score", unit=unit)
+        head += [_t("col_unit_state", unit=unit), score] if r.condition.counts else [score]
     gain = report.gain.participants if report.gain is not None else None
     if gain is not None:
-        head += ["gain g"]
-    head += ["status kursus", "tanggal selesai", "keterangan"]
-    sh = _Sheet(wb, "peserta", len(head), {1: 20, 2: 28, len(head): 50}, freeze="C2")
+        head += _cols("col_gain")
+    head += _cols("col_course_state", "col_completed_on", "col_remarks")
+    sh = _Sheet(wb, _t("sheet_participants"), len(head), {1: 20, 2: 28, len(head): 50}, freeze="C2")
     sh.filter(len(head), len(result.students))
     sh.row(head, head=True)
     # Columns as plain lists first: pandas lookups one participant at a time cost more than the writing.
@@ -256,7 +280,7 @@ def _participants(wb, report: WorkshopReport) -> None:
             fmts.append(PCT)
             if r.overridden[i]:
                 ov = data.overrides[(sid, r.condition.unit)]
-                notes.append(f"{r.condition.unit} dikoreksi oleh {ov.entry.by}: {ov.entry.why}")
+                notes.append(_t("override_note", unit=r.condition.unit, by=ov.entry.by, why=ov.entry.why))
         if gain is not None:
             values.append(mastered if gains[i] == MASTERED else gains[i])
             fmts.append("0.00")
@@ -268,20 +292,20 @@ def _participants(wb, report: WorkshopReport) -> None:
 
 
 def _modules(wb, report: WorkshopReport) -> None:
-    sh = _Sheet(wb, "modul", 19, {1: 18, 2: 34, 4: 22})
-    sh.title("Keadaan peserta per modul dan tes")
+    sh = _Sheet(wb, _t("sheet_modules"), 19, {1: 18, 2: 34, 4: 22})
+    sh.title(_t("title_modules"))
     sh.table(
-        ["modul/tes", "judul", "jenis", "tugas wajib", "batas lulus", "dihitung untuk kelulusan"]
+        _cols("col_unit", "col_title", "col_kind", "col_required", "col_pass_pct", "col_counts")
         + [state_label(s) for s in STATES]
-        + ["dikoreksi staf"],
+        + _cols("col_overridden"),
         [
             [
                 r["unit"],
                 r["title"],
-                "modul" if r["kind"] == "module" else "tes",
+                _t("kind_module" if r["kind"] == "module" else "kind_test"),
                 r["required"],
                 r["pass_pct"] / 100 if r["counts"] else None,
-                "ya" if r["counts"] else "tidak",
+                _t("yes" if r["counts"] else "no"),
                 *[r[s] if r["counts"] else None for s in STATES],
                 r["overridden"],
             ]
@@ -290,24 +314,24 @@ def _modules(wb, report: WorkshopReport) -> None:
         [None, None, None, None, PCT],
     )
     sh.blank()
-    sh.title("Per tugas: pengumpulan, penilaian dan sebaran nilai (% dari poin maksimum)")
+    sh.title(_t("title_assignments"))
     sh.table(
-        [
-            "tugas",
-            "jenis",
-            "poin maks",
-            "dikumpulkan",
-            "dinilai",
-            "perlu dicek staf",
-            "menunggu nilai manual",
-            "rata-rata",
-            "median",
-            *[f"{b}%" for b in analytics.BANDS],
-        ],
+        _cols(
+            "col_assignment",
+            "col_kind",
+            "col_max_points",
+            "col_submitted",
+            "col_graded",
+            "col_attention",
+            "col_provisional",
+            "col_mean",
+            "col_median",
+        )
+        + [f"{b}%" for b in analytics.BANDS],
         [
             [
                 r["assignment"],
-                "tes" if r["kind"] == "test" else "modul",
+                _t("kind_test" if r["kind"] == "test" else "kind_module"),
                 r["max_score"],
                 r["submitted"],
                 r["graded"],
@@ -326,26 +350,21 @@ def _modules(wb, report: WorkshopReport) -> None:
 def _questions(wb, report: WorkshopReport) -> None:
     q = report.questions
     counts = report.data.scores.item_counts
-    head = [
-        "tugas",
-        "soal",
-        "topik",
-        "poin maks",
-        "jawaban dinilai",
-        "rata-rata poin",
-        "indeks kemudahan",
-        "indeks daya beda",
-        "catatan",
-        "sebaran (poin: jumlah)",
-    ]
-    sh = _Sheet(wb, "soal", len(head), {1: 18, 2: 22, 3: 16, 9: 36, 10: 40}, freeze="C3")
-    sh.filter(len(head), len(q), first=2)
-    sh.row(
-        [
-            "Indeks kemudahan = rata-rata poin ÷ poin maksimum. Indeks daya beda = korelasi poin soal dengan "
-            "poin sisa tugas yang sama (korelasi soal-total terkoreksi, seperti statistik kuis Moodle)."
-        ]
+    head = _cols(
+        "col_assignment",
+        "col_question",
+        "col_topic",
+        "col_max_points",
+        "col_answers_graded",
+        "col_mean_points",
+        "col_facility",
+        "col_discrimination",
+        "col_note",
+        "col_distribution",
     )
+    sh = _Sheet(wb, _t("sheet_questions"), len(head), {1: 18, 2: 22, 3: 16, 9: 36, 10: 40}, freeze="C3")
+    sh.filter(len(head), len(q), first=2)
+    sh.row([_t("questions_note")])
     rows = []
     for r in q.itertuples(index=False):
         dist = " | ".join(f"{s:g}: {c}" for s, c in analytics.distribution(counts, str(r.assignment), str(r.question)))
@@ -359,22 +378,33 @@ def _questions(wb, report: WorkshopReport) -> None:
 def _attendance(wb, report: WorkshopReport) -> None:
     data, result = report.data, report.completion
     sessions = data.spec.sessions
-    head = ["id_peserta", "nama"] + [f"{s.id}: {s.title}" for s in sessions] + ["sesi dihadiri", "memenuhi minimal"]
-    sh = _Sheet(wb, "kehadiran", len(head), {1: 20, 2: 28}, freeze="C2")
+    head = _cols("col_id", "col_name") + [f"{s.id}: {s.title}" for s in sessions] + _cols("col_attended", "col_min_met")
+    sh = _Sheet(wb, _t("sheet_attendance"), len(head), {1: 20, 2: 28}, freeze="C2")
     sh.row(head, head=True)
     names = data.scores.students["name"].reindex(result.students).tolist()
     present = {s.id: {sid for (sess, sid), v in data.marks.items() if sess == s.id and v} for s in sessions}
+    not_imported, here, absent = _t("not_imported"), _t("present"), _t("absent")
     for i, sid in enumerate(result.students):
         marks = [
-            "belum diimpor" if s.id not in data.imported_sessions else ("hadir" if sid in present[s.id] else "tidak")
+            not_imported if s.id not in data.imported_sessions else (here if sid in present[s.id] else absent)
             for s in sessions
         ]
         sh.row([sid, names[i], *marks, int(result.attended[i]), state_label(result.attendance_state[i])])
 
 
 def _audit(wb, report: WorkshopReport) -> None:
-    head = ["no", "waktu (WIB)", "oleh", "tindakan", "peserta", "modul/tes/sesi", "status", "alasan", "keterangan"]
-    sh = _Sheet(wb, "audit", len(head), {2: 18, 8: 40, 9: 48}, freeze="A2")
+    head = _cols(
+        "col_no",
+        "col_at",
+        "col_by",
+        "col_action",
+        "col_participant",
+        "col_unit_or_session",
+        "col_status",
+        "col_why",
+        "col_remarks",
+    )
+    sh = _Sheet(wb, _t("sheet_audit"), len(head), {2: 18, 8: 40, 9: 48}, freeze="A2")
     sh.row(head, head=True)
     for e in report.data.log:
         sh.row(
@@ -382,7 +412,7 @@ def _audit(wb, report: WorkshopReport) -> None:
                 e.id,
                 _local(e.at),
                 e.by,
-                ACTIONS.get(e.action, e.action),
+                _t(ACTION_TEXTS[e.action]) if e.action in ACTION_TEXTS else e.action,
                 e.student or "",
                 e.unit or "",
                 state_label(e.status) if e.status else "",

@@ -46,8 +46,10 @@ def verifier_js() -> str:
 
 
 def _script_json(data: object) -> str:
-    # Inside <script>: no "</script>" or "<!--" can be spelt by a name in the data.
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028")
+    # Inside <script>: no "</script>" or "<!--" can be spelt by a name in the data, and no line
+    # separator ends a string literal (a SyntaxError on browsers older than ES2019).
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def build_page(

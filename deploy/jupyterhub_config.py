@@ -63,7 +63,10 @@ c.CardAuthenticator.failed_login_limit = s.failed_login_limit
 c.CardAuthenticator.lockout_seconds = s.lockout_s
 c.CardAuthenticator.lockout_max_seconds = s.lockout_max_s
 c.Authenticator.manage_groups = True  # the account store says who is staff
-c.Authenticator.auth_refresh_age = 300  # a closed window ends sessions within five minutes
+c.Authenticator.auth_refresh_age = s.auth_refresh_s  # a closed window ends sessions within this time
+# Token sessions too (the portal's and JupyterLab's OAuth tokens, a personal API token): JupyterHub 6.1
+# otherwise keeps a token working after refresh_user has said no, until the next browser request.
+c.Authenticator.auth_refresh_strict = True
 
 # --- JupyterLab servers: each participant as their own system user ------------------------------
 c.JupyterHub.spawner_class = "localprocess"

@@ -6,7 +6,6 @@ Runs against a real PostgreSQL server the tests start (tests/postgres.py).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -28,15 +27,9 @@ pytestmark = pytest.mark.slow
 @contextmanager
 def gradebook_at(url: str):
     """Point the course's nbgrader_config.py at ``url`` (it reads UKM_DB_URL), as staff would."""
-    old = os.environ.get("UKM_DB_URL")
-    os.environ["UKM_DB_URL"] = url
-    try:
+    with pytest.MonkeyPatch.context() as env:  # module-scoped fixtures use it too, so not `monkeypatch`
+        env.setenv("UKM_DB_URL", url)
         yield
-    finally:
-        if old is None:
-            os.environ.pop("UKM_DB_URL", None)
-        else:
-            os.environ["UKM_DB_URL"] = old
 
 
 @pytest.fixture(scope="module")

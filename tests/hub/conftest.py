@@ -9,7 +9,7 @@ as the hub does to start servers as other users; CI runs as root.
 
 Settings that differ from a workshop, so the suite stays short: at most one JupyterLab server
 at a time (the limit is tested with the second participant), locks of 3-6 s after 3 wrong
-codes, idle servers culled after 30 s, activity reported every 5 s.
+codes, idle servers culled after 30 s, activity reported every 5 s, sessions re-checked every 2 s.
 """
 
 from __future__ import annotations
@@ -200,6 +200,7 @@ def running_hub(extra_participants: int = 0, **overrides) -> Iterator[Hub]:
         "failed_login_limit": 3,
         "lockout_s": 3,
         "lockout_max_s": 6,
+        "auth_refresh_s": 2,
         **overrides,
     }
     settings = HubSettings.for_workshop(base, **options)

@@ -135,9 +135,19 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_code(hub):
 
 def test_reset_code_prints_a_new_card_whose_code_logs_in(hub):
     """`ukm hub reset-code` (as staff run it): the old code stops working at once, the new card's
-    code logs in, and the card file is readable by root only."""
+    code logs in, and the card file is readable by root only. Whoever was already in with the old
+    card (a browser, a token) is logged out: a lost card's finder does not stay in."""
     staf, old = hub.staf, hub.codes[hub.staf]
-    ukm(hub.settings, "hub", "reset-code", staf, "--dir", str(hub.base), "--url", hub.settings.url, timeout=120)
+    with httpx.Client(base_url=hub.settings.url, timeout=30) as finder:
+        assert login(finder, staf, old).status_code == 302 and finder.get("hub/home").status_code == 200
+        finder_token = {"Authorization": f"token {hub.user_token(staf, note='finder')}"}
+        assert finder.get("hub/api/user", headers=finder_token).status_code == 200
+        argv = ("hub", "reset-code", staf, "--dir", str(hub.base), "--url", hub.settings.url)
+        done = ukm(hub.settings, *argv, timeout=120)
+        assert "dikeluarkan dari semua perangkat" in done.stdout
+        home = finder.get("hub/home", follow_redirects=False)
+        assert home.status_code == 302 and "/hub/login" in home.headers["location"]
+        assert finder.get("hub/api/user", headers=finder_token).status_code == 403
     card = next(hub.settings.cards_dir.glob(f"kartu-{staf}-*.pdf"))
     assert card.stat().st_mode & 0o077 == 0
     new = card_codes(card)[staf]
@@ -145,3 +155,27 @@ def test_reset_code_prints_a_new_card_whose_code_logs_in(hub):
     with httpx.Client(base_url=hub.settings.url, timeout=30) as client:
         assert login(client, staf, old).status_code == 403
         assert login(client, staf, new).status_code == 302
+
+
+def test_a_closed_window_ends_token_sessions_too(hub):
+    """The portal and JupyterLab act with the participant's token, not the login cookie: when the
+    window closes, the hub's next check (every ``auth_refresh_s``) refuses the token as well."""
+    budi = hub.budi
+    token = hub.user_token(budi, note="window")
+    whoami = {"url": hub.settings.url + "hub/api/user", "headers": {"Authorization": f"token {token}"}, "timeout": 30}
+    assert httpx.get(**whoami).status_code == 200
+    with store_for(hub.settings) as store:
+        account = store.get(budi)
+        assert account is not None
+        window = account.window
+        now = now_utc()
+        store.set_window(Window(now - timedelta(hours=2), now - timedelta(minutes=1)), [budi])
+    try:
+        deadline = time.monotonic() + 4 * hub.settings.auth_refresh_s + 5
+        while (status := httpx.get(**whoami).status_code) == 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert status == 403
+    finally:
+        with store_for(hub.settings) as store:
+            store.set_window(window, [budi])
+    assert httpx.get(**whoami).status_code == 200  # the window open again: the same token works

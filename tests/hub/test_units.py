@@ -182,3 +182,28 @@ def test_serve_sends_people_to_the_public_url(monkeypatch, tmp_path):
     output, env = _serve(monkeypatch, tmp_path, ["--lan", "--public-url", "https://pelatihan.contoh.id"])
     assert env["UKM_HUB_IP"] == "192.0.2.10" and env["UKM_HUB_PUBLIC_URL"] == "https://pelatihan.contoh.id"
     assert "Hub pelatihan: https://pelatihan.contoh.id/" in output and "192.0.2.10" not in output
+
+
+def test_made_up_user_names_leave_no_lock_behind(tmp_path):
+    """Each login attempt holds a per-name lock; a flood of invented names must not pile up locks
+    in the hub's memory (one per name ever typed), while each attempt still gets the usual refusal."""
+    import asyncio
+
+    from tornado import web
+
+    from ukm_tools.hub.auth import CardAuthenticator
+
+    auth = CardAuthenticator(accounts_url=f"sqlite:///{tmp_path / 'accounts.sqlite'}")
+
+    async def flood() -> list[int]:
+        statuses = []
+        for i in range(20):
+            try:
+                await auth.authenticate(None, {"username": f"tamu{i}", "password": "abcde-fghjk"})
+            except web.HTTPError as e:
+                statuses.append(e.status_code)
+        return statuses
+
+    assert asyncio.run(flood()) == [403] * 20
+    assert len(auth._locks) == 0
+    auth.store.close()

@@ -155,6 +155,7 @@ def reset_code_cmd(
     with user_errors(lang) as lang:
         from ukm_tools.course.ops import db_url
         from ukm_tools.course.participants import load_participant
+        from ukm_tools.hub.launch import end_sessions
         from ukm_tools.hub.provision import reset_code
 
         settings = _settings(folder, course, public_url=_card_url(url))
@@ -168,7 +169,9 @@ def reset_code_cmd(
             window=window,
             cards_path=_cards_path(settings, username),
         )
+        ended = end_sessions(settings, issued.username)  # whoever holds the old card is logged out
     say("code_reset", lang, username=issued.username, path=cards)
+    say("sessions_ended" if ended else "sessions_not_ended", lang, username=issued.username, url=settings.url)
 
 
 @hub_app.command("window", help=T.both("help_window"))

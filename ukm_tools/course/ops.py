@@ -23,6 +23,11 @@ CONFIG_FILE = "nbgrader_config.py"
 TEMPLATE_FILES = ("nbgrader_config.py", "course.yml", "answer_keys.py", "source", "kunci-jawaban")
 #: Staff-only parts of a course (solutions, hidden tests, answer keys, model answers): private to the staff account.
 PRIVATE_MODES = {"source": 0o700, "answer_keys.py": 0o600, "kunci-jawaban": 0o700}
+#: The exchange on a shared server, where participants (other system users) drop submissions:
+#: sticky root, so nobody renames another's folder; inbound writable but not listable, setgid so
+#: submissions get the course's group. The workshop server (ukm_tools.hub.isolation) uses the same.
+EXCHANGE_ROOT_MODE = 0o1777
+INBOUND_MODE = 0o3733
 
 
 # In a source checkout the template sits beside the package. A wheel install does not ship it
@@ -155,10 +160,8 @@ def ensure_exchange(course_dir: Path) -> Path:
     inbound = root / cfg.CourseDirectory.course_id / "inbound"
     inbound.mkdir(parents=True, exist_ok=True)
     (root / cfg.CourseDirectory.course_id / "outbound").mkdir(parents=True, exist_ok=True)
-    # Participants (other OS users on a shared server) must be able to drop submissions. Sticky
-    # root: nobody renames another's folder; setgid inbound: submissions get the course's group.
-    os.chmod(root, 0o1777)
-    os.chmod(inbound, 0o3733)
+    os.chmod(root, EXCHANGE_ROOT_MODE)
+    os.chmod(inbound, INBOUND_MODE)
     return root
 
 

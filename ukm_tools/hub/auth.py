@@ -8,15 +8,17 @@ in memory (a hub restart forgets it) and has no validity window; FirstUseAuthent
 whoever types a user name first set its password, which in a room of 200 is an open door.
 
 Every refusal is an ``HTTPError`` with a message in Bahasa Indonesia; JupyterHub shows it on
-the login form itself. Sessions are re-checked every ``auth_refresh_age`` seconds
+the login form itself. Sessions are re-checked every ``HubSettings.auth_refresh_s`` seconds
 (:meth:`CardAuthenticator.refresh_user`): when the window closes or the account is removed,
-the next request sends the participant back to the login page.
+the next browser request sends the participant back to the login page, and their tokens (the
+portal's, JupyterLab's) are refused (``auth_refresh_strict`` in deploy/jupyterhub_config.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import weakref
 
 from jupyterhub.auth import Authenticator
 from tornado import web
@@ -51,8 +53,10 @@ class CardAuthenticator(Authenticator):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._store: AccountStore | None = None
-        # One attempt at a time per account: parallel guesses cannot slip past the counter.
-        self._locks: dict[str, asyncio.Lock] = {}
+        # One attempt at a time per account: parallel guesses cannot slip past the counter. Weak
+        # values: a lock lives while an attempt holds or awaits it, so a flood of made-up user
+        # names leaves nothing behind in the hub's memory.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     @property
     def store(self) -> AccountStore:
@@ -67,7 +71,9 @@ class CardAuthenticator(Authenticator):
     async def authenticate(self, handler, data):
         username = self.normalize_username(data.get("username") or "")
         code = data.get("password") or ""
-        lock = self._locks.setdefault(username, asyncio.Lock())
+        lock = self._locks.get(username)
+        if lock is None:
+            lock = self._locks[username] = asyncio.Lock()
         async with lock:
             check = await asyncio.to_thread(self.store.check_login, username, code)
         if check.outcome is Outcome.OK and check.account is not None:

@@ -22,6 +22,7 @@ import pwd
 import shutil
 from pathlib import Path
 
+from ukm_tools.course.ops import EXCHANGE_ROOT_MODE, INBOUND_MODE, load_config
 from ukm_tools.errors import UkmError
 from ukm_tools.hub import sysusers
 from ukm_tools.hub.settings import HubSettings
@@ -29,8 +30,6 @@ from ukm_tools.hub.settings import HubSettings
 #: File in the course folder naming the shared exchange (read by the course's nbgrader_config.py).
 EXCHANGE_POINTER = "exchange.path"
 COURSE_MODE = 0o700
-EXCHANGE_ROOT_MODE = 0o1777
-INBOUND_MODE = 0o3733
 STATE_MODE = 0o700
 
 
@@ -43,8 +42,6 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
 
 
 def course_id(course_dir: Path) -> str:
-    from ukm_tools.course.ops import load_config
-
     return load_config(course_dir).CourseDirectory.course_id
 
 
@@ -55,8 +52,6 @@ def prepare_course(settings: HubSettings) -> sysusers.SystemUser:
     course = settings.course_dir.resolve()
     exchange = settings.exchange_dir.resolve()
     (course / EXCHANGE_POINTER).write_text(str(exchange) + "\n", encoding="utf-8")
-    from ukm_tools.course.ops import load_config
-
     if Path(load_config(course).Exchange.root).resolve() != exchange:
         raise UkmError("hub_course_config_old", "course_dir", str(course))
     cid = course_id(course)

@@ -4,7 +4,8 @@
 - :func:`hub_command` is the exact process the hub runs as (also used by the tests, so they
   run the configuration `ukm serve` runs);
 - :func:`banner` is what the projector shows: the URL and a QR code of it;
-- :func:`wait_until_up` polls the hub's API until it answers.
+- :func:`wait_until_up` polls the hub's API until it answers;
+- :func:`end_sessions` logs one user out everywhere (`ukm hub reset-code`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import secrets
 import socket
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from ukm_tools.errors import UkmError
 from ukm_tools.hub.settings import HUB_CONFIG, HUB_LANG, PROXY_BIN, HubSettings
@@ -78,6 +80,29 @@ def cli_token(settings: HubSettings) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def end_sessions(settings: HubSettings, username: str) -> bool:
+    """Log ``username`` out everywhere on the hub running at ``settings.url``; False when none answers.
+
+    JupyterHub's login cookie is one value per user, not per browser, and a new code does not
+    change it: whoever logged in with a lost card would stay in. Deleting the hub's record of the
+    user (through the ``ukm-cli`` service) ends every cookie and token and stops the server; the
+    files, the system user and the account with its new code stay, and the next login makes a
+    fresh record.
+    """
+    import httpx
+
+    token_file = settings.state_dir / CLI_TOKEN_FILE
+    if not token_file.is_file():
+        return False
+    url = settings.url.replace("://0.0.0.0", "://127.0.0.1") + "hub/api/users/" + quote(username, safe="")
+    headers = {"Authorization": f"token {token_file.read_text().strip()}"}
+    try:
+        answer = httpx.delete(url, headers=headers, timeout=120, verify=False)
+    except httpx.HTTPError:
+        return False
+    return answer.status_code in (204, 404)  # 404: the hub never saw this user, so no session to end
 
 
 def check_can_start(settings: HubSettings) -> None:

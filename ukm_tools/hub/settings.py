@@ -105,6 +105,9 @@ class HubSettings(BaseModel):
     lockout_s: int = Field(default=60, ge=1)
     """First lock; each further lock doubles, up to ``lockout_max_s``."""
     lockout_max_s: int = Field(default=900, ge=1)
+    auth_refresh_s: int = Field(default=300, ge=1)
+    """How often the hub re-checks a session against the account store: a closed window or a
+    removed account ends it (browser, JupyterLab and portal alike) within this many seconds."""
     ssl_cert: Path | None = None
     ssl_key: Path | None = None
     python: Path = Path(sys.executable)

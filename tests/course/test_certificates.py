@@ -185,8 +185,7 @@ def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_st
     budi_second = {c.student: c for c in issue_certificates(course, TODAY)}["budi-santoso"]  # a new number
     assert budi_second.facts.number != budi_first.facts.number
     later = TODAY + dt.timedelta(days=3)
-    retired, _ = cert_keys.rotate_keys(course, later)
-    assert retired is not None and retired.retired_on == later
+    cert_keys.rotate_keys(course, later)
     body, _ = split(certs["siti-aminah"].code)
     backdated = {**body, "n": "UKM-EKSPOR-2026-0999", "nm": "Orang Lain", "d": TODAY.isoformat()}
     forged = verify(course, forge(backdated, old_private))

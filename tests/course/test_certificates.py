@@ -175,7 +175,9 @@ def test_rotation_keeps_old_certificates_and_rejects_the_old_key_afterwards(issu
     assert verify(course, str(reissued["siti-aminah"].pdf)).valid
 
 
-def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_stays_valid(issued, keys_dir):
+def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_stays_valid(
+    issued, keys_dir, monkeypatch
+):
     # The leaked-key attack: whoever holds the retired private key signs a NEW certificate for any
     # name and number, dated before the retirement. Only codes the register shows it issued pass.
     course, certs = issued
@@ -185,7 +187,11 @@ def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_st
     budi_second = {c.student: c for c in issue_certificates(course, TODAY)}["budi-santoso"]  # a new number
     assert budi_second.facts.number != budi_first.facts.number
     later = TODAY + dt.timedelta(days=3)
-    cert_keys.rotate_keys(course, later)
+    cli = importlib.import_module("ukm_tools.cli.certificates")
+    monkeypatch.setattr(cli, "_now", lambda: dt.datetime.combine(later, dt.time(8), JAKARTA))
+    result = ukm("keys", "rotate", "--course", str(course))
+    assert result.exit_code == 0, result.output
+    rotated = result.output
     body, _ = split(certs["siti-aminah"].code)
     backdated = {**body, "n": "UKM-EKSPOR-2026-0999", "nm": "Orang Lain", "d": TODAY.isoformat()}
     forged = verify(course, forge(backdated, old_private))
@@ -204,6 +210,7 @@ def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_st
     assert len(entry["issued"]) == 3 and all(len(h) == 32 for h in entry["issued"])
     text = json.dumps(published)
     assert "Siti" not in text and "Budi" not in text and "EKSPOR" not in text
+    assert "3 sertifikat yang diterbitkannya tetap sah" in rotated  # the office sees how many are listed
     result = ukm("verify", forge(backdated, old_private), "--course", str(course))
     assert result.exit_code == 1 and "sertifikat palsu" in result.output and "Orang Lain" not in result.output
 
@@ -222,6 +229,22 @@ def test_a_retired_key_from_an_old_keyring_without_its_issued_list_vouches_for_n
     reissued = {c.student: c for c in issue_certificates(course, TODAY + dt.timedelta(days=4))}
     assert reissued["siti-aminah"].facts.number == certs["siti-aminah"].facts.number
     assert verify(course, reissued["siti-aminah"].code).valid
+
+
+def test_rotating_with_a_register_from_before_it_recorded_codes_lists_the_codes_in_its_pdfs(issued, keys_dir):
+    # An office that issued certificates before this change, then rotates: the register has numbers
+    # but no codes, so the retired key's list is read from the certificates' PDFs that are still there.
+    from ukm_tools.course.certificates import PDF_DIR, REGISTER_FILE
+
+    course, certs = issued
+    register = load_register(course)
+    for entry in register.values():
+        del entry["codes"]
+    (course / REGISTER_FILE).write_text(json.dumps(register), encoding="utf-8")
+    (course / PDF_DIR / f"{certs['budi-santoso'].facts.number}.pdf").unlink()
+    cert_keys.rotate_keys(course, TODAY + dt.timedelta(days=3))
+    assert verify(course, certs["siti-aminah"].code).valid
+    assert verify(course, certs["budi-santoso"].code).reason == "cert_not_issued_by_retired_key"  # no PDF left
 
 
 def test_private_key_is_600_outside_the_course_and_the_public_keyring_inside(issued, keys_dir):

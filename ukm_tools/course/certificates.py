@@ -60,8 +60,29 @@ def load_register(course_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def issued_by(course_dir: Path, kid: str) -> frozenset[str]:
-    """The issued hashes of every code key ``kid`` signed, from the register (what its retirement lists)."""
-    return frozenset(h for entry in load_register(course_dir).values() for h in entry.get("codes", {}).get(kid, []))
+    """The issued hashes of every code key ``kid`` signed, from the register (what its retirement lists).
+
+    A register entry from before the register recorded codes contributes the code in its PDF in
+    the default folder, when that PDF is there and its code is signed by ``kid`` for that number.
+    """
+    hashes = set()
+    for entry in load_register(course_dir).values():
+        if "codes" in entry:
+            hashes.update(entry["codes"].get(kid, []))
+        elif entry.get("key") == kid:
+            hashes.update(_legacy_code(course_dir, kid, entry["number"]))
+    return frozenset(hashes)
+
+
+def _legacy_code(course_dir: Path, kid: str, number: str) -> list[str]:
+    pdf = course_dir / PDF_DIR / f"{number}.pdf"
+    try:
+        code = read_qr(pdf) if pdf.is_file() else ""
+    except UkmError:
+        return []
+    verdict = verify_code(code, load_keyring(course_dir), RevocationList("", ""))
+    ok = verdict.valid and verdict.facts is not None and (verdict.facts.key_id, verdict.facts.number) == (kid, number)
+    return [issued_hash(code)] if ok else []
 
 
 def _number(spec: CourseSpec, year: int, serial: int) -> str:

@@ -8,9 +8,12 @@ covers the payload's exact bytes, so no canonical form is needed to check it, he
 verification page's JavaScript (:mod:`ukm_tools.course.verify_page`), which follows the same
 steps in the same order as :func:`verify_code`.
 
-A keyring lists the course's public keys; a key retired by ``ukm keys rotate`` still vouches for
-certificates dated up to its retirement (until each is revoked), never for later ones. A
-revocation list is signed the same way and checked before it is believed.
+A keyring lists the course's public keys. A key retired by ``ukm keys rotate`` (lost or leaked,
+so possibly in a forger's hands) vouches only for the codes it had actually issued by then: its
+keyring entry lists each one's :func:`issued_hash`, and a code missing from that list, or dated
+after the retirement, is refused whatever its signature (until then each listed one stays valid
+until revoked). A retired key without a list (a keyring from before the list existed) vouches for
+nothing. A revocation list is signed the same way and checked before it is believed.
 
 Pure: no files, no clock (the caller passes dates), no network.
 """
@@ -34,6 +37,10 @@ from ukm_tools.errors import UkmError
 
 MAX_SIGNED_BYTES = 300  # payload + signature, before base64: keeps the QR readable at 4 cm
 VERSION = 1
+# A retired key's issued list holds this many leading bytes of each code's SHA-256 (hex): ample
+# against collisions, and the signature in what is hashed means nobody without the code itself
+# can test a guessed name or number against the published list.
+ISSUED_HASH_BYTES = 16
 
 
 def b64url(data: bytes) -> str:
@@ -55,31 +62,47 @@ def key_id(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(public_raw(key)).hexdigest()[:8]
 
 
+def _issued_hash(data: bytes, sig: bytes) -> str:
+    return hashlib.sha256(data + sig).digest()[:ISSUED_HASH_BYTES].hex()
+
+
 @dataclass(frozen=True)
 class PublicKey:
-    """One key of a course's keyring; ``retired_on``: the day rotation replaced it (None: current)."""
+    """One key of a course's keyring.
+
+    ``retired_on``: the day rotation replaced it (None: current); ``issued``: once retired, the
+    :func:`issued_hash` of every code it had signed by then (the only codes it still vouches for).
+    """
 
     key_id: str
     raw: bytes
     created_on: dt.date
     retired_on: dt.date | None = None
+    issued: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "k": self.key_id,
             "pub": b64url(self.raw),
             "created": self.created_on.isoformat(),
             "retired": self.retired_on.isoformat() if self.retired_on else None,
         }
+        if self.retired_on:
+            body["issued"] = sorted(self.issued)
+        return body
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PublicKey:
         retired = data.get("retired")
+        issued = data.get("issued") or []
+        if not isinstance(issued, list):
+            raise TypeError("issued must be a list of hashes")
         return cls(
             str(data["k"]),
             unb64url(str(data["pub"])),
             dt.date.fromisoformat(str(data["created"])),
             dt.date.fromisoformat(str(retired)) if retired else None,
+            frozenset(str(h) for h in issued),
         )
 
 
@@ -154,6 +177,11 @@ def _split(code: str) -> tuple[bytes, bytes]:
     if len(sig) != 64:
         raise ValueError("signature length")
     return data, sig
+
+
+def issued_hash(code: str) -> str:
+    """What a retired key's issued list records of ``code``: the truncated SHA-256 of its signed bytes and signature."""
+    return _issued_hash(*_split(code))
 
 
 def _signed_by(pub: PublicKey, data: bytes, sig: bytes) -> bool:
@@ -272,6 +300,9 @@ def verify_code(code: str, keyring: Keyring, revocations: RevocationList) -> Ver
         return Verdict("cert_other_course", facts)
     if pub.retired_on is not None and facts.issued_on > pub.retired_on:
         return Verdict("cert_key_retired", facts, details={"key": pub.key_id, "retired": pub.retired_on})
+    if pub.retired_on is not None and _issued_hash(data, sig) not in pub.issued:
+        # Backdated by whoever holds the retired key: its facts are not shown, nobody vouches for them.
+        return Verdict("cert_not_issued_by_retired_key", details={"key": pub.key_id, "retired": pub.retired_on})
     revoked = revocations.find(facts.number)
     if revoked is not None:
         return Verdict("cert_revoked", facts, revoked)

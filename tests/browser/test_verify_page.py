@@ -1,6 +1,7 @@
 """verifikasi.html in headless Chromium at 360 px, from file:// with every network request blocked:
 the bundled verifier accepts a genuine certificate and rejects a tampered one, another key's, a
-revoked one, a retired key's late one and an invented code, saying why in Indonesian."""
+revoked one, a retired key's late one, a retired key's backdated one (the leaked-key forgery) and
+an invented code, saying why in Indonesian."""
 
 from __future__ import annotations
 
@@ -48,6 +49,10 @@ def verification(tmp_path_factory):
         "claimed_key": forge({**body, "n": "UKM-EKSPOR-2026-0500"}, thief),
         "revoked": certs["budi-santoso"].code,
         "retired_key": forge({**body, "n": "UKM-EKSPOR-2026-0501", "d": "2026-03-20"}, old_private),
+        # Dated before the retirement, signed with the retired (leaked) key: never issued by the course.
+        "backdated": forge(
+            {**body, "n": "UKM-EKSPOR-2026-0502", "nm": "Orang Lain", "d": TODAY.isoformat()}, old_private
+        ),
         "invented": "UKM-EKSPOR-2026-0001.bukan-tanda-tangan",
     }
     assert page == course.course / PAGE_FILE
@@ -67,6 +72,7 @@ EXPECTED = {
     "claimed_key": ("invalid", "cert_bad_signature", "Tanda tangan tidak cocok"),
     "revoked": ("revoked", "cert_revoked", "Data usaha salah"),
     "retired_key": ("invalid", "cert_key_retired", "sudah tidak berlaku"),
+    "backdated": ("invalid", "cert_not_issued_by_retired_key", "sertifikat palsu"),
     "invented": ("invalid", "cert_malformed", "Bukan kode sertifikat"),
 }
 
@@ -84,7 +90,7 @@ def test_the_page_checks_each_code_on_a_phone_offline(open_page, verification, c
     shown = page.locator("#facts").inner_text()
     if case in ("valid", "revoked", "retired_key"):
         assert "Siti Aminah" in shown or "Budi Santoso" in shown
-    if case in ("tampered", "claimed_key", "invented"):
+    if case in ("tampered", "claimed_key", "invented", "backdated"):
         assert shown.strip() == ""  # a forger's facts are never displayed
     # The revocation list's date is stated: status as of the list this page carries.
     assert "Status pencabutan menurut daftar pencabutan tanggal" in page.locator("#revocations").inner_text()

@@ -2,7 +2,7 @@
 
 One synthetic cohort (two who completed, one who did not) per scenario; every attack is a code
 an attacker could really make: a changed payload with the old signature, another key's
-signature, a retired key's late signature, a revocation list edited by hand.
+signature, a retired key's late or backdated signature, a revocation list edited by hand.
 """
 
 from __future__ import annotations
@@ -173,6 +173,78 @@ def test_rotation_keeps_old_certificates_and_rejects_the_old_key_afterwards(issu
     assert reissued["siti-aminah"].facts.key_id == new.key_id
     assert reissued["siti-aminah"].facts.number == certs["siti-aminah"].facts.number
     assert verify(course, str(reissued["siti-aminah"].pdf)).valid
+
+
+def test_a_retired_key_cannot_sign_a_backdated_certificate_but_what_it_issued_stays_valid(
+    issued, keys_dir, monkeypatch
+):
+    # The leaked-key attack: whoever holds the retired private key signs a NEW certificate for any
+    # name and number, dated before the retirement. Only codes the register shows it issued pass.
+    course, certs = issued
+    old_private, old_pub = cert_keys.current_signer(course)
+    budi_first = certs["budi-santoso"]
+    revoke(course, budi_first.facts.number, "Salah cetak", NOW)
+    budi_second = {c.student: c for c in issue_certificates(course, TODAY)}["budi-santoso"]  # a new number
+    assert budi_second.facts.number != budi_first.facts.number
+    later = TODAY + dt.timedelta(days=3)
+    cli = importlib.import_module("ukm_tools.cli.certificates")
+    monkeypatch.setattr(cli, "_now", lambda: dt.datetime.combine(later, dt.time(8), JAKARTA))
+    result = ukm("keys", "rotate", "--course", str(course))
+    assert result.exit_code == 0, result.output
+    rotated = result.output
+    body, _ = split(certs["siti-aminah"].code)
+    backdated = {**body, "n": "UKM-EKSPOR-2026-0999", "nm": "Orang Lain", "d": TODAY.isoformat()}
+    forged = verify(course, forge(backdated, old_private))
+    assert forged.reason == "cert_not_issued_by_retired_key" and forged.facts is None
+    # Even a genuine certificate's own facts, re-signed on another date, are not what was issued.
+    redated = verify(course, forge({**body, "d": (TODAY - dt.timedelta(days=1)).isoformat()}, old_private))
+    assert redated.reason == "cert_not_issued_by_retired_key"
+    # What the old key really issued before rotation: valid, or revoked (never called forged).
+    assert verify(course, certs["siti-aminah"].code).valid
+    assert verify(course, str(certs["siti-aminah"].pdf)).valid
+    assert verify(course, budi_second.code).valid
+    assert verify(course, budi_first.code).reason == "cert_revoked"
+    # The keyring lists truncated hashes only: no name or number is published with it.
+    published = json.loads((course / cert_keys.KEYRING_FILE).read_text(encoding="utf-8"))
+    entry = next(k for k in published["keys"] if k["k"] == old_pub.key_id)
+    assert len(entry["issued"]) == 3 and all(len(h) == 32 for h in entry["issued"])
+    text = json.dumps(published)
+    assert "Siti" not in text and "Budi" not in text and "EKSPOR" not in text
+    assert "3 sertifikat yang diterbitkannya tetap sah" in rotated  # the office sees how many are listed
+    result = ukm("verify", forge(backdated, old_private), "--course", str(course))
+    assert result.exit_code == 1 and "sertifikat palsu" in result.output and "Orang Lain" not in result.output
+
+
+def test_a_retired_key_from_an_old_keyring_without_its_issued_list_vouches_for_nothing(issued, keys_dir):
+    # A keyring written before retired keys listed their codes: nothing proves which codes are genuine.
+    course, certs = issued
+    cert_keys.rotate_keys(course, TODAY + dt.timedelta(days=3))
+    path = course / cert_keys.KEYRING_FILE
+    ring = json.loads(path.read_text(encoding="utf-8"))
+    for k in ring["keys"]:
+        k.pop("issued", None)
+    path.write_text(json.dumps(ring), encoding="utf-8")
+    assert verify(course, certs["siti-aminah"].code).reason == "cert_not_issued_by_retired_key"
+    # Re-issuing under the current key (the same numbers) gives valid certificates again.
+    reissued = {c.student: c for c in issue_certificates(course, TODAY + dt.timedelta(days=4))}
+    assert reissued["siti-aminah"].facts.number == certs["siti-aminah"].facts.number
+    assert verify(course, reissued["siti-aminah"].code).valid
+
+
+def test_rotating_with_a_register_from_before_it_recorded_codes_lists_the_codes_in_its_pdfs(issued, keys_dir):
+    # An office that issued certificates before this change, then rotates: the register has numbers
+    # but no codes, so the retired key's list is read from the certificates' PDFs that are still there.
+    from ukm_tools.course.certificates import PDF_DIR, REGISTER_FILE
+
+    course, certs = issued
+    register = load_register(course)
+    for entry in register.values():
+        del entry["codes"]
+    (course / REGISTER_FILE).write_text(json.dumps(register), encoding="utf-8")
+    (course / PDF_DIR / f"{certs['budi-santoso'].facts.number}.pdf").unlink()
+    cert_keys.rotate_keys(course, TODAY + dt.timedelta(days=3))
+    assert verify(course, certs["siti-aminah"].code).valid
+    assert verify(course, certs["budi-santoso"].code).reason == "cert_not_issued_by_retired_key"  # no PDF left
 
 
 def test_private_key_is_600_outside_the_course_and_the_public_keyring_inside(issued, keys_dir):

@@ -61,7 +61,8 @@ def keys_rotate(course: Path = CourseOption, lang: str = LangOption) -> None:
         old, new = rotate_keys(path, now.date())
         resign_revocations(path, now)
         page = write_page(path)
-    _say(T("key_rotated", lang, old=old.key_id if old else "-", new=new.key_id, date=now.date()))
+    count = len(old.issued) if old else 0
+    _say(T("key_rotated", lang, old=old.key_id if old else "-", count=count, new=new.key_id, date=now.date()))
     _say(T("page_written", lang, path=page))
 
 

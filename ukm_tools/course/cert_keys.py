@@ -5,8 +5,9 @@ The private key of each key pair is a PEM file (mode 600, its folder 700) under
 so out of any repository or published copy of it; a keys folder inside the course is refused.
 The public keyring ``sertifikat/publik/kunci-publik.json`` is published with the course and
 embedded in the verification page. ``ukm keys rotate`` (a lost or leaked key) retires the
-current key as of today: certificates it signed up to then stay valid until revoked; anything
-it signs later is rejected.
+current key as of today and lists in its keyring entry the codes it issued, from the register of
+issued certificates: those stay valid until revoked; anything else it signs, backdated or not, is
+rejected.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -103,16 +105,19 @@ def create_keys(course_dir: str | Path, today: dt.date) -> PublicKey:
 
 
 def rotate_keys(course_dir: str | Path, today: dt.date) -> tuple[PublicKey | None, PublicKey]:
-    """Retire the current key as of ``today`` and make a new one; returns (retired, new)."""
+    """Retire the current key as of ``today`` listing the codes it issued; make a new one. Returns (retired, new)."""
+    from ukm_tools.course.certificates import issued_by  # the register lives there (and imports this module)
+
     course_dir = Path(course_dir)
     ring = load_keyring(course_dir)
     old = ring.current
     if old is None:
         raise UkmError("no_keys", "course", ring.course_id)
+    retired = replace(old, retired_on=today, issued=issued_by(course_dir, old.key_id))
     new = _new_key(course_dir, ring.course_id, today)
-    kept = tuple(PublicKey(k.key_id, k.raw, k.created_on, today) if k is old else k for k in ring.keys)
+    kept = tuple(retired if k is old else k for k in ring.keys)
     _save_keyring(course_dir, Keyring(ring.course_id, (*kept, new)))
-    return old, new
+    return retired, new
 
 
 def current_signer(course_dir: str | Path) -> tuple[Ed25519PrivateKey, PublicKey]:

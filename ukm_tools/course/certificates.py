@@ -2,7 +2,9 @@
 
 Who completed which modules and when comes from :func:`ukm_tools.course.completion.completions`
 (never recomputed here). Each participant keeps one certificate number, recorded in the staff
-register ``sertifikat/terbit.json`` (inside the course, not published). What is published lives in
+register ``sertifikat/terbit.json`` (inside the course, not published) with, per signing key, the
+:func:`~ukm_tools.certificate_code.issued_hash` of every code issued to them: what a key's entry in
+the keyring lists when ``ukm keys rotate`` retires it. What is published lives in
 ``sertifikat/publik/``: the keyring, the signed revocation list ``dicabut.json`` and the
 verification page ``verifikasi.html``, rebuilt whenever one of them changes.
 """
@@ -20,6 +22,7 @@ from ukm_tools.certificate_code import (
     Revocation,
     RevocationList,
     Verdict,
+    issued_hash,
     read_revocations,
     sign_certificate,
     sign_revocations,
@@ -54,6 +57,32 @@ def _read_json(path: Path) -> Any:
 def load_register(course_dir: Path) -> dict[str, dict[str, Any]]:
     path = course_dir / REGISTER_FILE
     return _read_json(path) if path.is_file() else {}
+
+
+def issued_by(course_dir: Path, kid: str) -> frozenset[str]:
+    """The issued hashes of every code key ``kid`` signed, from the register (what its retirement lists).
+
+    A register entry from before the register recorded codes contributes the code in its PDF in
+    the default folder, when that PDF is there and its code is signed by ``kid`` for that number.
+    """
+    hashes = set()
+    for entry in load_register(course_dir).values():
+        if "codes" in entry:
+            hashes.update(entry["codes"].get(kid, []))
+        elif entry.get("key") == kid:
+            hashes.update(_legacy_code(course_dir, kid, entry["number"]))
+    return frozenset(hashes)
+
+
+def _legacy_code(course_dir: Path, kid: str, number: str) -> list[str]:
+    pdf = course_dir / PDF_DIR / f"{number}.pdf"
+    try:
+        code = read_qr(pdf) if pdf.is_file() else ""
+    except UkmError:
+        return []
+    verdict = verify_code(code, load_keyring(course_dir), RevocationList("", ""))
+    ok = verdict.valid and verdict.facts is not None and (verdict.facts.key_id, verdict.facts.number) == (kid, number)
+    return [issued_hash(code)] if ok else []
 
 
 def _number(spec: CourseSpec, year: int, serial: int) -> str:
@@ -99,7 +128,7 @@ def issue_certificates(course_dir: str | Path, today: dt.date, out_dir: str | Pa
     out = Path(out_dir) if out_dir else course_dir / PDF_DIR
     issued = []
     for c in done:
-        entry = register.get(c.student)
+        entry = before = register.get(c.student)
         if entry is None or revocations.find(entry["number"]):  # a revoked certificate is replaced, not reissued
             serials.append(max(serials, default=0) + 1)
             entry = {"number": _number(spec, (c.completed_on or today).year, serials[-1])}
@@ -112,7 +141,12 @@ def issue_certificates(course_dir: str | Path, today: dt.date, out_dir: str | Pa
         pdf = write_certificate_pdf(
             out / f"{facts.number}.pdf", spec, facts, url, business=products.get(c.student, ""), modules=c.modules
         )
-        register[c.student] = {"number": facts.number, "date": day.isoformat(), "key": pub.key_id}
+        # Every code ever issued stays listed (a replaced one too: revocation, not the list, refuses it).
+        codes = {k: list(v) for k, v in (before or {}).get("codes", {}).items()}
+        mine = codes.setdefault(pub.key_id, [])
+        if issued_hash(code) not in mine:
+            mine.append(issued_hash(code))
+        register[c.student] = {"number": facts.number, "date": day.isoformat(), "key": pub.key_id, "codes": codes}
         issued.append(Issued(c.student, facts, code, url, pdf))
     write_json(course_dir / REGISTER_FILE, register)
     write_page(course_dir)

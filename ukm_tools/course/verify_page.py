@@ -2,11 +2,11 @@
 
 The page carries everything it needs inline: the course's public keyring, its signed revocation
 list (as of when the page was built, and it says so), its texts from the message catalogue and
-the Ed25519 verifier bundled at build time from npm (``make verifier``: audited @noble/ed25519 and
-@noble/hashes, pinned in the Makefile), not the browser's own WebCrypto Ed25519, which older
-Android browsers lack. A Content-Security-Policy forbids every network request, so the office
-may host it anywhere (or send the file itself) and the code in the URL's fragment (``#...``,
-never sent to a server) is checked on the phone.
+the Ed25519 verifier and SHA-256 (a retired key's issued list) bundled at build time from npm
+(``make verifier``: audited @noble/ed25519 and @noble/hashes, pinned in the Makefile), not the
+browser's own WebCrypto Ed25519, which older Android browsers lack. A Content-Security-Policy
+forbids every network request, so the office may host it anywhere (or send the file itself) and
+the code in the URL's fragment (``#...``, never sent to a server) is checked on the phone.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from ukm_tools.certificate_code import Keyring
+from ukm_tools.certificate_code import ISSUED_HASH_BYTES, Keyring
 from ukm_tools.course.audit import JAKARTA
 from ukm_tools.course.config import CourseSpec
 from ukm_tools.errors import UkmError
@@ -33,8 +33,8 @@ _PAGE_TEXTS = (
     "revocations_as_of revocations_none"
 ).split()
 _PROBLEMS = (
-    "cert_malformed cert_unknown_key cert_bad_signature cert_other_course cert_key_retired cert_revoked "
-    "revocations_untrusted"
+    "cert_malformed cert_unknown_key cert_bad_signature cert_other_course cert_key_retired "
+    "cert_not_issued_by_retired_key cert_revoked revocations_untrusted"
 ).split()
 
 
@@ -65,7 +65,8 @@ def build_page(
             "issuer": spec.certificate.issuer,
             "modules": {m.id: m.title for m in spec.modules},
         },
-        "keys": [k.to_json() for k in keyring.keys],
+        "keys": [k.to_json() for k in keyring.keys],  # a retired key's with the codes it issued
+        "issued_hash_bytes": ISSUED_HASH_BYTES,
         "revocations": revocations,
         "built": built.isoformat(),
         "text": {k: T(f"shown_{k}", "id", date="{date}") for k in _PAGE_TEXTS},  # shown by the script

@@ -249,7 +249,7 @@ def running_hub(extra_participants: int = 0, **overrides) -> Iterator[Hub]:
             launch.stop_hub(proc)
         if log.exists():
             ARTIFACTS.mkdir(exist_ok=True)
-            shutil.copy(log, ARTIFACTS / "hub-jupyterhub.log")
+            shutil.copy(log, ARTIFACTS / f"hub-jupyterhub-{base.name}.log")  # one per hub started
         for name in created:
             try:
                 sysusers.remove_user(name)

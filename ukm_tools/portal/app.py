@@ -75,6 +75,13 @@ def _page(title: str, body: str, root: str) -> str:
     )
 
 
+class PastDeadline(web.HTTPError):
+    """A change sent after the assignment's deadline (the page may have been opened before it)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "past the deadline")
+
+
 class PortalPage(HubPage):
     """A participant's page: hub login, ``participants`` group, and a roster entry in this course."""
 
@@ -100,7 +107,7 @@ class PortalPage(HubPage):
         if found is None:
             raise web.HTTPError(404)
         if open_at is not None and not found.open_at(open_at):
-            raise web.HTTPError(403, "past the deadline")
+            raise PastDeadline()
         return found
 
     def render_page(self, title: str, body: str) -> None:
@@ -108,6 +115,9 @@ class PortalPage(HubPage):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         key = {403: "refused", 404: "not_found", 413: "too_large"}.get(status_code, "server_error")
+        error = kwargs.get("exc_info", (None, None))[1]
+        if isinstance(error, PastDeadline):
+            key = "closed_long"  # says why, not "this page is not for you"
         home = f'<p><a href="{self._home()}">{escape(T("home", LANG))}</a></p>'
         self.finish(_page(T(key, LANG), f"<h1>{escape(T(key, LANG))}</h1>{home}", self._home()))
 

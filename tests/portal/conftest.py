@@ -25,6 +25,7 @@ from ukm_tools.course.roster import Participant
 
 ASSIGNMENT = "harga-incoterms"
 SCOPE = "access:services!service=ukm-portal"
+CALC_URL = "http://192.0.2.10:8866"
 
 
 @dataclass
@@ -68,7 +69,28 @@ def released_course(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def portal(released_course, monkeypatch) -> Iterator[Portal]:
-    """The portal app on 127.0.0.1 (a free port) in a thread of this process."""
+    """The portal app on 127.0.0.1 (a free port) in a thread of this process, no calculator server."""
+    yield from _serve(released_course, monkeypatch, None)
+
+
+@pytest.fixture
+def calc_folder(tmp_path) -> Path:
+    """The calculator server's working folder the portal hands cases to (``ukm apps --dir``)."""
+    return tmp_path / "ukm-apps"
+
+
+@pytest.fixture
+def portal_with_calculators(released_course, monkeypatch, calc_folder) -> Iterator[Portal]:
+    """The portal of a workshop that also runs the calculator server at :data:`CALC_URL`."""
+    from ukm_tools.calcserver.config import ServerConfig
+    from ukm_tools.calcserver.handoff import HandoffBox
+    from ukm_tools.portal.calculators import CalculatorLinks
+
+    links = CalculatorLinks(CALC_URL, HandoffBox(ServerConfig(folder=calc_folder).handoff_root))
+    yield from _serve(released_course, monkeypatch, links)
+
+
+def _serve(released_course, monkeypatch, calculators) -> Iterator[Portal]:
     from jupyterhub.services.auth import HubOAuth
     from tornado.httpserver import HTTPServer
     from tornado.netutil import bind_sockets
@@ -80,7 +102,7 @@ def portal(released_course, monkeypatch) -> Iterator[Portal]:
     from ukm_tools.portal.store import PortalStore
 
     course = CourseView(released_course)
-    app = make_portal_app(course, PortalStore(course.db_url), ResultStore(course.db_url))
+    app = make_portal_app(course, PortalStore(course.db_url), ResultStore(course.db_url), calculators)
     monkeypatch.setattr(HubOAuth.instance(), "get_user", FakeHub())
     monkeypatch.setattr(HubPage, "hub_scopes", {SCOPE}, raising=False)
     sockets = bind_sockets(0, "127.0.0.1")

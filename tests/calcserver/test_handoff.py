@@ -10,7 +10,7 @@ import pytest
 
 from ukm_tools.calcserver.handoff import MAX_BYTES, TTL_S, HandoffBox, handed_case
 from ukm_tools.case import packaged_case
-from ukm_tools.exercises.calculator_case import calculator_case
+from ukm_tools.exercises.calculator_case import calculator_case, calculator_extras
 from ukm_tools.exercises.params import product_for
 from ukm_tools.widgets import case_io
 
@@ -63,9 +63,12 @@ def test_a_file_larger_than_a_case_is_refused(box):
 
 def test_the_page_opens_the_participants_case_or_the_courses(box):
     case = calculator_case("peserta-uji", product_for("peserta-uji"), packaged_case())
-    token = box.put(case_io.dump(case_io.case_to_mapping(case)))
-    opened = handed_case(f"kasus={token}", ANI_BROWSER, box.folder)
-    assert opened is not None and opened.quote("CIF").final == case.quote("CIF").final
+    extras = calculator_extras("peserta-uji")
+    token = box.put(case_io.dump(case_io.case_to_mapping(case), extras))
+    handed = handed_case(f"kasus={token}", ANI_BROWSER, box.folder)
+    assert handed is not None
+    opened, opened_extras = handed
+    assert opened.quote("CIF").final == case.quote("CIF").final and opened_extras == extras
     assert opened.unit_costs == case.unit_costs and opened.costs == case.costs
     broken = box.put("unit_costs: {hpp: banyak}\n")
     assert handed_case(f"kasus={broken}", ANI_BROWSER, box.folder) is None  # the course's case instead

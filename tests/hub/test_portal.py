@@ -16,7 +16,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tests.hub.conftest import ARTIFACTS, ASSIGNMENT, CHROMIUM, login
+from tests.hub.conftest import ARTIFACTS, ASSIGNMENT, CALC_URL, CHROMIUM, login
+from ukm_tools.calcserver.config import ServerConfig
 from ukm_tools.course.ops import db_url
 from ukm_tools.course.participants import load_participant
 from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys
@@ -86,6 +87,12 @@ def test_a_participant_fills_submits_and_reads_feedback_on_a_phone(hub, answers)
             assert "Kasus Anda" in body and "HPP" in body  # the participant's own case is shown
             _no_code(page)
             _fits(page)
+            # Each computed answer links the price calculator with her case, handed over by token only.
+            link = page.get_attribute("#calc-harga_fob", "href")
+            assert re.fullmatch(rf"{CALC_URL}/kalkulator/harga-ekspor\?kasus=[A-Za-z0-9_-]{{43}}", link or ""), link
+            assert "Hitung dengan kalkulator" in page.inner_text("#calc-harga_fob")
+            handoff = ServerConfig(folder=hub.base / "ukm-apps").handoff_root
+            assert [f.stat().st_uid for f in handoff.iterdir()] == [hub.users["kursus"].uid]
 
             # A number the Indonesian way that cannot be read: the visible check answers while typing.
             page.fill("#f-harga_exw", "12,5,5")

@@ -125,9 +125,12 @@ class HandoffBox:
         return removed
 
 
-def handed_case(search: str | None, identity_key: str, folder: str | Path, now: float | None = None) -> Any | None:
-    """The case a page's link hands over (``?kasus=<token>`` in ``search``), read as a case file
-    (:func:`ukm_tools.widgets.case_io.read_case_text`); None without one, or when it is not valid."""
+def handed_case(
+    search: str | None, identity_key: str, folder: str | Path, now: float | None = None
+) -> tuple[Any, dict[str, Any]] | None:
+    """The case and the calculators' extras a page's link hands over (``?kasus=<token>`` in
+    ``search``), read as a case file (:func:`ukm_tools.widgets.case_io.read_case_text`); None
+    without one, or when it is not valid."""
     from urllib.parse import parse_qs
 
     from ukm_tools.errors import UkmError
@@ -138,8 +141,7 @@ def handed_case(search: str | None, identity_key: str, folder: str | Path, now: 
     if text is None:
         return None
     try:
-        case, _ = case_io.read_case_text(text, "kasus-latihan.yaml")
+        return case_io.read_case_text(text, "kasus-latihan.yaml")
     except UkmError:
         log.warning("a hand-over case could not be read; the page opens the course's case")
         return None
-    return case

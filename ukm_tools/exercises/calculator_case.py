@@ -31,13 +31,21 @@ from ukm_tools.exercises.tugas import (
 )
 
 
+def calculator_extras(student_id: str) -> dict[str, Any]:
+    """What calculators keep beside a case (``calculators:`` in a case file) for this participant:
+    the readiness calculator's answers are the requirements their business meets or not."""
+    return {"readiness": {"answers": dict(readiness_situation(student_id))}}
+
+
 def calculator_case(student_id: str, product: Product, base: Case) -> Case:
     """``base`` with the participant's exercise figures (see the module docstring)."""
     personal = case_for(student_id, product)
     p = personal.pricing
     data: dict[str, Any] = plain(base.model_dump(mode="python", by_alias=True, exclude_none=True))
     data.pop("angka", None)
-    data["product"] = {**data["product"], "name": product.name}
+    # The participant's own product, priced per unit as the exercise does (not the course case's
+    # carton of 12 bottles, nor its HS code).
+    data["product"] = {"name": product.name, "unit": "unit"}
     data["quantity"] = p.quantity
     data["quote_currency"] = p.quote_currency
     data["unit_costs"] = {"hpp": p.hpp.amount, "packing": p.packing.amount, "markup_pct": p.markup_pct}

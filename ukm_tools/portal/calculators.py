@@ -52,9 +52,9 @@ class CalculatorLinks:
         apps = {m: app for m in dict.fromkeys(modules) if (app := app_for(m)) is not None}
         if not apps:
             return {}
-        from ukm_tools.exercises.calculator_case import calculator_case
+        from ukm_tools.exercises.calculator_case import calculator_case, calculator_extras
         from ukm_tools.widgets import case_io
 
         case = calculator_case(student, product, case_io.default_case())
-        token = self.box.put(case_io.dump(case_io.case_to_mapping(case)))
+        token = self.box.put(case_io.dump(case_io.case_to_mapping(case), calculator_extras(student)))
         return {m: (app, f"{self.base_url}/kalkulator/{app.path}?{PARAM}={quote(token)}") for m, app in apps.items()}

@@ -36,8 +36,8 @@ def _page(app: App):
             cookies = solara.lab.cookies.value  # type: ignore[attr-defined]  # a Reactive solara.lab re-exports
             headers = solara.lab.headers.value  # type: ignore[attr-defined]
             identity = state.identity.identify(cookies or {}, headers or {})
-            case = handed_case(search, identity.key, state.config.handoff_root)
-            return sessions.open_calculator(app, identity, state.config.save_root, state.registry, case=case)
+            handed = handed_case(search, identity.key, state.config.handoff_root)
+            return sessions.open_calculator(app, identity, state.config.save_root, state.registry, handed=handed)
 
         calculator = solara.use_memo(build, dependencies=[])
         solara.display(calculator.widget)

@@ -70,7 +70,7 @@ def test_resubmitting_until_the_deadline_and_refused_after_it(portal, clock):
         clock.now = DUE  # the deadline itself still counts
         on_time = ani.post(f"{FORM}/kirim", data=_answers(token, "1,70"), follow_redirects=False)
         assert on_time.status_code == 302
-        assert _attempts(portal, "ani")[0] == 3
+        assert (_attempts(portal, "ani") or (0, {}))[0] == 3
 
         clock.now = DUE - timedelta(minutes=1)
         token = _xsrf(ani.get(FORM).text)  # the page is opened before the deadline...
@@ -80,7 +80,7 @@ def test_resubmitting_until_the_deadline_and_refused_after_it(portal, clock):
         assert CLOSED in late.text and "bukan untuk Anda" not in late.text  # says why, in Indonesian
         draft = ani.post(f"{FORM}/draf", data={"_xsrf": token, "_field": "harga_fob", "typed": "9,99"})
         assert draft.status_code == 403
-        attempts, answers = _attempts(portal, "ani")
+        attempts, answers = _attempts(portal, "ani") or (0, {})
         assert attempts == 3 and answers["harga_fob"] == "1,70"  # the late one changed nothing
 
         closed = ani.get(FORM).text  # the form after the deadline: says so, nothing to press

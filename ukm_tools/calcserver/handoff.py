@@ -136,8 +136,8 @@ def handed_case(
     from ukm_tools.errors import UkmError
     from ukm_tools.widgets import case_io
 
-    token = (parse_qs(search or "").get(PARAM) or [None])[0]
-    text = HandoffBox(folder).take(token, identity_key, now) if token else None
+    tokens = parse_qs(search or "").get(PARAM) or []
+    text = HandoffBox(folder).take(tokens[0], identity_key, now) if tokens else None
     if text is None:
         return None
     try:

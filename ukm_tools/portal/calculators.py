@@ -14,9 +14,11 @@ Both settings come from the hub configuration (``HubSettings.calculator_url`` an
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ukm_tools.calcserver.handoff import PARAM, HandoffBox
@@ -25,6 +27,8 @@ from ukm_tools.widgets.gallery import APPS, App
 
 URL_ENV = "UKM_PORTAL_CALCULATOR_URL"
 HANDOFF_ENV = "UKM_PORTAL_HANDOFF_DIR"
+#: Case files kept in memory (a class of 200 opening forms again and again; each costs tens of ms).
+MAX_CACHED = 1000
 
 
 def app_for(module: str) -> App | None:
@@ -32,10 +36,13 @@ def app_for(module: str) -> App | None:
     return next((a for a in APPS if a.module == module), None)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CalculatorLinks:
     base_url: str
     box: HandoffBox
+    _texts: dict[tuple[str, Product], str] = field(default_factory=dict, repr=False)
+    _base: list[Any] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CalculatorLinks | None:
@@ -52,9 +59,27 @@ class CalculatorLinks:
         apps = {m: app for m in dict.fromkeys(modules) if (app := app_for(m)) is not None}
         if not apps:
             return {}
+        token = self.box.put(self.case_text(student, product))
+        return {m: (app, f"{self.base_url}/kalkulator/{app.path}?{PARAM}={quote(token)}") for m, app in apps.items()}
+
+    def case_text(self, student: str, product: Product) -> str:
+        """The case file handed over for ``student`` (computed once per participant and product;
+        the course's case is read once per process, as the calculator server reads it)."""
         from ukm_tools.exercises.calculator_case import calculator_case, calculator_extras
         from ukm_tools.widgets import case_io
 
-        case = calculator_case(student, product, case_io.default_case())
-        token = self.box.put(case_io.dump(case_io.case_to_mapping(case), calculator_extras(student)))
-        return {m: (app, f"{self.base_url}/kalkulator/{app.path}?{PARAM}={quote(token)}") for m, app in apps.items()}
+        key = (student, product)
+        with self._lock:
+            text = self._texts.get(key)
+            if not self._base:
+                self._base.append(case_io.default_case())
+            base = self._base[0]
+        if text is None:
+            text = case_io.dump(
+                case_io.case_to_mapping(calculator_case(student, product, base)), calculator_extras(student)
+            )
+            with self._lock:
+                if len(self._texts) >= MAX_CACHED:
+                    self._texts.clear()
+                self._texts[key] = text
+        return text

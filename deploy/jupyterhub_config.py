@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from ukm_tools.calcserver.config import ServerConfig
 from ukm_tools.hub.isolation import course_id
 from ukm_tools.hub.launch import CLI_SERVICE, CLI_TOKEN_FILE, free_port
 from ukm_tools.hub.settings import (
@@ -25,6 +26,8 @@ from ukm_tools.hub.settings import (
     STAFF_SERVICE,
     HubSettings,
 )
+from ukm_tools.portal.calculators import HANDOFF_ENV
+from ukm_tools.portal.calculators import URL_ENV as CALCULATOR_URL_ENV
 
 c = get_config()  # noqa: F821 (provided by traitlets)
 s = HubSettings.from_env()
@@ -100,6 +103,11 @@ course_env = {
 for key in ("UKM_DB_URL", "UKM_LANG"):
     if os.environ.get(key):
         course_env[key] = os.environ[key]
+# The portal links answers to the calculator server, handing it each participant's case (issue 14).
+portal_env = dict(course_env)
+if s.calculator_url and s.calculator_dir:
+    portal_env[CALCULATOR_URL_ENV] = s.calculator_url
+    portal_env[HANDOFF_ENV] = str(ServerConfig(folder=s.calculator_dir).handoff_root)
 c.JupyterHub.services = [
     {
         # nbgrader's formgrader in a Jupyter server of its own, in the course folder (nbgrader's
@@ -132,7 +140,7 @@ c.JupyterHub.services = [
         "command": [str(s.python), "-m", "ukm_tools.portal.app"],
         "user": s.course_user,
         "cwd": str(course),
-        "environment": course_env,
+        "environment": portal_env,
         "oauth_no_confirm": True,
     },
     {

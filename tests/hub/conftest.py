@@ -39,6 +39,7 @@ from ukm_tools.hub.settings import PROXY_BIN, HubSettings
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ASSIGNMENT = "harga-incoterms"
 CHROMIUM = "/usr/bin/chromium"
+CALC_URL = "http://127.0.0.1:8866"
 
 
 @dataclass
@@ -201,6 +202,9 @@ def running_hub(extra_participants: int = 0, **overrides) -> Iterator[Hub]:
         "lockout_s": 3,
         "lockout_max_s": 6,
         "auth_refresh_s": 2,
+        # The portal links the calculator server (not started here: tests/calcserver opens the links).
+        "calculator_url": CALC_URL,
+        "calculator_dir": base / "ukm-apps",
         **overrides,
     }
     settings = HubSettings.for_workshop(base, **options)

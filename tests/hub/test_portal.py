@@ -16,7 +16,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tests.hub.conftest import ARTIFACTS, ASSIGNMENT, CHROMIUM, login
+from tests.hub.conftest import ARTIFACTS, ASSIGNMENT, CALC_URL, CHROMIUM, login
+from ukm_tools.calcserver.config import ServerConfig
 from ukm_tools.course.ops import db_url
 from ukm_tools.course.participants import load_participant
 from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys
@@ -86,6 +87,12 @@ def test_a_participant_fills_submits_and_reads_feedback_on_a_phone(hub, answers)
             assert "Kasus Anda" in body and "HPP" in body  # the participant's own case is shown
             _no_code(page)
             _fits(page)
+            # Each computed answer links the price calculator with her case, handed over by token only.
+            link = page.get_attribute("#calc-harga_fob", "href")
+            assert re.fullmatch(rf"{CALC_URL}/kalkulator/harga-ekspor\?kasus=[A-Za-z0-9_-]{{43}}", link or ""), link
+            assert "Hitung dengan kalkulator" in page.inner_text("#calc-harga_fob")
+            handoff = ServerConfig(folder=hub.base / "ukm-apps").handoff_root
+            assert [f.stat().st_uid for f in handoff.iterdir()] == [hub.users["kursus"].uid]
 
             # A number the Indonesian way that cannot be read: the visible check answers while typing.
             page.fill("#f-harga_exw", "12,5,5")
@@ -200,3 +207,67 @@ def test_staff_and_strangers_get_no_portal_page(hub):
     with httpx.Client(base_url=hub.settings.url, timeout=60) as stranger:
         r = stranger.get(PORTAL + f"tugas/{ASSIGNMENT}", follow_redirects=True)
         assert "hub/login" in str(r.url) and "Kasus Anda" not in r.text
+
+
+SESSION_COOKIE = "jupyterhub-session-id"
+HUB_COOKIE = "jupyterhub-hub-login"
+
+
+def _portal_cookies(client: httpx.Client) -> list:
+    """The cookies a browser would send to the portal: the hub's session id and the portal's own."""
+    return [c for c in client.cookies.jar if c.name == SESSION_COOKIE or c.path.startswith("/services/ukm-portal")]
+
+
+def _signed_in_as(client: httpx.Client) -> str:
+    page = client.get(PORTAL, follow_redirects=True)
+    assert page.status_code == 200, (page.status_code, page.text[-300:])
+    found = re.search(r"Masuk sebagai ([^<.]+)\.", page.text)
+    assert found, page.text[-500:]
+    return found.group(1)
+
+
+def test_the_session_is_renewed_at_login(hub):
+    """Session fixation: Budi plants his hub session id and his portal cookie in the browser Ani then
+    logs in with (a shared phone, or cookies set by a page on the workshop LAN). After her login the
+    hub's session id is a new one and the portal is hers: Budi's cookie from before the login no
+    longer counts, so her answers can never go in as his."""
+    with _portal_session(hub, hub.budi) as budi:
+        assert _signed_in_as(budi) == hub.budi
+        planted = _portal_cookies(budi)
+    assert {c.name for c in planted} >= {SESSION_COOKIE} and len(planted) >= 2, [c.name for c in planted]
+    with httpx.Client(base_url=hub.settings.url, timeout=60) as phone:
+        for cookie in planted:
+            phone.cookies.jar.set_cookie(cookie)
+        assert login(phone, hub.ani, hub.codes[hub.ani]).status_code == 302
+        old_session = next(c.value for c in planted if c.name == SESSION_COOKIE)
+        assert phone.cookies.get(SESSION_COOKIE, path="/") not in (None, old_session)
+        assert _signed_in_as(phone) == hub.ani
+
+        # The next participant on the same phone, Ani's hub login gone (her window closed, the hub
+        # cookie expired) but not her portal cookie: Budi logs in and the portal follows.
+        for cookie in [c for c in phone.cookies.jar if c.name == HUB_COOKIE]:
+            phone.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
+        assert login(phone, hub.budi, hub.codes[hub.budi]).status_code == 302
+        assert _signed_in_as(phone) == hub.budi
+
+
+def test_a_portal_cookie_from_before_logout_no_longer_works(hub):
+    """Ani's portal cookie, copied before she logs out, opens nothing afterwards: not on its own and
+    not beside the cookies of her next login."""
+    with httpx.Client(base_url=hub.settings.url, timeout=60) as ani:
+        assert login(ani, hub.ani, hub.codes[hub.ani]).status_code == 302
+        assert _signed_in_as(ani) == hub.ani
+        before = [c for c in _portal_cookies(ani) if c.name != SESSION_COOKIE]
+        assert before
+        ani.get("hub/logout", follow_redirects=True)
+        with httpx.Client(base_url=hub.settings.url, timeout=60) as thief:
+            for cookie in before:
+                thief.cookies.jar.set_cookie(cookie)
+            r = thief.get(PORTAL + f"tugas/{ASSIGNMENT}", follow_redirects=True)
+            assert "hub/login" in str(r.url) and "Kasus Anda" not in r.text
+        assert login(ani, hub.ani, hub.codes[hub.ani]).status_code == 302
+        for cookie in before:  # the old portal cookie back beside the new login's cookies
+            ani.cookies.jar.set_cookie(cookie)
+        assert _signed_in_as(ani) == hub.ani  # through a new OAuth step: the old token is gone
+        after = [c.value for c in _portal_cookies(ani) if c.name != SESSION_COOKIE]
+        assert not {c.value for c in before} & set(after)

@@ -184,6 +184,16 @@ def test_serve_sends_people_to_the_public_url(monkeypatch, tmp_path):
     assert "Hub pelatihan: https://pelatihan.contoh.id/" in output and "192.0.2.10" not in output
 
 
+def test_serve_links_the_portal_to_the_calculator_server(monkeypatch, tmp_path):
+    """`--calculators` gives the portal the calculator server's address and its working folder
+    (``<folder>/kalkulator``, where the portal hands cases over); without it the portal links none."""
+    _, env = _serve(monkeypatch, tmp_path, ["--lan", "--calculators", "http://192.0.2.10:8866"])
+    assert env["UKM_HUB_CALCULATOR_URL"] == "http://192.0.2.10:8866"
+    assert env["UKM_HUB_CALCULATOR_DIR"] == str(tmp_path.resolve() / "kalkulator")
+    _, env = _serve(monkeypatch, tmp_path, [])
+    assert env.get("UKM_HUB_CALCULATOR_URL", "") == "" and "UKM_HUB_CALCULATOR_DIR" not in env
+
+
 def test_made_up_user_names_leave_no_lock_behind(tmp_path):
     """Each login attempt holds a per-name lock; a flood of invented names must not pile up locks
     in the hub's memory (one per name ever typed), while each attempt still gets the usual refusal."""

@@ -43,6 +43,11 @@ class ServerConfig:
     def save_root(self) -> Path:
         return self.folder / "kasus-tersimpan"
 
+    @property
+    def handoff_root(self) -> Path:
+        """Cases the exercise portal hands to a page (:mod:`ukm_tools.calcserver.handoff`)."""
+        return self.folder / "kasus-latihan"
+
     def apply_to_environment(self, env: MutableMapping[str, str] | None = None) -> MutableMapping[str, str]:
         """Set the ``UKM_*`` variables the calculators read (``os.environ`` unless ``env`` given)."""
         env = os.environ if env is None else env

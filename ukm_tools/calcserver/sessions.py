@@ -122,15 +122,19 @@ def _watch_activity(context: Any, registry: Registry) -> None:
     manager.comm_msg = comm_msg
 
 
-def open_calculator(app: App, identity: Identity, save_root: Any, registry: Registry = REGISTRY) -> Any:
-    """Build ``app``'s calculator for the current Solara context, saving into ``identity``'s store."""
+def open_calculator(
+    app: App, identity: Identity, save_root: Any, registry: Registry = REGISTRY, handed: tuple[Any, Any] | None = None
+) -> Any:
+    """Build ``app``'s calculator for the current Solara context, saving into ``identity``'s store;
+    ``handed``: the case and extras it opens with (a participant's exercise case), else the course's."""
     from solara.server import kernel_context
 
     from ukm_tools.widgets.base import Calculator
 
     cls = app.calculator_class()
     store = CaseStore(save_root / identity.key)
-    calculator = cls(store=store) if issubclass(cls, Calculator) else cls()
+    case, extras = handed if handed is not None else (None, None)
+    calculator = cls(case, extras=extras, store=store) if issubclass(cls, Calculator) else cls()
     context = kernel_context.get_current_context()
     registry.add(context.id, app, calculator)
     kernel_id = context.id

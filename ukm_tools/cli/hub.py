@@ -60,6 +60,10 @@ def _card_url(url: str | None, port: int = DEFAULT_PORT) -> str:
         return f"http://127.0.0.1:{port}/"
 
 
+#: The calculator server's working folder inside the workshop folder (``ukm apps --dir``).
+CALCULATOR_FOLDER = "kalkulator"
+
+
 def _settings(folder: Path, course: Path | None, **overrides: Any) -> HubSettings:
     if course is not None:
         overrides["course_dir"] = course.resolve()
@@ -204,9 +208,11 @@ def build_serve_settings(
     ssl_key: Path | None,
     limit: int,
     public_url: str | None = None,
+    calculators: str | None = None,
 ) -> HubSettings:
     """Where the hub listens: 127.0.0.1, or with ``--lan`` the workshop network's address; people
-    are sent to ``public_url`` when given (a DNS name in front of the machine)."""
+    are sent to ``public_url`` when given (a DNS name in front of the machine). ``calculators``:
+    the calculator server's address, which the portal links (run ``ukm apps --dir <folder>/kalkulator``)."""
     from ukm_tools.hub.launch import lan_address
 
     ip = "127.0.0.1"
@@ -215,8 +221,19 @@ def build_serve_settings(
         ip = lan or lan_address()
         scheme = "https" if ssl_cert else "http"
         public = public or f"{scheme}://{ip}:{port}/"
+    extra: dict[str, Any] = {}
+    if calculators:
+        extra = {"calculator_url": calculators, "calculator_dir": Path(folder).resolve() / CALCULATOR_FOLDER}
     return _settings(
-        folder, course, ip=ip, port=port, public_url=public, ssl_cert=ssl_cert, ssl_key=ssl_key, server_limit=limit
+        folder,
+        course,
+        ip=ip,
+        port=port,
+        public_url=public,
+        ssl_cert=ssl_cert,
+        ssl_key=ssl_key,
+        server_limit=limit,
+        **extra,
     )
 
 
@@ -286,12 +303,15 @@ def serve_cmd(
     ssl_cert: Path = typer.Option(None, "--ssl-cert", help=T.both("help_ssl_cert")),
     ssl_key: Path = typer.Option(None, "--ssl-key", help=T.both("help_ssl_key")),
     server_limit: int = typer.Option(DEFAULT_SERVER_LIMIT, "--server-limit", help=T.both("help_server_limit")),
+    calculators: str = typer.Option(None, "--calculators", help=T.both("help_calculators")),
     lang: str = LangOption,
 ) -> None:
     """Run the workshop hub (JupyterHub) with the course."""
     with user_errors(lang) as lang:
         lan_ip = (address or "") if lan else None
-        settings = build_serve_settings(folder, course, lan_ip, port, ssl_cert, ssl_key, server_limit, public_url)
+        settings = build_serve_settings(
+            folder, course, lan_ip, port, ssl_cert, ssl_key, server_limit, public_url, calculators
+        )
         from ukm_tools.hub.launch import check_can_start
 
         check_can_start(settings)  # before anything is created on the machine

@@ -188,6 +188,8 @@ class FinancingCase:
     product: Product
     order: OrderInput
     scheme: str
+    materials_share_pct: int
+    """Share of the order's costs spent on materials (what the order was built from)."""
 
     def describe(self) -> str:
         from ukm_tools.financing import loan_scheme, payment_method
@@ -214,16 +216,17 @@ def financing_case(student_id: str, product: Product) -> FinancingCase:
 
     case = case_for(student_id, product)
     s = Seed(student_id, "financing")
+    share = s.steps(40, 70, 5)
     order = order_from_quote(
         case.build_up("CIF"),
         case.pricing,
-        materials_share_pct=s.steps(40, 70, 5),
+        materials_share_pct=share,
         production_days=s.steps(7, 35, 7),
         method=s.choice(FINANCING_METHODS),
     )
     peak = cash_flow(order).peak_working_capital.rounded_up()
     scheme = next((k for k in KUR_BY_SIZE if peak <= loan_scheme(k).plafond_max), KUR_BY_SIZE[-1])
-    return FinancingCase(student_id, product, order, scheme)
+    return FinancingCase(student_id, product, order, scheme, share)
 
 
 ASSIGNMENTS: dict[str, Assignment] = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import uuid
 import weakref
 
 from jupyterhub.auth import Authenticator
@@ -36,6 +37,20 @@ def wait_text(seconds: int) -> str:
     if seconds < 60:
         return T("wait_seconds", HUB_LANG, n=seconds)
     return T("wait_minutes", HUB_LANG, n=math.ceil(seconds / 60))
+
+
+def renew_session(handler) -> None:
+    """Start a new hub session at every login (session fixation closed).
+
+    JupyterHub 6.1 keeps a ``jupyterhub-session-id`` cookie that comes with the login form, so a
+    session id planted in a shared phone's browser (or left by the previous participant) would
+    carry over to the next login; the services' OAuth tokens are tied to that id, and the
+    services (:class:`ukm_tools.hub.service.HubPage`) accept a token only with its own session.
+    ``set_login_cookie`` sets the cookie only when the handler has no session id, so the new id
+    is set here, on the handler JupyterHub then uses.
+    """
+    handler._session_id = uuid.uuid4().hex
+    handler.set_session_cookie()
 
 
 class CardAuthenticator(Authenticator):
@@ -77,6 +92,7 @@ class CardAuthenticator(Authenticator):
         async with lock:
             check = await asyncio.to_thread(self.store.check_login, username, code)
         if check.outcome is Outcome.OK and check.account is not None:
+            renew_session(handler)
             return {"name": username, "groups": [check.account.role], "admin": False}
         if check.outcome is Outcome.LOCKED:
             error = web.HTTPError(429, T("login_locked", HUB_LANG, wait=wait_text(check.retry_after_s)))

@@ -74,6 +74,16 @@ def prepare_course(settings: HubSettings) -> sysusers.SystemUser:
     # Released assignments are the course user's and readable by all, as nbgrader makes them.
     _chown_tree(course_ex / "outbound", owner.uid, owner.gid)
 
+    if settings.calculator_dir is not None:
+        # The portal (as the course user) hands participants' cases to the calculator server here;
+        # participants' own servers (other system users) cannot look in.
+        from ukm_tools.calcserver.config import ServerConfig
+
+        handoff = ServerConfig(folder=settings.calculator_dir).handoff_root
+        handoff.mkdir(parents=True, exist_ok=True)
+        os.chown(handoff, owner.uid, owner.gid)
+        os.chmod(handoff, 0o700)
+
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     os.chown(settings.state_dir, 0, 0)
     os.chmod(settings.state_dir, STATE_MODE)

@@ -31,6 +31,22 @@ class HubPage(HubOAuthenticated, web.RequestHandler):
     def initialize(self, hub_auth: HubOAuth) -> None:
         self.hub_auth = hub_auth
 
+    def get_current_user(self) -> dict | None:
+        """The hub user, from a token (header) or from this service's cookie; the cookie counts
+        only within the hub session it was issued in (the hub renews the session at every login:
+        :func:`ukm_tools.hub.auth.renew_session`). A cookie from before the current login (the
+        previous participant on a shared phone, or one planted to pass someone else's session on)
+        is dropped, and the page goes through the hub's OAuth step again for whoever is logged in."""
+        model = super().get_current_user()
+        if model is None or getattr(self, "_token_authenticated", False):
+            return model
+        session = self.hub_auth.get_session_id(self)
+        if not session or model.get("session_id") != session:
+            self.hub_auth._clear_cookie(self, self.hub_auth.cookie_name, path=self.hub_auth.cookie_path)
+            self._hub_auth_user_cache = None
+            return None
+        return model
+
     def check_hub_user(self, model: dict) -> dict:
         model = super().check_hub_user(model)
         if self.required_group and self.required_group not in (model.get("groups") or []):

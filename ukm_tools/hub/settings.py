@@ -110,6 +110,12 @@ class HubSettings(BaseModel):
     removed account ends it (browser, JupyterLab and portal alike) within this many seconds."""
     ssl_cert: Path | None = None
     ssl_key: Path | None = None
+    calculator_url: str = ""
+    """Where participants reach the calculator server (``ukm apps``), e.g. ``http://192.168.1.10:8866``;
+    empty: the exercise portal links no calculator."""
+    calculator_dir: Path | None = None
+    """The calculator server's working folder (``ukm apps --dir``): the portal hands each
+    participant's case to it there (:mod:`ukm_tools.calcserver.handoff`); writable by ``course_user``."""
     python: Path = Path(sys.executable)
     """The venv whose ukm_tools, nbgrader and Jupyter the servers and services run."""
 

@@ -35,8 +35,10 @@ from ukm_tools.exercises.forms import AnswerField, Form, Kind, Reading, fill_not
 from ukm_tools.hub.service import HubPage, listen, make_app
 from ukm_tools.hub.settings import HUB_LANG, PARTICIPANTS, WORKSHOP_TZ
 from ukm_tools.messages import section
+from ukm_tools.portal.calculators import CalculatorLinks
 from ukm_tools.portal.course import CourseView, Released, utcnow
 from ukm_tools.portal.store import PortalStore, Submission
+from ukm_tools.widgets.gallery import App
 
 T = section("portal.app")
 LANG = HUB_LANG
@@ -75,16 +77,31 @@ def _page(title: str, body: str, root: str) -> str:
     )
 
 
+class PastDeadline(web.HTTPError):
+    """A change sent after the assignment's deadline (the page may have been opened before it)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "past the deadline")
+
+
 class PortalPage(HubPage):
     """A participant's page: hub login, ``participants`` group, and a roster entry in this course."""
 
     required_group = PARTICIPANTS
 
-    def initialize(self, hub_auth: Any, course: CourseView, store: PortalStore, results: ResultStore) -> None:  # type: ignore[override]
+    def initialize(  # type: ignore[override]
+        self,
+        hub_auth: Any,
+        course: CourseView,
+        store: PortalStore,
+        results: ResultStore,
+        calculators: CalculatorLinks | None = None,
+    ) -> None:
         super().initialize(hub_auth)
         self.course = course
         self.store = store
         self.results = results
+        self.calculators = calculators
 
     @property
     def student(self) -> str:
@@ -100,7 +117,7 @@ class PortalPage(HubPage):
         if found is None:
             raise web.HTTPError(404)
         if open_at is not None and not found.open_at(open_at):
-            raise web.HTTPError(403, "past the deadline")
+            raise PastDeadline()
         return found
 
     def render_page(self, title: str, body: str) -> None:
@@ -108,6 +125,9 @@ class PortalPage(HubPage):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         key = {403: "refused", 404: "not_found", 413: "too_large"}.get(status_code, "server_error")
+        error = kwargs.get("exc_info", (None, None))[1]
+        if isinstance(error, PastDeadline):
+            key = "closed_long"  # says why, not "this page is not for you"
         home = f'<p><a href="{self._home()}">{escape(T("home", LANG))}</a></p>'
         self.finish(_page(T(key, LANG), f"<h1>{escape(T(key, LANG))}</h1>{home}", self._home()))
 
@@ -173,7 +193,21 @@ def _result_is_current(result: Result, submission: Submission) -> bool:
 # --------------------------------------------------------------------------- the form
 
 
-def _field_html(f: AnswerField, reading: Reading, disabled: bool) -> str:
+def _calculator_html(f: AnswerField, links: Mapping[str, tuple[App, str]]) -> str:
+    """The link to the calculator that computes ``f``, opened with the participant's case."""
+    found = links.get(f.calculator or "")
+    if found is None:
+        return ""
+    app, url = found
+    text = T("calculator_link", LANG, title=app.title.text(LANG))
+    # A new tab keeps the typed answers; no referrer, so the calculator server never learns the form's address.
+    return (
+        f'<p class="calc"><a href="{escape(url)}" id="calc-{escape(f.name)}" target="_blank" '
+        f'rel="noopener noreferrer">{escape(text)}</a></p>'
+    )
+
+
+def _field_html(f: AnswerField, reading: Reading, disabled: bool, calc: str = "") -> str:
     fid = f"f-{f.name}"
     off = " disabled" if disabled else ""
     problem = f'<p class="problem" id="{fid}-p" role="alert">{escape(reading.problem)}</p>'
@@ -187,7 +221,7 @@ def _field_html(f: AnswerField, reading: Reading, disabled: bool) -> str:
             f"<b>{escape(k)}</b> {escape(v)}</label>"
             for k, v in f.options
         )
-        return f'<fieldset class="field"><legend>{escape(f.label)}</legend>{options}{problem}</fieldset>'
+        return f'<fieldset class="field"><legend>{escape(f.label)}</legend>{calc}{options}{problem}</fieldset>'
     else:
         unit = {"IDR": "Rp", "USD": "USD"}.get(f.kind.currency or "", "")
         prefix = f'<span class="unit">{unit}</span>' if unit else ""
@@ -195,7 +229,7 @@ def _field_html(f: AnswerField, reading: Reading, disabled: bool) -> str:
             f'<span class="amount">{prefix}<input {common} type="text" inputmode="decimal" autocomplete="off" '
             f'value="{escape(reading.typed)}" maxlength="40"></span>'
         )
-    return f'<div class="field"><label for="{fid}">{escape(f.label)}</label>{box}{problem}</div>'
+    return f'<div class="field"><label for="{fid}">{escape(f.label)}</label>{calc}{box}{problem}</div>'
 
 
 class FormPage(PortalPage):
@@ -212,6 +246,11 @@ class FormPage(PortalPage):
             parts.append(f'<p class="due">{escape(T("due", LANG, when=_local(released.due)))}</p>')
         if not open_:
             parts.append(f'<p class="closed">{escape(T("closed_long", LANG))}</p>')
+        links = (
+            self.calculators.links([f.calculator for f in form.fields.values() if f.calculator], student, product)
+            if self.calculators
+            else {}
+        )
         submission = self.store.submission(name, student)
         if submission:
             when = _local(submission.submitted_at)
@@ -236,7 +275,8 @@ class FormPage(PortalPage):
                 )
             else:
                 fields = "".join(
-                    _field_html(f, read_answer(f, typed.get(f.name, ""), LANG), not open_) for f in block.fields
+                    _field_html(f, read_answer(f, typed.get(f.name, ""), LANG), not open_, _calculator_html(f, links))
+                    for f in block.fields
                 )
                 parts.append(f'<section class="answers">{fields}</section>')
         if open_:
@@ -382,8 +422,10 @@ def course_dir() -> Path:
     return Path(os.environ.get("UKM_HUB_COURSE_DIR") or os.getcwd())
 
 
-def make_portal_app(course: CourseView, store: PortalStore, results: ResultStore) -> web.Application:
-    deps = {"course": course, "store": store, "results": results}
+def make_portal_app(
+    course: CourseView, store: PortalStore, results: ResultStore, calculators: CalculatorLinks | None = None
+) -> web.Application:
+    deps = {"course": course, "store": store, "results": results, "calculators": calculators}
     name = r"([a-z0-9][a-z0-9_-]*)"
     app = make_app(
         [
@@ -408,7 +450,7 @@ def main() -> None:
     course = CourseView(course_dir())
     store, results = PortalStore(course.db_url), ResultStore(course.db_url)
     with quiet_nbgrader():
-        listen(make_portal_app(course, store, results))
+        listen(make_portal_app(course, store, results, CalculatorLinks.from_env()))
 
 
 if __name__ == "__main__":

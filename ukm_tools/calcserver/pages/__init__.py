@@ -16,6 +16,7 @@ import solara
 import solara.lab
 
 from ukm_tools.calcserver import runtime, sessions
+from ukm_tools.calcserver.handoff import handed_case
 from ukm_tools.widgets.gallery import APPS, App
 
 
@@ -28,12 +29,15 @@ def Layout(children: list[Any] = []):  # noqa: B006 (Solara passes children this
 def _page(app: App):
     @solara.component
     def Page():
+        search = solara.use_router().search  # ?kasus=<token>: a case the exercise portal handed over
+
         def build() -> Any:
             state = runtime.current()
             cookies = solara.lab.cookies.value  # type: ignore[attr-defined]  # a Reactive solara.lab re-exports
             headers = solara.lab.headers.value  # type: ignore[attr-defined]
             identity = state.identity.identify(cookies or {}, headers or {})
-            return sessions.open_calculator(app, identity, state.config.save_root, state.registry)
+            handed = handed_case(search, identity.key, state.config.handoff_root)
+            return sessions.open_calculator(app, identity, state.config.save_root, state.registry, handed=handed)
 
         calculator = solara.use_memo(build, dependencies=[])
         solara.display(calculator.widget)

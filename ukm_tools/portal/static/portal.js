@@ -20,7 +20,11 @@
       headers: { "X-XSRFToken": token },
       body: body,
     })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        // Refused (the deadline passed while the page was open): the page itself then says why.
+        if (r.status === 403) { window.location.reload(); return null; }
+        return r.ok ? r.json() : null;
+      })
       .then(function (answer) {
         if (!answer) return;
         var p = document.getElementById("f-" + answer.field + "-p");

@@ -5,8 +5,11 @@ the staff pages). It keeps no queue of its own: the queue is the difference betw
 stored in ``submitted/`` and what was released. Every round it compares, per assignment,
 the fingerprint of each stored submission (:func:`~ukm_tools.course.grading.checks.fingerprint`)
 with the fingerprint of the participant's released result (:class:`~ukm_tools.course.results.ResultStore`)
-and grades the ones that differ with the same sandboxed engine as ``ukm grade``
-(:func:`~ukm_tools.course.grading.engine.grade_assignment`), then releases their results.
+and grades the ones that differ with the same sandboxed engine as ``ukm grade``, then releases
+their results. The engine's workers are kept warm for as long as the service runs (one
+:class:`~ukm_tools.course.grading.engine.GradingPool`, started with the service and fed every
+round, of every assignment), so a submission waits for its own grading only, not for workers,
+sandboxes and kernels to start; a worker that dies is replaced.
 
 Each result is released as soon as its grading ends. Restart-safe by construction: a stop
 (SIGTERM from the hub, taken after the next grading that finishes) or a crash leaves every
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ukm_tools.course.grading.checks import fingerprint
-from ukm_tools.course.grading.engine import ProgressEvent, grade_assignment, submission_folders
+from ukm_tools.course.grading.engine import GradingPool, ProgressEvent, submission_folders
 from ukm_tools.course.grading.status import SubmissionStatus, utcnow
 from ukm_tools.course.results import ResultStore, build_result
 
@@ -71,10 +74,17 @@ def grade_round(
     cell_timeout: int | None = None,
     sandbox: bool = True,
     workers: int | None = None,
+    pool: GradingPool | None = None,
 ) -> Round:
     """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
     its grading ends. With ``stop`` set, the round ends after the next grading that finishes
-    (:class:`Stopped`); what was released stays released, the rest waits for the next start."""
+    (:class:`Stopped`); what was released stays released, the rest waits for the next start.
+
+    Grades on ``pool`` (made with the same course, gradebook and settings) when given, else on a
+    pool started for this round and stopped at its end."""
+    if pool is None:
+        with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
+            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own)
     graded: list[tuple[str, str]] = []
     with ResultStore(db_url) as results:
 
@@ -98,16 +108,7 @@ def grade_round(
                 if stop is not None and stop.is_set():
                     raise Stopped
 
-            report = grade_assignment(
-                course_dir,
-                assignment,
-                students=todo,
-                db_url=db_url,
-                cell_timeout=cell_timeout,
-                sandbox=sandbox,
-                workers=workers,
-                on_progress=on_progress,
-            )
+            report = pool.grade(assignment, students=todo, on_progress=on_progress)
             # Graded before a stop but not released then: settled and unchanged, so not graded again.
             for status in report.results:
                 if status.student in report.skipped:
@@ -130,20 +131,34 @@ def serve(
     poll_s: float = POLL_S,
     on_round: Callable[[Round], None] | None = None,
     sandbox: bool = True,
+    workers: int | None = None,
+    on_pool: Callable[[GradingPool], None] | None = None,
 ) -> None:
-    """Grade rounds until ``stop`` is set (checked between rounds)."""
-    while not stop.is_set():
-        try:
-            done = grade_round(course_dir, db_url, released_assignments(course_dir), stop=stop, sandbox=sandbox)
-        except Stopped:
-            return
-        except Exception:  # a broken round is logged; the next round retries what is still waiting
-            log.exception("grading round failed")
-            done = Round([])
-        if on_round:
-            on_round(done)
-        if not done.graded:
-            stop.wait(poll_s)
+    """Grade rounds until ``stop`` is set (checked between rounds and between gradings), on one
+    warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
+    pool: GradingPool | None = None
+    try:
+        while not stop.is_set():
+            try:
+                if pool is None:
+                    pool = GradingPool(course_dir, db_url=db_url, sandbox=sandbox, workers=workers)
+                    pool.start()
+                    log.info("grading pool ready: %d worker(s)", len(pool.pids()))
+                    if on_pool:
+                        on_pool(pool)
+                done = grade_round(course_dir, db_url, released_assignments(course_dir), stop=stop, pool=pool)
+            except Stopped:
+                return
+            except Exception:  # a broken round is logged; the next round retries what is still waiting
+                log.exception("grading round failed")
+                done = Round([])
+            if on_round:
+                on_round(done)
+            if not done.graded:
+                stop.wait(poll_s)
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def main() -> None:

@@ -1,0 +1,133 @@
+"""Grade-on-submit keeps its grading workers warm: a later round is graded by the same worker
+processes the service started with, and a worker that dies is replaced without stopping the service.
+
+The service runs in a thread of the test (``serve``), on the real harga-incoterms course, with
+one worker so the test is cheap; submissions are the portal's own (see test_on_submit.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from tests.course.test_on_submit import ASSIGNMENT, released, submit
+from ukm_tools.course import ops
+from ukm_tools.course.grading.engine import GradingPool
+from ukm_tools.course.grading.on_submit import serve
+from ukm_tools.course.grading.status import Status, StatusStore
+from ukm_tools.course.results import ResultStore
+from ukm_tools.portal.course import utcnow
+
+
+class Service:
+    """grade-on-submit serving ``course`` in a thread, with the pool it started."""
+
+    def __init__(self, course):
+        self.course, self.db_url = course, ops.db_url(course)
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.pool: GradingPool | None = None
+        self.failed: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, name="on-submit", daemon=True)
+
+    def _run(self):
+        def on_pool(pool):
+            self.pool = pool
+            self.ready.set()
+
+        try:
+            serve(self.course, self.db_url, self.stop, poll_s=0.2, on_pool=on_pool, workers=1)
+        except BaseException as exc:  # the test reports it instead of hanging
+            self.failed.append(exc)
+            self.ready.set()
+
+    def submit_and_wait(self, student: str, fob_wrong: bool) -> None:
+        """Submit and wait until the service releases this submission's result."""
+        before = released(self.db_url).get(student)
+        submit(self.course, student, fob_wrong=fob_wrong, when=utcnow() + timedelta(milliseconds=1))
+        deadline = time.monotonic() + 120
+        while released(self.db_url).get(student) in (None, before):
+            assert time.monotonic() < deadline and not self.failed, f"{student}: no result released"
+            time.sleep(0.1)
+
+    def status(self, student: str):
+        store = StatusStore(self.db_url)
+        try:
+            return next(s for s in store.all(ASSIGNMENT) if s.student == student)
+        finally:
+            store.close()
+
+    def score(self, student: str) -> tuple[float, float]:
+        with ResultStore(self.db_url) as store:
+            result = store.get(ASSIGNMENT, student)
+        assert result is not None, student
+        return result.score, result.max_score
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    course = ops.init_course(tmp_path_factory.mktemp("warm") / "course")
+    ops.release(course, ASSIGNMENT)
+    svc = Service(course)
+    svc.thread.start()
+    assert svc.ready.wait(120) and not svc.failed, svc.failed
+    yield svc
+    svc.stop.set()
+    svc.thread.join(60)
+    assert not svc.thread.is_alive(), "the service did not stop"
+    assert not svc.pool.pids(), "the service left grading workers running"
+    assert not svc.pool.runtime_root.exists(), "the pool's runtime folder (copies of submissions) was left"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_later_rounds_are_graded_by_the_workers_started_with_the_service(service):
+    started = service.pool.pids()
+    assert len(started) == 1 and all(_alive(pid) for pid in started.values())
+
+    service.submit_and_wait("p001", fob_wrong=True)
+    service.submit_and_wait("p002", fob_wrong=False)
+
+    assert service.pool.pids() == started  # no worker was started for these rounds
+    # Each graded once, with the score its answers earn (FOB wrong: 5 of 12; all right: 8 of 12).
+    assert service.score("p001") == (5.0, 12.0)
+    assert service.score("p002") == (8.0, 12.0)
+    assert (service.status("p001").status, service.status("p001").attempts) == (Status.GRADED, 1)
+    assert (service.status("p002").status, service.status("p002").attempts) == (Status.GRADED, 1)
+
+    # A resubmission is graded again on the same warm worker: newer supersedes older.
+    service.submit_and_wait("p001", fob_wrong=False)
+    assert service.score("p001") == (8.0, 12.0)
+    assert service.pool.pids() == started
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_a_killed_worker_is_replaced_and_the_service_keeps_grading(service):
+    service.submit_and_wait("p010", fob_wrong=False)  # the pool is warm and working
+    (dead,) = service.pool.pids().values()
+    os.kill(dead, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _alive(dead) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    service.submit_and_wait("p011", fob_wrong=True)
+
+    (fresh,) = service.pool.pids().values()
+    assert fresh != dead and _alive(fresh)
+    assert service.score("p011") == (5.0, 12.0)
+    assert (service.status("p011").status, service.status("p011").attempts) == (Status.GRADED, 1)
+    assert service.thread.is_alive() and not service.failed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False

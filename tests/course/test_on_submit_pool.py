@@ -18,6 +18,7 @@ import pytest
 from tests.course.test_on_submit import ASSIGNMENT, released, submit
 from ukm_tools.course import ops
 from ukm_tools.course.grading.engine import GradingPool
+from ukm_tools.course.grading.gradebook import BACKUP_FOLDER, sqlite_path
 from ukm_tools.course.grading.on_submit import serve
 from ukm_tools.course.grading.status import Status, StatusStore
 from ukm_tools.course.results import ResultStore
@@ -58,7 +59,7 @@ class Service:
     def status(self, student: str):
         store = StatusStore(self.db_url)
         try:
-            return next(s for s in store.all(ASSIGNMENT) if s.student == student)
+            return store.get(ASSIGNMENT, student)
         finally:
             store.close()
 
@@ -131,3 +132,21 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_a_submission_arriving_during_a_grading_joins_it(service):
+    backups = sqlite_path(service.db_url).parent / BACKUP_FOLDER
+    taken = len(list(backups.glob("*.db")))  # the engine backs up the gradebook once per grading run
+    submit(service.course, "p020", fob_wrong=False, when=utcnow())
+    deadline = time.monotonic() + 60
+    while (row := service.status("p020")) is None or row.status is not Status.RUNNING:
+        assert time.monotonic() < deadline, "p020 was never seen being graded"
+        time.sleep(0.02)
+
+    service.submit_and_wait("p021", fob_wrong=True)  # sent while p020 is being graded, on the only worker
+
+    assert len(list(backups.glob("*.db"))) == taken + 1  # one grading run took both
+    assert service.score("p020") == (8.0, 12.0) and service.score("p021") == (5.0, 12.0)
+    assert [service.status(s).attempts for s in ("p020", "p021")] == [1, 1]

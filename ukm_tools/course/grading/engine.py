@@ -343,8 +343,16 @@ class GradingPool:
         students: Iterable[str] | None = None,
         force: bool = False,
         on_progress: Callable[[ProgressEvent], None] | None = None,
+        more: Callable[[], Iterable[str]] | None = None,
+        more_every: float = 1.0,
     ) -> GradingReport:
-        """Grade ``assignment`` on this pool's workers, as :func:`grade_assignment` describes."""
+        """Grade ``assignment`` on this pool's workers, as :func:`grade_assignment` describes.
+
+        With ``more``, submissions that arrive while this grading runs join it: whenever a worker
+        is free (at most every ``more_every`` seconds, and once more before the grading ends),
+        ``more()`` names students whose submission should be graded; those not yet part of this
+        grading, and not settled and unchanged, are added (grade-on-submit's arrivals).
+        """
         started = time.monotonic()
         check_gradebook(self.db_url)
         _check_course_setup(self.course_dir, assignment, self.config)
@@ -358,7 +366,7 @@ class GradingPool:
                 max_attempts=self.engine.max_attempts,
             )
             try:
-                report = _grade(request, self._workers, students, force, on_progress)
+                report = _grade(request, self._workers, students, force, on_progress, more, more_every)
             except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as exc:
                 check_gradebook(self.db_url)  # the gradebook's own message when it is the gradebook
                 raise UkmError("grading_machine_failed", "assignment", assignment, detail=_describe(exc)) from None
@@ -436,7 +444,9 @@ def _describe(exc: BaseException) -> str:
     return describe_infrastructure(exc)
 
 
-def _grade(request: GradingRequest, pool: _Pool, students, force: bool, on_progress) -> GradingReport:
+def _grade(
+    request: GradingRequest, pool: _Pool, students, force: bool, on_progress, more=None, more_every: float = 1.0
+) -> GradingReport:
     folders = submission_folders(request.course_dir, request.assignment, students)
     store = StatusStore(request.db_url)
     try:
@@ -460,13 +470,56 @@ def _grade(request: GradingRequest, pool: _Pool, students, force: bool, on_progr
         for row in store.mark_pending(pending):
             results[row.student] = row
         if todo:
-            _run(request, pool, store, todo, results, on_progress)
+            _run(
+                request,
+                pool,
+                store,
+                todo,
+                results,
+                on_progress,
+                _Arrivals(request, store, results, force, more, more_every),
+            )
         elif on_progress:
             on_progress(ProgressEvent(0, 0, {}, None))
     finally:
         store.close()
     ordered = [results[s] for s in sorted(results)]
     return GradingReport(request.assignment, ordered, 0.0, backup, sorted(skipped))
+
+
+class _Arrivals:
+    """Submissions that join a running grading (``more``), admitted as the grading's first ones were."""
+
+    def __init__(self, request, store, results, force, more, every: float) -> None:
+        self.request, self.store, self.results, self.force = request, store, results, force
+        self.more, self.every = more, every
+        self._last = time.monotonic()
+
+    def due(self) -> bool:
+        return self.more is not None and time.monotonic() - self._last >= self.every
+
+    def timeout(self) -> float | None:
+        """How long the scheduler may wait for a worker before asking for arrivals again."""
+        if self.more is None:
+            return None
+        return max(0.0, self.every - (time.monotonic() - self._last))
+
+    def take(self) -> list[str]:
+        """Students to add to the queue now (marked pending in the status table)."""
+        if self.more is None:
+            return []
+        self._last = time.monotonic()
+        assignment = self.request.assignment
+        admitted = []
+        for student in sorted(set(self.more()) - set(self.results)):
+            folder = submission_folders(self.request.course_dir, assignment, [student])[student]
+            prev = self.store.get(assignment, student)
+            if not self.force and prev and prev.status in SETTLED and prev.fingerprint == fingerprint(folder):
+                continue  # graded already; the caller's next grading reports it as skipped
+            row = SubmissionStatus(assignment, student, Status.PENDING, attempts=prev.attempts if prev else 0)
+            (self.results[student],) = self.store.mark_pending([row])
+            admitted.append(student)
+        return admitted
 
 
 def _run(
@@ -476,6 +529,7 @@ def _run(
     todo: list[str],
     results: dict[str, SubmissionStatus],
     on_progress: Callable[[ProgressEvent], None] | None,
+    arrivals: _Arrivals,
 ) -> None:
     # A warm pool uses every worker it has; a cold one starts no more than this run needs.
     size = max(1, min(request.workers, len(todo)), len(pool.workers))
@@ -496,7 +550,14 @@ def _run(
     emit()
     pool.grow(size)
     try:
-        while (queue and unusable is None) or busy:
+        while True:
+            idle = len(pool.workers) - len(busy)
+            if unusable is None and not queue and idle and (arrivals.due() or not busy):
+                fresh = arrivals.take()
+                queue.extend(fresh)
+                total += len(fresh)
+            if not ((queue and unusable is None) or busy):
+                break
             for wid, (_proc, conn) in list(pool.workers.items()):
                 if wid not in busy and queue and unusable is None:
                     student = queue.popleft()
@@ -519,7 +580,9 @@ def _run(
             for wid in busy:
                 proc, conn = pool.workers[wid]
                 by_handle[conn] = by_handle[proc.sentinel] = wid
-            for handle in wait(list(by_handle)):
+            # With a free worker, wake up in time to ask for arrivals; else only when a worker answers.
+            free = len(pool.workers) > len(busy) and unusable is None
+            for handle in wait(list(by_handle), timeout=arrivals.timeout() if free else None):
                 wid = by_handle[handle]
                 if wid not in busy:
                     continue  # conn and sentinel of the same worker both ready

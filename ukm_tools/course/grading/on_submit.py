@@ -75,16 +75,19 @@ def grade_round(
     sandbox: bool = True,
     workers: int | None = None,
     pool: GradingPool | None = None,
+    poll_s: float = POLL_S,
 ) -> Round:
     """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
     its grading ends. With ``stop`` set, the round ends after the next grading that finishes
     (:class:`Stopped`); what was released stays released, the rest waits for the next start.
 
     Grades on ``pool`` (made with the same course, gradebook and settings) when given, else on a
-    pool started for this round and stopped at its end."""
+    pool started for this round and stopped at its end. Submissions that arrive while an
+    assignment is being graded join that grading when a worker is free (looked for every
+    ``poll_s``), so they need not wait for the round to end."""
     if pool is None:
         with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
-            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own)
+            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own, poll_s=poll_s)
     graded: list[tuple[str, str]] = []
     with ResultStore(db_url) as results:
 
@@ -108,7 +111,10 @@ def grade_round(
                 if stop is not None and stop.is_set():
                     raise Stopped
 
-            report = pool.grade(assignment, students=todo, on_progress=on_progress)
+            def arrivals(assignment: str = assignment) -> list[str]:
+                return [] if stop is not None and stop.is_set() else waiting(course_dir, assignment, results)
+
+            report = pool.grade(assignment, students=todo, on_progress=on_progress, more=arrivals, more_every=poll_s)
             # Graded before a stop but not released then: settled and unchanged, so not graded again.
             for status in report.results:
                 if status.student in report.skipped:
@@ -146,7 +152,9 @@ def serve(
                     log.info("grading pool ready: %d worker(s)", len(pool.pids()))
                     if on_pool:
                         on_pool(pool)
-                done = grade_round(course_dir, db_url, released_assignments(course_dir), stop=stop, pool=pool)
+                done = grade_round(
+                    course_dir, db_url, released_assignments(course_dir), stop=stop, pool=pool, poll_s=poll_s
+                )
             except Stopped:
                 return
             except Exception:  # a broken round is logged; the next round retries what is still waiting

@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -19,8 +19,9 @@ from tests.course.test_on_submit import ASSIGNMENT, released, submit
 from ukm_tools.course import ops
 from ukm_tools.course.grading.engine import GradingPool
 from ukm_tools.course.grading.gradebook import BACKUP_FOLDER, sqlite_path
-from ukm_tools.course.grading.on_submit import serve
+from ukm_tools.course.grading.on_submit import Doorbell, serve
 from ukm_tools.course.grading.status import Status, StatusStore
+from ukm_tools.course.intake import intake
 from ukm_tools.course.results import ResultStore
 from ukm_tools.portal.course import utcnow
 
@@ -150,3 +151,14 @@ def test_a_submission_arriving_during_a_grading_joins_it(service):
     assert len(list(backups.glob("*.db"))) == taken + 1  # one grading run took both
     assert service.score("p020") == (8.0, 12.0) and service.score("p021") == (5.0, 12.0)
     assert [service.status(s).attempts for s in ("p020", "p021")] == [1, 1]
+
+
+def test_each_stored_submission_rings_the_doorbell_the_service_watches(tmp_path):
+    bell = Doorbell(tmp_path)
+    assert not bell.rang()
+    first = datetime(2026, 12, 2, 3, 0)
+    for n in range(3):  # resubmissions in quick succession each ring (a token per ring, not a new mtime)
+        intake(tmp_path, ASSIGNMENT, "p001", {f"{ASSIGNMENT}.ipynb": b"{}"}, first + timedelta(seconds=n))
+        assert bell.rang() and not bell.rang()
+    intake(tmp_path, ASSIGNMENT, "p001", {f"{ASSIGNMENT}.ipynb": b"{}"}, first)  # older: not stored
+    assert not bell.rang()

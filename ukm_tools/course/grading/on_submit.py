@@ -29,6 +29,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,45 @@ log = logging.getLogger("ukm.on_submit")
 
 #: Seconds between two looks at ``submitted/`` when nothing was waiting.
 POLL_S = 1.0
+#: Seconds between two looks at the intake's doorbell (one stat), which starts a look at once.
+DOORBELL_S = 0.1
+
+
+class Doorbell:
+    """The intake touches a file after each stored submission (:func:`~ukm_tools.course.intake.ring_doorbell`):
+    one ``stat`` of it every ``DOORBELL_S`` tells the service to look at ``submitted/`` now rather
+    than at its next poll. Polling stays the guarantee (a missed ring costs at most ``POLL_S``)."""
+
+    def __init__(self, course_dir: Path) -> None:
+        from ukm_tools.course.intake import DOORBELL_FILE
+
+        self.path = Path(course_dir) / DOORBELL_FILE
+        self._seen = self._stamp()
+
+    def _stamp(self) -> bytes | None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            return os.read(fd, 64)
+        finally:
+            os.close(fd)
+
+    def rang(self) -> bool:
+        """True once for every change of the file since the last call."""
+        now = self._stamp()
+        changed, self._seen = now != self._seen, now
+        return changed
+
+    def wait(self, stop: threading.Event, timeout: float) -> None:
+        """Return after ``timeout`` seconds, or earlier when it rings or ``stop`` is set."""
+        deadline = time.monotonic() + timeout
+        while not stop.is_set() and not self.rang():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            stop.wait(min(DOORBELL_S, left))
 
 
 @dataclass(frozen=True)
@@ -76,6 +116,7 @@ def grade_round(
     workers: int | None = None,
     pool: GradingPool | None = None,
     poll_s: float = POLL_S,
+    doorbell: Doorbell | None = None,
 ) -> Round:
     """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
     its grading ends. With ``stop`` set, the round ends after the next grading that finishes
@@ -84,10 +125,10 @@ def grade_round(
     Grades on ``pool`` (made with the same course, gradebook and settings) when given, else on a
     pool started for this round and stopped at its end. Submissions that arrive while an
     assignment is being graded join that grading when a worker is free (looked for every
-    ``poll_s``), so they need not wait for the round to end."""
+    ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end."""
     if pool is None:
         with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
-            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own, poll_s=poll_s)
+            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own, poll_s=poll_s, doorbell=doorbell)
     graded: list[tuple[str, str]] = []
     with ResultStore(db_url) as results:
 
@@ -111,10 +152,24 @@ def grade_round(
                 if stop is not None and stop.is_set():
                     raise Stopped
 
-            def arrivals(assignment: str = assignment) -> list[str]:
-                return [] if stop is not None and stop.is_set() else waiting(course_dir, assignment, results)
+            looked = [time.monotonic()]
 
-            report = pool.grade(assignment, students=todo, on_progress=on_progress, more=arrivals, more_every=poll_s)
+            def arrivals(assignment: str = assignment, looked: list[float] = looked) -> list[str]:
+                if stop is not None and stop.is_set():
+                    return []
+                rang = doorbell is not None and doorbell.rang()
+                if not rang and time.monotonic() - looked[0] < poll_s:
+                    return []
+                looked[0] = time.monotonic()
+                return waiting(course_dir, assignment, results)
+
+            report = pool.grade(
+                assignment,
+                students=todo,
+                on_progress=on_progress,
+                more=arrivals,
+                more_every=DOORBELL_S if doorbell is not None else poll_s,
+            )
             # Graded before a stop but not released then: settled and unchanged, so not graded again.
             for status in report.results:
                 if status.student in report.skipped:
@@ -143,6 +198,7 @@ def serve(
     """Grade rounds until ``stop`` is set (checked between rounds and between gradings), on one
     warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
     pool: GradingPool | None = None
+    doorbell = Doorbell(course_dir)
     try:
         while not stop.is_set():
             try:
@@ -153,7 +209,13 @@ def serve(
                     if on_pool:
                         on_pool(pool)
                 done = grade_round(
-                    course_dir, db_url, released_assignments(course_dir), stop=stop, pool=pool, poll_s=poll_s
+                    course_dir,
+                    db_url,
+                    released_assignments(course_dir),
+                    stop=stop,
+                    pool=pool,
+                    poll_s=poll_s,
+                    doorbell=doorbell,
                 )
             except Stopped:
                 return
@@ -163,7 +225,7 @@ def serve(
             if on_round:
                 on_round(done)
             if not done.graded:
-                stop.wait(poll_s)
+                doorbell.wait(stop, poll_s)
     finally:
         if pool is not None:
             pool.close()

@@ -31,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,7 +43,7 @@ sys.path.insert(0, str(REPO))
 from tests.hub.conftest import ASSIGNMENT, running_hub  # noqa: E402
 from ukm_tools.course import ops  # noqa: E402
 from ukm_tools.course.grading.engine import GradingPool, grade_assignment  # noqa: E402
-from ukm_tools.course.grading.status import StatusStore  # noqa: E402
+from ukm_tools.course.grading.status import StatusStore, utcnow  # noqa: E402
 from ukm_tools.course.ops import db_url  # noqa: E402
 from ukm_tools.course.results import ResultStore  # noqa: E402
 from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys  # noqa: E402
@@ -70,8 +71,11 @@ def indonesian(amount: Decimal) -> str:
     return str(amount).replace(".", ",")
 
 
-async def participant(base: str, username: str, code: str, delay: float, answers: dict[str, str]) -> float:
-    """One participant's visit; returns seconds from pressing Kirim to seeing the feedback."""
+async def participant(
+    base: str, username: str, code: str, delay: float, answers: dict[str, str]
+) -> tuple[str, datetime, float]:
+    """One participant's visit; returns who, when Kirim was pressed (naive UTC) and seconds from
+    pressing it to seeing the feedback."""
     await asyncio.sleep(delay)
     async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=True) as client:
         await client.get("hub/login", params={"username": username})
@@ -89,14 +93,14 @@ async def participant(base: str, username: str, code: str, delay: float, answers
                 PORTAL + f"tugas/{ASSIGNMENT}/draf", data={"_xsrf": token, "_field": name, "typed": typed}
             )
             saved.raise_for_status()
-        t0 = time.monotonic()
+        t0, pressed = time.monotonic(), utcnow()
         sent = await client.post(PORTAL + f"tugas/{ASSIGNMENT}/kirim", data={"_xsrf": token, **answers})
         sent.raise_for_status()
         while 'id="score"' not in (await client.get(PORTAL + f"tugas/{ASSIGNMENT}/hasil")).text:
             if time.monotonic() - t0 > FEEDBACK_LIMIT_S:
                 raise TimeoutError(f"{username}: no feedback after {FEEDBACK_LIMIT_S} s")
             await asyncio.sleep(0.5)
-        return time.monotonic() - t0
+        return username, pressed, time.monotonic() - t0
 
 
 def grader_pid(hub_pid: int) -> int | None:
@@ -127,7 +131,7 @@ async def sample_memory(pid: int, stop: asyncio.Event, peak: list[float]) -> Non
             pass
 
 
-async def run(hub, people: list[str], window_s: float) -> tuple[list[float], list[float], int]:
+async def run(hub, people: list[str], window_s: float) -> tuple[list[tuple[str, datetime, float]], list[float], int]:
     rng = random.Random(14)
     keys = load_answer_keys(answer_keys_path(hub.settings.course_dir))
     visits = []
@@ -149,7 +153,7 @@ async def run(hub, people: list[str], window_s: float) -> tuple[list[float], lis
     failures = [o for o in outcomes if isinstance(o, BaseException)]
     for f in failures[:5]:
         print("failed:", repr(f))
-    return [o for o in outcomes if isinstance(o, float)], peak, len(failures)
+    return [o for o in outcomes if isinstance(o, tuple)], peak, len(failures)
 
 
 def wait_for_grading_pool(log: Path, timeout_s: float = 600) -> float:
@@ -202,17 +206,21 @@ def main() -> None:
         print(f"grade-on-submit's pool ready {ready_s:.0f} s after the hub answered")
         people = [f"p{i:03d}" for i in range(1, args.participants + 1)]
         t0 = time.monotonic()
-        latencies, (peak_mb, grader_mb), failed = asyncio.run(run(hub, people, window))
+        visits, (peak_mb, grader_mb), failed = asyncio.run(run(hub, people, window))
         elapsed = time.monotonic() - t0
         url = db_url(hub.settings.course_dir)
         status_store = StatusStore(url)
         try:
-            attempts = [s.attempts for s in status_store.all(ASSIGNMENT) if s.student in set(hub.names.values())]
+            statuses = {s.student: s for s in status_store.all(ASSIGNMENT) if s.student in set(hub.names.values())}
+            attempts = [s.attempts for s in statuses.values()]
         finally:
             status_store.close()
         with ResultStore(url) as results:
             released = len(results.released(ASSIGNMENT))
-    lat = sorted(latencies)
+    lat = sorted(latency for _who, _pressed, latency in visits)
+    # Where the time went: from Kirim to the grading's start, and the grading itself (status table).
+    queued = [(statuses[w].started_at - at).total_seconds() for w, at, _ in visits if statuses[w].started_at]
+    grading = [statuses[w].duration_s for w, _, _ in visits if statuses[w].duration_s is not None]
     p50 = statistics.median(lat) if lat else float("nan")
     p95 = lat[max(0, int(round(0.95 * len(lat))) - 1)] if lat else float("nan")
     print(f"participants {args.participants}, arrivals over {window:.0f} s, run {elapsed:.0f} s, failed {failed}")
@@ -221,6 +229,11 @@ def main() -> None:
         f"  as multiples of one cold grading ({cold_s:.2f} s): p50 {p50 / cold_s:.2f}x, p95 {p95 / cold_s:.2f}x;"
         f" of one warm grading ({warm_s:.2f} s): p50 {p50 / warm_s:.2f}x, p95 {p95 / warm_s:.2f}x"
     )
+    if queued and grading:
+        print(
+            f"  from Kirim to the grading's start: p50 {statistics.median(queued):.2f} s, max {max(queued):.2f} s;"
+            f" the grading: p50 {statistics.median(grading):.2f} s, max {max(grading):.2f} s"
+        )
     print(f"peak memory of the stack (PSS): {peak_mb:.0f} MB, of which grade-on-submit: {grader_mb:.0f} MB")
     once = len(attempts) == args.participants and all(a == 1 for a in attempts) and released == args.participants
     print(f"graded exactly once: {once} (attempts {sorted(set(attempts))}, released results {released})")

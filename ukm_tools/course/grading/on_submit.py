@@ -43,14 +43,15 @@ log = logging.getLogger("ukm.on_submit")
 
 #: Seconds between two looks at ``submitted/`` when nothing was waiting.
 POLL_S = 1.0
-#: Seconds between two looks at the intake's doorbell (one stat), which starts a look at once.
+#: Seconds between two looks at the intake's doorbell (one small read), which starts a look at once.
 DOORBELL_S = 0.1
 
 
 class Doorbell:
-    """The intake touches a file after each stored submission (:func:`~ukm_tools.course.intake.ring_doorbell`):
-    one ``stat`` of it every ``DOORBELL_S`` tells the service to look at ``submitted/`` now rather
-    than at its next poll. Polling stays the guarantee (a missed ring costs at most ``POLL_S``)."""
+    """The intake writes a fresh token to a file after each stored submission
+    (:func:`~ukm_tools.course.intake.ring_doorbell`): reading it every ``DOORBELL_S`` tells the
+    service to look at ``submitted/`` now rather than at its next poll. Polling stays the
+    guarantee (a missed ring costs at most ``POLL_S``)."""
 
     def __init__(self, course_dir: Path) -> None:
         from ukm_tools.course.intake import DOORBELL_FILE

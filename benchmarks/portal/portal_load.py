@@ -219,8 +219,8 @@ def main() -> None:
             released = len(results.released(ASSIGNMENT))
     lat = sorted(latency for _who, _pressed, latency in visits)
     # Where the time went: from Kirim to the grading's start, and the grading itself (status table).
-    queued = [(statuses[w].started_at - at).total_seconds() for w, at, _ in visits if statuses[w].started_at]
-    grading = [statuses[w].duration_s for w, _, _ in visits if statuses[w].duration_s is not None]
+    queued = [(start - at).total_seconds() for w, at, _ in visits if (start := statuses[w].started_at) is not None]
+    grading = [took for w, _, _ in visits if (took := statuses[w].duration_s) is not None]
     p50 = statistics.median(lat) if lat else float("nan")
     p95 = lat[max(0, int(round(0.95 * len(lat))) - 1)] if lat else float("nan")
     print(f"participants {args.participants}, arrivals over {window:.0f} s, run {elapsed:.0f} s, failed {failed}")

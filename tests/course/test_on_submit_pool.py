@@ -67,7 +67,7 @@ class Service:
     def score(self, student: str) -> tuple[float, float]:
         with ResultStore(self.db_url) as store:
             result = store.get(ASSIGNMENT, student)
-        assert result is not None, student
+        assert result is not None and result.score is not None and result.max_score is not None, student
         return result.score, result.max_score
 
 
@@ -78,12 +78,14 @@ def service(tmp_path_factory):
     svc = Service(course)
     svc.thread.start()
     assert svc.ready.wait(120) and not svc.failed, svc.failed
+    pool = svc.pool
+    assert pool is not None
     yield svc
     svc.stop.set()
     svc.thread.join(60)
     assert not svc.thread.is_alive(), "the service did not stop"
-    assert not svc.pool.pids(), "the service left grading workers running"
-    assert not svc.pool.runtime_root.exists(), "the pool's runtime folder (copies of submissions) was left"
+    assert not pool.pids(), "the service left grading workers running"
+    assert not pool.runtime_root.exists(), "the pool's runtime folder (copies of submissions) was left"
 
 
 @pytest.mark.slow
@@ -138,7 +140,9 @@ def _alive(pid: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_submission_arriving_during_a_grading_joins_it(service):
-    backups = sqlite_path(service.db_url).parent / BACKUP_FOLDER
+    gradebook = sqlite_path(service.db_url)
+    assert gradebook is not None
+    backups = gradebook.parent / BACKUP_FOLDER
     taken = len(list(backups.glob("*.db")))  # the engine backs up the gradebook once per grading run
     submit(service.course, "p020", fob_wrong=False, when=utcnow())
     deadline = time.monotonic() + 60

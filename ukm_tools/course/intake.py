@@ -53,6 +53,8 @@ TIMESTAMP_FILE = "timestamp.txt"
 #: nbgrader names a participant's released feedback after this file; without it releasing
 #: feedback fails for the whole assignment, so a submission lacking one gets a fresh secret.
 SECRET_FILE = "submission_secret.txt"
+#: Touched in the course folder after each stored submission, so grade-on-submit looks at once.
+DOORBELL_FILE = ".ukm-new-submission"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # what nbgrader writes; parse_utc reads it back
 
 
@@ -235,6 +237,22 @@ def _stored_time(folder: Path) -> datetime | None:
         return None
 
 
+def ring_doorbell(course_dir: Path) -> None:
+    """Write a fresh token to the course's doorbell file (best effort: grade-on-submit also polls).
+
+    A new token rather than a new mtime: two submissions within one tick of the file system's
+    clock still ring twice. Written aside and renamed, so a reader never sees half a token."""
+    aside = course_dir / f"{DOORBELL_FILE}.{secrets.token_hex(4)}"
+    try:
+        # Readable by all: it holds no data, and the service may run as another user than the intake.
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(8))
+        os.replace(aside, course_dir / DOORBELL_FILE)
+    except OSError:
+        aside.unlink(missing_ok=True)
+
+
 def intake(
     course_dir: Path, assignment: str, student: str, files: Mapping[str, bytes], timestamp: datetime
 ) -> IntakeResult:
@@ -284,6 +302,7 @@ def intake(
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
         raise
+    ring_doorbell(Path(course_dir))
     return IntakeResult(student, assignment, stored=True, replaced=replaced, files=sorted(files))
 
 

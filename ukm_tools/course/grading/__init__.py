@@ -8,19 +8,21 @@
 Modules: :mod:`.settings` (every runtime setting, declared once), :mod:`.status` (status table),
 :mod:`.checks` (missing/corrupt/tampered notebooks), :mod:`.sandbox` (bubblewrap mount table and
 kernelspec), :mod:`.provisioner` and :mod:`.zygote` (warm sandboxed kernels), :mod:`.worker` (one
-nbgrader Autograde per submission), :mod:`.engine` (scheduling, resume, backup), :mod:`.integrity`
+nbgrader Autograde per submission), :mod:`.engine` (the worker pool, kept warm by
+grade-on-submit; scheduling, resume, backup), :mod:`.integrity`
 (what grading a submission may change in the gradebook), :mod:`.gradebook` (never create one),
 :mod:`.lock` (one run per assignment), :mod:`.runtime` (private runtime folders),
 :mod:`.progress` (progress display).
 """
 
-from ukm_tools.course.grading.engine import GradingReport, ProgressEvent, grade_assignment
+from ukm_tools.course.grading.engine import GradingPool, GradingReport, ProgressEvent, grade_assignment
 from ukm_tools.course.grading.progress import progress_reporter
 from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits
 from ukm_tools.course.grading.status import Status, StatusStore, SubmissionStatus
 
 __all__ = [
     "GradingEngine",
+    "GradingPool",
     "GradingReport",
     "ProgressEvent",
     "SandboxLimits",

@@ -99,12 +99,8 @@ class GradingRequest:
     db_url: str
     """The gradebook as workers and checks open it (SQLite: never creates the file)."""
     sandbox: bool
-    overrides: Config
-    """This run's settings over the course's nbgrader_config.py (picklable: sent to workers)."""
     workers: int
     max_attempts: int
-    worker_start_timeout: float
-    runtime_root: Path
 
 
 def submission_folders(course_dir: Path, assignment: str, students: Iterable[str] | None = None) -> dict[str, Path]:
@@ -156,17 +152,26 @@ def _context():
 class _Pool:
     """Long-lived worker processes driven over pipes; replaces a worker that dies."""
 
-    def __init__(self, ctx, settings, size: int, start_timeout: float) -> None:
+    def __init__(self, ctx, settings, start_timeout: float) -> None:
         from ukm_tools.course.grading.worker import worker_main
 
         self._ctx, self._settings, self._target = ctx, settings, worker_main
         self._start_timeout = start_timeout
         self._next_id = 0
         self.workers: dict[int, tuple] = {}
-        # Start them all, then wait: each spends seconds starting its sandboxed zygote.
-        started = [self._start() for _ in range(size)]
+
+    def grow(self, size: int) -> None:
+        """Replace workers that died while idle, then start workers until there are ``size`` (all at
+        once, then wait: each spends seconds starting its sandboxed zygote)."""
+        for wid, (proc, _conn) in list(self.workers.items()):
+            if not proc.is_alive():
+                self.discard(wid)
+        started = [self._start() for _ in range(size - len(self.workers))]
         for wid in started:
             self._wait_ready(wid)
+
+    def pids(self) -> dict[int, int]:
+        return {wid: proc.pid for wid, (proc, _conn) in self.workers.items()}
 
     def _start(self) -> int:
         wid = self._next_id
@@ -194,10 +199,20 @@ class _Pool:
             _infra, message, _trace = detail
             raise UkmError("grading_worker_failed", value=str(message).strip().splitlines()[-1][:300])
 
-    def replace(self, wid: int) -> None:
+    def discard(self, wid: int, wait: bool = True) -> None:
+        """Stop worker ``wid`` (SIGKILL if it has not exited, after ``WORKER_EXIT_WAIT`` with ``wait``)
+        and remove its private folder, which holds copies of the submissions it graded."""
         proc, conn = self.workers.pop(wid)
         conn.close()
-        proc.join(timeout=WORKER_EXIT_WAIT)
+        if wait:
+            proc.join(timeout=WORKER_EXIT_WAIT)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=WORKER_EXIT_WAIT)
+        runtime.remove(Path(self._settings.runtime_root) / f"worker-{wid}")
+
+    def replace(self, wid: int) -> None:
+        self.discard(wid)
         self._wait_ready(self._start())
 
     def close(self) -> None:
@@ -244,6 +259,122 @@ def _check_course_setup(course_dir: Path, assignment: str, config: Config) -> No
         ) from None
 
 
+class GradingPool:
+    """Sandboxed grading workers for one course and one set of settings, kept warm between gradings.
+
+    The workers (each with its sandboxed zygote of warm kernels) start on the first grading that
+    needs them, or with :meth:`start`, and serve every later :meth:`grade` of any assignment of the
+    course: grade-on-submit keeps one for as long as it runs, :func:`grade_assignment` one per
+    call. A worker that dies is replaced; one left busy by a grading that ended abnormally (an
+    exception from ``on_progress``) is stopped, and replaced by the next grading. Settings are
+    read once, when the pool is made: a changed ``nbgrader_config.py`` needs a new pool.
+
+    Use as a context manager, or call :meth:`close`: it stops the workers and removes the pool's
+    private runtime folder.
+    """
+
+    def __init__(
+        self,
+        course_dir,
+        *,
+        workers: int | None = None,
+        cell_timeout: int | None = None,
+        sandbox: bool = True,
+        db_url: str | None = None,
+        config: Config | None = None,
+        confirm_unsandboxed: bool = False,
+    ) -> None:
+        from ukm_tools.course.environment import ensure_tools_on_path
+
+        self.course_dir = Path(course_dir).resolve()
+        if not db_url:
+            from ukm_tools.course.ops import db_url as configured_db_url
+
+            db_url = configured_db_url(self.course_dir)  # the course's gradebook, as nbgrader's autograde writes it
+        check_gradebook(db_url)
+        if not sandbox and not confirm_unsandboxed:
+            raise UkmError("grading_unsandboxed_refused")
+        if sandbox and not sandbox_available():
+            raise UkmError("grading_no_sandbox")
+        ensure_tools_on_path()
+        self.db_url, self.sandbox = db_url, sandbox
+        run_overrides = overrides(workers=workers, cell_timeout=cell_timeout, extra=config)
+        self.config = course_config(self.course_dir, run_overrides)
+        self.engine = GradingEngine(config=self.config)
+        if sandbox:
+            SandboxLimits(config=self.config).check()
+        self.size = self.engine.worker_count(sandbox)
+        self.runtime_root = runtime.new_runtime_root()
+        from ukm_tools.course.grading.worker import WorkerSettings
+
+        settings = WorkerSettings(
+            course_dir=str(self.course_dir),
+            db_url=guarded_url(db_url),
+            overrides=run_overrides,
+            sandbox=sandbox,
+            runtime_root=str(self.runtime_root),
+        )
+        self._workers = _Pool(_context(), settings, self.engine.worker_start_timeout)
+
+    def __enter__(self) -> GradingPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start every worker now (the first grading need not wait for them)."""
+        self._workers.grow(self.size)
+
+    def pids(self) -> dict[int, int]:
+        """Worker id -> process id of the running workers."""
+        return self._workers.pids()
+
+    def close(self) -> None:
+        try:
+            self._workers.close()
+        finally:
+            runtime.remove(self.runtime_root)
+
+    def grade(
+        self,
+        assignment: str,
+        *,
+        students: Iterable[str] | None = None,
+        force: bool = False,
+        on_progress: Callable[[ProgressEvent], None] | None = None,
+        more: Callable[[], Iterable[str]] | None = None,
+        more_every: float = 1.0,
+    ) -> GradingReport:
+        """Grade ``assignment`` on this pool's workers, as :func:`grade_assignment` describes.
+
+        With ``more``, submissions that arrive while this grading runs join it: whenever a worker
+        is free (at most every ``more_every`` seconds, and once more before the grading ends),
+        ``more()`` names students whose submission should be graded; those not yet part of this
+        grading, and not settled and unchanged, are added (grade-on-submit's arrivals).
+        """
+        started = time.monotonic()
+        check_gradebook(self.db_url)
+        _check_course_setup(self.course_dir, assignment, self.config)
+        with assignment_lock(self.course_dir, assignment) as stale:
+            request = GradingRequest(
+                course_dir=self.course_dir,
+                assignment=assignment,
+                db_url=guarded_url(self.db_url),
+                sandbox=self.sandbox,
+                workers=self.size,
+                max_attempts=self.engine.max_attempts,
+            )
+            try:
+                report = _grade(request, self._workers, students, force, on_progress, more, more_every)
+            except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as exc:
+                check_gradebook(self.db_url)  # the gradebook's own message when it is the gradebook
+                raise UkmError("grading_machine_failed", "assignment", assignment, detail=_describe(exc)) from None
+        report.elapsed_s = time.monotonic() - started
+        report.stale_lock = stale
+        return report
+
+
 def grade_assignment(
     course_dir,
     assignment: str,
@@ -287,51 +418,23 @@ def grade_assignment(
             another run, the course cannot be graded safely, or the grading machine failed
             (each said once, Indonesian first).
 
-    Workers come from a multiprocessing fork server, so a script calling this needs the usual
-    ``if __name__ == "__main__":`` guard (console scripts and pytest have it).
+    Runs on a :class:`GradingPool` started for this call and stopped at its end (grade-on-submit
+    keeps one pool across gradings instead). Workers come from a multiprocessing fork server, so a
+    script calling this needs the usual ``if __name__ == "__main__":`` guard (console scripts and
+    pytest have it).
     """
-    from ukm_tools.course.environment import ensure_tools_on_path
-
     started = time.monotonic()
-    course_dir = Path(course_dir).resolve()
-    if not db_url:
-        from ukm_tools.course.ops import db_url as configured_db_url
-
-        db_url = configured_db_url(course_dir)  # the course's gradebook, as nbgrader's autograde writes it
-    check_gradebook(db_url)
-    if not sandbox and not confirm_unsandboxed:
-        raise UkmError("grading_unsandboxed_refused")
-    if sandbox and not sandbox_available():
-        raise UkmError("grading_no_sandbox")
-    ensure_tools_on_path()
-    run_overrides = overrides(workers=workers, cell_timeout=cell_timeout, extra=config)
-    cfg = course_config(course_dir, run_overrides)
-    engine = GradingEngine(config=cfg)
-    if sandbox:
-        SandboxLimits(config=cfg).check()
-    _check_course_setup(course_dir, assignment, cfg)
-    with assignment_lock(course_dir, assignment) as stale:
-        root = runtime.new_runtime_root()
-        request = GradingRequest(
-            course_dir=course_dir,
-            assignment=assignment,
-            db_url=guarded_url(db_url),
-            sandbox=sandbox,
-            overrides=run_overrides,
-            workers=engine.worker_count(sandbox),
-            max_attempts=engine.max_attempts,
-            worker_start_timeout=engine.worker_start_timeout,
-            runtime_root=root,
-        )
-        try:
-            report = _grade(request, students, force, on_progress)
-        except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as exc:
-            check_gradebook(db_url)  # the gradebook's own message when it is the gradebook
-            raise UkmError("grading_machine_failed", "assignment", assignment, detail=_describe(exc)) from None
-        finally:
-            runtime.remove(root)
+    with GradingPool(
+        course_dir,
+        workers=workers,
+        cell_timeout=cell_timeout,
+        sandbox=sandbox,
+        db_url=db_url,
+        config=config,
+        confirm_unsandboxed=confirm_unsandboxed,
+    ) as pool:
+        report = pool.grade(assignment, students=students, force=force, on_progress=on_progress)
     report.elapsed_s = time.monotonic() - started
-    report.stale_lock = stale
     return report
 
 
@@ -341,7 +444,9 @@ def _describe(exc: BaseException) -> str:
     return describe_infrastructure(exc)
 
 
-def _grade(request: GradingRequest, students, force: bool, on_progress) -> GradingReport:
+def _grade(
+    request: GradingRequest, pool: _Pool, students, force: bool, on_progress, more=None, more_every: float = 1.0
+) -> GradingReport:
     folders = submission_folders(request.course_dir, request.assignment, students)
     store = StatusStore(request.db_url)
     try:
@@ -365,7 +470,15 @@ def _grade(request: GradingRequest, students, force: bool, on_progress) -> Gradi
         for row in store.mark_pending(pending):
             results[row.student] = row
         if todo:
-            _run(request, store, todo, results, on_progress)
+            _run(
+                request,
+                pool,
+                store,
+                todo,
+                results,
+                on_progress,
+                _Arrivals(request, store, results, force, more, more_every),
+            )
         elif on_progress:
             on_progress(ProgressEvent(0, 0, {}, None))
     finally:
@@ -374,23 +487,52 @@ def _grade(request: GradingRequest, students, force: bool, on_progress) -> Gradi
     return GradingReport(request.assignment, ordered, 0.0, backup, sorted(skipped))
 
 
+class _Arrivals:
+    """Submissions that join a running grading (``more``), admitted as the grading's first ones were."""
+
+    def __init__(self, request, store, results, force, more, every: float) -> None:
+        self.request, self.store, self.results, self.force = request, store, results, force
+        self.more, self.every = more, every
+        self._last = time.monotonic()
+
+    def due(self) -> bool:
+        return self.more is not None and time.monotonic() - self._last >= self.every
+
+    def timeout(self) -> float | None:
+        """How long the scheduler may wait for a worker before asking for arrivals again."""
+        if self.more is None:
+            return None
+        return max(0.0, self.every - (time.monotonic() - self._last))
+
+    def take(self) -> list[str]:
+        """Students to add to the queue now (marked pending in the status table)."""
+        if self.more is None:
+            return []
+        self._last = time.monotonic()
+        assignment = self.request.assignment
+        admitted = []
+        for student in sorted(set(self.more()) - set(self.results)):
+            folder = submission_folders(self.request.course_dir, assignment, [student])[student]
+            prev = self.store.get(assignment, student)
+            if not self.force and prev and prev.status in SETTLED and prev.fingerprint == fingerprint(folder):
+                continue  # graded already; the caller's next grading reports it as skipped
+            row = SubmissionStatus(assignment, student, Status.PENDING, attempts=prev.attempts if prev else 0)
+            (self.results[student],) = self.store.mark_pending([row])
+            admitted.append(student)
+        return admitted
+
+
 def _run(
     request: GradingRequest,
+    pool: _Pool,
     store: StatusStore,
     todo: list[str],
     results: dict[str, SubmissionStatus],
     on_progress: Callable[[ProgressEvent], None] | None,
+    arrivals: _Arrivals,
 ) -> None:
-    from ukm_tools.course.grading.worker import WorkerSettings
-
-    size = max(1, min(request.workers, len(todo)))
-    settings = WorkerSettings(
-        course_dir=str(request.course_dir),
-        db_url=request.db_url,
-        overrides=request.overrides,
-        sandbox=request.sandbox,
-        runtime_root=str(request.runtime_root),
-    )
+    # A warm pool uses every worker it has; a cold one starts no more than this run needs.
+    size = max(1, min(request.workers, len(todo)), len(pool.workers))
     # Without the sandbox a kernel can write the gradebook: compare all of it around each submission.
     guard = Guard(request.db_url, whole=not request.sandbox)
     queue = deque(todo)
@@ -406,9 +548,16 @@ def _run(
             on_progress(ProgressEvent(total, done, dict(counts), last, running))
 
     emit()
-    pool = _Pool(_context(), settings, size, request.worker_start_timeout)
+    pool.grow(size)
     try:
-        while (queue and unusable is None) or busy:
+        while True:
+            idle = len(pool.workers) - len(busy)
+            if unusable is None and not queue and idle and (arrivals.due() or not busy):
+                fresh = arrivals.take()
+                queue.extend(fresh)
+                total += len(fresh)
+            if not ((queue and unusable is None) or busy):
+                break
             for wid, (_proc, conn) in list(pool.workers.items()):
                 if wid not in busy and queue and unusable is None:
                     student = queue.popleft()
@@ -423,12 +572,17 @@ def _run(
                     store.put(row)
                     before[student] = guard.take(request.assignment, student)
                     results[student] = busy[wid] = row
-                    conn.send((request.assignment, student))
+                    try:
+                        conn.send((request.assignment, student))
+                    except OSError:
+                        pass  # the worker is gone: its sentinel is ready and the loop below retries
             by_handle = {}
             for wid in busy:
                 proc, conn = pool.workers[wid]
                 by_handle[conn] = by_handle[proc.sentinel] = wid
-            for handle in wait(list(by_handle)):
+            # With a free worker, wake up in time to ask for arrivals; else only when a worker answers.
+            free = len(pool.workers) > len(busy) and unusable is None
+            for handle in wait(list(by_handle), timeout=arrivals.timeout() if free else None):
                 wid = by_handle[handle]
                 if wid not in busy:
                     continue  # conn and sentinel of the same worker both ready
@@ -473,7 +627,10 @@ def _run(
                 counts[final.status] += 1
                 emit(final)
     finally:
-        pool.close()
+        # Workers still busy when the run ended abnormally would answer into the next run: stop them.
+        for wid in list(busy):
+            if wid in pool.workers:  # not already stopped by a failed replacement (pool.close)
+                pool.discard(wid, wait=False)
     if unusable is not None:
         raise OSError(unusable)
 

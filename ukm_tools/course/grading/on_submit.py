@@ -5,8 +5,11 @@ the staff pages). It keeps no queue of its own: the queue is the difference betw
 stored in ``submitted/`` and what was released. Every round it compares, per assignment,
 the fingerprint of each stored submission (:func:`~ukm_tools.course.grading.checks.fingerprint`)
 with the fingerprint of the participant's released result (:class:`~ukm_tools.course.results.ResultStore`)
-and grades the ones that differ with the same sandboxed engine as ``ukm grade``
-(:func:`~ukm_tools.course.grading.engine.grade_assignment`), then releases their results.
+and grades the ones that differ with the same sandboxed engine as ``ukm grade``, then releases
+their results. The engine's workers are kept warm for as long as the service runs (one
+:class:`~ukm_tools.course.grading.engine.GradingPool`, started with the service and fed every
+round, of every assignment), so a submission waits for its own grading only, not for workers,
+sandboxes and kernels to start; a worker that dies is replaced.
 
 Each result is released as soon as its grading ends. Restart-safe by construction: a stop
 (SIGTERM from the hub, taken after the next grading that finishes) or a crash leaves every
@@ -26,12 +29,13 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ukm_tools.course.grading.checks import fingerprint
-from ukm_tools.course.grading.engine import ProgressEvent, grade_assignment, submission_folders
+from ukm_tools.course.grading.engine import GradingPool, ProgressEvent, submission_folders
 from ukm_tools.course.grading.status import SubmissionStatus, utcnow
 from ukm_tools.course.results import ResultStore, build_result
 
@@ -39,6 +43,46 @@ log = logging.getLogger("ukm.on_submit")
 
 #: Seconds between two looks at ``submitted/`` when nothing was waiting.
 POLL_S = 1.0
+#: Seconds between two looks at the intake's doorbell (one small read), which starts a look at once.
+DOORBELL_S = 0.1
+
+
+class Doorbell:
+    """The intake writes a fresh token to a file after each stored submission
+    (:func:`~ukm_tools.course.intake.ring_doorbell`): reading it every ``DOORBELL_S`` tells the
+    service to look at ``submitted/`` now rather than at its next poll. Polling stays the
+    guarantee (a missed ring costs at most ``POLL_S``)."""
+
+    def __init__(self, course_dir: Path) -> None:
+        from ukm_tools.course.intake import DOORBELL_FILE
+
+        self.path = Path(course_dir) / DOORBELL_FILE
+        self._seen = self._stamp()
+
+    def _stamp(self) -> bytes | None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            return os.read(fd, 64)
+        finally:
+            os.close(fd)
+
+    def rang(self) -> bool:
+        """True once for every change of the file since the last call."""
+        now = self._stamp()
+        changed, self._seen = now != self._seen, now
+        return changed
+
+    def wait(self, stop: threading.Event, timeout: float) -> None:
+        """Return after ``timeout`` seconds, or earlier when it rings or ``stop`` is set."""
+        deadline = time.monotonic() + timeout
+        while not stop.is_set() and not self.rang():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            stop.wait(min(DOORBELL_S, left))
 
 
 @dataclass(frozen=True)
@@ -71,10 +115,21 @@ def grade_round(
     cell_timeout: int | None = None,
     sandbox: bool = True,
     workers: int | None = None,
+    pool: GradingPool | None = None,
+    poll_s: float = POLL_S,
+    doorbell: Doorbell | None = None,
 ) -> Round:
     """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
     its grading ends. With ``stop`` set, the round ends after the next grading that finishes
-    (:class:`Stopped`); what was released stays released, the rest waits for the next start."""
+    (:class:`Stopped`); what was released stays released, the rest waits for the next start.
+
+    Grades on ``pool`` (made with the same course, gradebook and settings) when given, else on a
+    pool started for this round and stopped at its end. Submissions that arrive while an
+    assignment is being graded join that grading when a worker is free (looked for every
+    ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end."""
+    if pool is None:
+        with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
+            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own, poll_s=poll_s, doorbell=doorbell)
     graded: list[tuple[str, str]] = []
     with ResultStore(db_url) as results:
 
@@ -98,15 +153,23 @@ def grade_round(
                 if stop is not None and stop.is_set():
                     raise Stopped
 
-            report = grade_assignment(
-                course_dir,
+            looked = [time.monotonic()]
+
+            def arrivals(assignment: str = assignment, looked: list[float] = looked) -> list[str]:
+                if stop is not None and stop.is_set():
+                    return []
+                rang = doorbell is not None and doorbell.rang()
+                if not rang and time.monotonic() - looked[0] < poll_s:
+                    return []
+                looked[0] = time.monotonic()
+                return waiting(course_dir, assignment, results)
+
+            report = pool.grade(
                 assignment,
                 students=todo,
-                db_url=db_url,
-                cell_timeout=cell_timeout,
-                sandbox=sandbox,
-                workers=workers,
                 on_progress=on_progress,
+                more=arrivals,
+                more_every=DOORBELL_S if doorbell is not None else poll_s,
             )
             # Graded before a stop but not released then: settled and unchanged, so not graded again.
             for status in report.results:
@@ -130,20 +193,43 @@ def serve(
     poll_s: float = POLL_S,
     on_round: Callable[[Round], None] | None = None,
     sandbox: bool = True,
+    workers: int | None = None,
+    on_pool: Callable[[GradingPool], None] | None = None,
 ) -> None:
-    """Grade rounds until ``stop`` is set (checked between rounds)."""
-    while not stop.is_set():
-        try:
-            done = grade_round(course_dir, db_url, released_assignments(course_dir), stop=stop, sandbox=sandbox)
-        except Stopped:
-            return
-        except Exception:  # a broken round is logged; the next round retries what is still waiting
-            log.exception("grading round failed")
-            done = Round([])
-        if on_round:
-            on_round(done)
-        if not done.graded:
-            stop.wait(poll_s)
+    """Grade rounds until ``stop`` is set (checked between rounds and between gradings), on one
+    warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
+    pool: GradingPool | None = None
+    doorbell = Doorbell(course_dir)
+    try:
+        while not stop.is_set():
+            try:
+                if pool is None:
+                    pool = GradingPool(course_dir, db_url=db_url, sandbox=sandbox, workers=workers)
+                    pool.start()
+                    log.info("grading pool ready: %d worker(s)", len(pool.pids()))
+                    if on_pool:
+                        on_pool(pool)
+                done = grade_round(
+                    course_dir,
+                    db_url,
+                    released_assignments(course_dir),
+                    stop=stop,
+                    pool=pool,
+                    poll_s=poll_s,
+                    doorbell=doorbell,
+                )
+            except Stopped:
+                return
+            except Exception:  # a broken round is logged; the next round retries what is still waiting
+                log.exception("grading round failed")
+                done = Round([])
+            if on_round:
+                on_round(done)
+            if not done.graded:
+                doorbell.wait(stop, poll_s)
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def main() -> None:

@@ -53,6 +53,23 @@ def test_backup_copies_sqlite_and_skips_servers(tmp_path):
     assert backup_gradebook("postgresql://grader@localhost/course") is None
 
 
+def test_a_service_grading_all_day_keeps_only_the_newest_backups(tmp_path, monkeypatch):
+    # Grade-on-submit backs the gradebook up before every grading: 200 participants who each
+    # resubmit would leave hundreds of copies by the afternoon.
+    from ukm_tools.course.grading import gradebook
+
+    monkeypatch.setattr(gradebook, "BACKUPS_KEPT", 3)
+    db = tmp_path / "gradebook.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+    other = tmp_path / "backups" / "catatan-saya.db"  # not a gradebook backup: never removed
+    other.parent.mkdir()
+    other.write_text("staff's own file")
+    made = [backup_gradebook(f"sqlite:///{db}") for _ in range(5)]
+    assert gradebook.backups(db) == made[-3:]
+    assert not any(p is None or p.exists() for p in made[:2]) and other.read_text() == "staff's own file"
+    assert gradebook.newest_backup(db) == made[-1]
+
+
 def _nb(*sources_and_ids):
     nb = new_notebook()
     for source, grade_id in sources_and_ids:

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ukm_tools.course.grading.gradebook import BACKUP_FOLDER, sqlite_path
+from ukm_tools.course.grading import gradebook
 
 
 def backup_gradebook(db_url: str) -> Path | None:
@@ -14,13 +14,13 @@ def backup_gradebook(db_url: str) -> Path | None:
 
     Uses SQLite's online backup API, so the copy is consistent even if another process is
     writing; it gets its final name only when complete, so a failed copy (disk full, file-size
-    limit) never poses as the newest backup. Returns None for non-SQLite databases (back those
-    up with the server's tools).
+    limit) never poses as the newest backup. Only the newest ``BACKUPS_KEPT`` copies are kept.
+    Returns None for non-SQLite databases (back those up with the server's tools).
     """
-    path = sqlite_path(db_url)
+    path = gradebook.sqlite_path(db_url)
     if path is None or not path.is_file():
         return None
-    folder = path.parent / BACKUP_FOLDER
+    folder = path.parent / gradebook.BACKUP_FOLDER
     folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{path.stem}-{stamp}{path.suffix or '.db'}"
@@ -38,4 +38,7 @@ def backup_gradebook(db_url: str) -> Path | None:
         raise
     finally:
         src.close()
+    for old in gradebook.backups(path)[: -gradebook.BACKUPS_KEPT]:
+        if not old.is_symlink():
+            old.unlink(missing_ok=True)
     return target

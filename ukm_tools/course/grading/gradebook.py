@@ -24,6 +24,9 @@ from ukm_tools.messages import Msg, section
 T = section("course.grading.gradebook")
 
 BACKUP_FOLDER = "backups"
+#: Backups kept per gradebook: grade-on-submit takes one per grading all day long, so the oldest
+#: beyond this many are removed after each new one.
+BACKUPS_KEPT = 100
 
 
 def sqlite_path(db_url: str) -> Path | None:
@@ -45,12 +48,17 @@ def guarded_url(db_url: str) -> str:
     return f"sqlite:///file:{quote(str(path.resolve()))}?mode=rw&uri=true"
 
 
-def newest_backup(db_file: Path) -> Path | None:
-    """The most recent ``backups/<name>-<UTC time>.db`` taken by the grading engine, if any."""
+def backups(db_file: Path) -> list[Path]:
+    """The ``backups/<name>-<UTC time>.db`` copies taken by the grading engine, oldest first."""
     folder = db_file.parent / BACKUP_FOLDER
     if not folder.is_dir():
-        return None
-    copies = sorted(folder.glob(f"{db_file.stem}-*{db_file.suffix or '.db'}"))
+        return []
+    return sorted(folder.glob(f"{db_file.stem}-*{db_file.suffix or '.db'}"))
+
+
+def newest_backup(db_file: Path) -> Path | None:
+    """The most recent backup taken by the grading engine, if any."""
+    copies = backups(db_file)
     return copies[-1] if copies else None
 
 

@@ -60,7 +60,9 @@ def test_a_page_gives_a_new_cookie_unless_the_browser_has_a_usable_one(sent, new
         sent_headers.extend(message.get("headers", []))
 
     headers = [] if sent is None else [(b"cookie", sent.encode())]
-    asyncio.run(IdentityCookie(page)({"type": "http", "headers": headers}, None, send))
+    # In a thread of its own: the package's browser keeps Playwright's event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, IdentityCookie(page)({"type": "http", "headers": headers}, None, send)).result()
     cookies = [v.decode() for k, v in sent_headers if k == b"set-cookie"]
     assert (len(cookies) == 1 and cookies[0].startswith(f"{identity.COOKIE}=")) is new_cookie, cookies
     assert len(cookies) <= 1

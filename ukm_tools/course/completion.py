@@ -160,7 +160,7 @@ def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray
     overridden = np.zeros(n, bool)
     mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == cond.unit}
     if mine:  # look participants up only when this unit has overrides (20,000 ids otherwise)
-        at = pd.Index(students).get_indexer(list(mine))
+        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
         for i, ov in zip(at.tolist(), mine.values(), strict=True):
             if i >= 0:
                 state[i] = ov.status
@@ -229,7 +229,7 @@ def _unit_days(data: CourseData, r: UnitResult, students: list[str]) -> np.ndarr
     days = _days(r.date)
     if r.overridden.any():
         mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == r.condition.unit}
-        at = pd.Index(students).get_indexer(list(mine))
+        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
         for i, ov in zip(at.tolist(), mine.values(), strict=True):
             if i >= 0:
                 days[i] = np.datetime64(ov.entry.at.date(), "D")

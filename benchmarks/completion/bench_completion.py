@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.*
+from tests.course.gradebook_api import API_TIMES as READ_TIMES  # noqa: E402
+from tests.course.gradebook_api import scores_via_gradebook_api  # noqa: E402
 from tests.course.synthetic_gradebook import SyntheticCourse, random_cohort  # noqa: E402
 from ukm_tools.course import ops  # noqa: E402
 from ukm_tools.course.course_data import load_course_data  # noqa: E402
-from ukm_tools.course.scores import Scores  # noqa: E402
 from ukm_tools.course.workshop_report import compute_report  # noqa: E402
 
 
@@ -49,96 +50,12 @@ def build(root: Path, n: int) -> SyntheticCourse:
     return course
 
 
-API_TIMES: dict[str, float] = {}  # seconds of the last baseline read's parts, CPU of the last timed run
+API_TIMES: dict[str, float] = {}  # CPU of the last timed run
 
 
 def bulk(course: SyntheticCourse):
     data = load_course_data(course.course)
     return compute_report(data)
-
-
-def scores_via_gradebook_api(course: SyntheticCourse, students: list[str] | None = None) -> Scores:
-    """The same facts as ``load_scores``, read the way nbgrader's API offers them: per participant.
-    Records ``setup_s`` (opening the gradebook, listing the students) and ``loop_s`` (the participants)
-    in ``API_TIMES``."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    started = time.perf_counter()
-    from ukm_tools.course.grading.status import StatusStore
-    from ukm_tools.course.reports import SCORED
-
-    names = [a.name for a in course.spec.assignments()] + [t.name for t in course.spec.test_specs()]
-    store = StatusStore(course.db_url)
-    engine = {(s.student, s.assignment): s for a in names for s in store.all(a)}
-    store.close()
-    questions = {a: [(q, p) for q, p, _ in course.cells[a]] for a in names}
-    results, people = [], []
-    sums: dict[tuple[str, str], list[float]] = {}
-    counts: dict[tuple[str, str, float], int] = {}
-    wanted = None if students is None else set(students)
-    with Gradebook(course.db_url) as gb:
-        everyone = gb.students
-        API_TIMES["setup_s"] = time.perf_counter() - started
-        for st in everyone:
-            if wanted is not None and st.id not in wanted:
-                continue
-            people.append((st.id, st.first_name or "", st.email or ""))
-            for a in names:
-                try:
-                    sub = gb.find_submission(a, st.id)
-                except MissingEntry:
-                    sub = None
-                e = engine.get((st.id, a))
-                status = e.status.value if e else ("submitted" if sub else "not_submitted")
-                shown = sub is not None and (status in SCORED or (e is not None and e.score is not None))
-                grades = (
-                    [
-                        (g.name, g.auto_score, g.manual_score, g.score, g.max_score)
-                        for nb in sub.notebooks
-                        for g in nb.grades
-                    ]
-                    if shown
-                    else []
-                )
-                pending = [(q, mx) for q, auto, man, _, mx in grades if auto is None and man is None]
-                total = sum(s for *_, s, _ in grades)
-                results.append(
-                    {
-                        "student": st.id,
-                        "assignment": a,
-                        "status": status,
-                        "reason": e.reason if e else "",
-                        "submitted": status != "not_submitted",
-                        "score": total if shown else np.nan,
-                        "max_score": float(sum(p for _, p in questions[a])),
-                        "pending_points": float(sum(mx for _, mx in pending)),
-                        "pending": ",".join(q for q, _ in pending),
-                        "timestamp": pd.Timestamp(sub.timestamp) if sub is not None else pd.NaT,
-                    }
-                )
-                for q, auto, man, score, mx in grades:
-                    if auto is None and man is None:
-                        continue
-                    y = total - score
-                    acc = sums.setdefault((a, q), [mx, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0])
-                    acc[1] += 1
-                    acc[2] += score
-                    acc[3] += score * score
-                    acc[4] += y
-                    acc[5] += y * y
-                    acc[6] += score * y
-                    acc[7] += int(score >= mx)
-                    counts[(a, q, float(score))] = counts.get((a, q, float(score)), 0) + 1
-    API_TIMES["loop_s"] = time.perf_counter() - started - API_TIMES["setup_s"]
-    students_df = pd.DataFrame(people, columns=["student", "name", "email"]).set_index("student").sort_index()
-    items = pd.DataFrame(
-        [(a, q, *v) for (a, q), v in sums.items()],
-        columns=["assignment", "question", "max_score", "n", "sum_x", "sum_x2", "sum_y", "sum_y2", "sum_xy", "full"],
-    )
-    item_counts = pd.DataFrame(
-        [(a, q, s, c) for (a, q, s), c in counts.items()], columns=["assignment", "question", "score", "count"]
-    )
-    return Scores(students_df, pd.DataFrame(results), items, item_counts, questions)
 
 
 def baseline(course: SyntheticCourse, students: list[str] | None):
@@ -150,7 +67,7 @@ def baseline(course: SyntheticCourse, students: list[str] | None):
     if students is not None:
         data.profiles = data.profiles.reindex(data.scores.students.index)
     report = compute_report(data)
-    setup_s, loop_s = API_TIMES["setup_s"], API_TIMES["loop_s"]
+    setup_s, loop_s = READ_TIMES["setup_s"], READ_TIMES["loop_s"]
     return report, setup_s, loop_s, time.perf_counter() - t - setup_s - loop_s
 
 

@@ -158,13 +158,23 @@ def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray
     )
     state = computed.copy()
     overridden = np.zeros(n, bool)
-    position = {s: i for i, s in enumerate(students)}
-    for (student, unit), ov in data.overrides.items():
-        if unit == cond.unit and student in position:
-            i = position[student]
-            state[i] = ov.status
-            overridden[i] = True
+    mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == cond.unit}
+    if mine:  # look participants up only when this unit has overrides (20,000 ids otherwise)
+        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
+        for i, ov in zip(at.tolist(), mine.values(), strict=True):
+            if i >= 0:
+                state[i] = ov.status
+                overridden[i] = True
     return UnitResult(cond, state, computed, overridden, pct, short, pend, dates)
+
+
+def _present_by_session(marks: dict[tuple[str, str], bool]) -> dict[str, list[str]]:
+    """session -> participants marked present (one pass over every mark)."""
+    present: dict[str, list[str]] = {}
+    for (session, sid), here in marks.items():
+        if here:
+            present.setdefault(session, []).append(sid)
+    return present
 
 
 def _attendance(data: CourseData, students: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -172,9 +182,10 @@ def _attendance(data: CourseData, students: list[str]) -> tuple[np.ndarray, np.n
     unknown = [s for s in sessions if s not in data.imported_sessions]
     attended = np.zeros(len(students), int)
     who = pd.Index(students)
+    present = _present_by_session(data.marks)
     for s in sessions:
         if s in data.imported_sessions:
-            attended += who.isin([sid for (sess, sid), present in data.marks.items() if sess == s and present])
+            attended += who.isin(present.get(s, []))
     need = data.spec.completion.min_sessions
     state = np.where(
         attended >= need, COMPLETED, np.where(attended + len(unknown) < need, NOT_YET, NEEDS_ATTENTION)
@@ -217,10 +228,11 @@ def _unit_days(data: CourseData, r: UnitResult, students: list[str]) -> np.ndarr
     """The day each participant's condition was met: their latest required submission, or the override."""
     days = _days(r.date)
     if r.overridden.any():
-        position = {s: i for i, s in enumerate(students)}
-        for (student, unit), ov in data.overrides.items():
-            if unit == r.condition.unit and student in position:
-                days[position[student]] = np.datetime64(ov.entry.at.date(), "D")
+        mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == r.condition.unit}
+        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
+        for i, ov in zip(at.tolist(), mine.values(), strict=True):
+            if i >= 0:
+                days[i] = np.datetime64(ov.entry.at.date(), "D")
     return days
 
 
@@ -249,8 +261,9 @@ def _completion_dates(data, units, state, students, combine) -> list[dt.date | N
         reached = np.full(n, nat)
         count = np.zeros(n, int)
         who = pd.Index(students)
+        by_session = _present_by_session(data.marks)
         for day, sess in dated:  # the day the participant's attendance reached the minimum
-            present = who.isin([sid for (s, sid), v in data.marks.items() if s == sess and v])
+            present = who.isin(by_session.get(sess, []))
             count += present
             reached = np.where((count == need) & present & np.isnat(reached), np.datetime64(day, "D"), reached)
         days.append(reached)

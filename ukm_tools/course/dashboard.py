@@ -22,6 +22,7 @@ from ukm_tools.course.learning_gain import MASTERED
 from ukm_tools.course.office_summary import MEASURES, measure_label
 from ukm_tools.course.workshop_report import WorkshopReport
 from ukm_tools.messages import section
+from ukm_tools.money import format_number
 
 T = section("course.dashboard", "course.report_workbook")
 
@@ -29,6 +30,9 @@ COLORS = {COMPLETED: "#2e7d32", PROVISIONAL: "#b26a00", NEEDS_ATTENTION: "#c6282
 MARKS = {COMPLETED: "✓", PROVISIONAL: "…", NEEDS_ATTENTION: "!", NOT_YET: "·"}
 # Participants listed first: the ones staff must act on.
 ORDER = (NEEDS_ATTENTION, PROVISIONAL, NOT_YET, COMPLETED)
+# Participants listed per state: enough for staff's cases of a workshop day; above it the list says how
+# many more there are and that the workbook's participants sheet has them all.
+MAX_LISTED = 300
 
 CSS = """
 *{box-sizing:border-box}
@@ -51,8 +55,8 @@ section{background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:10px 
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:10px}
 .charts figure{margin:0;max-width:420px}.charts figcaption{font-size:.9rem;font-weight:600}
 svg{max-width:100%;height:auto;display:block}
-.legend span,.chips span{display:inline-flex;align-items:center;justify-content:center;width:22px;height:22px;
- border-radius:4px;color:#fff;font-size:.8rem;margin:1px}
+.legend span,.chips i{font-style:normal;display:inline-flex;align-items:center;justify-content:center;width:22px;
+ height:22px;border-radius:4px;color:#fff;font-size:.8rem;margin:1px}
 .legend{font-size:.85rem}.legend div{margin:2px 0}
 details{margin:6px 0}summary{cursor:pointer;font-weight:600;padding:4px 0}
 .who{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;padding:3px 0;border-bottom:1px solid #f0f0f0}
@@ -155,30 +159,54 @@ def _topics(report: WorkshopReport) -> str:
     return head + "".join(rows)
 
 
+def _chip_css() -> str:
+    """One class per state (``.k0``..): the chips carry a class, not an inline style, since a
+    20,000-participant list repeats them 100,000 times."""
+    return "".join(f".k{i}{{background:{COLORS[s]}}}" for i, s in enumerate(STATES)) + (
+        ".ov{outline:2px solid #212121;outline-offset:-2px}"
+    )
+
+
 def _progress(report: WorkshopReport) -> str:
+    """The legend, then one folding list per state, staff's cases first. Each list shows at most
+    :data:`MAX_LISTED` participants (the rest are counted and sent to the workbook's sheet, which
+    has everyone): a phone opening a 20,000-participant dashboard must not load every row."""
     result = report.completion
     units = [r for r in result.units.values() if r.condition.counts]  # what completion depends on
     legend = "".join(
-        f'<div><span style="background:{COLORS[s]}">{MARKS[s]}</span> {_e(state_label(s))}</div>' for s in ORDER
+        f'<div><span class="k{STATES.index(s)}">{MARKS[s]}</span> {_e(state_label(s))}</div>' for s in ORDER
+    )
+    legend += (
+        f'<div><span class="k{STATES.index(COMPLETED)} ov">{MARKS[COMPLETED]}</span> {_e(_t("overridden_chip"))}</div>'
     )
     order = " ".join(f"{i + 1}. {_e(r.condition.unit)}" for i, r in enumerate(units))
     blocks = []
-    gain = report.gain.participants if report.gain is not None else None
+    gain = report.gain.participants["gain"].to_numpy(object) if report.gain is not None else None
+    code = {s: i for i, s in enumerate(STATES)}
+    # Per unit, the chip of each participant, built once per (state, overridden) pair.
+    chips_of = [
+        {
+            (s, o): (
+                f'<i class="k{code[s]} ov" title="{_e(r.condition.unit)}: {_e(state_label(s))}'
+                f'{_e(_t("overridden_suffix"))}">{MARKS[s]}</i>'
+                if o
+                else f'<i class="k{code[s]}">{MARKS[s]}</i>'
+            )
+            for s in STATES
+            for o in (False, True)
+        }
+        for r in units
+    ]
     for state in ORDER:
-        idx = [i for i, s in enumerate(result.state) if s == state]
-        if not idx:
+        idx = np.flatnonzero(result.state == state)
+        if not len(idx):
             continue
         rows = []
-        for i in idx:
-            chips = "".join(
-                f'<span style="background:{COLORS[r.state[i]]}" title="{_e(r.condition.unit)}: '
-                f'{_e(state_label(r.state[i]))}{_t("overridden_suffix") if r.overridden[i] else ""}">'
-                f"{MARKS[r.state[i]]}</span>"
-                for r in units
-            )
+        for i in idx[:MAX_LISTED].tolist():
+            chips = "".join(chips_of[j][(r.state[i], bool(r.overridden[i]))] for j, r in enumerate(units))
             extra = ""
             if gain is not None:
-                gv = gain.iloc[i]["gain"]
+                gv = gain[i]
                 extra = (
                     f"· g: {_t('mastered')}"
                     if gv == MASTERED
@@ -189,6 +217,9 @@ def _progress(report: WorkshopReport) -> str:
                 f'<div class="who"><span class="id">{_e(result.students[i])}</span><span class="chips">{chips}</span>'
                 f'<span class="note">{_e(note)}</span></div>'
             )
+        if len(idx) > MAX_LISTED:
+            more = _t("more_in_workbook", count=format_number(len(idx) - MAX_LISTED), sheet=_t("sheet_participants"))
+            rows.append(f'<p class="note">{_e(more)}</p>')
         open_ = " open" if state in (NEEDS_ATTENTION, PROVISIONAL) else ""
         blocks.append(
             f"<details{open_}><summary>{_e(state_label(state))} ({len(idx)})</summary>{''.join(rows)}</details>"
@@ -224,7 +255,7 @@ def render(report: WorkshopReport) -> str:
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(_t("page_title", title=title))}</title><style>{CSS}</style></head>
+<title>{_e(_t("page_title", title=title))}</title><style>{CSS}{_chip_css()}</style></head>
 <body>
 <header><h1>{_e(title)}</h1>
 <p class="meta">{_e(_t("made_at_ids_only", when=when))}</p></header>

@@ -92,7 +92,8 @@ def office_summary(data: CourseData, result: CompletionResult) -> OfficeSummary:
             continue
         fc = choices()[column]
         not_filled = T("not_filled", "id")
-        categories = [v for v in fc.values if v in set(values)] + ([not_filled] if "" in set(values) else [])
+        seen = set(values)
+        categories = [v for v in fc.values if v in seen] + ([not_filled] if "" in seen else [])
         codes = pd.Categorical(np.where(values == "", not_filled, values), categories=categories).codes
         per_measure = {
             m: _suppress(

@@ -20,6 +20,7 @@ really graded course, and the per-question sums against numpy on every grade row
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -128,6 +129,8 @@ class GradeReader:
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
+        self._collecting = gc.isenabled()
+        gc.disable()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
         self._future = self._pool.submit(self._read)
 
@@ -149,6 +152,8 @@ class GradeReader:
 
     def __exit__(self, *exc) -> None:
         self._pool.shutdown(wait=True)
+        if self._collecting:
+            gc.enable()
 
 
 def load_scores(db_url: str, course_dir: Path, assignments: list[str], grades: GradeReader | None = None) -> Scores:

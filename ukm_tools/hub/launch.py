@@ -96,7 +96,7 @@ def end_sessions(settings: HubSettings, username: str) -> bool:
     token_file = settings.state_dir / CLI_TOKEN_FILE
     if not token_file.is_file():
         return False
-    url = settings.url.replace("://0.0.0.0", "://127.0.0.1") + "hub/api/users/" + quote(username, safe="")
+    url = settings.api_url + "users/" + quote(username, safe="")
     headers = {"Authorization": f"token {token_file.read_text().strip()}"}
     try:
         answer = httpx.delete(url, headers=headers, timeout=120, verify=False)
@@ -177,7 +177,7 @@ def wait_until_up(settings: HubSettings, timeout_s: float = 60, log: Path | None
     import httpx
 
     deadline = time.monotonic() + timeout_s
-    url = settings.url.replace("://0.0.0.0", "://127.0.0.1") + "hub/api/"
+    url = settings.api_url
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             break

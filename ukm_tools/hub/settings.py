@@ -136,6 +136,10 @@ class HubSettings(BaseModel):
         return self.url + "hub/login"
 
     @property
+    def api_url(self) -> str:
+        return self.url + "hub/api/"
+
+    @property
     def accounts_db_url(self) -> str:
         return self.accounts_url or f"sqlite:///{self.state_dir / 'accounts.sqlite'}"
 

@@ -115,3 +115,25 @@ def test_what_a_participants_code_displays_reaches_the_formgrader_as_text_only()
     assert data[0] == {"text/plain": "<HTML>"} and data[4] == {"text/plain": "76300"}
     assert data[1] == data[2] == data[3] == {"text/plain": HIDDEN_OUTPUT}
     assert data[5][ANSWERS_MIME] == record  # the grader's own records stay for VerifyAnswers
+
+
+def test_an_images_size_metadata_cannot_add_attributes_in_the_formgrader():
+    """nbconvert's classic template (the formgrader's base) writes an image's width unquoted:
+    ``width=1 onerror=...`` becomes an event handler on the <img>."""
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_output
+
+    from ukm_tools.course.verify_answers import InertOutputs
+
+    cell = new_code_cell("display(Image(...), metadata=...)")
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "jawab_exw"}
+    attack = "1 onerror=alert('nilai')"
+    cell.outputs = [
+        new_output("display_data", data={"image/png": "iVBORw0KGgo="}, metadata={"image/png": {"width": attack}})
+    ]
+    nb = new_notebook(cells=[cell])
+    exporter = HTMLExporter(template_name="classic")
+    assert "onerror=\"alert('nilai')\"" in exporter.from_notebook_node(nb)[0]  # the attack, unprocessed
+    out, _ = InertOutputs().preprocess(nb, {"nbgrader": {"assignment": "harga-incoterms", "student": "p1"}})
+    html, _ = exporter.from_notebook_node(out)
+    assert "onerror" not in html and "iVBORw0KGgo=" in html  # the picture itself is still shown

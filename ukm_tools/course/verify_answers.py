@@ -166,6 +166,9 @@ class InertOutputs(NbGraderPreprocessor):
             if "data" in out:
                 kept = {k: v for k, v in out["data"].items() if k in SHOWN_OUTPUT_TYPES}
                 out["data"] = kept or {"text/plain": HIDDEN_OUTPUT}
+            if "metadata" in out:
+                # An image's width/height metadata lands unquoted in an <img> tag ("1 onerror=...").
+                out["metadata"] = {}
         return cell, resources
 
 

@@ -169,7 +169,6 @@ def wait_for_grading_pool(log: Path, timeout_s: float = 600) -> float:
 def baseline(repeat: int = 3) -> tuple[float, float]:
     """Median seconds to grade one portal submission on a pool started for it, and on a warm pool."""
     from tests.course.test_on_submit import submit
-    from ukm_tools.portal.course import utcnow
 
     with tempfile.TemporaryDirectory(prefix="ukm-portal-baseline-") as tmp:
         course = ops.init_course(Path(tmp) / "course")

@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,7 +42,6 @@ class CalculatorLinks:
     base_url: str
     box: HandoffBox
     _texts: dict[tuple[str, Product], str] = field(default_factory=dict, repr=False)
-    _base: list[Any] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -71,15 +71,19 @@ class CalculatorLinks:
         key = (student, product)
         with self._lock:
             text = self._texts.get(key)
-            if not self._base:
-                self._base.append(case_io.default_case())
-            base = self._base[0]
         if text is None:
             text = case_io.dump(
-                case_io.case_to_mapping(calculator_case(student, product, base)), calculator_extras(student)
+                case_io.case_to_mapping(calculator_case(student, product, self._base)), calculator_extras(student)
             )
             with self._lock:
                 if len(self._texts) >= MAX_CACHED:
                     self._texts.clear()
                 self._texts[key] = text
         return text
+
+    @cached_property
+    def _base(self) -> Any:
+        """The course's case, read on first use (cached_property locks the first computation)."""
+        from ukm_tools.widgets import case_io
+
+        return case_io.default_case()

@@ -19,6 +19,7 @@ from typing import Any
 
 from ukm_tools.certificate_code import (
     CertificateFacts,
+    Keyring,
     Revocation,
     RevocationList,
     Verdict,
@@ -66,21 +67,23 @@ def issued_by(course_dir: Path, kid: str) -> frozenset[str]:
     the default folder, when that PDF is there and its code is signed by ``kid`` for that number.
     """
     hashes = set()
+    keyring = None
     for entry in load_register(course_dir).values():
         if "codes" in entry:
             hashes.update(entry["codes"].get(kid, []))
         elif entry.get("key") == kid:
-            hashes.update(_legacy_code(course_dir, kid, entry["number"]))
+            keyring = keyring or load_keyring(course_dir)  # read once, only when a legacy entry needs it
+            hashes.update(_legacy_code(course_dir, keyring, kid, entry["number"]))
     return frozenset(hashes)
 
 
-def _legacy_code(course_dir: Path, kid: str, number: str) -> list[str]:
+def _legacy_code(course_dir: Path, keyring: Keyring, kid: str, number: str) -> list[str]:
     pdf = course_dir / PDF_DIR / f"{number}.pdf"
     try:
         code = read_qr(pdf) if pdf.is_file() else ""
     except UkmError:
         return []
-    verdict = verify_code(code, load_keyring(course_dir), RevocationList("", ""))
+    verdict = verify_code(code, keyring, RevocationList("", ""))
     ok = verdict.valid and verdict.facts is not None and (verdict.facts.key_id, verdict.facts.number) == (kid, number)
     return [issued_hash(code)] if ok else []
 

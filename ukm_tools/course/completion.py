@@ -34,6 +34,7 @@ import pandas as pd
 
 from ukm_tools.course.audit import JAKARTA
 from ukm_tools.course.course_data import CourseData, load_course_data
+from ukm_tools.course.overrides import Override
 from ukm_tools.course.scores import NOT_GRADED
 from ukm_tools.errors import Problem, UkmError
 from ukm_tools.messages import section
@@ -125,6 +126,15 @@ def _units(x) -> np.ndarray:
     return np.rint(np.asarray(x, dtype=float) * _UNIT).astype(np.int64)
 
 
+def _overrides_at(data: CourseData, unit: str, students: list[str]) -> list[tuple[int, Override]]:
+    """(position in ``students``, override) of each of ``unit``'s overrides for a listed participant."""
+    mine = {student: ov for (student, u), ov in data.overrides.items() if u == unit}
+    if not mine:  # look participants up only when this unit has overrides (20,000 ids otherwise)
+        return []
+    at = pd.Index(students).get_indexer(pd.Index(list(mine)))
+    return [(i, ov) for i, ov in zip(at.tolist(), mine.values(), strict=True) if i >= 0]
+
+
 def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray], students: list[str]) -> UnitResult:
     order = data.scores.assignments
     cols = [order.index(a) for a in cond.required if a in order]
@@ -158,13 +168,9 @@ def _evaluate_unit(cond: Condition, data: CourseData, wide: dict[str, np.ndarray
     )
     state = computed.copy()
     overridden = np.zeros(n, bool)
-    mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == cond.unit}
-    if mine:  # look participants up only when this unit has overrides (20,000 ids otherwise)
-        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
-        for i, ov in zip(at.tolist(), mine.values(), strict=True):
-            if i >= 0:
-                state[i] = ov.status
-                overridden[i] = True
+    for i, ov in _overrides_at(data, cond.unit, students):
+        state[i] = ov.status
+        overridden[i] = True
     return UnitResult(cond, state, computed, overridden, pct, short, pend, dates)
 
 
@@ -228,11 +234,8 @@ def _unit_days(data: CourseData, r: UnitResult, students: list[str]) -> np.ndarr
     """The day each participant's condition was met: their latest required submission, or the override."""
     days = _days(r.date)
     if r.overridden.any():
-        mine = {student: ov for (student, unit), ov in data.overrides.items() if unit == r.condition.unit}
-        at = pd.Index(students).get_indexer(pd.Index(list(mine)))
-        for i, ov in zip(at.tolist(), mine.values(), strict=True):
-            if i >= 0:
-                days[i] = np.datetime64(ov.entry.at.date(), "D")
+        for i, ov in _overrides_at(data, r.condition.unit, students):
+            days[i] = np.datetime64(ov.entry.at.date(), "D")
     return days
 
 

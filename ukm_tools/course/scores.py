@@ -23,6 +23,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sqlite3
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,17 +34,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from ukm_tools.course import grade_rows
+from ukm_tools.course.grade_rows import SCORE as _SCORE
+from ukm_tools.course.grade_rows import GradeArrays
 from ukm_tools.course.reports import SCORED, question_order
 
 # A submission exists but grading gave no usable score: never the participant's fault to decide.
 NOT_GRADED = frozenset(
     {"error", "kernel_died", "corrupt_notebook", "missing_notebook", "pending", "running", "submitted"}
-)
-
-# nbgrader's Grade.score, in SQL: NULL (not 0) when nobody scored it yet.
-_SCORE = (
-    "CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0) "
-    "WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0) END"
 )
 
 
@@ -118,40 +118,91 @@ def fetch_rows(db_url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-class GradeReader:
-    """Reads the grade table on a second thread while the caller reads everything else.
+#: Grade rows above which a SQLite gradebook is read by a separate process: below it, starting
+#: the process (about 0.2 s, mostly numpy's import) costs more than the overlap saves.
+PROCESS_ABOVE = 100_000
 
-    The grade rows are most of the work of a report (20,000 participants: about 770,000 rows);
-    SQLite releases Python's lock while it steps through them, so the other, smaller reads
-    (course.yml, roster, attendance, statuses) run meanwhile on the second core. Use as a
-    context manager; :meth:`result` waits for the rows.
+
+def _sqlite_file(db_url: str) -> Path | None:
+    parsed = sa.engine.make_url(db_url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return path if path.is_file() else None
+
+
+def _grade_rows_hint(path: Path) -> int:
+    """The grade table's largest rowid: its row count, give or take deletions, without counting."""
+    try:
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return int(db.execute("SELECT MAX(rowid) FROM grade").fetchone()[0] or 0)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+class GradeReader:
+    """Reads the grade rows (:mod:`~ukm_tools.course.grade_rows`) while the caller reads everything else.
+
+    The grade rows are most of the work of a report (20,000 participants: about 770,000 rows).
+    A large SQLite gradebook is read by a separate process, so that work runs on the second core
+    while this process reads course.yml, roster, attendance and statuses; smaller ones, and other
+    databases, on a second thread (SQLite and the database driver release Python's lock while
+    they step through the rows). Use as a context manager; :meth:`result` waits for the rows.
     """
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
         self._collecting = gc.isenabled()
         gc.disable()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
-        self._future = self._pool.submit(self._read)
+        self._arrays: GradeArrays | None = None
+        self._proc: subprocess.Popen | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        path = _sqlite_file(db_url)
+        if path is not None and _grade_rows_hint(path) > PROCESS_ABOVE:
+            # -I: the child's sys.path is the environment's, never this file's folder or the user site.
+            # (Two children reading halves were tried: more CPU in all, no faster on 2 shared cores.)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", grade_rows.__file__, str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        else:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
+            self._future = self._pool.submit(self._read)
 
-    def _read(self) -> tuple[np.ndarray, np.ndarray]:
+    def _read(self) -> GradeArrays:
         engine = sa.create_engine(self.db_url)  # its own connection: DB-API connections stay in their thread
         try:
             with engine.connect() as conn:
-                rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
-                notebooks = np.array(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"), dtype=object)
-            return rows.reshape(-1, 3), notebooks.reshape(-1, 2)
+                rows = _query(conn, grade_rows.GRADE_SQL)
+                notebooks = _query(conn, grade_rows.NOTEBOOK_SQL)
+            return GradeArrays.from_rows(rows, notebooks)
         finally:
             engine.dispose()
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._future.result()
+    def result(self) -> GradeArrays:
+        if self._arrays is None:
+            if self._proc is not None:
+                out = self._proc.communicate()[0]
+                # the child failed (it should not): the same read in this process, nothing lost
+                self._arrays = grade_rows.loads(out) if self._proc.returncode == 0 else self._read()
+            else:
+                self._arrays = self._future.result()
+        return self._arrays
 
     def __enter__(self) -> GradeReader:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True)
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()  # left before the result (an error): no orphan reading on
+            self._proc.communicate()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         if self._collecting:
             gc.enable()
 
@@ -224,7 +275,7 @@ def _load(conn, course_dir: Path, assignments: list[str], reader: GradeReader) -
     subs = subs[slot >= 0]
     sub_slot = slot[slot >= 0]
     engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
-    grades = _grade_rows(*reader.result(), subs[:, 0], cell_info)
+    grades = _grade_rows(reader.result(), subs[:, 0], cell_info)
     nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
     pend = np.isnan(grades.x)
     pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
@@ -273,24 +324,20 @@ class _GradeRows:
     cells: list[tuple[str, str, float]]  # cell index -> (assignment, question, points)
 
 
-def _grade_rows(rows: np.ndarray, notebooks: np.ndarray, sub_ids: np.ndarray, cell_info) -> _GradeRows:
-    """Grade rows (notebook, cell, score; read by :class:`GradeReader` as one object array: pandas'
-    string inference costs more than the query) mapped to submissions and cells. Joining
-    submitted_notebook in SQL costs SQLite more than mapping its one row per submission here."""
-    if not len(rows):
+def _grade_rows(arrays: GradeArrays, sub_ids: np.ndarray, cell_info) -> _GradeRows:
+    """The reader's grade rows mapped to this load's submissions (``sub_ids``) and known cells."""
+    if not len(arrays.sub):
         return _GradeRows(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0), [])
-    # grade row -> its notebook (one hash pass) -> that notebook's submission -> index into sub_ids
-    nb_pos = pd.Index(notebooks[:, 0], dtype=object).get_indexer(rows[:, 0])
-    # a trailing -1: rows whose notebook is unknown (position -1) land on it
-    sub_of_nb = np.append(pd.Index(sub_ids, dtype=object).get_indexer(notebooks[:, 1]), -1)
-    sub = sub_of_nb[nb_pos]
-    cell_codes, cell_uniq = pd.factorize(rows[:, 1])
-    known = np.array([c in cell_info for c in cell_uniq.tolist()], bool)
-    cells = [cell_info.get(c, ("", "", 0.0)) for c in cell_uniq.tolist()]
-    keep = (sub >= 0) & known[cell_codes]
-    cell = cell_codes[keep]
+    # the reader's submission codes -> index into sub_ids; a trailing -1 for rows whose notebook
+    # no submission holds (code -1)
+    position = pd.Index(sub_ids, dtype=object).get_indexer(pd.Index(arrays.sub_ids, dtype=object))
+    sub = np.append(position, -1)[arrays.sub]
+    known = np.array([c in cell_info for c in arrays.cell_ids], bool)
+    cells = [cell_info.get(c, ("", "", 0.0)) for c in arrays.cell_ids]
+    keep = (sub >= 0) & known[arrays.cell]
+    cell = arrays.cell[keep]
     points = np.array([c[2] for c in cells], float)
-    return _GradeRows(sub[keep], cell, rows[:, 2][keep].astype(float), points[cell], cells)
+    return _GradeRows(sub[keep], cell, arrays.x[keep], points[cell], cells)
 
 
 def _students(conn) -> pd.DataFrame:

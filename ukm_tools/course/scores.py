@@ -161,16 +161,19 @@ class GradeReader:
         self._proc: subprocess.Popen | None = None
         self._pool: ThreadPoolExecutor | None = None
         path = _sqlite_file(db_url)
-        if path is not None and _grade_rows_hint(path) > PROCESS_ABOVE:
+        if path is not None and sys.executable and _grade_rows_hint(path) > PROCESS_ABOVE:
             # -I: the child's sys.path is the environment's, never this file's folder or the user site.
             # (Two children reading halves were tried: more CPU in all, no faster on 2 shared cores.)
-            self._proc = subprocess.Popen(
-                [sys.executable, "-I", grade_rows.__file__, str(path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        else:
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-I", grade_rows.__file__, str(path)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:  # no interpreter to start (an embedded Python): read on a thread
+                self._proc = None
+        if self._proc is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
             self._future = self._pool.submit(self._read)
 

@@ -17,7 +17,7 @@ from ukm_tools.course import attendance, audit, overrides
 from ukm_tools.course.answer_keys import AnswerKey, load_key
 from ukm_tools.course.config import CourseSpec, load_course
 from ukm_tools.course.profiles import profile_frame
-from ukm_tools.course.scores import GradeReader, Scores, load_scores
+from ukm_tools.course.scores import GradeReader, Scores, ScoresLoad
 from ukm_tools.errors import UkmError
 
 
@@ -78,17 +78,21 @@ def load_course_data(course_dir: str | Path, *, include_personal: bool = False) 
         marks = attendance.load_marks(url)
         phones = _phones(url) if include_personal else {}
         names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
-        scores = load_scores(url, course_dir, names, grades)
+        load = ScoresLoad(url, course_dir, names, grades)
+        # everything else before waiting for the grade rows
+        profiles = profile_frame(url, load.students.index)
+        keys = {t.name: load_key(course_dir, t.name) for t in spec.test_specs()}
+        scores = load.finish()
     return CourseData(
         course_dir=course_dir,
         spec=spec,
         scores=scores,
-        profiles=profile_frame(url, scores.students.index),
+        profiles=profiles,
         marks=marks,
         imported_sessions=attendance.imported_sessions(log),
         log=log,
         overrides=overrides.active_overrides(log),
         taken_at=audit.now_jakarta(),
         phones=phones,
-        keys={t.name: load_key(course_dir, t.name) for t in spec.test_specs()},
+        keys=keys,
     )

@@ -213,15 +213,66 @@ class GradeReader:
 def load_scores(db_url: str, course_dir: Path, assignments: list[str], grades: GradeReader | None = None) -> Scores:
     """Students, results per assignment and per-question sums of ``assignments``, in bulk
     (``grades``: a reader already started by the caller)."""
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            if grades is not None:
-                return _load(conn, Path(course_dir), assignments, grades)
-            with GradeReader(db_url) as reader:
-                return _load(conn, Path(course_dir), assignments, reader)
-    finally:
-        engine.dispose()
+    if grades is not None:
+        return ScoresLoad(db_url, course_dir, assignments, grades).finish()
+    with GradeReader(db_url) as reader:
+        return ScoresLoad(db_url, course_dir, assignments, reader).finish()
+
+
+class ScoresLoad:
+    """:func:`load_scores` in two steps: everything but the grade rows on construction, the grade
+    rows in :meth:`finish`, so a caller can do its own reading while the grade rows arrive
+    (``students`` is known after the first step)."""
+
+    def __init__(self, db_url: str, course_dir: Path, assignments: list[str], reader: GradeReader) -> None:
+        self._reader = reader
+        engine = sa.create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                self._read(conn, Path(course_dir), assignments)
+        finally:
+            engine.dispose()
+
+    def _read(self, conn, course_dir: Path, assignments: list[str]) -> None:
+        a_name, self._cell_info = _cells(conn, assignments)
+        self.questions = _question_order(course_dir, assignments, self._cell_info)
+        self.students = _students(conn)
+        slots = _Slots(self.students.index, assignments, a_name)
+        subs = np.array(
+            _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"), dtype=object
+        ).reshape(-1, 4)
+        slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
+        self._subs = subs[slot >= 0]
+        self._sub_slot = slot[slot >= 0]
+        engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
+        self._columns, self._shown, self._at = _statuses(
+            engine_rows, course_dir, slots, self.questions, self._subs, self._sub_slot
+        )
+
+    def finish(self) -> Scores:
+        """Waits for the grade rows and adds them up."""
+        subs, sub_slot, shown = self._subs, self._sub_slot, self._shown
+        grades = _grade_rows(self._reader.result(), subs[:, 0], self._cell_info)
+        nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
+        pend = np.isnan(grades.x)
+        pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
+        pending = np.full(len(shown), "", dtype=object)
+        at_sub = grades.sub[pend]
+        if len(at_sub):  # question names per submission, in grade-row order, "," separated
+            names: dict[int, list[str]] = {}
+            for sub, cell in zip(at_sub.tolist(), grades.cell[pend].tolist(), strict=True):
+                names.setdefault(sub, []).append(grades.cells[cell][1])
+            pending[sub_slot[np.fromiter(names, int, len(names))]] = [",".join(qs) for qs in names.values()]
+        pending[~shown] = ""
+        at = self._at  # rows without a submission read a trailing 0
+        columns = self._columns
+        columns["score"] = np.where(shown, np.append(nb_score, 0.0)[at], np.nan)
+        columns["pending_points"] = np.where(shown, np.append(pending_points, 0.0)[at], 0.0)
+        columns["pending"] = text(pending)
+        order = ["student", "assignment", "status", "reason", "submitted", "score", "max_score"]
+        results = pd.DataFrame({c: columns[c] for c in [*order, "pending_points", "pending", "timestamp"]})
+        items, counts = _item_sums(grades, shown[sub_slot], nb_score)
+        return Scores(self.students, results, items, counts, self.questions)
 
 
 def _cells(conn, assignments: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str, float]]]:
@@ -264,36 +315,6 @@ def _question_order(course_dir: Path, assignments: list[str], cell_info) -> dict
         else:
             questions[a] = order
     return questions
-
-
-def _load(conn, course_dir: Path, assignments: list[str], reader: GradeReader) -> Scores:
-    a_name, cell_info = _cells(conn, assignments)
-    questions = _question_order(course_dir, assignments, cell_info)
-    students = _students(conn)
-    slots = _Slots(students.index, assignments, a_name)
-    subs = np.array(
-        _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"), dtype=object
-    ).reshape(-1, 4)
-    slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
-    subs = subs[slot >= 0]
-    sub_slot = slot[slot >= 0]
-    engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
-    grades = _grade_rows(reader.result(), subs[:, 0], cell_info)
-    nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
-    pend = np.isnan(grades.x)
-    pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
-    names: dict[int, list[str]] = {}
-    for sub, cell in zip(grades.sub[pend].tolist(), grades.cell[pend].tolist(), strict=True):
-        names.setdefault(sub, []).append(grades.cells[cell][1])
-    sub_of_slot = np.full(slots.size, -1)
-    sub_of_slot[sub_slot] = np.arange(len(subs))
-    pending = {int(sub_slot[sub]): ",".join(qs) for sub, qs in names.items()}  # slot -> question names
-    results, shown_slot = _results(
-        engine_rows, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending
-    )
-    shown_sub = shown_slot[sub_slot]
-    items, counts = _item_sums(grades, shown_sub, nb_score)
-    return Scores(students, results, items, counts, questions)
 
 
 class _Slots:
@@ -357,14 +378,14 @@ def _students(conn) -> pd.DataFrame:
     return df[["name", "email"]].sort_index()
 
 
-def _results(
-    engine_rows, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_score, pending_points, pending_names
-):
-    """The results frame (student-major, see :class:`_Slots`) and which rows have a score shown."""
+def _statuses(engine_rows, course_dir, slots: _Slots, questions, subs, sub_slot):
+    """The results frame's columns that need no grade rows (student-major, see :class:`_Slots`),
+    which rows have a score shown, and each row's submission (``len(subs)`` without one)."""
     n, k = len(slots.students), slots.k
+    sub_of_slot = np.full(slots.size, -1)
+    sub_of_slot[sub_slot] = np.arange(len(subs))
     has_sub = sub_of_slot >= 0
-    at = np.where(has_sub, sub_of_slot, len(subs))  # rows without a submission read a trailing 0
-    nb_score, pending_points = np.append(nb_score, 0.0), np.append(pending_points, 0.0)
+    at = np.where(has_sub, sub_of_slot, len(subs))
     engine = np.array(engine_rows, dtype=object).reshape(-1, 5)
     e_slot = slots.of(engine[:, 0], engine[:, 1])
     engine, e_slot = engine[e_slot >= 0], e_slot[e_slot >= 0]
@@ -391,28 +412,19 @@ def _results(
         np.where(has_sub & in_auto, "graded", np.where(in_subm | has_sub, "submitted", "not_submitted")),
     ).astype(object)
     shown = has_sub & (pd.Series(status).isin(SCORED).to_numpy() | e_scored)
-    pending = np.full(slots.size, "", dtype=object)
-    if pending_names:
-        pending[np.fromiter(pending_names, int)] = list(pending_names.values())
-    pending[~shown] = ""
     stamps = np.full(slots.size, None, dtype=object)
     stamps[has_sub] = subs[at[has_sub], 3]
     max_score = np.array([float(sum(p for _, p in questions[a])) for a in slots.assignments])
-    results = pd.DataFrame(
-        {
-            "student": text(np.repeat(slots.students.to_numpy(object), k)),
-            "assignment": text(np.tile(np.array(slots.assignments, dtype=object), n)),
-            "status": text(status),
-            "reason": text(e_reason),
-            "submitted": status != "not_submitted",
-            "score": np.where(shown, nb_score[at], np.nan),
-            "max_score": np.tile(max_score, n),
-            "pending_points": np.where(shown, pending_points[at], 0.0),
-            "pending": text(pending),
-            "timestamp": pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce", format="ISO8601"),
-        }
-    )
-    return results, shown
+    columns = {
+        "student": text(np.repeat(slots.students.to_numpy(object), k)),
+        "assignment": text(np.tile(np.array(slots.assignments, dtype=object), n)),
+        "status": text(status),
+        "reason": text(e_reason),
+        "submitted": status != "not_submitted",
+        "max_score": np.tile(max_score, n),
+        "timestamp": pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce", format="ISO8601"),
+    }
+    return columns, shown, at
 
 
 def text(values) -> pd.Series:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 import pickle
 import sqlite3
 import sys
@@ -30,6 +31,9 @@ SCORE = (
     "WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0) END"
 )
 GRADE_SQL = f"SELECT g.notebook_id, g.cell_id, {SCORE} FROM grade g"
+#: The environment variable that tells this script to read only the grade rows up to a rowid
+#: (the calling process reads the rest meanwhile).
+UP_TO_ROWID = "UKM_GRADE_ROWS_UP_TO"
 NOTEBOOK_SQL = "SELECT id, assignment_id FROM submitted_notebook"
 
 
@@ -61,12 +65,39 @@ class GradeArrays:
         x = np.array(list(map(itemgetter(2), rows)), dtype=float)  # None (pending) -> NaN
         return cls(sub_ids, sub, cell_ids, cell, x)
 
+    def then(self, other: GradeArrays) -> GradeArrays:
+        """These rows followed by ``other``'s (codes of ``other`` renumbered: one code per cell)."""
+        if not len(other.sub):
+            return self
+        if not len(self.sub):
+            return other
+        sub = other.sub
+        if other.sub_ids != self.sub_ids:  # both read the same notebook table: normally equal
+            sub = np.where(sub >= 0, sub + len(self.sub_ids), -1)
+        code = {c: i for i, c in enumerate(self.cell_ids)}
+        cell_ids = self.cell_ids + [c for c in other.cell_ids if c not in code]
+        code.update((c, i) for i, c in enumerate(cell_ids))
+        renumber = np.array([code[c] for c in other.cell_ids], np.int64)
+        return GradeArrays(
+            self.sub_ids if sub is other.sub else self.sub_ids + other.sub_ids,
+            np.concatenate([self.sub, sub]),
+            cell_ids,
+            np.concatenate([self.cell, renumber[other.cell]]),
+            np.concatenate([self.x, other.x]),
+        )
 
-def read_sqlite(path: str | Path) -> GradeArrays:
-    """The arrays of one SQLite gradebook, opened read-only (empty when it has no grades yet)."""
+
+def read_sqlite(path: str | Path, up_to: int | None = None, after: int | None = None) -> GradeArrays:
+    """The arrays of one SQLite gradebook, opened read-only (empty when it has no grades yet):
+    all grade rows, or those with rowid ``<= up_to`` or ``> after``."""
     db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        rows = db.execute(GRADE_SQL).fetchall()
+        if up_to is not None:
+            rows = db.execute(GRADE_SQL + " WHERE g.rowid <= ?", (up_to,)).fetchall()
+        elif after is not None:
+            rows = db.execute(GRADE_SQL + " WHERE g.rowid > ?", (after,)).fetchall()
+        else:
+            rows = db.execute(GRADE_SQL).fetchall()
         notebooks = db.execute(NOTEBOOK_SQL).fetchall()
     except sqlite3.OperationalError:  # a table this gradebook does not have yet
         rows, notebooks = [], []
@@ -82,7 +113,8 @@ def loads(payload: bytes) -> GradeArrays:
 
 def main(argv: list[str]) -> int:
     gc.disable()  # nothing here makes cycles; collecting while 770,000 tuples appear costs a third
-    a = read_sqlite(argv[1])
+    up_to = os.environ.get(UP_TO_ROWID)
+    a = read_sqlite(argv[1], up_to=int(up_to) if up_to else None)
     sys.stdout.buffer.write(pickle.dumps((a.sub_ids, a.sub, a.cell_ids, a.cell, a.x), protocol=5))
     sys.stdout.buffer.flush()
     return 0

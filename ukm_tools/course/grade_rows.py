@@ -57,7 +57,9 @@ class GradeArrays:
             return cls([], np.zeros(0, np.int64), [], np.zeros(0, np.int64), np.zeros(0))
         sub_ids = list(dict.fromkeys(map(itemgetter(1), notebooks)))
         sub_code = {s: i for i, s in enumerate(sub_ids)}
-        sub_of_nb = {nb: sub_code[sa] for nb, sa in notebooks}
+        sub_of_nb = dict(
+            zip(map(itemgetter(0), notebooks), map(sub_code.__getitem__, map(itemgetter(1), notebooks)), strict=True)
+        )
         cell_ids = list(dict.fromkeys(map(itemgetter(1), rows)))
         cell_code = {c: i for i, c in enumerate(cell_ids)}
         sub = np.fromiter(map(sub_of_nb.get, map(itemgetter(0), rows), itertools.repeat(-1)), np.int64, n)

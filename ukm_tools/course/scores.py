@@ -342,7 +342,9 @@ class _Slots:
         """Row of each (student, assignment) pair; -1 when either is not part of the results."""
         s = self.students.get_indexer(pd.Index(students, dtype=object)) if len(students) else np.zeros(0, int)
         lookup = self._by_id if by_id else self._by_name
-        a = pd.Series(assignments, dtype=object).map(lookup).fillna(-1).to_numpy(int) if len(assignments) else s
+        # a handful of assignments: their positions in a small index, then the column of each
+        known = pd.Index(list(lookup), dtype=object).get_indexer(pd.Index(assignments, dtype=object))
+        a = np.append(np.fromiter(lookup.values(), int, len(lookup)), -1)[known] if len(assignments) else s
         return np.where((s >= 0) & (a >= 0), s * self.k + a, -1)
 
 

@@ -152,7 +152,8 @@ class GradeReader:
 
     The grade rows are most of the work of a report (20,000 participants: about 770,000 rows).
     A large SQLite gradebook is read by a separate process, so that work runs on the second core
-    while this process reads course.yml, roster, attendance and statuses; smaller ones, and other
+    while this process reads course.yml, roster, attendance and statuses, then the last rows
+    (:data:`PROCESS_SHARE`) itself instead of waiting idle; smaller ones, and other
     databases, on a second thread (SQLite and the database driver release Python's lock while
     they step through the rows). Use as a context manager; :meth:`result` waits for the rows.
     """
@@ -198,6 +199,7 @@ class GradeReader:
     def result(self) -> GradeArrays:
         if self._arrays is None:
             if self._proc is not None:
+                assert self._path is not None  # a reading process is started for a SQLite file only
                 rest = grade_rows.read_sqlite(self._path, after=self._split)
                 out = self._proc.communicate()[0]
                 # the child failed (it should not): the same read in this process, nothing lost

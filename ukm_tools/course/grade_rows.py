@@ -35,6 +35,12 @@ GRADE_SQL = f"SELECT g.notebook_id, g.cell_id, {SCORE} FROM grade g"
 #: (the calling process reads the rest meanwhile).
 UP_TO_ROWID = "UKM_GRADE_ROWS_UP_TO"
 NOTEBOOK_SQL = "SELECT id, assignment_id FROM submitted_notebook"
+#: The last grade rows with their submission looked up by SQLite (the notebook's primary key index):
+#: cheaper than reading and mapping every notebook for a part of the rows.
+GRADE_AFTER_SQL = (
+    f"SELECT n.assignment_id, g.cell_id, {SCORE} FROM grade g "
+    "LEFT JOIN submitted_notebook n ON n.id = g.notebook_id WHERE g.rowid > ?"
+)
 
 
 @dataclass
@@ -67,6 +73,19 @@ class GradeArrays:
         x = np.array(list(map(itemgetter(2), rows)), dtype=float)  # None (pending) -> NaN
         return cls(sub_ids, sub, cell_ids, cell, x)
 
+    @classmethod
+    def from_submission_rows(cls, rows: list[tuple]) -> GradeArrays:
+        """Map (submission, cell, score) rows (:data:`GRADE_AFTER_SQL`); no submission (None): code -1."""
+        n = len(rows)
+        sub_ids = [s for s in dict.fromkeys(map(itemgetter(0), rows)) if s is not None]
+        sub_code = {s: i for i, s in enumerate(sub_ids)}
+        cell_ids = list(dict.fromkeys(map(itemgetter(1), rows)))
+        cell_code = {c: i for i, c in enumerate(cell_ids)}
+        sub = np.fromiter(map(sub_code.get, map(itemgetter(0), rows), itertools.repeat(-1)), np.int64, n)
+        cell = np.fromiter(map(cell_code.__getitem__, map(itemgetter(1), rows)), np.int64, n)
+        x = np.array(list(map(itemgetter(2), rows)), dtype=float)  # None (pending) -> NaN
+        return cls(sub_ids, sub, cell_ids, cell, x)
+
     def then(self, other: GradeArrays) -> GradeArrays:
         """These rows followed by ``other``'s (codes of ``other`` renumbered: one code per cell)."""
         if not len(other.sub):
@@ -91,13 +110,13 @@ class GradeArrays:
 
 def read_sqlite(path: str | Path, up_to: int | None = None, after: int | None = None) -> GradeArrays:
     """The arrays of one SQLite gradebook, opened read-only (empty when it has no grades yet):
-    all grade rows, or those with rowid ``<= up_to`` or ``> after``."""
+    all grade rows, or those with rowid ``<= up_to`` or ``> after`` (these with their submission joined)."""
     db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         if up_to is not None:
             rows = db.execute(GRADE_SQL + " WHERE g.rowid <= ?", (up_to,)).fetchall()
         elif after is not None:
-            rows = db.execute(GRADE_SQL + " WHERE g.rowid > ?", (after,)).fetchall()
+            return GradeArrays.from_submission_rows(db.execute(GRADE_AFTER_SQL, (after,)).fetchall())
         else:
             rows = db.execute(GRADE_SQL).fetchall()
         notebooks = db.execute(NOTEBOOK_SQL).fetchall()

@@ -17,6 +17,7 @@ import solara.lab
 
 from ukm_tools.calcserver import runtime, sessions
 from ukm_tools.calcserver.handoff import handed_case
+from ukm_tools.widgets.base import Calculator
 from ukm_tools.widgets.gallery import APPS, App
 
 
@@ -37,7 +38,12 @@ def _page(app: App):
             headers = solara.lab.headers.value  # type: ignore[attr-defined]
             identity = state.identity.identify(cookies or {}, headers or {})
             handed = handed_case(search, identity.key, state.config.handoff_root)
-            return sessions.open_calculator(app, identity, state.config.save_root, state.registry, handed=handed)
+            calculator = sessions.open_calculator(
+                app, identity, state.config.save_root, state.registry, handed=handed.case
+            )
+            if handed.refused and isinstance(calculator, Calculator):  # the others open no case files
+                calculator.case_panel.handover_refused()
+            return calculator
 
         calculator = solara.use_memo(build, dependencies=[])
         solara.display(calculator.widget)

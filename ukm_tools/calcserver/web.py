@@ -71,6 +71,10 @@ def configure_solara(config: ServerConfig) -> None:
 
     from solara.server import app as appmod
 
+    from ukm_tools.calcserver import websocket_queue
+
+    websocket_queue.install()
+
     if "__default__" not in appmod.apps:
         appmod.apps["__default__"] = appmod.AppScript(PAGES_MODULE)
 

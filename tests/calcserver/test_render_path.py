@@ -191,3 +191,35 @@ def test_collections_are_timed_per_generation():
     s = watch.stats()
     assert s["gen0"]["count"] >= 1 and s["gen2"]["count"] >= 1
     assert s["gen2"]["max_s"] >= 0 and s["gen2"]["total_s"] >= s["gen2"]["max_s"]
+
+
+# --- start-up --------------------------------------------------------------------------------------
+WARM_THEN_OPEN = """
+import sys, tempfile
+from pathlib import Path
+from ukm_tools.calcserver.warmup import warm_up
+from ukm_tools.widgets.base import Calculator
+from ukm_tools.widgets.case_store import CaseStore
+from ukm_tools.widgets.gallery import APPS
+assert 'pandas' not in sys.modules  # the domain loads it lazily: the race needs a first import
+assert warm_up() == len(APPS)
+before = set(sys.modules)
+with tempfile.TemporaryDirectory() as tmp:
+    for app in APPS:
+        cls = app.calculator_class()
+        calc = cls(store=CaseStore(Path(tmp))) if issubclass(cls, Calculator) else cls()
+        calc.widget
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_after_the_warm_up_opening_any_calculator_imports_nothing_more():
+    """Pages' threads then never import a module at the same moment (measured: two first pages
+    importing pandas together left one with a half-initialised module, and no calculator)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_THEN_OPEN], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

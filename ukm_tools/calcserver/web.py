@@ -178,7 +178,14 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        import gc
+
+        from ukm_tools.calcserver.warmup import warm_up
+
         solara_starlette.on_startup()
+        warm_up()  # before the first page: no import races between pages' threads
+        gc.collect()
+        gc.freeze()  # what start-up loaded stays: out of the collector's way (collector.py)
         reaper = asyncio.create_task(_reap_forever(registry, config.idle_after_s))
         collecting = asyncio.create_task(_collect_forever(registry, collector.Collector()))
         try:

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import threading
 from typing import Any
 
 from solara.server import websocket
 from solara.server.starlette import WebsocketWrapper
+
+log = logging.getLogger(__name__)
 
 # Above this many bytes waiting for one page (a phone that stopped reading), a sending
 # thread waits for the loop again: memory per session stays bounded.
@@ -97,9 +100,10 @@ class QueuedWebsocket(WebsocketWrapper):
             except websocket.WebSocketDisconnect:
                 self._close_queue()
                 return
-            except Exception:  # a broken transport: drop the page's queue, as a disconnect
+            except Exception:  # a broken transport: the page is lost, as on a disconnect
+                log.exception("sending to a calculator page")
                 self._close_queue()
-                raise
+                return
 
     def _close_queue(self) -> None:
         with self._lock:

@@ -117,7 +117,7 @@ def test_solaras_endpoint_uses_the_queued_wrapper_once_installed():
         assert solara_starlette.WebsocketWrapper is websocket_queue.QueuedWebsocket
         assert issubclass(websocket_queue.QueuedWebsocket, original)
     finally:
-        solara_starlette.WebsocketWrapper = original
+        solara_starlette.WebsocketWrapper = original  # type: ignore[misc]
 
 
 # --- the cycle collector ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def warm_up() -> int:
             for app in APPS:
                 cls = app.calculator_class()
                 try:
-                    calc = cls(store=CaseStore(Path(tmp))) if issubclass(cls, Calculator) else cls()
+                    calc: Any = cls(store=CaseStore(Path(tmp))) if issubclass(cls, Calculator) else cls()
                     calc.widget  # noqa: B018 (building the page is the point)
                     built += 1
                 except Exception:  # a page that cannot be built says so when it is opened

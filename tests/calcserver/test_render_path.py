@@ -10,6 +10,7 @@ import weakref
 
 import pytest
 
+from tests.calcserver.wsclient import run_async
 from ukm_tools.calcserver.collector import Collector, PauseWatch
 
 pytestmark = pytest.mark.timeout(60)
@@ -72,7 +73,7 @@ def test_a_page_thread_sends_while_the_event_loop_is_busy_and_the_page_gets_ever
         await _until(lambda: len(ws.sent) == len(messages))
         return ws.sent
 
-    assert asyncio.run(scenario()) == messages
+    assert run_async(scenario()) == messages
 
 
 def test_sends_from_the_event_loop_itself_keep_their_place_in_the_order():
@@ -86,7 +87,7 @@ def test_sends_from_the_event_loop_itself_keep_their_place_in_the_order():
         await _until(lambda: len(ws.sent) == 51)
         return ws.sent
 
-    sent = asyncio.run(scenario())
+    sent = run_async(scenario())
     assert sent == [f"t{i}" for i in range(50)] + ["from-the-loop"]
 
 
@@ -103,7 +104,7 @@ def test_a_send_after_the_page_went_away_says_so_as_solaras_wrapper_did():
             wrapper.send_text("after the close")
         return ws.sent
 
-    assert asyncio.run(scenario()) == ["m0", "m1", "m2"]
+    assert run_async(scenario()) == ["m0", "m1", "m2"]
 
 
 def test_solaras_endpoint_uses_the_queued_wrapper_once_installed():

@@ -24,6 +24,9 @@ arrives, so the two columns compare like with like.
 The machine may be shared: the load average is sampled through each part, and the server
 CPU time each page open and each change costs (user + system seconds of the server process,
 Voila's kernels included) is reported, a figure other work on the machine hardly moves.
+Also printed: the full (generation 2) collections of Python's cycle collector during the class
+(from /status: each stops every page), what a page that did not render showed, and the
+server log's warnings and errors, so a failure names its cause.
 Every loop is bounded in count and time; the script stops everything it started.
 """
 

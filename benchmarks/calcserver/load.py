@@ -24,6 +24,9 @@ arrives, so the two columns compare like with like.
 The machine may be shared: the load average is sampled through each part, and the server
 CPU time each page open and each change costs (user + system seconds of the server process,
 Voila's kernels included) is reported, a figure other work on the machine hardly moves.
+Also printed: the full (generation 2) collections of Python's cycle collector during the class
+(from /status: each stops every page), what a page that did not render showed, and the
+server log's warnings and errors, so a failure names its cause.
 Every loop is bounded in count and time; the script stops everything it started.
 """
 
@@ -160,6 +163,23 @@ class Measured:
     failures: int = 0
 
 
+PAGE_STATE_JS = """() => ({
+  url: location.pathname,
+  widgets: document.querySelectorAll('.jupyter-widgets').length,
+  calculator: !!document.querySelector('.ukm-page'),
+  price: !!document.querySelector('.ukm-unit-quote'),
+  text: document.body ? document.body.innerText.slice(0, 160).replace(/\\s+/g, ' ') : '',
+})"""
+
+
+def page_state(page) -> str:
+    """What a page that did not render shows (widgets arrived? Solara's loader? an error?)."""
+    try:
+        return str(page.evaluate(PAGE_STATE_JS))
+    except Exception as e:
+        return f"(not readable: {type(e).__name__}: {str(e)[:80]})"
+
+
 class ChromiumPages:
     """``n`` real 360 px pages of one calculator page URL, each its own browser (context)."""
 
@@ -187,7 +207,11 @@ class ChromiumPages:
             self.measured.renders_s.append(time.perf_counter() - t0)
         except Exception as e:  # a page that never renders is a result too
             self.measured.failures += 1
-            print(f"  render failed: {type(e).__name__}: {str(e)[:120]}", flush=True)
+            print(
+                f"  render failed after {time.perf_counter() - t0:.0f} s: {type(e).__name__}: {str(e)[:120]}",
+                flush=True,
+            )
+            print(f"    the page then: {page_state(page)}", flush=True)
 
     def change(self, page) -> None:
         try:
@@ -276,7 +300,8 @@ class Load(threading.Thread):
         self.change_s: list[float] = []
         self.errors: list[str] = []
         self.opened = 0
-        self.stop_at = time.monotonic() + run_s
+        self.started = time.monotonic()
+        self.stop_at = self.started + run_s
 
     def run(self) -> None:
         asyncio.run(self._main())
@@ -297,7 +322,10 @@ class Load(threading.Thread):
                 n += 1
                 await asyncio.sleep(max(0.0, self.every_s - self.change_s[-1]))
         except Exception as e:
-            self.errors.append(f"{type(e).__name__}: {e}")
+            self.errors.append(
+                f"{type(e).__name__}: {e} (participant {i}, {rec.path}, {time.monotonic() - self.started:.0f} s"
+                f" into the run, {client.messages_received} messages received, {len(client.fields)} fields)"
+            )
         finally:
             self.clients.append(client)
 
@@ -305,6 +333,13 @@ class Load(threading.Thread):
         self.clients: list[PageClient] = []
         await asyncio.gather(*(self._participant(i) for i in range(self.sessions)))
         await asyncio.gather(*(c.close(beacon=False) for c in self.clients), return_exceptions=True)
+
+
+def server_log_problems(path: Path, lines: int = 40) -> list[str]:
+    """The server log's warnings, errors and tracebacks (the last ``lines``)."""
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    marks = ("WARNING", "ERROR", "Traceback", "Error", "Exception")
+    return [line for line in text.splitlines() if any(m in line for m in marks)][-lines:]
 
 
 def server_under_load(browser, args) -> dict:
@@ -318,6 +353,7 @@ def server_under_load(browser, args) -> dict:
         quiet = quiet_pages(browser, url, proc.pid, args.pages, changes=5)
         time.sleep(8)  # the quiet pages' sessions are culled (5 s after their tabs closed)
         baseline_rss = status(base)["rss_bytes"]
+        gc_before = status(base)["gc"]["gen2"]
         load_avg = LoadAverage()
         load_avg.start()
         cpu_start = cpu_s(proc.pid)
@@ -349,6 +385,7 @@ def server_under_load(browser, args) -> dict:
             )
             time.sleep(max(0.0, 8 - (time.monotonic() - round_start)))
         final = status(base)  # before the clients leave
+        gc_after = final["gc"]["gen2"]
         if final["sessions_open"] >= peak["sessions_open"]:
             peak = final
         chrome.close()
@@ -374,6 +411,10 @@ def server_under_load(browser, args) -> dict:
             "client_changes": len(load.change_s),
             "client_errors": load.errors[:5],
             "client_error_count": len(load.errors),
+            "gc_full": gc_after["count"] - gc_before["count"],
+            "gc_full_s": gc_after["total_s"] - gc_before["total_s"],
+            "gc_full_max_s": gc_after["max_s"],
+            "server_log": server_log_problems(_l),
         }
 
 
@@ -458,6 +499,14 @@ def main() -> None:
         f" {server['elapsed_s']:.0f} s ({server['cpu_load_s'] / server['elapsed_s'] * 100:.0f}% of one core)"
         f" for {server['operations']} opens and changes"
     )
+    print(
+        f"full collections (gen 2) during the class: {server['gc_full']}, {server['gc_full_s']:.2f} s in all,"
+        f" the longest of the run {server['gc_full_max_s']:.2f} s"
+    )
+    if server["server_log"]:
+        print("server log (warnings and errors):")
+        for line in server["server_log"]:
+            print(f"  {line[:300]}")
     print(
         f"Voila: {voila['kernels']} kernels for {args.pages} pages, {voila['total_mb']:.0f} MB in all,"
         f" {args.pages} pages opened in {voila['opened_s']:.0f} s, {vo.failures} failures"

@@ -5,10 +5,11 @@ after it expires, and never through a symlink or from a file the portal could no
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
-from ukm_tools.calcserver.handoff import MAX_BYTES, TTL_S, HandoffBox, handed_case
+from ukm_tools.calcserver.handoff import MAX_BYTES, TTL_S, HandoffBox, Handover, handed_case
 from ukm_tools.case import packaged_case
 from ukm_tools.exercises.calculator_case import calculator_case, calculator_extras
 from ukm_tools.exercises.params import product_for
@@ -66,10 +67,14 @@ def test_the_page_opens_the_participants_case_or_the_courses(box):
     extras = calculator_extras("peserta-uji")
     token = box.put(case_io.dump(case_io.case_to_mapping(case), extras))
     handed = handed_case(f"kasus={token}", ANI_BROWSER, box.folder)
-    assert handed is not None
-    opened, opened_extras = handed
+    assert handed.case is not None and not handed.refused
+    opened, opened_extras = handed.case
     assert opened.quote("CIF").final == case.quote("CIF").final and opened_extras == extras
     assert opened.unit_costs == case.unit_costs and opened.costs == case.costs
     broken = box.put("unit_costs: {hpp: banyak}\n")
-    assert handed_case(f"kasus={broken}", ANI_BROWSER, box.folder) is None  # the course's case instead
-    assert handed_case("", ANI_BROWSER, box.folder) is None
+    # The course's case instead, and the page is told why (not for a page opened without a link).
+    assert handed_case(f"kasus={broken}", ANI_BROWSER, box.folder) == Handover(refused=True)
+    assert handed_case("", ANI_BROWSER, box.folder) == Handover()
+    assert handed_case(f"kasus={token}", BUDI_BROWSER, box.folder) == Handover(refused=True)  # Ani's
+    expired = box.put(case_io.dump(case_io.case_to_mapping(case)), now=time.time() - TTL_S - 1)
+    assert handed_case(f"kasus={expired}", ANI_BROWSER, box.folder) == Handover(refused=True)

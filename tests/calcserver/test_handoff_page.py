@@ -1,6 +1,6 @@
 """A link from the exercise portal opens the calculator page with the participant's case, on a
 360 px phone: the first browser keeps it across a reload; the same link in another browser opens
-the course's case (a copied link shows nobody's figures)."""
+the course's case (a copied link shows nobody's figures) and says why."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ def test_a_portal_link_opens_the_price_calculator_with_the_participants_case(ope
     phone.page.wait_for_selector(".ukm-unit-quote")
     assert phone.page.inner_text(".ukm-unit-quote") == _unit(case)
     assert _hpp(phone.page) == str(int(product.hpp.amount))
+    assert "tidak berlaku" not in phone.page.inner_text(".ukm-case-status")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot("calculator-from-portal-360")
     phone.page.reload()
@@ -52,4 +53,7 @@ def test_a_portal_link_opens_the_price_calculator_with_the_participants_case(ope
     other.page.goto(link)
     other.page.wait_for_selector(".ukm-unit-quote")
     assert other.page.inner_text(".ukm-unit-quote") == _unit(packaged_case())
+    # ... and says so: the course's figures must not pass for the participant's own.
+    assert "Tautan kasus dari portal latihan sudah tidak berlaku" in other.page.inner_text(".ukm-case-status")
+    assert other.page.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.external_requests() == [] and other.external_requests() == []

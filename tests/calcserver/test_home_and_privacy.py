@@ -76,7 +76,13 @@ def test_status_counts_only(calc_url):
         "sessions_closed_total",
         "sessions_culled_idle_total",
         "rss_bytes",
+        "gc",
     }
+    # the collector's pauses: per generation a count and seconds, nothing else
+    assert set(s["gc"]) == {"gen0", "gen1", "gen2"}
+    for figures in s["gc"].values():
+        assert set(figures) == {"count", "total_s", "max_s"}
+        assert all(isinstance(v, int | float) for v in figures.values())
 
 
 def test_two_browsers_never_see_each_others_saved_cases(open_page, calc_url, calc_server):

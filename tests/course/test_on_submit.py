@@ -22,13 +22,12 @@ from pathlib import Path
 import pytest
 
 from ukm_tools.course import ops
-from ukm_tools.course.grading.status import Status, StatusStore
+from ukm_tools.course.grading.status import Status, StatusStore, utcnow
 from ukm_tools.course.results import ResultStore
 from ukm_tools.course.verify_answers import answer_keys_path, expected_for, load_answer_keys
 from ukm_tools.exercises.forms import fill_notebook, read_answer, read_form
 from ukm_tools.exercises.params import product_for
 from ukm_tools.portal.app import hand_in
-from ukm_tools.portal.course import utcnow
 
 ASSIGNMENT = "harga-incoterms"
 STUDENTS = [f"p{i:03d}" for i in range(1, 21)]

@@ -20,10 +20,9 @@ from ukm_tools.course import ops
 from ukm_tools.course.grading.engine import GradingPool
 from ukm_tools.course.grading.gradebook import BACKUP_FOLDER, sqlite_path
 from ukm_tools.course.grading.on_submit import Doorbell, serve
-from ukm_tools.course.grading.status import Status, StatusStore
+from ukm_tools.course.grading.status import Status, StatusStore, utcnow
 from ukm_tools.course.intake import intake
 from ukm_tools.course.results import ResultStore
-from ukm_tools.portal.course import utcnow
 
 
 class Service:

@@ -6,6 +6,7 @@ import pytest
 
 from ukm_tools.case import packaged_case
 from ukm_tools.errors import UkmError
+from ukm_tools.money import format_number
 from ukm_tools.widgets import case_io
 from ukm_tools.widgets.price import PriceBuildUpCalculator
 
@@ -124,3 +125,43 @@ def test_opening_a_file_with_bad_saved_inputs_keeps_the_calculator_as_it_was(kw,
     assert "ukm-error" in calc.message.value and "tidak bisa dibuka" in calc.case_panel.status.value
     assert calc.case is before_case and calc.shown == before_shown
     assert [f.raw for f in calc._fields] == before_inputs
+
+
+# --- the course's case, read once and shared by every page ---------------------------------------
+def test_course_case_is_read_once_per_version_of_the_file(tmp_path, monkeypatch):
+    m = case_io.case_to_mapping(packaged_case())
+    path = tmp_path / "kelas.yaml"
+    path.write_text(case_io.dump(m), encoding="utf-8")
+    monkeypatch.setenv("UKM_CASE", str(path))
+    first = case_io.default_case()
+    assert case_io.default_case() is first  # the server's next page: no second parse
+    # The trainer edits the file during the workshop: the next page opens the new case.
+    m["quantity"] = 480
+    path.write_text(case_io.dump(m), encoding="utf-8")
+    changed = case_io.default_case()
+    assert changed is not first and changed.quantity == 480
+    # A file that breaks later is reported again, never served from the cache.
+    path.write_text("case: x\nquantity: -1\n", encoding="utf-8")
+    with pytest.raises(UkmError):
+        case_io.default_case()
+
+
+def test_a_participants_case_never_reaches_the_next_participants_page(tmp_path, monkeypatch, kw):
+    monkeypatch.delenv("UKM_CASE", raising=False)
+    course = case_io.default_case()
+    before = case_io.case_to_mapping(course)
+    # Participant A types their own figures, saves, and opens another case of their own.
+    a = PriceBuildUpCalculator(**{**kw, "save_dir": tmp_path / "a"})
+    a.f_hpp.raw = "999.000"
+    a.f_qty.raw = "12"
+    a.recompute()
+    assert a.case_panel.save() is not None
+    own = case_io.case_to_mapping(course)
+    own.update(case="sirup-a", quantity=7)
+    a.set_case(case_io.split(own)[0])
+    # Participant B's page opens afterwards: the course's case, as it was.
+    b = PriceBuildUpCalculator(**{**kw, "save_dir": tmp_path / "b"})
+    assert case_io.case_to_mapping(case_io.default_case()) == before
+    assert b.case is course
+    assert b.f_qty.raw == format_number(course.quantity, "id") and b.f_qty.raw not in ("12", "7")
+    assert b.f_hpp.raw == format_number(course.unit_costs.hpp, "id") != "999.000"

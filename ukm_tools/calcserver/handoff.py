@@ -13,7 +13,10 @@ that token (``/kalkulator/<page>?kasus=<token>``):
   but a copied link opens nothing elsewhere;
 * a hand-over lasts :data:`TTL_S` from when the portal wrote it; older files are removed when the
   portal writes the next one;
-* a file is read as hostile input: a regular file only (never through a symlink), bounded size.
+* a file is read as hostile input: a regular file only (never through a symlink), bounded size;
+* a link that opens nothing (expired, claimed by another browser, unreadable) opens the course's
+  case, and the page says so (:attr:`Handover.refused`): the participant must not mistake the
+  course's figures for their own.
 
 Written by :mod:`ukm_tools.portal.calculators`; claimed by the calculator pages
 (:mod:`ukm_tools.calcserver.pages`).
@@ -29,6 +32,7 @@ import secrets
 import stat
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,23 +129,31 @@ class HandoffBox:
         return removed
 
 
-def handed_case(
-    search: str | None, identity_key: str, folder: str | Path, now: float | None = None
-) -> tuple[Any, dict[str, Any]] | None:
-    """The case and the calculators' extras a page's link hands over (``?kasus=<token>`` in
-    ``search``), read as a case file (:func:`ukm_tools.widgets.case_io.read_case_text`); None
-    without one, or when it is not valid."""
+@dataclass(frozen=True)
+class Handover:
+    """What a page's link hands over: the case and the calculators' extras, or nothing."""
+
+    case: tuple[Any, dict[str, Any]] | None = None
+    #: the link carried a token that opened nothing: expired, another browser's, or unreadable
+    refused: bool = False
+
+
+def handed_case(search: str | None, identity_key: str, folder: str | Path, now: float | None = None) -> Handover:
+    """The case a page's link hands over (``?kasus=<token>`` in ``search``), read as a case file
+    (:func:`ukm_tools.widgets.case_io.read_case_text`)."""
     from urllib.parse import parse_qs
 
     from ukm_tools.errors import UkmError
     from ukm_tools.widgets import case_io
 
     tokens = parse_qs(search or "").get(PARAM) or []
-    text = HandoffBox(folder).take(tokens[0], identity_key, now) if tokens else None
+    if not tokens:
+        return Handover()
+    text = HandoffBox(folder).take(tokens[0], identity_key, now)
     if text is None:
-        return None
+        return Handover(refused=True)
     try:
-        return case_io.read_case_text(text, "kasus-latihan.yaml")
+        return Handover(case=case_io.read_case_text(text, "kasus-latihan.yaml"))
     except UkmError:
         log.warning("a hand-over case could not be read; the page opens the course's case")
-        return None
+        return Handover(refused=True)

@@ -22,7 +22,7 @@ import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ukm_tools.calcserver import home, runtime
+from ukm_tools.calcserver import collector, home, runtime
 from ukm_tools.calcserver import identity as ident
 from ukm_tools.calcserver.config import ServerConfig
 from ukm_tools.calcserver.home import CALCULATOR_PREFIX, render
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 PAGES_MODULE = "ukm_tools.calcserver.pages"
 # Solara's static routes (all immutable while the server runs): compressed once, cached by browsers.
 STATIC_PREFIXES = ("_solara/cdn", "static", "jupyter/nbextensions")
+# How often the collector policy runs (a young-generation collection and a freeze: milliseconds).
+COLLECT_EVERY_S = 2.0
 
 
 def configure_solara(config: ServerConfig) -> None:
@@ -70,6 +72,10 @@ def configure_solara(config: ServerConfig) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     from solara.server import app as appmod
+
+    from ukm_tools.calcserver import websocket_queue
+
+    websocket_queue.install()
 
     if "__default__" not in appmod.apps:
         appmod.apps["__default__"] = appmod.AppScript(PAGES_MODULE)
@@ -144,6 +150,7 @@ def create_app(
     config.apply_to_environment()
     configure_solara(config)
     runtime.install(runtime.Runtime(config, identity or ident.BrowserIdentity(), registry))
+    pauses = collector.install()
 
     from solara.server import starlette as solara_starlette
     from starlette.applications import Starlette
@@ -167,16 +174,25 @@ def create_app(
         import psutil
 
         rss = psutil.Process().memory_info().rss
-        return JSONResponse({**registry.stats(), "rss_bytes": rss})
+        return JSONResponse({**registry.stats(), "rss_bytes": rss, "gc": pauses.stats()})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        import gc
+
+        from ukm_tools.calcserver.warmup import warm_up
+
         solara_starlette.on_startup()
+        warm_up()  # before the first page: no import races between pages' threads
+        gc.collect()
+        gc.freeze()  # what start-up loaded stays: out of the collector's way (collector.py)
         reaper = asyncio.create_task(_reap_forever(registry, config.idle_after_s))
+        collecting = asyncio.create_task(_collect_forever(registry, collector.Collector()))
         try:
             yield
         finally:
             reaper.cancel()
+            collecting.cancel()
             solara_starlette.on_shutdown()
 
     calculators = Starlette(routes=_solara_routes(), middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
@@ -195,11 +211,7 @@ def create_app(
 
 
 async def _reap_forever(registry: Registry, idle_after_s: float) -> None:
-    """Close sessions nobody touched for ``idle_after_s`` (checked a few times per period), and
-    collect the closed sessions' objects: a calculator's widgets refer to each other in cycles,
-    which only Python's cycle collector frees, and it may otherwise wait a long time."""
-    import gc
-
+    """Close sessions nobody touched for ``idle_after_s`` (checked a few times per period)."""
     import anyio
 
     interval = max(1.0, min(60.0, idle_after_s / 4))
@@ -209,10 +221,20 @@ async def _reap_forever(registry: Registry, idle_after_s: float) -> None:
             closed = await anyio.to_thread.run_sync(registry.reap_idle, idle_after_s)
             if closed:
                 log.info("closed %d idle calculator sessions", closed)
-            counts = registry.stats()
-            # Calculators of closed sessions still in memory: collect (again, until they are gone;
-            # a closing page's thread may hold one for a moment after its session ended).
-            if counts["calculators_in_memory"] > counts["sessions_open"]:
-                await anyio.to_thread.run_sync(gc.collect)
         except Exception:  # the reaper must outlive one bad context
             log.exception("idle-session reaper")
+
+
+async def _collect_forever(registry: Registry, policy: collector.Collector) -> None:
+    """Free closed sessions' objects and keep open ones out of the collector's way
+    (:mod:`ukm_tools.calcserver.collector`): a calculator's widgets refer to each other in
+    cycles, which only Python's cycle collector frees."""
+    import anyio
+
+    while True:
+        await asyncio.sleep(COLLECT_EVERY_S)
+        try:
+            counts = registry.stats()
+            await anyio.to_thread.run_sync(policy.step, counts["sessions_open"], counts["calculators_in_memory"])
+        except Exception:  # the collector must outlive one bad step
+            log.exception("calculator-session collector")

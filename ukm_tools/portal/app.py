@@ -29,6 +29,7 @@ from typing import Any
 
 from tornado import web
 
+from ukm_tools.course.grading.status import utcnow
 from ukm_tools.course.results import Result, ResultStore
 from ukm_tools.exercises.checks import Verdict
 from ukm_tools.exercises.forms import AnswerField, Form, Kind, Reading, fill_notebook, read_answer
@@ -36,7 +37,7 @@ from ukm_tools.hub.service import HubPage, listen, make_app
 from ukm_tools.hub.settings import HUB_LANG, PARTICIPANTS, WORKSHOP_TZ
 from ukm_tools.messages import section
 from ukm_tools.portal.calculators import CalculatorLinks
-from ukm_tools.portal.course import CourseView, Released, utcnow
+from ukm_tools.portal.course import CourseView, Released
 from ukm_tools.portal.store import PortalStore, Submission
 from ukm_tools.widgets.gallery import App
 

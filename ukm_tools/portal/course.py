@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +36,6 @@ class Released:
 
     def open_at(self, now: datetime) -> bool:
         return self.due is None or now <= self.due
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as nbgrader and the intake store times."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class CourseView:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+import functools
 import html
 import os
 import re
@@ -40,17 +41,49 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def default_case() -> Case:
-    """The trainer's case (``UKM_CASE`` = path of a case file) or the packaged kasturi-syrup case."""
+    """The trainer's case (``UKM_CASE`` = path of a case file) or the packaged kasturi-syrup case.
+
+    Read once per version of the file and shared (the calculator server opens a page for every
+    participant): a case is a frozen model the calculators only read, and a changed file
+    (another size or modification time) is read again, as each new page always read it.
+    """
     path = os.environ.get("UKM_CASE")
     if path:
-        case, _ = read_case_file(path, DEFAULT_LIMITS)  # the trainer's own file
-        return case
-    return packaged_case()
+        return _trainer_case(path, *_version(path))
+    return _packaged_case()
 
 
 def fee_schedule() -> FeeSchedule:
-    """The trainer's bank tariff (``UKM_FEES`` = path) or the packaged example."""
-    return load_fee_schedule(os.environ.get("UKM_FEES") or None)
+    """The trainer's bank tariff (``UKM_FEES`` = path) or the packaged example (shared as
+    :func:`default_case` is)."""
+    path = os.environ.get("UKM_FEES") or None
+    return _fee_schedule(path, *(_version(path) if path else (0, 0)))
+
+
+def _version(path: str) -> tuple[int, int]:
+    """The file's modification time and size, (-1, -1) when it cannot be read (the read then
+    reports the problem, and nothing is cached for it: a failed read raises)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1, -1
+    return info.st_mtime_ns, info.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _trainer_case(path: str, mtime_ns: int, size: int) -> Case:
+    case, _ = read_case_file(path, DEFAULT_LIMITS)  # the trainer's own file
+    return case
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_case() -> Case:
+    return packaged_case()
+
+
+@functools.lru_cache(maxsize=4)
+def _fee_schedule(path: str | None, mtime_ns: int, size: int) -> FeeSchedule:
+    return load_fee_schedule(path)
 
 
 def case_study(case: Case) -> CaseStudy:

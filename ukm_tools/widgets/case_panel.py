@@ -86,6 +86,10 @@ class CasePanel:
         self.name.placeholder = T("name_placeholder", lang)
         self.refresh_list()
 
+    def handover_refused(self) -> None:
+        """Say why the page shows the course's case: its link from the portal opened nothing."""
+        self.status.value = _esc(T("handover_refused", self.calc.lang))
+
     def _label(self, case: SavedCase) -> str:
         from ukm_tools.widgets.base import calculator_title
 

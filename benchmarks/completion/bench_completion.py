@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -87,15 +88,21 @@ def same_results(a, b, whole: bool) -> bool:
     return bool(np.allclose(qa.to_numpy(float), qb.loc[qa.index].to_numpy(float), equal_nan=True))
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (the grade-row reader of large gradebooks)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(fn, repeats: int):
     """Median wall time, every wall time, the last result, and the median CPU time of this process
-    (CPU time shows the work itself when other processes share the cores)."""
+    and its child processes (CPU time shows the work itself when other processes share the cores)."""
     times, cpu, out = [], [], None
     for _ in range(repeats):
-        c, t = time.process_time(), time.perf_counter()
+        c, t = time.process_time() + _children_cpu(), time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
+        cpu.append(time.process_time() + _children_cpu() - c)
     API_TIMES["cpu"] = statistics.median(cpu)
     return statistics.median(times), times, out
 
@@ -117,7 +124,8 @@ def main() -> None:
             med, times, report = timed(lambda c=course: bulk(c), args.repeats)
             print(
                 f"  bulk completion + analytics: median {med:.2f} s of {', '.join(f'{t:.2f}' for t in times)} "
-                f"(CPU {API_TIMES['cpu']:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+                f"(CPU {API_TIMES['cpu']:.2f} s, reading processes included; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
                 flush=True,
             )
             cpu[n] = API_TIMES["cpu"]

@@ -1,11 +1,14 @@
 """The bulk reader and the report built on it give what nbgrader's object API gives participant by
 participant (tests/course/gradebook_api.py), on a synthetic class with the awkward cases together:
 manual answers nobody graded yet, failed gradings, missing submissions, submissions without a status
-row from the grading engine, a staff override, and grade rows stored out of notebook order."""
+row from the grading engine, a staff override, grade rows stored out of notebook order and a grade row
+whose notebook no submission holds. The grade rows are read both ways a report reads them: on a
+thread, and by the separate process used for large SQLite gradebooks."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,7 @@ import pytest
 from gradebook_api import scores_via_gradebook_api
 from synthetic_gradebook import PENDING, Sub, full_marks, random_cohort
 
+from ukm_tools.course import scores
 from ukm_tools.course.course_data import load_course_data
 from ukm_tools.course.overrides import set_override
 from ukm_tools.course.workshop_report import compute_report
@@ -41,12 +45,50 @@ def awkward_class(synthetic_template, tmp_path_factory):
         db.execute("CREATE TEMP TABLE shuffled AS SELECT * FROM grade ORDER BY random()")
         db.execute("DELETE FROM grade")
         db.execute("INSERT INTO grade SELECT * FROM shuffled")
+        # A grade of a notebook no submission holds (left behind by a removed submission): ignored.
+        db.execute(
+            "INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) "
+            "SELECT 'yatim', 'tidak-ada', cell_id, 99, NULL, NULL, 0 FROM grade LIMIT 1"
+        )
     return course
 
 
-def test_bulk_results_equal_the_per_participant_api(awkward_class):
+def read_in_a_process(monkeypatch) -> list[list[str]]:
+    """Grade rows read by the separate process whatever the size; the processes started, recorded."""
+    started: list[list[str]] = []
+    monkeypatch.setattr(scores, "PROCESS_ABOVE", 0)
+    popen = subprocess.Popen
+
+    def recording(args, **kw):
+        started.append(list(args))
+        return popen(args, **kw)
+
+    monkeypatch.setattr(scores.subprocess, "Popen", recording)
+    return started
+
+
+@pytest.fixture(params=["thread", "process"])
+def reader(request, monkeypatch):
+    """How the grade rows are read, and the processes started for it."""
+    return request.param, read_in_a_process(monkeypatch) if request.param == "process" else []
+
+
+def test_bulk_results_equal_the_per_participant_api(awkward_class, reader):
     bulk = load_course_data(awkward_class.course).scores
-    ref = scores_via_gradebook_api(awkward_class)
+    how, started = reader
+    assert len(started) == (how == "process")
+    assert_same_as_api(bulk, scores_via_gradebook_api(awkward_class))
+
+
+def test_a_failed_reading_process_falls_back_to_reading_here(awkward_class, monkeypatch, tmp_path):
+    started = read_in_a_process(monkeypatch)
+    monkeypatch.setattr(scores.grade_rows, "__file__", str(tmp_path / "hilang.py"))  # the child exits with 2
+    bulk = load_course_data(awkward_class.course).scores
+    assert started and started[0][-2].endswith("hilang.py")
+    assert_same_as_api(bulk, scores_via_gradebook_api(awkward_class))
+
+
+def assert_same_as_api(bulk, ref):
     got = bulk.results.set_index(["student", "assignment"]).sort_index()
     want = ref.results.set_index(["student", "assignment"]).loc[got.index]
     assert len(got) == len(ref.results) == 72 * 7

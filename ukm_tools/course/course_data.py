@@ -16,8 +16,8 @@ import pandas as pd
 from ukm_tools.course import attendance, audit, overrides
 from ukm_tools.course.answer_keys import AnswerKey, load_key
 from ukm_tools.course.config import CourseSpec, load_course
-from ukm_tools.course.profiles import FIELDS, load_profiles
-from ukm_tools.course.scores import GradeReader, Scores, load_scores
+from ukm_tools.course.profiles import profile_frame
+from ukm_tools.course.scores import GradeReader, Scores, ScoresLoad
 from ukm_tools.errors import UkmError
 
 
@@ -50,11 +50,6 @@ class CourseData:
         return [t.name for t in self.spec.test_specs()]
 
 
-def _profiles(rows: dict[str, dict[str, str]], students: pd.Index) -> pd.DataFrame:
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FIELDS.values()))
-    return frame.reindex(students).fillna("").astype(object)
-
-
 def _phones(db_url: str) -> dict[str, str]:
     from ukm_tools.course.participants import load_participants
 
@@ -81,20 +76,23 @@ def load_course_data(course_dir: str | Path, *, include_personal: bool = False) 
         spec = load_course(course_dir)
         log = audit.entries(url)
         marks = attendance.load_marks(url)
-        profiles = load_profiles(url)
         phones = _phones(url) if include_personal else {}
         names = [a.name for a in spec.assignments()] + [t.name for t in spec.test_specs()]
-        scores = load_scores(url, course_dir, names, grades)
+        load = ScoresLoad(url, course_dir, names, grades)
+        # everything else before waiting for the grade rows
+        profiles = profile_frame(url, load.students.index)
+        keys = {t.name: load_key(course_dir, t.name) for t in spec.test_specs()}
+        scores = load.finish()
     return CourseData(
         course_dir=course_dir,
         spec=spec,
         scores=scores,
-        profiles=_profiles(profiles, scores.students.index),
+        profiles=profiles,
         marks=marks,
         imported_sessions=attendance.imported_sessions(log),
         log=log,
         overrides=overrides.active_overrides(log),
         taken_at=audit.now_jakarta(),
         phones=phones,
-        keys={t.name: load_key(course_dir, t.name) for t in spec.test_specs()},
+        keys=keys,
     )

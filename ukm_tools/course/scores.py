@@ -23,6 +23,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sqlite3
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,17 +34,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from ukm_tools.course import grade_rows
+from ukm_tools.course.grade_rows import SCORE as _SCORE
+from ukm_tools.course.grade_rows import GradeArrays
 from ukm_tools.course.reports import SCORED, question_order
 
 # A submission exists but grading gave no usable score: never the participant's fault to decide.
 NOT_GRADED = frozenset(
     {"error", "kernel_died", "corrupt_notebook", "missing_notebook", "pending", "running", "submitted"}
-)
-
-# nbgrader's Grade.score, in SQL: NULL (not 0) when nobody scored it yet.
-_SCORE = (
-    "CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0) "
-    "WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0) END"
 )
 
 
@@ -118,40 +118,106 @@ def fetch_rows(db_url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-class GradeReader:
-    """Reads the grade table on a second thread while the caller reads everything else.
+#: Grade rows above which a SQLite gradebook is read by a separate process: below it, starting
+#: the process (about 0.2 s, mostly numpy's import) costs more than the overlap saves.
+PROCESS_ABOVE = 100_000
 
-    The grade rows are most of the work of a report (20,000 participants: about 770,000 rows);
-    SQLite releases Python's lock while it steps through them, so the other, smaller reads
-    (course.yml, roster, attendance, statuses) run meanwhile on the second core. Use as a
-    context manager; :meth:`result` waits for the rows.
+#: The share of the grade rows the separate process reads; this process reads the rest once it
+#: has read everything else (it would otherwise wait idle for the process). Its part costs less per
+#: row than the process's (submissions joined by SQLite), so it takes about a third.
+PROCESS_SHARE = 0.68
+
+
+def _sqlite_file(db_url: str) -> Path | None:
+    parsed = sa.engine.make_url(db_url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return path if path.is_file() else None
+
+
+def _grade_rows_hint(path: Path) -> int:
+    """The grade table's largest rowid: its row count, give or take deletions, without counting."""
+    try:
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return int(db.execute("SELECT MAX(rowid) FROM grade").fetchone()[0] or 0)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+class GradeReader:
+    """Reads the grade rows (:mod:`~ukm_tools.course.grade_rows`) while the caller reads everything else.
+
+    The grade rows are most of the work of a report (20,000 participants: about 770,000 rows).
+    A large SQLite gradebook is read by a separate process, so that work runs on the second core
+    while this process reads course.yml, roster, attendance and statuses, then the last rows
+    (:data:`PROCESS_SHARE`) itself instead of waiting idle; smaller ones, and other
+    databases, on a second thread (SQLite and the database driver release Python's lock while
+    they step through the rows). Use as a context manager; :meth:`result` waits for the rows.
     """
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
         self._collecting = gc.isenabled()
         gc.disable()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
-        self._future = self._pool.submit(self._read)
+        self._arrays: GradeArrays | None = None
+        self._proc: subprocess.Popen | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        path = self._path = _sqlite_file(db_url)
+        hint = _grade_rows_hint(path) if path is not None and sys.executable else 0
+        if hint > PROCESS_ABOVE:
+            # -I: the child's sys.path is the environment's, never this file's folder or the user site.
+            # (Two children reading halves were tried: more CPU in all, no faster on 2 shared cores;
+            # this process reading the last rows instead of waiting is.)
+            self._split = int(hint * PROCESS_SHARE)
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-I", grade_rows.__file__, str(path)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, grade_rows.UP_TO_ROWID: str(self._split)},
+                )
+            except OSError:  # no interpreter to start (an embedded Python): read on a thread
+                self._proc = None
+        if self._proc is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ukm-grades")
+            self._future = self._pool.submit(self._read)
 
-    def _read(self) -> tuple[np.ndarray, np.ndarray]:
+    def _read(self) -> GradeArrays:
         engine = sa.create_engine(self.db_url)  # its own connection: DB-API connections stay in their thread
         try:
             with engine.connect() as conn:
-                rows = np.array(_query(conn, f"SELECT g.notebook_id, g.cell_id, {_SCORE} FROM grade g"), dtype=object)
-                notebooks = np.array(_query(conn, "SELECT id, assignment_id FROM submitted_notebook"), dtype=object)
-            return rows.reshape(-1, 3), notebooks.reshape(-1, 2)
+                rows = _query(conn, grade_rows.GRADE_SQL)
+                notebooks = _query(conn, grade_rows.NOTEBOOK_SQL)
+            return GradeArrays.from_rows(rows, notebooks)
         finally:
             engine.dispose()
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._future.result()
+    def result(self) -> GradeArrays:
+        if self._arrays is None:
+            if self._proc is not None:
+                assert self._path is not None  # a reading process is started for a SQLite file only
+                rest = grade_rows.read_sqlite(self._path, after=self._split)
+                out = self._proc.communicate()[0]
+                # the child failed (it should not): the same read in this process, nothing lost
+                self._arrays = grade_rows.loads(out).then(rest) if self._proc.returncode == 0 else self._read()
+            else:
+                self._arrays = self._future.result()
+        return self._arrays
 
     def __enter__(self) -> GradeReader:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True)
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()  # left before the result (an error): no orphan reading on
+            self._proc.communicate()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         if self._collecting:
             gc.enable()
 
@@ -159,15 +225,66 @@ class GradeReader:
 def load_scores(db_url: str, course_dir: Path, assignments: list[str], grades: GradeReader | None = None) -> Scores:
     """Students, results per assignment and per-question sums of ``assignments``, in bulk
     (``grades``: a reader already started by the caller)."""
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            if grades is not None:
-                return _load(conn, Path(course_dir), assignments, grades)
-            with GradeReader(db_url) as reader:
-                return _load(conn, Path(course_dir), assignments, reader)
-    finally:
-        engine.dispose()
+    if grades is not None:
+        return ScoresLoad(db_url, course_dir, assignments, grades).finish()
+    with GradeReader(db_url) as reader:
+        return ScoresLoad(db_url, course_dir, assignments, reader).finish()
+
+
+class ScoresLoad:
+    """:func:`load_scores` in two steps: everything but the grade rows on construction, the grade
+    rows in :meth:`finish`, so a caller can do its own reading while the grade rows arrive
+    (``students`` is known after the first step)."""
+
+    def __init__(self, db_url: str, course_dir: Path, assignments: list[str], reader: GradeReader) -> None:
+        self._reader = reader
+        engine = sa.create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                self._read(conn, Path(course_dir), assignments)
+        finally:
+            engine.dispose()
+
+    def _read(self, conn, course_dir: Path, assignments: list[str]) -> None:
+        a_name, self._cell_info = _cells(conn, assignments)
+        self.questions = _question_order(course_dir, assignments, self._cell_info)
+        self.students = _students(conn)
+        slots = _Slots(self.students.index, assignments, a_name)
+        subs = np.array(
+            _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"), dtype=object
+        ).reshape(-1, 4)
+        slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
+        self._subs = subs[slot >= 0]
+        self._sub_slot = slot[slot >= 0]
+        engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
+        self._columns, self._shown, self._at = _statuses(
+            engine_rows, course_dir, slots, self.questions, self._subs, self._sub_slot
+        )
+
+    def finish(self) -> Scores:
+        """Waits for the grade rows and adds them up."""
+        subs, sub_slot, shown = self._subs, self._sub_slot, self._shown
+        grades = _grade_rows(self._reader.result(), subs[:, 0], self._cell_info)
+        nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
+        pend = np.isnan(grades.x)
+        pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
+        pending = np.full(len(shown), "", dtype=object)
+        at_sub = grades.sub[pend]
+        if len(at_sub):  # question names per submission, in grade-row order, "," separated
+            names: dict[int, list[str]] = {}
+            for sub, cell in zip(at_sub.tolist(), grades.cell[pend].tolist(), strict=True):
+                names.setdefault(sub, []).append(grades.cells[cell][1])
+            pending[sub_slot[np.fromiter(names, int, len(names))]] = [",".join(qs) for qs in names.values()]
+        pending[~shown] = ""
+        at = self._at  # rows without a submission read a trailing 0
+        columns = self._columns
+        columns["score"] = np.where(shown, np.append(nb_score, 0.0)[at], np.nan)
+        columns["pending_points"] = np.where(shown, np.append(pending_points, 0.0)[at], 0.0)
+        columns["pending"] = text(pending)
+        order = ["student", "assignment", "status", "reason", "submitted", "score", "max_score"]
+        results = pd.DataFrame({c: columns[c] for c in [*order, "pending_points", "pending", "timestamp"]})
+        items, counts = _item_sums(grades, shown[sub_slot], nb_score)
+        return Scores(self.students, results, items, counts, self.questions)
 
 
 def _cells(conn, assignments: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str, float]]]:
@@ -212,36 +329,6 @@ def _question_order(course_dir: Path, assignments: list[str], cell_info) -> dict
     return questions
 
 
-def _load(conn, course_dir: Path, assignments: list[str], reader: GradeReader) -> Scores:
-    a_name, cell_info = _cells(conn, assignments)
-    questions = _question_order(course_dir, assignments, cell_info)
-    students = _students(conn)
-    slots = _Slots(students.index, assignments, a_name)
-    subs = np.array(
-        _query(conn, "SELECT id, student_id, assignment_id, timestamp FROM submitted_assignment"), dtype=object
-    ).reshape(-1, 4)
-    slot = slots.of(subs[:, 1], subs[:, 2], by_id=True)
-    subs = subs[slot >= 0]
-    sub_slot = slot[slot >= 0]
-    engine_rows = _query(conn, "SELECT student, assignment, status, reason, score FROM ukm_grading_status")
-    grades = _grade_rows(*reader.result(), subs[:, 0], cell_info)
-    nb_score = np.bincount(grades.sub, weights=np.nan_to_num(grades.x), minlength=len(subs))
-    pend = np.isnan(grades.x)
-    pending_points = np.bincount(grades.sub[pend], weights=grades.max_score[pend], minlength=len(subs))
-    names: dict[int, list[str]] = {}
-    for sub, cell in zip(grades.sub[pend].tolist(), grades.cell[pend].tolist(), strict=True):
-        names.setdefault(sub, []).append(grades.cells[cell][1])
-    sub_of_slot = np.full(slots.size, -1)
-    sub_of_slot[sub_slot] = np.arange(len(subs))
-    pending = {int(sub_slot[sub]): ",".join(qs) for sub, qs in names.items()}  # slot -> question names
-    results, shown_slot = _results(
-        engine_rows, course_dir, slots, questions, subs, sub_of_slot, nb_score, pending_points, pending
-    )
-    shown_sub = shown_slot[sub_slot]
-    items, counts = _item_sums(grades, shown_sub, nb_score)
-    return Scores(students, results, items, counts, questions)
-
-
 class _Slots:
     """Row positions of the results frame: one row per (student, assignment), student-major order."""
 
@@ -258,7 +345,9 @@ class _Slots:
         """Row of each (student, assignment) pair; -1 when either is not part of the results."""
         s = self.students.get_indexer(pd.Index(students, dtype=object)) if len(students) else np.zeros(0, int)
         lookup = self._by_id if by_id else self._by_name
-        a = pd.Series(assignments, dtype=object).map(lookup).fillna(-1).to_numpy(int) if len(assignments) else s
+        # a handful of assignments: their positions in a small index, then the column of each
+        known = pd.Index(list(lookup), dtype=object).get_indexer(pd.Index(assignments, dtype=object))
+        a = np.append(np.fromiter(lookup.values(), int, len(lookup)), -1)[known] if len(assignments) else s
         return np.where((s >= 0) & (a >= 0), s * self.k + a, -1)
 
 
@@ -273,24 +362,20 @@ class _GradeRows:
     cells: list[tuple[str, str, float]]  # cell index -> (assignment, question, points)
 
 
-def _grade_rows(rows: np.ndarray, notebooks: np.ndarray, sub_ids: np.ndarray, cell_info) -> _GradeRows:
-    """Grade rows (notebook, cell, score; read by :class:`GradeReader` as one object array: pandas'
-    string inference costs more than the query) mapped to submissions and cells. Joining
-    submitted_notebook in SQL costs SQLite more than mapping its one row per submission here."""
-    if not len(rows):
+def _grade_rows(arrays: GradeArrays, sub_ids: np.ndarray, cell_info) -> _GradeRows:
+    """The reader's grade rows mapped to this load's submissions (``sub_ids``) and known cells."""
+    if not len(arrays.sub):
         return _GradeRows(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0), [])
-    # grade row -> its notebook (one hash pass) -> that notebook's submission -> index into sub_ids
-    nb_pos = pd.Index(notebooks[:, 0], dtype=object).get_indexer(rows[:, 0])
-    # a trailing -1: rows whose notebook is unknown (position -1) land on it
-    sub_of_nb = np.append(pd.Index(sub_ids, dtype=object).get_indexer(notebooks[:, 1]), -1)
-    sub = sub_of_nb[nb_pos]
-    cell_codes, cell_uniq = pd.factorize(rows[:, 1])
-    known = np.array([c in cell_info for c in cell_uniq.tolist()], bool)
-    cells = [cell_info.get(c, ("", "", 0.0)) for c in cell_uniq.tolist()]
-    keep = (sub >= 0) & known[cell_codes]
-    cell = cell_codes[keep]
+    # the reader's submission codes -> index into sub_ids; a trailing -1 for rows whose notebook
+    # no submission holds (code -1)
+    position = pd.Index(sub_ids, dtype=object).get_indexer(pd.Index(arrays.sub_ids, dtype=object))
+    sub = np.append(position, -1)[arrays.sub]
+    known = np.array([c in cell_info for c in arrays.cell_ids], bool)
+    cells = [cell_info.get(c, ("", "", 0.0)) for c in arrays.cell_ids]
+    keep = (sub >= 0) & known[arrays.cell]
+    cell = arrays.cell[keep]
     points = np.array([c[2] for c in cells], float)
-    return _GradeRows(sub[keep], cell, rows[:, 2][keep].astype(float), points[cell], cells)
+    return _GradeRows(sub[keep], cell, arrays.x[keep], points[cell], cells)
 
 
 def _students(conn) -> pd.DataFrame:
@@ -307,14 +392,14 @@ def _students(conn) -> pd.DataFrame:
     return df[["name", "email"]].sort_index()
 
 
-def _results(
-    engine_rows, course_dir, slots: _Slots, questions, subs, sub_of_slot, nb_score, pending_points, pending_names
-):
-    """The results frame (student-major, see :class:`_Slots`) and which rows have a score shown."""
+def _statuses(engine_rows, course_dir, slots: _Slots, questions, subs, sub_slot):
+    """The results frame's columns that need no grade rows (student-major, see :class:`_Slots`),
+    which rows have a score shown, and each row's submission (``len(subs)`` without one)."""
     n, k = len(slots.students), slots.k
+    sub_of_slot = np.full(slots.size, -1)
+    sub_of_slot[sub_slot] = np.arange(len(subs))
     has_sub = sub_of_slot >= 0
-    at = np.where(has_sub, sub_of_slot, len(subs))  # rows without a submission read a trailing 0
-    nb_score, pending_points = np.append(nb_score, 0.0), np.append(pending_points, 0.0)
+    at = np.where(has_sub, sub_of_slot, len(subs))
     engine = np.array(engine_rows, dtype=object).reshape(-1, 5)
     e_slot = slots.of(engine[:, 0], engine[:, 1])
     engine, e_slot = engine[e_slot >= 0], e_slot[e_slot >= 0]
@@ -341,28 +426,19 @@ def _results(
         np.where(has_sub & in_auto, "graded", np.where(in_subm | has_sub, "submitted", "not_submitted")),
     ).astype(object)
     shown = has_sub & (pd.Series(status).isin(SCORED).to_numpy() | e_scored)
-    pending = np.full(slots.size, "", dtype=object)
-    if pending_names:
-        pending[np.fromiter(pending_names, int)] = list(pending_names.values())
-    pending[~shown] = ""
     stamps = np.full(slots.size, None, dtype=object)
     stamps[has_sub] = subs[at[has_sub], 3]
     max_score = np.array([float(sum(p for _, p in questions[a])) for a in slots.assignments])
-    results = pd.DataFrame(
-        {
-            "student": text(np.repeat(slots.students.to_numpy(object), k)),
-            "assignment": text(np.tile(np.array(slots.assignments, dtype=object), n)),
-            "status": text(status),
-            "reason": text(e_reason),
-            "submitted": status != "not_submitted",
-            "score": np.where(shown, nb_score[at], np.nan),
-            "max_score": np.tile(max_score, n),
-            "pending_points": np.where(shown, pending_points[at], 0.0),
-            "pending": text(pending),
-            "timestamp": pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce", format="ISO8601"),
-        }
-    )
-    return results, shown
+    columns = {
+        "student": text(np.repeat(slots.students.to_numpy(object), k)),
+        "assignment": text(np.tile(np.array(slots.assignments, dtype=object), n)),
+        "status": text(status),
+        "reason": text(e_reason),
+        "submitted": status != "not_submitted",
+        "max_score": np.tile(max_score, n),
+        "timestamp": pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce", format="ISO8601"),
+    }
+    return columns, shown, at
 
 
 def text(values) -> pd.Series:

@@ -43,6 +43,15 @@ GRADE_AFTER_SQL = (
 )
 
 
+def _cells_and_scores(rows: list[tuple]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Cell ids in order of first appearance, each row's cell code, and its score (None, pending: NaN)."""
+    cell_ids = list(dict.fromkeys(map(itemgetter(1), rows)))
+    cell_code = {c: i for i, c in enumerate(cell_ids)}
+    cell = np.fromiter(map(cell_code.__getitem__, map(itemgetter(1), rows)), np.int64, len(rows))
+    x = np.array(list(map(itemgetter(2), rows)), dtype=float)
+    return cell_ids, cell, x
+
+
 @dataclass
 class GradeArrays:
     """Grade rows as codes: row i belongs to submission ``sub_ids[sub[i]]`` (-1: a notebook no
@@ -66,12 +75,8 @@ class GradeArrays:
         sub_of_nb = dict(
             zip(map(itemgetter(0), notebooks), map(sub_code.__getitem__, map(itemgetter(1), notebooks)), strict=True)
         )
-        cell_ids = list(dict.fromkeys(map(itemgetter(1), rows)))
-        cell_code = {c: i for i, c in enumerate(cell_ids)}
         sub = np.fromiter(map(sub_of_nb.get, map(itemgetter(0), rows), itertools.repeat(-1)), np.int64, n)
-        cell = np.fromiter(map(cell_code.__getitem__, map(itemgetter(1), rows)), np.int64, n)
-        x = np.array(list(map(itemgetter(2), rows)), dtype=float)  # None (pending) -> NaN
-        return cls(sub_ids, sub, cell_ids, cell, x)
+        return cls(sub_ids, sub, *_cells_and_scores(rows))
 
     @classmethod
     def from_submission_rows(cls, rows: list[tuple]) -> GradeArrays:
@@ -79,12 +84,8 @@ class GradeArrays:
         n = len(rows)
         sub_ids = [s for s in dict.fromkeys(map(itemgetter(0), rows)) if s is not None]
         sub_code = {s: i for i, s in enumerate(sub_ids)}
-        cell_ids = list(dict.fromkeys(map(itemgetter(1), rows)))
-        cell_code = {c: i for i, c in enumerate(cell_ids)}
         sub = np.fromiter(map(sub_code.get, map(itemgetter(0), rows), itertools.repeat(-1)), np.int64, n)
-        cell = np.fromiter(map(cell_code.__getitem__, map(itemgetter(1), rows)), np.int64, n)
-        x = np.array(list(map(itemgetter(2), rows)), dtype=float)  # None (pending) -> NaN
-        return cls(sub_ids, sub, cell_ids, cell, x)
+        return cls(sub_ids, sub, *_cells_and_scores(rows))
 
     def then(self, other: GradeArrays) -> GradeArrays:
         """These rows followed by ``other``'s (codes of ``other`` renumbered: one code per cell)."""

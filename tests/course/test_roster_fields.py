@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from ukm_tools.course.profiles import choices, load_profiles
+from ukm_tools.course.profiles import PROFILE_TABLE, choices, profile_frame
 from ukm_tools.course.roster import COLUMNS, read_roster, write_template
+from ukm_tools.course.scores import fetch_rows
 from ukm_tools.errors import UkmError
 
 HEAD = "id_peserta;nama;jenis_kelamin;kecamatan;sektor;skala_usaha"
@@ -61,4 +62,8 @@ def test_profiles_are_stored_beside_the_roster(synthetic):
 
     url = synthetic.db_url  # an existing gradebook (a new one costs an alembic run)
     store_participants(url, [Participant("ani", "Ani", gender="perempuan", scale="kecil"), Participant("budi", "Budi")])
-    assert load_profiles(url) == {"ani": {"gender": "perempuan", "scale": "kecil"}}
+    frame = profile_frame(url, ["ani", "budi"])
+    assert frame.loc["ani"].to_dict() == {"gender": "perempuan", "district": "", "sector": "", "scale": "kecil"}
+    assert (frame.loc["budi"] == "").all()
+    # a participant without any reporting field gets no row at all
+    assert [r[0] for r in fetch_rows(url, f"SELECT student_id FROM {PROFILE_TABLE.name}")] == ["ani"]

@@ -222,11 +222,8 @@ class GradeReader:
             gc.enable()
 
 
-def load_scores(db_url: str, course_dir: Path, assignments: list[str], grades: GradeReader | None = None) -> Scores:
-    """Students, results per assignment and per-question sums of ``assignments``, in bulk
-    (``grades``: a reader already started by the caller)."""
-    if grades is not None:
-        return ScoresLoad(db_url, course_dir, assignments, grades).finish()
+def load_scores(db_url: str, course_dir: Path, assignments: list[str]) -> Scores:
+    """Students, results per assignment and per-question sums of ``assignments``, in bulk."""
     with GradeReader(db_url) as reader:
         return ScoresLoad(db_url, course_dir, assignments, reader).finish()
 

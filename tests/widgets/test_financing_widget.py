@@ -1,15 +1,20 @@
 """Financing calculator: drive the widget from Python and compare with the domain."""
 
 import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from ukm_tools import financing as fin
 from ukm_tools.case import packaged_case
 from ukm_tools.case_study import CaseStudy
+from ukm_tools.errors import UkmError
 from ukm_tools.money import Money, format_money
 from ukm_tools.widgets import case_io
-from ukm_tools.widgets.financing import FinancingCalculator, app, case_order
+from ukm_tools.widgets.base import NumberField
+from ukm_tools.widgets.financing import FinancingCalculator, app, case_order, per_unit, upgrade_saved
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -40,7 +45,8 @@ def calc(opened):
 
 def test_opens_with_the_case_studys_order_per_carton(opened):
     # The CIF quote's 200 cartons (US$ 4.304,03) bring Rp69.358.573 after the L/C's bank fees (the
-    # case study's figure: 346.792,865 a carton). HPP 216.000 x 200 = 43.200.000: 60% materials on day 0
+    # case study's figure, typed as the whole order's value: 346.792,865 a carton, shown as about
+    # Rp346.793). HPP 216.000 x 200 = 43.200.000: 60% materials on day 0
     # (25.920.000, 129.600 a carton), the rest after 14 days of production (17.280.000); packing
     # and shipment costs 13.432.079 at shipment (day 14). L/C at sight: no tenor, the money about
     # 12 days after shipment. Peak = all costs = 56.632.079; margin 69.358.573 - 56.632.079 = 12.726.494.
@@ -48,7 +54,8 @@ def test_opens_with_the_case_studys_order_per_carton(opened):
     order = case_order(case)
     assert order == CaseStudy(case).order()
     assert order.order_value == idr(69_358_573) and order.materials == idr(25_920_000)
-    assert opened.f_qty.raw == "200" and opened.f_price.raw == "346.792,865" and opened.f_material.raw == "129.600"
+    assert opened.f_qty.raw == "200" and opened.f_value.raw == "69.358.573" and opened.f_material.raw == "129.600"
+    assert "<small class='ukm-hint'>≈ Rp346.793 per unit</small>" in opened.f_value.label.value
     assert opened.f_method.read() == "lc_sight" and opened.f_tenor.raw == "0" and opened.f_tenor.disabled
     assert case.order is not None and opened.f_scheme.read() == case.order.loan_scheme == "kur_kecil"
     t = opened.result.timeline
@@ -68,7 +75,7 @@ def test_a_typed_order_matches_the_domain(calc):
     # 2,400 x 27,000 = 64.8m; materials 2,400 x 9,000 = 21.6m day 0; production 9.6m day 30;
     # export 5m day 35 -> peak 36.2m; D/A 60 receipt day 109; KUR Mikro 6% effective, 4 months.
     t, f = calc.result.timeline, calc.result.financing
-    assert calc.f_price.raw == "27.000" and calc.f_tenor.raw == "60" and not calc.f_tenor.disabled
+    assert calc.f_value.raw == "64.800.000" and calc.f_tenor.raw == "60" and not calc.f_tenor.disabled
     assert t == fin.cash_flow(HAND_ORDER)
     assert t.peak_working_capital == idr(36_200_000) and t.days_tied_up == 109
     assert f == fin.finance_order(t, scheme="kur_mikro")
@@ -94,7 +101,7 @@ def test_flat_rate_override_and_months(calc):
     with calc.holding():
         for f, v in (
             (calc.f_qty, "1.000"),
-            (calc.f_price, "60.000"),
+            (calc.f_value, "60.000.000"),
             (calc.f_material, "20.000"),
             (calc.f_production, "10.000"),
             (calc.f_export, "5.000.000"),
@@ -134,16 +141,22 @@ def test_bad_input_is_shown_at_its_box_and_the_last_result_stays(calc):
     assert calc.error is None and calc.message.value == "" and not calc.f_prod_days.errors
 
 
-def test_a_problem_with_an_order_total_is_shown_at_the_per_unit_box(calc):
-    # a price of 0 makes the order value 0, which the domain refuses as "order_value"
-    calc.f_price.raw = "0"
+def test_a_problem_with_an_order_total_is_shown_at_its_box(calc):
+    # the domain refuses an order value of 0 as "order_value": the box typed as that total
+    calc.f_value.raw = "0"
     assert calc.error.problems[0].field == "order_value"
-    assert calc.f_price.errors and "Nilai pesanan" in calc.f_price.errors[0]
+    assert calc.f_value.errors == ["Nilai pesanan yang diterima (Rp, seluruh pesanan) harus lebih dari 0 (diisi: 0)."]
+    assert "≈" not in calc.f_value.label.value  # no price per unit for an order of nothing
+    # a materials total the domain refuses goes to the per-unit box it comes from
+    calc.f_value.raw = "64.800.000"
+    calc.f_material.raw = "-1"
+    assert calc.error.problems[0].field == "materials" and calc.f_material.errors
 
 
 def test_english_switch_converts_numbers_and_labels(calc):
     calc.set_lang("en")
-    assert calc.f_price.raw == "27,000"
+    assert calc.f_value.raw == "64,800,000" and "≈ Rp27,000 per unit" in calc.f_value.label.value
+    assert "Order value received (IDR, whole order)" in calc.f_value.label.value
     assert "Order quantity (units)" in calc.f_qty.label.value
     assert calc.f_method.input.options[0][0] == "Cash in advance (T/T)"
     assert calc.message.value == "" and "Peak working capital" in calc.summary.value
@@ -239,3 +252,73 @@ def test_phone_friendly_labels_and_a_stacking_schedule(calc):
     assert ">Tanggal<" in calc.table.value and "2026-02-15" in calc.table.value
     calc.set_lang("en")
     assert calc.f_months.input.placeholder == "blank = automatic"
+
+
+def page_values(widget) -> list[str]:
+    """Every text the page shows (labels, boxes, result areas), widget by widget."""
+    out = [widget.value] if isinstance(getattr(widget, "value", None), str) else []
+    for child in getattr(widget, "children", ()) or ():
+        out += page_values(child)
+    return out
+
+
+def test_the_shipped_case_shows_no_rupiah_amount_with_a_decimal_part(opened):
+    # Rupiah have no sen: neither a box in rupiah nor a figure on the page shows a decimal part
+    # (the order value as a price per unit showed 346.792,865).
+    boxes = [f for f in opened._fields if isinstance(f, NumberField) and "(Rp" in f.label.value]
+    assert len(boxes) >= 5
+    assert [(f.name, f.raw) for f in boxes if "," in f.raw] == []
+    shown = "\n".join(page_values(opened.widget))
+    assert "Rp56.632.079" in shown and "Rp346.793" in shown
+    assert re.findall(r"Rp ?\d[\d.]*,\d+", shown) == []
+
+
+def test_the_price_per_unit_under_the_order_value_is_rounded_half_up(calc):
+    with calc.holding():
+        calc.f_qty.raw = "200"
+    calc.f_value.raw = "69.358.500"  # 346.792,5 a unit: half-up, not to the even 346.792
+    assert "<small class='ukm-hint'>≈ Rp346.793 per unit</small>" in calc.f_value.label.value
+    calc.f_value.raw = "69.358.499"  # 346.792,495
+    assert "≈ Rp346.792 per unit" in calc.f_value.label.value
+    calc.f_qty.raw = "banyak"
+    assert "≈" not in calc.f_value.label.value  # nothing while the quantity cannot be read
+
+
+def test_costs_per_unit_are_exact_to_the_cent_or_else_whole_rupiah():
+    assert per_unit(idr(25_920_000), 200) == 129_600  # the shipped case: whole rupiah, exact
+    assert per_unit(idr(1_000_100), 200) == Decimal("5000.5")  # exact, so the total is kept
+    assert per_unit(idr(1_000_001), 200) == 5000  # 5.000,005: no long tail, half-up to the rupiah
+    assert per_unit(idr(1_000_101), 200) == 5001  # 5.000,505
+
+
+SAVED_BY_C237A01 = Path(__file__).parents[1] / "domain" / "files" / "saved-by-c237a01" / "financing.yaml"
+
+
+def test_a_file_saved_with_the_unit_price_opens_with_the_same_order(kw):
+    # c237a01 saved the order value as a price per unit (353.360 x 200 units), multiplied by the
+    # quantity when computing: the box now holds that total and every figure is as it was then.
+    calc = FinancingCalculator.from_case_file(SAVED_BY_C237A01, **kw)
+    assert calc.widget.children and calc.message.value == ""
+    assert calc.f_qty.raw == "200" and calc.f_value.raw == "70.672.000" and calc.f_material.raw == "129.600"
+    then = fin.OrderInput(
+        idr(353_360) * 200, idr(129_600) * 200, idr(86_400) * 200, idr(13_432_079), 14, "lc_sight", days_to_ship=0
+    )
+    assert calc.result.timeline == fin.cash_flow(then)
+    assert calc.result.financing == fin.finance_order(fin.cash_flow(then), scheme="kur_kecil")
+    # saved again: the new key only, and it opens the same
+    text = calc.saved_text()
+    assert "order_value: 70672000" in text and "order_unit_price" not in text
+    case, extras = case_io.read_case_text(text)
+    again = FinancingCalculator(case, extras=extras, **kw)
+    assert again.widget.children and again.result == calc.result
+
+
+def test_an_old_unit_price_uses_the_saved_quantity_else_the_cases():
+    assert upgrade_saved({"order_unit_price": 27_000, "order_quantity": 2400}, 200) == {
+        "order_value": 64_800_000,
+        "order_quantity": 2400,
+    }
+    assert upgrade_saved({"order_unit_price": "27000.5"}, 2) == {"order_value": 54_001}
+    with pytest.raises(UkmError) as e:
+        upgrade_saved({"order_unit_price": "mahal"}, 200)
+    assert e.value.problems[0].field == "calculators.financing.order_unit_price"

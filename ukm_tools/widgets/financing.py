@@ -3,8 +3,10 @@
 A view over :mod:`ukm_tools.financing` (every figure comes from there) on the common
 :class:`~ukm_tools.widgets.base.Calculator`: language switch, numbers typed the Indonesian way,
 each problem above its box, save and open. It opens with the order behind the case's
-quotation (:func:`case_order`: the case file's ``order:`` and ``payment:`` sections), shown
-per unit for the case's quantity; the participant then types their own order.
+quotation (:func:`case_order`: the case file's ``order:`` and ``payment:`` sections): the
+rupiah received for the whole order as one total (so the case's figure is kept to the rupiah, with
+the price per unit it comes to beside it), the costs per unit of the case's quantity; the
+participant then types their own order.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import ipywidgets as W
 
+from ukm_tools import checks
 from ukm_tools import financing as fin
 from ukm_tools.case import Case, OrderPlan, PaymentPlan
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
-from ukm_tools.money import IDR, Money, format_money, format_percent
+from ukm_tools.money import IDR, Money, format_money, format_percent, minor_units, round_half_up
 from ukm_tools.widgets import case_io, charts
 from ukm_tools.widgets.base import (
     Calculator,
@@ -48,6 +52,36 @@ def case_order(case: Case) -> fin.OrderInput:
     return case_io.case_study(case).order()
 
 
+def per_unit(total: Money, quantity: int) -> Decimal:
+    """A cost total per unit as its box shows it: exact when that takes at most two decimals
+    (whole rupiah for the shipped case; the total is then kept exactly), else half-up to the
+    rupiah (the total then moves by less than Rp0,5 a unit) -- never a long tail of decimals."""
+    cents = round_half_up(total.amount / quantity, 2)
+    if cents * quantity == total.amount:
+        return cents.normalize()
+    return round_half_up(total.amount / quantity, minor_units(total.currency))
+
+
+# Files saved before the order value was typed as a total hold its price per unit.
+OLD_UNIT_PRICE = "order_unit_price"
+
+
+def upgrade_saved(saved: Mapping[str, Any], quantity: int) -> dict[str, Any]:
+    """Saved inputs of any version as this one reads them: an older file's ``order_unit_price``
+    becomes the ``order_value`` it was multiplied into (x its saved quantity, else the case's).
+
+    Raises:
+        UkmError: the old price or quantity is not a number (named as in the file).
+    """
+    out = dict(saved)
+    if OLD_UNIT_PRICE in out:
+        where = f"{case_io.EXTRAS_KEY}.{FinancingCalculator.key}"
+        unit = checks.number(out.pop(OLD_UNIT_PRICE), f"{where}.{OLD_UNIT_PRICE}")
+        qty = checks.number(out.get("order_quantity", quantity), f"{where}.order_quantity")
+        out.setdefault("order_value", unit * qty)
+    return out
+
+
 @dataclass(frozen=True)
 class FinancingResult:
     timeline: fin.CashFlowTimeline  # the one the loan finances (net proceeds when discounted)
@@ -60,9 +94,9 @@ class FinancingCalculator(Calculator):
 
     texts = T
     key = "financing"
-    # Problems the domain reports on order totals belong to the per-unit boxes they come from.
+    # Problems the domain reports on cost totals belong to the per-unit boxes they come from
+    # (the order value is typed as the total the domain checks: its box has the domain's name).
     field_aliases = {
-        "order_value": "order_unit_price",
         "materials": "material_per_unit",
         "production_costs": "production_per_unit",
     }
@@ -72,7 +106,7 @@ class FinancingCalculator(Calculator):
             return self.field(NumberField(name, T.field_msg(name), **kw))
 
         self.f_qty = number("order_quantity")
-        self.f_price = number("order_unit_price")
+        self.f_value = number("order_value")  # its hint: the price per unit it comes to
         self.f_material = number("material_per_unit")
         self.f_production = number("production_per_unit")
         self.f_export = number("export_costs")
@@ -103,7 +137,7 @@ class FinancingCalculator(Calculator):
 
     def body(self) -> list[W.Widget]:
         return [
-            wrap_row([self.f_qty.box, self.f_price.box, self.f_material.box, self.f_production.box]),
+            wrap_row([self.f_qty.box, self.f_value.box, self.f_material.box, self.f_production.box]),
             wrap_row([self.f_export.box, self.f_prod_days.box, self.f_ship_days.box]),
             wrap_row([self.f_method.box, self.f_tenor.box, self.f_start.box]),
             wrap_row([self.f_route.box, self.f_scheme.box, self.f_access.box, self.f_basis.box]),
@@ -125,13 +159,13 @@ class FinancingCalculator(Calculator):
         # A draft is discounted at about what the money costs the business (the case's rate).
         self.f_disc_rate.show(pay.funding_rate_pct, self.lang)
         self.f_disc_fees.show(0, self.lang)
-        self._fill_saved(extras)
+        self._fill_saved(upgrade_saved(extras, case.quantity))
         self._show_route()
 
     def _fill_saved(self, saved: Mapping[str, Any]) -> None:
         lang = self.lang
         where = f"{case_io.EXTRAS_KEY}.{self.key}"
-        for f in (self.f_qty, self.f_price, self.f_material, self.f_production, self.f_export):
+        for f in (self.f_qty, self.f_value, self.f_material, self.f_production, self.f_export):
             if f.name in saved:
                 f.show(saved[f.name], lang)
         for f in (self.f_prod_days, self.f_ship_days, self.f_tenor):
@@ -172,7 +206,7 @@ class FinancingCalculator(Calculator):
         return self.read_all(
             {
                 "order_quantity": lambda: self.f_qty.read_int(lang),
-                "order_unit_price": lambda: self.f_price.read(lang),
+                "order_value": lambda: self.f_value.read(lang),
                 "material_per_unit": lambda: self.f_material.read(lang),
                 "production_per_unit": lambda: self.f_production.read(lang),
                 "export_costs": lambda: self.f_export.read(lang),
@@ -209,17 +243,14 @@ class FinancingCalculator(Calculator):
         return m, own
 
     def set_order(self, order: fin.OrderInput, quantity: int = 1, *, refresh: bool = True) -> None:
-        """Fill the inputs from a domain order (e.g. :func:`case_order`), amounts per unit for
-        ``quantity`` units (choose one that divides the totals, so the order is reproduced exactly)."""
+        """Fill the inputs from a domain order (e.g. :func:`case_order`): its value as the total,
+        the materials and production costs per unit for ``quantity`` units (see :func:`per_unit`)."""
         lang = self.lang
         with self.holding():
             self.f_qty.show(quantity, lang)
-            for f, total in (
-                (self.f_price, order.order_value),
-                (self.f_material, order.materials),
-                (self.f_production, order.production_costs),
-            ):
-                f.show((total.amount / quantity).normalize(), lang)
+            self.f_value.show(order.order_value.amount, lang)
+            self.f_material.show(per_unit(order.materials, quantity), lang)
+            self.f_production.show(per_unit(order.production_costs, quantity), lang)
             self.f_export.show(order.export_costs.amount, lang)
             self.f_prod_days.show(order.production_days, lang)
             self.f_ship_days.show(order.days_to_ship, lang)
@@ -248,6 +279,27 @@ class FinancingCalculator(Calculator):
         super()._on_input(change)
 
     # --- compute and show ------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        ok = super().refresh()
+        self._show_unit_price()
+        return ok
+
+    def _show_unit_price(self) -> None:
+        """The order value per unit, half-up to the rupiah, beside its box's label (in the label
+        so the boxes of the row stay level); none while either box is unreadable."""
+        lang = self.lang
+        try:
+            qty, value = self.f_qty.read_int(lang), self.f_value.read(lang)
+        except UkmError:
+            qty, value = 0, Decimal(0)
+        hint = None
+        if qty > 0 and value > 0:
+            price = (Money.of(value, IDR) / qty).rounded()
+            hint = T("unit_price_hint", lang, price=format_money(price, lang))
+        if hint != self.f_value.hint_text:
+            self.f_value.hint_text = hint
+            self.f_value.relabel(lang)
+
     def compute(self) -> FinancingResult:
         v = self._inputs()
         qty = v["order_quantity"]
@@ -257,7 +309,7 @@ class FinancingCalculator(Calculator):
             raise UkmError("missing_field", "discount_rate_pct")
         method = fin.payment_method(self.f_method.read())
         order = fin.OrderInput(
-            order_value=Money.of(v["order_unit_price"], IDR) * qty,
+            order_value=Money.of(v["order_value"], IDR),
             materials=Money.of(v["material_per_unit"], IDR) * qty,
             production_costs=Money.of(v["production_per_unit"], IDR) * qty,
             export_costs=Money.of(v["export_costs"], IDR),

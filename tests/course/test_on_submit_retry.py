@@ -121,7 +121,8 @@ def test_a_grading_the_machine_failed_is_graded_again_and_only_the_grade_is_rele
 
         service.wait_released("p001")
         graded = service.status("p001")
-        assert graded is not None and (graded.status, graded.attempts) == (Status.GRADED, 2)
+        assert graded is not None and graded.status is Status.GRADED
+        assert 2 <= graded.attempts <= 1 + len(DELAYS_S)  # 2, unless the test healed the machine late
         with ResultStore(service.db_url) as results:
             result = results.get(ASSIGNMENT, "p001")
         assert result is not None and result.status == Status.GRADED and result.fingerprint == graded.fingerprint
@@ -141,7 +142,7 @@ def test_a_machine_that_keeps_failing_is_released_once_after_the_bound_even_acro
         assert "p002" not in released(service.db_url)
     finally:
         # Stopped while the last retry waits for its delay: promptly, and the count is kept.
-        assert service.close() < 5
+        assert service.close() < 5  # nothing waits for the retry's delay
 
     service = Service(course, broken=True)  # a new worker: still the same broken machine
     try:

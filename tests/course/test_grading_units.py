@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import sqlite3
 import sys
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
@@ -14,6 +15,7 @@ from rich.console import Console
 from ukm_tools.course.grading import ProgressEvent, Status, StatusStore, SubmissionStatus, progress_reporter
 from ukm_tools.course.grading.backup import backup_gradebook
 from ukm_tools.course.grading.checks import fingerprint, inspect_submission
+from ukm_tools.course.grading.retry import RetryStore
 from ukm_tools.course.grading.status import SETTLED
 
 
@@ -35,6 +37,24 @@ def test_status_store_keeps_one_row_per_submission(tmp_path):
         assert store.get("ps2", "nobody") is None
     con = sqlite3.connect(tmp_path / "gradebook.db")
     assert con.execute("SELECT COUNT(*) FROM ukm_grading_status").fetchone() == (3,)
+
+
+def test_retries_of_a_machine_failure_are_counted_per_submission_bounded_and_kept(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    t, s = datetime(2026, 12, 2, 9, 0, 0), timedelta(seconds=1)
+    failed = SubmissionStatus("ps1", "ani", Status.INFRA_ERROR, "grading machine: disk full", fingerprint="a")
+    with RetryStore(url) as store:
+        first = store.failed(failed, t, (5.0, 15.0))
+        assert (first.failures, first.retry_at) == (1, t + 5 * s)
+        assert first.held("a", t + 4 * s) and not first.held("a", t + 5 * s) and not first.held("b", t)
+    with RetryStore(url) as store:  # a restart keeps the count
+        assert store.all("ps1")["ani"] == first
+        assert store.failed(failed, t, (5.0, 15.0)).retry_at == t + 15 * s
+        assert [store.failed(failed, t, (5.0, 15.0)).retry_at for _ in range(2)] == [None, None]  # released
+        fresh = store.failed(replace(failed, fingerprint="b"), t, (5.0, 15.0))  # a new submission
+        assert (fresh.failures, fresh.retry_at) == (1, t + 5 * s)
+        store.forget("ps1", "ani")
+        assert store.all("ps1") == {}
 
 
 def test_status_values_and_settled_set():

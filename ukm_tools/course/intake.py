@@ -228,7 +228,8 @@ def check_student_id(student: str) -> str:
     return student
 
 
-def _stored_time(folder: Path) -> datetime | None:
+def stored_time(folder: Path) -> datetime | None:
+    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC)."""
     from nbgrader.utils import parse_utc
 
     try:
@@ -270,7 +271,7 @@ def intake(
     if parent.is_symlink():
         raise UkmError("intake_bad_student", "student", student)
     final = parent / assignment
-    existing = _stored_time(final) if final.is_dir() else None
+    existing = stored_time(final) if final.is_dir() else None
     if final.is_dir() and existing is not None and timestamp <= existing:
         return IntakeResult(student, assignment, stored=False)
     token = secrets.token_hex(6)

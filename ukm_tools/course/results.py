@@ -135,6 +135,8 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
     """The result of ``student``'s graded submission of ``assignment`` (scores from the gradebook)."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    from ukm_tools.course.grading.checks import fingerprint as folder_fingerprint
+    from ukm_tools.course.intake import stored_time
     from ukm_tools.course.ops import load_config
 
     course_id = load_config(course_dir).CourseDirectory.course_id
@@ -163,6 +165,12 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
                             [] if full or waiting else verdicts.get(g.name, []),
                         )
                     )
+    # A grading that failed before nbgrader recorded the submission (the machine's failure, a broken
+    # notebook) leaves no time, or an earlier submission's, in the gradebook: the submitted folder,
+    # when it still is the one graded, says when it was handed in (so the portal shows this result).
+    folder = Path(course_dir) / "submitted" / student / assignment
+    if fingerprint and folder_fingerprint(folder) == fingerprint:
+        submitted_at = stored_time(folder) or submitted_at
     return Result(assignment, student, status, fingerprint, score, max_score, questions, submitted_at)
 
 

@@ -20,6 +20,11 @@ stored folder (the intake's atomic rename), so the queue only ever holds each pa
 latest submission; one superseded while being graded differs from the released fingerprint
 and is graded again in the next round.
 
+A grading the machine failed (``infra_error``, never the participant's fault) is not released
+at once: the submission stays waiting and is graded again after a short delay, a bounded number
+of times (:mod:`~ukm_tools.course.grading.retry`, whose count survives a restart); only when every
+grading failed is the ``infra_error`` released, for staff to see.
+
     python -m ukm_tools.course.grading.on_submit      (the hub sets UKM_HUB_COURSE_DIR)
 """
 
@@ -36,7 +41,8 @@ from pathlib import Path
 
 from ukm_tools.course.grading.checks import fingerprint
 from ukm_tools.course.grading.engine import GradingPool, ProgressEvent, submission_folders
-from ukm_tools.course.grading.status import SubmissionStatus, utcnow
+from ukm_tools.course.grading.retry import RETRY_DELAYS_S, RetryStore
+from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, utcnow
 from ukm_tools.course.results import ResultStore, build_result
 
 log = logging.getLogger("ukm.on_submit")
@@ -92,14 +98,31 @@ class Round:
     graded: list[tuple[str, str]]
 
 
-def waiting(course_dir: Path, assignment: str, results: ResultStore) -> list[str]:
-    """Participants whose stored submission of ``assignment`` has no released result yet."""
+def waiting(course_dir: Path, assignment: str, results: ResultStore, retries: RetryStore) -> list[str]:
+    """Participants whose stored submission of ``assignment`` has no released result yet, except
+    those waiting for the delay before their next grading after a machine failure; and those whose
+    released ``infra_error`` staff have graded since (``ukm grade``), whose grade is to be released."""
     released = results.fingerprints(assignment)
-    return sorted(
-        student
-        for student, folder in submission_folders(course_dir, assignment).items()
-        if released.get((assignment, student)) != fingerprint(folder)
-    )
+    retried = retries.all(assignment)
+    now = utcnow()
+    todo, failed = [], []
+    for student, folder in submission_folders(course_dir, assignment).items():
+        stamp = fingerprint(folder)
+        retry = retried.get(student)
+        if released.get((assignment, student)) == stamp:
+            if retry is not None and retry.fingerprint == stamp and retry.retry_at is None:
+                failed.append(student)
+            continue
+        if retry is not None and retry.held(stamp, now):
+            continue
+        todo.append(student)
+    if failed:
+        with StatusStore(results.db_url) as statuses:
+            for student in failed:
+                row = statuses.get(assignment, student)
+                if row is not None and row.status in SETTLED and row.fingerprint == retried[student].fingerprint:
+                    todo.append(student)  # settled and unchanged: the engine skips it, the round releases it
+    return sorted(todo)
 
 
 class Stopped(Exception):
@@ -118,6 +141,7 @@ def grade_round(
     pool: GradingPool | None = None,
     poll_s: float = POLL_S,
     doorbell: Doorbell | None = None,
+    retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
 ) -> Round:
     """Grade every waiting submission of ``assignments`` once, releasing each result as soon as
     its grading ends. With ``stop`` set, the round ends after the next grading that finishes
@@ -126,12 +150,41 @@ def grade_round(
     Grades on ``pool`` (made with the same course, gradebook and settings) when given, else on a
     pool started for this round and stopped at its end. Submissions that arrive while an
     assignment is being graded join that grading when a worker is free (looked for every
-    ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end."""
+    ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end.
+
+    A grading that ends in ``infra_error`` is not released while ``retry_delays_s`` leaves another
+    grading of that submission: a later round grades it once its delay has passed."""
     if pool is None:
         with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
-            return grade_round(course_dir, db_url, assignments, stop=stop, pool=own, poll_s=poll_s, doorbell=doorbell)
+            return grade_round(
+                course_dir,
+                db_url,
+                assignments,
+                stop=stop,
+                pool=own,
+                poll_s=poll_s,
+                doorbell=doorbell,
+                retry_delays_s=retry_delays_s,
+            )
     graded: list[tuple[str, str]] = []
-    with ResultStore(db_url) as results:
+    with ResultStore(db_url) as results, RetryStore(db_url) as retries:
+
+        def finished(assignment: str, status: SubmissionStatus) -> None:
+            if status.status is Status.INFRA_ERROR:
+                retry = retries.failed(status, utcnow(), retry_delays_s)
+                if retry.retry_at is not None:
+                    log.warning(
+                        "%s/%s: %s (%s), graded again after %s UTC; not released",
+                        status.student,
+                        assignment,
+                        status.status,
+                        status.reason,
+                        retry.retry_at.isoformat(timespec="seconds"),
+                    )
+                    return
+            else:
+                retries.forget(assignment, status.student)
+            release(assignment, status)
 
         def release(assignment: str, status: SubmissionStatus) -> None:
             result = build_result(
@@ -142,14 +195,14 @@ def grade_round(
             log.info("%s/%s: %s, result released", status.student, assignment, status.status)
 
         for assignment in assignments:
-            todo = waiting(course_dir, assignment, results)
+            todo = waiting(course_dir, assignment, results, retries)
             if not todo:
                 continue
             log.info("%s: grading %d submission(s)", assignment, len(todo))
 
             def on_progress(event: ProgressEvent, assignment: str = assignment) -> None:
                 if event.last is not None and not event.last.status.in_progress:
-                    release(assignment, event.last)
+                    finished(assignment, event.last)
                 if stop is not None and stop.is_set():
                     raise Stopped
 
@@ -162,7 +215,7 @@ def grade_round(
                 if not rang and time.monotonic() - looked[0] < poll_s:
                     return []
                 looked[0] = time.monotonic()
-                return waiting(course_dir, assignment, results)
+                return waiting(course_dir, assignment, results, retries)
 
             report = pool.grade(
                 assignment,
@@ -171,10 +224,11 @@ def grade_round(
                 more=arrivals,
                 more_every=DOORBELL_S if doorbell is not None else poll_s,
             )
-            # Graded before a stop but not released then: settled and unchanged, so not graded again.
+            # Graded before a stop (or by staff) but not released then: settled and unchanged, so not
+            # graded again.
             for status in report.results:
                 if status.student in report.skipped:
-                    release(assignment, status)
+                    finished(assignment, status)
     return Round(graded)
 
 
@@ -195,6 +249,7 @@ def serve(
     sandbox: bool = True,
     workers: int | None = None,
     on_pool: Callable[[GradingPool], None] | None = None,
+    retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
 ) -> None:
     """Grade rounds until ``stop`` is set (checked between rounds and between gradings), on one
     warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
@@ -217,6 +272,7 @@ def serve(
                     pool=pool,
                     poll_s=poll_s,
                     doorbell=doorbell,
+                    retry_delays_s=retry_delays_s,
                 )
             except Stopped:
                 return

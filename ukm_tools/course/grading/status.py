@@ -35,7 +35,8 @@ class Status(enum.StrEnum):
     rows): rolled back for this submission, the reason says what was found."""
     INFRA_ERROR = "infra_error"
     """The grading machine failed (disk full, a limit of the grader itself, missing kernel, gradebook
-    unusable): never the participant's fault, graded again on the next run."""
+    unusable): never the participant's fault, graded again on the next run (grade-on-submit retries it
+    itself after a short delay, a bounded number of times: :mod:`~ukm_tools.course.grading.retry`)."""
     ERROR = "error"
 
     def __str__(self) -> str:  # so f-strings and CSV exports show "graded", not "Status.GRADED"

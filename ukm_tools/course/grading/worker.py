@@ -214,11 +214,16 @@ class Grader:
         try:
             return self._grade(assignment, student)
         except Exception as exc:  # never let one submission take the worker down
+            # The submission it failed on, so grade-on-submit's retries count per submission.
+            try:
+                stamp = fingerprint(self._path(self.coursedir.submitted_directory, student, assignment))
+            except Exception:
+                stamp = ""
             if is_infrastructure(exc):
-                return Outcome(
-                    assignment, student, Status.INFRA_ERROR, f"grading machine: {describe_infrastructure(exc)}"
-                )
-            return Outcome(assignment, student, Status.ERROR, f"grader error: {exc.__class__.__name__}: {exc}"[:2000])
+                reason = f"grading machine: {describe_infrastructure(exc)}"
+                return Outcome(assignment, student, Status.INFRA_ERROR, reason, fingerprint=stamp)
+            reason = f"grader error: {exc.__class__.__name__}: {exc}"[:2000]
+            return Outcome(assignment, student, Status.ERROR, reason, fingerprint=stamp)
 
     def _grade(self, assignment: str, student: str) -> Outcome:
         submitted = self._path(self.coursedir.submitted_directory, student, assignment)

@@ -322,3 +322,9 @@ def test_an_old_unit_price_uses_the_saved_quantity_else_the_cases():
     with pytest.raises(UkmError) as e:
         upgrade_saved({"order_unit_price": "mahal"}, 200)
     assert e.value.problems[0].field == "calculators.financing.order_unit_price"
+
+
+def test_a_file_with_the_old_and_the_new_key_keeps_the_new_order_value():
+    # saved by this version over an older file: order_value is what the participant typed last
+    saved = {"order_unit_price": "mahal", "order_value": 70_000_000, "order_quantity": 200}
+    assert upgrade_saved(saved, 200) == {"order_value": 70_000_000, "order_quantity": 200}

@@ -74,11 +74,12 @@ def upgrade_saved(saved: Mapping[str, Any], quantity: int) -> dict[str, Any]:
         UkmError: the old price or quantity is not a number (named as in the file).
     """
     out = dict(saved)
-    if OLD_UNIT_PRICE in out:
+    old = out.pop(OLD_UNIT_PRICE, None)
+    if old is not None and "order_value" not in out:  # a newer value wins; the old one is then unused
         where = f"{case_io.EXTRAS_KEY}.{FinancingCalculator.key}"
-        unit = checks.number(out.pop(OLD_UNIT_PRICE), f"{where}.{OLD_UNIT_PRICE}")
+        unit = checks.number(old, f"{where}.{OLD_UNIT_PRICE}")
         qty = checks.number(out.get("order_quantity", quantity), f"{where}.order_quantity")
-        out.setdefault("order_value", unit * qty)
+        out["order_value"] = unit * qty
     return out
 
 
@@ -165,10 +166,8 @@ class FinancingCalculator(Calculator):
     def _fill_saved(self, saved: Mapping[str, Any]) -> None:
         lang = self.lang
         where = f"{case_io.EXTRAS_KEY}.{self.key}"
-        for f in (self.f_qty, self.f_value, self.f_material, self.f_production, self.f_export):
-            if f.name in saved:
-                f.show(saved[f.name], lang)
-        for f in (self.f_prod_days, self.f_ship_days, self.f_tenor):
+        numbers = (self.f_qty, self.f_value, self.f_material, self.f_production, self.f_export)
+        for f in (*numbers, self.f_prod_days, self.f_ship_days, self.f_tenor):
             if f.name in saved:
                 f.show(saved[f.name], lang)
         for f in (self.f_rate, self.f_months, self.f_disc_rate, self.f_disc_fees):

@@ -97,6 +97,14 @@ class Result:
         return cls(**data, questions=questions, submitted_at=datetime.fromisoformat(submitted) if submitted else None)
 
 
+@dataclass(frozen=True)
+class Released:
+    """A released result's submission (fingerprint) and grading status, without its document."""
+
+    fingerprint: str
+    status: str
+
+
 def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
     from nbgrader.coursedir import CourseDirectory
 
@@ -198,13 +206,13 @@ class ResultStore(TableStore):
             row = conn.execute(query).first()
         return Result.from_json(row.document) if row else None
 
-    def fingerprints(self, assignment: str | None = None) -> dict[tuple[str, str], str]:
-        """(assignment, student) -> fingerprint of the released result."""
-        query = sa.select(RESULT_TABLE.c.assignment, RESULT_TABLE.c.student, RESULT_TABLE.c.fingerprint)
-        if assignment is not None:
-            query = query.where(RESULT_TABLE.c.assignment == assignment)
+    def released_states(self, assignment: str) -> dict[str, Released]:
+        """Student -> what was released of their submission of ``assignment``."""
+        query = sa.select(RESULT_TABLE.c.student, RESULT_TABLE.c.fingerprint, RESULT_TABLE.c.status).where(
+            RESULT_TABLE.c.assignment == assignment
+        )
         with self._engine.connect() as conn:
-            return {(r.assignment, r.student): r.fingerprint for r in conn.execute(query)}
+            return {r.student: Released(r.fingerprint, r.status) for r in conn.execute(query)}
 
     def released(self, assignment: str) -> dict[str, datetime]:
         query = sa.select(RESULT_TABLE.c.student, RESULT_TABLE.c.released_at).where(

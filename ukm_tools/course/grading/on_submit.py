@@ -35,7 +35,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,30 +98,34 @@ class Round:
     graded: list[tuple[str, str]]
 
 
-def waiting(course_dir: Path, assignment: str, results: ResultStore, retries: RetryStore) -> list[str]:
+def waiting(
+    course_dir: Path,
+    assignment: str,
+    results: ResultStore,
+    retries: RetryStore,
+    statuses: Mapping[str, SubmissionStatus],
+) -> list[str]:
     """Participants whose stored submission of ``assignment`` has no released result yet, except
     those waiting for the delay before their next grading after a machine failure; and those whose
-    released ``infra_error`` staff have graded since (``ukm grade``), whose grade is to be released."""
-    released = results.fingerprints(assignment)
+    released ``infra_error`` was graded since (``ukm grade``), whose grade is to be released.
+
+    ``statuses``: the engine's status rows of ``assignment`` by student, read once per round."""
+    released = results.released_states(assignment)
     retried = retries.all(assignment)
     now = utcnow()
-    todo, failed = [], []
+    todo = []
     for student, folder in submission_folders(course_dir, assignment).items():
         stamp = fingerprint(folder)
-        retry = retried.get(student)
-        if released.get((assignment, student)) == stamp:
-            if retry is not None and retry.fingerprint == stamp and retry.retry_at is None:
-                failed.append(student)
+        if student in released and released[student].fingerprint == stamp:
+            row = statuses.get(student)
+            regraded = row is not None and row.status in SETTLED and row.fingerprint == stamp
+            if released[student].status == Status.INFRA_ERROR and regraded:
+                todo.append(student)  # settled and unchanged: the engine skips it, the round releases it
             continue
+        retry = retried.get(student)
         if retry is not None and retry.held(stamp, now):
             continue
         todo.append(student)
-    if failed:
-        with StatusStore(results.db_url) as statuses:
-            for student in failed:
-                row = statuses.get(assignment, student)
-                if row is not None and row.status in SETTLED and row.fingerprint == retried[student].fingerprint:
-                    todo.append(student)  # settled and unchanged: the engine skips it, the round releases it
     return sorted(todo)
 
 
@@ -167,9 +171,14 @@ def grade_round(
                 retry_delays_s=retry_delays_s,
             )
     graded: list[tuple[str, str]] = []
-    with ResultStore(db_url) as results, RetryStore(db_url) as retries:
+    with ResultStore(db_url) as results, RetryStore(db_url) as retries, StatusStore(db_url) as status_store:
 
         def finished(assignment: str, status: SubmissionStatus) -> None:
+            if not status.fingerprint:
+                # Names no submission (a row from before the engine recorded one): released, it would
+                # never match the folder and be graded again every round; left waiting, it is graded again.
+                log.warning("%s/%s: %s without a fingerprint; not released", status.student, assignment, status.status)
+                return
             if status.status is Status.INFRA_ERROR:
                 retry = retries.failed(status, utcnow(), retry_delays_s)
                 if retry.retry_at is not None:
@@ -182,9 +191,10 @@ def grade_round(
                         retry.retry_at.isoformat(timespec="seconds"),
                     )
                     return
-            else:
-                retries.forget(assignment, status.student)
             release(assignment, status)
+            if status.status is not Status.INFRA_ERROR:
+                # After the release: were it to fail, the count must still hold the submission back.
+                retries.forget(assignment, status.student)
 
         def release(assignment: str, status: SubmissionStatus) -> None:
             result = build_result(
@@ -195,7 +205,8 @@ def grade_round(
             log.info("%s/%s: %s, result released", status.student, assignment, status.status)
 
         for assignment in assignments:
-            todo = waiting(course_dir, assignment, results, retries)
+            statuses = {row.student: row for row in status_store.all(assignment)}
+            todo = waiting(course_dir, assignment, results, retries, statuses)
             if not todo:
                 continue
             log.info("%s: grading %d submission(s)", assignment, len(todo))
@@ -208,14 +219,18 @@ def grade_round(
 
             looked = [time.monotonic()]
 
-            def arrivals(assignment: str = assignment, looked: list[float] = looked) -> list[str]:
+            def arrivals(
+                assignment: str = assignment,
+                looked: list[float] = looked,
+                statuses: dict[str, SubmissionStatus] = statuses,
+            ) -> list[str]:
                 if stop is not None and stop.is_set():
                     return []
                 rang = doorbell is not None and doorbell.rang()
                 if not rang and time.monotonic() - looked[0] < poll_s:
                     return []
                 looked[0] = time.monotonic()
-                return waiting(course_dir, assignment, results, retries)
+                return waiting(course_dir, assignment, results, retries, statuses)
 
             report = pool.grade(
                 assignment,

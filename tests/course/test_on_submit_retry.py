@@ -373,3 +373,51 @@ def test_a_real_machine_fault_is_graded_again_after_its_delay_and_only_the_grade
         assert result.fingerprint == graded.fingerprint == first.fingerprint  # the same submission, graded again
     finally:
         service.close()
+
+
+class _RecordedStop(threading.Event):
+    """A stop event whose waits return at once, recorded (serve's pauses, without waiting them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return self.is_set()
+
+
+class _NoPool:
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def pids(self) -> dict[int, int]:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.timeout(60)
+def test_rounds_that_fail_are_retried_ever_more_slowly_and_promptly_again_after_one_that_works(tmp_path, monkeypatch):
+    stop = _RecordedStop()
+    failed = OSError("disk full")
+    outcomes: list[Round | OSError] = [failed, failed, failed, failed, failed, failed, failed, failed]
+    outcomes += [Round([(A, "p001")]), failed]
+
+    def round_(*args, **kwargs) -> Round:
+        outcome = outcomes.pop(0)
+        if not outcomes:
+            stop.set()
+        if isinstance(outcome, OSError):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(on_submit, "GradingPool", _NoPool)
+    monkeypatch.setattr(on_submit, "grade_round", round_)
+    monkeypatch.setattr(on_submit, "released_assignments", lambda course_dir: [A])
+    serve(tmp_path, f"sqlite:///{tmp_path / 'gradebook.db'}", stop)
+    assert stop.waits == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 1.0]

@@ -51,6 +51,11 @@ log = logging.getLogger("ukm.on_submit")
 POLL_S = 1.0
 #: Seconds between two looks at the intake's doorbell (one small read), which starts a look at once.
 DOORBELL_S = 0.1
+#: Seconds before the next round after a round that failed (a full disk, an unusable gradebook), doubled
+#: after each further failure up to the maximum, and back to the first after a round that worked: a
+#: broken machine is not hammered with a gradebook backup every second.
+FAILED_ROUND_WAIT_S = 1.0
+FAILED_ROUND_WAIT_MAX_S = 60.0
 
 
 class Doorbell:
@@ -270,6 +275,7 @@ def serve(
     warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
     pool: GradingPool | None = None
     doorbell = Doorbell(course_dir)
+    backoff = FAILED_ROUND_WAIT_S
     try:
         while not stop.is_set():
             try:
@@ -291,9 +297,14 @@ def serve(
                 )
             except Stopped:
                 return
-            except Exception:  # a broken round is logged; the next round retries what is still waiting
-                log.exception("grading round failed")
-                done = Round([])
+            except Exception:  # a broken round is logged; a later round retries what is still waiting
+                log.exception("grading round failed; next round in %g s", backoff)
+                if on_round:
+                    on_round(Round([]))
+                stop.wait(backoff)
+                backoff = min(2 * backoff, FAILED_ROUND_WAIT_MAX_S)
+                continue
+            backoff = FAILED_ROUND_WAIT_S
             if on_round:
                 on_round(done)
             if not done.graded:

@@ -56,6 +56,8 @@ SECRET_FILE = "submission_secret.txt"
 #: Touched in the course folder after each stored submission, so grade-on-submit looks at once.
 DOORBELL_FILE = ".ukm-new-submission"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # what nbgrader writes; parse_utc reads it back
+#: A timestamp.txt longer than this is not one (nbgrader's is about 30 bytes).
+MAX_TIMESTAMP_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -229,12 +231,30 @@ def check_student_id(student: str) -> str:
 
 
 def stored_time(folder: Path) -> datetime | None:
-    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC)."""
+    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC).
+
+    Grade-on-submit reads it for every result it releases, so it is read safely whatever put it there:
+    a regular file only (never through a link, never a fifo or device that could block or not end),
+    at most ``MAX_TIMESTAMP_BYTES``."""
     from nbgrader.utils import parse_utc
 
     try:
-        return parse_utc((folder / TIMESTAMP_FILE).read_text().strip())
-    except (OSError, ValueError):
+        fd = os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, MAX_TIMESTAMP_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_TIMESTAMP_BYTES:
+        return None
+    try:
+        return parse_utc(data.decode().strip())
+    except (ValueError, OverflowError):  # UnicodeDecodeError is a ValueError
         return None
 
 

@@ -105,14 +105,20 @@ class Released:
     status: str
 
 
-def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
+def participant_folder(course_dir: Path, kind: str, assignment: str, student: str) -> Path:
+    """``student``'s folder of ``assignment`` as the course's nbgrader configuration names it; ``kind``
+    is a CourseDirectory trait (``submitted_directory``, ``autograded_directory``)."""
     from nbgrader.coursedir import CourseDirectory
 
     from ukm_tools.course.ops import load_config
 
     coursedir = CourseDirectory(config=load_config(course_dir))
     coursedir.root = str(course_dir)
-    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    return Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
+
+
+def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
+    folder = participant_folder(course_dir, "autograded_directory", assignment, student)
     return sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
 
 
@@ -176,7 +182,7 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
     # A grading that failed before nbgrader recorded the submission (the machine's failure, a broken
     # notebook) leaves no time, or an earlier submission's, in the gradebook: the submitted folder,
     # when it still is the one graded, says when it was handed in (so the portal shows this result).
-    folder = Path(course_dir) / "submitted" / student / assignment
+    folder = participant_folder(Path(course_dir), "submitted_directory", assignment, student)
     if fingerprint and folder_fingerprint(folder) == fingerprint:
         submitted_at = stored_time(folder) or submitted_at
     return Result(assignment, student, status, fingerprint, score, max_score, questions, submitted_at)

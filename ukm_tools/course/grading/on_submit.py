@@ -21,9 +21,10 @@ latest submission; one superseded while being graded differs from the released f
 and is graded again in the next round.
 
 A grading the machine failed (``infra_error``, never the participant's fault) is not released
-at once: the submission stays waiting and is graded again after a short delay, a bounded number
-of times (:mod:`~ukm_tools.course.grading.retry`, whose count survives a restart); only when every
-grading failed is the ``infra_error`` released, for staff to see.
+at once: the submission stays waiting and is graded again after a short delay (and after the
+grading it failed in has ended), a bounded number of times (:mod:`~ukm_tools.course.grading.retry`,
+whose count survives a restart); only when every grading failed is the ``infra_error`` released,
+for staff to see.
 
     python -m ukm_tools.course.grading.on_submit      (the hub sets UKM_HUB_COURSE_DIR)
 """
@@ -162,7 +163,9 @@ def grade_round(
     ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end.
 
     A grading that ends in ``infra_error`` is not released while ``retry_delays_s`` leaves another
-    grading of that submission: a later round grades it once its delay has passed."""
+    grading of that submission: a later round grades it once its delay has passed. Not earlier than
+    the end of the grading it failed in (an assignment's running grading admits each participant once),
+    so during a burst the retry waits for that grading to end, however short its delay."""
     if pool is None:
         with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
             return grade_round(

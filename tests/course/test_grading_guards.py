@@ -17,8 +17,9 @@ from traitlets.config import Config
 from ukm_tools.course.grading import runtime
 from ukm_tools.course.grading.gradebook import check_gradebook, guarded_url, newest_backup, sqlite_path
 from ukm_tools.course.grading.lock import assignment_lock, lock_path
+from ukm_tools.course.grading.on_submit import Doorbell
 from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits, cell_timeout, course_config, overrides
-from ukm_tools.course.intake import Limits, intake, read_folder, stored_time
+from ukm_tools.course.intake import DOORBELL_FILE, Limits, intake, read_folder, stored_time
 from ukm_tools.errors import UkmError
 
 # --- settings: declared once, course file < run overrides ------------------------------------
@@ -271,6 +272,9 @@ def test_stored_time_reads_a_small_regular_timestamp_only(tmp_path):
             pass
         pytest.fail("stored_time blocked on a fifo")
     assert found == [None]
+    doorbell = tmp_path / DOORBELL_FILE
+    os.mkfifo(doorbell)
+    assert not Doorbell(tmp_path).rang()  # grade-on-submit's doorbell is read the same way
 
 
 # --- integrity: what grading one submission may change ----------------------------------------------

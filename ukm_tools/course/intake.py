@@ -230,27 +230,31 @@ def check_student_id(student: str) -> str:
     return student
 
 
-def stored_time(folder: Path) -> datetime | None:
-    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC).
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes of the regular file at ``path``; None when it is something else or unreadable.
 
-    Grade-on-submit reads it for every result it releases, so it is read safely whatever put it there:
-    a regular file only (never through a link, never a fifo or device that could block or not end),
-    at most ``MAX_TIMESTAMP_BYTES``."""
-    from nbgrader.utils import parse_utc
-
+    Never through a link, never a fifo or device (which could block the reader or never end): for
+    files a long-running service reads that anyone with access to the course folder could replace."""
     try:
-        fd = os.open(folder / TIMESTAMP_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = os.read(fd, MAX_TIMESTAMP_BYTES + 1)
+        return os.read(fd, limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except OSError:
         return None
     finally:
         os.close(fd)
-    if len(data) > MAX_TIMESTAMP_BYTES:
+
+
+def stored_time(folder: Path) -> datetime | None:
+    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC).
+
+    Grade-on-submit reads it for every result it releases: read safely (:func:`read_small_file`)."""
+    from nbgrader.utils import parse_utc
+
+    data = read_small_file(folder / TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES + 1)
+    if data is None or len(data) > MAX_TIMESTAMP_BYTES:
         return None
     try:
         return parse_utc(data.decode().strip())

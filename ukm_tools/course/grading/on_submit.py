@@ -72,14 +72,9 @@ class Doorbell:
         self._seen = self._stamp()
 
     def _stamp(self) -> bytes | None:
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return None
-        try:
-            return os.read(fd, 64)
-        finally:
-            os.close(fd)
+        from ukm_tools.course.intake import read_small_file
+
+        return read_small_file(self.path, 64)
 
     def rang(self) -> bool:
         """True once for every change of the file since the last call."""

@@ -196,7 +196,7 @@ def grade_round(
                     return
             release(assignment, status)
             if status.status is not Status.INFRA_ERROR:
-                # After the release: were it to fail, the count must still hold the submission back.
+                # After the release: were it to fail, the count of failures so far is kept.
                 retries.forget(assignment, status.student)
 
         def release(assignment: str, status: SubmissionStatus) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from traitlets.config import Config
 from ukm_tools.course.grading import runtime
 from ukm_tools.course.grading.gradebook import check_gradebook, guarded_url, newest_backup, sqlite_path
 from ukm_tools.course.grading.lock import assignment_lock, lock_path
+from ukm_tools.course.grading.on_submit import Doorbell
 from ukm_tools.course.grading.settings import GradingEngine, SandboxLimits, cell_timeout, course_config, overrides
-from ukm_tools.course.intake import Limits, intake, read_folder
+from ukm_tools.course.intake import DOORBELL_FILE, Limits, intake, read_folder, stored_time
 from ukm_tools.errors import UkmError
 
 # --- settings: declared once, course file < run overrides ------------------------------------
@@ -243,6 +245,36 @@ def test_intake_replaces_only_with_a_newer_submission(tmp_path):
     assert sorted(p.name for p in folder.parent.iterdir()) == ["ps1"]  # no half-written folder left
     with pytest.raises(UkmError):
         intake(tmp_path, "ps1", "../etc", {"x": b""}, late)
+
+
+@pytest.mark.timeout(30)
+def test_stored_time_reads_a_small_regular_timestamp_only(tmp_path):
+    folder = tmp_path / "submitted" / "budi" / "ps1"
+    folder.mkdir(parents=True)
+    stamp = folder / "timestamp.txt"
+    stamp.write_text("2026-03-02 11:00:00.000000 UTC")
+    assert stored_time(folder) == datetime(2026, 3, 2, 11)
+    stamp.write_text("2026-03-02 11:00:00.000000 UTC" + " " * 64)
+    assert stored_time(folder) is None  # longer than any timestamp
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("2026-03-02 12:00:00.000000 UTC")
+    stamp.unlink()
+    stamp.symlink_to(elsewhere)
+    assert stored_time(folder) is None  # never followed
+    stamp.unlink()
+    os.mkfifo(stamp)  # opened the usual way, it would block until someone writes
+    found: list[datetime | None] = []
+    reader = threading.Thread(target=lambda: found.append(stored_time(folder)), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # unblock it, then fail
+        with open(stamp, "w"):
+            pass
+        pytest.fail("stored_time blocked on a fifo")
+    assert found == [None]
+    doorbell = tmp_path / DOORBELL_FILE
+    os.mkfifo(doorbell)
+    assert not Doorbell(tmp_path).rang()  # grade-on-submit's doorbell is read the same way
 
 
 # --- integrity: what grading one submission may change ----------------------------------------------

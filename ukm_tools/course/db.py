@@ -32,11 +32,11 @@ def _project_tables() -> list[sa.Table]:
     """Tables the project declares (exact types), by module; others are reflected from SQLite."""
     from ukm_tools.course.attendance import ATTENDANCE_TABLE
     from ukm_tools.course.audit import AUDIT_TABLE
-    from ukm_tools.course.grading import status
+    from ukm_tools.course.grading import retry, status
     from ukm_tools.course.participants import PARTICIPANT_TABLE
     from ukm_tools.course.profiles import PROFILE_TABLE
 
-    return [PARTICIPANT_TABLE, status._table, AUDIT_TABLE, ATTENDANCE_TABLE, PROFILE_TABLE]
+    return [PARTICIPANT_TABLE, status._table, retry._table, AUDIT_TABLE, ATTENDANCE_TABLE, PROFILE_TABLE]
 
 
 def redacted(url: str) -> str:

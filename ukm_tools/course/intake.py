@@ -56,6 +56,8 @@ SECRET_FILE = "submission_secret.txt"
 #: Touched in the course folder after each stored submission, so grade-on-submit looks at once.
 DOORBELL_FILE = ".ukm-new-submission"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # what nbgrader writes; parse_utc reads it back
+#: A timestamp.txt longer than this is not one (nbgrader's is about 30 bytes).
+MAX_TIMESTAMP_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -228,13 +230,35 @@ def check_student_id(student: str) -> str:
     return student
 
 
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes of the regular file at ``path``; None when it is something else or unreadable.
+
+    Never through a link, never a fifo or device (which could block the reader or never end): for
+    files a long-running service reads that anyone with access to the course folder could replace."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return os.read(fd, limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def stored_time(folder: Path) -> datetime | None:
-    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC)."""
+    """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC).
+
+    Grade-on-submit reads it for every result it releases: read safely (:func:`read_small_file`)."""
     from nbgrader.utils import parse_utc
 
+    data = read_small_file(folder / TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES + 1)
+    if data is None or len(data) > MAX_TIMESTAMP_BYTES:
+        return None
     try:
-        return parse_utc((folder / TIMESTAMP_FILE).read_text().strip())
-    except (OSError, ValueError):
+        return parse_utc(data.decode().strip())
+    except (ValueError, OverflowError):  # UnicodeDecodeError is a ValueError
         return None
 
 

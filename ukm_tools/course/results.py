@@ -97,14 +97,28 @@ class Result:
         return cls(**data, questions=questions, submitted_at=datetime.fromisoformat(submitted) if submitted else None)
 
 
-def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
+@dataclass(frozen=True)
+class Released:
+    """A released result's submission (fingerprint) and grading status, without its document."""
+
+    fingerprint: str
+    status: str
+
+
+def participant_folder(course_dir: Path, kind: str, assignment: str, student: str) -> Path:
+    """``student``'s folder of ``assignment`` as the course's nbgrader configuration names it; ``kind``
+    is a CourseDirectory trait (``submitted_directory``, ``autograded_directory``)."""
     from nbgrader.coursedir import CourseDirectory
 
     from ukm_tools.course.ops import load_config
 
     coursedir = CourseDirectory(config=load_config(course_dir))
     coursedir.root = str(course_dir)
-    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    return Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
+
+
+def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
+    folder = participant_folder(course_dir, "autograded_directory", assignment, student)
     return sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
 
 
@@ -168,7 +182,7 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
     # A grading that failed before nbgrader recorded the submission (the machine's failure, a broken
     # notebook) leaves no time, or an earlier submission's, in the gradebook: the submitted folder,
     # when it still is the one graded, says when it was handed in (so the portal shows this result).
-    folder = Path(course_dir) / "submitted" / student / assignment
+    folder = participant_folder(Path(course_dir), "submitted_directory", assignment, student)
     if fingerprint and folder_fingerprint(folder) == fingerprint:
         submitted_at = stored_time(folder) or submitted_at
     return Result(assignment, student, status, fingerprint, score, max_score, questions, submitted_at)
@@ -198,13 +212,13 @@ class ResultStore(TableStore):
             row = conn.execute(query).first()
         return Result.from_json(row.document) if row else None
 
-    def fingerprints(self, assignment: str | None = None) -> dict[tuple[str, str], str]:
-        """(assignment, student) -> fingerprint of the released result."""
-        query = sa.select(RESULT_TABLE.c.assignment, RESULT_TABLE.c.student, RESULT_TABLE.c.fingerprint)
-        if assignment is not None:
-            query = query.where(RESULT_TABLE.c.assignment == assignment)
+    def released_states(self, assignment: str) -> dict[str, Released]:
+        """Student -> what was released of their submission of ``assignment``."""
+        query = sa.select(RESULT_TABLE.c.student, RESULT_TABLE.c.fingerprint, RESULT_TABLE.c.status).where(
+            RESULT_TABLE.c.assignment == assignment
+        )
         with self._engine.connect() as conn:
-            return {(r.assignment, r.student): r.fingerprint for r in conn.execute(query)}
+            return {r.student: Released(r.fingerprint, r.status) for r in conn.execute(query)}
 
     def released(self, assignment: str) -> dict[str, datetime]:
         query = sa.select(RESULT_TABLE.c.student, RESULT_TABLE.c.released_at).where(

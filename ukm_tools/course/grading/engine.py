@@ -561,6 +561,7 @@ def _run(
             for wid, (_proc, conn) in list(pool.workers.items()):
                 if wid not in busy and queue and unusable is None:
                     student = queue.popleft()
+                    folder = submission_folders(request.course_dir, request.assignment, [student])[student]
                     row = replace(
                         results[student],
                         status=Status.RUNNING,
@@ -568,6 +569,8 @@ def _run(
                         started_at=utcnow(),
                         finished_at=None,
                         attempts=results[student].attempts + 1,
+                        # the submission handed out, so every final status names one (even a dead grader's)
+                        fingerprint=fingerprint(folder),
                     )
                     store.put(row)
                     before[student] = guard.take(request.assignment, student)
@@ -617,7 +620,7 @@ def _run(
                         reason=outcome.reason,
                         score=outcome.score,
                         max_score=outcome.max_score,
-                        fingerprint=outcome.fingerprint,
+                        fingerprint=outcome.fingerprint or row.fingerprint,
                         finished_at=utcnow(),
                     )
                     final = _verified(guard, before.pop(row.student), final, request.sandbox)

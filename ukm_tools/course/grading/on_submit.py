@@ -21,9 +21,10 @@ latest submission; one superseded while being graded differs from the released f
 and is graded again in the next round.
 
 A grading the machine failed (``infra_error``, never the participant's fault) is not released
-at once: the submission stays waiting and is graded again after a short delay, a bounded number
-of times (:mod:`~ukm_tools.course.grading.retry`, whose count survives a restart); only when every
-grading failed is the ``infra_error`` released, for staff to see.
+at once: the submission stays waiting and is graded again after a short delay (and after the
+grading it failed in has ended), a bounded number of times (:mod:`~ukm_tools.course.grading.retry`,
+whose count survives a restart); only when every grading failed is the ``infra_error`` released,
+for staff to see.
 
     python -m ukm_tools.course.grading.on_submit      (the hub sets UKM_HUB_COURSE_DIR)
 """
@@ -35,7 +36,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,11 @@ log = logging.getLogger("ukm.on_submit")
 POLL_S = 1.0
 #: Seconds between two looks at the intake's doorbell (one small read), which starts a look at once.
 DOORBELL_S = 0.1
+#: Seconds before the next round after a round that failed (a full disk, an unusable gradebook), doubled
+#: after each further failure up to the maximum, and back to the first after a round that worked: a
+#: broken machine is not hammered with a gradebook backup every second.
+FAILED_ROUND_WAIT_S = 1.0
+FAILED_ROUND_WAIT_MAX_S = 60.0
 
 
 class Doorbell:
@@ -66,14 +72,9 @@ class Doorbell:
         self._seen = self._stamp()
 
     def _stamp(self) -> bytes | None:
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return None
-        try:
-            return os.read(fd, 64)
-        finally:
-            os.close(fd)
+        from ukm_tools.course.intake import read_small_file
+
+        return read_small_file(self.path, 64)
 
     def rang(self) -> bool:
         """True once for every change of the file since the last call."""
@@ -98,30 +99,34 @@ class Round:
     graded: list[tuple[str, str]]
 
 
-def waiting(course_dir: Path, assignment: str, results: ResultStore, retries: RetryStore) -> list[str]:
+def waiting(
+    course_dir: Path,
+    assignment: str,
+    results: ResultStore,
+    retries: RetryStore,
+    statuses: Mapping[str, SubmissionStatus],
+) -> list[str]:
     """Participants whose stored submission of ``assignment`` has no released result yet, except
     those waiting for the delay before their next grading after a machine failure; and those whose
-    released ``infra_error`` staff have graded since (``ukm grade``), whose grade is to be released."""
-    released = results.fingerprints(assignment)
+    released ``infra_error`` was graded since (``ukm grade``), whose grade is to be released.
+
+    ``statuses``: the engine's status rows of ``assignment`` by student, read once per round."""
+    released = results.released_states(assignment)
     retried = retries.all(assignment)
     now = utcnow()
-    todo, failed = [], []
+    todo = []
     for student, folder in submission_folders(course_dir, assignment).items():
         stamp = fingerprint(folder)
-        retry = retried.get(student)
-        if released.get((assignment, student)) == stamp:
-            if retry is not None and retry.fingerprint == stamp and retry.retry_at is None:
-                failed.append(student)
+        if student in released and released[student].fingerprint == stamp:
+            row = statuses.get(student)
+            regraded = row is not None and row.status in SETTLED and row.fingerprint == stamp
+            if released[student].status == Status.INFRA_ERROR and regraded:
+                todo.append(student)  # settled and unchanged: the engine skips it, the round releases it
             continue
+        retry = retried.get(student)
         if retry is not None and retry.held(stamp, now):
             continue
         todo.append(student)
-    if failed:
-        with StatusStore(results.db_url) as statuses:
-            for student in failed:
-                row = statuses.get(assignment, student)
-                if row is not None and row.status in SETTLED and row.fingerprint == retried[student].fingerprint:
-                    todo.append(student)  # settled and unchanged: the engine skips it, the round releases it
     return sorted(todo)
 
 
@@ -153,7 +158,9 @@ def grade_round(
     ``poll_s``, or as soon as ``doorbell`` rings), so they need not wait for the round to end.
 
     A grading that ends in ``infra_error`` is not released while ``retry_delays_s`` leaves another
-    grading of that submission: a later round grades it once its delay has passed."""
+    grading of that submission: a later round grades it once its delay has passed. Not earlier than
+    the end of the grading it failed in (an assignment's running grading admits each participant once),
+    so during a burst the retry waits for that grading to end, however short its delay."""
     if pool is None:
         with GradingPool(course_dir, db_url=db_url, cell_timeout=cell_timeout, sandbox=sandbox, workers=workers) as own:
             return grade_round(
@@ -167,9 +174,14 @@ def grade_round(
                 retry_delays_s=retry_delays_s,
             )
     graded: list[tuple[str, str]] = []
-    with ResultStore(db_url) as results, RetryStore(db_url) as retries:
+    with ResultStore(db_url) as results, RetryStore(db_url) as retries, StatusStore(db_url) as status_store:
 
         def finished(assignment: str, status: SubmissionStatus) -> None:
+            if not status.fingerprint:
+                # Names no submission (a row from before the engine recorded one): released, it would
+                # never match the folder and be graded again every round; left waiting, it is graded again.
+                log.warning("%s/%s: %s without a fingerprint; not released", status.student, assignment, status.status)
+                return
             if status.status is Status.INFRA_ERROR:
                 retry = retries.failed(status, utcnow(), retry_delays_s)
                 if retry.retry_at is not None:
@@ -182,9 +194,10 @@ def grade_round(
                         retry.retry_at.isoformat(timespec="seconds"),
                     )
                     return
-            else:
-                retries.forget(assignment, status.student)
             release(assignment, status)
+            if status.status is not Status.INFRA_ERROR:
+                # After the release: were it to fail, the count of failures so far is kept.
+                retries.forget(assignment, status.student)
 
         def release(assignment: str, status: SubmissionStatus) -> None:
             result = build_result(
@@ -195,7 +208,8 @@ def grade_round(
             log.info("%s/%s: %s, result released", status.student, assignment, status.status)
 
         for assignment in assignments:
-            todo = waiting(course_dir, assignment, results, retries)
+            statuses = {row.student: row for row in status_store.all(assignment)}
+            todo = waiting(course_dir, assignment, results, retries, statuses)
             if not todo:
                 continue
             log.info("%s: grading %d submission(s)", assignment, len(todo))
@@ -208,14 +222,18 @@ def grade_round(
 
             looked = [time.monotonic()]
 
-            def arrivals(assignment: str = assignment, looked: list[float] = looked) -> list[str]:
+            def arrivals(
+                assignment: str = assignment,
+                looked: list[float] = looked,
+                statuses: dict[str, SubmissionStatus] = statuses,
+            ) -> list[str]:
                 if stop is not None and stop.is_set():
                     return []
                 rang = doorbell is not None and doorbell.rang()
                 if not rang and time.monotonic() - looked[0] < poll_s:
                     return []
                 looked[0] = time.monotonic()
-                return waiting(course_dir, assignment, results, retries)
+                return waiting(course_dir, assignment, results, retries, statuses)
 
             report = pool.grade(
                 assignment,
@@ -255,6 +273,7 @@ def serve(
     warm pool started before the first round (``on_pool`` is told of it) and stopped on return."""
     pool: GradingPool | None = None
     doorbell = Doorbell(course_dir)
+    backoff = FAILED_ROUND_WAIT_S
     try:
         while not stop.is_set():
             try:
@@ -276,9 +295,14 @@ def serve(
                 )
             except Stopped:
                 return
-            except Exception:  # a broken round is logged; the next round retries what is still waiting
-                log.exception("grading round failed")
-                done = Round([])
+            except Exception:  # a broken round is logged; a later round retries what is still waiting
+                log.exception("grading round failed; next round in %g s", backoff)
+                if on_round:
+                    on_round(Round([]))
+                stop.wait(backoff)
+                backoff = min(2 * backoff, FAILED_ROUND_WAIT_MAX_S)
+                continue
+            backoff = FAILED_ROUND_WAIT_S
             if on_round:
                 on_round(done)
             if not done.graded:

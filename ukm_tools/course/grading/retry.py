@@ -2,7 +2,8 @@
 
 An ``infra_error`` is never the participant's fault (:class:`~ukm_tools.course.grading.status.Status`),
 so grade-on-submit does not release it as their result at once: it grades the same submission
-again after a short delay, a bounded number of times, and releases the ``infra_error`` (for staff
+again after a short delay (at the earliest when the grading it failed in ends: a running grading
+admits each participant once), a bounded number of times, and releases the ``infra_error`` (for staff
 to see) only when every grading failed. Only that status is retried: ``kernel_died`` and ``error``
 can be the participant's own code, and grading it again would give the same answer.
 
@@ -26,8 +27,9 @@ TABLE_NAME = "ukm_grading_retry"
 
 #: Seconds before the 1st, 2nd... new grading of a submission the machine failed to grade; one grading
 #: more than there are delays, then the ``infra_error`` is released. Short, because the participant is
-#: waiting on the result page; growing, so an overloaded machine (a kernel that did not answer in time)
-#: has time to recover. 3 gradings in all: a machine still failing then needs staff, not more tries.
+#: waiting on the result page (a lower bound: during a burst the running grading must end first);
+#: growing, so an overloaded machine (a kernel that did not answer in time) has time to recover.
+#: 3 gradings in all: a machine still failing then needs staff, not more tries.
 RETRY_DELAYS_S: tuple[float, ...] = (5.0, 15.0)
 
 _metadata = sa.MetaData()

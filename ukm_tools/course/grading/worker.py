@@ -211,24 +211,25 @@ class Grader:
             check_gradebook(self.settings.db_url)
         except UkmError as exc:
             return Outcome(assignment, student, Status.INFRA_ERROR, exc.message("en"), gradebook_unusable=True)
+        submitted = self._path(self.coursedir.submitted_directory, student, assignment)
+        # Taken before grading: a failure is charged to the submission graded, not to one that replaced
+        # it meanwhile (grade-on-submit's retries count per submission). "" when unreadable: the
+        # coordinator then keeps the fingerprint it took when it handed the submission out.
         try:
-            return self._grade(assignment, student)
+            stamp = fingerprint(submitted)
+        except Exception:
+            stamp = ""
+        try:
+            return self._grade(assignment, student, submitted, stamp)
         except Exception as exc:  # never let one submission take the worker down
-            # The submission it failed on, so grade-on-submit's retries count per submission.
-            try:
-                stamp = fingerprint(self._path(self.coursedir.submitted_directory, student, assignment))
-            except Exception:
-                stamp = ""
             if is_infrastructure(exc):
                 reason = f"grading machine: {describe_infrastructure(exc)}"
                 return Outcome(assignment, student, Status.INFRA_ERROR, reason, fingerprint=stamp)
             reason = f"grader error: {exc.__class__.__name__}: {exc}"[:2000]
             return Outcome(assignment, student, Status.ERROR, reason, fingerprint=stamp)
 
-    def _grade(self, assignment: str, student: str) -> Outcome:
-        submitted = self._path(self.coursedir.submitted_directory, student, assignment)
+    def _grade(self, assignment: str, student: str, submitted: Path, stamp: str) -> Outcome:
         release = Path(self.coursedir.format_path(self.coursedir.release_directory, ".", assignment))
-        stamp = fingerprint(submitted)
         if not submitted.is_dir():
             return Outcome(
                 assignment, student, Status.MISSING_NOTEBOOK, f"no submitted folder {submitted}", fingerprint=stamp
@@ -241,6 +242,7 @@ class Grader:
                 student,
                 Status.ERROR,
                 f"assignment {assignment!r} is not in the gradebook (run generate_assignment)",
+                fingerprint=stamp,
             )
         findings = inspect_submission(submitted, release, expected)
         if findings.corrupt:

@@ -540,6 +540,9 @@ def _run(
     busy: dict[int, SubmissionStatus] = {}
     before: dict[str, Snapshot] = {}
     counts: Counter = Counter()
+    # Hand-outs per submission in this run: the bound on a dying grader process (``attempts`` on the
+    # status row counts every grading the submission ever had, resubmissions and retries included).
+    handed: Counter = Counter()
     unusable: str | None = None
 
     def emit(last=None):
@@ -573,6 +576,7 @@ def _run(
                         fingerprint=fingerprint(folder),
                     )
                     store.put(row)
+                    handed[student] += 1
                     before[student] = guard.take(request.assignment, student)
                     results[student] = busy[wid] = row
                     try:
@@ -602,7 +606,7 @@ def _run(
                     # The grader process itself died (not the kernel): retry on a fresh worker.
                     code = proc.exitcode
                     pool.replace(wid)
-                    if row.attempts < request.max_attempts:
+                    if handed[row.student] < request.max_attempts:
                         queue.appendleft(row.student)
                         continue
                     final = replace(

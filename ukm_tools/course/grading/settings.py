@@ -42,7 +42,7 @@ class GradingEngine(Configurable):
     max_attempts = Integer(
         2,
         help="A grader process that dies mid-submission (the grader itself, not the kernel) is replaced and "
-        "the submission retried until it has been attempted this many times; then it is recorded as error.",
+        "the submission retried until this run has handed it out this many times; then it is recorded as error.",
     ).tag(config=True)
 
     worker_start_timeout = Float(

@@ -255,44 +255,36 @@ class _NoGuard:
         return None
 
 
-@pytest.mark.timeout(60)
-def test_the_status_of_a_grader_process_that_died_names_the_submission(course, monkeypatch):
+def _graded_by_dying_graders(course, monkeypatch, max_attempts: int) -> GradingReport:
+    """One engine run of assignment A whose every grader process dies on its first job."""
     import multiprocessing as mp
 
     from ukm_tools.course.grading import engine
 
-    stamp = course.submit("p008")
     monkeypatch.setattr(engine, "Guard", _NoGuard)
     pool = engine._Pool(mp.get_context("fork"), SimpleNamespace(runtime_root=str(course.root / "rt")), 30)
     pool._target = _dies_on_its_first_job
-    request = engine.GradingRequest(course.root, A, course.db_url, sandbox=True, workers=1, max_attempts=1)
+    request = engine.GradingRequest(course.root, A, course.db_url, sandbox=True, workers=1, max_attempts=max_attempts)
     try:
-        report = engine._grade(request, pool, None, False, None)
+        return engine._grade(request, pool, None, False, None)
     finally:
         pool.close()
-    row = report.by_student()["p008"]
+
+
+@pytest.mark.timeout(60)
+def test_the_status_of_a_grader_process_that_died_names_the_submission(course, monkeypatch):
+    stamp = course.submit("p008")
+    row = _graded_by_dying_graders(course, monkeypatch, max_attempts=1).by_student()["p008"]
     assert row.status is Status.ERROR and row.reason.startswith("grader process died")
     assert row.fingerprint == stamp  # so grade-on-submit can release it once, not grade it every round
 
 
 @pytest.mark.timeout(60)
 def test_a_dying_grader_is_retried_in_this_run_however_often_the_submission_was_graded_before(course, monkeypatch):
-    import multiprocessing as mp
-
-    from ukm_tools.course.grading import engine
-
     stamp = course.submit("p009")
     with StatusStore(course.db_url) as statuses:  # graded 5 times before (resubmissions, machine retries)
         statuses.put(SubmissionStatus(A, "p009", Status.INFRA_ERROR, attempts=5, fingerprint=stamp))
-    monkeypatch.setattr(engine, "Guard", _NoGuard)
-    pool = engine._Pool(mp.get_context("fork"), SimpleNamespace(runtime_root=str(course.root / "rt")), 30)
-    pool._target = _dies_on_its_first_job
-    request = engine.GradingRequest(course.root, A, course.db_url, sandbox=True, workers=1, max_attempts=2)
-    try:
-        report = engine._grade(request, pool, None, False, None)
-    finally:
-        pool.close()
-    row = report.by_student()["p009"]
+    row = _graded_by_dying_graders(course, monkeypatch, max_attempts=2).by_student()["p009"]
     assert row.status is Status.ERROR and row.reason.startswith("grader process died")
     # handed out twice in this run (max_attempts), on a fresh worker the second time; 5 + 2 in all
     assert row.attempts == 7

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ukm_tools.errors import UkmError
 from ukm_tools.messages import section
+from ukm_tools.regular_files import read_regular
 
 T = section("course.intake")
 
@@ -230,30 +231,14 @@ def check_student_id(student: str) -> str:
     return student
 
 
-def read_small_file(path: Path, limit: int) -> bytes | None:
-    """Up to ``limit`` bytes of the regular file at ``path``; None when it is something else or unreadable.
-
-    Never through a link, never a fifo or device (which could block the reader or never end): for
-    files a long-running service reads that anyone with access to the course folder could replace."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        return os.read(fd, limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 def stored_time(folder: Path) -> datetime | None:
     """When the submission stored in ``folder`` was handed in (its timestamp.txt, naive UTC).
 
-    Grade-on-submit reads it for every result it releases: read safely (:func:`read_small_file`)."""
+    Grade-on-submit reads it for every result it releases, so no link, FIFO or huge file is read
+    (:func:`~ukm_tools.regular_files.read_regular`)."""
     from nbgrader.utils import parse_utc
 
-    data = read_small_file(folder / TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES + 1)
+    data = read_regular(folder / TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES + 1)
     if data is None or len(data) > MAX_TIMESTAMP_BYTES:
         return None
     try:

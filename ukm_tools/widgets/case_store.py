@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from ukm_tools.case import Case
 from ukm_tools.dated import JAKARTA, now_jakarta
 from ukm_tools.errors import UkmError
+from ukm_tools.regular_files import read_regular
 from ukm_tools.safe_yaml import UPLOAD_LIMITS, Limits
 from ukm_tools.widgets import case_io
 
@@ -101,14 +101,10 @@ class CaseStore:
     def _read_regular(self, path: Path, max_bytes: int) -> bytes:
         """A regular file's bytes, at most ``max_bytes + 1`` of them (so "too large" can be told);
         a symlink, a folder or a device is 'not found'."""
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-        except OSError:
-            raise UkmError("case_not_found", "file", path.name) from None
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise UkmError("case_not_found", "file", path.name)
-            return f.read(max_bytes + 1)
+        data = read_regular(path, max_bytes + 1)
+        if data is None:
+            raise UkmError("case_not_found", "file", path.name)
+        return data
 
     # --- writing -----------------------------------------------------------------------------
     def save(self, name: str, calculator: str, text: str, *, replace: bool = False) -> SavedCase:

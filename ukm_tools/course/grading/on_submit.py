@@ -45,6 +45,7 @@ from ukm_tools.course.grading.engine import GradingPool, ProgressEvent, submissi
 from ukm_tools.course.grading.retry import RETRY_DELAYS_S, RetryStore
 from ukm_tools.course.grading.status import SETTLED, Status, StatusStore, SubmissionStatus, utcnow
 from ukm_tools.course.results import ResultStore, build_result
+from ukm_tools.regular_files import read_regular
 
 log = logging.getLogger("ukm.on_submit")
 
@@ -72,9 +73,7 @@ class Doorbell:
         self._seen = self._stamp()
 
     def _stamp(self) -> bytes | None:
-        from ukm_tools.course.intake import read_small_file
-
-        return read_small_file(self.path, 64)
+        return read_regular(self.path, 64)
 
     def rang(self) -> bool:
         """True once for every change of the file since the last call."""

@@ -22,12 +22,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ukm_tools.course.database import TableStore, upsert
 from ukm_tools.exercises.checks import Verdict
+
+if TYPE_CHECKING:
+    from nbgrader.coursedir import CourseDirectory
 
 TABLE_NAME = "ukm_result"
 #: The autograded notebook is read only up to this size (it is the participant's file, graded).
@@ -105,29 +108,34 @@ class Released:
     status: str
 
 
-def participant_folder(course_dir: Path, kind: str, assignment: str, student: str) -> Path:
-    """``student``'s folder of ``assignment`` as the course's nbgrader configuration names it; ``kind``
-    is a CourseDirectory trait (``submitted_directory``, ``autograded_directory``)."""
+def course_directory(course_dir: Path) -> CourseDirectory:
+    """nbgrader's CourseDirectory of the course (its configuration read once), rooted at ``course_dir``."""
     from nbgrader.coursedir import CourseDirectory
 
     from ukm_tools.course.ops import load_config
 
     coursedir = CourseDirectory(config=load_config(course_dir))
     coursedir.root = str(course_dir)
+    return coursedir
+
+
+def participant_folder(coursedir: CourseDirectory, kind: str, assignment: str, student: str) -> Path:
+    """``student``'s folder of ``assignment`` as the course's nbgrader configuration names it; ``kind``
+    is a CourseDirectory trait (``submitted_directory``, ``autograded_directory``)."""
     return Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
 
 
-def autograded_notebooks(course_dir: Path, assignment: str, student: str) -> list[Path]:
-    folder = participant_folder(course_dir, "autograded_directory", assignment, student)
+def autograded_notebooks(coursedir: CourseDirectory, assignment: str, student: str) -> list[Path]:
+    folder = participant_folder(coursedir, "autograded_directory", assignment, student)
     return sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
 
 
-def _verdicts(course_dir: Path, assignment: str, student: str) -> dict[str, list[dict[str, Any]]]:
+def _verdicts(coursedir: CourseDirectory, assignment: str, student: str) -> dict[str, list[dict[str, Any]]]:
     """grade_id -> the grader's verdicts, from the graded test cells of the autograded notebooks."""
     from ukm_tools.course.verify_answers import VERDICTS_KEY
 
     found: dict[str, list[dict[str, Any]]] = {}
-    for path in autograded_notebooks(course_dir, assignment, student):
+    for path in autograded_notebooks(coursedir, assignment, student):
         if path.is_symlink() or path.stat().st_size > MAX_NOTEBOOK_BYTES:
             continue
         try:
@@ -151,14 +159,13 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
 
     from ukm_tools.course.grading.checks import fingerprint as folder_fingerprint
     from ukm_tools.course.intake import stored_time
-    from ukm_tools.course.ops import load_config
 
-    course_id = load_config(course_dir).CourseDirectory.course_id
+    coursedir = course_directory(Path(course_dir))
     questions: list[QuestionResult] = []
     score = max_score = None
     submitted_at = None
-    verdicts = _verdicts(Path(course_dir), assignment, student)
-    with Gradebook(db_url, course_id) as gb:
+    verdicts = _verdicts(coursedir, assignment, student)
+    with Gradebook(db_url, coursedir.course_id) as gb:
         try:
             sub = gb.find_submission(assignment, student)
         except MissingEntry:
@@ -182,7 +189,7 @@ def build_result(course_dir: Path, db_url: str, assignment: str, student: str, s
     # A grading that failed before nbgrader recorded the submission (the machine's failure, a broken
     # notebook) leaves no time, or an earlier submission's, in the gradebook: the submitted folder,
     # when it still is the one graded, says when it was handed in (so the portal shows this result).
-    folder = participant_folder(Path(course_dir), "submitted_directory", assignment, student)
+    folder = participant_folder(coursedir, "submitted_directory", assignment, student)
     if fingerprint and folder_fingerprint(folder) == fingerprint:
         submitted_at = stored_time(folder) or submitted_at
     return Result(assignment, student, status, fingerprint, score, max_score, questions, submitted_at)

@@ -105,9 +105,10 @@ def waiting(
     retries: RetryStore,
     statuses: Mapping[str, SubmissionStatus],
 ) -> list[str]:
-    """Participants whose stored submission of ``assignment`` has no released result yet, except
-    those waiting for the delay before their next grading after a machine failure; and those whose
-    released ``infra_error`` was graded since (``ukm grade``), whose grade is to be released.
+    """Participants of ``assignment`` to grade or release now:
+
+    * a stored submission with no released result (not one held for its delay after a machine failure);
+    * a released ``infra_error`` that staff have graded since (``ukm grade``): its grade is released.
 
     ``statuses``: the engine's status rows of ``assignment`` by student, read once per round."""
     released = results.released_states(assignment)
